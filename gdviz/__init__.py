@@ -1,0 +1,26 @@
+"""gdviz: turn gradient descent into pictures people can learn from.
+
+    >>> import gdviz as gd
+    >>> s = gd.surface("rosenbrock")
+    >>> traj = gd.run(gd.optimizer("adam", lr=0.05), s, start=[-1.5, 2.0], steps=600)
+    >>> traj.params.shape[1], traj.status in ("converged", "max_steps")
+    (2, True)
+
+The core (surfaces, optimizers, engine, trajectories, analysis) needs only numpy (and sympy for
+typed expressions, imported on first use); renderers import matplotlib or manim when used.
+"""
+__version__ = "0.1.0"
+
+from .errors import UserInputError  # noqa: E402
+from .surfaces import SURFACES, Surface, surface  # noqa: E402
+from .optim import OPTIMIZERS, SCHEDULES, Optimizer, custom, optimizer, schedule  # noqa: E402
+from .trajectory import Trajectory  # noqa: E402
+from .engine import run  # noqa: E402
+from . import analysis  # noqa: E402
+from .analysis import regimes, restarts, sweep  # noqa: E402
+
+load = Trajectory.load
+
+__all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes", "sweep",
+           "restarts", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
+           "SURFACES", "OPTIMIZERS", "SCHEDULES", "__version__"]

@@ -1,0 +1,196 @@
+"""Learning-rate regimes from curvature, learning-rate sweeps, random restarts and basins.
+
+For gradient descent on a quadratic with largest curvature L (the top Hessian eigenvalue), the
+error along the stiffest direction is multiplied by ``r = 1 - lr L`` at every step:
+
+- too small: lr < 0.5/L (r > 0.5: slow, monotone approach);
+- Goldilocks: 0.5/L <= lr <= 1.5/L (|r| <= 0.5; lr = 1/L reaches a 1-D minimum in one step);
+- too large: 1.5/L < lr < 2/L (overshoots and bounces, but converges);
+- diverges: lr >= 2/L (|r| >= 1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engine import run
+from .errors import UserInputError, positive_number
+from .optim import optimizer as make_optimizer
+from .surfaces import Surface, surface as make_surface
+from .trajectory import Trajectory
+
+REGIMES = ("too small", "goldilocks", "too large", "diverges")
+REGIME_ZH = {"too small": "过小", "goldilocks": "恰到好处", "too large": "过大", "diverges": "发散"}
+
+
+@dataclass(frozen=True)
+class Regimes:
+    """Learning-rate regimes of gradient descent at a point with top curvature ``L``.
+
+        >>> r = regimes(gd.surface("parabola"))
+        >>> r.L, r.goldilocks, r.diverge
+        (0.625, 1.6, 3.2)
+    """
+
+    L: float
+    point: np.ndarray
+
+    @property
+    def goldilocks(self) -> float:
+        """1/L: one step to the minimum of a 1-D quadratic."""
+        return 1.0 / self.L
+
+    @property
+    def diverge(self) -> float:
+        """2/L: at and above this rate plain gradient descent diverges."""
+        return 2.0 / self.L
+
+    def classify(self, lr):
+        """'too small', 'goldilocks', 'too large' or 'diverges' (an array for an array of rates)."""
+        x = np.asarray(positive_number("lr", lr), dtype=float) * self.L
+        idx = np.select([x < 0.5, x <= 1.5, x < 2.0], [0, 1, 2], 3)
+        out = np.array(REGIMES)[idx]
+        return str(out) if out.ndim == 0 else out
+
+    def triple(self) -> tuple[float, float, float]:
+        """(too small, Goldilocks, too large) rates for figures: 0.15/L, 1/L, 1.85/L."""
+        return 0.15 / self.L, 1.0 / self.L, 1.85 / self.L
+
+
+def top_curvature(s: Surface, point) -> float:
+    """Largest Hessian eigenvalue at ``point``."""
+    return float(np.linalg.eigvalsh(s.hessian(point)).max())
+
+
+def max_curvature(s: Surface, n: int = 41) -> float:
+    """Largest Hessian eigenvalue over an n^d grid of the surface's bounds."""
+    axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, s.dim)
+    with np.errstate(all="ignore"):
+        ev = np.linalg.eigvalsh(s.hessian(grid)).max(-1)
+    return float(np.nanmax(ev))
+
+
+def regimes(surface, start=None) -> Regimes:
+    """Regimes from the top curvature L at ``start`` (default the surface's start). Where the
+    surface is not convex there (L <= 0), L is the largest curvature over the plotting window."""
+    s = make_surface(surface)
+    p = np.asarray(s.start if start is None else start, dtype=float).reshape(s.dim)
+    L = top_curvature(s, p)
+    if not np.isfinite(L) or L <= 0:
+        L = max_curvature(s)
+    if not np.isfinite(L) or L <= 0:
+        raise UserInputError(f"'{s.spec()['name']}' has no positive curvature in its window; "
+                             "learning-rate regimes need a convex region")
+    return Regimes(L, p)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A learning-rate sweep: one batched run with one member per rate.
+
+    lrs : (k,) rates; status, steps : outcome and number of updates per rate;
+    final_loss : (k,) loss at the end; regime : curvature-based regime per rate (plain GD theory);
+    regimes : the :class:`Regimes`; trajectory : the batched :class:`Trajectory`.
+    """
+
+    lrs: np.ndarray
+    status: np.ndarray
+    steps: np.ndarray
+    final_loss: np.ndarray
+    regime: np.ndarray
+    regimes: Regimes
+    trajectory: Trajectory
+
+    def rows(self):
+        """(lr, regime, status, steps, final loss) per rate."""
+        return list(zip(self.lrs.tolist(), self.regime.tolist(), self.status.tolist(),
+                        self.steps.tolist(), self.final_loss.tolist()))
+
+    def best(self) -> float:
+        """The converging rate with the fewest steps (ties: the lower final loss)."""
+        ok = np.flatnonzero(self.status == "converged")
+        if not ok.size:
+            ok = np.flatnonzero(self.status != "diverged")
+        if not ok.size:
+            raise UserInputError("no rate in the sweep avoided divergence")
+        return float(self.lrs[ok[np.lexsort((self.final_loss[ok], self.steps[ok]))[0]]])
+
+
+def sweep(surface, optimizer="gd", lrs=None, *, start=None, steps: int = 500, tol=None,
+          seed: int = 0, **hyperparameters) -> Sweep:
+    """Run ``optimizer`` once per rate in ``lrs``, all in one batched run.
+
+    Default rates: 25 log-spaced from 0.05/L to 2.5/L for the gradient-descent family, from
+    1e-4 to 1 for the adaptive optimizers.
+
+        >>> sw = sweep("parabola", "gd", [0.1, 0.7, 1.6, 4.0], steps=200)
+        >>> sw.steps.tolist(), sw.status.tolist()[-1]
+        ([81, 10, 1, 20], 'diverged')
+    """
+    s = make_surface(surface)
+    reg = regimes(s, start)
+    name = optimizer if isinstance(optimizer, str) else getattr(optimizer, "name", "gd")
+    if lrs is None:
+        if name in ("gd", "sgd", "momentum", "nesterov"):
+            lrs = np.geomspace(0.05 / reg.L, 2.5 / reg.L, 25)
+        else:
+            lrs = np.geomspace(1e-4, 1.0, 25)
+    lrs = np.atleast_1d(np.asarray(positive_number("lr", lrs), dtype=float))
+    if lrs.ndim != 1 or lrs.size == 0:
+        raise UserInputError("lrs must be a non-empty list of rates")
+    opt = make_optimizer(name, lr=lrs, **hyperparameters)
+    traj = run(opt, s, reg.point if start is None else start, steps, tol=tol, seed=seed)
+    return Sweep(lrs, traj.status, traj.stop, traj.loss[-1], reg.classify(lrs), reg, traj)
+
+
+@dataclass(frozen=True)
+class Restarts:
+    """Random restarts: N seeded starts, and the known minimum each one reached.
+
+    starts, finals : (N, d); basin : (N,) index into ``minima`` (-1: none within reach);
+    minima : (k, d) the surface's known minima; counts : (k,) how many starts reached each;
+    trajectory : the batched run.
+    """
+
+    starts: np.ndarray
+    finals: np.ndarray
+    basin: np.ndarray
+    minima: np.ndarray
+    counts: np.ndarray
+    trajectory: Trajectory
+
+    @property
+    def global_share(self) -> float:
+        """Fraction of starts that reached the global minimum (minima[0])."""
+        return float(np.mean(self.basin == 0)) if self.minima.size else 0.0
+
+
+def restarts(surface, n: int = 20, *, optimizer="gd", lr=None, steps: int = 2000, seed: int = 0,
+             radius: float | None = None, **hyperparameters) -> Restarts:
+    """``n`` starts drawn uniformly (seeded) in the surface's bounds, run in one batch.
+
+    ``lr`` defaults to 0.5/L_max (L_max: the largest curvature in the window), safe for plain
+    gradient descent everywhere. A final point within ``radius`` (default 5% of the window's span)
+    of a known minimum is assigned to it.
+    """
+    s = make_surface(surface)
+    if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+        raise UserInputError(f"n must be a whole number >= 1, got {n!r}")
+    rng = np.random.default_rng(seed)
+    lo, hi = s.bounds[:, 0], s.bounds[:, 1]
+    starts = lo + (hi - lo) * rng.random((int(n), s.dim))
+    if lr is None:
+        lr = 0.5 / max_curvature(s)
+    opt = make_optimizer(optimizer, lr=lr, **hyperparameters)
+    traj = run(opt, s, starts, steps, seed=seed)
+    finals = traj.params[-1]
+    radius = 0.05 * float((hi - lo).max()) if radius is None else positive_number("radius", radius)
+    if s.minima.size:
+        dist = np.linalg.norm(finals[:, None, :] - s.minima[None], axis=-1)
+        basin = np.where(dist.min(1) <= radius, dist.argmin(1), -1)
+    else:
+        basin = np.full(len(finals), -1)
+    counts = np.array([(basin == k).sum() for k in range(len(s.minima))])
+    return Restarts(starts, finals, basin, s.minima, counts, traj)

@@ -1,0 +1,288 @@
+"""The ``gdviz`` command. Every verb maps to the same registries and functions as the Python API.
+
+    gdviz list
+    gdviz run --surface rosenbrock --optimizer adam --lr 0.05 --steps 600 --start=-1.5,2.0
+    gdviz sweep --surface parabola --optimizer gd
+    gdviz demo
+
+User mistakes print one line on stderr and exit with code 2 (``--debug`` shows the traceback).
+"""
+from __future__ import annotations
+
+import math
+import sys
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import UserInputError
+
+console = Console(highlight=False)
+
+
+# -- option parsing helpers ----------------------------------------------------------------
+def parse_numbers(option: str, text: str | None) -> list[float] | None:
+    """'0.1,0.7, 1' -> [0.1, 0.7, 1.0]; a clear error for empty items or words."""
+    if text is None:
+        return None
+    items = [t.strip() for t in str(text).split(",")]
+    try:
+        if not items or any(t == "" for t in items):
+            raise ValueError
+        values = [float(t) for t in items]
+    except ValueError:
+        raise UserInputError(f"{option} must be numbers separated by commas, got '{text}'") from None
+    return values
+
+
+def parse_assignments(option: str, pairs) -> dict:
+    """('condition=50', 'loss=huber') -> {'condition': 50.0, 'loss': 'huber'}."""
+    out = {}
+    for pair in pairs or ():
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserInputError(f"{option} takes KEY=VALUE, got '{pair}'")
+        out[key.strip().replace("-", "_")] = _value(raw.strip())
+    return out
+
+
+def _value(raw: str):
+    low = raw.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("none", "null"):
+        return None
+    try:
+        v = float(raw)
+        return int(v) if v.is_integer() and "." not in raw and "e" not in low else v
+    except ValueError:
+        return raw
+
+
+def _fmt(x, digits=4) -> str:
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return "(" + ", ".join(_fmt(v, digits) for v in x) + ")"
+    x = float(x)
+    if x == 0 or (1e-3 <= abs(x) < 1e5):
+        return f"{x:.{digits}g}"
+    return f"{x:.{max(digits - 2, 1)}e}"
+
+
+# -- shared options ------------------------------------------------------------------------
+def surface_options(f):
+    f = click.option("--surface", "-s", default="rosenbrock", show_default=True,
+                     help="Surface name (see `gdviz list`) or an expression such as 'x**2 + 10*y**2'.")(f)
+    f = click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE",
+                     help="Surface parameter, e.g. -P condition=50 or -P loss=huber (repeatable).")(f)
+    return f
+
+
+def optimizer_options(f):
+    f = click.option("--optimizer", "-o", "optimizer_name", default="gd", show_default=True,
+                     help="Optimizer: gd, sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam.")(f)
+    f = click.option("--hp", "-H", "hyperparams", multiple=True, metavar="KEY=VALUE",
+                     help="Optimizer hyperparameter, e.g. -H momentum=0.8 -H batch_size=8 (repeatable).")(f)
+    f = click.option("--schedule", default=None,
+                     help="Learning-rate schedule: constant, inverse-sqrt, step, exponential, cosine.")(f)
+    f = click.option("--start", default=None, metavar="X[,Y]",
+                     help="Start point, comma-separated (use --start=-1.5,2 for negatives). "
+                          "Default: the surface's own.")(f)
+    f = click.option("--steps", "-n", default="1000", show_default=True, help="Maximum number of updates.")(f)
+    f = click.option("--tol", default=None, help="Gradient-norm tolerance (0 disables the convergence stop).")(f)
+    f = click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")(f)
+    return f
+
+
+def _build(surface, surface_params, optimizer_name, hyperparams, schedule_name, lr):
+    from . import optim, surfaces
+
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    hp = parse_assignments("--hp", hyperparams)
+    if lr is not None:
+        hp["lr"] = lr
+    if schedule_name:
+        extra = {k: hp.pop(k) for k in ("step_size", "gamma", "t_max", "lr_min") if k in hp}
+        hp["lr"] = optim.schedule(schedule_name, hp.get("lr", 0.01), **extra)
+    return s, optim.optimizer(optimizer_name, **hp)
+
+
+def _number(option, text, cast=float):
+    if text is None:
+        return None
+    try:
+        v = float(text)
+        if cast is int and not v.is_integer():
+            raise ValueError
+        return cast(v)
+    except (TypeError, ValueError):
+        kind = "a whole number" if cast is int else "a number"
+        raise UserInputError(f"{option} must be {kind}, got '{text}'") from None
+
+
+# -- the command group ---------------------------------------------------------------------
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="gdviz")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.pass_context
+def cli(ctx, debug):
+    """gdviz: gradient descent, drawn. Surfaces, optimizers and learning rates you can see."""
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+@cli.command("list")
+def list_cmd():
+    """List surfaces, optimizers and learning-rate schedules."""
+    from . import optim, surfaces
+    from .optim import schedules
+
+    for title, rows in (("Surfaces (or type an expression, e.g. 'x**2 + 10*y**2')", surfaces.describe()),
+                        ("Optimizers (hyperparameters as in torch.optim)", optim.describe()),
+                        ("Learning-rate schedules (--schedule)", schedules.describe())):
+        table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for name, line in rows.items():
+            table.add_row(name, line)
+        console.print(table)
+        console.print()
+
+
+@cli.command()
+@surface_options
+@optimizer_options
+@click.option("--lr", default=None, help="Learning rate (default: the optimizer's torch default).")
+@click.option("--save", default=None, metavar="FILE.npz", help="Save the trajectory to a .npz file.")
+def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, lr, save):
+    """Run one optimizer and print a summary: status, steps, final loss, final point."""
+    from .engine import run as run_engine
+
+    lr_value = _number("--lr", lr)
+    s, opt = _build(surface, surface_params, optimizer_name, hyperparams, schedule, lr_value)
+    if opt.batch is not None:
+        raise UserInputError("gdviz run takes one value per hyperparameter; use gdviz sweep for many rates")
+    traj = run_engine(opt, s, parse_numbers("--start", start), _number("--steps", steps, int),
+                      tol=_number("--tol", tol), seed=_number("--seed", seed, int))
+    if save:
+        traj.save(save)
+    table = Table(title=f"{opt.label()} on {s.title['en']}", title_justify="left", show_header=False,
+                  box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    colour = {"converged": "green", "diverged": "red", "max_steps": "yellow"}[traj.status]
+    table.add_row("status", f"[{colour}]{traj.status}[/]")
+    table.add_row("steps", str(traj.n_steps))
+    table.add_row("start", _fmt(traj.params[0]))
+    table.add_row("final point", _fmt(traj.params[-1]))
+    table.add_row("final loss", _fmt(traj.loss[-1], 6))
+    if s.minima.size:
+        d = np.linalg.norm(s.minima - traj.params[-1], axis=1)
+        table.add_row("nearest minimum", f"{_fmt(s.minima[d.argmin()])}  (distance {_fmt(d.min())})")
+    if save:
+        table.add_row("saved", save)
+    console.print(table)
+
+
+@cli.command()
+@surface_options
+@optimizer_options
+@click.option("--lrs", default=None, metavar="A,B,...",
+              help="Rates to try (default: 25 log-spaced around 1/L).")
+def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, lrs):
+    """Learning-rate sweep: the regime table (too small / Goldilocks / too large / diverges)."""
+    from .analysis import sweep as run_sweep
+
+    if schedule:
+        raise UserInputError("gdviz sweep varies a constant rate; --schedule is for gdviz run")
+    from . import surfaces
+
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    hp = parse_assignments("--hp", hyperparams)
+    hp.pop("lr", None)
+    sw = run_sweep(s, optimizer_name, parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
+                   steps=_number("--steps", steps, int), tol=_number("--tol", tol),
+                   seed=_number("--seed", seed, int), **hp)
+    print_sweep(sw, f"{optimizer_name} on {s.title['en']}")
+
+
+def print_sweep(sw, title):
+    r = sw.regimes
+    console.print(f"[bold]{title}[/]: top curvature L = {_fmt(r.L)} at {_fmt(r.point)}; "
+                  f"Goldilocks 1/L = {_fmt(r.goldilocks)}, diverges at 2/L = {_fmt(r.diverge)}")
+    table = Table(show_lines=False)
+    for col, just in (("lr", "right"), ("lr x L", "right"), ("regime (GD)", "left"),
+                      ("status", "left"), ("steps", "right"), ("final loss", "right")):
+        table.add_column(col, justify=just)
+    colours = {"too small": "blue", "goldilocks": "green", "too large": "yellow", "diverges": "red"}
+    for lr, regime, status, steps, loss in sw.rows():
+        table.add_row(_fmt(lr), _fmt(lr * r.L, 3), f"[{colours[regime]}]{regime}[/]", status,
+                      str(steps), _fmt(loss))
+    console.print(table)
+
+
+@cli.command()
+def demo():
+    """The engine's demonstration: the course's learning-rate exercise and an optimizer race."""
+    from . import analysis, engine, optim, surfaces
+
+    s = surfaces.surface("parabola")
+    sw = analysis.sweep(s, "gd", [0.1, 0.7, 1.0, 1.6, 1.8, 4.0], steps=200)
+    print_sweep(sw, "The course's learning-rate exercise: gradient descent on L(w) = 0.3125 w^2, w0 = -2.9")
+    console.print()
+    rb = surfaces.surface("rosenbrock")
+    table = Table(title="Optimizer race on Rosenbrock from (-1.5, 2), 3000 steps", title_justify="left")
+    for col in ("optimizer", "lr", "status", "steps", "final loss", "final point", "distance to (1, 1)"):
+        table.add_column(col, justify="left" if col in ("optimizer", "status") else "right")
+    for name, lr in RACE:
+        traj = engine.run(optim.optimizer(name, lr=lr), rb, steps=3000)
+        dist = float(np.linalg.norm(traj.params[-1] - rb.minima[0]))
+        table.add_row(name, _fmt(lr), traj.status, str(traj.n_steps), _fmt(traj.loss[-1]),
+                      _fmt(traj.params[-1], 3), _fmt(dist))
+    console.print(table)
+
+
+# Rates that suit each optimizer on Rosenbrock from (-1.5, 2): fast, yet stable at the start,
+# where the top curvature is about 1900 (plain GD diverges above ~1e-3).
+RACE = (("gd", 1e-3), ("sgd", 1e-3), ("momentum", 2e-4), ("nesterov", 2e-4), ("adagrad", 0.5),
+        ("adadelta", 1.0), ("rmsprop", 5e-3), ("adam", 0.05))
+
+
+def main(argv=None) -> int:
+    """Entry point: run the CLI, turning user mistakes into one line and exit code 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="gdviz", standalone_mode=False)
+    except UserInputError as e:
+        if debug:
+            raise
+        click.echo(f"gdviz: error: {e}", err=True)
+        return 2
+    except click.exceptions.NoArgsIsHelp:
+        return 0
+    except click.UsageError as e:
+        if debug:
+            raise
+        click.echo(f"gdviz: error: {e.format_message()}", err=True)
+        return 2
+    except click.Abort:
+        click.echo("gdviz: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("gdviz: interrupted", err=True)
+        return 130
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except Exception as e:  # a bug, not a user mistake: say so briefly
+        if debug:
+            raise
+        click.echo(f"gdviz: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)",
+                   err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

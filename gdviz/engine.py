@@ -1,0 +1,162 @@
+"""The trajectory engine: run any optimizer on any surface and record the path.
+
+    >>> import gdviz as gd
+    >>> traj = gd.run(gd.optimizer("gd", lr=0.7), gd.surface("parabola"), steps=100)
+    >>> traj.status, traj.n_steps
+    ('converged', 10)
+
+Stopping rules, checked at every step t for each batch member:
+
+- converged: the (full-batch) gradient norm at the current point is below ``tol``;
+- diverged: the new point is farther than ``max_distance`` from the centre of the surface's
+  bounds in some coordinate, its loss exceeds ``max_loss``, or either is not finite (then the
+  last finite point is kept): caught before anything overflows;
+- max_steps: ``steps`` updates were made.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import __version__
+from .errors import UserInputError, positive_number
+from .optim import Optimizer, optimizer as make_optimizer
+from .surfaces import Surface, surface as make_surface
+from .trajectory import Trajectory
+
+MAX_LOSS = 1e100
+DISTANCE_FACTOR = 1000.0  # default max_distance, in multiples of the bounds' widest span
+
+
+def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None = None,
+        seed: int | None = 0, max_distance: float | None = None) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` for at most ``steps`` updates.
+
+    optimizer : an :class:`Optimizer`, a name ("adam"), or a function ``step(params, grad, t)``.
+    surface : a :class:`Surface`, a name ("rosenbrock") or an expression ("x**2 + 10*y**2").
+    start : (d,) for one path or (B, d) for B paths; default ``surface.start``.
+    steps : the most updates to make (>= 1).
+    tol : convergence tolerance on the gradient norm (default ``surface.tol``; 0 disables).
+    seed : seeds the mini-batch sampling of stochastic optimizers (all members share the stream,
+        so a batched run equals the same runs made one at a time).
+    max_distance : divergence bound on |param - centre of bounds| (default 1000 x the span).
+
+    Returns a :class:`Trajectory`; hyperparameter arrays of shape (B,) also make a batch.
+    """
+    s = make_surface(surface) if not isinstance(surface, Surface) else surface
+    opt = optimizer if isinstance(optimizer, Optimizer) else make_optimizer(optimizer)
+    steps = _whole("steps", steps)
+    tol = s.tol if tol is None else positive_number("tol", tol, allow_zero=True)
+    p0, single = _start(s, opt, start)
+    centre = s.bounds.mean(axis=1)
+    span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
+    limit = DISTANCE_FACTOR * span if max_distance is None else positive_number("max_distance", max_distance)
+    rng = np.random.default_rng(None if seed is None else _whole("seed", seed, minimum=0))
+    stochastic = opt.batch_size is not None and s.n_samples is not None
+    with np.errstate(all="ignore"):
+        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic)
+    return _trajectory(rec, s, opt, single, tol, seed, stochastic)
+
+
+def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic):
+    B, d = p.shape
+    P = np.empty((steps + 1, B, d))
+    L = np.empty((steps + 1, B))
+    G = np.empty((steps + 1, B, d))
+    LR = np.zeros((steps, B)) if opt.lr is not None else None
+    loss, gfull = s.value_and_grad(p)
+    if not (np.isfinite(loss).all() and np.isfinite(gfull).all()):
+        raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
+                             f"{p[~np.isfinite(loss)][:1].tolist() or p[:1].tolist()}")
+    P[0], L[0] = p, loss
+    active = np.ones(B, dtype=bool)
+    status = np.full(B, "max_steps", dtype=object)
+    stop = np.full(B, steps)
+    state = opt.init(p)
+    n = steps
+    for t in range(steps):
+        converged = active & (np.einsum("bd,bd->b", gfull, gfull) < tol2)
+        if converged.any():
+            status[converged], stop[converged] = "converged", t
+            active &= ~converged
+            if not active.any():
+                G[t], n = gfull, t
+                break
+        if stochastic:
+            idx = rng.choice(s.n_samples, size=min(opt.batch_size, s.n_samples), replace=False)
+            g = s.batch_grad(p, idx)
+            G[t] = np.where(active[:, None], g, gfull)
+        else:
+            g = G[t] = gfull
+        u, state = opt.update(g, state, p, t)
+        new = p + u
+        new_loss, new_g = s.value_and_grad(new)
+        ok = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
+        if LR is not None:
+            LR[t] = opt.lr_at(t)
+        if not ok.all() or not active.all():
+            finite = np.isfinite(new).all(-1) & np.isfinite(new_loss) & np.isfinite(new_g).all(-1)
+            diverged = active & ~ok
+            status[diverged] = "diverged"
+            stop[diverged] = t + finite[diverged]
+            keep = ~active | ~finite
+            new[keep], new_loss[keep], new_g[keep] = p[keep], loss[keep], gfull[keep]
+            if LR is not None:
+                LR[t, ~active | (diverged & ~finite)] = 0.0
+            active &= ok
+        p, loss, gfull = new, new_loss, new_g
+        P[t + 1], L[t + 1] = p, loss
+        if not active.any():
+            n = t + 1
+            G[n] = gfull
+            break
+    else:
+        G[n] = gfull
+    return P[: n + 1], L[: n + 1], G[: n + 1], (None if LR is None else LR[:n]), status, stop
+
+
+def _trajectory(rec, s, opt, single, tol, seed, stochastic):
+    P, L, G, LR, status, stop = rec
+    meta = {"surface_params": s.spec()["params"], "surface_title": s.title, "tol": tol,
+            "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None}
+    status = status.astype(str)
+    if single:
+        n = int(stop[0])
+        return Trajectory(P[: n + 1, 0], L[: n + 1, 0], G[: n + 1, 0],
+                          None if LR is None else LR[:n, 0], str(status[0]), n,
+                          s.spec()["name"], opt.name, opt.hyperparams, seed, meta)
+    return Trajectory(P, L, G, LR, status, stop.astype(int), s.spec()["name"], opt.name,
+                      opt.hyperparams, seed, meta)
+
+
+def _start(s: Surface, opt: Optimizer, start):
+    raw = s.start if start is None else start
+    try:
+        p = np.array(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise UserInputError(f"start must be numbers, got {raw!r}") from None
+    if s.dim == 1 and p.ndim == 0:
+        p = p.reshape(1)
+    if p.ndim not in (1, 2) or p.shape[-1] != s.dim:
+        raise UserInputError(f"start must have {s.dim} coordinate(s) for the {s.dim}-D surface "
+                             f"'{s.spec()['name']}' (or shape (B, {s.dim}) for a batch), got shape {p.shape}")
+    if not np.isfinite(p).all():
+        raise UserInputError(f"start must be finite numbers, got {p.tolist()}")
+    single = p.ndim == 1 and opt.batch is None
+    p = p.reshape(-1, s.dim)
+    if opt.batch is not None:
+        if p.shape[0] == 1:
+            p = np.repeat(p, opt.batch, axis=0)
+        elif p.shape[0] != opt.batch:
+            raise UserInputError(f"{p.shape[0]} starts but {opt.batch} hyperparameter values; "
+                                 "give one start or one per value")
+    return p, single
+
+
+def _whole(name, value, minimum=1):
+    try:
+        ok = float(value).is_integer() and value >= minimum and not isinstance(value, bool)
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise UserInputError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)

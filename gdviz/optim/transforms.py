@@ -1,0 +1,151 @@
+"""Small gradient transforms, composed into the named optimizers (optax's shape).
+
+A transform is a pair of pure functions ``init(params) -> state`` and
+``update(u, state, params, step) -> (u, state)``: it takes the incoming update ``u`` (at first
+the gradient) and returns a new one. ``chain`` runs several in order; the last usually scales by
+``-lr`` so that ``new_params = params + u``. Hyperparameters are floats or arrays of shape
+(B, 1), which broadcast over a batch of B parameter vectors of shape (B, d).
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+
+class Transform(NamedTuple):
+    init: Callable
+    update: Callable
+
+
+def chain(*transforms: Transform) -> Transform:
+    """Apply ``transforms`` one after another; the state is the tuple of their states."""
+
+    def init(params):
+        return tuple(t.init(params) for t in transforms)
+
+    def update(u, state, params, step):
+        new_state = []
+        for t, s in zip(transforms, state):
+            u, s = t.update(u, s, params, step)
+            new_state.append(s)
+        return u, tuple(new_state)
+
+    return Transform(init, update)
+
+
+def _zeros(params):
+    return np.zeros_like(params)
+
+
+def _none(params):
+    return ()
+
+
+def add_decayed_weights(weight_decay) -> Transform:
+    """u <- u + weight_decay * params   (torch's L2 ``weight_decay``)."""
+
+    def update(u, state, params, step):
+        return u + weight_decay * params, state
+
+    return Transform(_none, update)
+
+
+def trace(momentum, dampening=0.0, nesterov=False, first_is_gradient=True) -> Transform:
+    """Momentum buffer, as in torch.optim.SGD.
+
+    buf_0 = u (first step, when ``first_is_gradient``), buf_t = momentum buf_{t-1} + (1 - dampening) u;
+    output ``u + momentum buf_t`` (nesterov) or ``buf_t``.
+    """
+
+    def update(u, buf, params, step):
+        if step == 0 and first_is_gradient:
+            buf = u.copy()
+        else:
+            buf = momentum * buf + (1 - dampening) * u
+        return (u + momentum * buf if nesterov else buf), buf
+
+    return Transform(_zeros, update)
+
+
+def scale_by_adagrad(eps=1e-10, initial_accumulator_value=0.0) -> Transform:
+    """sum_t = sum_{t-1} + u^2;  u <- u / (sqrt(sum_t) + eps)."""
+
+    def init(params):
+        return np.full_like(params, initial_accumulator_value, dtype=float)
+
+    def update(u, acc, params, step):
+        acc = acc + u * u
+        return u / (np.sqrt(acc) + eps), acc
+
+    return Transform(init, update)
+
+
+def scale_by_adadelta(rho=0.9, eps=1e-6) -> Transform:
+    """v_t = rho v + (1 - rho) u^2;  delta = sqrt(a + eps) / sqrt(v_t + eps) * u;
+    a_t = rho a + (1 - rho) delta^2;  u <- delta."""
+
+    def init(params):
+        return np.zeros_like(params), np.zeros_like(params)
+
+    def update(u, state, params, step):
+        v, a = state
+        v = rho * v + (1 - rho) * u * u
+        delta = np.sqrt(a + eps) / np.sqrt(v + eps) * u
+        a = rho * a + (1 - rho) * delta * delta
+        return delta, (v, a)
+
+    return Transform(init, update)
+
+
+def scale_by_rms(alpha=0.99, eps=1e-8, centered=False) -> Transform:
+    """v_t = alpha v + (1 - alpha) u^2;  u <- u / (sqrt(v_t) + eps), or with ``centered``
+    (m_t = alpha m + (1 - alpha) u)  u <- u / (sqrt(v_t - m_t^2) + eps)."""
+
+    def init(params):
+        return np.zeros_like(params), np.zeros_like(params)
+
+    def update(u, state, params, step):
+        v, m = state
+        v = alpha * v + (1 - alpha) * u * u
+        if centered:
+            m = alpha * m + (1 - alpha) * u
+            return u / (np.sqrt(v - m * m) + eps), (v, m)
+        return u / (np.sqrt(v) + eps), (v, m)
+
+    return Transform(init, update)
+
+
+def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
+    """m_t = beta1 m + (1 - beta1) u;  v_t = beta2 v + (1 - beta2) u^2;
+    u <- (m_t / (1 - beta1^t)) / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)   (t = step + 1);
+    ``amsgrad`` uses the running maximum of v_t."""
+
+    def init(params):
+        return np.zeros_like(params), np.zeros_like(params), np.zeros_like(params)
+
+    def update(u, state, params, step):
+        m, v, vmax = state
+        t = step + 1
+        m = m + (1 - beta1) * (u - m)  # torch's lerp, same rounding
+        v = beta2 * v + (1 - beta2) * u * u
+        if amsgrad:
+            vmax = np.maximum(vmax, v)
+        denom = np.sqrt(vmax if amsgrad else v) / np.sqrt(1 - beta2 ** t) + eps
+        return m / denom / (1 - beta1 ** t), (m, v, vmax)
+
+    return Transform(init, update)
+
+
+def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
+    """u <- -lr_t * u with lr_t = schedule(step) (/ (1 + step * lr_decay), Adagrad's decay)."""
+
+    def update(u, state, params, step):
+        lr = np.asarray(schedule(step), dtype=float)
+        if lr.ndim == 1:
+            lr = lr[:, None]
+        if lr_decay is not None and np.any(lr_decay):
+            lr = lr / (1 + step * lr_decay)
+        return -lr * u, state
+
+    return Transform(_none, update)

@@ -1,0 +1,114 @@
+"""The `Surface` base class: a loss over 1 or 2 parameters, vectorised over a batch axis."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UserInputError
+
+
+class Surface:
+    """A loss surface f: R^d -> R (d = 1 or 2) with exact derivatives.
+
+    Every method takes points of shape ``(..., d)`` and broadcasts over the leading axes:
+    ``value(p)`` has shape ``(...)``, ``grad(p)`` ``(..., d)``, ``hessian(p)`` ``(..., d, d)``.
+
+    Attributes
+    ----------
+    name : registry name (``gd.surface(name)`` builds it again with ``params``).
+    dim : number of parameters, 1 or 2.
+    bounds : ``(d, 2)`` array, one (min, max) row per dimension: the plotting window.
+    minima : ``(k, d)`` array of known local minima, the global one first.
+    start : ``(d,)`` suggested starting point (used when a run names none).
+    tol : default convergence tolerance on the gradient norm for this surface.
+    title : ``{"en": ..., "zh": ...}``.
+    formula : the formula as matplotlib mathtext, e.g. ``r"$x^2 + 10y^2$"``.
+    variables : parameter names, e.g. ``("x", "y")`` or ``("w", "b")``.
+    params : the keyword parameters the surface was built with.
+    log_scale : whether contour plots read better on a log scale (Rosenbrock, Beale).
+    n_samples : number of data points for data-driven losses, else ``None``.
+    """
+
+    name: str = "surface"
+    dim: int = 2
+    title: dict = {"en": "Surface", "zh": "曲面"}
+    formula: str = ""
+    log_scale: bool = False
+    n_samples: int | None = None
+    tol: float = 1e-6
+
+    def __init__(self, *, bounds, minima, start, params=None, variables=None, tol=None):
+        self.bounds = np.asarray(bounds, dtype=float).reshape(self.dim, 2)
+        self.minima = np.asarray(minima, dtype=float).reshape(-1, self.dim)
+        self.start = np.asarray(start, dtype=float).reshape(self.dim)
+        self.params = dict(params or {})
+        self.variables = tuple(variables or (("w",) if self.dim == 1 else ("x", "y")))
+        if tol is not None:
+            self.tol = float(tol)
+
+    # -- public, checked entry points ------------------------------------------------------
+    def value(self, p):
+        """Loss at points ``p`` of shape ``(..., d)``; returns shape ``(...)``."""
+        return self._value(self._points(p))
+
+    def grad(self, p):
+        """Gradient at ``p``: shape ``(..., d)``."""
+        return self._grad(self._points(p))
+
+    def hessian(self, p):
+        """Hessian at ``p``: shape ``(..., d, d)``."""
+        return self._hessian(self._points(p))
+
+    # -- fast paths the engine calls on validated float arrays ------------------------------
+    def value_and_grad(self, p):
+        """``(value(p), grad(p))`` for validated ``p``; subclasses share work where they can."""
+        return self._value(p), self._grad(p)
+
+    def batch_grad(self, p, idx):
+        """Gradient over the data points ``idx`` only (data-driven losses); here the full one."""
+        return self._grad(p)
+
+    def _value(self, p):
+        raise NotImplementedError
+
+    def _grad(self, p):
+        raise NotImplementedError
+
+    def _hessian(self, p):
+        raise NotImplementedError
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _points(self, p):
+        try:
+            arr = np.asarray(p, dtype=float)
+        except (TypeError, ValueError):
+            raise UserInputError(f"a point on '{self.name}' must be numbers, got {p!r}") from None
+        if self.dim == 1 and arr.ndim == 0:
+            arr = arr.reshape(1)
+        if arr.ndim == 0 or arr.shape[-1] != self.dim:
+            raise UserInputError(
+                f"'{self.name}' is {self.dim}-D: points need a last axis of length {self.dim}, "
+                f"got shape {arr.shape}")
+        return arr
+
+    def spec(self) -> dict:
+        """What rebuilds this surface: ``gd.surface(spec["name"], **spec["params"])``."""
+        return {"name": self.name, "params": _jsonable(self.params)}
+
+    def __repr__(self) -> str:
+        extra = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if _short(v))
+        return f"Surface({self.name!r}{', ' if extra else ''}{extra})"
+
+
+def _short(v) -> bool:
+    return isinstance(v, (int, float, str, bool)) and len(repr(v)) < 40
+
+
+def _jsonable(params: dict) -> dict:
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, np.ndarray):
+            v = v.tolist()
+        if isinstance(v, (np.floating, np.integer)):
+            v = v.item()
+        out[k] = v
+    return out

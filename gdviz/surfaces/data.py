@@ -1,0 +1,271 @@
+"""Data-driven losses over (w, b): linear regression (MSE, MAE, Huber) and logistic regression.
+
+The model is ``y_hat = w x + b`` (for logistic regression ``p = sigmoid(w x + b)``). Gradients
+are full-batch (``grad``) or over a subset of samples (``batch_grad(p, idx)``), which the engine
+uses for mini-batch and stochastic gradient descent.
+
+    >>> s = LinearRegression(loss="mse", features="standardized")
+    >>> s.hessian(s.minima[0]).round(3).tolist()   # standardized x: round contours
+    [[2.0, 0.0], [0.0, 2.0]]
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UserInputError, positive_number, unknown_name
+from .base import Surface
+
+LOSSES = ("mse", "mae", "huber")
+FEATURES = ("raw", "standardized")
+
+
+def synthetic_regression(n=100, seed=0, outliers=0, slope=3.0, intercept=4.0, noise=2.0):
+    """Seeded synthetic data: x ~ U(0, 10), y = slope x + intercept + N(0, noise^2).
+
+    ``outliers`` points get y pushed up by 40-60: the data for comparing L1, L2 and Huber.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 10, n)
+    y = slope * x + intercept + rng.normal(0, noise, n)
+    if outliers:
+        k = rng.choice(n, size=min(int(outliers), n), replace=False)
+        y[k] += rng.uniform(40, 60, len(k))
+    return x, y
+
+
+def synthetic_classification(n=100, seed=0):
+    """Seeded 1-D two-class data: x ~ N(2, 1.2^2) for class 0, N(5, 1.2^2) for class 1."""
+    rng = np.random.default_rng(seed)
+    labels = (np.arange(n) % 2).astype(float)
+    x = np.where(labels == 1, rng.normal(5, 1.2, n), rng.normal(2, 1.2, n))
+    return x, labels
+
+
+def load_csv(path, x_column=None, y_column=None):
+    """Two numeric columns from a CSV file (with or without a header row)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserInputError(f"data file '{path}' does not exist")
+    with p.open(newline="") as fh:
+        rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    if not rows:
+        raise UserInputError(f"data file '{path}' is empty")
+    header = None
+    try:
+        [float(c) for c in rows[0]]
+    except ValueError:
+        header, rows = [c.strip() for c in rows[0]], rows[1:]
+
+    def col(which, default):
+        if which is None:
+            return default
+        if isinstance(which, int):
+            return which
+        if header is None or which not in header:
+            raise UserInputError(f"column '{which}' is not in '{path}'"
+                                 + (f"; columns: {', '.join(header)}" if header else " (no header)"))
+        return header.index(which)
+
+    ix, iy = col(x_column, 0), col(y_column, 1)
+    try:
+        data = np.array([[float(r[ix]), float(r[iy])] for r in rows])
+    except (ValueError, IndexError):
+        raise UserInputError(f"data file '{path}' needs two numeric columns (x, y) on every row") from None
+    return data[:, 0], data[:, 1]
+
+
+class _DataSurface(Surface):
+    """Shared machinery: data arrays, feature scaling, bounds around the minimum."""
+
+    variables = ("w", "b")
+
+    def __init__(self, x, y, features, params, tol=1e-6):
+        if features not in FEATURES:
+            raise unknown_name("features", features, FEATURES)
+        x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+        if x.shape != y.shape or x.size < 2:
+            raise UserInputError(f"x and y must be two arrays of the same length >= 2, "
+                                 f"got {x.size} and {y.size}")
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise UserInputError("data contains NaN or infinite values")
+        self.x_raw = x
+        if features == "standardized":
+            sd = x.std()
+            if sd == 0:
+                raise UserInputError("cannot standardize x: all values are equal")
+            x = (x - x.mean()) / sd
+        self.x, self.y, self.n_samples = x, y, x.size
+        self._X = np.stack([x, np.ones_like(x)], -1)  # (N, 2) design matrix
+        params = dict(params, features=features)
+        minimum = self._solve()
+        half = 1.2 * max(1.0, np.abs(minimum).max())
+        super().__init__(bounds=[(minimum[0] - half, minimum[0] + half),
+                                 (minimum[1] - half, minimum[1] + half)],
+                         minima=[minimum], start=minimum + np.array([-0.8, -0.8]) * half,
+                         params=params, variables=("w", "b"), tol=tol)
+
+    def _residual(self, p, idx=None):
+        x, y = (self.x, self.y) if idx is None else (self.x[idx], self.y[idx])
+        return p[..., :1] * x + p[..., 1:] - y, x  # (..., N)
+
+    def _grad(self, p):
+        return self.batch_grad(p, None)
+
+    def value_and_grad(self, p):
+        return self._value(p), self.batch_grad(p, None)
+
+    def _solve(self):
+        raise NotImplementedError
+
+
+class LinearRegression(_DataSurface):
+    """Loss of the line ``y = w x + b`` on data: ``mse``, ``mae`` or ``huber`` (with ``delta``).
+
+    MSE = mean(r^2), MAE = mean(|r|), Huber = mean(r^2/2 if |r| <= delta else delta (|r| - delta/2)),
+    with residuals r = w x + b - y. Data: the built-in seeded set (``n``, ``seed``, ``outliers``),
+    your arrays (``x=..., y=...``) or a CSV file (``data="file.csv"``, ``x_column``, ``y_column``).
+    ``features="standardized"`` rescales x to mean 0, std 1: elongated contours become round.
+    """
+
+    name = "linear-regression"
+
+    def __init__(self, loss="mse", features="raw", x=None, y=None, data=None, x_column=None,
+                 y_column=None, n=100, seed=0, outliers=0, delta=1.0):
+        if loss not in LOSSES:
+            raise unknown_name("loss", loss, LOSSES)
+        self.loss, self.delta = loss, positive_number("delta", delta)
+        params = {"loss": loss}
+        if data is not None:
+            x, y = load_csv(data, x_column, y_column)
+            params.update(data=str(data), x_column=x_column, y_column=y_column)
+        elif x is not None or y is not None:
+            if x is None or y is None:
+                raise UserInputError("give both x and y arrays")
+            params.update(x=np.asarray(x, float), y=np.asarray(y, float))
+        else:
+            n = int(positive_number("n", n))
+            x, y = synthetic_regression(n=n, seed=seed, outliers=outliers)
+            params.update(n=n, seed=seed, outliers=outliers)
+        if loss == "huber":
+            params["delta"] = self.delta
+        label = {"mse": ("MSE", "均方误差 (L2)"), "mae": ("MAE", "平均绝对误差 (L1)"),
+                 "huber": ("Huber", "Huber 损失")}[loss]
+        self.title = {"en": f"Linear regression, {label[0]} loss" + (
+            ", standardized x" if features == "standardized" else ""),
+            "zh": f"线性回归，{label[1]}" + ("，特征标准化" if features == "standardized" else "")}
+        self.formula = {"mse": r"$\frac{1}{N}\sum (wx_i + b - y_i)^2$",
+                        "mae": r"$\frac{1}{N}\sum |wx_i + b - y_i|$",
+                        "huber": r"$\frac{1}{N}\sum \mathrm{Huber}_\delta(wx_i + b - y_i)$"}[loss]
+        super().__init__(x, y, features, params, tol=1e-6 if loss != "mae" else 1e-3)
+
+    def _value(self, p):
+        r, _ = self._residual(p)
+        a = np.abs(r)
+        if self.loss == "mse":
+            return (r * r).mean(-1)
+        if self.loss == "mae":
+            return a.mean(-1)
+        d = self.delta
+        return np.where(a <= d, 0.5 * r * r, d * (a - 0.5 * d)).mean(-1)
+
+    def _dloss(self, r):
+        if self.loss == "mse":
+            return 2 * r
+        if self.loss == "mae":
+            return np.sign(r)
+        return np.clip(r, -self.delta, self.delta)
+
+    def batch_grad(self, p, idx):
+        r, x = self._residual(p, idx)
+        d = self._dloss(r)
+        return np.stack([(d * x).mean(-1), d.mean(-1)], -1)
+
+    def _hessian(self, p):
+        r, x = self._residual(p)
+        if self.loss == "mse":
+            wts = np.full_like(r, 2.0)
+        elif self.loss == "mae":
+            wts = np.zeros_like(r)
+        else:
+            wts = (np.abs(r) <= self.delta).astype(float)
+        return np.einsum("...n,ni,nj->...ij", wts, self._X, self._X) / self.n_samples
+
+    def _solve(self):
+        """The minimum: least squares, then iteratively reweighted least squares for L1/Huber."""
+        X, y = self._X, self.y
+        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        if self.loss == "mse":
+            return beta
+        for _ in range(200):
+            a = np.abs(X @ beta - y)
+            wts = 1 / np.maximum(a, 1e-9) if self.loss == "mae" else \
+                np.where(a <= self.delta, 1.0, self.delta / np.maximum(a, 1e-12))
+            new = np.linalg.solve(X.T @ (wts[:, None] * X), X.T @ (wts * y))
+            if np.abs(new - beta).max() < 1e-12:
+                break
+            beta = new
+        return beta
+
+
+class LogisticRegression(_DataSurface):
+    """Cross-entropy of ``p = sigmoid(w x + b)`` on two-class data (labels 0/1).
+
+    L = mean(log(1 + e^z) - y z) with z = w x + b; gradient mean((p - y) [x, 1]); Hessian
+    mean(p (1 - p) [x, 1][x, 1]^T). Data: built-in seeded classes, arrays or a CSV file.
+    """
+
+    name = "logistic-regression"
+    title = {"en": "Logistic regression, cross-entropy", "zh": "逻辑回归，交叉熵损失"}
+    formula = r"$-\frac{1}{N}\sum y_i \log p_i + (1-y_i)\log(1-p_i)$"
+
+    def __init__(self, features="raw", x=None, y=None, data=None, x_column=None, y_column=None,
+                 n=100, seed=0):
+        params = {}
+        if data is not None:
+            x, y = load_csv(data, x_column, y_column)
+            params.update(data=str(data), x_column=x_column, y_column=y_column)
+        elif x is not None or y is not None:
+            if x is None or y is None:
+                raise UserInputError("give both x and y arrays")
+            params.update(x=np.asarray(x, float), y=np.asarray(y, float))
+        else:
+            n = int(positive_number("n", n))
+            x, y = synthetic_classification(n=n, seed=seed)
+            params.update(n=n, seed=seed)
+        if not np.isin(np.asarray(y, float), (0.0, 1.0)).all():
+            raise UserInputError("logistic-regression labels y must be 0 or 1")
+        super().__init__(x, y, features, params)
+
+    def _value(self, p):
+        z = p[..., :1] * self.x + p[..., 1:]
+        return (np.logaddexp(0, z) - self.y * z).mean(-1)
+
+    def batch_grad(self, p, idx):
+        r, x = self._residual(p, idx)  # r = z - y
+        y = self.y if idx is None else self.y[idx]
+        d = _sigmoid(r + y) - y
+        return np.stack([(d * x).mean(-1), d.mean(-1)], -1)
+
+    def _hessian(self, p):
+        z = p[..., :1] * self.x + p[..., 1:]
+        s = _sigmoid(z)
+        return np.einsum("...n,ni,nj->...ij", s * (1 - s), self._X, self._X) / self.n_samples
+
+    def _solve(self):
+        beta = np.zeros(2)
+        for _ in range(100):
+            g, h = self.batch_grad(beta, None), self._hessian(beta)
+            if np.linalg.cond(h) > 1e12:
+                raise UserInputError("the classes are perfectly separable: cross-entropy has no minimum")
+            step = np.linalg.solve(h, g)
+            beta = beta - step
+            if np.abs(step).max() < 1e-12:
+                break
+        return beta
+
+
+def _sigmoid(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))

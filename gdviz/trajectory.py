@@ -1,0 +1,168 @@
+"""`Trajectory`: the immutable record of one optimizer run (or a batch of runs)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UserInputError
+
+STATUSES = ("converged", "diverged", "max_steps")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The path of an optimizer on a surface, as recorded by :func:`gdviz.run`.
+
+    For one start of shape (d,) and n recorded steps:
+
+    params : (n+1, d) float array; row 0 is the start, row t the point after t updates.
+    loss : (n+1,) loss at each row of ``params``.
+    grads : (n+1, d) the gradient the optimizer used at each point (for mini-batch and SGD runs
+        the sampled one); the last row is the full gradient at the final point.
+    lr : (n,) the nominal learning rate of each update (0 after a batch member stopped), or
+        None when unknown (a custom step function without a schedule).
+    status : "converged" (gradient norm <= tol), "diverged" (loss or distance past the
+        divergence bound, or non-finite) or "max_steps".
+    stop : the step at which the run stopped (= n for a single run).
+
+    For a batch of B runs (a start of shape (B, d), or hyperparameter arrays of shape (B,)),
+    ``params`` is (n+1, B, d), ``loss`` (n+1, B), ``grads`` (n+1, B, d), ``lr`` (n, B),
+    ``status`` and ``stop`` arrays of shape (B,); a member that stopped keeps its last value.
+    ``traj[i]`` is member i as a single trajectory of its own length.
+
+    surface, optimizer : the names; hyperparams : the optimizer's hyperparameters;
+    seed : the seed of mini-batch sampling; meta : anything else (surface parameters, tol,
+    gdviz version). All numbers are finite.
+    """
+
+    params: np.ndarray
+    loss: np.ndarray
+    grads: np.ndarray
+    lr: np.ndarray | None
+    status: object
+    stop: object
+    surface: str = ""
+    optimizer: str = ""
+    hyperparams: dict = field(default_factory=dict)
+    seed: int | None = None
+    meta: dict = field(default_factory=dict)
+
+    # -- shape -----------------------------------------------------------------------------
+    @property
+    def batched(self) -> bool:
+        """True for a batch of runs."""
+        return self.params.ndim == 3
+
+    @property
+    def n_steps(self):
+        """Number of updates made (per member for a batch)."""
+        return self.stop
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point: (d,) or (B, d)."""
+        return self.params[-1]
+
+    def __len__(self) -> int:
+        return self.params.shape[1] if self.batched else 1
+
+    def __getitem__(self, i) -> "Trajectory":
+        """Member ``i`` of a batch, trimmed to its own length."""
+        if not self.batched:
+            raise TypeError("a single trajectory has no members; it is member 0 of nothing")
+        n = int(self.stop[i])
+        hp = {k: (v[i] if isinstance(v, list) and len(v) == len(self) else v)
+              for k, v in self.hyperparams.items()}
+        return Trajectory(self.params[: n + 1, i].copy(), self.loss[: n + 1, i].copy(),
+                          self.grads[: n + 1, i].copy(),
+                          None if self.lr is None else self.lr[:n, i].copy(),
+                          str(self.status[i]), n, self.surface, self.optimizer, hp, self.seed,
+                          dict(self.meta))
+
+    def members(self) -> list["Trajectory"]:
+        """All members of a batch (or ``[self]``)."""
+        return [self[i] for i in range(len(self))] if self.batched else [self]
+
+    # -- smooth motion ---------------------------------------------------------------------
+    def at(self, t):
+        """Position at fractional step ``t`` (linear between recorded points, clipped to
+        [0, n]). ``t`` may be an array: the result then has shape ``t.shape + (d,)``
+        (or ``t.shape + (B, d)`` for a batch).
+
+            >>> traj.at(2.5)   # halfway between params[2] and params[3]
+        """
+        t = np.clip(np.asarray(t, dtype=float), 0, len(self.params) - 1)
+        lo = np.floor(t).astype(int)
+        hi = np.minimum(lo + 1, len(self.params) - 1)
+        frac = (t - lo).reshape(t.shape + (1,) * (self.params.ndim - 1))
+        return self.params[lo] * (1 - frac) + self.params[hi] * frac
+
+    def loss_at(self, t):
+        """Loss at fractional step ``t``, interpolated like :meth:`at`."""
+        t = np.clip(np.asarray(t, dtype=float), 0, len(self.loss) - 1)
+        lo = np.floor(t).astype(int)
+        hi = np.minimum(lo + 1, len(self.loss) - 1)
+        frac = (t - lo).reshape(t.shape + (1,) * (self.loss.ndim - 1))
+        return self.loss[lo] * (1 - frac) + self.loss[hi] * frac
+
+    # -- save / load -----------------------------------------------------------------------
+    def save(self, path) -> Path:
+        """Write a ``.npz`` file with all arrays and the metadata (atomically: a temporary file
+        in the same folder, then renamed)."""
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise UserInputError(f"trajectory files end in .npz, got '{path.name}'")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise UserInputError(f"folder '{folder}' does not exist")
+        info = {"surface": self.surface, "optimizer": self.optimizer,
+                "hyperparams": self.hyperparams, "seed": self.seed, "meta": self.meta,
+                "status": np.asarray(self.status).tolist(), "stop": np.asarray(self.stop).tolist()}
+        arrays = {"params": self.params, "loss": self.loss, "grads": self.grads}
+        if self.lr is not None:
+            arrays["lr"] = self.lr
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez_compressed(fh, info=np.array(json.dumps(info, default=_json)), **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path) -> "Trajectory":
+        """Read a file written by :meth:`save`."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                info = json.loads(str(z["info"]))
+                lr = z["lr"] if "lr" in z.files else None
+                params, loss, grads = z["params"], z["loss"], z["grads"]
+        except FileNotFoundError:
+            raise UserInputError(f"trajectory file '{path}' does not exist") from None
+        except (OSError, KeyError, ValueError) as e:
+            raise UserInputError(f"'{path}' is not a gdviz trajectory file ({e})") from None
+        status, stop = info["status"], info["stop"]
+        if isinstance(status, list):
+            status, stop = np.array(status), np.array(stop)
+        return cls(params, loss, grads, lr, status, stop, info["surface"], info["optimizer"],
+                   info["hyperparams"], info["seed"], info["meta"])
+
+    def summary(self) -> dict:
+        """Status, steps, final loss and final point (of a single run)."""
+        return {"status": self.status, "steps": self.stop, "loss": float(self.loss[-1]),
+                "point": self.params[-1].tolist()}
+
+
+def _json(o):
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, (np.floating, np.integer, np.bool_)):
+        return o.item()
+    return str(o)
