@@ -209,8 +209,9 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
 
 def print_sweep(sw, title):
     r = sw.regimes
-    console.print(f"[bold]{title}[/]: top curvature L = {_fmt(r.L)} at {_fmt(r.point)}; "
-                  f"Goldilocks 1/L = {_fmt(r.goldilocks)}, diverges at 2/L = {_fmt(r.diverge)}")
+    console.print(f"[bold]{title}[/]")
+    console.print(f"top curvature L = {_fmt(r.L)} at {_fmt(r.point)}")
+    console.print(f"Goldilocks 1/L = {_fmt(r.goldilocks)}, diverges at 2/L = {_fmt(r.diverge)}")
     table = Table(show_lines=False)
     for col, just in (("lr", "right"), ("lr x L", "right"), ("regime (GD)", "left"),
                       ("status", "left"), ("steps", "right"), ("final loss", "right")):
@@ -229,7 +230,7 @@ def demo():
 
     s = surfaces.surface("parabola")
     sw = analysis.sweep(s, "gd", [0.1, 0.7, 1.0, 1.6, 1.8, 4.0], steps=200)
-    print_sweep(sw, "The course's learning-rate exercise: gradient descent on L(w) = 0.3125 w^2, w0 = -2.9")
+    print_sweep(sw, "The course's learning-rate exercise (gradient descent, L(w) = 0.3125 w^2, w0 = -2.9)")
     console.print()
     rb = surfaces.surface("rosenbrock")
     table = Table(title="Optimizer race on Rosenbrock from (-1.5, 2), 3000 steps", title_justify="left")
@@ -253,6 +254,8 @@ def main(argv=None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and exit code 2."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    if not [a for a in args if a != "--debug"]:
+        args.append("--help")
     try:
         cli.main(args=args, prog_name="gdviz", standalone_mode=False)
     except UserInputError as e:
@@ -260,8 +263,6 @@ def main(argv=None) -> int:
             raise
         click.echo(f"gdviz: error: {e}", err=True)
         return 2
-    except click.exceptions.NoArgsIsHelp:
-        return 0
     except click.UsageError as e:
         if debug:
             raise

@@ -62,56 +62,72 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic):
     P = np.empty((steps + 1, B, d))
     L = np.empty((steps + 1, B))
     G = np.empty((steps + 1, B, d))
-    LR = np.zeros((steps, B)) if opt.lr is not None else None
     loss, gfull = s.value_and_grad(p)
     if not (np.isfinite(loss).all() and np.isfinite(gfull).all()):
         raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
-                             f"{p[~np.isfinite(loss)][:1].tolist() or p[:1].tolist()}")
+                             f"{p[:1].tolist()}")
     P[0], L[0] = p, loss
     active = np.ones(B, dtype=bool)
+    n_active = B
     status = np.full(B, "max_steps", dtype=object)
     stop = np.full(B, steps)
     state = opt.init(p)
     n = steps
+    # a box test on the whole batch first (two reductions); members are checked one by one only
+    # when it fails: hi/lo are the tightest of the per-coordinate bounds centre +- limit
+    hi, lo = float((centre + limit).min()), float((centre - limit).max())
     for t in range(steps):
-        converged = active & (np.einsum("bd,bd->b", gfull, gfull) < tol2)
-        if converged.any():
-            status[converged], stop[converged] = "converged", t
-            active &= ~converged
-            if not active.any():
-                G[t], n = gfull, t
-                break
+        # converged: gradient norm below tol (the cheap min() test first, members only if needed)
+        gn2 = np.einsum("bd,bd->b", gfull, gfull) if tol2 else None
+        if tol2 and gn2.min() < tol2:
+            converged = active & (gn2 < tol2)
+            if converged.any():
+                status[converged], stop[converged] = "converged", t
+                active &= ~converged
+                n_active = int(active.sum())
+                if not n_active:
+                    G[t], n = gfull, t
+                    break
         if stochastic:
             idx = rng.choice(s.n_samples, size=min(opt.batch_size, s.n_samples), replace=False)
             g = s.batch_grad(p, idx)
-            G[t] = np.where(active[:, None], g, gfull)
+            G[t] = np.where(active[:, None], g, gfull) if n_active < B else g
         else:
             g = G[t] = gfull
         u, state = opt.update(g, state, p, t)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
-        ok = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
-        if LR is not None:
-            LR[t] = opt.lr_at(t)
-        if not ok.all() or not active.all():
+        # diverged: past the distance or loss bound, or not finite (NaN fails every comparison)
+        if not (new.max() <= hi and new.min() >= lo and new_loss.max() <= MAX_LOSS) or n_active < B:
+            ok = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
             finite = np.isfinite(new).all(-1) & np.isfinite(new_loss) & np.isfinite(new_g).all(-1)
             diverged = active & ~ok
             status[diverged] = "diverged"
-            stop[diverged] = t + finite[diverged]
+            stop[diverged] = t + finite[diverged]  # a non-finite point is not recorded
             keep = ~active | ~finite
             new[keep], new_loss[keep], new_g[keep] = p[keep], loss[keep], gfull[keep]
-            if LR is not None:
-                LR[t, ~active | (diverged & ~finite)] = 0.0
             active &= ok
+            n_active = int(active.sum())
         p, loss, gfull = new, new_loss, new_g
         P[t + 1], L[t + 1] = p, loss
-        if not active.any():
+        if not n_active:
             n = t + 1
             G[n] = gfull
             break
     else:
         G[n] = gfull
-    return P[: n + 1], L[: n + 1], G[: n + 1], (None if LR is None else LR[:n]), status, stop
+    return P[: n + 1], L[: n + 1], G[: n + 1], _rates(opt, n, B, stop), status, stop
+
+
+def _rates(opt, n, B, stop):
+    """(n, B) nominal learning rate of every update made; 0 where a member had stopped."""
+    if opt.lr is None:
+        return None
+    LR = np.empty((n, B))
+    for t in range(n):
+        LR[t] = opt.lr_at(t)
+    LR[np.arange(n)[:, None] >= stop[None, :]] = 0.0
+    return LR
 
 
 def _trajectory(rec, s, opt, single, tol, seed, stochastic):

@@ -8,6 +8,7 @@ the gradient) and returns a new one. ``chain`` runs several in order; the last u
 """
 from __future__ import annotations
 
+import math
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -121,6 +122,8 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
     u <- (m_t / (1 - beta1^t)) / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)   (t = step + 1);
     ``amsgrad`` uses the running maximum of v_t."""
 
+    root = math.sqrt if isinstance(beta2, float) else np.sqrt  # scalars: no numpy call
+
     def init(params):
         return np.zeros_like(params), np.zeros_like(params), np.zeros_like(params)
 
@@ -131,7 +134,7 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
         v = beta2 * v + (1 - beta2) * u * u
         if amsgrad:
             vmax = np.maximum(vmax, v)
-        denom = np.sqrt(vmax if amsgrad else v) / np.sqrt(1 - beta2 ** t) + eps
+        denom = np.sqrt(vmax if amsgrad else v) / root(1 - beta2 ** t) + eps
         return m / denom / (1 - beta1 ** t), (m, v, vmax)
 
     return Transform(init, update)
@@ -140,11 +143,19 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
 def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
     """u <- -lr_t * u with lr_t = schedule(step) (/ (1 + step * lr_decay), Adagrad's decay)."""
 
+    decay = np.any(lr_decay)
+    fixed = getattr(schedule, "name", None) == "constant" and not decay
+    if fixed:  # a constant rate: negate (and shape) it once
+        neg = -np.asarray(schedule.lr0, dtype=float)
+        neg = neg[:, None] if neg.ndim == 1 else float(neg)
+
     def update(u, state, params, step):
-        lr = np.asarray(schedule(step), dtype=float)
-        if lr.ndim == 1:
+        if fixed:
+            return neg * u, state
+        lr = schedule(step)
+        if isinstance(lr, np.ndarray) and lr.ndim == 1:
             lr = lr[:, None]
-        if lr_decay is not None and np.any(lr_decay):
+        if decay:
             lr = lr / (1 + step * lr_decay)
         return -lr * u, state
 

@@ -252,16 +252,16 @@ class Beale(Surface):
 
 
 class Saddle(Surface):
-    """A saddle between two minima: ``f(x, y) = (x^2 - 1)^2 + y^2 / 2``.
+    """A saddle between two minima: ``f(x, y) = (x^2 - 1)^2 / 4 + y^2``.
 
-    The saddle point is the origin (curvature -4 along x, +1 along y); the minima are (+-1, 0).
+    The saddle point is the origin (curvature -1 along x, +2 along y); the minima are (+-1, 0).
     A path started on x = 0 slides into the saddle and stalls there; a path started a little
-    off it lingers on the plateau, then escapes to a minimum.
+    off it lingers on the plateau around the saddle (loss about 1/4), then escapes to a minimum.
     """
 
     name = "saddle"
     title = {"en": "Saddle point and plateau", "zh": "鞍点与平台"}
-    formula = r"$(x^2 - 1)^2 + \frac{1}{2}y^2$"
+    formula = r"$\frac{1}{4}(x^2 - 1)^2 + y^2$"
 
     def __init__(self):
         super().__init__(bounds=[(-2.0, 2.0), (-2.0, 2.0)], minima=[[1.0, 0.0], [-1.0, 0.0]],
@@ -270,13 +270,13 @@ class Saddle(Surface):
 
     def _value(self, p):
         x, y = p[..., 0], p[..., 1]
-        return (x * x - 1) ** 2 + 0.5 * y * y
+        return 0.25 * (x * x - 1) ** 2 + y * y
 
     def _grad(self, p):
         x, y = p[..., 0], p[..., 1]
-        return _stack(4 * x * (x * x - 1), y)
+        return _stack(x * (x * x - 1), 2 * y)
 
     def _hessian(self, p):
         x = p[..., 0]
         z = np.zeros_like(x)
-        return _mat(12 * x * x - 4, z, z, np.ones_like(x))
+        return _mat(3 * x * x - 1, z, z, np.full_like(x, 2.0))

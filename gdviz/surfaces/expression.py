@@ -31,7 +31,7 @@ VARIABLE_ORDER = ("x", "y", "w", "b", "w1", "w2", "w0", "u", "v", "theta0", "the
 
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
-           ast.Pow: None, ast.BitXor: None}
+           ast.Pow: None}
 
 
 @functools.cache
@@ -53,7 +53,7 @@ def parse_expression(text: str):
     if len(text) > MAX_LENGTH:
         raise UserInputError(f"expression is too long ({len(text)} characters; at most {MAX_LENGTH})")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")  # ^ means power
     except SyntaxError as e:
         raise UserInputError(f"expression {text!r} is not valid arithmetic: {e.msg}") from None
     nodes = sum(1 for _ in ast.walk(tree))
@@ -87,7 +87,7 @@ def _build(node, symbols, text):
         return -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _build(node.left, symbols, text), _build(node.right, symbols, text)
-        if type(node.op) in (ast.Pow, ast.BitXor):
+        if isinstance(node.op, ast.Pow):
             if right.is_number and (not right.is_finite or abs(complex(right)) > MAX_EXPONENT):
                 raise UserInputError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
             return left ** right
@@ -97,7 +97,9 @@ def _build(node, symbols, text):
     if isinstance(node, ast.Call):
         fname = node.func.id if isinstance(node.func, ast.Name) else None
         if fname not in FUNCTIONS:
-            what = f"function '{fname}'" if fname else "this kind of call"
+            what = (f"function '{fname}'" if fname else
+                    f"attribute access (.{node.func.attr})" if isinstance(node.func, ast.Attribute)
+                    else "this kind of call")
             raise _reject(what)
         if node.keywords or len(node.args) != 1:
             raise UserInputError(f"{fname}() takes exactly one argument")

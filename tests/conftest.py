@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+import gdviz as gd
+
+ANALYTIC = ["parabola", "bowl", "elongated", "egg-crate", "rosenbrock", "himmelblau", "beale", "saddle"]
+
+
+def all_surfaces():
+    """Every built-in surface plus expressions and data-driven variants."""
+    out = [gd.surface(n) for n in ANALYTIC]
+    out += [gd.surface("x**2 + 10*y**2"), gd.surface("(w-3)**2"),
+            gd.surface("sin(x)*cos(y) + 0.1*(x^2 + y^2)"), gd.surface("log(1 + exp(w)) - 0.5*w"),
+            gd.surface("elongated", condition=50), gd.surface("parabola", curvature=2, centre=1)]
+    for loss in ("mse", "huber"):
+        for feat in ("raw", "standardized"):
+            out.append(gd.surface("linear-regression", loss=loss, features=feat, n=40))
+    out.append(gd.surface("logistic-regression", n=40))
+    return out
+
+
+SURFACES = all_surfaces()
+
+
+@pytest.fixture(params=SURFACES, ids=lambda s: s.spec()["name"] + str(sorted(s.params.items()))[:40])
+def any_surface(request):
+    return request.param
+
+
+def sample_points(s, n=7, seed=0):
+    rng = np.random.default_rng(seed)
+    lo, hi = s.bounds[:, 0], s.bounds[:, 1]
+    return lo + (hi - lo) * (0.05 + 0.9 * rng.random((n, s.dim)))

@@ -1,0 +1,64 @@
+"""Regenerate data/torch_reference.json: paths of torch.optim optimizers in float64.
+
+    .venv/bin/pip install torch   # once
+    .venv/bin/python tests/make_torch_reference.py
+
+The test suite compares gdviz's optimizers against these paths step for step, so it needs no
+torch at test time.
+"""
+import json
+from pathlib import Path
+
+import torch
+
+STEPS = 100
+CASES = [
+    ("gd", "SGD", {"lr": 1e-3}),
+    ("gd", "SGD", {"lr": 5e-4, "weight_decay": 0.01}),
+    ("momentum", "SGD", {"lr": 1e-3, "momentum": 0.9}),
+    ("momentum", "SGD", {"lr": 5e-4, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.01}),
+    ("nesterov", "SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+    ("adagrad", "Adagrad", {"lr": 0.5}),
+    ("adagrad", "Adagrad", {"lr": 0.5, "lr_decay": 0.01, "weight_decay": 0.01,
+                            "initial_accumulator_value": 0.1}),
+    ("adadelta", "Adadelta", {"lr": 1.0}),
+    ("adadelta", "Adadelta", {"lr": 0.5, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.01}),
+    ("rmsprop", "RMSprop", {"lr": 0.01}),
+    ("rmsprop", "RMSprop", {"lr": 0.005, "alpha": 0.9, "momentum": 0.5, "centered": True,
+                            "weight_decay": 0.01}),
+    ("adam", "Adam", {"lr": 0.05}),
+    ("adam", "Adam", {"lr": 0.05, "betas": (0.8, 0.99), "amsgrad": True, "weight_decay": 0.01}),
+]
+SURFACES = {
+    "rosenbrock": ([-1.5, 2.0], lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2),
+    "elongated": ([-3.5, 1.5], lambda p: 0.5 * (p[0] ** 2 + 20 * p[1] ** 2)),
+}
+
+
+def path(cls, hp, start, f):
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = getattr(torch.optim, cls)([p], **hp)
+    out = [p.detach().tolist()]
+    for _ in range(STEPS):
+        opt.zero_grad()
+        f(p).backward()
+        opt.step()
+        out.append(p.detach().tolist())
+    return out
+
+
+def main():
+    cases = []
+    for name, cls, hp in CASES:
+        for surface, (start, f) in SURFACES.items():
+            hp_out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in hp.items() if k != "nesterov"}
+            cases.append({"optimizer": name, "torch": cls, "hyperparams": hp_out, "surface": surface,
+                          "start": start, "params": path(cls, hp, start, f)})
+    out = {"torch_version": torch.__version__, "steps": STEPS, "cases": cases}
+    target = Path(__file__).parent / "data" / "torch_reference.json"
+    target.write_text(json.dumps(out))
+    print(f"wrote {len(cases)} paths to {target}")
+
+
+if __name__ == "__main__":
+    main()

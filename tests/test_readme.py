@@ -1,0 +1,36 @@
+"""The README's Python example and CLI examples really run."""
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdviz.cli import main
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def blocks(lang):
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def test_python_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "output").mkdir()
+    code = "\n".join(blocks("python"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "converged" in r.stdout and "(1001, 200, 2)" in r.stdout
+
+
+CLI_LINES = [line.split("#")[0].strip() for b in blocks("sh") for line in b.splitlines()
+             if line.startswith("gdviz ")]
+
+
+@pytest.mark.parametrize("line", CLI_LINES)
+def test_cli_examples_run(line, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "output").mkdir()
+    assert main(shlex.split(line)[1:]) == 0, capsys.readouterr().err
