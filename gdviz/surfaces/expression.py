@@ -61,6 +61,9 @@ def parse_expression(text: str):
         raise UserInputError(f"expression is too complex ({nodes} parts; at most {MAX_NODES})")
     symbols: dict = {}
     expr = _build(tree.body, symbols, text)
+    sp = _sympy()[0]
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        raise UserInputError(f"expression {text!r} is undefined or complex (e.g. a division by zero)")
     names = sorted(symbols, key=lambda n: (VARIABLE_ORDER.index(n), n))
     if not names:
         raise UserInputError(f"expression {text!r} has no variable; use x and y (or w and b)")
@@ -138,6 +141,8 @@ class ExpressionSurface(Surface):
         self.dim = len(names)
         syms = [sp.Symbol(n, real=True) for n in names]
         grad = [sp.diff(expr, s) for s in syms]
+        if any(g.has(sp.zoo, sp.nan, sp.I) for g in grad):
+            raise UserInputError(f"expression {expression!r} has no usable derivative")
         hess = [[sp.diff(g, s) for s in syms] for g in grad]
         # |x|'' is a Dirac delta: zero almost everywhere, which is what a sampled Hessian shows
         hess = [[h.replace(sp.DiracDelta, lambda *a: sp.Integer(0)) for h in row] for row in hess]
@@ -149,12 +154,22 @@ class ExpressionSurface(Surface):
         if bounds is None:
             bounds = [(-4.0, 4.0)] * self.dim
         bounds = _check_bounds(bounds, self.dim)
-        if start is None:
-            start = bounds[:, 0] + 0.1 * (bounds[:, 1] - bounds[:, 0])
-        super().__init__(bounds=bounds, minima=np.zeros((0, self.dim)), start=start,
+        super().__init__(bounds=bounds, minima=np.zeros((0, self.dim)),
+                         start=bounds[:, 0] if start is None else start,
                          params={"expression": self.expression, "bounds": bounds.tolist()},
                          variables=names)
         self.minima = _find_minima(self)
+        if start is None:
+            self.start = self._default_start()
+
+    def _default_start(self):
+        """Near a corner of the window (10% in), at the first such point where f is finite."""
+        lo, span = self.bounds[:, 0], self.bounds[:, 1] - self.bounds[:, 0]
+        for frac in (0.1, 0.9, 0.25, 0.75, 0.4, 0.6):
+            p = lo + frac * span
+            if np.isfinite(self._value(p)) and np.isfinite(self._grad(p)).all():
+                return p
+        return lo + 0.1 * span
 
     def spec(self) -> dict:
         return {"name": self.expression, "params": {"bounds": self.bounds.tolist()}}
