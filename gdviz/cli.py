@@ -244,6 +244,196 @@ def demo():
     console.print(table)
 
 
+class LazyProgress:
+    """A rich progress bar that appears only once a render has taken more than a second."""
+
+    def __init__(self, description: str, total: int, delay: float = 1.0):
+        import time
+
+        self.description, self.total, self.delay = description, total, delay
+        self.start, self.bar, self.task, self._time = time.monotonic(), None, None, time.monotonic
+
+    def __call__(self, done: int):
+        if self.bar is None and self._time() - self.start > self.delay:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=self.total)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _split(option, text, cast=str):
+    if text is None:
+        return None
+    if cast is float:
+        return parse_numbers(option, text)
+    items = [t.strip() for t in str(text).split(",")]
+    if any(not t for t in items):
+        raise UserInputError(f"{option} must be names separated by commas, got '{text}'")
+    return items
+
+
+def _lesson_options(kind, builder, surface, surface_params, optimizers, lrs, steps, start):
+    """Map CLI options onto the lesson builder's parameters; refuse ones it does not take."""
+    import inspect
+
+    from . import surfaces
+
+    accepted = inspect.signature(builder).parameters
+    out = {}
+
+    def put(name, value, option):
+        if value is None:
+            return
+        if name not in accepted:
+            raise UserInputError(f"'{kind}' does not take {option}")
+        out[name] = value
+
+    if surface is not None or surface_params:
+        s = surfaces.surface(surface or accepted["surface"].default,
+                             **parse_assignments("--surface-param", surface_params))
+        put("surface", s, "--surface")
+    if optimizers:
+        if "optimizers" in accepted:
+            out["optimizers"] = optimizers
+        elif len(optimizers) == 1:
+            put("optimizer", optimizers[0], "--optimizer")
+        else:
+            raise UserInputError(f"'{kind}' takes one --optimizer, got {len(optimizers)}")
+    if lrs:
+        if "rates" in accepted:
+            out["rates"] = lrs if len(lrs) > 1 or "optimizers" in accepted else lrs
+        elif "lr" in accepted and len(lrs) == 1:
+            out["lr"] = lrs[0]
+        else:
+            raise UserInputError(f"'{kind}' does not take --lr" if "lr" not in accepted
+                                 else f"'{kind}' takes one --lr, got {len(lrs)}")
+    put("steps", steps, "--steps")
+    put("start", start, "--start")
+    return out
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option("--list", "list_kinds", is_flag=True, help="List the figure kinds.")
+@click.option("--surface", "-s", default=None, help="Surface name or expression (default: the figure's own).")
+@click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
+@click.option("--optimizer", "-O", "optimizers", default=None, metavar="O[,O...]", help="Optimizer(s).")
+@click.option("--lr", default=None, metavar="X[,X...]", help="Learning rate(s).")
+@click.option("--steps", "-n", default=None, help="Maximum number of updates.")
+@click.option("--start", default=None, metavar="X[,Y]", help="Start point (use --start=-1.5,2).")
+@click.option("--lang", default="en", help="Label language: en or zh.")
+@click.option("--size", default=None, metavar="WxH", help="Figure size in pixels (default per kind).")
+@click.option("--output", "-o", default=None, metavar="FILE", help="Output .png, .svg or .pdf.")
+def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start, lang, size, output):
+    """Draw a teaching figure: gdviz plot KIND -o FILE (see gdviz plot --list)."""
+    from .render import figures
+    from .render.output import STATIC, check_output
+
+    if list_kinds:
+        _print_table("Figure kinds (gdviz plot KIND -o FILE)", figures.describe())
+        return
+    if not kind:
+        raise UserInputError("plot needs a KIND; see gdviz plot --list")
+    if kind not in figures.FIGURES:
+        from .errors import unknown_name
+
+        raise unknown_name("figure kind", kind, figures.FIGURES)
+    if not output:
+        raise UserInputError("plot needs an output file: -o FILE.png (or .svg, .pdf)")
+    check_output(output, STATIC)
+    from . import lessons, style
+
+    style.check_lang(lang)
+    builder = lessons.BUILDERS[figures.FIGURES[kind][0]]
+    opts = _lesson_options(kind, builder, surface, surface_params, _split("--optimizer", optimizers),
+                           _split("--lr", lr, float), _number("--steps", steps, int),
+                           parse_numbers("--start", start))
+    fig = figures.figure(kind, lang=lang, size=size, **opts)
+    path = figures.save(fig, output)
+    console.print(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--surface", "-s", default="rosenbrock", show_default=True, help="Surface name or expression.")
+@click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
+@click.option("--optimizer", "-O", "optimizers", default="adam", show_default=True, metavar="O[,O...]",
+              help="Optimizer(s); several race on one plot.")
+@click.option("--lr", default=None, metavar="X[,X...]", help="Learning rate(s); several compare.")
+@click.option("--hp", "-H", "hyperparams", multiple=True, metavar="KEY=VALUE",
+              help="Optimizer hyperparameter, e.g. -H momentum=0.8 (repeatable).")
+@click.option("--steps", "-n", default="600", show_default=True, help="Maximum number of updates.")
+@click.option("--start", default=None, metavar="X[,Y]", help="Start point (use --start=-1.5,2).")
+@click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")
+@click.option("--frames", default="120", show_default=True, help="Number of frames.")
+@click.option("--fps", default="20", show_default=True, help="Frames per second.")
+@click.option("--size", default="640x480", show_default=True, metavar="WxH", help="Frame size in pixels.")
+@click.option("--hold", default="1.5", show_default=True, help="Seconds to hold the last frame.")
+@click.option("--lang", default="en", show_default=True, help="Label language: en or zh.")
+@click.option("--output", "-o", required=True, metavar="FILE", help="Output .gif, .mp4 or .webm.")
+def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed, frames, fps, size,
+        hold, lang, output):
+    """Animate optimizer paths to a GIF, MP4 or WebM (by the extension of -o)."""
+    from . import style, surfaces
+    from .engine import run as run_engine
+    from .lessons import RACE_RATES, Runs
+    from .optim import optimizer as make_optimizer
+    from .render.animate import Animation, check_fps, check_frames, check_size
+    from .render.encode import check_video_size
+    from .render.output import ANIMATED, check_output
+
+    path = check_output(output, ANIMATED)
+    size_px = check_size(size)
+    check_video_size(path, size_px)
+    n_frames = check_frames(_number("--frames", frames))
+    rate = check_fps(_number("--fps", fps))
+    style.check_lang(lang)
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    names = _split("--optimizer", optimizers)
+    rates = _split("--lr", lr, float)
+    if rates and len(names) > 1 and len(rates) not in (1, len(names)):
+        raise UserInputError(f"give one --lr, or one per optimizer ({len(names)}), got {len(rates)}")
+    if rates and len(names) == 1:
+        names = names * len(rates)
+    if not rates:
+        rates = [RACE_RATES.get(s.name, {}).get(n) for n in names]
+    elif len(rates) == 1:
+        rates = rates * len(names)
+    hp = parse_assignments("--hp", hyperparams)
+    start_pt = parse_numbers("--start", start)
+    n_steps, seed_v = _number("--steps", steps, int), _number("--seed", seed, int)
+    trajs = [run_engine(make_optimizer(n, **hp, **({} if r is None else {"lr": r})), s, start_pt,
+                        n_steps, seed=seed_v) for n, r in zip(names, rates)]
+    keys = names if len(set(names)) == len(names) else [f"lr = {style.fmt_number(r)}" for r in rates]
+    runs = Runs(s, trajs, keys, [t.hyperparams.get("lr") for t in trajs] if len(set(names)) == len(names)
+                else [None] * len(trajs))
+    anim = Animation(runs, frames=n_frames, fps=rate, size=size_px, lang=lang,
+                     hold=_number("--hold", hold))
+    progress = LazyProgress(f"rendering {path.name}", n_frames)
+    try:
+        anim.save(path, on_frame=progress)
+    finally:
+        progress.close()
+    console.print(f"wrote {path} ({n_frames} frames, {size_px[0]}x{size_px[1]}, {rate:g} fps)")
+
+
+def _print_table(title, rows):
+    table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for name, line in rows.items():
+        table.add_row(name, line)
+    console.print(table)
+
+
 # Rates that suit each optimizer on Rosenbrock from (-1.5, 2): fast, yet stable at the start,
 # where the top curvature is about 1900 (plain GD diverges above ~1e-3).
 RACE = (("gd", 1e-3), ("sgd", 1e-3), ("momentum", 2e-4), ("nesterov", 2e-4), ("adagrad", 0.5),
@@ -285,5 +475,17 @@ def main(argv=None) -> int:
     return 0
 
 
+def console_entry():
+    """The ``gdviz`` console script: run, flush, and leave without Python's slow teardown of
+    every imported module (about 0.1 s once matplotlib is loaded). Files are already complete:
+    every output is written to a temporary file and renamed before this point."""
+    import os
+
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_entry()

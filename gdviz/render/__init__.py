@@ -1,0 +1,22 @@
+"""Rendering with matplotlib: figures, animations and encoders (imported on first use).
+
+    >>> from gdviz import render
+    >>> render.figure("race", lang="zh")            # a matplotlib Figure
+    >>> render.animate(traj).save("out.gif")
+"""
+from __future__ import annotations
+
+_EXPORTS = {"figure": "figures", "save": "figures", "FIGURES": "figures", "animate": "animate",
+            "Animation": "animate"}
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        import importlib
+
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'gdviz.render' has no attribute '{name}'")
+
+
+__all__ = list(_EXPORTS)

@@ -1,0 +1,488 @@
+"""Contour and loss-curve animations, rendered fast.
+
+The background (contours, colour bar, axes, labels, text boxes) is drawn once; each frame only
+moves the path artists (blitting on the Agg canvas) and writes the counter text straight onto
+the frame; frames go from the canvas buffer to the encoder, rendered by two processes at once.
+
+    >>> anim = animate(gd.run(gd.optimizer("adam", lr=0.05), "rosenbrock", steps=600))
+    >>> anim.save("output/rosenbrock-adam.gif")      # or .mp4 / .webm
+
+Every animation has a fixed frame size, a step counter and the current loss on screen, a fading
+tail, a mark where a path diverges (at the window's edge), a hold on the last frame, and loops.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import multiprocessing
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
+from PIL import Image, ImageDraw, ImageFont
+
+from .. import style
+from ..errors import UserInputError, positive_number
+from ..lessons import Runs
+from ..style import fmt_number, label as L
+from ..trajectory import Trajectory
+from .axes import draw_contours, draw_loss_curve, mark_divergence
+from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
+from .geometry import first_exit, frame_times
+from .mpl import cjk_available, new_figure, rc
+from .output import ANIMATED, check_output
+from .series import series_colours, series_label
+
+MIN_SIDE, MAX_WIDTH, MAX_HEIGHT = 160, 3840, 2160
+MAX_FRAMES, MAX_FPS = 5000, 60
+MAX_GIF_PIXELS = 600_000_000   # frames x width x height kept in memory while a GIF is encoded
+TEXT_PT = 10                   # counter text size, points (at 100 dpi: 13.9 px)
+
+
+# -- checks --------------------------------------------------------------------------------
+def check_size(size) -> tuple[int, int]:
+    """(width, height) in pixels from a pair or a 'WxH' string; refuse zero or absurd sizes."""
+    if isinstance(size, str):
+        m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", size)
+        if not m:
+            raise UserInputError(f"size must look like 640x480, got '{size}'")
+        size = (int(m.group(1)), int(m.group(2)))
+    try:
+        w, h = (int(v) for v in size)
+        if any(float(v) != int(v) for v in size):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise UserInputError(f"size must be two whole numbers (width, height), got {size!r}") from None
+    if not (MIN_SIDE <= w <= MAX_WIDTH and MIN_SIDE <= h <= MAX_HEIGHT):
+        raise UserInputError(f"size {w}x{h} is out of range: width {MIN_SIDE}..{MAX_WIDTH}, "
+                             f"height {MIN_SIDE}..{MAX_HEIGHT} pixels")
+    return w, h
+
+
+def check_frames(frames) -> int:
+    """A whole number of frames from 1 to MAX_FRAMES."""
+    try:
+        ok = not isinstance(frames, bool) and float(frames).is_integer() and 1 <= frames <= MAX_FRAMES
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise UserInputError(f"frames must be a whole number from 1 to {MAX_FRAMES}, got {frames!r}")
+    return int(frames)
+
+
+def check_fps(fps) -> float:
+    """Frames per second, > 0 and at most MAX_FPS."""
+    fps = positive_number("fps", fps)
+    if fps > MAX_FPS:
+        raise UserInputError(f"fps must be at most {MAX_FPS}, got {fps:g}")
+    return float(fps)
+
+
+# -- text drawn per frame ------------------------------------------------------------------
+@functools.cache
+def _font(lang: str, size_px: int):
+    """The monospace face for counters: DejaVu Sans Mono, or Noto Sans Mono CJK SC for Chinese."""
+    if lang == "zh" and cjk_available():
+        path = font_manager.findfont(font_manager.FontProperties(family=style.CJK_FONT))
+        for index in range(12):
+            try:
+                face = ImageFont.truetype(path, size_px, index=index)
+            except OSError:
+                break
+            if face.getname()[0] == "Noto Sans Mono CJK SC":
+                return face
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans Mono"))
+    return ImageFont.truetype(path, size_px)
+
+
+class _Overlay:
+    """A text box: the box is drawn once by matplotlib; the text is written per frame with PIL."""
+
+    def __init__(self, anim, ax, x, y, ha, va, width, lines, colour):
+        self.ha, self.colour, self.lang = ha, colour, anim.lang
+        pad = 0.3 * TEXT_PT
+        self.box = ax.text(x, y, "\n".join(["0" * width] * lines), transform=ax.transAxes, ha=ha,
+                           va=va, fontsize=TEXT_PT, family="DejaVu Sans Mono", color="none",
+                           parse_math=False, zorder=19,
+                           bbox=dict(boxstyle=f"round,pad={pad / TEXT_PT}", fc="white", ec="#cccccc",
+                                     alpha=0.92))
+        self.font = _font(self.lang, round(TEXT_PT * 100 / 72))
+        self.text = ""
+
+    def place(self, fig):
+        """Pixel box of the background text box (after the background is drawn)."""
+        bb = self.box.get_bbox_patch().get_window_extent()
+        h = fig.canvas.get_width_height()[1]
+        pad = 0.3 * TEXT_PT * 100 / 72 + 1
+        self.rect = (bb.x0 + pad, h - bb.y1 + pad, bb.x1 - pad, h - bb.y0 - pad)
+
+    def draw(self, image_draw):
+        if not self.text:
+            return
+        x0, y0, x1, _ = self.rect
+        anchor = {"left": ("la", x0), "right": ("ra", x1), "center": ("ma", (x0 + x1) / 2)}[self.ha]
+        image_draw.multiline_text((anchor[1], y0), self.text, font=self.font, fill=self.colour,
+                                  anchor=anchor[0], align=self.ha, spacing=3)
+
+
+# -- turning inputs into runs --------------------------------------------------------------
+def _as_runs(what, surface) -> Runs:
+    if isinstance(what, Runs):
+        return what
+    from ..surfaces import surface as make_surface
+
+    trajs = [what] if isinstance(what, Trajectory) else list(what)
+    if not trajs or not all(isinstance(t, Trajectory) for t in trajs):
+        raise UserInputError("animate needs a Trajectory, a list of them, or lesson Runs")
+    members = [m for t in trajs for m in t.members()]
+    if surface is None:
+        first = members[0]
+        surface = make_surface(first.surface, **first.meta.get("surface_params", {}))
+    s = make_surface(surface)
+    keys = [m.optimizer for m in members]
+    rates = [m.hyperparams.get("lr") if isinstance(m.hyperparams.get("lr"), (int, float)) else None
+             for m in members]
+    if len(set(keys)) < len(keys):  # one optimizer at several rates: label by rate
+        keys = [f"lr = {fmt_number(r)}" if r is not None else k for k, r in zip(keys, rates)]
+        rates = [None] * len(keys)
+    return Runs(s, members, keys, rates)
+
+
+class Animation:
+    """A trajectory animation; frames render on demand; ``save(path)`` writes GIF/MP4/WebM.
+
+    runs : lesson :class:`Runs` (or use :func:`animate` with trajectories).
+    frames, fps : number of frames (before the hold) and frames per second.
+    size : (width, height) in pixels; hold : seconds the last frame stays; tail : steps in the
+    bright fading tail; lang : "en" or "zh"; title : overrides the surface's title.
+    """
+
+    def __init__(self, runs: Runs, *, frames: int = 120, fps: float = 20, size=(640, 480),
+                 lang: str = "en", hold: float = 1.5, tail: int = 12, title: str | None = None):
+        self.runs = runs
+        self.lang = style.check_lang(lang)
+        self.size = check_size(size)
+        self.fps = check_fps(fps)
+        self.hold = positive_number("hold", hold, allow_zero=True)
+        self.tail = max(1, int(tail))
+        self.n_frames = check_frames(frames)
+        self.trajs = runs.trajectories
+        self.n_max = max(t.n_steps for t in self.trajs)
+        self.times = frame_times(self.n_max, self.n_frames)
+        self.colours = series_colours(runs.series)
+        rates = runs.rates or [None] * len(self.trajs)
+        self.labels = [series_label(k, lang, lr) for k, lr in zip(runs.series, rates)]
+        self.names = [series_label(k, lang) for k in runs.series]
+        self.title = title or (f"{self.labels[0]} · {runs.surface.title[lang]}" if len(self.trajs) == 1
+                               and runs.surface.dim == 2 else runs.surface.title[lang])
+        self.overlays: list[_Overlay] = []
+        with rc(lang):
+            self.fig = new_figure(*self.size)
+            if runs.surface.dim == 2:
+                self._build_2d()
+            else:
+                self._build_1d()
+            self._capture_background()
+
+    # -- building the figure (fixed pixel margins: no layout engine, same size every time) --
+    def _px(self, left, bottom, right, top):
+        w, h = self.size
+        return left / w, bottom / h, 1 - (left + right) / w, 1 - (bottom + top) / h
+
+    def _build_2d(self):
+        s, fig = self.runs.surface, self.fig
+        ax = self.ax = fig.add_axes(self._px(58, 44, 100, 30))
+        cs = draw_contours(ax, s, lang=self.lang)
+        w, h = self.size
+        cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
+        cb = fig.colorbar(cs, cax=cax)
+        cb.set_label(L("loss", self.lang), fontsize=9)
+        cb.ax.tick_params(labelsize=8)
+        if s.log_scale:
+            from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+            cb.ax.yaxis.set_major_locator(LogLocator(numticks=6))
+            cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: power_of_ten(v)))
+            cb.ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_title(self.title, fontsize=11.5)
+        self.artists = []
+        for t, c in zip(self.trajs, self.colours):
+            trail, = ax.plot([], [], "-", color=c, lw=1.3, alpha=0.45, zorder=4, animated=True)
+            tail = LineCollection([], linewidths=2.6, zorder=5, animated=True, capstyle="round")
+            ax.add_collection(tail)
+            start, = ax.plot(*t.params[0], "o", ms=8, mfc="white", mec=c, mew=2, zorder=6, animated=True)
+            head, = ax.plot([], [], "o", ms=9, color=c, mec="white", mew=1.5, zorder=7, animated=True)
+            exit_i, _ = first_exit(t.params, s.bounds) if t.status == "diverged" else (None, None)
+            mark = []
+            if exit_i is not None:
+                before = set(ax.texts) | set(ax.patches)
+                mark_divergence(ax, t.params, s.bounds, c, lang=self.lang)
+                mark = [a for a in list(ax.texts) + list(ax.patches) if a not in before]
+                for a in mark:
+                    a.set_animated(True)
+            self.artists.append(dict(trail=trail, tail=tail, start=start, head=head, exit=exit_i,
+                                     mark=mark, rgb=to_rgb(c)))
+        digits = len(str(self.n_max))
+        single = len(self.trajs) == 1
+        self.counter = _Overlay(self, ax, 0.02, 0.98, "left", "top",
+                                len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
+                                2 if single else 1, style.INK)
+        self.overlays = [self.counter]
+        if not single:
+            width = max(len(n) * (2 if self.lang == "zh" else 1) for n in self.names) + 10
+            self.loss_boxes = [_Overlay(self, ax, 0.98, 0.98 - 0.075 * i, "right", "top", width, 1, c)
+                               for i, c in enumerate(self.colours)]
+            self.overlays += self.loss_boxes
+
+    def _build_1d(self):
+        s, fig = self.runs.surface, self.fig
+        k = len(self.trajs)
+        w, h = self.size
+        left, right, bottom, top, gap = 60, 12, 46, 52, 16
+        width = (w - left - right - gap * (k - 1)) / k
+        self.artists = []
+        shared = None
+        for i, (t, c, lab) in enumerate(zip(self.trajs, self.colours, self.labels)):
+            ax = fig.add_axes(((left + i * (width + gap)) / w, bottom / h, width / w,
+                               1 - (bottom + top) / h), sharey=shared)
+            shared = shared or ax
+            draw_loss_curve(ax, s, None, lang=self.lang)
+            if i:
+                ax.set_ylabel("")
+                ax.tick_params(labelleft=False)
+            lr = (self.runs.rates or [None] * k)[i]
+            head_title = lab if lr is None else f"{self.names[i]}\n{L('lr', self.lang)} = {fmt_number(lr)}"
+            ax.set_title(head_title, color=c, fontsize=11, fontweight="bold")
+            dots, = ax.plot([], [], "o", color=c, ms=5, mec="white", mew=0.6, zorder=4, animated=True)
+            trail, = ax.plot([], [], "-", color=c, lw=1.2, alpha=0.5, zorder=3, animated=True)
+            tangent, = ax.plot([], [], "-", color=style.OKABE_ITO["vermillion"], lw=1.6, zorder=5,
+                               animated=True)
+            head, = ax.plot([], [], "o", ms=12, color=c, mec="white", mew=1.5, zorder=6, animated=True)
+            w0, w1 = s.bounds[0]
+            exit_i = None
+            if t.status == "diverged":
+                outside = np.flatnonzero((t.params[:, 0] < w0) | (t.params[:, 0] > w1))
+                exit_i = int(outside[0]) if outside.size else None
+            mark = ax.text(0.5, 0.5, L("diverged", self.lang) + (" ✕" if self.lang == "en" else ""),
+                           transform=ax.transAxes, ha="center", color=style.DIVERGED, fontsize=13,
+                           fontweight="bold", animated=True, zorder=20,
+                           bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.DIVERGED))
+            digits = len(str(t.n_steps))
+            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top",
+                               len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
+                               2, style.INK)
+            self.overlays.append(counter)
+            self.artists.append(dict(dots=dots, trail=trail, tangent=tangent, head=head, exit=exit_i,
+                                     mark=[mark], counter=counter))
+        self.ax = shared
+        self.counter = None
+
+    def _capture_background(self):
+        canvas = self.fig.canvas
+        canvas.draw()
+        self._bg = canvas.copy_from_bbox(self.fig.bbox)
+        for o in self.overlays:
+            o.place(self.fig)
+
+    def _animated(self):
+        out = []
+        for a in self.artists:
+            out += [a[k] for k in ("trail", "tail", "start", "dots", "tangent", "head") if k in a]
+            out += a["mark"]
+        return out
+
+    # -- per frame -------------------------------------------------------------------------
+    def _update(self, i: int):
+        t_now = float(self.times[i])
+        step = int(np.floor(t_now + 1e-9))
+        s = self.runs.surface
+        for a, traj in zip(self.artists, self.trajs):
+            n = traj.n_steps
+            k, tt = min(step, n), min(t_now, n)
+            head = traj.at(tt)
+            if s.dim == 2:
+                pts = np.vstack([traj.params[: k + 1], head[None]])
+                a["trail"].set_data(pts[:, 0], pts[:, 1])
+                seg_pts = pts[-(self.tail + 1):]
+                segs = np.stack([seg_pts[:-1], seg_pts[1:]], 1)
+                a["tail"].set_segments(segs)
+                a["tail"].set_color([(*a["rgb"], al) for al in np.linspace(0.15, 1.0, len(segs))])
+                a["head"].set_data([head[0]], [head[1]])
+            else:
+                w = traj.params[: k + 1, 0]
+                hw = float(head[0])
+                hl = float(s.value([hw]))
+                a["dots"].set_data(w, traj.loss[: k + 1])
+                a["trail"].set_data(np.r_[w, hw], np.r_[traj.loss[: k + 1], hl])
+                a["head"].set_data([hw], [hl])
+                g = float(s.grad([hw])[0])
+                half = 0.09 * np.ptp(s.bounds[0])
+                xs = np.array([hw - half, hw + half])
+                a["tangent"].set_data(xs, hl + g * (xs - hw))
+                a["counter"].text = (f"{L('step', self.lang)} {k}/{n}\n"
+                                     f"{L('loss', self.lang)} {fmt_number(traj.loss[k])}")
+            for m in a["mark"]:
+                m.set_visible(a["exit"] is not None and tt >= a["exit"])
+        if self.counter is not None:
+            text = f"{L('step', self.lang)} {min(step, self.n_max)}/{self.n_max}"
+            if len(self.trajs) == 1:
+                t0 = self.trajs[0]
+                text += f"\n{L('loss', self.lang)} {fmt_number(t0.loss[min(step, t0.n_steps)])}"
+            else:
+                for box, traj, name in zip(self.loss_boxes, self.trajs, self.names):
+                    box.text = f"{name}  {fmt_number(traj.loss[min(step, traj.n_steps)])}"
+            self.counter.text = text
+
+    def _finish(self) -> Image.Image:
+        w, h = self.fig.canvas.get_width_height()
+        image = Image.frombytes("RGB", (w, h), self.fig.canvas.buffer_rgba(), "raw", "RGBX")
+        draw = ImageDraw.Draw(image)
+        for o in self.overlays:
+            o.draw(draw)
+        return image
+
+    def frame(self, i: int) -> Image.Image:
+        """Frame ``i`` as an RGB image: the saved background plus the moving artists."""
+        if not 0 <= i < self.n_frames:
+            raise IndexError(f"frame {i} out of range 0..{self.n_frames - 1}")
+        self._update(i)
+        self.fig.canvas.restore_region(self._bg)
+        for art in self._animated():
+            if art.get_visible():
+                self.fig.draw_artist(art)
+        return self._finish()
+
+    def full_frame(self, i: int) -> Image.Image:
+        """Frame ``i`` drawn the slow way (a full redraw): the static figure of that moment."""
+        with rc(self.lang):
+            self._update(i)
+            arts = self._animated()
+            for a in arts:
+                a.set_animated(False)
+            try:
+                self.fig.canvas.draw()
+                return self._finish()
+            finally:
+                for a in arts:
+                    a.set_animated(True)
+                self._capture_background()
+
+    def durations_ms(self) -> list[int]:
+        """Per-frame duration; the last frame also holds for ``hold`` seconds."""
+        d = [round(1000 / self.fps)] * self.n_frames
+        d[-1] += round(1000 * self.hold)
+        return d
+
+    # -- rendering all frames, in two processes where the machine has two cores ---------------
+    def _render(self, make_converter, on_frame=None, workers=None):
+        """Yield ``converter(frame(i))`` (bytes) for every frame, in order. With ``workers`` > 1
+        a forked child renders the last part while this process renders the first.
+
+        ``make_converter()`` gives a fresh converter per process; a converter may keep state
+        from frame to frame (``prime(image)`` shows it the frame before its first one)."""
+        n = self.n_frames
+        workers = (os.cpu_count() or 1) if workers is None else workers
+        convert = make_converter()
+        if workers < 2 or n < 16 or "fork" not in multiprocessing.get_all_start_methods():
+            for i in range(n):
+                yield convert(self.frame(i))
+                if on_frame:
+                    on_frame(i + 1)
+            return
+        split = int(n * 0.45)  # this process also writes the file: give the child a bit more
+        ctx = multiprocessing.get_context("fork")
+        receiver, sender = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_child_render, args=(self, make_converter, split, n, sender),
+                            daemon=True)
+        child.start()
+        sender.close()
+        received = []
+        try:
+            def drain(block):
+                while len(received) < n - split and (block or receiver.poll()):
+                    if not receiver.poll(0.5 if block else 0):
+                        if child.exitcode not in (None, 0):
+                            raise RuntimeError(f"frame renderer stopped (exit code {child.exitcode})")
+                        continue
+                    received.append(receiver.recv_bytes())
+
+            for i in range(split):
+                yield convert(self.frame(i))
+                drain(block=False)
+                if on_frame:
+                    on_frame(i + 1 + len(received))
+            drain(block=True)
+            for j, data in enumerate(received):
+                yield data
+                if on_frame:
+                    on_frame(split + j + 1)
+            child.join()
+        finally:
+            if child.is_alive():
+                child.terminate()
+                child.join()
+            receiver.close()
+
+    # -- output ----------------------------------------------------------------------------
+    def save(self, path, *, on_frame=None, workers=None):
+        """Write a GIF, MP4 or WebM (by extension), atomically; ``on_frame(done)`` reports progress."""
+        p = check_output(path, ANIMATED)
+        check_video_size(p, self.size)
+        w, h = self.size
+        if p.suffix.lower() == ".gif":
+            if self.n_frames * w * h > MAX_GIF_PIXELS:
+                raise UserInputError(f"a GIF of {self.n_frames} frames at {w}x{h} is too large to "
+                                     f"encode (frames x width x height must stay under "
+                                     f"{MAX_GIF_PIXELS:,}); use fewer frames, a smaller size, or .mp4")
+            samples = [self.frame(i) for i in sorted({0, self.n_frames // 2, self.n_frames - 1})]
+            palette = global_palette(samples)
+            blocks = self._render(lambda: GifFrames(palette), on_frame, workers)
+            return write_gif(blocks, p, size=self.size, durations_ms=self.durations_ms(), palette=palette)
+        frames = self._render(lambda: _rgb_bytes, on_frame, workers)
+        return write_video(frames, p, size=self.size, fps=self.fps, hold_frames=round(self.hold * self.fps))
+
+    def _repr_html_(self) -> str:
+        """Shows inline in Jupyter as a looping GIF."""
+        with tempfile.TemporaryDirectory() as d:
+            data = self.save(Path(d) / "animation.gif").read_bytes()
+        w, h = self.size
+        b64 = base64.b64encode(data).decode()
+        return f'<img src="data:image/gif;base64,{b64}" width="{w}" height="{h}" alt="{self.title}"/>'
+
+
+def _rgb_bytes(image: Image.Image) -> bytes:
+    return image.tobytes()
+
+
+def _child_render(anim: Animation, make_converter, first: int, end: int, sender):
+    """In the forked child: render frames first..end-1 and send them back as bytes, in order."""
+    try:
+        convert = make_converter()
+        if hasattr(convert, "prime"):
+            convert.prime(anim.frame(first - 1))
+        for i in range(first, end):
+            sender.send_bytes(convert(anim.frame(i)))
+    finally:
+        sender.close()
+
+
+def power_of_ten(v: float) -> str:
+    """Tick label without mathtext: 1000 -> '10³', 0.01 -> '10⁻²'."""
+    if v <= 0:
+        return ""
+    k = int(round(np.log10(v)))
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return "1" if k == 0 else f"10{str(k).translate(sup)}"
+
+
+def animate(what, surface=None, **options) -> Animation:
+    """An :class:`Animation` of a Trajectory, a list of them (a race, several rates) or Runs.
+
+    ``surface`` defaults to the one the trajectory was recorded on.
+    """
+    return Animation(_as_runs(what, surface), **options)

@@ -1,0 +1,190 @@
+"""Axes-first building blocks: each draws onto a matplotlib Axes you pass in.
+
+    >>> fig = new_figure(640, 480); ax = fig.add_subplot()
+    >>> draw_contours(ax, s); draw_path(ax, traj, colour("adam"), label="Adam")
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import BoundaryNorm, LogNorm
+
+from .. import style
+from ..style import label as L
+from .geometry import clip_to_window, first_exit, inside
+from .mpl import CONTOUR_CMAP
+
+HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
+
+
+def grid(surface, n: int = 220):
+    """X, Y, Z on an n x n grid over the surface's bounds (2-D)."""
+    (x0, x1), (y0, y1) = surface.bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    with np.errstate(all="ignore"):
+        Z = surface.value(np.stack([X, Y], -1))
+    return X, Y, Z
+
+
+def contour_levels(Z, log: bool, n: int = 14):
+    """Levels that spread evenly over the picture: log-spaced (log surfaces) or at quantiles."""
+    z = Z[np.isfinite(Z)]
+    if log:
+        lo = max(np.percentile(z, 0.5), z.max() * 1e-6, 1e-12)
+        return np.geomspace(lo, z.max(), n)
+    levels = np.unique(np.quantile(z, np.linspace(0, 1, n)))
+    return levels if len(levels) >= 2 else np.array([z.min(), z.min() + 1])
+
+
+def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | None = None,
+                  minima: bool = True, lines: bool = True, lang: str = "en"):
+    """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
+    lines, and the known minima marked with a star. Axis limits are the surface's bounds."""
+    X, Y, Z = grid(surface, n)
+    log = surface.log_scale if log is None else log
+    lv = contour_levels(Z, log, levels)
+    norm = LogNorm(lv[0], lv[-1]) if log else BoundaryNorm(lv, CONTOUR_CMAP.N)
+    Zc = np.clip(Z, lv[0], None) if log else Z
+    cs = ax.contourf(X, Y, Zc, levels=lv, cmap=CONTOUR_CMAP, norm=norm, extend="max", zorder=0)
+    if lines:
+        ax.contour(X, Y, Zc, levels=lv, colors="#8a96b3", linewidths=0.5, alpha=0.55, zorder=1)
+    if minima and surface.minima.size:
+        ax.scatter(surface.minima[:, 0], surface.minima[:, 1], marker="*", s=90, c="#333333",
+                   edgecolors="white", linewidths=0.8, zorder=3, label=None)
+    ax.set_xlim(*surface.bounds[0])
+    ax.set_ylim(*surface.bounds[1])
+    ax.set_xlabel(surface.variables[0], fontstyle="italic")
+    ax.set_ylabel(surface.variables[1], rotation=0, labelpad=10, fontstyle="italic")
+    ax.set_aspect("auto")
+    return cs
+
+
+def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, arrows: int = 8,
+              markers: bool | None = None, lw: float = 2.0, lang: str = "en", end_marker: bool = True):
+    """A 2-D path: line with a white halo, dots at each step (short paths), arrows on the first
+    ``arrows`` steps, a hollow start marker and a filled end marker. A path that diverges is
+    drawn to the window's edge and marked there (see :func:`mark_divergence`)."""
+    p = traj.params
+    bounds = surface.bounds if surface is not None else None
+    shown = clip_to_window(p, bounds) if bounds is not None else p
+    markers = len(p) <= 80 if markers is None else markers
+    ax.plot(shown[:, 0], shown[:, 1], "-", color=colour, lw=lw, label=label, zorder=4,
+            path_effects=HALO, solid_capstyle="round",
+            marker="o" if markers else None, ms=3.2, markevery=slice(0, len(shown) - 1))
+    span = np.ptp(bounds, axis=1) if bounds is not None else np.ptp(p, axis=0) + 1e-12
+    drawn = 0
+    for i in range(min(len(shown) - 1, 60)):
+        if drawn >= arrows:
+            break
+        a, b = shown[i], shown[i + 1]
+        if np.linalg.norm((b - a) / span) < 0.03:
+            continue
+        ax.annotate("", xy=b, xytext=a, zorder=5,
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.3, mutation_scale=11,
+                                    shrinkA=0, shrinkB=2))
+        drawn += 1
+    ax.plot(*p[0], "o", ms=8, mfc="white", mec=colour, mew=2, zorder=6)
+    if bounds is not None and traj.status == "diverged" and not inside(p[-1:], bounds)[0]:
+        mark_divergence(ax, p, bounds, colour, lang=lang)
+    elif end_marker:
+        ax.plot(*p[-1], "o", ms=7, color=colour, mec="white", mew=1.2, zorder=6)
+
+
+def mark_divergence(ax, params, bounds, colour: str, *, lang: str = "en"):
+    """Where a path leaves the window: an outward arrow on the edge and the label 'diverged'."""
+    i, edge = first_exit(params, bounds)
+    if i is None:
+        return None
+    d = params[i] - params[i - 1] if i > 0 else np.ones(2)
+    span = np.ptp(bounds, axis=1)
+    u = d / span
+    u = u / (np.linalg.norm(u) + 1e-300) * 0.07  # 7% of the window, in the direction of travel
+    tail = edge - u * span
+    ax.annotate("", xy=edge, xytext=tail, zorder=7, annotation_clip=False,
+                arrowprops=dict(arrowstyle="-|>", color=style.DIVERGED, lw=2.2, mutation_scale=16))
+    centre = bounds.mean(axis=1)
+    pos = edge - (edge - centre) / (np.abs(edge - centre) / (span / 2) + 1e-300).max() * 0.18
+    ax.annotate(L("diverged", lang) + " ✕" if lang == "en" else L("diverged", lang), xy=pos,
+                ha="center", va="center", color=style.DIVERGED, fontsize=10, fontweight="bold",
+                zorder=7, bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=style.DIVERGED, lw=0.8))
+    return edge
+
+
+def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, tangents: int = 0,
+                    max_points: int = 40, lang: str = "en", arrows: bool = True):
+    """A 1-D loss curve with the points visited, arrows from each point to the next, and the
+    tangent (slope = gradient) at the first ``tangents`` points: the course's figures 2-8."""
+    (w0, w1), = surface.bounds
+    w = np.linspace(w0, w1, 400)
+    z = surface.value(w[:, None])
+    ax.plot(w, z, color="#444444", lw=2, zorder=1)
+    ax.set_xlim(w0, w1)
+    top = z.max()
+    ax.set_ylim(min(z.min(), 0) - 0.04 * top, 1.08 * top)
+    ax.set_xlabel(L("weight", lang))
+    ax.set_ylabel(L("loss", lang))
+    if traj is None:
+        return
+    p, loss = traj.params[:, 0], traj.loss
+    ins = (p >= w0) & (p <= w1)
+    k = len(p) if ins.all() else int(np.argmin(ins))
+    k = min(k, max_points + 1)
+    pts = np.c_[p[:k], loss[:k]]
+    if arrows:
+        for a, b in zip(pts[:-1], pts[1:]):
+            if abs(b[0] - a[0]) < 1e-3 * (w1 - w0):
+                continue
+            ax.annotate("", xy=b, xytext=a, zorder=3, arrowprops=dict(
+                arrowstyle="-|>", color=colour, lw=1.3, mutation_scale=10, shrinkA=3, shrinkB=3,
+                connectionstyle="arc3,rad=-0.15"))
+    ax.scatter(pts[:, 0], pts[:, 1], s=28, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
+    ax.plot(*pts[0], "o", ms=9, mfc="white", mec=colour, mew=2, zorder=5)
+    half = 0.09 * (w1 - w0)
+    for i in range(min(tangents, k)):
+        g = traj.grads[i, 0]
+        xs = np.array([p[i] - half, p[i] + half])
+        ax.plot(xs, loss[i] + g * (xs - p[i]), color=style.OKABE_ITO["vermillion"], lw=1.6,
+                zorder=4, label=L("tangent", lang) if i == 0 else None)
+    if traj.status == "diverged" and not ins.all():
+        edge_w = w1 if p[k] > w1 else w0
+        ax.annotate(L("diverged", lang), xy=(edge_w, 0.9 * top), ha="right" if edge_w == w1 else "left",
+                    color=style.DIVERGED, fontweight="bold", fontsize=10)
+
+
+def draw_loss_vs_step(ax, trajs, labels, colours, *, log: bool | None = None, lang: str = "en",
+                      markers: bool = False):
+    """Loss against step for several runs (log scale when the losses span decades)."""
+    finite_min = min(float(np.min(t.loss)) for t in trajs)
+    finite_max = max(float(np.max(t.loss)) for t in trajs)
+    if log is None:
+        log = finite_min > 0 and finite_max / max(finite_min, 1e-300) > 100
+    for t, lab, c in zip(trajs, labels, colours):
+        steps = np.arange(len(t.loss))
+        ax.plot(steps, t.loss, color=c, lw=1.8, label=lab, marker="o" if markers else None, ms=3)
+        if t.status == "diverged":
+            ax.plot(steps[-1], t.loss[-1], "x", color=style.DIVERGED, ms=9, mew=2.2)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(L("step", lang))
+    ax.set_ylabel(L("loss", lang))
+    ax.grid(True, alpha=0.25)
+    ax.set_xlim(left=0)
+
+
+def draw_surface_3d(ax, surface, traj=None, colour: str = style.OKABE_ITO["vermillion"], *,
+                    n: int = 70, lang: str = "en"):
+    """A 3-D surface (log-compressed for surfaces like Rosenbrock) with the path on it."""
+    X, Y, Z = grid(surface, n)
+    f = (lambda z: np.log10(z - np.nanmin(Z) + 1)) if surface.log_scale else (lambda z: z)
+    ax.plot_surface(X, Y, f(Z), cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
+                    rstride=1, cstride=1)
+    if traj is not None:
+        p = clip_to_window(traj.params, surface.bounds)
+        z = f(surface.value(p))
+        ax.plot(p[:, 0], p[:, 1], z, color=colour, lw=2.2, zorder=10)
+        ax.scatter(*p[0], z[0], color="white", edgecolors=colour, s=40, depthshade=False)
+        ax.scatter(*p[-1], z[-1], color=colour, s=40, depthshade=False)
+    ax.set_xlabel(f"${surface.variables[0]}$")
+    ax.set_ylabel(f"${surface.variables[1]}$")
+    ax.set_zlabel(L("loss", lang) + (" (log)" if surface.log_scale else ""))
+    ax.view_init(elev=35, azim=-60)

@@ -1,0 +1,50 @@
+"""Pure-numpy geometry for drawing paths inside a window (shared by matplotlib and manim).
+
+    >>> first_exit(np.array([[0.0, 0.0], [0.5, 0.0], [3.0, 0.0]]), np.array([[-1, 1], [-1, 1]]))
+    (2, array([1., 0.]))
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def inside(points, bounds) -> np.ndarray:
+    """Boolean per point: within the (d, 2) box ``bounds`` (edges included)."""
+    points = np.asarray(points, dtype=float)
+    return ((points >= bounds[:, 0]) & (points <= bounds[:, 1])).all(-1)
+
+
+def first_exit(params, bounds):
+    """The first index whose point lies outside ``bounds`` and where the segment into it crosses
+    the box edge; ``(None, None)`` when the path stays inside."""
+    params = np.asarray(params, dtype=float)
+    ins = inside(params, bounds)
+    out = np.flatnonzero(~ins)
+    if not out.size or out[0] == 0:
+        return (None, None) if not out.size else (0, params[0].copy())
+    i = int(out[0])
+    a, b = params[i - 1], params[i]
+    d = b - a
+    t = 1.0
+    for k in range(len(a)):  # largest step fraction that keeps every coordinate inside
+        if d[k] > 0:
+            t = min(t, (bounds[k, 1] - a[k]) / d[k])
+        elif d[k] < 0:
+            t = min(t, (bounds[k, 0] - a[k]) / d[k])
+    return i, a + max(t, 0.0) * d
+
+
+def clip_to_window(params, bounds):
+    """The path up to where it leaves the window, ending exactly on the edge."""
+    i, edge = first_exit(params, bounds)
+    if i is None:
+        return np.asarray(params, dtype=float)
+    return np.vstack([params[:i], edge[None]])
+
+
+def frame_times(n_steps: int, frames: int) -> np.ndarray:
+    """Fractional step shown in each of ``frames`` frames, from 0 to ``n_steps``: smooth
+    (interpolated) when frames outnumber steps, evenly subsampled when steps outnumber frames."""
+    if frames == 1:
+        return np.array([float(n_steps)])
+    return np.linspace(0.0, float(n_steps), frames)

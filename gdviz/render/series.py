@@ -1,0 +1,41 @@
+"""Labels and colours of the series in a picture (optimizers, regimes, batch sizes...)."""
+from __future__ import annotations
+
+from .. import style
+from ..style import fmt_number, label as L, optimizer_name
+
+
+def series_label(key: str, lang: str = "en", lr=None) -> str:
+    """'adam' -> 'Adam', 'too small' -> '过小' (zh), 'mini-batch 10' -> 'mini-batch (10)';
+    with ``lr``: 'Adam (lr=0.05)'."""
+    if key in style.OPTIMIZER_NAMES:
+        text = optimizer_name(key, lang)
+    elif key.startswith("mini-batch"):
+        text = f"{L('mini-batch', lang)} ({key.split()[-1]})"
+    else:
+        text = L(key, lang)
+    return f"{text} (lr={fmt_number(lr)})" if lr is not None else text
+
+
+def series_colours(series: list[str]) -> list[str]:
+    """A colour per series: an optimizer's fixed colour, a regime's colour, else the series
+    palette in order."""
+    distinct = len(set(series)) == len(series)
+    out = []
+    for i, key in enumerate(series):
+        if key in style.OPTIMIZER_COLOURS and distinct:
+            out.append(style.colour(key))
+        elif key in style.REGIME_COLOURS:
+            out.append(style.REGIME_COLOURS[key])
+        else:
+            out.append(style.SERIES[i % len(style.SERIES)])
+    return out
+
+
+def status_text(traj, lang: str = "en") -> str:
+    """'10 steps', 'diverged' or '600+ steps' (not converged yet)."""
+    if traj.status == "converged":
+        return f"{traj.n_steps} {L('steps', lang)}"
+    if traj.status == "diverged":
+        return L("diverged", lang)
+    return f"{traj.n_steps}+ {L('steps', lang)}"
