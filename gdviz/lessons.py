@@ -92,15 +92,15 @@ def lr_curves(surface="parabola", rates=None, *, optimizer="gd", start=None, ste
     Goldilocks, too large and diverging, from the curvature."""
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
-    if rates is None:
-        rates = [0.15 / reg.L, 1.0 / reg.L, 1.85 / reg.L, 2.1 / reg.L]
+    if rates is None:  # small, just right, large, very large (seed 004's four curves)
+        rates = [0.05 / reg.L, 0.8 / reg.L, 1.9 / reg.L, 2.2 / reg.L]
     rates = [float(r) for r in np.atleast_1d(rates)]
     trajs = run(make_optimizer(optimizer, lr=np.asarray(rates)), s, reg.point, steps).members()
     return Runs(s, trajs, [str(r) for r in reg.classify(np.asarray(rates))], rates,
                 info={"L": reg.L})
 
 
-def batch_sizes(surface=None, sizes=(None, 10, 1), *, lr: float = 0.05, steps: int = 150,
+def batch_sizes(surface=None, sizes=(None, 10, 1), *, lr: float = 0.1, steps: int = 120,
                 seed: int = 0, start=None) -> Runs:
     """Full batch vs mini-batch vs single-sample SGD on a data loss (default: standardized
     linear regression). ``None`` in ``sizes`` means the full batch."""
@@ -117,7 +117,7 @@ def batch_sizes(surface=None, sizes=(None, 10, 1), *, lr: float = 0.05, steps: i
     return Runs(s, trajs, series, [lr] * len(trajs), info={"n_samples": s.n_samples})
 
 
-def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 3000) -> Runs:
+def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 20000) -> Runs:
     """The same data with raw and with standardized x: gradient descent at the same relative rate
     0.5/L on each (half the one-step rate of the stiffest direction), from the same initial line.
     ``info`` has both condition numbers."""
@@ -168,12 +168,16 @@ def sweep(surface="parabola", optimizer="gd", rates=None, *, steps: int = 500, s
 
 
 def single(surface="rosenbrock", optimizers=("gd",), rates=None, *, start=None, steps: int = 500) -> Runs:
-    """One run per optimizer (or per rate): the plain path picture."""
+    """One run per optimizer (or per rate): the plain path picture. Default rates as in
+    :func:`race` (``RACE_RATES``), else each optimizer's own default."""
     s = make_surface(surface)
     optimizers = list(optimizers)
     if rates is not None and len(optimizers) == 1 and len(np.atleast_1d(rates)) > 1:
         optimizers = optimizers * len(np.atleast_1d(rates))
-    rates = _per_series("lr", rates, len(optimizers)) if rates is not None else [None] * len(optimizers)
+    if rates is None:
+        table = RACE_RATES.get(s.name, {})
+        rates = [table.get(o) for o in optimizers]
+    rates = _per_series("lr", rates, len(optimizers))
     trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
              for o, lr in zip(optimizers, rates)]
     return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs])

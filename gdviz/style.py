@@ -56,6 +56,7 @@ LABELS = {
     "max_steps": ("not yet converged", "尚未收敛"),
     "tangent": ("tangent (slope = gradient)", "切线（斜率 = 梯度）"),
     "gradient step": ("gradient step", "梯度步长"),
+    "gradient": ("gradient", "梯度"),
     "steps to converge": ("steps to converge", "收敛所需步数"),
     "final loss": ("final loss", "最终损失"),
     "condition number": ("condition number", "条件数"),

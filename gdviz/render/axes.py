@@ -17,9 +17,24 @@ from .mpl import CONTOUR_CMAP
 HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
 
 
-def grid(surface, n: int = 220):
-    """X, Y, Z on an n x n grid over the surface's bounds (2-D)."""
-    (x0, x1), (y0, y1) = surface.bounds
+def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08):
+    """A plotting window (2, 2) that shows every path that did not diverge: the surface's
+    bounds grown to the paths' extent (or, with ``include_bounds=False``, just the paths)."""
+    pts = [t.params for t in trajs if t.status != "diverged"]
+    if not pts:
+        return surface.bounds.copy()
+    pts = np.vstack(pts)
+    lo, hi = pts.min(0), pts.max(0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - pad, hi + pad
+    if include_bounds:
+        lo, hi = np.minimum(lo, surface.bounds[:, 0]), np.maximum(hi, surface.bounds[:, 1])
+    return np.stack([lo, hi], 1)
+
+
+def grid(surface, n: int = 220, window=None):
+    """X, Y, Z on an n x n grid over ``window`` (default: the surface's bounds; 2-D)."""
+    (x0, x1), (y0, y1) = surface.bounds if window is None else window
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     with np.errstate(all="ignore"):
         Z = surface.value(np.stack([X, Y], -1))
@@ -37,10 +52,12 @@ def contour_levels(Z, log: bool, n: int = 14):
 
 
 def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | None = None,
-                  minima: bool = True, lines: bool = True, lang: str = "en"):
+                  minima: bool = True, lines: bool = True, window=None, lang: str = "en"):
     """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
-    lines, and the known minima marked with a star. Axis limits are the surface's bounds."""
-    X, Y, Z = grid(surface, n)
+    lines, and the known minima marked with a star. Axis limits: ``window`` (default: the
+    surface's bounds, see :func:`fit_window`)."""
+    window = surface.bounds if window is None else np.asarray(window, dtype=float)
+    X, Y, Z = grid(surface, n, window)
     log = surface.log_scale if log is None else log
     lv = contour_levels(Z, log, levels)
     norm = LogNorm(lv[0], lv[-1]) if log else BoundaryNorm(lv, CONTOUR_CMAP.N)
@@ -51,8 +68,11 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
     if minima and surface.minima.size:
         ax.scatter(surface.minima[:, 0], surface.minima[:, 1], marker="*", s=90, c="#333333",
                    edgecolors="white", linewidths=0.8, zorder=3, label=None)
-    ax.set_xlim(*surface.bounds[0])
-    ax.set_ylim(*surface.bounds[1])
+        if len(surface.minima) > 1 and surface.value(surface.minima[0]) < surface.value(surface.minima[1]) - 1e-9:
+            ax.scatter(*surface.minima[0], marker="*", s=260, c=style.OKABE_ITO["yellow"],
+                       edgecolors="#333333", linewidths=1.0, zorder=3)  # the global minimum
+    ax.set_xlim(*window[0])
+    ax.set_ylim(*window[1])
     ax.set_xlabel(surface.variables[0], fontstyle="italic")
     ax.set_ylabel(surface.variables[1], rotation=0, labelpad=10, fontstyle="italic")
     ax.set_aspect("auto")
@@ -66,7 +86,8 @@ def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, 
     drawn to the window's edge and marked there (see :func:`mark_divergence`)."""
     p = traj.params
     bounds = surface.bounds if surface is not None else None
-    shown = clip_to_window(p, bounds) if bounds is not None else p
+    diverged = bounds is not None and traj.status == "diverged"
+    shown = clip_to_window(p, bounds) if diverged else p
     markers = len(p) <= 80 if markers is None else markers
     ax.plot(shown[:, 0], shown[:, 1], "-", color=colour, lw=lw, label=label, zorder=4,
             path_effects=HALO, solid_capstyle="round",
@@ -84,7 +105,7 @@ def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, 
                                     shrinkA=0, shrinkB=2))
         drawn += 1
     ax.plot(*p[0], "o", ms=8, mfc="white", mec=colour, mew=2, zorder=6)
-    if bounds is not None and traj.status == "diverged" and not inside(p[-1:], bounds)[0]:
+    if diverged and not inside(p[-1:], bounds)[0]:
         mark_divergence(ax, p, bounds, colour, lang=lang)
     elif end_marker:
         ax.plot(*p[-1], "o", ms=7, color=colour, mec="white", mew=1.2, zorder=6)
@@ -131,7 +152,7 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
     k = min(k, max_points + 1)
     pts = np.c_[p[:k], loss[:k]]
     if arrows:
-        for a, b in zip(pts[:-1], pts[1:]):
+        for a, b in list(zip(pts[:-1], pts[1:]))[tangents:]:
             if abs(b[0] - a[0]) < 1e-3 * (w1 - w0):
                 continue
             ax.annotate("", xy=b, xytext=a, zorder=3, arrowprops=dict(
@@ -139,12 +160,21 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
                 connectionstyle="arc3,rad=-0.15"))
     ax.scatter(pts[:, 0], pts[:, 1], s=28, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
     ax.plot(*pts[0], "o", ms=9, mfc="white", mec=colour, mew=2, zorder=5)
-    half = 0.09 * (w1 - w0)
-    for i in range(min(tangents, k)):
+    half = 0.16 * (w1 - w0)
+    for i in range(min(tangents, k - 1)):
         g = traj.grads[i, 0]
         xs = np.array([p[i] - half, p[i] + half])
-        ax.plot(xs, loss[i] + g * (xs - p[i]), color=style.OKABE_ITO["vermillion"], lw=1.6,
+        ax.plot(xs, loss[i] + g * (xs - p[i]), "--", color=style.OKABE_ITO["vermillion"], lw=1.6,
                 zorder=4, label=L("tangent", lang) if i == 0 else None)
+        # the gradient step: from w_i, -lr * gradient along the weight axis (figures 4-5)
+        ax.annotate("", xy=(p[i + 1], loss[i]), xytext=(p[i], loss[i]), zorder=4,
+                    arrowprops=dict(arrowstyle="-|>", color=style.OKABE_ITO["green"], lw=2,
+                                    mutation_scale=14, shrinkA=0, shrinkB=0))
+        ax.plot([p[i + 1], p[i + 1]], [loss[i], loss[i + 1]], ":", color=style.OKABE_ITO["green"], lw=1.2)
+        if i == 0:
+            ax.annotate(L("gradient step", lang) + " = −lr × " + L("gradient", lang), zorder=4,
+                        xy=((p[0] + p[1]) / 2, loss[0]), xytext=(0, 7), textcoords="offset points",
+                        ha="center", fontsize=9.5, color=style.OKABE_ITO["green"])
     if traj.status == "diverged" and not ins.all():
         edge_w = w1 if p[k] > w1 else w0
         ax.annotate(L("diverged", lang), xy=(edge_w, 0.9 * top), ha="right" if edge_w == w1 else "left",
@@ -172,19 +202,20 @@ def draw_loss_vs_step(ax, trajs, labels, colours, *, log: bool | None = None, la
 
 
 def draw_surface_3d(ax, surface, traj=None, colour: str = style.OKABE_ITO["vermillion"], *,
-                    n: int = 70, lang: str = "en"):
+                    n: int = 120, lang: str = "en"):
     """A 3-D surface (log-compressed for surfaces like Rosenbrock) with the path on it."""
     X, Y, Z = grid(surface, n)
     f = (lambda z: np.log10(z - np.nanmin(Z) + 1)) if surface.log_scale else (lambda z: z)
-    ax.plot_surface(X, Y, f(Z), cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
-                    rstride=1, cstride=1)
+    ax.computed_zorder = False  # draw the path over the surface, not under it
+    ax.plot_surface(X, Y, f(Z), cmap="viridis", alpha=0.85, linewidth=0, antialiased=True,
+                    rstride=1, cstride=1, zorder=1)
     if traj is not None:
         p = clip_to_window(traj.params, surface.bounds)
-        z = f(surface.value(p))
-        ax.plot(p[:, 0], p[:, 1], z, color=colour, lw=2.2, zorder=10)
+        z = f(surface.value(p)) + 0.01 * np.ptp(f(Z))
+        ax.plot(p[:, 0], p[:, 1], z, color=colour, lw=2.4, zorder=10)
         ax.scatter(*p[0], z[0], color="white", edgecolors=colour, s=40, depthshade=False)
         ax.scatter(*p[-1], z[-1], color=colour, s=40, depthshade=False)
     ax.set_xlabel(f"${surface.variables[0]}$")
     ax.set_ylabel(f"${surface.variables[1]}$")
     ax.set_zlabel(L("loss", lang) + (" (log)" if surface.log_scale else ""))
-    ax.view_init(elev=35, azim=-60)
+    ax.view_init(elev=40, azim=-65)

@@ -13,7 +13,8 @@ import numpy as np
 from .. import lessons, style
 from ..errors import UserInputError, unknown_name
 from ..style import fmt_number, label as L, optimizer_name
-from .axes import (draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d)
+from .axes import (draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d,
+                   fit_window)
 from .mpl import new_figure, rc
 from .output import STATIC, atomic_path, check_output
 from .series import series_colours, series_label, status_text
@@ -49,7 +50,7 @@ def plot_loss_curve(fig, runs, lang):
     if s.dim != 1:
         raise UserInputError("loss-curve needs a 1-D surface such as 'parabola' or '(w-3)**2'")
     ax = fig.add_subplot()
-    draw_loss_curve(ax, s, t, style.SERIES[0], tangents=3, max_points=8, lang=lang)
+    draw_loss_curve(ax, s, t, style.SERIES[0], tangents=1, max_points=8, lang=lang)
     ax.legend(loc="upper center")
     lr = runs.rates[0]
     ax.set_title(f"{s.title[lang]} · {L('lr', lang)} = {fmt_number(lr)} · {status_text(t, lang)}")
@@ -94,7 +95,7 @@ def plot_lr_triptych(fig, runs, lang):
         if s.dim == 1:
             ax.set_ylabel("")
     _title(fig, L("lr triptych", lang))
-    fig.subplots_adjust(top=0.78)
+    fig.subplots_adjust(top=0.78, left=0.06, right=0.98, bottom=0.12)
     return fig
 
 
@@ -113,7 +114,7 @@ def plot_race(fig, runs, lang):
     ax.set_title(s.title[lang])
     ax2.set_title(L("loss", lang))
     _title(fig, L("optimizer race", lang))
-    fig.subplots_adjust(top=0.84, wspace=0.28)
+    fig.subplots_adjust(top=0.84, wspace=0.28, left=0.06, right=0.98, bottom=0.1)
     return fig
 
 
@@ -121,7 +122,7 @@ def plot_batch_sizes(fig, runs, lang):
     """Full batch vs mini-batch vs SGD on a data loss: the noisy paths and the loss curves."""
     s, cols = runs.surface, series_colours(runs.series)
     ax, ax2 = fig.subplots(1, 2)
-    draw_contours(ax, s, lang=lang)
+    draw_contours(ax, s, window=fit_window(s, runs.trajectories, include_bounds=False), lang=lang)
     labels = [series_label(k, lang) for k in runs.series]
     for t, c in zip(runs.trajectories, cols):
         draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=1.5)
@@ -130,7 +131,7 @@ def plot_batch_sizes(fig, runs, lang):
     ax.set_title(s.title[lang], fontsize=10.5)
     ax2.set_title(f"{L('lr', lang)} = {fmt_number(runs.rates[0])}, N = {s.n_samples}")
     _title(fig, L("batch vs sgd", lang))
-    fig.subplots_adjust(top=0.84, wspace=0.3)
+    fig.subplots_adjust(top=0.84, wspace=0.3, left=0.06, right=0.98, bottom=0.1)
     return fig
 
 
@@ -139,13 +140,13 @@ def plot_feature_scaling(fig, runs, lang):
     axes = fig.subplots(1, 2)
     for i, (ax, t, key) in enumerate(zip(axes, runs.trajectories, runs.series)):
         s = runs.surface_of(i)
-        draw_contours(ax, s, lang=lang)
+        draw_contours(ax, s, window=fit_window(s, [t]), lang=lang)
         draw_path(ax, t, style.SERIES[i], surface=s, arrows=4, lang=lang)
         kappa = runs.info["condition"][i]
         ax.set_title(f"{L(key, lang)}\n{L('condition number', lang)} {kappa:.0f} · {status_text(t, lang)}",
                      fontsize=11)
     _title(fig, L("feature scaling", lang))
-    fig.subplots_adjust(top=0.8, wspace=0.3)
+    fig.subplots_adjust(top=0.8, wspace=0.3, left=0.07, right=0.98, bottom=0.1)
     return fig
 
 
@@ -197,7 +198,7 @@ def plot_lr_sweep(fig, sw, lang):
     ax.legend(handles=handles, loc="upper right", fontsize=9)
     _title(fig, L("lr sweep", lang), f"L = {fmt_number(r.L)} · 1/L = {fmt_number(r.goldilocks)}"
                                      f" · 2/L = {fmt_number(r.diverge)}")
-    fig.subplots_adjust(top=0.8, wspace=0.3)
+    fig.subplots_adjust(top=0.8, wspace=0.3, left=0.07, right=0.98, bottom=0.1)
     return fig
 
 
@@ -237,7 +238,7 @@ def plot_adaptive(fig, runs, lang):
     ax2.grid(True, alpha=0.25, which="both")
     ax2.legend(fontsize=9)
     _title(fig, L("adaptive", lang), s.title[lang])
-    fig.subplots_adjust(top=0.84, wspace=0.3)
+    fig.subplots_adjust(top=0.84, wspace=0.3, left=0.06, right=0.98, bottom=0.1)
     return fig
 
 
@@ -255,6 +256,14 @@ FIGURES = {
     "lr-curves": ("lr-curves", plot_lr_curves, (900, 560), "loss against steps for several rates"),
     "adaptive": ("adaptive", plot_adaptive, (1200, 540), "Adagrad's per-coordinate rate shrinking"),
 }
+# Lesson options a kind starts from (the caller's options override them).
+DEFAULTS = {
+    "path": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
+    "loss-curve": {"surface": "parabola", "rates": [0.4], "steps": 50},
+    "loss-vs-step": {"surface": "rosenbrock", "optimizers": ["gd", "momentum", "adam"],
+                     "rates": [1e-3, 1e-3, 0.05], "steps": 1500},
+    "surface-3d": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
+}
 
 
 def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
@@ -271,12 +280,17 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
 
     width, height = check_size(size or default_size)
     if runs is None:
+        defaults = dict(DEFAULTS.get(kind, {}))
+        if "optimizers" in options or "surface" in options:
+            defaults.pop("rates", None)  # they suit the default optimizers on the default surface
+        options = {**defaults, **options}
         try:
             runs = lessons.build(lesson, **options)
         except TypeError as e:
             raise UserInputError(f"figure '{kind}' does not take that option: {e}") from None
     with rc(lang):
         fig = new_figure(width, height)
+        fig._gdviz_lang = lang
         draw(fig, runs, lang)
         if kind in ("path", "loss-curve", "loss-vs-step", "surface-3d"):
             fig.tight_layout()
@@ -286,7 +300,7 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
 def save(fig, path, *, dpi: int = 100):
     """Write a static figure (PNG, SVG or PDF by extension) atomically; returns the path."""
     p = check_output(path, STATIC)
-    with atomic_path(p) as tmp:
+    with rc(getattr(fig, "_gdviz_lang", "en")), atomic_path(p) as tmp:
         fig.savefig(tmp, format=p.suffix[1:].lower(), dpi=dpi)
     return p
 

@@ -23,8 +23,9 @@ from .. import style  # noqa: E402
 CONTOUR_CMAP = LinearSegmentedColormap.from_list("gdviz", style.CONTOUR_COLOURS)
 
 RC = {
-    "font.family": "sans-serif",
-    "font.sans-serif": style.FONT_FAMILY,
+    # a list of families is matplotlib's per-glyph fallback; each text keeps it once created,
+    # so figures drawn later (savefig, Jupyter) still find the CJK glyphs
+    "font.family": style.FONT_FAMILY,
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
@@ -73,9 +74,8 @@ def rc(lang: str = "en"):
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         if lang == "zh" and not cjk_available():
             _warn_missing_font()
-        # matplotlib warns once per missing glyph; the warning above says it once, with the fix
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+            # matplotlib would warn once per missing glyph; the warning above says it once
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         yield
 
 

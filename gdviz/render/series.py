@@ -35,7 +35,8 @@ def series_colours(series: list[str]) -> list[str]:
 def status_text(traj, lang: str = "en") -> str:
     """'10 steps', 'diverged' or '600+ steps' (not converged yet)."""
     if traj.status == "converged":
-        return f"{traj.n_steps} {L('steps', lang)}"
+        unit = L("step" if traj.n_steps == 1 and lang == "en" else "steps", lang)
+        return f"{traj.n_steps} {unit}"
     if traj.status == "diverged":
         return L("diverged", lang)
     return f"{traj.n_steps}+ {L('steps', lang)}"
