@@ -122,12 +122,16 @@ class _Overlay:
         self.rect = (bb.x0 + pad, h - bb.y1 + pad, bb.x1 - pad, h - bb.y0 - pad)
 
     def draw(self, image_draw):
+        """Write ``text``: a string, or a list of (line, colour) pairs for coloured lines."""
         if not self.text:
             return
         x0, y0, x1, _ = self.rect
-        anchor = {"left": ("la", x0), "right": ("ra", x1), "center": ("ma", (x0 + x1) / 2)}[self.ha]
-        image_draw.multiline_text((anchor[1], y0), self.text, font=self.font, fill=self.colour,
-                                  anchor=anchor[0], align=self.ha, spacing=3)
+        anchor, x = {"left": ("la", x0), "right": ("ra", x1), "center": ("ma", (x0 + x1) / 2)}[self.ha]
+        lines = self.text if isinstance(self.text, list) else [(line, self.colour)
+                                                               for line in self.text.split("\n")]
+        step = self.font.size * 1.2 + 1
+        for i, (line, colour) in enumerate(lines):
+            image_draw.text((x, y0 + i * step), line, font=self.font, fill=colour, anchor=anchor)
 
 
 # -- turning inputs into runs --------------------------------------------------------------
@@ -217,7 +221,7 @@ class Animation:
             ax.add_collection(tail)
             start, = ax.plot(*t.params[0], "o", ms=8, mfc="white", mec=c, mew=2, zorder=6, animated=True)
             head, = ax.plot([], [], "o", ms=9, color=c, mec="white", mew=1.5, zorder=7, animated=True)
-            exit_i, _ = first_exit(t.params, s.bounds) if t.status == "diverged" else (None, None)
+            exit_i, edge = first_exit(t.params, s.bounds) if t.status == "diverged" else (None, None)
             mark = []
             if exit_i is not None:
                 before = set(ax.texts) | set(ax.patches)
@@ -226,18 +230,19 @@ class Animation:
                 for a in mark:
                     a.set_animated(True)
             self.artists.append(dict(trail=trail, tail=tail, start=start, head=head, exit=exit_i,
-                                     mark=mark, rgb=to_rgb(c)))
+                                     mark=mark, rgb=to_rgb(c),
+                                     shown=None if exit_i is None else np.vstack([t.params[:exit_i], edge])))
         digits = len(str(self.n_max))
         single = len(self.trajs) == 1
         self.counter = _Overlay(self, ax, 0.02, 0.98, "left", "top",
                                 len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
                                 2 if single else 1, style.INK)
         self.overlays = [self.counter]
-        if not single:
+        if not single:  # one box, a line per run in its colour: name and current loss
             width = max(len(n) * (2 if self.lang == "zh" else 1) for n in self.names) + 10
-            self.loss_boxes = [_Overlay(self, ax, 0.98, 0.98 - 0.075 * i, "right", "top", width, 1, c)
-                               for i, c in enumerate(self.colours)]
-            self.overlays += self.loss_boxes
+            self.loss_box = _Overlay(self, ax, 0.98, 0.98, "right", "top", width, len(self.trajs),
+                                     style.INK)
+            self.overlays.append(self.loss_box)
 
     def _build_1d(self):
         s, fig = self.runs.surface, self.fig
@@ -306,7 +311,11 @@ class Animation:
             k, tt = min(step, n), min(t_now, n)
             head = traj.at(tt)
             if s.dim == 2:
-                pts = np.vstack([traj.params[: k + 1], head[None]])
+                if a["exit"] is not None and tt >= a["exit"]:  # gone: drawn to the edge, no further
+                    head = a["shown"][-1]
+                    pts = a["shown"]
+                else:
+                    pts = np.vstack([traj.params[: k + 1], head[None]])
                 a["trail"].set_data(pts[:, 0], pts[:, 1])
                 seg_pts = pts[-(self.tail + 1):]
                 segs = np.stack([seg_pts[:-1], seg_pts[1:]], 1)
@@ -334,8 +343,8 @@ class Animation:
                 t0 = self.trajs[0]
                 text += f"\n{L('loss', self.lang)} {fmt_number(t0.loss[min(step, t0.n_steps)])}"
             else:
-                for box, traj, name in zip(self.loss_boxes, self.trajs, self.names):
-                    box.text = f"{name}  {fmt_number(traj.loss[min(step, traj.n_steps)])}"
+                self.loss_box.text = [(f"{name}  {fmt_number(traj.loss[min(step, traj.n_steps)]):>8}", c)
+                                      for traj, name, c in zip(self.trajs, self.names, self.colours)]
             self.counter.text = text
 
     def _finish(self) -> Image.Image:

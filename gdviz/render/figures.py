@@ -20,6 +20,20 @@ from .output import STATIC, atomic_path, check_output
 from .series import series_colours, series_label, status_text
 
 
+def formula(surface) -> str:
+    """The surface's formula as mathtext, or '' when matplotlib cannot typeset it."""
+    from matplotlib.mathtext import MathTextParser
+
+    text = getattr(surface, "formula", "") or ""
+    if not text:
+        return ""
+    try:
+        MathTextParser("path").parse(text)
+    except ValueError:
+        return ""
+    return text
+
+
 def _title(fig, text, sub=None):
     fig.suptitle(text, fontsize=13.5, fontweight="bold", color=style.INK, x=0.02, ha="left", y=0.985)
     if sub:
@@ -40,7 +54,7 @@ def plot_path(fig, runs, lang):
             lab = f"{series_label(key, lang)} (lr={fmt_number(lr)}): {status_text(t, lang)}" if lr else None
             draw_path(ax, t, c, label=lab, surface=s, lang=lang)
         ax.legend(loc="upper right")
-    ax.set_title(s.title[lang])
+    ax.set_title(f"{s.title[lang]}    {formula(s)}")
     return fig
 
 
@@ -53,7 +67,7 @@ def plot_loss_curve(fig, runs, lang):
     draw_loss_curve(ax, s, t, style.SERIES[0], tangents=1, max_points=8, lang=lang)
     ax.legend(loc="upper center")
     lr = runs.rates[0]
-    ax.set_title(f"{s.title[lang]} · {L('lr', lang)} = {fmt_number(lr)} · {status_text(t, lang)}")
+    ax.set_title(f"{s.title[lang]}  {formula(s)}\n{L('lr', lang)} = {fmt_number(lr)} · {status_text(t, lang)}")
     return fig
 
 
@@ -94,8 +108,8 @@ def plot_lr_triptych(fig, runs, lang):
     for ax in axes[1:]:
         if s.dim == 1:
             ax.set_ylabel("")
-    _title(fig, L("lr triptych", lang))
-    fig.subplots_adjust(top=0.78, left=0.06, right=0.98, bottom=0.12)
+    _title(fig, L("lr triptych", lang), f"{s.title[lang]}   {formula(s)}")
+    fig.subplots_adjust(top=0.76, left=0.06, right=0.98, bottom=0.12)
     return fig
 
 
@@ -113,7 +127,7 @@ def plot_race(fig, runs, lang):
     ax2.legend(loc="upper right", fontsize=9)
     ax.set_title(s.title[lang])
     ax2.set_title(L("loss", lang))
-    _title(fig, L("optimizer race", lang))
+    _title(fig, L("optimizer race", lang), formula(s))
     fig.subplots_adjust(top=0.84, wspace=0.28, left=0.06, right=0.98, bottom=0.1)
     return fig
 
@@ -208,7 +222,7 @@ def plot_lr_curves(fig, runs, lang):
     labels = [f"{L(k, lang)}: {L('lr', lang)} = {fmt_number(r)}" for k, r in zip(runs.series, runs.rates)]
     draw_loss_vs_step(ax, runs.trajectories, labels, series_colours(runs.series), lang=lang, markers=True)
     ax.legend(loc="best")
-    _title(fig, L("lr curves", lang), runs.surface.title[lang])
+    _title(fig, L("lr curves", lang), f"{runs.surface.title[lang]}   {formula(runs.surface)}")
     fig.subplots_adjust(top=0.86)
     return fig
 
@@ -237,7 +251,7 @@ def plot_adaptive(fig, runs, lang):
     ax2.set_ylabel(L("effective rate", lang))
     ax2.grid(True, alpha=0.25, which="both")
     ax2.legend(fontsize=9)
-    _title(fig, L("adaptive", lang), s.title[lang])
+    _title(fig, L("adaptive", lang), f"{s.title[lang]}   {formula(s)}")
     fig.subplots_adjust(top=0.84, wspace=0.3, left=0.06, right=0.98, bottom=0.1)
     return fig
 
