@@ -15,6 +15,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/gif.py
+	$(BIN)/python bench/video.py
 
 setup: $(STAMP)
 

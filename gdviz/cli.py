@@ -425,6 +425,53 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     console.print(f"wrote {path} ({n_frames} frames, {size_px[0]}x{size_px[1]}, {rate:g} fps)")
 
 
+@cli.command()
+@click.argument("scene", required=False)
+@click.option("--list", "list_scenes", is_flag=True, help="List the scenes.")
+@click.option("--quality", "-q", default="low", show_default=True,
+              help="low (854x480, 15 fps), medium (720p30), high (1080p60) or 4k.")
+@click.option("--format", "-f", "fmt", default=None, help="mp4, gif, webm or png (the last frame). "
+              "Default: the extension of -o, else mp4.")
+@click.option("--lang", default="en", show_default=True, help="Label language: en or zh.")
+@click.option("--time-scale", default="1", show_default=True,
+              help="Multiply every run time (0.2 renders a short preview).")
+@click.option("--output", "-o", default=None, metavar="FILE", help="Output file (default: output/SCENE.mp4).")
+def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
+    """Render a manim scene of the course to video: gdviz video learning-rates."""
+    from pathlib import Path
+
+    from . import video as video_mod
+
+    if list_scenes:
+        _print_table("Scenes (gdviz video SCENE)", video_mod.describe())
+        return
+    if not scene:
+        raise UserInputError("video needs a SCENE; see gdviz video --list")
+    if scene not in video_mod.describe():
+        from .errors import unknown_name
+
+        raise unknown_name("scene", scene, video_mod.describe())
+    if fmt is not None and fmt not in video_mod.FORMATS:
+        raise UserInputError(f"unknown video format '{fmt}'; choose from: {', '.join(video_mod.FORMATS)}")
+    if output is None:
+        suffix = "" if lang == "en" else f"-{lang}"
+        output = Path("output") / f"{scene}{suffix}.{fmt or 'mp4'}"
+    elif fmt is None:
+        fmt = Path(output).suffix.lstrip(".").lower() or "mp4"
+    from .errors import positive_number
+    from .style import check_lang
+
+    check_lang(lang)
+    scale = positive_number("--time-scale", _number("--time-scale", time_scale))
+    progress = LazyProgress(f"rendering {Path(output).name}", 1000, delay=0.5)
+    try:
+        path = video_mod.render(scene, output, quality=quality, fmt=fmt, lang=lang, time_scale=scale,
+                                progress=lambda f: progress(int(1000 * f)))
+    finally:
+        progress.close()
+    console.print(f"wrote {path}")
+
+
 def _print_table(title, rows):
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)

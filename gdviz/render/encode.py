@@ -145,3 +145,55 @@ def write_video(frames, path, *, size, fps: float, hold_frames: int = 0) -> Path
         finally:
             writer.close()
     return p
+
+
+class LosslessVideo:
+    """An RGB frame sink that writes a lossless H.264 RGB file (an intermediate, e.g. for
+    :func:`video_to_gif`): ``write(rgba_or_rgb_array, repeat=1)``."""
+
+    def __init__(self, path, size, fps):
+        import imageio_ffmpeg
+
+        self.size = tuple(size)
+        self.writer = imageio_ffmpeg.write_frames(
+            str(path), self.size, fps=fps, codec="libx264rgb", pix_fmt_in="rgb24", pix_fmt_out="rgb24",
+            quality=None, macro_block_size=1, ffmpeg_log_level="error",
+            output_params=["-qp", "0", "-preset", "ultrafast"])
+        self.writer.send(None)
+        self.frames = 0
+
+    def write(self, pixels, repeat: int = 1):
+        data = np.ascontiguousarray(np.asarray(pixels)[..., :3]).tobytes()
+        for _ in range(repeat):
+            self.writer.send(data)
+            self.frames += 1
+
+    def close(self):
+        self.writer.close()
+
+
+def video_to_gif(src, dst, *, fps: float, hold_ms: int = 0) -> Path:
+    """Re-encode a (lossless) video as a GIF with one global palette and transparent deltas."""
+    import imageio_ffmpeg
+
+    n, _ = imageio_ffmpeg.count_frames_and_secs(str(src))
+
+    def frames():
+        reader = imageio_ffmpeg.read_frames(str(src), pix_fmt="rgb24")
+        meta = next(reader)
+        size = tuple(meta["size"])
+        try:
+            for raw in reader:
+                yield Image.frombytes("RGB", size, raw)
+        finally:
+            reader.close()
+
+    wanted = {0, n // 2, max(n - 1, 0)}
+    samples = [im for i, im in enumerate(frames()) if i in wanted]
+    palette = global_palette(samples)
+    encode = GifFrames(palette)
+    durations = [round(1000 / fps)] * n
+    if durations:
+        durations[-1] += hold_ms
+    return write_gif((encode(im) for im in frames()), dst, size=samples[0].size, durations_ms=durations,
+                     palette=palette)

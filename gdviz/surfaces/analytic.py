@@ -120,7 +120,7 @@ class EggCrate(Surface):
         roots = _eggcrate_1d_minima(A, half)
         mins = sorted(((x, y) for x in roots for y in roots), key=lambda m: m[0] ** 2 + m[1] ** 2)
         self.formula = rf"$x^2 + y^2 + {A:g}\,(\sin^2 x + \sin^2 y)$"
-        super().__init__(bounds=[(-half, half), (-half, half)], minima=mins, start=[-5.0, 4.0],
+        super().__init__(bounds=[(-half, half), (-half, half)], minima=mins, start=[-4.5, -4.5],
                          params={"amplitude": A})
 
     def _value(self, p):

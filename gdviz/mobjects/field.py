@@ -1,0 +1,155 @@
+"""A 2-D surface's contour field (coloured like the matplotlib figures) and trajectory paths."""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, Arrow, Axes, Dot, ManimColor, Rectangle, Text, VGroup, ValueTracker,
+                   VMobject, WHITE)
+
+from ..render.geometry import first_exit
+from ..style import label as L
+from .common import DIVERGED, INK, LinearMap, colour as gd_colour, text
+
+
+def contour_bands(surface, window, to_scene, *, n: int = 160) -> VGroup:
+    """The surface's filled contours over ``window`` as vector shapes in ``axes``: the very
+    paths and colours :func:`gdviz.render.axes.draw_contours` gives the matplotlib figures.
+    ``to_scene`` maps (N, 2) parameter points to scene points (a :class:`LinearMap`)."""
+    from matplotlib.path import Path as MplPath
+
+    from ..render.axes import draw_contours
+    from ..render.mpl import new_figure
+
+    fig = new_figure(400, 400)
+    ax = fig.add_axes((0, 0, 1, 1))
+    cs = draw_contours(ax, surface, window=window, minima=False, lines=False, n=n)
+    bands = VGroup()
+    for path, rgba in zip(cs.get_paths(), cs.get_facecolor()):
+        if not len(path.vertices):
+            continue
+        shape = VMobject(stroke_width=0, fill_color=ManimColor.from_rgb(rgba[:3]), fill_opacity=1)
+        for poly in _polygons(path, MplPath):
+            pts = to_scene(poly)
+            shape.start_new_path(pts[0])
+            shape.add_points_as_corners(pts[1:])
+            shape.add_line_to(pts[0])
+        bands.add(shape)
+    return bands
+
+
+def _polygons(path, MplPath):
+    """Split a matplotlib path into its closed polygons (lists of vertices)."""
+    polys, current = [], []
+    for (x, y), code in zip(path.vertices, path.codes if path.codes is not None else
+                            [MplPath.MOVETO] + [MplPath.LINETO] * (len(path.vertices) - 1)):
+        if code == MplPath.MOVETO:
+            if len(current) > 2:
+                polys.append(current)
+            current = [(x, y)]
+        elif code == MplPath.CLOSEPOLY:
+            if len(current) > 2:
+                polys.append(current)
+            current = []
+        else:
+            current.append((x, y))
+    if len(current) > 2:
+        polys.append(current)
+    return polys
+
+
+class ContourField(VGroup):
+    """Axes over a 2-D surface's window with its filled contours (vector shapes, coloured like
+    the matplotlib figures) as the background; the known minima are marked. The field fits in
+    ``width`` x ``height`` with equal scales on both axes. ``c2p(x, y)`` maps parameters to the scene.
+
+        >>> field = ContourField(gd.surface("rosenbrock"), width=6, height=5)
+    """
+
+    def __init__(self, surface, *, width: float = 6.0, height: float = 5.0, window=None,
+                 lang: str = "en", minima: bool = True):
+        super().__init__()
+        self.surface = surface
+        self.window = np.asarray(surface.bounds if window is None else window, dtype=float)
+        (x0, x1), (y0, y1) = self.window
+        # one unit is as long across as up: round bowls stay round (width, height are maxima)
+        aspect = (y1 - y0) / (x1 - x0)
+        width, height = (width, width * aspect) if width * aspect <= height else (height / aspect, height)
+        self.axes = Axes(x_range=[x0, x1, _tick(x1 - x0)], y_range=[y0, y1, _tick(y1 - y0)],
+                         x_length=width, y_length=height, tips=False,
+                         axis_config={"color": INK, "stroke_width": 1.5, "include_numbers": False})
+        self.axes.set_opacity(0)  # kept for c2p; manim would draw its lines through the origin
+        self.to_scene = LinearMap(self.axes, (x0, x1), (y0, y1))
+        self.bands = contour_bands(surface, self.window, self.to_scene)
+        self.frame = Rectangle(width=width, height=height, stroke_color=INK, stroke_width=1.5)
+        self.frame.move_to(self.axes.c2p((x0 + x1) / 2, (y0 + y1) / 2))
+        names = [text(v, lang, size=20, colour=INK, slant="ITALIC") for v in surface.variables]
+        names[0].next_to(self.frame, DOWN, buff=0.08)
+        names[1].next_to(self.frame, LEFT, buff=0.1)
+        self.add(self.axes, self.bands, self.frame, *names)
+        if minima and surface.minima.size:
+            for i, m in enumerate(surface.minima):
+                if (m >= self.window[:, 0]).all() and (m <= self.window[:, 1]).all():
+                    star = Text("★", font="DejaVu Sans", font_size=22 if i else 30,
+                                color="#F0E442" if i == 0 and len(surface.minima) > 1 else INK)
+                    self.add(star.move_to(self.axes.c2p(*m)))
+
+    def c2p(self, x, y):
+        return self.to_scene([[x, y]])[0]
+
+
+def _tick(span: float) -> float:
+    return 10 ** np.floor(np.log10(span / 2))
+
+
+class TrajectoryPath(VGroup):
+    """The path of ``traj`` on a :class:`ContourField`, drawn up to the tracker's step, with a
+    dot at ``traj.at(t)``. A diverging path stops at the window's edge with a 'diverged' mark.
+
+        >>> t = ValueTracker(0); path = TrajectoryPath(field, traj, t, colour("adam"))
+    """
+
+    def __init__(self, field: ContourField, traj, tracker: ValueTracker, colour=None, *,
+                 lang: str = "en", stroke_width: float = 3.5):
+        super().__init__()
+        self.field, self.traj, self.tracker = field, traj, tracker
+        self.colour = colour if colour is not None else gd_colour(traj.optimizer)
+        window = field.window
+        self.exit, self.edge = first_exit(traj.params, window) if traj.status == "diverged" else (None, None)
+        self.line = VMobject(stroke_color=self.colour, stroke_width=stroke_width)
+        self.start = Dot(field.c2p(*traj.params[0]), radius=0.08, color=WHITE, stroke_color=self.colour,
+                         stroke_width=3)
+        self.dot = Dot(radius=0.085, color=self.colour, stroke_color=WHITE, stroke_width=2)
+        self.add(self.line, self.start, self.dot)
+        self.mark = None
+        if self.exit is not None:
+            p = traj.params
+            d = p[self.exit] - p[self.exit - 1]
+            tip = field.c2p(*self.edge)
+            direction = np.array([*(d / (np.linalg.norm(d) + 1e-300)), 0.0])
+            arrow = Arrow(tip - 0.6 * direction, tip, buff=0, color=DIVERGED, stroke_width=5)
+            label = text(L("diverged", lang), lang, size=20, colour=DIVERGED)
+            label.next_to(tip - 0.6 * direction, -direction, buff=0.1)
+            self.mark = VGroup(arrow, label).set_opacity(0)
+            self.add(self.mark)
+        self.add_updater(lambda m: m.update_from_tracker())
+        self.update_from_tracker()
+
+    def points_at(self, t: float) -> np.ndarray:
+        """Parameter points drawn at fractional step ``t`` (the last one is the moving head)."""
+        t = min(t, self.traj.n_steps)
+        if self.exit is not None and t > self.exit - 1:
+            a, b = self.traj.params[self.exit - 1], self.traj.params[self.exit]
+            reach = np.linalg.norm(self.edge - a) / (np.linalg.norm(b - a) + 1e-300)
+            if t - (self.exit - 1) >= reach:  # the head has reached the edge: stop there
+                return np.vstack([self.traj.params[: self.exit], self.edge])
+        k = int(np.floor(t + 1e-9))
+        return np.vstack([self.traj.params[: k + 1], self.traj.at(t)[None]])
+
+    def update_from_tracker(self):
+        t = self.tracker.get_value()
+        pts = self.points_at(t)
+        scene_pts = self.field.to_scene(pts)
+        self.line.set_points_as_corners(scene_pts if len(scene_pts) > 1 else np.vstack([scene_pts, scene_pts]))
+        self.dot.move_to(scene_pts[-1])
+        if self.mark is not None:
+            self.mark.set_opacity(1.0 if t >= self.exit else 0.0)
+        return self

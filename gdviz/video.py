@@ -1,0 +1,148 @@
+"""Render a gdviz manim scene to a file: ``render("learning-rates", "output/lr.mp4")``.
+
+manim's configuration is one global object, so each render runs inside ``tempconfig``; manim's
+media folder is a temporary directory, its log is silenced, and the result is moved to exactly
+the path asked for (atomically). A first pass with animations skipped measures the scene's
+length, so progress can be reported as a fraction of it.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import UserInputError, unknown_name
+
+QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
+             "4k": "fourk_quality"}
+FORMATS = ("mp4", "gif", "webm", "png")
+SYSTEM_PACKAGES = "pkg-config libcairo2-dev libpango1.0-dev"
+
+
+def require_manim():
+    """Import manim, or raise one clear line naming what to install."""
+    try:
+        import manim  # noqa: F401
+    except ImportError as e:
+        missing = getattr(e, "name", None) or str(e)
+        raise UserInputError(
+            f"gdviz video needs manim ({missing} is missing): pip install 'gdviz[manim]' "
+            f"(on Debian first: apt-get install {SYSTEM_PACKAGES})") from None
+    except OSError as e:  # a system library (cairo, pango) is missing
+        raise UserInputError(f"manim cannot load a system library ({e}); on Debian: "
+                             f"apt-get install {SYSTEM_PACKAGES}") from None
+    return manim
+
+
+def scene_class(name: str, lang: str = "en", time_scale: float = 1.0):
+    """The scene class for ``name``, as a variant with ``lang`` and ``time_scale``."""
+    require_manim()
+    from .scenes import SCENES, variant
+    from .style import check_lang
+
+    if name not in SCENES:
+        raise unknown_name("scene", name, SCENES)
+    check_lang(lang)
+    return variant(SCENES[name], lang=lang, time_scale=float(time_scale))
+
+
+def describe() -> dict[str, str]:
+    """One line per scene, for ``gdviz video --list`` (no manim import needed)."""
+    return {
+        "learning-rates": "too small, too large and Goldilocks rates on the course's parabola",
+        "contour-descent": "gradient descent on a bowl, an elongated bowl, then standardized features",
+        "optimizer-race": "gd, momentum, Nesterov, RMSprop and Adam on Rosenbrock and the egg crate",
+        "stochastic-vs-batch": "full batch, mini-batch and SGD on a linear-regression loss",
+        "local-minima": "random restarts on the egg crate landing in different minima",
+        "adaptive-rates": "Adagrad's shrinking per-coordinate rate against a fixed rate",
+        "iterative-loop": "the iterative approach: model, compute loss, compute updates",
+    }
+
+
+def render(name: str, output, *, quality: str = "low", fmt: str | None = None, lang: str = "en",
+           time_scale: float = 1.0, progress=None) -> Path:
+    """Render scene ``name`` to ``output`` (format from ``fmt`` or the extension).
+
+    progress : ``f(fraction)`` called as frames are rendered.
+    """
+    from .render.output import check_output
+
+    if quality not in QUALITIES:
+        raise unknown_name("quality", quality, QUALITIES)
+    out = Path(output)
+    fmt = fmt or out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UserInputError(f"unknown video format '{fmt}'; choose from: {', '.join(FORMATS)}")
+    if out.suffix.lower() != f".{fmt}":
+        raise UserInputError(f"output '{out.name}' does not end in .{fmt}")
+    check_output(out, tuple(f".{f}" for f in FORMATS))
+    cls = scene_class(name, lang, time_scale)
+    from manim import tempconfig
+
+    tmp = None
+    media = Path(tempfile.mkdtemp(prefix=".gdviz-manim-", dir=out.parent if str(out.parent) else "."))
+    # GIFs: manim's own GIF builds a palette per frame (speckles, large files); frames go to a
+    # lossless intermediate instead and gdviz's encoder makes the GIF (one palette, deltas)
+    movie = fmt in ("mp4", "webm")
+    settings = {"quality": QUALITIES[quality], "media_dir": str(media), "verbosity": "ERROR",
+                "progress_bar": "none", "disable_caching": True,
+                "format": fmt if movie else ("png" if fmt == "png" else "none"),
+                "write_to_movie": movie, "save_last_frame": fmt == "png",
+                "output_file": name, "preview": False}
+    try:
+        with _quiet():
+            with tempconfig({**settings, "dry_run": True}):
+                dry = cls()
+                dry.render()
+                total = max(dry.renderer.time, 1e-9)
+            with tempconfig(settings):
+                scene = cls()
+                if progress is not None:
+                    scene.progress = lambda seconds: progress(min(seconds / total, 1.0))
+                if fmt == "gif":
+                    produced = _render_gif(scene, media, out)
+                else:
+                    scene.render()
+                    writer = scene.renderer.file_writer
+                    produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
+        if not produced.is_file():
+            raise RuntimeError(f"manim wrote no file for scene '{name}'")
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp{out.suffix}")
+        shutil.move(str(produced), tmp)
+        os.replace(tmp, out)
+        return out
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+def _render_gif(scene, media: Path, out: Path) -> Path:
+    """Render ``scene`` capturing its frames losslessly, then encode them as a GIF."""
+    from manim import config
+
+    from .render.encode import LosslessVideo, video_to_gif
+
+    sink = LosslessVideo(media / "frames.mkv", (config.pixel_width, config.pixel_height), config.frame_rate)
+    scene.renderer.file_writer.write_frame = sink.write
+    try:
+        scene.render()
+    finally:
+        sink.close()
+    return video_to_gif(media / "frames.mkv", media / f"{out.stem}.gif", fps=config.frame_rate)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence manim's logger (its own rich console) for the duration of a render."""
+    log = logging.getLogger("manim")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
