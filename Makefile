@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.gdviz-installed
 .PHONY: demo test setup bench clean
 
 demo: $(STAMP)
-	$(BIN)/gdviz demo
+	$(BIN)/gdviz build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -472,6 +472,56 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
     console.print(f"wrote {path}")
 
 
+class BuildFailed(Exception):
+    """Some gallery entries failed (each already reported); exit code 1."""
+
+
+@cli.command("build")
+@click.argument("spec", required=False)
+@click.option("--out", default="output", show_default=True, help="Output folder.")
+@click.option("--jobs", "-j", default=None, help="Parallel renders (default: the number of cores).")
+@click.option("--only", multiple=True, metavar="NAME", help="Render only these entries (repeat, or a,b).")
+@click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
+@click.option("--lang", default="all", show_default=True, help="en, zh or all.")
+def build_cmd(spec, out, jobs, only, force, lang):
+    """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    from .gallery import build as build_gallery
+    from .style import LANGS
+
+    if lang not in (*LANGS, "all"):
+        raise UserInputError(f"unknown language '{lang}'; choose from: en, zh, all")
+    langs = LANGS if lang == "all" else (lang,)
+    names = [n.strip() for item in only for n in item.split(",") if n.strip()] or None
+    n_jobs = None if jobs is None else _number("--jobs", jobs, int)
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = None
+
+    def progress(done, total, current):
+        nonlocal task
+        if task is None:
+            if not total:
+                return
+            bar.start()
+            task = bar.add_task("", total=total)
+        bar.update(task, completed=done, description=f"rendering {current}" if done < total else "done")
+
+    try:
+        result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress)
+    finally:
+        bar.stop()
+    console.print(f"{len(result.rendered)} rendered, {len(result.cached)} cached, {len(result.failed)} failed "
+                  f"in {result.seconds:.1f} s -> {result.index}")
+    if result.failed:
+        for file, message in result.failed.items():
+            click.echo(f"gdviz: failed: {file}: {message.splitlines()[0]}", err=True)
+        raise BuildFailed
+
+
 def _print_table(title, rows):
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
@@ -505,6 +555,8 @@ def main(argv=None) -> int:
             raise
         click.echo(f"gdviz: error: {e.format_message()}", err=True)
         return 2
+    except BuildFailed:
+        return 1
     except click.Abort:
         click.echo("gdviz: interrupted", err=True)
         return 130

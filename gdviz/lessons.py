@@ -185,6 +185,35 @@ def single(surface="rosenbrock", optimizers=("gd",), rates=None, *, start=None, 
     return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs])
 
 
+def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
+    """Gradient descent toward the saddle point: started exactly on x = 0 it stalls at the
+    saddle; started ``offset`` away it lingers on the plateau, then escapes to a minimum."""
+    s = make_surface("saddle")
+    trajs = [run(make_optimizer("gd", lr=lr), s, [dx, 1.8], steps) for dx in offsets]
+    return Runs(s, trajs, ["stalls at the saddle", "escapes"], [lr] * len(trajs))
+
+
+def convex_vs_nonconvex(n: int = 10, *, seed: int = 2, steps: int = 2000) -> Runs:
+    """Random restarts on the convex bowl and on the egg crate, side by side: on the bowl every
+    start reaches the one minimum; on the egg crate the start decides the minimum."""
+    bowl = restarts("bowl", n, seed=seed, steps=steps)
+    egg = restarts("egg-crate", n, seed=seed, steps=steps)
+    return Runs(bowl.surface, bowl.trajectories + egg.trajectories, bowl.series + egg.series,
+                surfaces=[bowl.surface] * n + [egg.surface] * n,
+                info={"n": n, "basin": bowl.info["basin"] + egg.info["basin"]})
+
+
+def loss_functions(outliers: int = 8, *, delta: float = 1.0, seed: int = 0) -> Runs:
+    """L2 (MSE), L1 (MAE) and Huber losses on data with ``outliers``: the fitted lines (each
+    loss's minimum, no optimizer needed) are in ``info``; no trajectories."""
+    fits = {}
+    for loss in ("mse", "mae", "huber"):
+        s = make_surface("linear-regression", loss=loss, outliers=outliers, delta=delta, seed=seed)
+        fits[loss] = s.minima[0]
+    return Runs(s, [], [], info={"fits": fits, "x": s.x, "y": s.y, "delta": delta,
+                                 "outliers": outliers})
+
+
 def _per_series(name, values, n):
     values = list(np.atleast_1d(values)) if not isinstance(values, list) else values
     if len(values) == 1 and n > 1:
@@ -196,7 +225,8 @@ def _per_series(name, values, n):
 
 BUILDERS = {"race": race, "lr-triptych": lr_triptych, "lr-curves": lr_curves,
             "batch-sizes": batch_sizes, "feature-scaling": feature_scaling, "restarts": restarts,
-            "adaptive": adaptive, "sweep": sweep, "single": single}
+            "adaptive": adaptive, "sweep": sweep, "single": single, "saddle": saddle,
+            "convex-vs-nonconvex": convex_vs_nonconvex, "loss-functions": loss_functions}
 
 
 def build(name: str, **options):

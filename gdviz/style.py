@@ -79,6 +79,13 @@ LABELS = {
     "adaptive": ("Adaptive learning rates: Adagrad", "自适应学习率：Adagrad"),
     "basins": ("Random restarts and basins", "随机重启与吸引域"),
     "not converged": ("not converged", "未收敛"),
+    "stalls at the saddle": ("starts on x = 0: stalls at the saddle", "从 x = 0 出发：停在鞍点"),
+    "escapes": ("starts at x = 0.01: plateau, then escape", "从 x = 0.01 出发：平台后逃离"),
+    "saddle": ("Saddle points and plateaus", "鞍点与平台"),
+    "convex vs nonconvex": ("Convex bowl vs egg crate: does the start matter?", "凸碗与蛋托：起点重要吗？"),
+    "loss functions": ("L1, L2 and Huber loss, and a fit with outliers", "L1、L2 与 Huber 损失，以及含离群点的拟合"),
+    "residual": ("residual r = prediction - y", "残差 r = 预测值 - y"),
+    "data": ("data", "数据"),
 }
 
 OPTIMIZER_NAMES = {

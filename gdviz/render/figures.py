@@ -34,10 +34,22 @@ def formula(surface) -> str:
     return text
 
 
-def _title(fig, text, sub=None):
+def _title(fig, text, sub=None, math=None):
+    """Bold title and grey subtitle at the top left; the formula (mathtext) on its own at the
+    right, since mathtext cannot typeset the CJK text of a Chinese subtitle."""
     fig.suptitle(text, fontsize=13.5, fontweight="bold", color=style.INK, x=0.02, ha="left", y=0.985)
     if sub:
         fig.text(0.02, 0.915, sub, fontsize=10, color=style.MUTED, ha="left")
+    if math:
+        fig.text(0.98, 0.93, math, fontsize=12, color=style.INK, ha="right")
+
+
+def _formula(ax, surface):
+    """The surface's formula at the top right of an axes (a text of its own: see _title)."""
+    math = formula(surface)
+    if math:
+        ax.text(1.0, 1.015, math, transform=ax.transAxes, ha="right", va="bottom", fontsize=11,
+                color=style.INK)
 
 
 # -- drawing functions: (fig, runs, lang) ----------------------------------------------------
@@ -54,7 +66,8 @@ def plot_path(fig, runs, lang):
             lab = f"{series_label(key, lang)} (lr={fmt_number(lr)}): {status_text(t, lang)}" if lr else None
             draw_path(ax, t, c, label=lab, surface=s, lang=lang)
         ax.legend(loc="upper right")
-    ax.set_title(f"{s.title[lang]}    {formula(s)}")
+    ax.set_title(s.title[lang], loc="left")
+    _formula(ax, s)
     return fig
 
 
@@ -67,7 +80,8 @@ def plot_loss_curve(fig, runs, lang):
     draw_loss_curve(ax, s, t, style.SERIES[0], tangents=1, max_points=8, lang=lang)
     ax.legend(loc="upper center")
     lr = runs.rates[0]
-    ax.set_title(f"{s.title[lang]}  {formula(s)}\n{L('lr', lang)} = {fmt_number(lr)} · {status_text(t, lang)}")
+    ax.set_title(f"{s.title[lang]}\n{L('lr', lang)} = {fmt_number(lr)} · {status_text(t, lang)}", loc="left")
+    _formula(ax, s)
     return fig
 
 
@@ -108,7 +122,7 @@ def plot_lr_triptych(fig, runs, lang):
     for ax in axes[1:]:
         if s.dim == 1:
             ax.set_ylabel("")
-    _title(fig, L("lr triptych", lang), f"{s.title[lang]}   {formula(s)}")
+    _title(fig, L("lr triptych", lang), s.title[lang], formula(s))
     fig.subplots_adjust(top=0.76, left=0.06, right=0.98, bottom=0.12)
     return fig
 
@@ -127,7 +141,7 @@ def plot_race(fig, runs, lang):
     ax2.legend(loc="upper right", fontsize=9)
     ax.set_title(s.title[lang])
     ax2.set_title(L("loss", lang))
-    _title(fig, L("optimizer race", lang), formula(s))
+    _title(fig, L("optimizer race", lang), s.title[lang], formula(s))
     fig.subplots_adjust(top=0.84, wspace=0.28, left=0.06, right=0.98, bottom=0.1)
     return fig
 
@@ -222,7 +236,7 @@ def plot_lr_curves(fig, runs, lang):
     labels = [f"{L(k, lang)}: {L('lr', lang)} = {fmt_number(r)}" for k, r in zip(runs.series, runs.rates)]
     draw_loss_vs_step(ax, runs.trajectories, labels, series_colours(runs.series), lang=lang, markers=True)
     ax.legend(loc="best")
-    _title(fig, L("lr curves", lang), f"{runs.surface.title[lang]}   {formula(runs.surface)}")
+    _title(fig, L("lr curves", lang), runs.surface.title[lang], formula(runs.surface))
     fig.subplots_adjust(top=0.86)
     return fig
 
@@ -251,8 +265,74 @@ def plot_adaptive(fig, runs, lang):
     ax2.set_ylabel(L("effective rate", lang))
     ax2.grid(True, alpha=0.25, which="both")
     ax2.legend(fontsize=9)
-    _title(fig, L("adaptive", lang), f"{s.title[lang]}   {formula(s)}")
+    _title(fig, L("adaptive", lang), s.title[lang], formula(s))
     fig.subplots_adjust(top=0.84, wspace=0.3, left=0.06, right=0.98, bottom=0.1)
+    return fig
+
+
+def plot_saddle(fig, runs, lang):
+    """Two starts near a saddle: one stalls on it; one lingers on the plateau, then escapes."""
+    s, cols = runs.surface, [style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]]
+    ax, ax2 = fig.subplots(1, 2)
+    draw_contours(ax, s, lang=lang)
+    ax.plot(0, 0, "X", ms=10, color="#333333", zorder=6)
+    ax.annotate(L("saddle point", lang), (0, 0), xytext=(8, -14), textcoords="offset points", fontsize=10)
+    labels = [L(k, lang) for k in runs.series]
+    for t, c in zip(runs.trajectories, cols):
+        draw_path(ax, t, c, surface=s, arrows=3, markers=False, lang=lang)
+    draw_loss_vs_step(ax2, runs.trajectories, labels, cols, lang=lang, log=False)
+    ax2.legend(loc="upper right", fontsize=9)
+    _title(fig, L("saddle", lang), s.title[lang], formula(s))
+    fig.subplots_adjust(top=0.84, wspace=0.3, left=0.06, right=0.98, bottom=0.1)
+    return fig
+
+
+def plot_convex_vs_nonconvex(fig, runs, lang):
+    """Random restarts on the bowl (one minimum) and on the egg crate (the start decides)."""
+    n = runs.info["n"]
+    for i, ax in enumerate(fig.subplots(1, 2)):
+        s = runs.surface_of(i * n)
+        draw_contours(ax, s, lang=lang)
+        for t, b in zip(runs.trajectories[i * n:(i + 1) * n], runs.info["basin"][i * n:(i + 1) * n]):
+            c = style.OKABE_ITO["vermillion"] if b == 0 else style.OKABE_ITO["blue"]
+            draw_path(ax, t, c, surface=s, arrows=0, markers=False, lw=1.5, lang=lang)
+        reached = len({b for b in runs.info["basin"][i * n:(i + 1) * n] if b >= 0})
+        sub = (f"{n} 个起点 → {reached} 个最小值" if lang == "zh" else f"{n} starts → {reached} minim"
+               + ("um" if reached == 1 else "a"))
+        ax.set_title(f"{s.title[lang]}\n{sub}", fontsize=11)
+    _title(fig, L("convex vs nonconvex", lang))
+    fig.subplots_adjust(top=0.8, wspace=0.25, left=0.06, right=0.98, bottom=0.1)
+    return fig
+
+
+def plot_loss_functions(fig, runs, lang):
+    """L1, L2 and Huber as functions of the residual, and the lines each fits to data with
+    outliers."""
+    ax, ax2 = fig.subplots(1, 2)
+    d = runs.info["delta"]
+    r = np.linspace(-3, 3, 400)
+    curves = {"mse": (r ** 2, "L2 (MSE)"), "mae": (np.abs(r), "L1 (MAE)"),
+              "huber": (np.where(np.abs(r) <= d, 0.5 * r ** 2, d * (np.abs(r) - 0.5 * d)), f"Huber (δ={d:g})")}
+    cols = {"mse": style.OKABE_ITO["blue"], "mae": style.OKABE_ITO["vermillion"], "huber": style.OKABE_ITO["green"]}
+    for key, (y, lab) in curves.items():
+        ax.plot(r, y, color=cols[key], lw=2.2, label=lab)
+    ax.set_xlabel(L("residual", lang))
+    ax.set_ylabel(L("loss", lang))
+    ax.set_ylim(-0.2, 5)
+    ax.grid(True, alpha=0.25)
+    ax.legend()
+    x, y = runs.info["x"], runs.info["y"]
+    ax2.scatter(x, y, s=14, color="#777777", label=L("data", lang), zorder=2)
+    xs = np.linspace(x.min(), x.max(), 2)
+    for key, (w, b) in runs.info["fits"].items():
+        ax2.plot(xs, w * xs + b, color=cols[key], lw=2.2, label=f"{curves[key][1]}: y = {w:.2f}x + {b:.2f}")
+    ax2.set_xlabel("x")
+    ax2.set_ylabel("y")
+    ax2.grid(True, alpha=0.25)
+    ax2.legend(fontsize=9, loc="upper left")
+    _title(fig, L("loss functions", lang),
+           f"{runs.info['outliers']} outliers" if lang == "en" else f"{runs.info['outliers']} 个离群点")
+    fig.subplots_adjust(top=0.84, wspace=0.25, left=0.06, right=0.98, bottom=0.1)
     return fig
 
 
@@ -269,6 +349,11 @@ FIGURES = {
     "lr-sweep": ("sweep", plot_lr_sweep, (1200, 520), "steps and final loss against the learning rate"),
     "lr-curves": ("lr-curves", plot_lr_curves, (900, 560), "loss against steps for several rates"),
     "adaptive": ("adaptive", plot_adaptive, (1200, 540), "Adagrad's per-coordinate rate shrinking"),
+    "saddle": ("saddle", plot_saddle, (1200, 520), "stalling at a saddle point, or a plateau and escape"),
+    "convex-vs-nonconvex": ("convex-vs-nonconvex", plot_convex_vs_nonconvex, (1200, 600),
+                            "random starts on a convex bowl and on the egg crate"),
+    "loss-functions": ("loss-functions", plot_loss_functions, (1200, 520),
+                       "L1, L2 and Huber curves and their fits to data with outliers"),
 }
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {

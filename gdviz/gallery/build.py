@@ -1,0 +1,175 @@
+"""``gdviz build``: render a gallery spec into a folder, in parallel, skipping what is cached.
+
+The cache is a manifest in the output folder (``.gdviz-cache.json``): for every file, a hash of
+its entry's spec, the language, the gdviz version and the versions of the rendering libraries.
+A file is rendered again only when that hash changed or the file is gone. The manifest is
+rewritten (atomically) after every finished file, so an interrupted build resumes where it
+stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..errors import UserInputError, unknown_name
+from .spec import Entry, Spec, load
+
+MANIFEST = ".gdviz-cache.json"
+LIBRARIES = {"figure": ("numpy", "matplotlib", "pillow", "sympy"),
+             "gif": ("numpy", "matplotlib", "pillow", "sympy"),
+             "video": ("numpy", "matplotlib", "manim", "manimpango", "pycairo", "av", "sympy", "typst")}
+
+
+@dataclass
+class Result:
+    """What a build did: files rendered, files taken from the cache, failures (file -> message)."""
+
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    index: Path | None = None
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def fingerprint(entry: Entry, lang: str) -> str:
+    """The cache key of one file."""
+    libs = {d: _version(d) for d in LIBRARIES[entry.kind]}
+    blob = json.dumps({"spec": entry.spec(), "lang": lang, "gdviz": __version__, "libs": libs},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+        return data.get("files", {}) if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # missing or unreadable: everything renders again
+
+
+def write_manifest(folder: Path, files: dict):
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"gdviz": __version__, "files": files}, fh, indent=1, sort_keys=True)
+        os.replace(tmp, folder / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan(spec: Spec, folder: Path, *, only=None, langs=("en", "zh"), force=False):
+    """(entry, lang, file, hash, needs_render) for every file the build covers."""
+    names = [e.name for e in spec.entries]
+    for name in only or ():
+        if name not in names:
+            raise unknown_name("entry", name, names)
+    manifest = {} if force else read_manifest(folder)
+    out = []
+    for e in spec.entries:
+        if only and e.name not in only:
+            continue
+        for lang in e.langs:
+            if lang not in langs:
+                continue
+            file = e.filename(lang)
+            h = fingerprint(e, lang)
+            fresh = manifest.get(file) == h and (folder / file).is_file()
+            out.append((e, lang, file, h, force or not fresh))
+    return out
+
+
+def _work(entry: Entry, lang: str, folder: str):
+    """Worker: render one file; failures come back as text (never lost in a pool)."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    for name in ("", "matplotlib", "manim", "PIL"):  # a build reports failures, not library chatter
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        from .render import render_entry
+
+        render_entry(entry, lang, folder)
+        return None
+    except UserInputError as e:
+        return str(e)
+    except Exception as e:  # noqa: BLE001  (reported, the build goes on)
+        return f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
+
+
+def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
+          langs=("en", "zh"), progress=None, write_index: bool = True) -> Result:
+    """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
+
+    progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
+    """
+    t0 = time.perf_counter()
+    spec = load(spec_path)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        raise UserInputError(f"output folder '{folder}' is not writable")
+    jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
+    if jobs < 1:
+        raise UserInputError(f"--jobs must be at least 1, got {jobs}")
+    items = plan(spec, folder, only=only, langs=langs, force=force)
+    manifest = read_manifest(folder)
+    result = Result(cached=[f for _, _, f, _, todo in items if not todo])
+    todo = [(e, lang, f, h) for e, lang, f, h, needed in items if needed]
+    todo.sort(key=lambda t: {"video": 0, "gif": 1, "figure": 2}[t[0].kind])  # long ones first
+    total = len(todo)
+
+    def finished(file, h, error):
+        if error is None:
+            manifest[file] = h
+            write_manifest(folder, manifest)
+            result.rendered.append(file)
+        else:
+            manifest.pop(file, None)
+            result.failed[file] = error
+        if progress:
+            progress(len(result.rendered) + len(result.failed), total, file)
+
+    if progress:
+        progress(0, total, todo[0][2] if todo else "")
+    if jobs == 1 or total <= 1:
+        for e, lang, f, h in todo:
+            finished(f, h, _work(e, lang, str(folder)))
+    elif todo:
+        ctx = multiprocessing.get_context("spawn")  # fresh workers: no threads or global config copied
+        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
+            pending = {pool.submit(_work, e, lang, str(folder)): (f, h) for e, lang, f, h in todo}
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        f, h = pending.pop(fut)
+                        finished(f, h, fut.result())
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+    if write_index:
+        from .page import write_index as write_page
+
+        result.index = write_page(spec, folder, langs=langs, spec_arg=None if spec_path is None else str(spec_path))
+    result.seconds = time.perf_counter() - t0
+    return result

@@ -1,0 +1,174 @@
+"""The gallery's preview page: ``index.html`` in the output folder, usable straight from disk.
+
+Entries are grouped by concept; each shows its picture or video in English and Chinese, the
+caption and alt text, the gdviz command that makes it again, and embed snippets (Markdown,
+reStructuredText, HTML) with copy buttons. A small script checks that every image and video
+loaded and records it on ``<body>`` (``data-media-ok``, ``data-media-failed``), which the tests
+read in headless Chromium.
+"""
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from pathlib import Path
+
+from .render import command
+from .spec import Spec
+
+VIDEO = (".mp4", ".webm")
+
+CSS = """
+:root { --ink:#222; --muted:#666; --line:#e3e3e3; --accent:#0072B2; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 "DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif; color: var(--ink);
+       margin: 0; background: #fafafa; }
+header { padding: 24px 32px 12px; background: white; border-bottom: 1px solid var(--line);
+         position: sticky; top: 0; z-index: 2; }
+header h1 { margin: 0 0 4px; font-size: 24px; }
+header p { margin: 0; color: var(--muted); }
+nav { margin-top: 10px; display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+nav a { color: var(--accent); text-decoration: none; font-size: 13px; margin-right: 8px; }
+.langs button { border: 1px solid var(--line); background: white; padding: 3px 10px; border-radius: 6px;
+                cursor: pointer; }
+.langs button.on { background: var(--accent); color: white; border-color: var(--accent); }
+main { padding: 8px 32px 48px; }
+section h2 { font-size: 19px; margin: 28px 0 12px; border-bottom: 2px solid var(--accent);
+             display: inline-block; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 18px; }
+.card { background: white; border: 1px solid var(--line); border-radius: 10px; padding: 12px; }
+.card h3 { margin: 0 0 8px; font-size: 15px; font-family: monospace; color: var(--muted); }
+figure { margin: 0 0 10px; }
+figure img, figure video { width: 100%; height: auto; border-radius: 6px; border: 1px solid #eee;
+                           background: white; display: block; }
+figcaption { font-size: 14px; margin-top: 6px; }
+details { margin-top: 6px; font-size: 13px; }
+summary { cursor: pointer; color: var(--accent); }
+pre { background: #f4f4f4; padding: 8px 10px; border-radius: 6px; overflow-x: auto; margin: 6px 0;
+      white-space: pre-wrap; word-break: break-all; position: relative; font-size: 12px; }
+pre button { position: absolute; top: 4px; right: 4px; font-size: 11px; border: 1px solid #ccc;
+             background: white; border-radius: 4px; cursor: pointer; }
+.label { font-size: 12px; color: var(--muted); margin-top: 8px; }
+body.only-en [data-lang="zh"], body.only-zh [data-lang="en"] { display: none; }
+.missing { color: #D55E00; }
+"""
+
+SCRIPT = """
+function copyText(btn) {
+  const text = btn.parentElement.querySelector('code').innerText;
+  const done = () => { btn.textContent = 'copied'; setTimeout(() => btn.textContent = 'copy', 1200); };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
+  } else { fallbackCopy(text, done); }
+}
+function fallbackCopy(text, done) {
+  const area = document.createElement('textarea');
+  area.value = text; document.body.appendChild(area); area.select();
+  try { document.execCommand('copy'); done(); } catch (e) {} finally { area.remove(); }
+}
+function showLang(lang) {
+  document.body.classList.remove('only-en', 'only-zh');
+  if (lang !== 'all') document.body.classList.add('only-' + lang);
+  document.querySelectorAll('.langs button').forEach(b => b.classList.toggle('on', b.dataset.lang === lang));
+}
+window.addEventListener('error', e => {
+  document.body.dataset.scriptErrors = (parseInt(document.body.dataset.scriptErrors || '0') + 1);
+});
+window.addEventListener('load', () => {
+  const media = [...document.querySelectorAll('figure img, figure video')];
+  let ok = 0, failed = [];
+  const check = () => {
+    ok = 0; failed = [];
+    for (const m of media) {
+      const good = m.tagName === 'IMG' ? (m.complete && m.naturalWidth > 0) : (m.readyState >= 2 && !m.error);
+      if (good) ok++; else failed.push(m.getAttribute('src'));
+    }
+    document.body.dataset.mediaOk = ok;
+    document.body.dataset.mediaTotal = media.length;
+    document.body.dataset.mediaFailed = failed.join(' ');
+  };
+  media.filter(m => m.tagName === 'VIDEO').forEach(v => v.addEventListener('loadeddata', check));
+  check(); setTimeout(check, 1500);
+});
+"""
+
+
+def _media(file: str, alt: str) -> str:
+    src = html.escape(file)
+    if Path(file).suffix in VIDEO:
+        return (f'<video src="{src}" controls loop muted playsinline preload="auto" '
+                f'aria-label="{html.escape(alt)}" title="{html.escape(alt)}"></video>')
+    if Path(file).suffix == ".pdf":
+        return f'<a href="{src}">{html.escape(file)}</a>'
+    return f'<img src="{src}" alt="{html.escape(alt)}" loading="eager">'
+
+
+def embeds(file: str, alt: str) -> dict[str, str]:
+    """Markdown, reStructuredText and HTML snippets that embed ``file``."""
+    if Path(file).suffix in VIDEO:
+        tag = f'<video src="{file}" controls loop muted playsinline aria-label="{alt}"></video>'
+        return {"Markdown": tag, "reStructuredText": f".. raw:: html\n\n   {tag}", "HTML": tag}
+    return {"Markdown": f"![{alt}]({file})",
+            "reStructuredText": f".. image:: {file}\n   :alt: {alt}",
+            "HTML": f'<img src="{file}" alt="{alt}">'}
+
+
+def _pre(text: str) -> str:
+    return f'<pre><button onclick="copyText(this)">copy</button><code>{html.escape(text)}</code></pre>'
+
+
+def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None) -> str:
+    sections: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    shown = str(folder)
+    for e in spec.entries:
+        concept = e.text("concept", "en") or "Gallery"
+        titles.setdefault(concept, " / ".join(dict.fromkeys(filter(None, [concept, e.text("concept", "zh")]))))
+        parts = [f'<article class="card" id="{e.name}"><h3>{html.escape(e.name)}</h3>']
+        for lang in e.langs:
+            if lang not in langs:
+                continue
+            file = e.filename(lang)
+            caption = e.text("caption", lang)
+            alt = e.text("alt", lang) or caption or e.name
+            body = _media(file, alt) if (folder / file).is_file() else \
+                f'<p class="missing">{html.escape(file)} was not rendered</p>'
+            snippet = "".join(f'<div class="label">{k}</div>{_pre(v)}' for k, v in embeds(file, alt).items())
+            parts.append(
+                f'<div data-lang="{lang}"><figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>'
+                f'<details><summary>{"Reproduce and embed" if lang == "en" else "重现与嵌入"} ({lang})</summary>'
+                f'<div class="label">gdviz</div>{_pre(command(e, lang, shown, spec_arg))}{snippet}</details></div>')
+        parts.append("</article>")
+        sections.setdefault(concept, []).append("".join(parts))
+    nav = "".join(f'<a href="#s{i}">{html.escape(titles[c])}</a>' for i, c in enumerate(sections))
+    body = "".join(f'<section id="s{i}"><h2>{html.escape(titles[c])}</h2><div class="grid">{"".join(cards)}</div></section>'
+                   for i, (c, cards) in enumerate(sections.items()))
+    title = " / ".join(dict.fromkeys(filter(None, [spec.title["en"], spec.title["zh"]])))
+    desc = spec.description["en"]
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body><header><h1>{html.escape(title)}</h1><p>{html.escape(desc)}</p>
+<nav><span class="langs"><button data-lang="all" class="on" onclick="showLang('all')">EN + 中文</button>
+<button data-lang="en" onclick="showLang('en')">English</button>
+<button data-lang="zh" onclick="showLang('zh')">中文</button></span>{nav}</nav></header>
+<main>{body}</main><script>{SCRIPT}</script></body></html>
+"""
+
+
+def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None) -> Path:
+    """Write ``index.html`` atomically; returns its path."""
+    text = render_page(spec, folder, langs=langs, spec_arg=spec_arg)
+    target = folder / "index.html"
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return target
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index.html.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

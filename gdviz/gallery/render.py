@@ -1,0 +1,74 @@
+"""Render one gallery entry in one language (runs in a worker process of the build)."""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from .spec import Entry
+
+
+def lesson_options(options: dict) -> dict:
+    """The entry's lesson options as the builders take them (a surface with parameters built)."""
+    from ..surfaces import surface
+
+    out = {k: v for k, v in options.items()
+           if k in ("surface", "optimizers", "rates", "steps", "start", "n", "seed", "lr")}
+    if "surface_params" in options:
+        out["surface"] = surface(out.get("surface", "rosenbrock"), **options["surface_params"])
+    return out
+
+
+def render_entry(entry: Entry, lang: str, folder) -> Path:
+    """Write ``entry`` in ``lang`` into ``folder``; returns the file."""
+    path = Path(folder) / entry.filename(lang)
+    o = entry.options
+    if entry.kind == "figure":
+        from ..render import figures
+
+        fig = figures.figure(o.get("figure", entry.name), lang=lang, size=o.get("size"), **lesson_options(o))
+        return figures.save(fig, path)
+    if entry.kind == "gif":
+        from .. import lessons
+        from ..render.animate import Animation
+
+        runs = lessons.build(o.get("lesson", "single"), **lesson_options(o))
+        anim = Animation(runs, frames=o.get("frames", 120), fps=o.get("fps", 20),
+                         size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5))
+        return anim.save(path, workers=1)  # the build already keeps every core busy
+    from .. import video
+
+    return video.render(o.get("scene", entry.name), path, quality=o.get("quality", "low"), fmt=entry.format,
+                        lang=lang, time_scale=o.get("time_scale", 1.0))
+
+
+def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
+    """A gdviz command that makes this file again."""
+    out = f"{folder}/{entry.filename(lang)}"
+    o = entry.options
+    if entry.kind == "figure" and not ({"n", "seed", "lr"} & set(o)):
+        args = ["gdviz", "plot", o.get("figure", entry.name)]
+        if "surface" in o:
+            args += ["--surface", o["surface"]]
+        for k, v in o.get("surface_params", {}).items():
+            args += ["-P", f"{k}={v}"]
+        if "optimizers" in o:
+            args += ["--optimizer", ",".join(o["optimizers"])]
+        if "rates" in o:
+            args += ["--lr", ",".join(f"{r:g}" for r in o["rates"])]
+        if "steps" in o:
+            args += ["--steps", str(o["steps"])]
+        if "start" in o:
+            args += [f"--start={','.join(f'{v:g}' for v in o['start'])}"]
+        if "size" in o:
+            args += ["--size", o["size"]]
+        args += ["--lang", lang, "-o", out]
+        return shlex.join(args)
+    if entry.kind == "video":
+        args = ["gdviz", "video", o.get("scene", entry.name), "--quality", o.get("quality", "low"),
+                "--lang", lang]
+        if o.get("time_scale", 1.0) != 1.0:
+            args += ["--time-scale", f"{o['time_scale']:g}"]
+        return shlex.join(args + ["-o", out])
+    args = ["gdviz", "build"] + ([spec] if spec else []) + ["--out", folder, "--only", entry.name,
+                                                          "--lang", lang]
+    return shlex.join(args)
