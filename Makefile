@@ -4,18 +4,19 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.gdviz-installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench docs-images clean
 
 demo: $(STAMP)
 	$(BIN)/gdviz build
 
-test: $(STAMP)
+test: $(STAMP) $(VENV)/.gdviz-test-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/gif.py
 	$(BIN)/python bench/video.py
+	$(BIN)/python bench/build.py
 
 setup: $(STAMP)
 
@@ -25,6 +26,14 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[manim,dev]'
 	touch $@
+
+# the gallery page is tested in headless Chromium (Debian's chromium)
+$(VENV)/.gdviz-test-deps: scripts/system-deps.sh | $(STAMP)
+	bash scripts/system-deps.sh chromium
+	touch $@
+
+docs-images: $(STAMP)
+	$(BIN)/gdviz build docs/showcase.toml --out docs/img --lang en --no-index
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -24,15 +24,20 @@ load = Trajectory.load
 
 def __getattr__(name):
     """Renderers load on first use, so ``import gdviz`` stays light: ``gd.figure``,
-    ``gd.animate``, ``gd.save``, ``gd.render``, ``gd.lessons``."""
+    ``gd.animate``, ``gd.save``, ``gd.show`` (notebooks), ``gd.build`` (galleries),
+    ``gd.render``, ``gd.lessons``."""
     import importlib
 
     if name in ("figure", "animate", "save"):
         return getattr(importlib.import_module(".render", __name__), name)
+    if name == "show":
+        return importlib.import_module(".notebook", __name__).show
+    if name == "build":
+        return importlib.import_module(".gallery", __name__).build
     if name in ("render", "lessons", "style"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'gdviz' has no attribute '{name}'")
 
 __all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes", "sweep",
            "restarts", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
-           "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "__version__"]
+           "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "build", "__version__"]

@@ -483,7 +483,8 @@ class BuildFailed(Exception):
 @click.option("--only", multiple=True, metavar="NAME", help="Render only these entries (repeat, or a,b).")
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
 @click.option("--lang", default="all", show_default=True, help="en, zh or all.")
-def build_cmd(spec, out, jobs, only, force, lang):
+@click.option("--no-index", is_flag=True, help="Do not write index.html.")
+def build_cmd(spec, out, jobs, only, force, lang, no_index):
     """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
@@ -511,11 +512,13 @@ def build_cmd(spec, out, jobs, only, force, lang):
         bar.update(task, completed=done, description=f"rendering {current}" if done < total else "done")
 
     try:
-        result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress)
+        result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress,
+                               write_index=not no_index)
     finally:
-        bar.stop()
+        if task is not None:
+            bar.stop()
     console.print(f"{len(result.rendered)} rendered, {len(result.cached)} cached, {len(result.failed)} failed "
-                  f"in {result.seconds:.1f} s -> {result.index}")
+                  f"in {result.seconds:.1f} s" + (f" -> {result.index}" if result.index else f" -> {out}"))
     if result.failed:
         for file, message in result.failed.items():
             click.echo(f"gdviz: failed: {file}: {message.splitlines()[0]}", err=True)

@@ -115,6 +115,15 @@ def optimizer_name(name: str, lang: str = "en") -> str:
     return pair[LANGS.index(check_lang(lang))]
 
 
+SHORT_NAMES = {"gd": ("GD", "梯度下降"), "sgd": ("SGD", "SGD"), "momentum": ("Momentum", "动量法")}
+
+
+def short_name(name: str, lang: str = "en") -> str:
+    """A name short enough for a read-out box: 'gd' -> 'GD'."""
+    pair = SHORT_NAMES.get(name)
+    return pair[LANGS.index(check_lang(lang))] if pair else optimizer_name(name, lang)
+
+
 def colour(optimizer: str, index: int = 0) -> str:
     """The fixed colour of an optimizer, or the index-th series colour for anything else."""
     return OPTIMIZER_COLOURS.get(optimizer, SERIES[index % len(SERIES)])

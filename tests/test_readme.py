@@ -27,10 +27,24 @@ def test_python_example_runs(tmp_path, monkeypatch):
 
 CLI_LINES = [line.split("#")[0].strip() for b in blocks("sh") for line in b.splitlines()
              if line.startswith("gdviz ")]
+# the whole default gallery takes a minute and a half: tests/test_gallery.py builds small ones
+SLOW = ("gdviz build", "gdviz build --force")
 
 
-@pytest.mark.parametrize("line", CLI_LINES)
+@pytest.mark.parametrize("line", [c for c in CLI_LINES if c not in SLOW])
 def test_cli_examples_run(line, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "output").mkdir()
+    (tmp_path / "gallery.toml").write_text(blocks("toml")[0])
     assert main(shlex.split(line)[1:]) == 0, capsys.readouterr().err
+
+
+def test_spec_example_is_valid_and_complete():
+    from gdviz.gallery.spec import ENTRY_KEYS, TOP_KEYS, load
+
+    text = blocks("toml")[0]
+    spec = load(text=text)
+    assert [e.kind for e in spec.entries] == ["figure", "gif", "video"]
+    used = set(re.findall(r"^(\w+) =", text, flags=re.M))
+    assert set(ENTRY_KEYS) - {"figure", "lesson", "scene"} - used <= {"alt_zh", "n", "seed", "lr"}
+    assert {"title", "title_zh", "description"} <= used and set(TOP_KEYS) >= {"defaults", "entry"}

@@ -96,7 +96,8 @@ window.addEventListener('load', () => {
 def _media(file: str, alt: str) -> str:
     src = html.escape(file)
     if Path(file).suffix in VIDEO:
-        return (f'<video src="{src}" controls loop muted playsinline preload="auto" '
+        # "#t=2.5": the browser shows a frame from the middle of the action, not the empty start
+        return (f'<video src="{src}#t=2.5" controls loop muted playsinline preload="auto" '
                 f'aria-label="{html.escape(alt)}" title="{html.escape(alt)}"></video>')
     if Path(file).suffix == ".pdf":
         return f'<a href="{src}">{html.escape(file)}</a>'

@@ -18,6 +18,7 @@ Every error names the file, the line and the accepted values; unknown keys are e
 """
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -150,7 +151,9 @@ def _entry(i, merged, raw, loc, fail):
 
     for key in raw:
         if key not in ENTRY_KEYS:
-            fail(at(key), f"entry {i + 1}: unknown key '{key}'; accepted: {', '.join(ENTRY_KEYS)}")
+            close = difflib.get_close_matches(key, ENTRY_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            fail(at(key), f"entry {i + 1}: unknown key '{key}'{hint}; accepted: {', '.join(ENTRY_KEYS)}")
     name = merged.get("name")
     if not isinstance(name, str) or not SLUG.match(name):
         fail(at("name"), f"entry {i + 1}: 'name' must be lowercase letters, digits and dashes, got {name!r}")

@@ -181,7 +181,8 @@ class Animation:
         self.colours = series_colours(runs.series)
         rates = runs.rates or [None] * len(self.trajs)
         self.labels = [series_label(k, lang, lr) for k, lr in zip(runs.series, rates)]
-        self.names = [series_label(k, lang) for k in runs.series]
+        self.names = [style.short_name(k, lang) if k in style.OPTIMIZER_NAMES else series_label(k, lang)
+                      for k in runs.series]
         self.title = title or (f"{self.labels[0]} · {runs.surface.title[lang]}" if len(self.trajs) == 1
                                and runs.surface.dim == 2 else runs.surface.title[lang])
         self.overlays: list[_Overlay] = []
@@ -207,12 +208,15 @@ class Animation:
         cb = fig.colorbar(cs, cax=cax)
         cb.set_label(L("loss", self.lang), fontsize=9)
         cb.ax.tick_params(labelsize=8)
-        if s.log_scale:
-            from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+        from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
+        if s.log_scale:
             cb.ax.yaxis.set_major_locator(LogLocator(numticks=6))
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: power_of_ten(v)))
-            cb.ax.yaxis.set_minor_locator(NullLocator())
+        else:
+            cb.ax.yaxis.set_major_locator(MaxNLocator(5))
+            cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
+        cb.ax.yaxis.set_minor_locator(NullLocator())
         ax.set_title(self.title, fontsize=11.5)
         self.artists = []
         for t, c in zip(self.trajs, self.colours):
@@ -234,7 +238,9 @@ class Animation:
                                      shown=None if exit_i is None else np.vstack([t.params[:exit_i], edge])))
         digits = len(str(self.n_max))
         single = len(self.trajs) == 1
-        self.counter = _Overlay(self, ax, 0.02, 0.98, "left", "top",
+        # one run: counter and loss at the top left; a race: the counter at the bottom left and
+        # a box of losses at the top right
+        self.counter = _Overlay(self, ax, 0.02, 0.98 if single else 0.02, "left", "top" if single else "bottom",
                                 len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
                                 2 if single else 1, style.INK)
         self.overlays = [self.counter]

@@ -1,0 +1,51 @@
+"""Show a gallery entry inline in a Jupyter notebook.
+
+    >>> import gdviz as gd
+    >>> gd.show("race", lang="zh")          # renders once (cached in .gdviz/), then displays
+
+Works without IPython installed: the returned object has ``_repr_html_`` (and ``_repr_png_`` for
+PNG figures), which Jupyter uses to display it.
+"""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+MIME = {".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml", ".mp4": "video/mp4",
+        ".webm": "video/webm"}
+
+
+class Inline:
+    """A rendered file that displays itself inline (an image, or a looping muted video)."""
+
+    def __init__(self, path, alt: str = ""):
+        self.path, self.alt = Path(path), alt
+
+    def _repr_html_(self) -> str:
+        mime = MIME.get(self.path.suffix, "application/octet-stream")
+        data = base64.b64encode(self.path.read_bytes()).decode()
+        if mime.startswith("video/"):
+            return (f'<video controls loop muted autoplay playsinline aria-label="{self.alt}">'
+                    f'<source src="data:{mime};base64,{data}" type="{mime}"></video>')
+        return f'<img src="data:{mime};base64,{data}" alt="{self.alt}">'
+
+    def _repr_png_(self):
+        return self.path.read_bytes() if self.path.suffix == ".png" else None
+
+    def __repr__(self) -> str:
+        return f"Inline({str(self.path)!r})"
+
+
+def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz") -> Inline:
+    """Render the gallery entry ``name`` (of ``spec``, default the built-in gallery) in ``lang``
+    into ``folder`` (cached) and return it for inline display."""
+    from .errors import UserInputError
+    from .gallery import build, load
+
+    result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False)
+    if result.failed:
+        raise UserInputError(f"could not render '{name}': {next(iter(result.failed.values())).splitlines()[0]}")
+    entry = next(e for e in load(spec).entries if e.name == name)
+    if lang not in entry.langs:
+        raise UserInputError(f"entry '{name}' has no '{lang}' version; it has: {', '.join(entry.langs)}")
+    return Inline(Path(folder) / entry.filename(lang), entry.text("alt", lang) or entry.text("caption", lang))
