@@ -120,7 +120,7 @@ class Sweep:
 
 
 def sweep(surface, optimizer="gd", lrs=None, *, start=None, steps: int = 500, tol=None,
-          seed: int = 0, **hyperparameters) -> Sweep:
+          seed: int = 0, record_every: int | None = None, **hyperparameters) -> Sweep:
     """Run ``optimizer`` once per rate in ``lrs``, all in one batched run.
 
     Default rates: 25 log-spaced from 0.05/L to 2.5/L for the gradient-descent family, from
@@ -142,7 +142,8 @@ def sweep(surface, optimizer="gd", lrs=None, *, start=None, steps: int = 500, to
     if lrs.ndim != 1 or lrs.size == 0:
         raise UserInputError("lrs must be a non-empty list of rates")
     opt = make_optimizer(name, lr=lrs, **hyperparameters)
-    traj = run(opt, s, reg.point if start is None else start, steps, tol=tol, seed=seed)
+    traj = run(opt, s, reg.point if start is None else start, steps, tol=tol, seed=seed,
+               record_every=record_every)
     return Sweep(lrs, traj.status, traj.stop, traj.loss[-1], reg.classify(lrs), reg, traj)
 
 

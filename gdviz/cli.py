@@ -93,6 +93,8 @@ def optimizer_options(f):
     f = click.option("--steps", "-n", default="1000", show_default=True, help="Maximum number of updates.")(f)
     f = click.option("--tol", default=None, help="Gradient-norm tolerance (0 disables the convergence stop).")(f)
     f = click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")(f)
+    f = click.option("--record-every", default=None, metavar="K",
+                     help="Keep every K-th step (for very long runs; default: every step).")(f)
     return f
 
 
@@ -155,7 +157,8 @@ def list_cmd():
 @optimizer_options
 @click.option("--lr", default=None, help="Learning rate (default: the optimizer's torch default).")
 @click.option("--save", default=None, metavar="FILE.npz", help="Save the trajectory to a .npz file.")
-def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, lr, save):
+def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, record_every,
+        lr, save):
     """Run one optimizer and print a summary: status, steps, final loss, final point."""
     from .engine import run as run_engine
 
@@ -164,7 +167,8 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
     if opt.batch is not None:
         raise UserInputError("gdviz run takes one value per hyperparameter; use gdviz sweep for many rates")
     traj = run_engine(opt, s, parse_numbers("--start", start), _number("--steps", steps, int),
-                      tol=_number("--tol", tol), seed=_number("--seed", seed, int))
+                      tol=_number("--tol", tol), seed=_number("--seed", seed, int),
+                      record_every=_number("--record-every", record_every, int))
     if save:
         traj.save(save)
     table = Table(title=f"{opt.label()} on {s.title['en']}", title_justify="left", show_header=False,
@@ -190,7 +194,8 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
 @optimizer_options
 @click.option("--lrs", default=None, metavar="A,B,...",
               help="Rates to try (default: 25 log-spaced around 1/L).")
-def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, lrs):
+def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start, steps, tol, seed, record_every,
+          lrs):
     """Learning-rate sweep: the regime table (too small / Goldilocks / too large / diverges)."""
     from .analysis import sweep as run_sweep
 
@@ -203,7 +208,8 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
     hp.pop("lr", None)
     sw = run_sweep(s, optimizer_name, parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
                    steps=_number("--steps", steps, int), tol=_number("--tol", tol),
-                   seed=_number("--seed", seed, int), **hp)
+                   seed=_number("--seed", seed, int), record_every=_number("--record-every", record_every, int),
+                   **hp)
     print_sweep(sw, f"{optimizer_name} on {s.title['en']}")
 
 
@@ -373,20 +379,21 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
 @click.option("--steps", "-n", default="600", show_default=True, help="Maximum number of updates.")
 @click.option("--start", default=None, metavar="X[,Y]", help="Start point (use --start=-1.5,2).")
 @click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")
+@click.option("--record-every", default=None, metavar="K", help="Keep every K-th step (very long runs).")
 @click.option("--frames", default="120", show_default=True, help="Number of frames.")
 @click.option("--fps", default="20", show_default=True, help="Frames per second.")
 @click.option("--size", default="640x480", show_default=True, metavar="WxH", help="Frame size in pixels.")
 @click.option("--hold", default="1.5", show_default=True, help="Seconds to hold the last frame.")
 @click.option("--lang", default="en", show_default=True, help="Label language: en or zh.")
 @click.option("--output", "-o", required=True, metavar="FILE", help="Output .gif, .mp4 or .webm.")
-def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed, frames, fps, size,
-        hold, lang, output):
+def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed, record_every, frames, fps,
+        size, hold, lang, output):
     """Animate optimizer paths to a GIF, MP4 or WebM (by the extension of -o)."""
     from . import style, surfaces
     from .engine import run as run_engine
     from .lessons import RACE_RATES, Runs
     from .optim import optimizer as make_optimizer
-    from .render.animate import Animation, check_fps, check_frames, check_size
+    from .render.animation import Animation, check_fps, check_frames, check_size
     from .render.encode import check_video_size
     from .render.output import ANIMATED, check_output
 
@@ -410,8 +417,9 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     hp = parse_assignments("--hp", hyperparams)
     start_pt = parse_numbers("--start", start)
     n_steps, seed_v = _number("--steps", steps, int), _number("--seed", seed, int)
+    every = _number("--record-every", record_every, int)
     trajs = [run_engine(make_optimizer(n, **hp, **({} if r is None else {"lr": r})), s, start_pt,
-                        n_steps, seed=seed_v) for n, r in zip(names, rates)]
+                        n_steps, seed=seed_v, record_every=every) for n, r in zip(names, rates)]
     keys = names if len(set(names)) == len(names) else [f"lr = {style.fmt_number(r)}" for r in rates]
     runs = Runs(s, trajs, keys, [t.hyperparams.get("lr") for t in trajs] if len(set(names)) == len(names)
                 else [None] * len(trajs))
@@ -542,12 +550,22 @@ RACE = (("gd", 1e-3), ("sgd", 1e-3), ("momentum", 2e-4), ("nesterov", 2e-4), ("a
 
 def main(argv=None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and exit code 2."""
+    from .interrupt import install
+
+    install()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     if not [a for a in args if a != "--debug"]:
         args.append("--help")
+    import warnings
+
     try:
-        cli.main(args=args, prog_name="gdviz", standalone_mode=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            try:
+                cli.main(args=args, prog_name="gdviz", standalone_mode=False)
+            finally:
+                _report_warnings(caught, debug)
     except UserInputError as e:
         if debug:
             raise
@@ -560,12 +578,17 @@ def main(argv=None) -> int:
         return 2
     except BuildFailed:
         return 1
-    except click.Abort:
-        click.echo("gdviz: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("gdviz: interrupted", err=True)
-        return 130
+    except click.Abort as e:  # click turns KeyboardInterrupt (and our SIGTERM) into Abort
+        from .interrupt import Terminated
+
+        stopped = isinstance(e.__cause__ or e.__context__, Terminated)
+        click.echo("gdviz: stopped" if stopped else "gdviz: interrupted", err=True)
+        return 143 if stopped else 130
+    except KeyboardInterrupt as e:
+        from .interrupt import Terminated
+
+        click.echo("gdviz: stopped" if isinstance(e, Terminated) else "gdviz: interrupted", err=True)
+        return 143 if isinstance(e, Terminated) else 130
     except click.exceptions.Exit as e:
         return e.exit_code
     except Exception as e:  # a bug, not a user mistake: say so briefly
@@ -575,6 +598,17 @@ def main(argv=None) -> int:
                    err=True)
         return 1
     return 0
+
+
+def _report_warnings(caught, debug: bool):
+    """gdviz's own warnings (a missing CJK font) as one line each; library warnings only with
+    --debug (the numbers they might warn about are already checked and kept finite)."""
+    seen = set()
+    for w in caught:
+        ours = w.category.__name__ == "MissingFontWarning"  # gdviz.render.mpl's (not imported here)
+        if (ours or debug) and str(w.message) not in seen:
+            seen.add(str(w.message))
+            click.echo(f"gdviz: warning: {w.message}", err=True)
 
 
 def console_entry():

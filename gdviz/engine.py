@@ -24,11 +24,13 @@ from .surfaces import Surface, surface as make_surface
 from .trajectory import Trajectory
 
 MAX_LOSS = 1e100
+MAX_RECORD_BYTES = 256 * 2**20  # memory for a trajectory's recorded arrays
 DISTANCE_FACTOR = 1000.0  # default max_distance, in multiples of the bounds' widest span
 
 
 def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None = None,
-        seed: int | None = 0, max_distance: float | None = None) -> Trajectory:
+        seed: int | None = 0, max_distance: float | None = None,
+        record_every: int | None = None) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` for at most ``steps`` updates.
 
     optimizer : an :class:`Optimizer`, a name ("adam"), or a function ``step(params, grad, t)``.
@@ -39,6 +41,8 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     seed : seeds the mini-batch sampling of stochastic optimizers (all members share the stream,
         so a batched run equals the same runs made one at a time).
     max_distance : divergence bound on |param - centre of bounds| (default 1000 x the span).
+    record_every : keep every k-th step (and the last) instead of every step. A request whose
+        record would pass MAX_RECORD_BYTES (256 MiB) is refused with the stride that fits.
 
     Returns a :class:`Trajectory`; hyperparameter arrays of shape (B,) also make a batch.
     """
@@ -52,21 +56,58 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     limit = DISTANCE_FACTOR * span if max_distance is None else positive_number("max_distance", max_distance)
     rng = np.random.default_rng(None if seed is None else _whole("seed", seed, minimum=0))
     stochastic = opt.batch_size is not None and s.n_samples is not None
+    k = _record_every(record_every, steps, *p0.shape)
     with np.errstate(all="ignore"):
-        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic)
-    return _trajectory(rec, s, opt, single, tol, seed, stochastic)
+        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k)
+    return _trajectory(rec, s, opt, single, tol, seed, stochastic, k)
 
 
-def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic):
+class _Recorder:
+    """Rows of params, loss and grads at steps 0, k, 2k, ... (every step when k = 1) and at the
+    last step. Storage grows in chunks, so a run that stops early holds only what it used."""
+
+    def __init__(self, B, d, k, steps):
+        self.k, self.B, self.d = k, B, d
+        cap = min(steps // k + 2, 1024)
+        self.P, self.L = np.empty((cap, B, d)), np.empty((cap, B))
+        self.G, self.S = np.empty((cap, B, d)), np.empty(cap, dtype=np.int64)
+        self.n = 0
+
+    def _grow(self):
+        cap = 2 * len(self.S)
+        for name in ("P", "L", "G", "S"):
+            old = getattr(self, name)
+            new = np.empty((cap, *old.shape[1:]), dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+
+    def point(self, step, p, loss):
+        if self.n == len(self.S):
+            self._grow()
+        self.P[self.n], self.L[self.n], self.S[self.n] = p, loss, step
+        self.n += 1
+
+    def grad(self, g):
+        """The gradient used at the last recorded point."""
+        self.G[self.n - 1] = g
+
+    def finish(self, step, p, loss, g):
+        """Record the final state (if not already) with the full gradient there."""
+        if self.S[self.n - 1] != step:
+            self.point(step, p, loss)
+        self.G[self.n - 1] = g
+        n = self.n
+        return self.P[:n], self.L[:n], self.G[:n], self.S[:n]
+
+
+def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
     B, d = p.shape
-    P = np.empty((steps + 1, B, d))
-    L = np.empty((steps + 1, B))
-    G = np.empty((steps + 1, B, d))
+    rec = _Recorder(B, d, k, steps)
     loss, gfull = s.value_and_grad(p)
     if not (np.isfinite(loss).all() and np.isfinite(gfull).all()):
         raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
                              f"{p[:1].tolist()}")
-    P[0], L[0] = p, loss
+    rec.point(0, p, loss)
     active = np.ones(B, dtype=bool)
     n_active = B
     status = np.full(B, "max_steps", dtype=object)
@@ -86,14 +127,17 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic):
                 active &= ~converged
                 n_active = int(active.sum())
                 if not n_active:
-                    G[t], n = gfull, t
+                    n = t
                     break
         if stochastic:
             idx = rng.choice(s.n_samples, size=min(opt.batch_size, s.n_samples), replace=False)
             g = s.batch_grad(p, idx)
-            G[t] = np.where(active[:, None], g, gfull) if n_active < B else g
+            if t % k == 0:
+                rec.grad(np.where(active[:, None], g, gfull) if n_active < B else g)
         else:
-            g = G[t] = gfull
+            g = gfull
+            if t % k == 0:
+                rec.grad(g)
         u, state = opt.update(g, state, p, t)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
@@ -109,39 +153,54 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic):
             active &= ok
             n_active = int(active.sum())
         p, loss, gfull = new, new_loss, new_g
-        P[t + 1], L[t + 1] = p, loss
+        if (t + 1) % k == 0:
+            rec.point(t + 1, p, loss)
         if not n_active:
             n = t + 1
-            G[n] = gfull
             break
-    else:
-        G[n] = gfull
-    return P[: n + 1], L[: n + 1], G[: n + 1], _rates(opt, n, B, stop), status, stop
+    P, L, G, S = rec.finish(n, p, loss, gfull)
+    return P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S
 
 
-def _rates(opt, n, B, stop):
-    """(n, B) nominal learning rate of every update made; 0 where a member had stopped."""
+def _rates(opt, steps, B, stop):
+    """The nominal learning rate of the update made at each recorded step; 0 where a member
+    had stopped."""
     if opt.lr is None:
         return None
-    LR = np.empty((n, B))
-    for t in range(n):
-        LR[t] = opt.lr_at(t)
-    LR[np.arange(n)[:, None] >= stop[None, :]] = 0.0
+    LR = np.empty((len(steps), B))
+    for r, t in enumerate(steps):
+        LR[r] = opt.lr_at(int(t))
+    LR[steps[:, None] >= stop[None, :]] = 0.0
     return LR
 
 
-def _trajectory(rec, s, opt, single, tol, seed, stochastic):
-    P, L, G, LR, status, stop = rec
+def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
+    P, L, G, LR, status, stop, S = rec
     meta = {"surface_params": s.spec()["params"], "surface_title": s.title, "tol": tol,
-            "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None}
+            "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None,
+            "record_every": k}
     status = status.astype(str)
+    steps = None if k == 1 else S.copy()
     if single:
-        n = int(stop[0])
-        return Trajectory(P[: n + 1, 0], L[: n + 1, 0], G[: n + 1, 0],
-                          None if LR is None else LR[:n, 0], str(status[0]), n,
-                          s.spec()["name"], opt.name, opt.hyperparams, seed, meta)
+        return Trajectory(P[:, 0], L[:, 0], G[:, 0], None if LR is None else LR[:, 0], str(status[0]),
+                          int(stop[0]), s.spec()["name"], opt.name, opt.hyperparams, seed, meta, steps)
     return Trajectory(P, L, G, LR, status, stop.astype(int), s.spec()["name"], opt.name,
-                      opt.hyperparams, seed, meta)
+                      opt.hyperparams, seed, meta, steps)
+
+
+def _record_every(record_every, steps: int, B: int, d: int) -> int:
+    """The recording stride: 1 (every step) unless asked; refuse a request whose record would
+    pass MAX_RECORD_BYTES, saying which stride fits."""
+    k = 1 if record_every is None else _whole("record_every", record_every)
+    per_row = B * (2 * d + 2) * 8  # params, grads, loss, learning rate (float64)
+    need = (steps // k + 2) * per_row
+    if need > MAX_RECORD_BYTES:
+        fit = -(-steps // max(MAX_RECORD_BYTES // per_row - 2, 1))
+        raise UserInputError(
+            f"a run of {steps:,} steps x {B:,} path(s) would record {need / 2**20:,.0f} MiB "
+            f"(limit {MAX_RECORD_BYTES / 2**20:.0f} MiB): keep every k-th step with record_every={fit} "
+            f"(CLI: --record-every {fit}), or ask for fewer steps or paths")
+    return k
 
 
 def _start(s: Surface, opt: Optimizer, start):

@@ -25,7 +25,8 @@ class Trajectory:
     grads : (n+1, d) the gradient the optimizer used at each point (for mini-batch and SGD runs
         the sampled one); the last row is the full gradient at the final point.
     lr : (n,) the nominal learning rate of each update (0 after a batch member stopped), or
-        None when unknown (a custom step function without a schedule).
+        None when unknown (a custom step function without a schedule); with ``step_index``,
+        one per recorded row but the last.
     status : "converged" (gradient norm <= tol), "diverged" (loss or distance past the
         divergence bound, or non-finite) or "max_steps".
     stop : the step at which the run stopped (= n for a single run).
@@ -38,6 +39,10 @@ class Trajectory:
     surface, optimizer : the names; hyperparams : the optimizer's hyperparameters;
     seed : the seed of mini-batch sampling; meta : anything else (surface parameters, tol,
     gdviz version). All numbers are finite.
+
+    step_index : for runs recorded every k-th step (``run(record_every=k)``), the step of each
+    row (0, k, 2k, ..., last); None when every step is recorded (row t is step t). ``at``,
+    ``rows_until`` and ``step_of`` take steps either way.
     """
 
     params: np.ndarray
@@ -51,6 +56,7 @@ class Trajectory:
     hyperparams: dict = field(default_factory=dict)
     seed: int | None = None
     meta: dict = field(default_factory=dict)
+    step_index: np.ndarray | None = None
 
     # -- shape -----------------------------------------------------------------------------
     @property
@@ -76,19 +82,44 @@ class Trajectory:
         if not self.batched:
             raise TypeError("a single trajectory has no members; it is member 0 of nothing")
         n = int(self.stop[i])
+        rows = self.rows_until(n)
+        steps = None
+        if self.step_index is not None:  # the row that holds the member's last state
+            rows = min(int(np.searchsorted(self.step_index, n, side="left")) + 1, len(self.step_index))
+            steps = self.step_index[:rows].copy()
+            steps[-1] = n
         hp = {k: (v[i] if isinstance(v, list) and len(v) == len(self) else v)
               for k, v in self.hyperparams.items()}
-        return Trajectory(self.params[: n + 1, i].copy(), self.loss[: n + 1, i].copy(),
-                          self.grads[: n + 1, i].copy(),
-                          None if self.lr is None else self.lr[:n, i].copy(),
+        return Trajectory(self.params[:rows, i].copy(), self.loss[:rows, i].copy(),
+                          self.grads[:rows, i].copy(),
+                          None if self.lr is None else self.lr[: rows - 1, i].copy(),
                           str(self.status[i]), n, self.surface, self.optimizer, hp, self.seed,
-                          dict(self.meta))
+                          dict(self.meta), steps)
 
     def members(self) -> list["Trajectory"]:
         """All members of a batch (or ``[self]``)."""
         return [self[i] for i in range(len(self))] if self.batched else [self]
 
     # -- smooth motion ---------------------------------------------------------------------
+    def step_of(self, row):
+        """The step recorded in ``row``."""
+        return row if self.step_index is None else self.step_index[row]
+
+    def rows_until(self, t) -> int:
+        """How many rows hold steps <= ``t`` (at least 1)."""
+        if self.step_index is None:
+            return int(min(max(np.floor(t + 1e-9), 0), len(self.params) - 1)) + 1
+        return max(int(np.searchsorted(self.step_index, t + 1e-9, side="right")), 1)
+
+    def _between(self, t):
+        """Rows around fractional step ``t`` and the fraction of the way from one to the next."""
+        steps = np.arange(len(self.params)) if self.step_index is None else self.step_index
+        t = np.clip(np.asarray(t, dtype=float), 0, steps[-1])
+        lo = np.clip(np.searchsorted(steps, t, side="right") - 1, 0, len(steps) - 1)
+        hi = np.minimum(lo + 1, len(steps) - 1)
+        span = np.where(hi > lo, steps[hi] - steps[lo], 1)
+        return lo, hi, (t - steps[lo]) / span
+
     def at(self, t):
         """Position at fractional step ``t`` (linear between recorded points, clipped to
         [0, n]). ``t`` may be an array: the result then has shape ``t.shape + (d,)``
@@ -96,18 +127,14 @@ class Trajectory:
 
             >>> traj.at(2.5)   # halfway between params[2] and params[3]
         """
-        t = np.clip(np.asarray(t, dtype=float), 0, len(self.params) - 1)
-        lo = np.floor(t).astype(int)
-        hi = np.minimum(lo + 1, len(self.params) - 1)
-        frac = (t - lo).reshape(t.shape + (1,) * (self.params.ndim - 1))
+        lo, hi, frac = self._between(t)
+        frac = np.asarray(frac).reshape(np.shape(frac) + (1,) * (self.params.ndim - 1))
         return self.params[lo] * (1 - frac) + self.params[hi] * frac
 
     def loss_at(self, t):
         """Loss at fractional step ``t``, interpolated like :meth:`at`."""
-        t = np.clip(np.asarray(t, dtype=float), 0, len(self.loss) - 1)
-        lo = np.floor(t).astype(int)
-        hi = np.minimum(lo + 1, len(self.loss) - 1)
-        frac = (t - lo).reshape(t.shape + (1,) * (self.loss.ndim - 1))
+        lo, hi, frac = self._between(t)
+        frac = np.asarray(frac).reshape(np.shape(frac) + (1,) * (self.loss.ndim - 1))
         return self.loss[lo] * (1 - frac) + self.loss[hi] * frac
 
     # -- save / load -----------------------------------------------------------------------
@@ -126,6 +153,8 @@ class Trajectory:
         arrays = {"params": self.params, "loss": self.loss, "grads": self.grads}
         if self.lr is not None:
             arrays["lr"] = self.lr
+        if self.step_index is not None:
+            arrays["step_index"] = self.step_index
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -143,6 +172,7 @@ class Trajectory:
             with np.load(path, allow_pickle=False) as z:
                 info = json.loads(str(z["info"]))
                 lr = z["lr"] if "lr" in z.files else None
+                steps = z["step_index"] if "step_index" in z.files else None
                 params, loss, grads = z["params"], z["loss"], z["grads"]
         except FileNotFoundError:
             raise UserInputError(f"trajectory file '{path}' does not exist") from None
@@ -152,7 +182,7 @@ class Trajectory:
         if isinstance(status, list):
             status, stop = np.array(status), np.array(stop)
         return cls(params, loss, grads, lr, status, stop, info["surface"], info["optimizer"],
-                   info["hyperparams"], info["seed"], info["meta"])
+                   info["hyperparams"], info["seed"], info["meta"], steps)
 
     def summary(self) -> dict:
         """Status, steps, final loss and final point (of a single run)."""

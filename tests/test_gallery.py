@@ -87,6 +87,9 @@ def small_build(tmp_path_factory):
     ('[defaults]\nkind = "figure"\n[[entry]]\nname = "a"\n', ":2: unknown key 'kind' in [defaults]"),
     ('title = "x"\n', ":1: the spec lists no [[entry]] tables"),
     ('[[entry]\nname = "a"\n', ": not valid TOML"),
+    ('[[entry]]\nname = "g"\nkind = "gif"\nsize = "99999x300"\n', ":4: entry 'g': size 99999x300 is out of range"),
+    ('[[entry]]\nname = "g"\nkind = "gif"\nframes = 100000\n', ":4: entry 'g': frames must be a whole number from 1 to 5000"),
+    ('[[entry]]\nname = "g"\nkind = "gif"\nfps = 500\n', ":4: entry 'g': fps must be at most 60"),
 ])
 def test_spec_errors_name_file_line_and_accepted_values(tmp_path, text, message):
     spec = tmp_path / "bad.toml"

@@ -12,9 +12,9 @@ from PIL import Image
 import gdviz as gd
 from gdviz import style
 from gdviz.cli import main
-from gdviz.render import animate as anim_mod
+from gdviz.render import animation as anim_mod
 from gdviz.render import figures, mpl
-from gdviz.render.animate import Animation, animate
+from gdviz.render.animation import Animation, animate
 from gdviz.render.encode import global_palette, palette_colours
 
 

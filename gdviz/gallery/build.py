@@ -96,6 +96,28 @@ def plan(spec: Spec, folder: Path, *, only=None, langs=("en", "zh"), force=False
     return out
 
 
+def remove_stale_temporaries(folder: Path, files):
+    """Temporary files a killed build left behind (gdviz's own names only)."""
+    import shutil
+
+    if not folder.is_dir():
+        return
+    prefixes = tuple(f".{f}." for f in [*files, MANIFEST, "index.html"])
+    for p in folder.iterdir():
+        if p.name.startswith(".gdviz-manim-") and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(prefixes) and p.is_file():
+            p.unlink(missing_ok=True)
+
+
+def _worker_init():
+    """Pool workers: SIGTERM during a render raises (so temporary files are removed); Ctrl-C is
+    the parent's to handle."""
+    from ..interrupt import install_worker
+
+    install_worker()
+
+
 def _work(entry: Entry, lang: str, folder: str):
     """Worker: render one file; failures come back as text (never lost in a pool)."""
     import logging
@@ -104,10 +126,13 @@ def _work(entry: Entry, lang: str, folder: str):
     warnings.simplefilter("ignore")
     for name in ("", "matplotlib", "manim", "PIL"):  # a build reports failures, not library chatter
         logging.getLogger(name).setLevel(logging.ERROR)
+    from ..interrupt import busy
+
     try:
         from .render import render_entry
 
-        render_entry(entry, lang, folder)
+        with busy():
+            render_entry(entry, lang, folder)
         return None
     except UserInputError as e:
         return str(e)
@@ -124,13 +149,19 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     t0 = time.perf_counter()
     spec = load(spec_path)
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    if not os.access(folder, os.W_OK):
-        raise UserInputError(f"output folder '{folder}' is not writable")
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:
         raise UserInputError(f"--jobs must be at least 1, got {jobs}")
-    items = plan(spec, folder, only=only, langs=langs, force=force)
+    items = plan(spec, folder, only=only, langs=langs, force=force)  # checks names before any write
+    if folder.exists() and not folder.is_dir():
+        raise UserInputError(f"output '{folder}' is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # a gallery's folder tree is made, as docs tools do
+    except OSError as e:
+        raise UserInputError(f"cannot create output folder '{folder}': {e.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserInputError(f"output folder '{folder}' is not writable")
+    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items])
     manifest = read_manifest(folder)
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
     todo = [(e, lang, f, h) for e, lang, f, h, needed in items if needed]
@@ -155,18 +186,26 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
             finished(f, h, _work(e, lang, str(folder)))
     elif todo:
         ctx = multiprocessing.get_context("spawn")  # fresh workers: no threads or global config copied
-        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx, initializer=_worker_init)
+        try:
             pending = {pool.submit(_work, e, lang, str(folder)): (f, h) for e, lang, f, h in todo}
-            try:
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        f, h = pending.pop(fut)
-                        finished(f, h, fut.result())
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    f, h = pending.pop(fut)
+                    finished(f, h, fut.result())
+        except BaseException:
+            # interrupted: stop the workers now (they clean up their temporary files on SIGTERM)
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:
+                if proc.is_alive():
+                    proc.terminate()
+            for proc in processes:
+                proc.join(timeout=30)
+            remove_stale_temporaries(folder, [f for _, _, f, _ in todo])
+            raise
+        pool.shutdown()
     if write_index:
         from .page import write_index as write_page
 

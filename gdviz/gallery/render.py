@@ -29,7 +29,7 @@ def render_entry(entry: Entry, lang: str, folder) -> Path:
         return figures.save(fig, path)
     if entry.kind == "gif":
         from .. import lessons
-        from ..render.animate import Animation
+        from ..render.animation import Animation
 
         runs = lessons.build(o.get("lesson", "single"), **lesson_options(o))
         anim = Animation(runs, frames=o.get("frames", 120), fps=o.get("fps", 20),

@@ -220,6 +220,14 @@ def _check_options(name, kind, o, at, fail):
                 fail(at(key), f"entry '{name}': {key} must be a number > 0, got {o[key]!r}")
     if "size" in o and (not isinstance(o["size"], str) or not re.fullmatch(r"\d+x\d+", o["size"])):
         fail(at("size"), f"entry '{name}': size must look like \"640x480\", got {o['size']!r}")
+    from ..render.animation import check_fps, check_frames, check_size
+
+    for key, check in (("size", check_size), ("frames", check_frames), ("fps", check_fps)):
+        if key in o:
+            try:
+                check(o[key])
+            except UserInputError as e:
+                fail(at(key), f"entry '{name}': {e}")
     if "optimizers" in o and (not isinstance(o["optimizers"], list) or not all(isinstance(v, str) for v in o["optimizers"])):
         fail(at("optimizers"), f"entry '{name}': optimizers must be a list of names, got {o['optimizers']!r}")
     for key in ("rates", "start"):

@@ -76,17 +76,17 @@ class DescendingBall(VGroup):
 
     def update_from_tracker(self):
         t = min(self.tracker.get_value(), self.traj.n_steps)
-        k = int(np.floor(t + 1e-9))
         w = self.head()
         visible = self.inside(w)
         self.ball.move_to(self.curve.point(w) if visible else self.curve.point(np.clip(w, self.w0, self.w1)))
         self.ball.set_opacity(1.0 if visible else 0.0)
-        pts = [self.curve.point(x) for x in self.traj.params[: k + 1, 0] if self.inside(x)]
+        rows = self.traj.rows_until(t)
+        pts = [self.curve.point(x) for x in self.traj.params[:rows, 0] if self.inside(x)]
         if len(self.trail) != len(pts):
             self.trail.become(VGroup(*[Dot(p, radius=0.05, color=self.colour) for p in pts]))
-        nxt = min(k + 1, self.traj.n_steps)
-        a, b = self.traj.params[k, 0], self.traj.params[nxt, 0]
-        show_arrow = nxt > k and self.inside(a) and self.inside(b) and abs(b - a) > 0.04 * (self.w1 - self.w0)
+        nxt = min(rows, len(self.traj.params) - 1)
+        a, b = self.traj.params[rows - 1, 0], self.traj.params[nxt, 0]
+        show_arrow = nxt > rows - 1 and self.inside(a) and self.inside(b) and abs(b - a) > 0.04 * (self.w1 - self.w0)
         if show_arrow:
             self.step_arrow.put_start_and_end_on(self.curve.point(a), self.curve.point(b))
         self.step_arrow.set_opacity(0.55 if show_arrow else 0.0)

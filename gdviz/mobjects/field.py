@@ -136,13 +136,13 @@ class TrajectoryPath(VGroup):
     def points_at(self, t: float) -> np.ndarray:
         """Parameter points drawn at fractional step ``t`` (the last one is the moving head)."""
         t = min(t, self.traj.n_steps)
-        if self.exit is not None and t > self.exit - 1:
+        if self.exit is not None and t > self.traj.step_of(self.exit - 1):
             a, b = self.traj.params[self.exit - 1], self.traj.params[self.exit]
+            s0, s1 = self.traj.step_of(self.exit - 1), self.traj.step_of(self.exit)
             reach = np.linalg.norm(self.edge - a) / (np.linalg.norm(b - a) + 1e-300)
-            if t - (self.exit - 1) >= reach:  # the head has reached the edge: stop there
+            if (t - s0) / (s1 - s0) >= reach:  # the head has reached the edge: stop there
                 return np.vstack([self.traj.params[: self.exit], self.edge])
-        k = int(np.floor(t + 1e-9))
-        return np.vstack([self.traj.params[: k + 1], self.traj.at(t)[None]])
+        return np.vstack([self.traj.params[: self.traj.rows_until(t)], self.traj.at(t)[None]])
 
     def update_from_tracker(self):
         t = self.tracker.get_value()
@@ -151,5 +151,5 @@ class TrajectoryPath(VGroup):
         self.line.set_points_as_corners(scene_pts if len(scene_pts) > 1 else np.vstack([scene_pts, scene_pts]))
         self.dot.move_to(scene_pts[-1])
         if self.mark is not None:
-            self.mark.set_opacity(1.0 if t >= self.exit else 0.0)
+            self.mark.set_opacity(1.0 if t >= self.traj.step_of(self.exit) else 0.0)
         return self

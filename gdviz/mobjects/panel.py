@@ -37,7 +37,7 @@ class RatePanel(VGroup):
         return int(np.floor(min(self.tracker.get_value(), self.traj.n_steps) + 1e-9))
 
     def _readout(self, k: int):
-        loss = self.traj.loss[k]
+        loss = self.traj.loss[self.traj.rows_until(k) - 1]
         mob = VGroup(text(f"{L('step', self.lang)} {k}", self.lang, size=self.size, colour=MUTED),
                      text(f"{L('loss', self.lang)} {fmt_number(loss)}", self.lang, size=self.size, colour=MUTED))
         return mob.arrange(DOWN, buff=0.06).next_to(self.head, DOWN, buff=0.12)

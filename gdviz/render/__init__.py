@@ -6,8 +6,8 @@
 """
 from __future__ import annotations
 
-_EXPORTS = {"figure": "figures", "save": "figures", "FIGURES": "figures", "animate": "animate",
-            "Animation": "animate"}
+_EXPORTS = {"figure": "figures", "save": "figures", "FIGURES": "figures", "animate": "animation",
+            "Animation": "animation"}
 
 
 def __getattr__(name):

@@ -10,11 +10,13 @@ from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, LogNorm
 
 from .. import style
+from ..errors import UserInputError
 from ..style import label as L
 from .geometry import clip_to_window, first_exit, inside
 from .mpl import CONTOUR_CMAP
 
 HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
+MAX_GRID = 2000  # contour grid points per side
 
 
 def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08):
@@ -56,6 +58,8 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
     """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
     lines, and the known minima marked with a star. Axis limits: ``window`` (default: the
     surface's bounds, see :func:`fit_window`)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 10 <= n <= MAX_GRID:
+        raise UserInputError(f"grid resolution must be a whole number from 10 to {MAX_GRID}, got {n!r}")
     window = surface.bounds if window is None else np.asarray(window, dtype=float)
     X, Y, Z = grid(surface, n, window)
     log = surface.log_scale if log is None else log

@@ -375,7 +375,7 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
         raise unknown_name("figure kind", kind, FIGURES)
     lesson, draw, default_size, _ = FIGURES[kind]
     style.check_lang(lang)
-    from .animate import check_size
+    from .animation import check_size
 
     width, height = check_size(size or default_size)
     if runs is None:

@@ -28,6 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import style
 from ..errors import UserInputError, positive_number
+from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, label as L
 from ..trajectory import Trajectory
@@ -317,11 +318,11 @@ class Animation:
             k, tt = min(step, n), min(t_now, n)
             head = traj.at(tt)
             if s.dim == 2:
-                if a["exit"] is not None and tt >= a["exit"]:  # gone: drawn to the edge, no further
+                if a["exit"] is not None and tt >= traj.step_of(a["exit"]):  # gone: drawn to the edge only
                     head = a["shown"][-1]
                     pts = a["shown"]
                 else:
-                    pts = np.vstack([traj.params[: k + 1], head[None]])
+                    pts = np.vstack([traj.params[: traj.rows_until(tt)], head[None]])
                 a["trail"].set_data(pts[:, 0], pts[:, 1])
                 seg_pts = pts[-(self.tail + 1):]
                 segs = np.stack([seg_pts[:-1], seg_pts[1:]], 1)
@@ -329,27 +330,28 @@ class Animation:
                 a["tail"].set_color([(*a["rgb"], al) for al in np.linspace(0.15, 1.0, len(segs))])
                 a["head"].set_data([head[0]], [head[1]])
             else:
-                w = traj.params[: k + 1, 0]
+                rows = traj.rows_until(tt)
+                w = traj.params[:rows, 0]
                 hw = float(head[0])
                 hl = float(s.value([hw]))
-                a["dots"].set_data(w, traj.loss[: k + 1])
-                a["trail"].set_data(np.r_[w, hw], np.r_[traj.loss[: k + 1], hl])
+                a["dots"].set_data(w, traj.loss[:rows])
+                a["trail"].set_data(np.r_[w, hw], np.r_[traj.loss[:rows], hl])
                 a["head"].set_data([hw], [hl])
                 g = float(s.grad([hw])[0])
                 half = 0.09 * np.ptp(s.bounds[0])
                 xs = np.array([hw - half, hw + half])
                 a["tangent"].set_data(xs, hl + g * (xs - hw))
                 a["counter"].text = (f"{L('step', self.lang)} {k}/{n}\n"
-                                     f"{L('loss', self.lang)} {fmt_number(traj.loss[k])}")
+                                     f"{L('loss', self.lang)} {fmt_number(traj.loss[rows - 1])}")
             for m in a["mark"]:
-                m.set_visible(a["exit"] is not None and tt >= a["exit"])
+                m.set_visible(a["exit"] is not None and tt >= traj.step_of(a["exit"]))
         if self.counter is not None:
             text = f"{L('step', self.lang)} {min(step, self.n_max)}/{self.n_max}"
             if len(self.trajs) == 1:
                 t0 = self.trajs[0]
-                text += f"\n{L('loss', self.lang)} {fmt_number(t0.loss[min(step, t0.n_steps)])}"
+                text += f"\n{L('loss', self.lang)} {fmt_number(t0.loss[t0.rows_until(step) - 1])}"
             else:
-                self.loss_box.text = [(f"{name}  {fmt_number(traj.loss[min(step, traj.n_steps)]):>8}", c)
+                self.loss_box.text = [(f"{name}  {fmt_number(traj.loss[traj.rows_until(step) - 1]):>8}", c)
                                       for traj, name, c in zip(self.trajs, self.names, self.colours)]
             self.counter.text = text
 
@@ -414,7 +416,8 @@ class Animation:
         receiver, sender = ctx.Pipe(duplex=False)
         child = ctx.Process(target=_child_render, args=(self, make_converter, split, n, sender),
                             daemon=True)
-        child.start()
+        with child_signals():  # the child inherits: ignore Ctrl-C, die on SIGTERM
+            child.start()
         sender.close()
         received = []
         try:
@@ -482,6 +485,8 @@ def _child_render(anim: Animation, make_converter, first: int, end: int, sender)
             convert.prime(anim.frame(first - 1))
         for i in range(first, end):
             sender.send_bytes(convert(anim.frame(i)))
+    except (KeyboardInterrupt, BrokenPipeError):  # stopped, or the parent went away: leave quietly
+        raise SystemExit(1) from None
     finally:
         sender.close()
 
