@@ -68,13 +68,13 @@ class _Recorder:
 
     def __init__(self, B, d, k, steps):
         self.k, self.B, self.d = k, B, d
-        cap = min(steps // k + 2, 1024)
+        cap = self.cap = min(steps // k + 2, 1024)
         self.P, self.L = np.empty((cap, B, d)), np.empty((cap, B))
         self.G, self.S = np.empty((cap, B, d)), np.empty(cap, dtype=np.int64)
         self.n = 0
 
     def _grow(self):
-        cap = 2 * len(self.S)
+        cap = self.cap = 2 * self.cap
         for name in ("P", "L", "G", "S"):
             old = getattr(self, name)
             new = np.empty((cap, *old.shape[1:]), dtype=old.dtype)
@@ -82,10 +82,11 @@ class _Recorder:
             setattr(self, name, new)
 
     def point(self, step, p, loss):
-        if self.n == len(self.S):
+        n = self.n
+        if n == self.cap:
             self._grow()
-        self.P[self.n], self.L[self.n], self.S[self.n] = p, loss, step
-        self.n += 1
+        self.P[n], self.L[n], self.S[n] = p, loss, step
+        self.n = n + 1
 
     def grad(self, g):
         """The gradient used at the last recorded point."""
@@ -108,6 +109,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
         raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
                              f"{p[:1].tolist()}")
     rec.point(0, p, loss)
+    point, grad = rec.point, rec.grad  # bound once: the loop below is the hot path
     active = np.ones(B, dtype=bool)
     n_active = B
     status = np.full(B, "max_steps", dtype=object)
@@ -133,11 +135,11 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
             idx = rng.choice(s.n_samples, size=min(opt.batch_size, s.n_samples), replace=False)
             g = s.batch_grad(p, idx)
             if t % k == 0:
-                rec.grad(np.where(active[:, None], g, gfull) if n_active < B else g)
+                grad(np.where(active[:, None], g, gfull) if n_active < B else g)
         else:
             g = gfull
             if t % k == 0:
-                rec.grad(g)
+                grad(g)
         u, state = opt.update(g, state, p, t)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
@@ -154,7 +156,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
             n_active = int(active.sum())
         p, loss, gfull = new, new_loss, new_g
         if (t + 1) % k == 0:
-            rec.point(t + 1, p, loss)
+            point(t + 1, p, loss)
         if not n_active:
             n = t + 1
             break

@@ -25,10 +25,21 @@ def chain(*transforms: Transform) -> Transform:
     def init(params):
         return tuple(t.init(params) for t in transforms)
 
+    updates = tuple(t.update for t in transforms)
+    if len(updates) == 2:  # the common case, without the loop (the engine calls this every step)
+        first, second = updates
+
+        def update(u, state, params, step):
+            u, s0 = first(u, state[0], params, step)
+            u, s1 = second(u, state[1], params, step)
+            return u, (s0, s1)
+
+        return Transform(init, update)
+
     def update(u, state, params, step):
         new_state = []
-        for t, s in zip(transforms, state):
-            u, s = t.update(u, s, params, step)
+        for fn, s in zip(updates, state):
+            u, s = fn(u, s, params, step)
             new_state.append(s)
         return u, tuple(new_state)
 

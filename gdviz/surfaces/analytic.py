@@ -172,10 +172,13 @@ class Rosenbrock(Surface):
     def value_and_grad(self, p):
         x, y = p[..., 0], p[..., 1]
         u, v = self.a - x, y - x * x
+        bv = self.b * v
         g = np.empty_like(p)
-        g[..., 0] = -2 * u - 4 * self.b * x * v
-        g[..., 1] = 2 * self.b * v
-        return u * u + self.b * v * v, g
+        np.multiply(x, bv, out=g[..., 0])
+        g[..., 0] *= -4
+        g[..., 0] -= 2 * u
+        np.multiply(bv, 2, out=g[..., 1])
+        return u * u + bv * v, g
 
     def _value(self, p):
         return self.value_and_grad(p)[0]
