@@ -143,12 +143,7 @@ def list_cmd():
     for title, rows in (("Surfaces (or type an expression, e.g. 'x**2 + 10*y**2')", surfaces.describe()),
                         ("Optimizers (hyperparameters as in torch.optim)", optim.describe()),
                         ("Learning-rate schedules (--schedule)", schedules.describe())):
-        table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for name, line in rows.items():
-            table.add_row(name, line)
-        console.print(table)
+        _print_table(title, rows)
         console.print()
 
 

@@ -69,13 +69,7 @@ def race(surface="rosenbrock", optimizers=RACE_DEFAULT, rates=None, *, start=Non
     optimizers = list(optimizers)
     if not optimizers:
         raise UserInputError("a race needs at least one optimizer")
-    if rates is None:
-        table = RACE_RATES.get(s.name, {})
-        rates = [table.get(o) for o in optimizers]
-    rates = _per_series("lr", rates, len(optimizers))
-    trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
-             for o, lr in zip(optimizers, rates)]
-    return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs])
+    return _one_run_each(s, optimizers, rates, start, steps)
 
 
 def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
@@ -176,13 +170,7 @@ def single(surface="rosenbrock", optimizers=("gd",), rates=None, *, start=None, 
     optimizers = list(optimizers)
     if rates is not None and len(optimizers) == 1 and len(np.atleast_1d(rates)) > 1:
         optimizers = optimizers * len(np.atleast_1d(rates))
-    if rates is None:
-        table = RACE_RATES.get(s.name, {})
-        rates = [table.get(o) for o in optimizers]
-    rates = _per_series("lr", rates, len(optimizers))
-    trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
-             for o, lr in zip(optimizers, rates)]
-    return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs])
+    return _one_run_each(s, optimizers, rates, start, steps)
 
 
 def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
@@ -212,6 +200,17 @@ def loss_functions(outliers: int = 8, *, delta: float = 1.0, seed: int = 0) -> R
         fits[loss] = s.minima[0]
     return Runs(s, [], [], info={"fits": fits, "x": s.x, "y": s.y, "delta": delta,
                                  "outliers": outliers})
+
+
+def _one_run_each(s, optimizers, rates, start, steps) -> Runs:
+    """A run per optimizer, at the given rates or (None) the ``RACE_RATES`` for the surface."""
+    if rates is None:
+        table = RACE_RATES.get(s.name, {})
+        rates = [table.get(o) for o in optimizers]
+    rates = _per_series("lr", rates, len(optimizers))
+    trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
+             for o, lr in zip(optimizers, rates)]
+    return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs])
 
 
 def _per_series(name, values, n):

@@ -77,6 +77,21 @@ def load_csv(path, x_column=None, y_column=None):
     return data[:, 0], data[:, 1]
 
 
+def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
+    """The (x, y) arrays from a CSV file, the user's arrays, or the built-in synthetic set, and
+    the parameters that rebuild them."""
+    if data is not None:
+        x, y = load_csv(data, x_column, y_column)
+        return x, y, {"data": str(data), "x_column": x_column, "y_column": y_column}
+    if x is not None or y is not None:
+        if x is None or y is None:
+            raise UserInputError("give both x and y arrays")
+        return x, y, {"x": np.asarray(x, float), "y": np.asarray(y, float)}
+    n = int(positive_number("n", n))
+    x, y = synthetic(n)
+    return x, y, {"n": n, **synthetic_params}
+
+
 class _DataSurface(Surface):
     """Shared machinery: data arrays, feature scaling, bounds around the minimum."""
 
@@ -137,18 +152,10 @@ class LinearRegression(_DataSurface):
         if loss not in LOSSES:
             raise unknown_name("loss", loss, LOSSES)
         self.loss, self.delta = loss, positive_number("delta", delta)
-        params = {"loss": loss}
-        if data is not None:
-            x, y = load_csv(data, x_column, y_column)
-            params.update(data=str(data), x_column=x_column, y_column=y_column)
-        elif x is not None or y is not None:
-            if x is None or y is None:
-                raise UserInputError("give both x and y arrays")
-            params.update(x=np.asarray(x, float), y=np.asarray(y, float))
-        else:
-            n = int(positive_number("n", n))
-            x, y = synthetic_regression(n=n, seed=seed, outliers=outliers)
-            params.update(n=n, seed=seed, outliers=outliers)
+        x, y, params = _data(x, y, data, x_column, y_column,
+                             lambda n: synthetic_regression(n=n, seed=seed, outliers=outliers), n,
+                             {"seed": seed, "outliers": outliers})
+        params = {"loss": loss, **params}
         if loss == "huber":
             params["delta"] = self.delta
         label = {"mse": ("MSE", "均方误差 (L2)"), "mae": ("MAE", "平均绝对误差 (L1)"),
@@ -223,18 +230,8 @@ class LogisticRegression(_DataSurface):
 
     def __init__(self, features="raw", x=None, y=None, data=None, x_column=None, y_column=None,
                  n=100, seed=0):
-        params = {}
-        if data is not None:
-            x, y = load_csv(data, x_column, y_column)
-            params.update(data=str(data), x_column=x_column, y_column=y_column)
-        elif x is not None or y is not None:
-            if x is None or y is None:
-                raise UserInputError("give both x and y arrays")
-            params.update(x=np.asarray(x, float), y=np.asarray(y, float))
-        else:
-            n = int(positive_number("n", n))
-            x, y = synthetic_classification(n=n, seed=seed)
-            params.update(n=n, seed=seed)
+        x, y, params = _data(x, y, data, x_column, y_column,
+                             lambda n: synthetic_classification(n=n, seed=seed), n, {"seed": seed})
         if not np.isin(np.asarray(y, float), (0.0, 1.0)).all():
             raise UserInputError("logistic-regression labels y must be 0 or 1")
         super().__init__(x, y, features, params)
