@@ -9,7 +9,6 @@ User mistakes print one line on stderr and exit with code 2 (``--debug`` shows t
 """
 from __future__ import annotations
 
-import math
 import sys
 
 import click

@@ -1,7 +1,7 @@
 """The course's iterative approach: model -> compute loss -> compute parameter updates -> model."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, CurvedArrow, FadeIn, Group, Indicate, RoundedRectangle,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, Group, Indicate, RoundedRectangle,
                    ValueTracker, VGroup, WHITE, linear)
 
 from .. import lessons

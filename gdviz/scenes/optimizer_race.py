@@ -1,7 +1,7 @@
 """gd, momentum, Nesterov, RMSprop and Adam race on Rosenbrock, then on the egg crate."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UR, FadeIn, FadeOut, Group, ValueTracker, linear
+from manim import DOWN, LEFT, RIGHT, FadeIn, FadeOut, Group, ValueTracker, linear
 
 from .. import lessons
 from ..mobjects import ContourField, OptimizerLegend, TrajectoryPath, colour
