@@ -16,7 +16,7 @@ import numpy as np
 
 from .engine import run
 from .errors import UserInputError, positive_number
-from .optim import optimizer as make_optimizer
+from .optim import Optimizer, optimizer as make_optimizer
 from .surfaces import Surface, surface as make_surface
 from .trajectory import Trajectory
 
@@ -133,6 +133,17 @@ def sweep(surface, optimizer="gd", lrs=None, *, start=None, steps: int = 500, to
     s = make_surface(surface)
     reg = regimes(s, start)
     name = optimizer if isinstance(optimizer, str) else getattr(optimizer, "name", "gd")
+    if isinstance(optimizer, Optimizer):  # keep its other hyperparameters; the sweep sets lr
+        import inspect
+
+        from .optim import OPTIMIZERS
+
+        takes = inspect.signature(OPTIMIZERS[name]).parameters if name in OPTIMIZERS else {}
+        hyperparameters = {**{k: v for k, v in optimizer.hyperparams.items()
+                              if k != "lr" and k in takes and isinstance(v, (int, float, bool))},
+                           **hyperparameters}
+        if optimizer.batch_size is not None:
+            hyperparameters.setdefault("batch_size", optimizer.batch_size)
     if lrs is None:
         if name in ("gd", "sgd", "momentum", "nesterov"):
             lrs = np.geomspace(0.05 / reg.L, 2.5 / reg.L, 25)
@@ -178,14 +189,21 @@ def restarts(surface, n: int = 20, *, optimizer="gd", lr=None, steps: int = 2000
     of a known minimum is assigned to it.
     """
     s = make_surface(surface)
-    if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise UserInputError(f"n must be a whole number >= 1, got {n!r}")
     rng = np.random.default_rng(seed)
     lo, hi = s.bounds[:, 0], s.bounds[:, 1]
     starts = lo + (hi - lo) * rng.random((int(n), s.dim))
-    if lr is None:
-        lr = 0.5 / max_curvature(s)
-    opt = make_optimizer(optimizer, lr=lr, **hyperparameters)
+    if isinstance(optimizer, Optimizer):  # built by the caller: used as it is
+        opt = optimizer
+    else:
+        if lr is None:
+            L = max_curvature(s)
+            if not np.isfinite(L) or L <= 0:
+                raise UserInputError(f"'{s.spec()['name']}' has no positive curvature in its window: "
+                                     "give restarts a learning rate (lr=...)")
+            lr = 0.5 / L
+        opt = make_optimizer(optimizer, lr=lr, **hyperparameters)
     traj = run(opt, s, starts, steps, seed=seed)
     finals = traj.params[-1]
     radius = 0.05 * float((hi - lo).max()) if radius is None else positive_number("radius", radius)

@@ -49,11 +49,16 @@ def parse_assignments(option: str, pairs) -> dict:
 
 
 def _value(raw: str):
+    """'true'/'yes'/'on' -> True, 'false'/'no'/'off' -> False, numbers, 'a,b' -> a list, else text."""
     low = raw.lower()
-    if low in ("true", "false"):
-        return low == "true"
+    if low in ("true", "yes", "on"):
+        return True
+    if low in ("false", "no", "off"):
+        return False
     if low in ("none", "null"):
         return None
+    if "," in raw:
+        return [_value(part.strip()) for part in raw.split(",")]
     try:
         v = float(raw)
         return int(v) if v.is_integer() and "." not in raw and "e" not in low else v
@@ -281,7 +286,7 @@ def _split(option, text, cast=str):
     return items
 
 
-def _lesson_options(kind, builder, surface, surface_params, optimizers, lrs, steps, start):
+def _lesson_options(kind, builder, surface, surface_params, optimizers, lrs, steps, start, default_surface=None):
     """Map CLI options onto the lesson builder's parameters; refuse ones it does not take."""
     import inspect
 
@@ -298,8 +303,11 @@ def _lesson_options(kind, builder, surface, surface_params, optimizers, lrs, ste
         out[name] = value
 
     if surface is not None or surface_params:
-        s = surfaces.surface(surface or accepted["surface"].default,
-                             **parse_assignments("--surface-param", surface_params))
+        if "surface" not in accepted:
+            raise UserInputError(f"'{kind}' draws its own surfaces: it takes no "
+                                 f"{'--surface' if surface is not None else '--surface-param'}")
+        base = surface or default_surface or accepted["surface"].default or "linear-regression"
+        s = surfaces.surface(base, **parse_assignments("--surface-param", surface_params))
         put("surface", s, "--surface")
     if optimizers:
         if "optimizers" in accepted:
@@ -356,7 +364,7 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
     builder = lessons.BUILDERS[figures.FIGURES[kind][0]]
     opts = _lesson_options(kind, builder, surface, surface_params, _split("--optimizer", optimizers),
                            _split("--lr", lr, float), _number("--steps", steps, int),
-                           parse_numbers("--start", start))
+                           parse_numbers("--start", start), figures.DEFAULTS.get(kind, {}).get("surface"))
     fig = figures.figure(kind, lang=lang, size=size, **opts)
     path = figures.save(fig, output)
     console.print(f"wrote {path}")
@@ -400,6 +408,10 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     names = _split("--optimizer", optimizers)
     rates = _split("--lr", lr, float)
+    hp = parse_assignments("--hp", hyperparams)
+    if "lr" in hp:  # -H lr=... means --lr
+        given = hp.pop("lr")
+        rates = rates or [_number("lr", v) for v in (given if isinstance(given, list) else [given])]
     if rates and len(names) > 1 and len(rates) not in (1, len(names)):
         raise UserInputError(f"give one --lr, or one per optimizer ({len(names)}), got {len(rates)}")
     if rates and len(names) == 1:
@@ -408,7 +420,6 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
         rates = [RACE_RATES.get(s.name, {}).get(n) for n in names]
     elif len(rates) == 1:
         rates = rates * len(names)
-    hp = parse_assignments("--hp", hyperparams)
     start_pt = parse_numbers("--start", start)
     n_steps, seed_v = _number("--steps", steps, int), _number("--seed", seed, int)
     every = _number("--record-every", record_every, int)

@@ -66,7 +66,7 @@ def race(surface="rosenbrock", optimizers=RACE_DEFAULT, rates=None, *, start=Non
     """Several optimizers from one start. ``rates``: one per optimizer (default: ``RACE_RATES``,
     else each optimizer's torch default)."""
     s = make_surface(surface)
-    optimizers = list(optimizers)
+    optimizers = [optimizers] if isinstance(optimizers, str) else list(optimizers)
     if not optimizers:
         raise UserInputError("a race needs at least one optimizer")
     return _one_run_each(s, optimizers, rates, start, steps)
@@ -77,10 +77,14 @@ def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
     """Too small, Goldilocks and too large rates (default: ``Regimes.triple()`` from curvature)."""
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
-    rates = list(reg.triple()) if rates is None else _per_series("lr", rates, 3)
+    series = ["too small", "goldilocks", "too large"]
+    if rates is not None:  # label each rate by the regime it is in, not by its position
+        rates = _per_series("lr", rates, 3)
+        series = [str(r) for r in reg.classify(np.asarray(rates))]
+    else:
+        rates = list(reg.triple())
     trajs = run(make_optimizer(optimizer, lr=np.asarray(rates, float)), s, reg.point, steps).members()
-    return Runs(s, trajs, ["too small", "goldilocks", "too large"], rates,
-                info={"L": reg.L, "regimes": list(reg.classify(np.asarray(rates)))})
+    return Runs(s, trajs, series, rates, info={"L": reg.L, "regimes": series})
 
 
 def lr_curves(surface="parabola", rates=None, *, optimizer="gd", start=None, steps: int = 60) -> Runs:
@@ -126,6 +130,8 @@ def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 20
     for s, start in ((raw, raw.start), (std, std_start)):
         h = s.hessian(s.minima[0])
         ev = np.linalg.eigvalsh(h)
+        if ev.max() <= 0:
+            raise UserInputError(f"feature-scaling needs a loss with curvature (mse or huber), not '{loss}'")
         conds.append(float(ev.max() / max(ev.min(), 1e-300)))
         rates.append(float(0.5 / ev.max()))
         trajs.append(run(make_optimizer(optimizer, lr=rates[-1]), s, start, steps))
@@ -167,7 +173,7 @@ def single(surface="rosenbrock", optimizers=("gd",), rates=None, *, start=None, 
     """One run per optimizer (or per rate): the plain path picture. Default rates as in
     :func:`race` (``RACE_RATES``), else each optimizer's own default."""
     s = make_surface(surface)
-    optimizers = list(optimizers)
+    optimizers = [optimizers] if isinstance(optimizers, str) else list(optimizers)
     if rates is not None and len(optimizers) == 1 and len(np.atleast_1d(rates)) > 1:
         optimizers = optimizers * len(np.atleast_1d(rates))
     return _one_run_each(s, optimizers, rates, start, steps)
@@ -204,6 +210,8 @@ def loss_functions(outliers: int = 8, *, delta: float = 1.0, seed: int = 0) -> R
 
 def _one_run_each(s, optimizers, rates, start, steps) -> Runs:
     """A run per optimizer, at the given rates or (None) the ``RACE_RATES`` for the surface."""
+    if start is not None and np.ndim(start) > 1:
+        raise UserInputError("start must be one point here, e.g. [-1.5, 2.0]")
     if rates is None:
         table = RACE_RATES.get(s.name, {})
         rates = [table.get(o) for o in optimizers]

@@ -266,7 +266,7 @@ def test_cli_gif_and_plot(tmp_path, capsys):
     (["plot", "race", "-o", "x.jpg"], "has '.jpg'; choose one of: .png, .svg, .pdf"),
     (["plot", "race", "-o", "missing/x.png"], "output folder 'missing' does not exist"),
     (["plot", "race"], "needs an output file"),
-    (["plot", "feature-scaling", "--surface", "bowl", "-o", "x.png"], "does not take --surface"),
+    (["plot", "feature-scaling", "--surface", "bowl", "-o", "x.png"], "draws its own surfaces: it takes no --surface"),
     (["plot", "race", "--lang", "fr", "-o", "x.png"], "unknown language 'fr'"),
     (["gif", "-o", "x.avi"], "has '.avi'; choose one of: .gif, .mp4, .webm"),
     (["gif", "--size", "0x480", "-o", "x.gif"], "size 0x480 is out of range"),

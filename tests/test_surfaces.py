@@ -268,3 +268,15 @@ def test_data_validation():
         gd.surface("linear-regression", x=[1, 2, 3], y=[1, 2])
     with pytest.raises(ValueError, match="NaN"):
         gd.surface("linear-regression", x=[1, 2, np.nan], y=[1, 2, 3])
+
+
+@pytest.mark.parametrize("text", ["sin(x)*y", "1/x", "tan(x)", "x + y"])
+def test_expressions_report_no_fake_minima(text):
+    s = gd.surface(text)
+    for m in s.minima:  # every reported minimum is stationary (or a kink) and inside the window
+        assert ((m > s.bounds[:, 0]) & (m < s.bounds[:, 1])).all()
+        assert np.linalg.norm(s.grad(m)) < 1e-5
+
+
+def test_kink_minimum_is_found():
+    np.testing.assert_allclose(gd.surface("abs(w - 3) + 1").minima, [[3.0]], atol=1e-9)

@@ -79,6 +79,13 @@ def _lr(lr):
     return sched, None, getattr(sched, "__name__", "custom schedule")
 
 
+def _flag(name, value) -> bool:
+    """A true/false option; anything else is a clear error (not silently true)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise UserInputError(f"{name} must be true or false, got {value!r}")
+
+
 def _batch_size(batch_size):
     if batch_size is None:
         return None
@@ -120,6 +127,7 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
     momentum = number_in("momentum", momentum, 0.0, 1.0, hi_open=False)
     dampening = number_in("dampening", dampening, 0.0, 1.0, hi_open=False)
     weight_decay = positive_number("weight_decay", weight_decay, allow_zero=True)
+    nesterov = _flag("nesterov", nesterov)
     if nesterov and (np.any(np.asarray(momentum) <= 0) or np.any(np.asarray(dampening) != 0)):
         raise UserInputError("nesterov needs momentum > 0 and dampening = 0")
     hp = _prep(momentum=momentum, dampening=dampening, weight_decay=weight_decay)
@@ -203,7 +211,7 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
     momentum = number_in("momentum", momentum, 0.0, 1.0, hi_open=False)
     hp = _prep(alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
     parts = [T.add_decayed_weights(hp["weight_decay"])] if np.any(weight_decay) else []
-    parts.append(T.scale_by_rms(hp["alpha"], hp["eps"], bool(centered)))
+    parts.append(T.scale_by_rms(hp["alpha"], hp["eps"], _flag("centered", centered)))
     if np.any(momentum):
         parts.append(T.trace(hp["momentum"], first_is_gradient=False))
     parts.append(T.scale_by_schedule(sched))
@@ -220,8 +228,9 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
         p <- p - lr / (1 - beta1^t) * m_t / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)
     """
     sched, lr_batch, lr_shown = _lr(lr)
-    if isinstance(betas, (list, tuple)) and len(betas) != 2:
+    if not isinstance(betas, (list, tuple, np.ndarray)) or len(betas) != 2:
         raise UserInputError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    amsgrad = _flag("amsgrad", amsgrad)
     b1 = number_in("beta1", betas[0] if beta1 is None else beta1, 0.0, 1.0)
     b2 = number_in("beta2", betas[1] if beta2 is None else beta2, 0.0, 1.0)
     eps = positive_number("eps", eps, allow_zero=True)

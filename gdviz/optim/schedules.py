@@ -110,7 +110,10 @@ def schedule(name: str, lr0, **kwargs) -> Schedule:
         kwargs["gamma"] = number_in("gamma", kwargs["gamma"], 0.0, 1.0, hi_open=False)
     for k in ("step_size", "t_max"):
         if k in kwargs:
-            kwargs[k] = int(positive_number(k, kwargs[k]))
+            v = positive_number(k, kwargs[k])
+            if isinstance(v, float) and not v.is_integer() or v < 1:
+                raise UserInputError(f"{k} must be a whole number of steps >= 1, got {kwargs[k]!r}")
+            kwargs[k] = int(v)
     if "lr_min" in kwargs:
         kwargs["lr_min"] = positive_number("lr_min", kwargs["lr_min"], allow_zero=True)
     return cls(lr0, **kwargs)

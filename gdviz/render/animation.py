@@ -145,6 +145,9 @@ def _as_runs(what, surface) -> Runs:
     if not trajs or not all(isinstance(t, Trajectory) for t in trajs):
         raise UserInputError("animate needs a Trajectory, a list of them, or lesson Runs")
     members = [m for t in trajs for m in t.members()]
+    if len({m.surface for m in members}) > 1:
+        raise UserInputError("trajectories on different surfaces cannot share one animation: "
+                             f"{', '.join(sorted({m.surface for m in members}))}")
     if surface is None:
         first = members[0]
         surface = make_surface(first.surface, **first.meta.get("surface_params", {}))
@@ -241,9 +244,10 @@ class Animation:
         single = len(self.trajs) == 1
         # one run: counter and loss at the top left; a race: the counter at the bottom left and
         # a box of losses at the top right
+        wide = 2 if self.lang == "zh" else 1
+        width = max(len(L("step", self.lang)) * wide + 2 * digits + 3, len(L("loss", self.lang)) * wide + 10)
         self.counter = _Overlay(self, ax, 0.02, 0.98 if single else 0.02, "left", "top" if single else "bottom",
-                                len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
-                                2 if single else 1, style.INK)
+                                width, 2 if single else 1, style.INK)
         self.overlays = [self.counter]
         if not single:  # one box, a line per run in its colour: name and current loss
             width = max(len(n) * (2 if self.lang == "zh" else 1) for n in self.names) + 10

@@ -355,6 +355,7 @@ FIGURES = {
     "loss-functions": ("loss-functions", plot_loss_functions, (1200, 520),
                        "L1, L2 and Huber curves and their fits to data with outliers"),
 }
+NEEDS_2D = {"race", "restarts", "adaptive", "surface-3d", "batch-sizes"}
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {
     "path": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
@@ -380,13 +381,18 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
     width, height = check_size(size or default_size)
     if runs is None:
         defaults = dict(DEFAULTS.get(kind, {}))
-        if "optimizers" in options or "surface" in options:
+        other_surface = "surface" in options and options["surface"] != defaults.get("surface")
+        if "optimizers" in options or other_surface:
             defaults.pop("rates", None)  # they suit the default optimizers on the default surface
         options = {**defaults, **options}
         try:
             runs = lessons.build(lesson, **options)
         except TypeError as e:
             raise UserInputError(f"figure '{kind}' does not take that option: {e}") from None
+    surface = getattr(runs, "surface", None)
+    if kind in NEEDS_2D and surface is not None and surface.dim != 2:
+        raise UserInputError(f"figure '{kind}' needs a 2-D surface, '{surface.spec()['name']}' is 1-D; "
+                             "for 1-D use path, loss-curve, loss-vs-step, lr-triptych or lr-curves")
     with rc(lang):
         fig = new_figure(width, height)
         fig._gdviz_lang = lang

@@ -14,7 +14,7 @@ def series_label(key: str, lang: str = "en", lr=None) -> str:
         text = f"{L('mini-batch', lang)} ({key.split()[-1]})"
     else:
         text = L(key, lang)
-    return f"{text} (lr={fmt_number(lr)})" if lr is not None else text
+    return f"{text} ({L('lr', lang)}={fmt_number(lr)})" if lr is not None else text
 
 
 def series_colours(series: list[str]) -> list[str]:

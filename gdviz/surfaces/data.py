@@ -86,7 +86,11 @@ def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
     if x is not None or y is not None:
         if x is None or y is None:
             raise UserInputError("give both x and y arrays")
-        return x, y, {"x": np.asarray(x, float), "y": np.asarray(y, float)}
+        try:
+            x, y = np.asarray(x, float), np.asarray(y, float)
+        except (TypeError, ValueError):
+            raise UserInputError("x and y must be arrays of numbers (CLI: -P x=1,2,3 -P y=2,4,6)") from None
+        return x, y, {"x": x, "y": y}
     n = int(positive_number("n", n))
     x, y = synthetic(n)
     return x, y, {"n": n, **synthetic_params}

@@ -205,20 +205,37 @@ def _check_bounds(bounds, dim):
     return b
 
 
+def _is_local_min(s: Surface, p, spacing) -> bool:
+    """Stationary (gradient ~ 0), or no lower than its neighbours a tenth of a grid step away
+    (kinks like |x - 3| have no zero gradient but are minima)."""
+    g, v = s._grad(p), s._value(p)
+    if np.isfinite(g).all() and np.linalg.norm(g) <= 1e-6 * (1 + abs(v)):
+        return True
+    for i in range(s.dim):
+        for sign in (-1, 1):
+            q = p.copy()
+            q[i] += sign * spacing[i] / 10
+            if not s._value(q) >= v:
+                return False
+    return True
+
+
 def _find_minima(s: Surface, n: int = 81, keep: int = 8):
     """Local minima inside ``s.bounds``: grid points below all neighbours, refined by Newton."""
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
     z = s._value(grid)
-    z = np.where(np.isfinite(z), z, np.inf)
-    pad = np.pad(z, 1, constant_values=np.inf)
-    is_min = np.ones_like(z, dtype=bool)
+    # a minimum is an interior grid point below all its neighbours, every one of them finite:
+    # the window's edge and the rim of a singularity (1/x) are not minima
+    pad = np.pad(np.where(np.isfinite(z), z, -np.inf), 1, constant_values=-np.inf)
+    is_min = np.isfinite(z)
     for shift in np.ndindex(*(3,) * s.dim):
         if all(k == 1 for k in shift):
             continue
         sl = tuple(slice(k, k + n) for k in shift)
         is_min &= z < pad[sl]
-    cand = grid[is_min & np.isfinite(z)]
+    cand = grid[is_min]
+    spacing = (s.bounds[:, 1] - s.bounds[:, 0]) / (n - 1)
     out = []
     with np.errstate(all="ignore"):
         for p in cand[np.argsort(s._value(cand))][: 4 * keep]:
@@ -229,7 +246,8 @@ def _find_minima(s: Surface, n: int = 81, keep: int = 8):
                     break
                 p = p - np.linalg.solve(h, g)
             inside = ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all()
-            if inside and np.isfinite(p).all() and not any(np.abs(p - q).max() < 1e-4 for q in out):
+            if inside and np.isfinite(p).all() and _is_local_min(s, p, spacing) \
+                    and not any(np.abs(p - q).max() < 1e-4 for q in out):
                 out.append(p)
     out.sort(key=lambda q: float(s._value(q)))
     return np.array(out[:keep]).reshape(-1, s.dim)
