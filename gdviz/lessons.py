@@ -184,7 +184,10 @@ def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
     saddle; started ``offset`` away it lingers on the plateau, then escapes to a minimum."""
     s = make_surface("saddle")
     trajs = [run(make_optimizer("gd", lr=lr), s, [dx, 1.8], steps) for dx in offsets]
-    return Runs(s, trajs, ["stalls at the saddle", "escapes"], [lr] * len(trajs))
+    series = ["stalls at the saddle" if dx == 0 else "escapes" for dx in offsets]
+    if len(set(series)) < len(series):  # several offsets: name them by where they start
+        series = [f"x0 = {dx:g}" for dx in offsets]
+    return Runs(s, trajs, series, [lr] * len(trajs))
 
 
 def convex_vs_nonconvex(n: int = 10, *, seed: int = 2, steps: int = 2000) -> Runs:

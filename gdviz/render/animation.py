@@ -32,7 +32,7 @@ from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, label as L
 from ..trajectory import Trajectory
-from .axes import draw_contours, draw_loss_curve, mark_divergence
+from .axes import draw_contours, draw_loss_curve, fit_window, mark_divergence
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
 from .geometry import first_exit, frame_times
 from .mpl import cjk_available, new_figure, rc
@@ -206,7 +206,8 @@ class Animation:
     def _build_2d(self):
         s, fig = self.runs.surface, self.fig
         ax = self.ax = fig.add_axes(self._px(58, 44, 100, 30))
-        cs = draw_contours(ax, s, lang=self.lang)
+        # the window grows to show every path that did not diverge (a start outside the bounds)
+        cs = draw_contours(ax, s, window=fit_window(s, self.trajs), lang=self.lang)
         w, h = self.size
         cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
         cb = fig.colorbar(cs, cax=cax)
@@ -221,7 +222,14 @@ class Animation:
             cb.ax.yaxis.set_major_locator(MaxNLocator(5))
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
         cb.ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_title(self.title, fontsize=11.5)
+        title = ax.set_title(self.title, fontsize=11.5)
+        renderer = fig.canvas.get_renderer()
+        def clipped():
+            box = title.get_window_extent(renderer)
+            return box.x0 < 2 or box.x1 > fig.bbox.width - 2
+
+        while clipped() and title.get_fontsize() > 7:
+            title.set_fontsize(title.get_fontsize() - 0.5)  # small frames: shrink the title to fit
         self.artists = []
         for t, c in zip(self.trajs, self.colours):
             trail, = ax.plot([], [], "-", color=c, lw=1.3, alpha=0.45, zorder=4, animated=True)
@@ -261,13 +269,14 @@ class Animation:
         w, h = self.size
         left, right, bottom, top, gap = 60, 12, 46, 52, 16
         width = (w - left - right - gap * (k - 1)) / k
+        window = fit_window(s, self.trajs)  # grown to show paths that start outside the bounds
         self.artists = []
         shared = None
         for i, (t, c, lab) in enumerate(zip(self.trajs, self.colours, self.labels)):
             ax = fig.add_axes(((left + i * (width + gap)) / w, bottom / h, width / w,
                                1 - (bottom + top) / h), sharey=shared)
             shared = shared or ax
-            draw_loss_curve(ax, s, None, lang=self.lang)
+            draw_loss_curve(ax, s, None, lang=self.lang, window=window)
             if i:
                 ax.set_ylabel("")
                 ax.tick_params(labelleft=False)
@@ -279,7 +288,7 @@ class Animation:
             tangent, = ax.plot([], [], "-", color=style.OKABE_ITO["vermillion"], lw=1.6, zorder=5,
                                animated=True)
             head, = ax.plot([], [], "o", ms=12, color=c, mec="white", mew=1.5, zorder=6, animated=True)
-            w0, w1 = s.bounds[0]
+            w0, w1 = window[0]
             exit_i = None
             if t.status == "diverged":
                 outside = np.flatnonzero((t.params[:, 0] < w0) | (t.params[:, 0] > w1))

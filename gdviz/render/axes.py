@@ -136,10 +136,11 @@ def mark_divergence(ax, params, bounds, colour: str, *, lang: str = "en"):
 
 
 def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, tangents: int = 0,
-                    max_points: int = 40, lang: str = "en", arrows: bool = True):
+                    max_points: int = 40, lang: str = "en", arrows: bool = True, window=None):
     """A 1-D loss curve with the points visited, arrows from each point to the next, and the
-    tangent (slope = gradient) at the first ``tangents`` points: the course's figures 2-8."""
-    (w0, w1), = surface.bounds
+    tangent (slope = gradient) at the first ``tangents`` points: the course's figures 2-8.
+    ``window``: the weight range (default: the surface's bounds, see :func:`fit_window`)."""
+    (w0, w1), = surface.bounds if window is None else window
     w = np.linspace(w0, w1, 400)
     z = surface.value(w[:, None])
     ax.plot(w, z, color="#444444", lw=2, zorder=1)

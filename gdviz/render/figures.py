@@ -272,7 +272,9 @@ def plot_adaptive(fig, runs, lang):
 
 def plot_saddle(fig, runs, lang):
     """Two starts near a saddle: one stalls on it; one lingers on the plateau, then escapes."""
-    s, cols = runs.surface, [style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]]
+    s = runs.surface
+    cols = ([style.OKABE_ITO["vermillion"], style.OKABE_ITO["blue"]] if len(runs.trajectories) == 2
+            else series_colours(runs.series))
     ax, ax2 = fig.subplots(1, 2)
     draw_contours(ax, s, lang=lang)
     ax.plot(0, 0, "X", ms=10, color="#333333", zorder=6)
