@@ -161,8 +161,11 @@ def _entry(i, merged, raw, loc, fail):
     if kind not in KINDS:
         fail(at("kind"), f"entry '{name}': kind must be one of: {', '.join(KINDS)}; got {kind!r}")
     lang = merged.get("lang", "all")
-    langs = LANGS if lang == "all" else tuple([lang] if isinstance(lang, str) else lang)
-    if not langs or any(lg not in LANGS for lg in langs):
+    if isinstance(lang, str):
+        langs = LANGS if lang == "all" else (lang,)
+    else:
+        langs = tuple(lang) if isinstance(lang, list) else ()
+    if not langs or any(not isinstance(lg, str) or lg not in LANGS for lg in langs):
         fail(at("lang"), f"entry '{name}': lang must be en, zh or all (or a list), got {lang!r}")
     fmt = merged.get("format", FORMATS[kind][0])
     if fmt not in FORMATS[kind]:
