@@ -21,7 +21,6 @@ from .surfaces import Surface, surface as make_surface
 from .trajectory import Trajectory
 
 REGIMES = ("too small", "goldilocks", "too large", "diverges")
-REGIME_ZH = {"too small": "过小", "goldilocks": "恰到好处", "too large": "过大", "diverges": "发散"}
 
 
 @dataclass(frozen=True)

@@ -243,4 +243,10 @@ def build(name: str, **options):
     """Run the lesson ``name`` with keyword ``options``."""
     if name not in BUILDERS:
         raise unknown_name("lesson", name, BUILDERS)
+    import inspect
+
+    takes = inspect.signature(BUILDERS[name]).parameters
+    for key in options:
+        if key not in takes:
+            raise unknown_name(f"option for '{name}'", key, takes)
     return BUILDERS[name](**options)

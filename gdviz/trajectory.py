@@ -11,8 +11,6 @@ import numpy as np
 
 from .errors import UserInputError
 
-STATUSES = ("converged", "diverged", "max_steps")
-
 
 @dataclass(frozen=True)
 class Trajectory:

@@ -277,8 +277,9 @@ def plot_saddle(fig, runs, lang):
             else series_colours(runs.series))
     ax, ax2 = fig.subplots(1, 2)
     draw_contours(ax, s, lang=lang)
-    ax.plot(0, 0, "X", ms=10, color="#333333", zorder=6)
-    ax.annotate(L("saddle point", lang), (0, 0), xytext=(8, -14), textcoords="offset points", fontsize=10)
+    for x, y in s.saddles:
+        ax.plot(x, y, "X", ms=10, color="#333333", zorder=6)
+        ax.annotate(L("saddle point", lang), (x, y), xytext=(8, -14), textcoords="offset points", fontsize=10)
     labels = [L(k, lang) for k in runs.series]
     for t, c in zip(runs.trajectories, cols):
         draw_path(ax, t, c, surface=s, arrows=3, markers=False, lang=lang)
@@ -387,10 +388,7 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
         if "optimizers" in options or other_surface:
             defaults.pop("rates", None)  # they suit the default optimizers on the default surface
         options = {**defaults, **options}
-        try:
-            runs = lessons.build(lesson, **options)
-        except TypeError as e:
-            raise UserInputError(f"figure '{kind}' does not take that option: {e}") from None
+        runs = lessons.build(lesson, **options)
     surface = getattr(runs, "surface", None)
     if kind in NEEDS_2D and surface is not None and surface.dim != 2:
         raise UserInputError(f"figure '{kind}' needs a 2-D surface, '{surface.spec()['name']}' is 1-D; "

@@ -113,7 +113,7 @@ def _build(node, symbols, text):
 def _reject(what):
     return UserInputError(
         f"expression uses {what}; allowed: numbers, variables {', '.join(VARIABLE_ORDER[:4])}, "
-        f"+ - * / ** ^, pi, e and functions {', '.join(sorted(FUNCTIONS))}")
+        f"+ - * / ** ^, {', '.join(CONSTANTS)} and functions {', '.join(sorted(FUNCTIONS))}")
 
 
 def _describe(node):
