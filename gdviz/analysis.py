@@ -1,12 +1,16 @@
 """Learning-rate regimes from curvature, learning-rate sweeps, random restarts and basins.
 
-For gradient descent on a quadratic with largest curvature L (the top Hessian eigenvalue), the
-error along the stiffest direction is multiplied by ``r = 1 - lr L`` at every step:
+Near a point, gradient descent sees a quadratic with curvatures between mu and L (the smallest
+and largest Hessian eigenvalues). Each step multiplies the error along a direction of curvature
+lambda by ``1 - lr lambda``, so the slowest direction shrinks by the factor
+``r(lr) = max(|1 - lr mu|, |1 - lr L|)`` per step. The fastest fixed rate is ``2 / (L + mu)``
+(``1/L`` in 1-D, one step to the minimum), and:
 
-- too small: lr < 0.5/L (r > 0.5: slow, monotone approach);
-- Goldilocks: 0.5/L <= lr <= 1.5/L (|r| <= 0.5; lr = 1/L reaches a 1-D minimum in one step);
-- too large: 1.5/L < lr < 2/L (overshoots and bounces, but converges);
-- diverges: lr >= 2/L (|r| >= 1).
+- Goldilocks: r <= max(0.5, sqrt(r_best)), i.e. at most twice the steps of the fastest rate
+  (in 1-D: 0.5/L <= lr <= 1.5/L);
+- too small: below that band (slow, monotone approach);
+- too large: above it but below 2/L (overshoots and bounces, but converges);
+- diverges: lr >= 2/L (|1 - lr L| >= 1: every step lands farther away, the course's figure 7).
 """
 from __future__ import annotations
 
@@ -25,42 +29,67 @@ REGIMES = ("too small", "goldilocks", "too large", "diverges")
 
 @dataclass(frozen=True)
 class Regimes:
-    """Learning-rate regimes of gradient descent at a point with top curvature ``L``.
+    """Learning-rate regimes of gradient descent at a point with curvatures between ``mu`` and
+    ``L`` (``mu`` = ``L`` in 1-D).
 
         >>> r = regimes(gd.surface("parabola"))
         >>> r.L, r.goldilocks, r.diverge
         (0.625, 1.6, 3.2)
+        >>> r = regimes(gd.surface("elongated"))       # curvatures 1 and 20
+        >>> round(r.goldilocks, 4), r.diverge               # 2 / (L + mu), 2 / L
+        (0.0952, 0.1)
     """
 
     L: float
     point: np.ndarray
+    mu: float | None = None
+
+    @property
+    def low(self) -> float:
+        """The smallest curvature used (``L`` when none was given)."""
+        return self.L if self.mu is None else self.mu
 
     @property
     def goldilocks(self) -> float:
-        """1/L: one step to the minimum of a 1-D quadratic."""
-        return 1.0 / self.L
+        """2 / (L + mu): the fastest fixed rate (1/L in 1-D: one step to the minimum)."""
+        return 2.0 / (self.L + self.low)
 
     @property
     def diverge(self) -> float:
         """2/L: at and above this rate plain gradient descent diverges."""
         return 2.0 / self.L
 
+    def factor(self, lr):
+        """r(lr) = max(|1 - lr mu|, |1 - lr L|): how much the slowest error shrinks per step."""
+        lr = np.asarray(lr, dtype=float)
+        return np.maximum(np.abs(1 - lr * self.low), np.abs(1 - lr * self.L))
+
+    def band(self) -> tuple[float, float]:
+        """The Goldilocks band (lo, hi): rates whose factor is at most max(0.5, sqrt(r_best)),
+        i.e. at most twice the steps of the fastest rate ([0.5/L, 1.5/L] in 1-D)."""
+        b = max(0.5, float(np.sqrt(self.factor(self.goldilocks))))
+        return (1 - b) / self.low, min((1 + b) / self.L, self.diverge)
+
     def classify(self, lr):
         """'too small', 'goldilocks', 'too large' or 'diverges' (an array for an array of rates)."""
-        x = np.asarray(positive_number("lr", lr), dtype=float) * self.L
-        idx = np.select([x < 0.5, x <= 1.5, x < 2.0], [0, 1, 2], 3)
+        lr = np.asarray(positive_number("lr", lr), dtype=float)
+        lo, hi = self.band()
+        idx = np.select([lr * self.L >= 2.0, lr < lo * (1 - 1e-12), lr <= hi * (1 + 1e-12)], [3, 0, 1], 2)
         out = np.array(REGIMES)[idx]
         return str(out) if out.ndim == 0 else out
 
     def triple(self) -> tuple[float, float, float]:
-        """(too small, Goldilocks, too large) rates for figures: 0.1/L, 1/L, 1.85/L (per step the
-        error shrinks by 0.9, 0, and flips sign and shrinks by 0.85)."""
-        return 0.1 / self.L, 1.0 / self.L, 1.85 / self.L
+        """(too small, Goldilocks, too large) rates for the three-panel pictures: 0.1 x the
+        fastest rate, the fastest rate 2/(L + mu), and 2.1/L, just past the divergence limit,
+        where every step lands farther from the minimum than the last (the course's figure 7)."""
+        return 0.1 * self.goldilocks, self.goldilocks, 2.1 / self.L
 
-
-def top_curvature(s: Surface, point) -> float:
-    """Largest Hessian eigenvalue at ``point``."""
-    return float(np.linalg.eigvalsh(s.hessian(point)).max())
+    def quad(self) -> tuple[float, float, float, float]:
+        """(small, just right, large, very large) for seed 004's tuning figure: 0.1 x the fastest
+        rate, the fastest rate, 80% of the way from it to 2/L (1.8/L in 1-D: overshoots at every
+        step and converges slower) and 2.1/L (diverges)."""
+        best = self.goldilocks
+        return 0.1 * best, best, best + 0.8 * (self.diverge - best), 2.1 / self.L
 
 
 def max_curvature(s: Surface, n: int = 41) -> float:
@@ -73,17 +102,19 @@ def max_curvature(s: Surface, n: int = 41) -> float:
 
 
 def regimes(surface, start=None) -> Regimes:
-    """Regimes from the top curvature L at ``start`` (default the surface's start). Where the
-    surface is not convex there (L <= 0), L is the largest curvature over the plotting window."""
+    """Regimes from the curvatures at ``start`` (default the surface's start): L the largest, mu
+    the smallest where it is positive. Where the surface is not convex there (L <= 0), L is the
+    largest curvature over the plotting window and mu is not used."""
     s = make_surface(surface)
     p = np.asarray(s.start if start is None else start, dtype=float).reshape(s.dim)
-    L = top_curvature(s, p)
+    ev = np.linalg.eigvalsh(s.hessian(p))
+    L, mu = float(ev.max()), float(ev.min())
     if not np.isfinite(L) or L <= 0:
-        L = max_curvature(s)
+        L, mu = max_curvature(s), None
     if not np.isfinite(L) or L <= 0:
         raise UserInputError(f"'{s.spec()['name']}' has no positive curvature in its window; "
                              "learning-rate regimes need a convex region")
-    return Regimes(L, p)
+    return Regimes(L, p, mu if mu is not None and np.isfinite(mu) and mu > 0 else None)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,13 @@ HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
 MAX_GRID = 2000  # contour grid points per side
 
 
-def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08):
-    """A plotting window (2, 2) that shows every path that did not diverge: the surface's
-    bounds grown to the paths' extent (or, with ``include_bounds=False``, just the paths)."""
-    pts = [t.params for t in trajs if t.status != "diverged"]
+def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08,
+               diverged_steps: int = 0):
+    """A plotting window (d, 2) that shows every path that did not diverge, and the first
+    ``diverged_steps`` steps of those that did: the surface's bounds grown to the paths' extent
+    (or, with ``include_bounds=False``, just the paths)."""
+    pts = [t.params if t.status != "diverged" else t.params[: diverged_steps + 1] for t in trajs
+           if t.status != "diverged" or diverged_steps]
     if not pts:
         return surface.bounds.copy()
     pts = np.vstack(pts)
@@ -84,16 +87,19 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
 
 
 def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, arrows: int = 8,
-              markers: bool | None = None, lw: float = 2.0, lang: str = "en", end_marker: bool = True):
+              markers: bool | None = None, lw: float = 2.0, lang: str = "en", end_marker: bool = True,
+              window=None, zorder: float = 4, ls: str = "-"):
     """A 2-D path: line with a white halo, dots at each step (short paths), arrows on the first
     ``arrows`` steps, a hollow start marker and a filled end marker. A path that diverges is
-    drawn to the window's edge and marked there (see :func:`mark_divergence`)."""
+    drawn to the window's edge (``window``, default the surface's bounds) and marked there
+    (see :func:`mark_divergence`)."""
     p = traj.params
-    bounds = surface.bounds if surface is not None else None
+    bounds = np.asarray(window, dtype=float) if window is not None else (
+        surface.bounds if surface is not None else None)
     diverged = bounds is not None and traj.status == "diverged"
     shown = clip_to_window(p, bounds) if diverged else p
     markers = len(p) <= 80 if markers is None else markers
-    ax.plot(shown[:, 0], shown[:, 1], "-", color=colour, lw=lw, label=label, zorder=4,
+    ax.plot(shown[:, 0], shown[:, 1], ls, color=colour, lw=lw, label=label, zorder=zorder,
             path_effects=HALO, solid_capstyle="round",
             marker="o" if markers else None, ms=3.2, markevery=slice(0, len(shown) - 1))
     span = np.ptp(bounds, axis=1) if bounds is not None else np.ptp(p, axis=0) + 1e-12
@@ -104,15 +110,15 @@ def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, 
         a, b = shown[i], shown[i + 1]
         if np.linalg.norm((b - a) / span) < 0.03:
             continue
-        ax.annotate("", xy=b, xytext=a, zorder=5,
+        ax.annotate("", xy=b, xytext=a, zorder=zorder + 1,
                     arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.3, mutation_scale=11,
                                     shrinkA=0, shrinkB=2))
         drawn += 1
-    ax.plot(*p[0], "o", ms=8, mfc="white", mec=colour, mew=2, zorder=6)
+    ax.plot(*p[0], "o", ms=8, mfc="white", mec=colour, mew=2, zorder=zorder + 2)
     if diverged and not inside(p[-1:], bounds)[0]:
         mark_divergence(ax, p, bounds, colour, lang=lang)
     elif end_marker:
-        ax.plot(*p[-1], "o", ms=7, color=colour, mec="white", mew=1.2, zorder=6)
+        ax.plot(*p[-1], "o", ms=7, color=colour, mec="white", mew=1.2, zorder=zorder + 2)
 
 
 def mark_divergence(ax, params, bounds, colour: str, *, lang: str = "en"):
@@ -136,19 +142,24 @@ def mark_divergence(ax, params, bounds, colour: str, *, lang: str = "en"):
 
 
 def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, tangents: int = 0,
-                    max_points: int = 40, lang: str = "en", arrows: bool = True, window=None):
-    """A 1-D loss curve with the points visited, arrows from each point to the next, and the
-    tangent (slope = gradient) at the first ``tangents`` points: the course's figures 2-8.
-    ``window``: the weight range (default: the surface's bounds, see :func:`fit_window`)."""
+                    max_points: int = 40, lang: str = "en", arrows: bool = True, window=None,
+                    arrows_max: int = 40, curve: bool = True, start: bool = True):
+    """A 1-D loss curve with the points visited, arrows from each point to the next (the first
+    ``arrows_max``), and the tangent (slope = gradient) at the first ``tangents`` points: the
+    course's figures 2-8. ``window``: the weight range (default: the surface's bounds, see
+    :func:`fit_window`). ``curve=False`` adds a run to a curve already drawn."""
     (w0, w1), = surface.bounds if window is None else window
     w = np.linspace(w0, w1, 400)
     z = surface.value(w[:, None])
-    ax.plot(w, z, color="#444444", lw=2, zorder=1)
-    ax.set_xlim(w0, w1)
-    top = z.max()
-    ax.set_ylim(min(z.min(), 0) - 0.04 * top, 1.08 * top)
-    ax.set_xlabel(L("weight", lang))
-    ax.set_ylabel(L("loss", lang))
+    finite = np.isfinite(z)
+    top = float(z[finite].max()) if finite.any() else 1.0
+    if curve:
+        ax.plot(w, z, color="#444444", lw=2, zorder=1)
+        ax.set_xlim(w0, w1)
+        low = float(z[finite].min()) if finite.any() else 0.0
+        ax.set_ylim(min(low, 0) - 0.04 * (top - min(low, 0)), top + 0.08 * (top - min(low, 0)))
+        ax.set_xlabel(L("weight", lang) if surface.variables[0] == "w" else surface.variables[0])
+        ax.set_ylabel(L("loss", lang))
     if traj is None:
         return
     p, loss = traj.params[:, 0], traj.loss
@@ -157,14 +168,15 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
     k = min(k, max_points + 1)
     pts = np.c_[p[:k], loss[:k]]
     if arrows:
-        for a, b in list(zip(pts[:-1], pts[1:]))[tangents:]:
+        for a, b in list(zip(pts[:-1], pts[1:]))[tangents:arrows_max]:
             if abs(b[0] - a[0]) < 1e-3 * (w1 - w0):
                 continue
             ax.annotate("", xy=b, xytext=a, zorder=3, arrowprops=dict(
                 arrowstyle="-|>", color=colour, lw=1.3, mutation_scale=10, shrinkA=3, shrinkB=3,
                 connectionstyle="arc3,rad=-0.15"))
     ax.scatter(pts[:, 0], pts[:, 1], s=28, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
-    ax.plot(*pts[0], "o", ms=9, mfc="white", mec=colour, mew=2, zorder=5)
+    if start:
+        ax.plot(*pts[0], "o", ms=9, mfc="white", mec=colour, mew=2, zorder=5)
     half = 0.16 * (w1 - w0)
     for i in range(min(tangents, k - 1)):
         g = traj.grads[i, 0]
@@ -177,13 +189,38 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
                                     mutation_scale=14, shrinkA=0, shrinkB=0))
         ax.plot([p[i + 1], p[i + 1]], [loss[i], loss[i + 1]], ":", color=style.OKABE_ITO["green"], lw=1.2)
         if i == 0:
-            ax.annotate(L("gradient step", lang) + " = −lr × " + L("gradient", lang), zorder=4,
+            ax.annotate(L("gradient step", lang) + " = −" + L("lr", lang) + " × " + L("gradient", lang), zorder=4,
                         xy=((p[0] + p[1]) / 2, loss[0]), xytext=(0, 7), textcoords="offset points",
                         ha="center", fontsize=9.5, color=style.OKABE_ITO["green"])
     if traj.status == "diverged" and not ins.all():
         edge_w = w1 if p[k] > w1 else w0
-        ax.annotate(L("diverged", lang), xy=(edge_w, 0.9 * top), ha="right" if edge_w == w1 else "left",
-                    color=style.DIVERGED, fontweight="bold", fontsize=10)
+        ax.annotate(L("diverged", lang) + (" ✕" if lang == "en" else ""), xy=(edge_w, 0.9 * top),
+                    ha="right" if edge_w == w1 else "left", color=style.DIVERGED, fontweight="bold",
+                    fontsize=10, zorder=7, bbox=dict(boxstyle="round,pad=0.25", fc="white",
+                                                     ec=style.DIVERGED, lw=0.8))
+
+
+def draw_gradient_arrows(ax, surface, w: float, *, lang: str = "en"):
+    """At weight ``w`` on a 1-D loss curve: the tangent, the gradient (it points uphill) and the
+    negative gradient (the direction gradient descent steps), as arrows along the weight axis
+    (the course's figure 4)."""
+    (w0, w1), = surface.bounds
+    y, g = float(surface.value([w])), float(surface.grad([w])[0])
+    half = 0.16 * (w1 - w0)
+    xs = np.array([w - half, w + half])
+    ax.plot(xs, y + g * (xs - w), "--", color=style.OKABE_ITO["vermillion"], lw=1.6, zorder=3,
+            label=L("tangent", lang))
+    length = 0.22 * (w1 - w0) * np.sign(g)
+    for sign, key, colour, dy in ((1, "gradient", style.MUTED, 10), (-1, "negative gradient", style.OKABE_ITO["green"], -16)):
+        tip = w + sign * length
+        ax.annotate("", xy=(tip, y), xytext=(w, y), zorder=5, arrowprops=dict(
+            arrowstyle="-|>", color=colour, lw=2.4, mutation_scale=16, shrinkA=0, shrinkB=0))
+        ax.annotate(L(key, lang), xy=(tip, y), xytext=(0, dy), textcoords="offset points", ha="center",
+                    fontsize=10, color=colour, fontweight="bold", zorder=5)
+    ax.plot(w, y, "o", ms=9, mfc="white", mec=style.SERIES[0], mew=2, zorder=6)
+    ax.annotate(f"∂L/∂w = {g:.3g}", xy=(w, y), xytext=(0, 26), textcoords="offset points", ha="center",
+                fontsize=10, color=style.INK)
+    ax.legend(loc="upper center", fontsize=9)
 
 
 def draw_loss_vs_step(ax, trajs, labels, colours, *, log: bool | None = None, lang: str = "en",

@@ -1,0 +1,43 @@
+"""Shared pieces of the teaching figures: titles, formulas, claim captions, legends that keep
+out of the way."""
+from __future__ import annotations
+
+from ... import style
+
+
+def formula(surface) -> str:
+    """The surface's formula as mathtext, or '' when matplotlib cannot typeset it."""
+    from matplotlib.mathtext import MathTextParser
+
+    text = getattr(surface, "formula", "") or ""
+    if not text:
+        return ""
+    try:
+        MathTextParser("path").parse(text)
+    except ValueError:
+        return ""
+    return text
+
+
+def title(fig, text, sub=None, math=None):
+    """Bold title and grey subtitle at the top left; the formula (mathtext) on its own at the
+    right, since mathtext cannot typeset the CJK text of a Chinese subtitle."""
+    fig.suptitle(text, fontsize=13.5, fontweight="bold", color=style.INK, x=0.02, ha="left", y=0.985)
+    if sub:
+        fig.text(0.02, 0.915, sub, fontsize=10, color=style.MUTED, ha="left")
+    if math:
+        fig.text(0.98, 0.93, math, fontsize=12, color=style.INK, ha="right")
+
+
+def axes_formula(ax, surface):
+    """The surface's formula at the top right of an axes (a text of its own: see title)."""
+    math = formula(surface)
+    if math:
+        ax.text(1.0, 1.015, math, transform=ax.transAxes, ha="right", va="bottom", fontsize=11,
+                color=style.INK)
+
+
+def legend_outside(ax, **kw):
+    """A legend under the axes, so it never covers data or labels."""
+    kw.setdefault("ncols", 3)
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False, **kw)
