@@ -367,6 +367,8 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
                            parse_numbers("--start", start), figures.DEFAULTS.get(kind, {}).get("surface"))
     fig = figures.figure(kind, lang=lang, size=size, **opts)
     path = figures.save(fig, output)
+    for claim in figures.failed(fig.gdviz_claims):
+        click.echo(f"gdviz: warning: this picture misleads: {claim.failure()}", err=True)
     console.print(f"wrote {path}")
 
 
@@ -497,7 +499,9 @@ class BuildFailed(Exception):
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
 @click.option("--lang", default="all", show_default=True, help="en, zh or all.")
 @click.option("--no-index", is_flag=True, help="Do not write index.html.")
-def build_cmd(spec, out, jobs, only, force, lang, no_index):
+@click.option("--strict", is_flag=True,
+              help="Fail an entry whose picture makes a claim its runs do not bear out (default for the built-in gallery).")
+def build_cmd(spec, out, jobs, only, force, lang, no_index, strict):
     """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
@@ -526,10 +530,12 @@ def build_cmd(spec, out, jobs, only, force, lang, no_index):
 
     try:
         result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress,
-                               write_index=not no_index)
+                               write_index=not no_index, strict=True if strict else None)
     finally:
         if task is not None:
             bar.stop()
+    for line in result.warnings:
+        click.echo(f"gdviz: warning: {line}", err=True)
     console.print(f"{len(result.rendered)} rendered, {len(result.cached)} cached, {len(result.failed)} failed "
                   f"in {result.seconds:.1f} s" + (f" -> {result.index}" if result.index else f" -> {out}"))
     if result.failed:

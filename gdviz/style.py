@@ -34,6 +34,12 @@ CJK_FONT = "Noto Sans CJK SC"                        # name it explicitly (manim
 CJK_PACKAGE = "fonts-noto-cjk"
 
 LABELS = {
+    # -- manim scenes (gdviz/scenes): read-outs and closing captions; {} filled in by the scene --
+    "lr caption": ("Goldilocks (lr = {gold}) reaches the minimum in {n_gold}; too small ({small}) needs {n_small}.\n"
+                   "Too large ({large}) overshoots farther at every step: it diverges.",
+                   "恰到好处（学习率 {gold}）{n_gold}就到达最小值；过小（{small}）需要 {n_small}。\n"
+                   "过大（{large}）每一步都越过最低点，而且越落越远：发散。"),
+    # -- end of the manim scenes' labels --
     "step": ("step", "步数"),
     "steps": ("steps", "步"),
     "iteration": ("iteration", "迭代"),
@@ -62,6 +68,7 @@ LABELS = {
     "gradient step": ("gradient step", "梯度步长"),
     "gradient": ("gradient", "梯度"),
     "negative gradient": ("negative gradient", "负梯度"),
+    "slope": ("slope", "斜率"),
     "gradient and negative gradient": ("The gradient points uphill; the step goes the other way",
                                        "梯度指向上坡；每一步朝相反方向走"),
     "gradient steps": ("gradient steps", "梯度步长"),
@@ -107,6 +114,102 @@ LABELS = {
     "loss functions": ("L1, L2 and Huber loss, and a fit with outliers", "L1、L2 与 Huber 损失，以及含离群点的拟合"),
     "residual": ("residual r = prediction - y", "残差 r = 预测值 - y"),
     "data": ("data", "数据"),
+    # figures of the course's worked examples (gdviz.render.figures.practice)
+    "lr decay title": ("A decaying learning rate: big steps first, small steps near the minimum",
+                       "学习率衰减：先迈大步，接近最小值时迈小步"),
+    "lr decay constant": ("constant rate", "恒定学习率"),
+    "lr decay decaying": ("decaying rate", "衰减学习率"),
+    "lr decay above limit": ("above 2/L a constant rate diverges", "高于 2/L：恒定学习率会发散"),
+    "lr decay steps taken": ("the decaying run's {n} steps", "衰减学习率实际走的 {n} 步"),
+    "lr decay t": ("step t", "步数 t"),
+    "lr decay eta t": ("learning rate ηₜ", "学习率 η(t)"),
+    "lr decay schedule": ("The learning rate at each step", "每一步的学习率"),
+    "pg title": ("Playground: learning rate {lr} after {a} and {b} steps, against a lower rate",
+                 "Playground 练习：学习率 {lr} 走 {a} 步和 {b} 步，与较低的学习率对比"),
+    "pg sub": ("Logistic regression on one feature x, two classes, starting from w = b = 0",
+               "逻辑回归：单个特征 x，两个类别，从 w = b = 0 开始"),
+    "pg step n": ("step {n}", "第 {n} 步"),
+    "pg loss": ("loss (cross-entropy, log scale)", "损失（交叉熵，对数坐标）"),
+    "pg strip": ("{lr}, step {n}: loss {loss}, {wrong} of {total} misclassified",
+                 "{lr}，第 {n} 步：损失 {loss}，{total} 个样本中分错 {wrong} 个"),
+    "pg feature": ("feature x", "特征 x"),
+    "pg key": ("background p(x): predicted probability of class 1", "背景 p(x)：预测为类别 1 的概率"),
+    "pg class 0": ("class 0", "类别 0"),
+    "pg class 1": ("class 1", "类别 1"),
+    "pg boundary": ("boundary p = 0.5", "决策边界 p = 0.5"),
+    "sgd title": ("One pass over {n} examples: gradient descent takes 1 step, SGD has already taken {n}",
+                  "遍历一次 {n} 个样本：梯度下降只走了 1 步，随机梯度下降已经走了 {n} 步"),
+    "sgd sub": ("Linear regression on {n} points (standardized x), learning rate {lr}, the same start",
+                "{n} 个点的线性回归（x 已标准化），学习率 {lr}，相同起点"),
+    "sgd full title": ("Gradient descent (full batch): {k} update{s}", "梯度下降（全批量）：{k} 次更新"),
+    "sgd sgd title": ("SGD (one example per update): {k} updates", "随机梯度下降（每次 1 个样本）：{k} 次更新"),
+    "sgd loss change": ("loss {a} → {b}", "损失 {a} → {b}"),
+    "sgd full legend": ("gradient descent: {k} update{s}", "梯度下降：{k} 次更新"),
+    "sgd sgd legend": ("SGD: {k} updates", "随机梯度下降：{k} 次更新"),
+    "sgd ups": ("SGD's loss goes up ({k} of {n} updates)", "随机梯度下降的损失上升（{n} 次中 {k} 次）"),
+    "sgd one pass": ("one pass over the data", "遍历数据一次"),
+    "sgd loss title": ("Loss against examples processed", "损失随已处理样本数的变化"),
+    "fit title": ("Fitting the intercept: the loss is the sum of squared residuals", "拟合截距：损失就是残差的平方和"),
+    "fit sub": ("y = {m} x + b with the slope fixed; gradient descent on b from b = {b0}",
+                "y = {m} x + b，斜率固定；从 b = {b0} 开始对截距 b 做梯度下降"),
+    "fit left title": ("Data, the line y = {m} x + b and its residuals", "数据、直线 y = {m} x + b 及其残差"),
+    "fit start line": ("start b = {b}: Σr² = {sse}", "起点 b = {b}：Σr² = {sse}"),
+    "fit final line": ("after descent b = {b}: Σr² = {sse}", "下降后 b = {b}：Σr² = {sse}"),
+    "fit residuals": ("residual r = y − prediction", "残差 r = y − 预测值"),
+    "fit least squares": ("least squares b = {b}", "最小二乘 b = {b}"),
+    "fit step sizes": ("step sizes |Δb|: {steps}", "每一步的移动 |Δb|：{steps}"),
+    "fit intercept": ("intercept b", "截距 b"),
+    "fit sse": ("sum of squared residuals", "残差平方和"),
+    "fit right title": ("Loss against the intercept: learning rate {lr}, {steps}", "损失随截距的变化：学习率 {lr}，{steps}"),
+    "ce title": ("Cross-entropy punishes a confident wrong answer without bound", "交叉熵对自信的错误答案惩罚没有上限"),
+    "ce sub": ("p is the probability the model gives the true class; the squared error never exceeds 1",
+               "p 是模型给真实类别的概率；平方误差最大不超过 1"),
+    "ce more wrong": ("← ever more confident and wrong", "← 越来越自信地答错"),
+    "ce log": ("cross-entropy −log p", "交叉熵 −log p"),
+    "ce square": ("squared error (1 − p)²", "平方误差 (1 − p)²"),
+    "ce p true": ("p: predicted probability of the true class (log scale)", "p：预测为真实类别的概率（对数坐标）"),
+    "ce left title": ("The loss of one example against p", "单个样本的损失随 p 的变化"),
+    "ce bce": ("y = {y}: cross-entropy", "y = {y}：交叉熵"),
+    "ce bce square": ("y = {y}: squared error", "y = {y}：平方误差"),
+    "ce wrong y1": ("y = 1 but p → 0:\nloss → ∞", "y = 1 但 p → 0：\n损失 → ∞"),
+    "ce wrong y0": ("y = 0 but p → 1:\nloss → ∞", "y = 0 但 p → 1：\n损失 → ∞"),
+    "ce p predicted": ("p: predicted probability of class 1", "p：预测为类别 1 的概率"),
+    "ce right title": ("Binary cross-entropy −[y log p + (1 − y) log(1 − p)]",
+                       "二元交叉熵 −[y log p + (1 − y) log(1 − p)]"),
+    # -- the shape of the loss (figures/shape.py) --
+    "surfaces 3d": ("Convex: one lowest point. Non-convex: many", "凸：只有一个最低点；非凸：有很多个"),
+    "surfaces 3d sub": ("Convex: imagine a bowl. Non-convex: imagine an egg crate",
+                        "凸形：想象一个碗；非凸形：想象一个蛋托"),
+    "error surface": ("The error surface of linear regression: a bowl with one minimum",
+                      "线性回归的误差曲面：只有一个最小值的碗"),
+    "error surface 3d": ("the error over the two weights", "两个权重上的误差"),
+    "error surface contours": ("the same path on the contour lines", "等高线上的同一条路径"),
+    "slope w": ("w (slope)", "w（斜率）"),
+    "intercept b": ("b (intercept)", "b（截距）"),
+    "gradient vector": ("The gradient is a vector of partial derivatives", "梯度是由偏导数组成的向量"),
+    "steepest descent": ("negative gradient: steepest descent, the step's direction",
+                         "负梯度：下降最快的方向，也就是每一步的方向"),
+    "contour tangent": ("tangent to the contour", "等高线的切线"),
+    "contour through the point": ("contour line through the point", "过该点的等高线"),
+    "to the minimum": ("direction to the minimum", "指向最小值的方向"),
+    "field": ("−∇L elsewhere (direction only)", "其他位置的 −∇L（只画方向）"),
+    "arrows scaled": ("gradient arrows drawn at {k} × their length", "梯度箭头按实际长度的 {k} 倍绘制"),
+    "taylor": ("Why a small learning rate works: the Taylor approximation", "为什么小学习率有效：泰勒展开"),
+    "taylor sub": ("A small step stays in a small circle: there the loss is nearly linear, lowest along −∇L; "
+                   "in a large circle it is not", "小步长只在小圆内移动：圆内损失近似线性，最低点在 −∇L 方向；大圆内则不然"),
+    "true lowest": ("lowest point on the circle (true loss)", "圆上的最低点（真实损失）"),
+    "linear lowest": ("lowest point of the linear approximation: along −∇L", "线性近似的最低点：在 −∇L 方向上"),
+    "true loss": ("true loss", "真实损失"),
+    "linear approximation": ("linear approximation", "线性近似"),
+    "angle from -grad": ("angle around the circle, from −∇L (degrees)", "圆上的角度，从 −∇L 方向算起（度）"),
+    "adagrad intuition": ("Adagrad's intuition: the best step is |g'| / g''", "Adagrad 的直觉：最佳步长是 |g'| / g''"),
+    "adagrad intuition sub": ("Across parameters the slope alone misleads; Adagrad's √(Σg²) stands in for g''",
+                              "跨参数比较时只看斜率会误导；Adagrad 用 √(Σg²) 来代替 g''"),
+    "flat": ("flat", "平缓"),
+    "steep": ("steep", "陡峭"),
+    "best step": ("best step |g'| / g''", "最佳步长 |g'| / g''"),
+    "tangent slope": ("tangent (slope g')", "切线（斜率 g'）"),
+    "adagrad root": ("Adagrad's √(Σg²) grows with g''", "Adagrad 的 √(Σg²) 随 g'' 增大"),
 }
 
 OPTIMIZER_NAMES = {
@@ -148,6 +251,28 @@ def short_name(name: str, lang: str = "en") -> str:
 def colour(optimizer: str, index: int = 0) -> str:
     """The fixed colour of an optimizer, or the index-th series colour for anything else."""
     return OPTIMIZER_COLOURS.get(optimizer, SERIES[index % len(SERIES)])
+
+
+def colon(lang: str = "en") -> str:
+    """': ' in English, the full-width '：' in Chinese."""
+    return "：" if lang == "zh" else ": "
+
+
+def readout(x: float) -> str:
+    """A loss for a person to read on screen: 2.63, 0.0736, '< 0.0001' (not 6.2e-32),
+    '16,100,000', '> 10^9'.
+
+        >>> readout(6.2e-32), readout(0.07361), readout(1.61e7)
+        ('< 0.0001', '0.0736', '16,100,000')
+    """
+    x = float(x)
+    if x != x:
+        return "–"
+    if abs(x) < 1e-4:
+        return "0" if x == 0 else "< 0.0001"
+    if abs(x) < 1e4:
+        return f"{x:.3g}" if abs(x) >= 1e-3 else f"{x:.4f}"
+    return f"{x:,.0f}" if abs(x) < 1e9 else "> 10^9"
 
 
 def fmt_number(x: float) -> str:

@@ -19,12 +19,35 @@ def test_regime_triple_behaves_as_named():
     s = gd.surface("parabola")
     small, good, large = gd.regimes(s).triple()
     runs = [gd.run(gd.optimizer("gd", lr=lr), s, steps=1000) for lr in (small, good, large)]
-    assert all(t.status == "converged" for t in runs)
+    assert [t.status for t in runs] == ["converged", "converged", "diverged"]
     assert runs[1].n_steps == 1 < runs[0].n_steps
-    assert runs[1].n_steps < runs[2].n_steps
-    w = runs[2].params[:, 0]
-    assert (np.sign(w[1:6]) != np.sign(w[:5])).all()  # too large: overshoots every step
+    w = runs[2].params[:8, 0]
+    assert (np.sign(w[1:]) != np.sign(w[:-1])).all()  # too large: overshoots every step...
+    assert (np.abs(w[1:]) > np.abs(w[:-1])).all()      # ...and lands farther away (figure 7)
     assert (np.sign(runs[0].params[:, 0]) == -1).all()  # too small: never overshoots
+
+
+def test_goldilocks_is_the_fastest_rate_in_two_dimensions():
+    """On the elongated bowl (curvatures 1 and 20) the fastest fixed rate is 2/(L + mu), not 1/L."""
+    r = gd.regimes("elongated")
+    assert (r.L, r.mu) == pytest.approx((20.0, 1.0))
+    assert r.goldilocks == pytest.approx(2 / 21) and r.diverge == pytest.approx(0.1)
+    sw = gd.sweep("elongated", "gd", np.linspace(0.02, 0.0999, 200), steps=3000)
+    assert sw.best() == pytest.approx(r.goldilocks, rel=0.02)  # step counts are whole numbers
+    assert r.classify(sw.best()) == "goldilocks"
+    lo, hi = r.band()   # inside the band the slowest error shrinks at least half as fast, per step
+    inside = (sw.lrs >= lo) & (sw.lrs <= hi)
+    assert np.log(r.factor(sw.lrs[inside])).max() <= 0.5 * np.log(r.factor(r.goldilocks)) + 1e-12
+    assert sw.steps[inside].max() <= 2.5 * sw.steps.min()   # so about twice the steps, at most
+    assert (sw.steps[~inside] > sw.steps[inside].min()).all()
+    small, good, large = r.triple()
+    assert r.classify([small, good, large]).tolist() == ["too small", "goldilocks", "diverges"]
+
+
+def test_regime_quad_is_seed_004s_four_curves():
+    for name in ("parabola", "elongated"):
+        r = gd.regimes(name)
+        assert r.classify(np.array(r.quad())).tolist() == ["too small", "goldilocks", "too large", "diverges"]
 
 
 def test_regimes_use_curvature_at_start_on_rosenbrock():

@@ -68,7 +68,7 @@ def small_build(tmp_path_factory):
     ('[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\ncolour = "red"\n',
      ":5: entry 1: unknown key 'colour'; accepted: name, kind,"),
     ('[[entry]]\nname = "a"\nkind = "painting"\n', ":3: entry 'a': kind must be one of: figure, gif, video"),
-    ('[[entry]]\nname = "a"\nkind = "figure"\nfigure = "pie"\n', ":4: entry 'a': unknown figure 'pie'; accepted: path,"),
+    ('[[entry]]\nname = "a"\nkind = "figure"\nfigure = "pie"\n', ":4: entry 'a': unknown figure 'pie'; accepted: loss-curve, gradient-step,"),
     ('[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\nlang = "fr"\n', ":5: entry 'a': lang must be en, zh or all"),
     ('[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\nformat = "jpg"\n',
      ":5: entry 'a': format for a figure must be one of: png, svg, pdf"),

@@ -32,11 +32,15 @@ LIBRARIES = {"figure": ("numpy", "matplotlib", "pillow", "sympy"),
 
 @dataclass
 class Result:
-    """What a build did: files rendered, files taken from the cache, failures (file -> message)."""
+    """What a build did: files rendered, files taken from the cache, failures (file -> message),
+    each file's claims (file -> list of :class:`gdviz.claims.Claim`), and warnings (one line per
+    entry whose picture makes a claim its runs do not bear out, when that is not a failure)."""
 
     rendered: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    claims: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index: Path | None = None
 
@@ -57,11 +61,15 @@ def fingerprint(entry: Entry, lang: str) -> str:
 
 
 def read_manifest(folder: Path) -> dict:
+    """file -> {"hash": ..., "claims": [...]} from the folder's manifest ({} when missing or
+    unreadable: everything renders again)."""
     try:
         data = json.loads((folder / MANIFEST).read_text())
-        return data.get("files", {}) if isinstance(data, dict) else {}
+        files = data.get("files", {}) if isinstance(data, dict) else {}
     except (OSError, ValueError):
-        return {}  # missing or unreadable: everything renders again
+        return {}
+    return {f: v for f, v in files.items() if isinstance(v, dict) and isinstance(v.get("hash"), str)} \
+        if isinstance(files, dict) else {}
 
 
 def write_manifest(folder: Path, files: dict):
@@ -91,7 +99,7 @@ def plan(spec: Spec, folder: Path, *, only=None, langs=("en", "zh"), force=False
                 continue
             file = e.filename(lang)
             h = fingerprint(e, lang)
-            fresh = manifest.get(file) == h and (folder / file).is_file()
+            fresh = manifest.get(file, {}).get("hash") == h and (folder / file).is_file()
             out.append((e, lang, file, h, force or not fresh))
     return out
 
@@ -118,8 +126,10 @@ def _worker_init():
     install_worker()
 
 
-def _work(entry: Entry, lang: str, folder: str):
-    """Worker: render one file; failures come back as text (never lost in a pool)."""
+def _work(entry: Entry, lang: str, folder: str, strict: bool) -> dict:
+    """Worker: check the entry's claims on its runs, then render one file from those runs.
+    Returns {"error": text or None, "claims": [claim dicts]}; failures come back as text
+    (never lost in a pool). With ``strict``, a claim that does not hold is the error."""
     import logging
     import warnings
 
@@ -128,24 +138,40 @@ def _work(entry: Entry, lang: str, folder: str):
         logging.getLogger(name).setLevel(logging.ERROR)
     from ..interrupt import busy
 
+    claims = []
     try:
-        from .render import render_entry
+        from .render import entry_runs, render_entry
 
         with busy():
-            render_entry(entry, lang, folder)
-        return None
+            runs = entry_runs(entry)
+            claims = [c for r in runs for c in r.claims]
+            bad = [c for c in claims if not c.holds]
+            if bad and strict:
+                return {"error": claim_failure(entry.name, bad), "claims": [c.to_dict() for c in claims]}
+            render_entry(entry, lang, folder, runs=runs)
+        return {"error": None, "claims": [c.to_dict() for c in claims]}
     except UserInputError as e:
-        return str(e)
+        return {"error": str(e), "claims": [c.to_dict() for c in claims]}
     except Exception as e:  # noqa: BLE001  (reported, the build goes on)
-        return f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
+        return {"error": f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}", "claims": []}
+
+
+def claim_failure(name: str, bad) -> str:
+    """'entry: "claim" does not hold: numbers' (several claims joined with '; ')."""
+    return f"{name}: " + "; ".join(c.failure() for c in bad)
 
 
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
-          langs=("en", "zh"), progress=None, write_index: bool = True) -> Result:
+          langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None) -> Result:
     """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
 
+    Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
+    True for the built-in gallery, False for a spec file): a claim that does not hold fails the
+    entry; otherwise it is a warning (``Result.warnings``, one line per entry) and the picture
+    is still made.
     progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
     """
+    strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
     spec = load(spec_path)
     folder = Path(out)
@@ -164,18 +190,34 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     remove_stale_temporaries(folder, [f for _, _, f, _, _ in items])
     manifest = read_manifest(folder)
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
+    names = {f: e.name for e, _, f, _, _ in items}
+    warned = set()
+
+    def note_claims(file, claims):
+        from ..claims import Claim
+
+        result.claims[file] = [Claim.from_dict(c) for c in claims]
+        bad = [c for c in result.claims[file] if not c.holds]
+        if bad and names[file] not in warned and file not in result.failed:
+            warned.add(names[file])
+            result.warnings.append(claim_failure(names[file], bad))
+
+    for f in result.cached:
+        note_claims(f, manifest[f].get("claims", []))
     todo = [(e, lang, f, h) for e, lang, f, h, needed in items if needed]
     todo.sort(key=lambda t: {"video": 0, "gif": 1, "figure": 2}[t[0].kind])  # long ones first
     total = len(todo)
 
-    def finished(file, h, error):
+    def finished(file, h, outcome):
+        error = outcome["error"]
         if error is None:
-            manifest[file] = h
+            manifest[file] = {"hash": h, "claims": outcome["claims"]}
             write_manifest(folder, manifest)
             result.rendered.append(file)
         else:
             manifest.pop(file, None)
             result.failed[file] = error
+        note_claims(file, outcome["claims"])
         if progress:
             progress(len(result.rendered) + len(result.failed), total, file)
 
@@ -183,12 +225,12 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
         progress(0, total, todo[0][2] if todo else "")
     if jobs == 1 or total <= 1:
         for e, lang, f, h in todo:
-            finished(f, h, _work(e, lang, str(folder)))
+            finished(f, h, _work(e, lang, str(folder), strict))
     elif todo:
         ctx = multiprocessing.get_context("spawn")  # fresh workers: no threads or global config copied
         pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx, initializer=_worker_init)
         try:
-            pending = {pool.submit(_work, e, lang, str(folder)): (f, h) for e, lang, f, h in todo}
+            pending = {pool.submit(_work, e, lang, str(folder), strict): (f, h) for e, lang, f, h in todo}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
@@ -209,6 +251,7 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     if write_index:
         from .page import write_index as write_page
 
-        result.index = write_page(spec, folder, langs=langs, spec_arg=None if spec_path is None else str(spec_path))
+        result.index = write_page(spec, folder, langs=langs, spec_arg=None if spec_path is None else str(spec_path),
+                                  claims=result.claims)
     result.seconds = time.perf_counter() - t0
     return result

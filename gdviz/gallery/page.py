@@ -51,6 +51,11 @@ pre button { position: absolute; top: 4px; right: 4px; font-size: 11px; border: 
 .label { font-size: 12px; color: var(--muted); margin-top: 8px; }
 body.only-en [data-lang="zh"], body.only-zh [data-lang="en"] { display: none; }
 .missing { color: #D55E00; }
+ul.claims { list-style: none; padding: 0; margin: 6px 0 0; font-size: 13px; color: var(--muted); }
+ul.claims li { margin: 2px 0; padding-left: 1.3em; text-indent: -1.3em; }
+ul.claims li::before { content: "✓ "; color: #009E73; font-weight: bold; }
+ul.claims li.fails::before { content: "✗ "; color: #D55E00; }
+ul.claims li.fails { color: #D55E00; }
 """
 
 SCRIPT = """
@@ -118,7 +123,19 @@ def _pre(text: str) -> str:
     return f'<pre><button onclick="copyText(this)">copy</button><code>{html.escape(text)}</code></pre>'
 
 
-def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None) -> str:
+def _claims(claims, lang: str) -> str:
+    """The picture's claims with their numbers, as a list under it (✗ marks one that fails)."""
+    if not claims:
+        return ""
+    items = "".join(('<li>' if c.holds else '<li class="fails">') + html.escape(c.line(lang)) + "</li>"
+                    for c in claims)
+    return f'<ul class="claims">{items}</ul>'
+
+
+def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
+                claims=None) -> str:
+    """The page's HTML; ``claims``: file -> the claims its picture makes (shown under it)."""
+    claims = claims or {}
     sections: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     shown = str(folder)
@@ -136,7 +153,8 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
                 f'<p class="missing">{html.escape(file)} was not rendered</p>'
             snippet = "".join(f'<div class="label">{k}</div>{_pre(v)}' for k, v in embeds(file, alt).items())
             parts.append(
-                f'<div data-lang="{lang}"><figure>{body}<figcaption>{html.escape(caption)}</figcaption></figure>'
+                f'<div data-lang="{lang}"><figure>{body}<figcaption>{html.escape(caption)}'
+                f'{_claims(claims.get(file, []), lang)}</figcaption></figure>'
                 f'<details><summary>{"Reproduce and embed" if lang == "en" else "重现与嵌入"} ({lang})</summary>'
                 f'<div class="label">gdviz</div>{_pre(command(e, lang, shown, spec_arg))}{snippet}</details></div>')
         parts.append("</article>")
@@ -157,9 +175,10 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 """
 
 
-def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None) -> Path:
+def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
+                claims=None) -> Path:
     """Write ``index.html`` atomically; returns its path."""
-    text = render_page(spec, folder, langs=langs, spec_arg=spec_arg)
+    text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims)
     target = folder / "index.html"
     if target.is_file() and target.read_text(encoding="utf-8") == text:
         return target

@@ -18,26 +18,45 @@ def lesson_options(options: dict) -> dict:
     return out
 
 
-def render_entry(entry: Entry, lang: str, folder) -> Path:
-    """Write ``entry`` in ``lang`` into ``folder``; returns the file."""
+def entry_runs(entry: Entry) -> list:
+    """The lesson runs an entry draws (their claims are the entry's claims): a figure's or a
+    GIF's lesson, or every lesson a video scene reads."""
+    o = entry.options
+    if entry.kind == "figure":
+        from ..render import figures
+
+        return [figures.runs_for(o.get("figure", entry.name), **lesson_options(o))]
+    if entry.kind == "gif":
+        from .. import lessons
+
+        return [lessons.build(o.get("lesson", "single"), **lesson_options(o))]
+    from .. import video
+
+    return list(video.scene_class(o.get("scene", entry.name)).lesson_runs())
+
+
+def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
+    """Write ``entry`` in ``lang`` into ``folder``; returns the file. ``runs``: the entry's
+    :func:`entry_runs`, when already computed."""
     path = Path(folder) / entry.filename(lang)
     o = entry.options
     if entry.kind == "figure":
         from ..render import figures
 
-        fig = figures.figure(o.get("figure", entry.name), lang=lang, size=o.get("size"), **lesson_options(o))
+        kind = o.get("figure", entry.name)
+        runs = runs or entry_runs(entry)
+        fig = figures.figure(kind, lang=lang, size=o.get("size"), runs=runs[0])
         return figures.save(fig, path)
     if entry.kind == "gif":
-        from .. import lessons
         from ..render.animation import Animation
 
-        runs = lessons.build(o.get("lesson", "single"), **lesson_options(o))
-        anim = Animation(runs, frames=o.get("frames", 120), fps=o.get("fps", 20),
+        runs = runs or entry_runs(entry)
+        anim = Animation(runs[0], frames=o.get("frames", 120), fps=o.get("fps", 20),
                          size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5))
         return anim.save(path, workers=1)  # the build already keeps every core busy
     from .. import video
 
-    return video.render(o.get("scene", entry.name), path, quality=o.get("quality", "low"), fmt=entry.format,
+    return video.render(o.get("scene", entry.name), path, quality=o.get("quality", "medium"), fmt=entry.format,
                         lang=lang, time_scale=o.get("time_scale", 1.0))
 
 
@@ -64,7 +83,7 @@ def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
         args += ["--lang", lang, "-o", out]
         return shlex.join(args)
     if entry.kind == "video":
-        args = ["gdviz", "video", o.get("scene", entry.name), "--quality", o.get("quality", "low"),
+        args = ["gdviz", "video", o.get("scene", entry.name), "--quality", o.get("quality", "medium"),
                 "--lang", lang]
         if o.get("time_scale", 1.0) != 1.0:
             args += ["--time-scale", f"{o['time_scale']:g}"]

@@ -7,6 +7,7 @@ import numpy as np
 from .. import analysis
 from ..claims import claim, loss_falls, steps_text
 from ..engine import run
+from ..errors import UserInputError
 from ..optim import optimizer as make_optimizer
 from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, with_claims
@@ -32,12 +33,14 @@ def gradient_step(surface="parabola", lr: float = 0.8, *, start=None, steps: int
               f"{steps_text(t, 'zh')}内 {t.loss[0]:.3g} → {t.loss[-1]:.2g}")])
 
 
-def gradient_vector(surface="elongated", points=((-3.0, 1.0),), *, samples: int = 360,
-                    radius: float = 0.05) -> Runs:
+def gradient_vector(surface="elongated", points=((-3.0, 0.3),), *, samples: int = 360,
+                    radius: float = 0.01) -> Runs:
     """Seeds 003-004: the gradient is the vector of partial derivatives (dL/dx, dL/dy); it is
     perpendicular to the contour line, and the step goes the opposite way (-grad L), which on an
     elongated bowl does not point at the minimum. ``info["points"]`` and ``info["grads"]``."""
     s = make_surface(surface)
+    if s.dim != 2:
+        raise UserInputError(f"the gradient as a vector needs a 2-D surface; '{s.spec()['name']}' is 1-D")
     pts = np.asarray(points, dtype=float).reshape(-1, s.dim)
     grads = s.grad(pts)
     p, g = pts[0], grads[0]
@@ -67,6 +70,8 @@ def taylor(surface="himmelblau", point=(0.0, 1.5), radii=(0.25, 2.0), *, samples
     circle lies along -grad L; on a large circle neither holds. ``info["circles"]``: per radius,
     the worst relative error of the approximation and the angle of the true lowest point."""
     s = make_surface(surface)
+    if s.dim != 2:
+        raise UserInputError(f"the Taylor circles need a 2-D surface; '{s.spec()['name']}' is 1-D")
     p = np.asarray(point, dtype=float)
     f0, g = float(s.value(p)), s.grad(p)
     down = -g / np.linalg.norm(g)

@@ -18,7 +18,7 @@ RACE_RATES = {
     # from (-4.5, -1.5) momentum at the rate of gradient descent rolls through the dimples to the
     # global minimum; the others stop in a nearer one
     "egg-crate": {"gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1.0,
-                  "adadelta": 1.0, "rmsprop": 0.2, "adam": 0.2},
+                  "adadelta": 1.0, "rmsprop": 0.05, "adam": 0.2},
     "elongated": {"gd": 0.09, "sgd": 0.09, "momentum": 0.03, "nesterov": 0.03, "adagrad": 1.0,
                   "adadelta": 1.0, "rmsprop": 0.05, "adam": 0.2},
     "bowl": {"gd": 0.1, "sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0,

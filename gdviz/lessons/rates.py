@@ -174,7 +174,9 @@ def lr_decay(surface="parabola", lr: float | None = None, *, start=None, steps: 
     first, later = lr, lr / np.sqrt(steps)
     out = [claim("constant-diverges", f"at the constant rate {lr:.3g} (past 2/L = {reg.diverge:.3g}) gradient descent diverges",
                  f"恒定学习率 {lr:.3g}（超过 2/L = {reg.diverge:.3g}）时梯度下降发散",
-                 const.status == "diverged", steps_text(const), steps_text(const, "zh")),
+                 const.status == "diverged", f"{steps_text(const)} after {const.n_steps} steps, loss {const.loss[0]:.3g} → "
+                 f"{const.loss[-1]:.3g}", f"{const.n_steps} 步后{steps_text(const, 'zh')}，损失 {const.loss[0]:.3g} → "
+                 f"{const.loss[-1]:.3g}"),
            claim("decay-converges", f"with {lr:.3g}/√(t+1) the same start converges: big steps first, small ones later",
                  f"使用 {lr:.3g}/√(t+1) 时同一起点收敛：先大步，后小步",
                  decay.status == "converged", f"{steps_text(decay)}; rate {first:.3g} at step 0, {later:.3g} at step {steps}",

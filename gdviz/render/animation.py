@@ -30,14 +30,15 @@ from .. import style
 from ..errors import UserInputError, positive_number
 from ..interrupt import child_signals
 from ..lessons import Runs
-from ..style import fmt_number, label as L
+from ..style import fmt_number, label as L, readout
 from ..trajectory import Trajectory
 from .axes import draw_contours, draw_loss_curve, fit_window, mark_divergence
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
-from .geometry import first_exit, frame_times
+from .geometry import first_exit, hop
 from .mpl import cjk_available, new_figure, rc
 from .output import ANIMATED, check_output
-from .series import series_colours, series_label
+from .pacing import Pace
+from .series import layered_widths, series_colours, series_label
 
 MIN_SIDE, MAX_WIDTH, MAX_HEIGHT = 160, 3840, 2160
 MAX_FRAMES, MAX_FPS = 5000, 60
@@ -181,7 +182,6 @@ class Animation:
         self.n_frames = check_frames(frames)
         self.trajs = runs.trajectories
         self.n_max = max(t.n_steps for t in self.trajs)
-        self.times = frame_times(self.n_max, self.n_frames)
         self.colours = series_colours(runs.series)
         rates = runs.rates or [None] * len(self.trajs)
         self.labels = [series_label(k, lang, lr) for k, lr in zip(runs.series, rates)]
@@ -197,6 +197,8 @@ class Animation:
             else:
                 self._build_1d()
             self._capture_background()
+        # motion fills the animation: see gdviz.render.pacing
+        self.times = Pace(self.trajs, self.window).frame_times(self.n_frames)
 
     # -- building the figure (fixed pixel margins: no layout engine, same size every time) --
     def _px(self, left, bottom, right, top):
@@ -207,7 +209,8 @@ class Animation:
         s, fig = self.runs.surface, self.fig
         ax = self.ax = fig.add_axes(self._px(58, 44, 100, 30))
         # the window grows to show every path that did not diverge (a start outside the bounds)
-        cs = draw_contours(ax, s, window=fit_window(s, self.trajs), lang=self.lang)
+        self.window = fit_window(s, self.trajs)
+        cs = draw_contours(ax, s, window=self.window, lang=self.lang)
         w, h = self.size
         cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
         cb = fig.colorbar(cs, cax=cax)
@@ -231,9 +234,11 @@ class Animation:
         while clipped() and title.get_fontsize() > 7:
             title.set_fontsize(title.get_fontsize() - 0.5)  # small frames: shrink the title to fit
         self.artists = []
-        for t, c in zip(self.trajs, self.colours):
-            trail, = ax.plot([], [], "-", color=c, lw=1.3, alpha=0.45, zorder=4, animated=True)
-            tail = LineCollection([], linewidths=2.6, zorder=5, animated=True, capstyle="round")
+        widths = layered_widths(len(self.trajs), thin=1.3, step=0.9)   # no path hides another
+        for t, c, lw in zip(self.trajs, self.colours, widths):
+            trail, = ax.plot([], [], "-", color=c, lw=lw, alpha=0.55, zorder=4, animated=True,
+                             solid_capstyle="round")
+            tail = LineCollection([], linewidths=lw + 1.3, zorder=5, animated=True, capstyle="round")
             ax.add_collection(tail)
             start, = ax.plot(*t.params[0], "o", ms=8, mfc="white", mec=c, mew=2, zorder=6, animated=True)
             head, = ax.plot([], [], "o", ms=9, color=c, mec="white", mew=1.5, zorder=7, animated=True)
@@ -269,7 +274,8 @@ class Animation:
         w, h = self.size
         left, right, bottom, top, gap = 60, 12, 46, 52, 16
         width = (w - left - right - gap * (k - 1)) / k
-        window = fit_window(s, self.trajs)  # grown to show paths that start outside the bounds
+        # grown to show paths that start outside the bounds, and a diverging run's first bounces
+        window = self.window = fit_window(s, self.trajs, diverged_steps=6)
         self.artists = []
         shared = None
         for i, (t, c, lab) in enumerate(zip(self.trajs, self.colours, self.labels)):
@@ -343,30 +349,53 @@ class Animation:
                 a["tail"].set_color([(*a["rgb"], al) for al in np.linspace(0.15, 1.0, len(segs))])
                 a["head"].set_data([head[0]], [head[1]])
             else:
-                rows = traj.rows_until(tt)
-                w = traj.params[:rows, 0]
-                hw = float(head[0])
-                hl = float(s.value([hw]))
-                a["dots"].set_data(w, traj.loss[:rows])
-                a["trail"].set_data(np.r_[w, hw], np.r_[traj.loss[:rows], hl])
-                a["head"].set_data([hw], [hl])
-                g = float(s.grad([hw])[0])
-                half = 0.09 * np.ptp(s.bounds[0])
-                xs = np.array([hw - half, hw + half])
-                a["tangent"].set_data(xs, hl + g * (xs - hw))
-                a["counter"].text = (f"{L('step', self.lang)} {k}/{n}\n"
-                                     f"{L('loss', self.lang)} {fmt_number(traj.loss[rows - 1])}")
+                self._update_1d(a, traj, tt, k, n)
             for m in a["mark"]:
                 m.set_visible(a["exit"] is not None and tt >= traj.step_of(a["exit"]))
         if self.counter is not None:
             text = f"{L('step', self.lang)} {min(step, self.n_max)}/{self.n_max}"
             if len(self.trajs) == 1:
                 t0 = self.trajs[0]
-                text += f"\n{L('loss', self.lang)} {fmt_number(t0.loss[t0.rows_until(step) - 1])}"
+                text += f"\n{L('loss', self.lang)} {readout(t0.loss[t0.rows_until(step) - 1])}"
             else:
-                self.loss_box.text = [(f"{name}  {fmt_number(traj.loss[traj.rows_until(step) - 1]):>8}", c)
+                self.loss_box.text = [(f"{name}  {readout(traj.loss[traj.rows_until(step) - 1]):>8}", c)
                                       for traj, name, c in zip(self.trajs, self.names, self.colours)]
             self.counter.text = text
+
+    def _update_1d(self, a, traj, tt, k, n):
+        """A ball that hops from point to point on the loss curve (an arc, not a slide through
+        the minimum), the points visited, the last hops as fading arcs, and the tangent at the
+        point the current step is taken from."""
+        (w0, w1), = self.window
+        y0, y1 = a["head"].axes.get_ylim()
+        pts = np.column_stack([traj.params[:, 0], traj.loss])
+        end = len(pts) if a["exit"] is None else a["exit"]      # rows drawn: up to leaving the window
+        last = traj.rows_until(tt) - 1
+        u = 0.0 if last + 1 >= len(pts) else float(np.clip(
+            (tt - traj.step_of(last)) / (traj.step_of(last + 1) - traj.step_of(last)), 0, 1))
+        lift = 0.18 * (y1 - y0) / (w1 - w0)
+
+        def arc(j, upto=1.0):
+            return hop(pts[j], pts[j + 1], np.linspace(0, upto, 16), lift * abs(pts[j + 1, 0] - pts[j, 0]))
+
+        a["dots"].set_data(pts[: min(last + 1, end), 0], pts[: min(last + 1, end), 1])
+        hopping = u > 0 and last < end and last + 1 < len(pts)   # the last hop may leave the window
+        hops = [arc(j) for j in range(max(0, last - 2), min(last, end))]
+        if hopping:
+            hops.append(arc(last, u))
+        trail = np.vstack(hops) if hops else np.empty((0, 2))
+        a["trail"].set_data(trail[:, 0], trail[:, 1])
+        head = hops[-1][-1] if hopping else pts[min(last, end - 1)]
+        inside = last < end and w0 <= head[0] <= w1
+        a["head"].set_data([head[0]], [head[1]] if inside else [np.nan])
+        if inside and last < n:  # the tangent at the point this step is taken from
+            base, g = pts[last], float(traj.grads[last, 0])
+            xs = np.array([base[0] - 0.09 * (w1 - w0), base[0] + 0.09 * (w1 - w0)])
+            a["tangent"].set_data(xs, base[1] + g * (xs - base[0]))
+        else:
+            a["tangent"].set_data([], [])
+        a["counter"].text = (f"{L('step', self.lang)} {k}/{n}\n"
+                             f"{L('loss', self.lang)} {readout(traj.loss[last])}")
 
     def _finish(self) -> Image.Image:
         w, h = self.fig.canvas.get_width_height()

@@ -60,24 +60,24 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
                   minima: bool = True, lines: bool = True, window=None, lang: str = "en"):
     """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
     lines, and the known minima marked with a star. Axis limits: ``window`` (default: the
-    surface's bounds, see :func:`fit_window`)."""
+    surface's bounds, see :func:`fit_window`). ``levels``: how many, or the levels themselves."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 10 <= n <= MAX_GRID:
         raise UserInputError(f"grid resolution must be a whole number from 10 to {MAX_GRID}, got {n!r}")
     window = surface.bounds if window is None else np.asarray(window, dtype=float)
     X, Y, Z = grid(surface, n, window)
     log = surface.log_scale if log is None else log
-    lv = contour_levels(Z, log, levels)
+    lv = np.asarray(levels, dtype=float) if np.ndim(levels) else contour_levels(Z, log, levels)
     norm = LogNorm(lv[0], lv[-1]) if log else BoundaryNorm(lv, CONTOUR_CMAP.N)
     Zc = np.clip(Z, lv[0], None) if log else Z
     cs = ax.contourf(X, Y, Zc, levels=lv, cmap=CONTOUR_CMAP, norm=norm, extend="max", zorder=0)
     if lines:
         ax.contour(X, Y, Zc, levels=lv, colors="#8a96b3", linewidths=0.5, alpha=0.55, zorder=1)
-    if minima and surface.minima.size:
+    if minima and surface.minima.size:  # above the paths: a run that ends there rings the star
         ax.scatter(surface.minima[:, 0], surface.minima[:, 1], marker="*", s=90, c="#333333",
-                   edgecolors="white", linewidths=0.8, zorder=3, label=None)
+                   edgecolors="white", linewidths=0.8, zorder=9, label=None)
         if len(surface.minima) > 1 and surface.value(surface.minima[0]) < surface.value(surface.minima[1]) - 1e-9:
             ax.scatter(*surface.minima[0], marker="*", s=260, c=style.OKABE_ITO["yellow"],
-                       edgecolors="#333333", linewidths=1.0, zorder=3)  # the global minimum
+                       edgecolors="#333333", linewidths=1.0, zorder=9)  # the global minimum
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax.set_xlabel(surface.variables[0], fontstyle="italic")
@@ -160,6 +160,10 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
         ax.set_ylim(min(low, 0) - 0.04 * (top - min(low, 0)), top + 0.08 * (top - min(low, 0)))
         ax.set_xlabel(L("weight", lang) if surface.variables[0] == "w" else surface.variables[0])
         ax.set_ylabel(L("loss", lang))
+        for m in surface.minima[:, 0] if surface.minima.size else ():
+            if w0 <= m <= w1:
+                ax.plot(m, float(surface.value([m])), "*", ms=11, color="#333333", mec="white", mew=0.8,
+                        zorder=2)
     if traj is None:
         return
     p, loss = traj.params[:, 0], traj.loss
@@ -190,8 +194,9 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
         ax.plot([p[i + 1], p[i + 1]], [loss[i], loss[i + 1]], ":", color=style.OKABE_ITO["green"], lw=1.2)
         if i == 0:
             ax.annotate(L("gradient step", lang) + " = −" + L("lr", lang) + " × " + L("gradient", lang), zorder=4,
-                        xy=((p[0] + p[1]) / 2, loss[0]), xytext=(0, 7), textcoords="offset points",
-                        ha="center", fontsize=9.5, color=style.OKABE_ITO["green"])
+                        xy=(p[0], loss[0]), xytext=(6 * np.sign(p[1] - p[0]), 6), textcoords="offset points",
+                        va="bottom", ha="left" if p[1] > p[0] else "right", fontsize=9.5,
+                        color=style.OKABE_ITO["green"])
     if traj.status == "diverged" and not ins.all():
         edge_w = w1 if p[k] > w1 else w0
         ax.annotate(L("diverged", lang) + (" ✕" if lang == "en" else ""), xy=(edge_w, 0.9 * top),
@@ -200,26 +205,30 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
                                                      ec=style.DIVERGED, lw=0.8))
 
 
-def draw_gradient_arrows(ax, surface, w: float, *, lang: str = "en"):
+def draw_gradient_arrows(ax, surface, w: float, *, lang: str = "en", window=None):
     """At weight ``w`` on a 1-D loss curve: the tangent, the gradient (it points uphill) and the
     negative gradient (the direction gradient descent steps), as arrows along the weight axis
     (the course's figure 4)."""
-    (w0, w1), = surface.bounds
+    (w0, w1), = surface.bounds if window is None else window
     y, g = float(surface.value([w])), float(surface.grad([w])[0])
     half = 0.16 * (w1 - w0)
     xs = np.array([w - half, w + half])
     ax.plot(xs, y + g * (xs - w), "--", color=style.OKABE_ITO["vermillion"], lw=1.6, zorder=3,
             label=L("tangent", lang))
-    length = 0.22 * (w1 - w0) * np.sign(g)
-    for sign, key, colour, dy in ((1, "gradient", style.MUTED, 10), (-1, "negative gradient", style.OKABE_ITO["green"], -16)):
+    length = 0.16 * (w1 - w0) * np.sign(g)
+    # the tangent runs through the point; its labels go on the sides it leaves free
+    free_up = -np.sign(g)   # on the side the negative gradient points to, the space above is free
+    for sign, key, colour in ((1, "gradient", style.MUTED), (-1, "negative gradient", style.OKABE_ITO["green"])):
         tip = w + sign * length
         ax.annotate("", xy=(tip, y), xytext=(w, y), zorder=5, arrowprops=dict(
             arrowstyle="-|>", color=colour, lw=2.4, mutation_scale=16, shrinkA=0, shrinkB=0))
-        ax.annotate(L(key, lang), xy=(tip, y), xytext=(0, dy), textcoords="offset points", ha="center",
-                    fontsize=10, color=colour, fontweight="bold", zorder=5)
+        out = np.sign(tip - w)   # the label continues the arrow, beyond its tip
+        ax.annotate(L(key, lang), xy=(tip, y), xytext=(6 * out, 0), textcoords="offset points",
+                    ha="left" if out > 0 else "right", va="center", fontsize=10, color=colour,
+                    fontweight="bold", zorder=5)
     ax.plot(w, y, "o", ms=9, mfc="white", mec=style.SERIES[0], mew=2, zorder=6)
-    ax.annotate(f"∂L/∂w = {g:.3g}", xy=(w, y), xytext=(0, 26), textcoords="offset points", ha="center",
-                fontsize=10, color=style.INK)
+    ax.annotate(f"{L('slope', lang)} ∂L/∂w = {g:.3g}", xy=(w, y), xytext=(12 * free_up, 32),
+                textcoords="offset points", ha="left" if free_up > 0 else "right", fontsize=10, color=style.INK)
     ax.legend(loc="upper center", fontsize=9)
 
 

@@ -42,9 +42,17 @@ def clip_to_window(params, bounds):
     return np.vstack([params[:i], edge[None]])
 
 
-def frame_times(n_steps: int, frames: int) -> np.ndarray:
-    """Fractional step shown in each of ``frames`` frames, from 0 to ``n_steps``: smooth
-    (interpolated) when frames outnumber steps, evenly subsampled when steps outnumber frames."""
-    if frames == 1:
-        return np.array([float(n_steps)])
-    return np.linspace(0.0, float(n_steps), frames)
+
+def hop(a, b, u, lift: float):
+    """Points at fractions ``u`` of a hop from ``a`` to ``b`` (2-D points, e.g. (w, loss) on a
+    1-D loss curve): the straight line raised by ``lift`` x 4u(1 - u), an arc like a thrown
+    ball's. A step of gradient descent jumps from point to point; it does not slide along the
+    curve through the minimum.
+
+        >>> hop(np.array([0.0, 1.0]), np.array([2.0, 1.0]), 0.5, 0.5).tolist()
+        [1.0, 1.5]
+    """
+    u = np.asarray(u, dtype=float)[..., None]
+    pts = a + (b - a) * u
+    pts[..., 1] += lift * 4 * u[..., 0] * (1 - u[..., 0])
+    return pts

@@ -69,4 +69,7 @@ def _screen(traj, window, n):
     steps = np.arange(n + 1, dtype=float)
     p = traj.at(np.minimum(steps, traj.n_steps))
     lo, hi = window[:, 0], window[:, 1]
+    out = np.flatnonzero(((p < lo) | (p > hi)).any(-1))
+    if out.size:  # gone: it stays where it left
+        p[out[0]:] = np.clip(p[out[0]], lo, hi)
     return (np.clip(p, lo, hi) - lo) / np.where(hi > lo, hi - lo, 1.0)

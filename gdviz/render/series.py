@@ -40,3 +40,9 @@ def status_text(traj, lang: str = "en") -> str:
     if traj.status == "diverged":
         return L("diverged", lang)
     return f"{traj.n_steps}+ {L('steps', lang)}"
+
+
+def layered_widths(n: int, thin: float = 1.8, step: float = 1.1) -> list[float]:
+    """Line widths for n paths drawn in order, widest first: where paths coincide, each one
+    still shows as a coloured edge around the ones drawn over it."""
+    return [thin + step * (n - 1 - i) for i in range(n)]

@@ -33,7 +33,7 @@ def plot_batch_sizes(fig, runs, lang):
     n = runs.info["n_samples"]
     for k in range(1, int(runs.info["passes"]) + 1):
         ax2.axvline(k * n, color="#999999", lw=0.8, ls=":")
-    ax2.legend(loc="upper right", fontsize=9.5)
+    ax2.legend(loc="center right", fontsize=9.5)
     ax.set_title(s.title[lang], fontsize=10.5)
     ax2.set_title(f"{L('lr', lang)} = {fmt_number(runs.rates[0])} · N = {n} · "
                   f"{L('same examples', lang)}", fontsize=10.5)
@@ -49,7 +49,10 @@ def plot_feature_scaling(fig, runs, lang):
     for i, (ax, t, key) in enumerate(zip(axes, runs.trajectories, runs.series)):
         s = runs.surface_of(i)
         window = _square(fit_window(s, [t], margin=0.15))
-        draw_contours(ax, s, window=window, lang=lang, levels=16, n=320)
+        low = float(s.value(s.minima[0]))
+        rise = float(t.loss[0]) - low   # levels log-spaced above the minimum: the inner ones close
+        levels = low + np.geomspace(rise * 2e-4, rise * 4, 15)
+        draw_contours(ax, s, window=window, lang=lang, levels=levels, n=320)
         draw_path(ax, t, style.SERIES[i], surface=s, arrows=4, lang=lang, window=window)
         ax.set_aspect("equal", adjustable="box")
         kappa = runs.info["condition"][i]

@@ -6,14 +6,8 @@ import numpy as np
 from ... import style
 from ...style import fmt_number, label as L, optimizer_name
 from ..axes import draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d, fit_window
-from ..series import series_colours, series_label, status_text
+from ..series import layered_widths, series_colours, series_label, status_text
 from .common import axes_formula, formula, title
-
-
-def layered_widths(n: int, thin: float = 1.8, step: float = 1.1) -> list[float]:
-    """Line widths for n paths drawn in order, widest first: where paths coincide, each one
-    still shows as a coloured edge around the ones drawn over it."""
-    return [thin + step * (n - 1 - i) for i in range(n)]
 
 
 def plot_path(fig, runs, lang):

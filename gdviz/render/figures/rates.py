@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import style
-from ...style import fmt_number, label as L
+from ...style import colon, fmt_number, label as L
 from ..axes import draw_gradient_arrows, draw_loss_curve, draw_contours, draw_path, fit_window
 from ..series import series_colours, status_text
 from .common import axes_formula, formula, title
@@ -32,14 +32,18 @@ def plot_gradient_step(fig, runs, lang):
     then every gradient step down the curve (right)."""
     s, t = runs.surface, runs.trajectories[0]
     ax, ax2 = fig.subplots(1, 2, sharey=True)
-    draw_loss_curve(ax, s, None, lang=lang)
-    draw_gradient_arrows(ax, s, float(t.params[0, 0]), lang=lang)
+    (w0, w1), = s.bounds
+    window = np.array([[w0 - 0.3 * (w1 - w0), w1]]) if t.params[0, 0] < (w0 + w1) / 2 else \
+        np.array([[w0, w1 + 0.3 * (w1 - w0)]])   # room for the gradient arrow on the start's side
+    draw_loss_curve(ax, s, None, lang=lang, window=window)
+    draw_gradient_arrows(ax, s, float(t.params[0, 0]), lang=lang, window=window)
     ax.set_title(L("gradient and negative gradient", lang), fontsize=11.5)
-    draw_loss_curve(ax2, s, t, style.SERIES[0], tangents=1, max_points=len(t.params), lang=lang)
+    draw_loss_curve(ax2, s, t, style.SERIES[0], tangents=1, max_points=len(t.params), lang=lang, window=window)
     ax2.set_ylabel("")
     ax2.legend(loc="upper center", fontsize=9)
-    ax2.set_title(f"{L('gradient steps', lang)}: {L('lr', lang)} = {fmt_number(runs.rates[0])} · "
-                  f"{status_text(t, lang)}", fontsize=11.5)
+    ax2.set_ylim(-0.06 * t.loss[0], 1.75 * t.loss[0])   # the start's neighbourhood, not the window's top
+    ax2.set_title(f"{L('gradient steps', lang).capitalize()}{colon(lang)}{L('lr', lang)} = "
+                  f"{fmt_number(runs.rates[0])} · {status_text(t, lang)}", fontsize=11.5)
     title(fig, L("gradient step", lang).capitalize() if lang == "en" else L("gradient step", lang),
           s.title[lang], formula(s))
     fig.subplots_adjust(top=0.8, wspace=0.08, left=0.06, right=0.98, bottom=0.12)
@@ -73,11 +77,11 @@ def plot_lr_exercise(fig, runs, lang):
     k = len(runs.trajectories)
     cols = 3 if k > 4 else k
     axes = np.atleast_1d(fig.subplots((k + cols - 1) // cols, cols, sharex=True, sharey=True)).ravel()
-    window = fit_window(s, runs.trajectories, diverged_steps=2)
+    window = fit_window(s, runs.trajectories, diverged_steps=1)
     colours = series_colours(runs.series)
     for ax, t, lr, c in zip(axes, runs.trajectories, runs.rates, colours):
         draw_loss_curve(ax, s, t, c, lang=lang, window=window, max_points=len(t.params), arrows_max=12)
-        ax.set_title(f"{L('lr', lang)} = {fmt_number(lr)}: {status_text(t, lang)}", color=c,
+        ax.set_title(f"{L('lr', lang)} = {fmt_number(lr)}{colon(lang)}{status_text(t, lang)}", color=c,
                      fontweight="bold", fontsize=11.5)
     for ax in axes[k:]:
         ax.set_visible(False)
@@ -142,12 +146,13 @@ def plot_lr_curves(fig, runs, lang):
     against steps (right; the diverging one leaves the top of the picture)."""
     s = runs.surface
     cols = series_colours(runs.series)
-    labels = [f"{L(k, lang)}: {L('lr', lang)} = {fmt_number(r)}" for k, r in zip(runs.series, runs.rates)]
+    labels = [f"{L(k, lang)}{colon(lang)}{L('lr', lang)} = {fmt_number(r)}" for k, r in zip(runs.series, runs.rates)]
     if s.dim == 1:
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
-        draw_loss_curve(ax, s, None, lang=lang)
+        window = fit_window(s, runs.trajectories, diverged_steps=3)
+        draw_loss_curve(ax, s, None, lang=lang, window=window)
         for t, c in zip(runs.trajectories, cols):
-            draw_loss_curve(ax, s, t, c, lang=lang, max_points=4, curve=False, start=False)
+            draw_loss_curve(ax, s, t, c, lang=lang, max_points=4, curve=False, start=False, window=window)
         ax.plot(*(runs.trajectories[0].params[0, 0], runs.trajectories[0].loss[0]), "o", ms=9, mfc="white",
                 mec="#333333", mew=2, zorder=6)
     else:
