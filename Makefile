@@ -10,6 +10,7 @@ demo: $(STAMP)
 	$(BIN)/gdviz build
 
 test: $(STAMP) $(VENV)/.gdviz-test-deps
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -106,7 +106,13 @@ def regimes(surface, start=None) -> Regimes:
     the smallest where it is positive. Where the surface is not convex there (L <= 0), L is the
     largest curvature over the plotting window and mu is not used."""
     s = make_surface(surface)
-    p = np.asarray(s.start if start is None else start, dtype=float).reshape(s.dim)
+    try:
+        p = np.asarray(s.start if start is None else start, dtype=float).reshape(s.dim)
+    except (TypeError, ValueError):
+        raise UserInputError(f"start must be one point of {s.dim} number(s) for '{s.spec()['name']}', "
+                             f"got {start!r:.60}") from None
+    if not np.isfinite(p).all():
+        raise UserInputError(f"start must be finite numbers, got {p.tolist()}")
     ev = np.linalg.eigvalsh(s.hessian(p))
     L, mu = float(ev.max()), float(ev.min())
     if not np.isfinite(L) or L <= 0:
@@ -161,8 +167,13 @@ def sweep(surface, optimizer="gd", lrs=None, *, start=None, steps: int = 500, to
         ([81, 10, 1, 20], 'diverged')
     """
     s = make_surface(surface)
+    if "lr" in hyperparameters:
+        raise UserInputError("a sweep varies the learning rate: give the rates as lrs=[...], not lr=")
+    if not isinstance(optimizer, (str, Optimizer)) or (isinstance(optimizer, Optimizer) and optimizer.name == "custom"):
+        raise UserInputError(f"a sweep needs a named optimizer (e.g. 'gd', 'adam') or one built with "
+                             f"gd.optimizer(...), got {optimizer!r:.60}")
     reg = regimes(s, start)
-    name = optimizer if isinstance(optimizer, str) else getattr(optimizer, "name", "gd")
+    name = optimizer if isinstance(optimizer, str) else optimizer.name
     if isinstance(optimizer, Optimizer):  # keep its other hyperparameters; the sweep sets lr
         import inspect
 
@@ -221,7 +232,9 @@ def restarts(surface, n: int = 20, *, optimizer="gd", lr=None, steps: int = 2000
     s = make_surface(surface)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise UserInputError(f"n must be a whole number >= 1, got {n!r}")
-    rng = np.random.default_rng(seed)
+    from .engine import _whole
+
+    rng = np.random.default_rng(_whole("seed", seed, minimum=0))
     lo, hi = s.bounds[:, 0], s.bounds[:, 1]
     starts = lo + (hi - lo) * rng.random((int(n), s.dim))
     if isinstance(optimizer, Optimizer):  # built by the caller: used as it is

@@ -10,6 +10,7 @@ User mistakes print one line on stderr and exit with code 2 (``--debug`` shows t
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import numpy as np
@@ -17,9 +18,16 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import UserInputError
+from .errors import OutputError, UserInputError, printable
 
 console = Console(highlight=False)
+
+
+def shown(text) -> str:
+    """User text (a path, a name) for the rich console: control characters escaped, no markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
 
 
 # -- option parsing helpers ----------------------------------------------------------------
@@ -162,6 +170,12 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
     from .engine import run as run_engine
 
     lr_value = _number("--lr", lr)
+    if save:   # where it goes is checked before the run, not after
+        from .files import check_output
+
+        if not str(save).endswith(".npz"):
+            raise UserInputError(f"trajectory files end in .npz, got '{Path(save).name}'")
+        check_output(save, (".npz",))
     s, opt = _build(surface, surface_params, optimizer_name, hyperparams, schedule, lr_value)
     if opt.batch is not None:
         raise UserInputError("gdviz run takes one value per hyperparameter; use gdviz sweep for many rates")
@@ -170,7 +184,7 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
                       record_every=_number("--record-every", record_every, int))
     if save:
         traj.save(save)
-    table = Table(title=f"{opt.label()} on {s.title['en']}", title_justify="left", show_header=False,
+    table = Table(title=shown(f"{opt.label()} on {s.title['en']}"), title_justify="left", show_header=False,
                   box=None, padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
@@ -184,7 +198,7 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
         d = np.linalg.norm(s.minima - traj.params[-1], axis=1)
         table.add_row("nearest minimum", f"{_fmt(s.minima[d.argmin()])}  (distance {_fmt(d.min())})")
     if save:
-        table.add_row("saved", save)
+        table.add_row("saved", shown(save))
     console.print(table)
 
 
@@ -214,9 +228,11 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
 
 def print_sweep(sw, title):
     r = sw.regimes
-    console.print(f"[bold]{title}[/]")
-    console.print(f"top curvature L = {_fmt(r.L)} at {_fmt(r.point)}")
-    console.print(f"Goldilocks 1/L = {_fmt(r.goldilocks)}, diverges at 2/L = {_fmt(r.diverge)}")
+    console.print(f"[bold]{shown(title)}[/]")
+    curv = f"L = {_fmt(r.L)}" + (f", smallest mu = {_fmt(r.mu)}" if r.mu is not None and r.mu != r.L else "")
+    console.print(f"curvature at {_fmt(r.point)}: largest {curv}")
+    best = "2/(L + mu)" if r.mu is not None and r.mu != r.L else "1/L"
+    console.print(f"Goldilocks (fastest) {best} = {_fmt(r.goldilocks)}, diverges at 2/L = {_fmt(r.diverge)}")
     table = Table(show_lines=False)
     for col, just in (("lr", "right"), ("lr x L", "right"), ("regime (GD)", "left"),
                       ("status", "left"), ("steps", "right"), ("final loss", "right")):
@@ -368,8 +384,8 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
     fig = figures.figure(kind, lang=lang, size=size, **opts)
     path = figures.save(fig, output)
     for claim in figures.failed(fig.gdviz_claims):
-        click.echo(f"gdviz: warning: this picture misleads: {claim.failure()}", err=True)
-    console.print(f"wrote {path}")
+        click.echo(f"gdviz: warning: this picture misleads: {printable(claim.failure())}", err=True)
+    console.print(f"wrote {shown(path)}")
 
 
 @cli.command()
@@ -437,7 +453,7 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
         anim.save(path, on_frame=progress)
     finally:
         progress.close()
-    console.print(f"wrote {path} ({n_frames} frames, {size_px[0]}x{size_px[1]}, {rate:g} fps)")
+    console.print(f"wrote {shown(path)} ({n_frames} frames, {size_px[0]}x{size_px[1]}, {rate:g} fps)")
 
 
 @cli.command()
@@ -484,7 +500,7 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
                                 progress=lambda f: progress(int(1000 * f)))
     finally:
         progress.close()
-    console.print(f"wrote {path}")
+    console.print(f"wrote {shown(path)}")
 
 
 class BuildFailed(Exception):
@@ -530,17 +546,19 @@ def build_cmd(spec, out, jobs, only, force, lang, no_index, strict):
 
     try:
         result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress,
-                               write_index=not no_index, strict=True if strict else None)
+                               write_index=not no_index, strict=True if strict else None,
+                               on_wait=lambda: click.echo(f"gdviz: waiting for another gdviz build into "
+                                                          f"'{printable(out)}' to finish", err=True))
     finally:
         if task is not None:
             bar.stop()
     for line in result.warnings:
-        click.echo(f"gdviz: warning: {line}", err=True)
+        click.echo(f"gdviz: warning: {printable(line)}", err=True)
     console.print(f"{len(result.rendered)} rendered, {len(result.cached)} cached, {len(result.failed)} failed "
-                  f"in {result.seconds:.1f} s" + (f" -> {result.index}" if result.index else f" -> {out}"))
+                  f"in {result.seconds:.1f} s" + f" -> {shown(result.index or out)}")
     if result.failed:
         for file, message in result.failed.items():
-            click.echo(f"gdviz: failed: {file}: {message.splitlines()[0]}", err=True)
+            click.echo(f"gdviz: failed: {printable(file)}: {printable(message.splitlines()[0])}", err=True)
         raise BuildFailed
 
 
@@ -580,32 +598,38 @@ def main(argv=None) -> int:
     except UserInputError as e:
         if debug:
             raise
-        click.echo(f"gdviz: error: {e}", err=True)
+        click.echo(f"gdviz: error: {printable(e)}", err=True)
         return 2
+    except OutputError as e:   # a write or the encoder failed (a full disk...): the render failed
+        if debug:
+            raise
+        click.echo(f"gdviz: error: {printable(e)}", err=True)
+        return 1
     except click.UsageError as e:
         if debug:
             raise
-        click.echo(f"gdviz: error: {e.format_message()}", err=True)
+        click.echo(f"gdviz: error: {printable(e.format_message())}", err=True)
         return 2
     except BuildFailed:
         return 1
     except click.Abort as e:  # click turns KeyboardInterrupt (and our SIGTERM) into Abort
         from .interrupt import Terminated
 
-        stopped = isinstance(e.__cause__ or e.__context__, Terminated)
+        cause = e.__cause__ or e.__context__
+        stopped = isinstance(cause, Terminated)
         click.echo("gdviz: stopped" if stopped else "gdviz: interrupted", err=True)
-        return 143 if stopped else 130
+        return 128 + cause.signum if stopped else 130
     except KeyboardInterrupt as e:
         from .interrupt import Terminated
 
         click.echo("gdviz: stopped" if isinstance(e, Terminated) else "gdviz: interrupted", err=True)
-        return 143 if isinstance(e, Terminated) else 130
+        return 128 + e.signum if isinstance(e, Terminated) else 130
     except click.exceptions.Exit as e:
         return e.exit_code
     except Exception as e:  # a bug, not a user mistake: say so briefly
         if debug:
             raise
-        click.echo(f"gdviz: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)",
+        click.echo(f"gdviz: internal error: {type(e).__name__}: {printable(e)} (run with --debug for the traceback)",
                    err=True)
         return 1
     return 0
@@ -619,7 +643,7 @@ def _report_warnings(caught, debug: bool):
         ours = w.category.__name__ == "MissingFontWarning"  # gdviz.render.mpl's (not imported here)
         if (ours or debug) and str(w.message) not in seen:
             seen.add(str(w.message))
-            click.echo(f"gdviz: warning: {w.message}", err=True)
+            click.echo(f"gdviz: warning: {printable(w.message)}", err=True)
 
 
 def console_entry():

@@ -20,6 +20,8 @@ import numpy as np
 from . import __version__
 from .errors import UserInputError, positive_number
 from .optim import Optimizer, optimizer as make_optimizer
+from .optim.optimizers import guard
+from .optim.schedules import rate_at, trusted
 from .surfaces import Surface, surface as make_surface
 from .trajectory import Trajectory
 
@@ -33,7 +35,8 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
         record_every: int | None = None) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` for at most ``steps`` updates.
 
-    optimizer : an :class:`Optimizer`, a name ("adam"), or a function ``step(params, grad, t)``.
+    optimizer : an :class:`Optimizer`, a name ("adam"), or a function ``step(params, grad, t)``
+        (what a user's function returns, or raises, is checked at every step: see ``custom``).
     surface : a :class:`Surface`, a name ("rosenbrock") or an expression ("x**2 + 10*y**2").
     start : (d,) for one path or (B, d) for B paths; default ``surface.start``.
     steps : the most updates to make (>= 1).
@@ -47,7 +50,7 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     Returns a :class:`Trajectory`; hyperparameter arrays of shape (B,) also make a batch.
     """
     s = make_surface(surface) if not isinstance(surface, Surface) else surface
-    opt = optimizer if isinstance(optimizer, Optimizer) else make_optimizer(optimizer)
+    opt = guard(optimizer if isinstance(optimizer, Optimizer) else make_optimizer(optimizer))
     steps = _whole("steps", steps)
     tol = s.tol if tol is None else positive_number("tol", tol, allow_zero=True)
     p0, single = _start(s, opt, start)
@@ -170,8 +173,9 @@ def _rates(opt, steps, B, stop):
     if opt.lr is None:
         return None
     LR = np.empty((len(steps), B))
+    sched, checked = opt.lr, not trusted(opt.lr)
     for r, t in enumerate(steps):
-        LR[r] = opt.lr_at(int(t))
+        LR[r] = rate_at(sched, int(t), B) if checked else sched(int(t))
     LR[steps[:, None] >= stop[None, :]] = 0.0
     return LR
 
@@ -216,6 +220,8 @@ def _start(s: Surface, opt: Optimizer, start):
     if p.ndim not in (1, 2) or p.shape[-1] != s.dim:
         raise UserInputError(f"start must have {s.dim} coordinate(s) for the {s.dim}-D surface "
                              f"'{s.spec()['name']}' (or shape (B, {s.dim}) for a batch), got shape {p.shape}")
+    if p.size == 0:
+        raise UserInputError(f"start must hold at least one point, got an empty array of shape {p.shape}")
     if not np.isfinite(p).all():
         raise UserInputError(f"start must be finite numbers, got {p.tolist()}")
     single = p.ndim == 1 and opt.batch is None

@@ -1,7 +1,7 @@
 """The one exception type for user mistakes.
 
 `UserInputError` is a `ValueError`, so API callers can catch either; the CLI turns it into one
-line on stderr and exit code 2.
+line on stderr and exit code 2. `OutputError` (a failed write or encoder) is one line and exit 1.
 """
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ import numpy as np
 
 class UserInputError(ValueError):
     """Bad input from a user: the message names the problem and the accepted values."""
+
+
+class OutputError(RuntimeError):
+    """A render or a write failed for a reason outside gdviz (a full or read-only disk, the
+    video encoder); the message names the file and the cause. The CLI prints it as one line and
+    exits with code 1; the previous file, if any, is kept."""
 
 
 def unknown_name(kind: str, name: str, choices: Iterable[str]) -> UserInputError:
@@ -61,3 +67,13 @@ def _fmt(x) -> str:
     if math.isnan(x) or math.isinf(x):
         return str(x)
     return f"{x:g}"
+
+
+def printable(text) -> str:
+    """``text`` safe to show on a terminal: control characters (escape sequences that could set
+    the window title or clear the screen, newlines inside a one-line message) shown escaped.
+
+        >>> printable("a\x1b]0;owned\x07b")
+        'a\\x1b]0;owned\\x07b'
+    """
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))

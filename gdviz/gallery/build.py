@@ -1,27 +1,26 @@
 """``gdviz build``: render a gallery spec into a folder, in parallel, skipping what is cached.
 
 The cache is a manifest in the output folder (``.gdviz-cache.json``): for every file, a hash of
-its entry's spec, the language, the gdviz version and the versions of the rendering libraries.
-A file is rendered again only when that hash changed or the file is gone. The manifest is
-rewritten (atomically) after every finished file, so an interrupted build resumes where it
-stopped.
+its entry's spec, the language, the gdviz version and the versions of the rendering libraries,
+and the size and SHA-256 of the file written. A file is rendered again when that hash changed,
+or the file is gone, truncated or replaced. The manifest is rewritten (atomically) after every
+finished file, so an interrupted build resumes where it stopped. A lock on the output folder
+makes a second build into it wait, so two builds never interleave.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
-import tempfile
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..errors import UserInputError, unknown_name
+from ..errors import OutputError, UserInputError, unknown_name
 from .spec import Entry, Spec, load
 
 MANIFEST = ".gdviz-cache.json"
@@ -61,26 +60,71 @@ def fingerprint(entry: Entry, lang: str) -> str:
 
 
 def read_manifest(folder: Path) -> dict:
-    """file -> {"hash": ..., "claims": [...]} from the folder's manifest ({} when missing or
-    unreadable: everything renders again)."""
+    """file -> {"hash", "size", "sha256", "claims"} from the folder's manifest; a missing,
+    unreadable or wrongly shaped manifest (or entry) counts as empty: those files render again."""
     try:
-        data = json.loads((folder / MANIFEST).read_text())
-        files = data.get("files", {}) if isinstance(data, dict) else {}
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {f: v for f, v in files.items() if isinstance(v, dict) and isinstance(v.get("hash"), str)} \
-        if isinstance(files, dict) else {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {f: v for f, v in files.items() if isinstance(f, str) and isinstance(v, dict)
+            and isinstance(v.get("hash"), str) and isinstance(v.get("size"), int)
+            and isinstance(v.get("sha256"), str) and isinstance(v.get("claims", []), list)}
 
 
 def write_manifest(folder: Path, files: dict):
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".tmp")
+    """Write the manifest atomically (an :class:`OutputError` when the disk refuses)."""
+    from ..files import write_text
+
+    write_text(folder / MANIFEST, json.dumps({"gdviz": __version__, "files": files}, indent=1, sort_keys=True))
+
+
+def digest(path: Path) -> tuple[int, str]:
+    """(size, SHA-256) of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return path.stat().st_size, h.hexdigest()
+
+
+def intact(folder: Path, file: str, record: dict) -> bool:
+    """Whether ``file`` is still exactly what the build wrote (a regular file, same size and
+    SHA-256): a truncated, emptied or replaced output renders again."""
+    p = folder / file
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump({"gdviz": __version__, "files": files}, fh, indent=1, sort_keys=True)
-        os.replace(tmp, folder / MANIFEST)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if not p.is_file() or p.stat().st_size != record.get("size"):
+            return False
+        return digest(p) == (record["size"], record["sha256"])
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def locked(folder: Path, on_wait=None):
+    """Hold the output folder's build lock (``flock`` on the folder itself: no lock file to
+    leave behind); if another build holds it, call ``on_wait()`` once and wait for it to finish
+    (the kernel releases the lock when that process ends, however it ends)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as e:
+        from ..files import cause
+
+        raise OutputError(f"cannot lock output folder '{folder}': {cause(e)}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def plan(spec: Spec, folder: Path, *, only=None, langs=("en", "zh"), force=False):
@@ -99,31 +143,10 @@ def plan(spec: Spec, folder: Path, *, only=None, langs=("en", "zh"), force=False
                 continue
             file = e.filename(lang)
             h = fingerprint(e, lang)
-            fresh = manifest.get(file, {}).get("hash") == h and (folder / file).is_file()
+            record = manifest.get(file)
+            fresh = record is not None and record["hash"] == h and intact(folder, file, record)
             out.append((e, lang, file, h, force or not fresh))
     return out
-
-
-def remove_stale_temporaries(folder: Path, files):
-    """Temporary files a killed build left behind (gdviz's own names only)."""
-    import shutil
-
-    if not folder.is_dir():
-        return
-    prefixes = tuple(f".{f}." for f in [*files, MANIFEST, "index.html"])
-    for p in folder.iterdir():
-        if p.name.startswith(".gdviz-manim-") and p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(prefixes) and p.is_file():
-            p.unlink(missing_ok=True)
-
-
-def _worker_init():
-    """Pool workers: SIGTERM during a render raises (so temporary files are removed); Ctrl-C is
-    the parent's to handle."""
-    from ..interrupt import install_worker
-
-    install_worker()
 
 
 def _work(entry: Entry, lang: str, folder: str, strict: bool) -> dict:
@@ -150,7 +173,7 @@ def _work(entry: Entry, lang: str, folder: str, strict: bool) -> dict:
                 return {"error": claim_failure(entry.name, bad), "claims": [c.to_dict() for c in claims]}
             render_entry(entry, lang, folder, runs=runs)
         return {"error": None, "claims": [c.to_dict() for c in claims]}
-    except UserInputError as e:
+    except (UserInputError, OutputError) as e:
         return {"error": str(e), "claims": [c.to_dict() for c in claims]}
     except Exception as e:  # noqa: BLE001  (reported, the build goes on)
         return {"error": f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}", "claims": []}
@@ -162,7 +185,8 @@ def claim_failure(name: str, bad) -> str:
 
 
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
-          langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None) -> Result:
+          langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None,
+          on_wait=None) -> Result:
     """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
 
     Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
@@ -170,6 +194,7 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     entry; otherwise it is a warning (``Result.warnings``, one line per entry) and the picture
     is still made.
     progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
+    on_wait : called once if another build holds the folder's lock (this one then waits).
     """
     strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
@@ -178,16 +203,30 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:
         raise UserInputError(f"--jobs must be at least 1, got {jobs}")
-    items = plan(spec, folder, only=only, langs=langs, force=force)  # checks names before any write
+    plan(spec, folder, only=only, langs=langs, force=True)  # checks names before any write
     if folder.exists() and not folder.is_dir():
         raise UserInputError(f"output '{folder}' is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)  # a gallery's folder tree is made, as docs tools do
     except OSError as e:
-        raise UserInputError(f"cannot create output folder '{folder}': {e.strerror}") from None
+        from ..files import cause
+
+        raise UserInputError(f"cannot create output folder '{folder}': {cause(e)}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UserInputError(f"output folder '{folder}' is not writable")
-    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items])
+    with locked(folder, on_wait):
+        result = _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict) -> Result:
+    """The build, with the folder's lock held: plan against the manifest, render what is not
+    intact, record each file as it finishes, write the index."""
+    from ..files import remove_stale_temporaries
+
+    items = plan(spec, folder, only=only, langs=langs, force=force)
+    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html"])
     manifest = read_manifest(folder)
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
     names = {f: e.name for e, _, f, _, _ in items}
@@ -207,14 +246,23 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     todo = [(e, lang, f, h) for e, lang, f, h, needed in items if needed]
     todo.sort(key=lambda t: {"video": 0, "gif": 1, "figure": 2}[t[0].kind])  # long ones first
     total = len(todo)
+    hashes = {f: h for _, _, f, h in todo}
 
-    def finished(file, h, outcome):
+    def finished(file, outcome):
         error = outcome["error"]
         if error is None:
-            manifest[file] = {"hash": h, "claims": outcome["claims"]}
-            write_manifest(folder, manifest)
-            result.rendered.append(file)
-        else:
+            try:
+                size, sha = digest(folder / file)
+                manifest[file] = {"hash": hashes[file], "size": size, "sha256": sha, "claims": outcome["claims"]}
+                write_manifest(folder, manifest)
+                result.rendered.append(file)
+            except OSError as e:
+                from ..files import cause
+
+                error = f"rendered, but it could not be recorded: {cause(e)}"
+            except OutputError as e:
+                error = f"rendered, but the build's manifest could not be written: {e}"
+        if error is not None:
             manifest.pop(file, None)
             result.failed[file] = error
         note_claims(file, outcome["claims"])
@@ -223,35 +271,30 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
 
     if progress:
         progress(0, total, todo[0][2] if todo else "")
-    if jobs == 1 or total <= 1:
-        for e, lang, f, h in todo:
-            finished(f, h, _work(e, lang, str(folder), strict))
-    elif todo:
-        ctx = multiprocessing.get_context("spawn")  # fresh workers: no threads or global config copied
-        pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=ctx, initializer=_worker_init)
-        try:
-            pending = {pool.submit(_work, e, lang, str(folder), strict): (f, h) for e, lang, f, h in todo}
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    f, h = pending.pop(fut)
-                    finished(f, h, fut.result())
-        except BaseException:
-            # interrupted: stop the workers now (they clean up their temporary files on SIGTERM)
-            processes = list(getattr(pool, "_processes", {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                if proc.is_alive():
-                    proc.terminate()
-            for proc in processes:
-                proc.join(timeout=30)
-            remove_stale_temporaries(folder, [f for _, _, f, _ in todo])
-            raise
-        pool.shutdown()
+    tasks = [(f, (e, lang, str(folder), strict)) for e, lang, f, h in todo]
+    jobs = max(1, min(jobs, total))
+    try:
+        if jobs == 1:
+            for f, args in tasks:
+                finished(f, _work(*args))
+        else:
+            from .pool import run_tasks
+
+            for f, outcome in run_tasks(_work, tasks, jobs, died=_died):
+                finished(f, outcome)
+    except BaseException:   # interrupted: the workers are stopped; no temporary file stays
+        remove_stale_temporaries(folder, list(hashes) + [MANIFEST])
+        raise
     if write_index:
         from .page import write_index as write_page
 
-        result.index = write_page(spec, folder, langs=langs, spec_arg=None if spec_path is None else str(spec_path),
-                                  claims=result.claims)
-    result.seconds = time.perf_counter() - t0
+        try:
+            result.index = write_page(spec, folder, langs=langs, claims=result.claims,
+                                      spec_arg=None if spec_path is None else str(spec_path))
+        except OutputError as e:
+            result.failed["index.html"] = str(e)
     return result
+
+
+def _died(file, how):
+    return {"error": f"the worker rendering it died ({how}); the other files went on", "claims": []}

@@ -9,8 +9,7 @@ read in headless Chromium.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
+import re
 from pathlib import Path
 
 from .render import command
@@ -110,13 +109,28 @@ def _media(file: str, alt: str) -> str:
 
 
 def embeds(file: str, alt: str) -> dict[str, str]:
-    """Markdown, reStructuredText and HTML snippets that embed ``file``."""
+    """Markdown, reStructuredText and HTML snippets that embed ``file``, each escaped for its
+    own format: the alt text becomes one line (a newline could start a new directive), HTML
+    attributes are escaped, Markdown brackets and backslashes are escaped, and the file name is
+    percent-encoded where it is a link target.
+
+        >>> embeds("a b.png", 'x" onerror="y')["HTML"]
+        '<img src="a%20b.png" alt="x&quot; onerror=&quot;y">'
+    """
+    from urllib.parse import quote
+
+    one_line = " ".join(str(alt).split())
+    url = quote(file)
+    attr = html.escape(one_line, quote=True)
     if Path(file).suffix in VIDEO:
-        tag = f'<video src="{file}" controls loop muted playsinline aria-label="{alt}"></video>'
+        tag = f'<video src="{html.escape(url)}" controls loop muted playsinline aria-label="{attr}"></video>'
         return {"Markdown": tag, "reStructuredText": f".. raw:: html\n\n   {tag}", "HTML": tag}
-    return {"Markdown": f"![{alt}]({file})",
-            "reStructuredText": f".. image:: {file}\n   :alt: {alt}",
-            "HTML": f'<img src="{file}" alt="{alt}">'}
+    # Markdown: backslash before its punctuation, entities for what would start HTML
+    md_alt = re.sub(r"([\\\[\]`*_])", r"\\\1", one_line).replace("&", "&amp;").replace("<", "&lt;") \
+        .replace(">", "&gt;")
+    return {"Markdown": f"![{md_alt}]({url})",
+            "reStructuredText": f".. image:: {url}\n   :alt: {one_line}",
+            "HTML": f'<img src="{html.escape(url)}" alt="{attr}">'}
 
 
 def _pre(text: str) -> str:
@@ -177,18 +191,14 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 
 def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
                 claims=None) -> Path:
-    """Write ``index.html`` atomically; returns its path."""
+    """Write ``index.html`` atomically (unchanged text: left alone); returns its path."""
+    from ..files import write_text
+
     text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims)
     target = folder / "index.html"
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return target
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index.html.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return target
+    except (OSError, UnicodeDecodeError):
+        pass
+    return write_text(target, text)

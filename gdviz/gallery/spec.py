@@ -19,6 +19,7 @@ Every error names the file, the line and the accepted values; unknown keys are e
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ ENTRY_KEYS = ("name", "kind", "figure", "lesson", "scene", "format", "lang", "si
               "alt_zh", *LESSON_KEYS)
 TOP_KEYS = ("title", "title_zh", "description", "description_zh", "defaults", "entry")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_NAME = 80          # characters in an entry name (it becomes a file name)
+MAX_TEXT = 2000        # characters in a title, caption or alt text
+MAX_HOLD = 30.0        # seconds an animation may hold its last frame
+MAX_TIME_SCALE = 20.0  # a video scene may be slowed down at most this much
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,9 @@ def load(path=None, *, text: str | None = None) -> Spec:
     if text is None:
         p = Path(path)
         if not p.is_file():
-            raise UserInputError(f"spec file '{where}' does not exist")
-        text = p.read_text(encoding="utf-8")
+            raise UserInputError(f"spec file '{where}' does not exist" if not p.exists() else
+                                 f"spec '{where}' is not a regular file")
+        text = _read_utf8(p, where)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -115,6 +121,9 @@ def load(path=None, *, text: str | None = None) -> Spec:
     for key in data:
         if key not in TOP_KEYS:
             fail(_top_line(text, key), f"unknown key '{key}'; accepted: {', '.join(TOP_KEYS)}")
+    for key in ("title", "title_zh", "description", "description_zh"):
+        if key in data and (not isinstance(data[key], str) or len(data[key]) > MAX_TEXT):
+            fail(_top_line(text, key), f"'{key}' must be text of at most {MAX_TEXT} characters, got {data[key]!r:.60}")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         fail(loc.defaults_line, "[defaults] must be a table")
@@ -124,18 +133,38 @@ def load(path=None, *, text: str | None = None) -> Spec:
                  f"{', '.join(k for k in ENTRY_KEYS if k not in ('name', 'kind'))}")
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list) or not raw_entries:
-        fail(1, "the spec lists no [[entry]] tables")
-    entries, seen = [], {}
+        fail(_top_line(text, "entry"), "the spec lists no [[entry]] tables")
+    entries, seen, files = [], {}, {}
     for i, raw in enumerate(raw_entries):
+        if not isinstance(raw, dict):
+            fail(_top_line(text, "entry"), f"entry {i + 1} must be a table ([[entry]] with keys), got {raw!r:.60}")
         entry = _entry(i, {**defaults, **raw}, raw, loc, fail)
         if entry.name in seen:
             fail(loc.of(i, "name"), f"entry name '{entry.name}' is used twice (first at line {seen[entry.name]})")
         seen[entry.name] = loc.of(i, "name")
+        for lang in entry.langs:   # two entries must not write one file: 'p' in zh and 'p-zh' in en
+            file = entry.filename(lang)
+            if file in files:
+                fail(loc.of(i, "name"), f"entry '{entry.name}' writes '{file}', which entry '{files[file]}' "
+                     "also writes; rename one of them")
+            files[file] = entry.name
         entries.append(entry)
     return Spec(Path(path) if path is not None else None,
                 {"en": data.get("title", "gdviz gallery"), "zh": data.get("title_zh", data.get("title", ""))},
                 {"en": data.get("description", ""), "zh": data.get("description_zh", data.get("description", ""))},
                 entries)
+
+
+def _read_utf8(p: Path, where: str) -> str:
+    """The file's text: UTF-8, with or without a byte-order mark; anything else is an error
+    naming the line where it stops being UTF-8."""
+    data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise UserInputError(f"{where}:{line}: the spec is not UTF-8 text (byte {data[e.start]:#04x}); "
+                             "save it as UTF-8") from None
 
 
 def _top_line(text, key):
@@ -155,8 +184,9 @@ def _entry(i, merged, raw, loc, fail):
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             fail(at(key), f"entry {i + 1}: unknown key '{key}'{hint}; accepted: {', '.join(ENTRY_KEYS)}")
     name = merged.get("name")
-    if not isinstance(name, str) or not SLUG.match(name):
-        fail(at("name"), f"entry {i + 1}: 'name' must be lowercase letters, digits and dashes, got {name!r}")
+    if not isinstance(name, str) or not SLUG.match(name) or len(name) > MAX_NAME:
+        fail(at("name"), f"entry {i + 1}: 'name' must be lowercase letters, digits and dashes, at most "
+             f"{MAX_NAME} characters, got {name!r:.100}")
     kind = merged.get("kind")
     if kind not in KINDS:
         fail(at("kind"), f"entry '{name}': kind must be one of: {', '.join(KINDS)}; got {kind!r}")
@@ -167,6 +197,8 @@ def _entry(i, merged, raw, loc, fail):
         langs = tuple(lang) if isinstance(lang, list) else ()
     if not langs or any(not isinstance(lg, str) or lg not in LANGS for lg in langs):
         fail(at("lang"), f"entry '{name}': lang must be en, zh or all (or a list), got {lang!r}")
+    if len(set(langs)) < len(langs):
+        fail(at("lang"), f"entry '{name}': lang lists a language twice: {list(langs)}")
     fmt = merged.get("format", FORMATS[kind][0])
     if fmt not in FORMATS[kind]:
         fail(at("format"), f"entry '{name}': format for a {kind} must be one of: {', '.join(FORMATS[kind])}; got {fmt!r}")
@@ -174,8 +206,8 @@ def _entry(i, merged, raw, loc, fail):
                and not k.startswith(("caption", "alt", "concept"))}
     texts = {k: v for k, v in merged.items() if k.startswith(("caption", "alt", "concept"))}
     for k, v in texts.items():
-        if not isinstance(v, str):
-            fail(at(k), f"entry '{name}': '{k}' must be text, got {v!r}")
+        if not isinstance(v, str) or len(v) > MAX_TEXT:
+            fail(at(k), f"entry '{name}': '{k}' must be text of at most {MAX_TEXT} characters, got {v!r:.60}")
     _check_options(name, kind, options, at, fail)
     return Entry(name, kind, tuple(langs), fmt, options, texts, at())
 
@@ -218,9 +250,13 @@ def _check_options(name, kind, o, at, fail):
         if key in o and (not isinstance(o[key], int) or isinstance(o[key], bool) or o[key] < (0 if key == "seed" else 1)):
             fail(at(key), f"entry '{name}': {key} must be a whole number >= {0 if key == 'seed' else 1}, got {o[key]!r}")
     for key in ("fps", "hold", "time_scale", "lr"):
-        if key in o and (not isinstance(o[key], (int, float)) or isinstance(o[key], bool) or o[key] <= 0):
+        if key in o and (not isinstance(o[key], (int, float)) or isinstance(o[key], bool)
+                         or not math.isfinite(o[key]) or o[key] <= 0):
             if not (key == "hold" and o[key] == 0):
-                fail(at(key), f"entry '{name}': {key} must be a number > 0, got {o[key]!r}")
+                fail(at(key), f"entry '{name}': {key} must be a finite number > 0, got {o[key]!r}")
+    for key, top in (("hold", MAX_HOLD), ("time_scale", MAX_TIME_SCALE)):
+        if key in o and o[key] > top:
+            fail(at(key), f"entry '{name}': {key} must be at most {top:g}, got {o[key]!r}")
     if "size" in o and (not isinstance(o["size"], str) or not re.fullmatch(r"\d+x\d+", o["size"])):
         fail(at("size"), f"entry '{name}': size must look like \"640x480\", got {o['size']!r}")
     from ..render.animation import check_fps, check_frames, check_size
@@ -231,13 +267,30 @@ def _check_options(name, kind, o, at, fail):
                 check(o[key])
             except UserInputError as e:
                 fail(at(key), f"entry '{name}': {e}")
+    if kind == "gif":   # the hold counts against the frame limit
+        try:
+            check_frames(o.get("frames", 120) + round(o.get("hold", 1.5) * o.get("fps", 20)), what="frames + hold x fps")
+        except UserInputError as e:
+            fail(at("hold" if "hold" in o else "frames"), f"entry '{name}': {e}")
     if "optimizers" in o and (not isinstance(o["optimizers"], list) or not all(isinstance(v, str) for v in o["optimizers"])):
         fail(at("optimizers"), f"entry '{name}': optimizers must be a list of names, got {o['optimizers']!r}")
     for key in ("rates", "start"):
-        if key in o and (not isinstance(o[key], list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                                  for v in o[key])):
-            fail(at(key), f"entry '{name}': {key} must be a list of numbers, got {o[key]!r}")
+        if key in o and (not isinstance(o[key], list) or not o[key] or len(o[key]) > 100 or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in o[key])):
+            fail(at(key), f"entry '{name}': {key} must be a list of 1 to 100 finite numbers, got {o[key]!r:.80}")
+    if "rates" in o and any(v <= 0 for v in o["rates"]):
+        fail(at("rates"), f"entry '{name}': rates must be > 0, got {o['rates']!r:.80}")
+    if "optimizers" in o and isinstance(o["optimizers"], list):
+        from ..optim import OPTIMIZERS
+
+        for opt in o["optimizers"]:
+            if str(opt).lower() not in OPTIMIZERS:
+                choose("optimizers", opt, list(OPTIMIZERS))
     if "surface_params" in o and not isinstance(o["surface_params"], dict):
         fail(at("surface_params"), f"entry '{name}': surface_params must be a table")
+    for k, v in o.get("surface_params", {}).items():
+        bad = [x for x in (v if isinstance(v, list) else [v]) if isinstance(x, float) and not math.isfinite(x)]
+        if bad:
+            fail(at("surface_params"), f"entry '{name}': surface parameter '{k}' must be finite, got {v!r:.60}")
     if "surface" in o and not isinstance(o["surface"], str):
         fail(at("surface"), f"entry '{name}': surface must be a name or an expression")

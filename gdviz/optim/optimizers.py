@@ -7,14 +7,15 @@ array of shape (B,): the optimizer then runs B independent paths in one batch.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from ..errors import UserInputError, number_in, positive_number
+from ..errors import UserInputError, number_in, positive_number, unknown_name
 from . import transforms as T
-from .schedules import Schedule, as_schedule
+from .schedules import Schedule, as_schedule, exception_text, label, rate_at, shown, trusted
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ class Optimizer:
     batch: int | None = None
 
     def lr_at(self, step):
-        """The nominal learning rate at ``step`` (a float, or an array of shape (B,))."""
-        return None if self.lr is None else self.lr(step)
+        """The nominal learning rate at ``step`` (a float, or an array of shape (B,)); a
+        schedule other than the built-in ones has the rate checked (finite, >= 0)."""
+        if self.lr is None:
+            return None
+        return self.lr(step) if trusted(self.lr) else rate_at(self.lr, step, self.batch)
 
     def label(self) -> str:
         """Short label, e.g. ``adam (lr=0.01)``."""
@@ -56,8 +60,9 @@ def _batched(hp: dict) -> tuple[dict, int | None]:
     out = {}
     for k, v in hp.items():
         if isinstance(v, np.ndarray) and v.ndim >= 1:
-            if v.ndim != 1:
-                raise UserInputError(f"{k} must be a number or a 1-D array, got shape {v.shape}")
+            if v.ndim != 1 or v.size == 0:
+                raise UserInputError(f"{k} must be a number or a non-empty 1-D array (one value per "
+                                     f"run), got shape {v.shape}")
             sizes.add(v.shape[0])
             out[k] = v.reshape(-1, 1)
         else:
@@ -89,7 +94,11 @@ def _flag(name, value) -> bool:
 def _batch_size(batch_size):
     if batch_size is None:
         return None
-    if isinstance(batch_size, bool) or not float(batch_size).is_integer() or batch_size < 1:
+    if isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, (bool, np.bool_)):
+        ok = batch_size >= 1
+    else:  # a float must be whole; text, lists, True/False... are refused
+        ok = isinstance(batch_size, (float, np.floating)) and float(batch_size).is_integer() and batch_size >= 1
+    if not ok:
         raise UserInputError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     return int(batch_size)
 
@@ -98,12 +107,13 @@ def _make(name, transform, sched, lr_shown, lr_batch, hp, batch_size):
     b = hp.pop("_batch")
     if lr_batch and b and lr_batch != b:
         raise UserInputError(f"lr has {lr_batch} values but other hyperparameters have {b}")
-    shown = {"lr": lr_shown}
+    hp_shown = {"lr": lr_shown}
     for k, v in hp.items():
-        shown[k] = v.ravel().tolist() if isinstance(v, np.ndarray) else v
+        hp_shown[k] = v.ravel().tolist() if isinstance(v, np.ndarray) else v
     if batch_size is not None:
-        shown["batch_size"] = batch_size
-    return Optimizer(name, transform.init, transform.update, shown, sched, batch_size, lr_batch or b)
+        hp_shown["batch_size"] = batch_size
+    _mark_checked(transform.update)  # built from the transforms: its updates need no checking
+    return Optimizer(name, transform.init, transform.update, hp_shown, sched, batch_size, lr_batch or b)
 
 
 def _prep(**hp):
@@ -244,22 +254,123 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
     return _make("adam", T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
 
 
-def custom(step=None, *, init=None, update=None, lr=None, name="custom") -> Optimizer:
+def custom(step=None, *, init=None, update=None, lr=None, name="custom", **unknown) -> Optimizer:
     """Wrap your own optimizer so the engine runs it.
 
     Either a plain ``step(params, grad, t) -> new_params`` (stateless), or an optax-style pair
     ``init(params) -> state`` and ``update(grads, state, params, t) -> (updates, state)``.
+    ``params`` and ``grad`` have shape (B, d) (B = 1 for a single path) and are copies, yours to
+    change; what you return must be numbers of that shape (or (d,) for a single path). Anything
+    else, or an exception raised inside your function, stops the run with a UserInputError that
+    names your function and the step.
 
         >>> halve = custom(lambda p, g, t: p - 0.5 * g)
     """
+    if unknown:
+        raise unknown_name("parameter for a custom optimizer", next(iter(unknown)),
+                           ["step", "init", "update", "lr", "name"])
+    if not isinstance(name, str) or not name:
+        raise UserInputError(f"name must be non-empty text, got {name!r}")
+    sched = as_schedule(lr) if lr is not None else None
     if step is not None:
+        if init is not None or update is not None:
+            raise UserInputError("give a custom optimizer step=..., or init=... and update=..., not both")
         if not callable(step):
             raise UserInputError("step must be a function step(params, grad, t) -> new_params")
+        who = label(step, "step function")
 
         def upd(g, state, params, t):
-            return np.asarray(step(params, g, t), dtype=float) - params, state
+            p = np.asarray(params, dtype=float)
+            try:  # copies: the step may change them in place
+                new = step(p.copy(), np.array(g, dtype=float), t)
+            except Exception as e:
+                raise UserInputError(f"{who} raised {exception_text(e)} at step {t}") from e
+            return _numbers(new, p, who, t, "the new params") - p, state
 
-        return Optimizer(name, lambda p: (), upd, {}, as_schedule(lr) if lr is not None else None)
+        return Optimizer(name, _no_state, _mark_checked(upd), {}, sched)
     if not (callable(init) and callable(update)):
         raise UserInputError("a custom optimizer needs step=..., or both init=... and update=...")
-    return Optimizer(name, init, update, {}, as_schedule(lr) if lr is not None else None)
+    return guard(Optimizer(name, init, update, {}, sched))
+
+
+def guard(opt: Optimizer) -> Optimizer:
+    """``opt`` as the engine may run it: one made by the factories above as it is; any other
+    (e.g. ``Optimizer(...)`` built by hand) with its fields checked and its ``init`` and
+    ``update`` wrapped so that what they return, or raise, becomes a UserInputError."""
+    if getattr(opt.update, "_gdviz_checked", False):
+        return opt
+    if not isinstance(opt.name, str) or not opt.name:
+        raise UserInputError(f"an optimizer's name must be non-empty text, got {opt.name!r}")
+    if not isinstance(opt.hyperparams, dict):
+        raise UserInputError(f"an optimizer's hyperparams must be a dict, got {opt.hyperparams!r}")
+    if not (callable(opt.init) and callable(opt.update)):
+        raise UserInputError("an optimizer needs init(params) -> state and "
+                             "update(grads, state, params, t) -> (updates, state) functions")
+    batch = opt.batch
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1):
+        raise UserInputError(f"an optimizer's batch must be None or a whole number >= 1, got {batch!r}")
+    sched = opt.lr if opt.lr is None or callable(opt.lr) else as_schedule(opt.lr)
+    init, update = opt.init, opt.update
+    iwho, uwho = label(init, "init function"), label(update, "update function")
+
+    def checked_init(params):
+        try:
+            return init(np.array(params, dtype=float))
+        except Exception as e:
+            raise UserInputError(f"{iwho} raised {exception_text(e)} at the start") from e
+
+    def checked_update(g, state, params, t):
+        p = np.asarray(params, dtype=float)
+        try:
+            out = update(np.array(g, dtype=float), state, p.copy(), t)
+        except Exception as e:
+            raise UserInputError(f"{uwho} raised {exception_text(e)} at step {t}") from e
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise UserInputError(f"{uwho} returned {_what(out)} at step {t}; it must return a pair "
+                                 "(updates, state)")
+        return _numbers(out[0], p, uwho, t, "the updates"), out[1]
+
+    return dataclasses.replace(opt, init=checked_init, update=_mark_checked(checked_update), lr=sched,
+                               batch_size=_batch_size(opt.batch_size), batch=None if batch is None else int(batch))
+
+
+def _no_state(params):
+    return ()
+
+
+def _mark_checked(fn):
+    """Mark an update function whose results need no checking (ours, or already wrapped)."""
+    fn._gdviz_checked = True
+    return fn
+
+
+def _what(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    return shown(value)
+
+
+def _numbers(value, params: np.ndarray, who: str, t, what: str) -> np.ndarray:
+    """What a user's function returned as ``what``, checked: numbers shaped like ``params``
+    ((d,) is taken for (1, d)). Returns a float array of ``params``' shape."""
+    if type(value) is np.ndarray and value.dtype == np.float64 and value.shape == params.shape:
+        return value  # the common case
+    need = f"it must return {what}: numbers in an array of shape {params.shape}, like params"
+    if value is None:
+        raise UserInputError(f"{who} returned None at step {t}; {need}")
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        arr = None
+    if arr is None or arr.dtype.kind not in "fiu":
+        got = shown(arr) if isinstance(value, np.ndarray) else _what(value)
+        raise UserInputError(f"{who} returned {got} at step {t}; {need}")
+    if arr.shape != params.shape:
+        if arr.shape == params.shape[1:] and params.shape[:1] == (1,) or arr.size == params.size == 1:
+            arr = arr.reshape(params.shape)
+        else:
+            got = shown(value) if arr.ndim == 0 else f"an array of shape {arr.shape}"
+            raise UserInputError(f"{who} returned {got} at step {t}; {need}")
+    return arr.astype(float)

@@ -13,6 +13,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .schedules import rate_at, trusted
+
 
 class Transform(NamedTuple):
     init: Callable
@@ -152,10 +154,15 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
 
 
 def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
-    """u <- -lr_t * u with lr_t = schedule(step) (/ (1 + step * lr_decay), Adagrad's decay)."""
+    """u <- -lr_t * u with lr_t = schedule(step) (/ (1 + step * lr_decay), Adagrad's decay).
+
+    A schedule that is not one of the built-in ones (e.g. a plain function) has each rate
+    checked (finite, >= 0, one per batch member): a bad one is a UserInputError naming the step.
+    """
 
     decay = np.any(lr_decay)
-    fixed = getattr(schedule, "name", None) == "constant" and not decay
+    checked = not trusted(schedule)
+    fixed = not checked and schedule.name == "constant" and not decay
     if fixed:  # a constant rate: negate (and shape) it once
         neg = -np.asarray(schedule.lr0, dtype=float)
         neg = neg[:, None] if neg.ndim == 1 else float(neg)
@@ -163,7 +170,7 @@ def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
     def update(u, state, params, step):
         if fixed:
             return neg * u, state
-        lr = schedule(step)
+        lr = rate_at(schedule, step, _rows(u)) if checked else schedule(step)
         if isinstance(lr, np.ndarray) and lr.ndim == 1:
             lr = lr[:, None]
         if decay:
@@ -171,3 +178,8 @@ def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
         return -lr * u, state
 
     return Transform(_none, update)
+
+
+def _rows(u):
+    """B for a batch of updates of shape (B, d); None otherwise (one path of shape (d,))."""
+    return u.shape[0] if getattr(u, "ndim", 0) == 2 else None

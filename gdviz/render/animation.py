@@ -66,14 +66,14 @@ def check_size(size) -> tuple[int, int]:
     return w, h
 
 
-def check_frames(frames) -> int:
-    """A whole number of frames from 1 to MAX_FRAMES."""
+def check_frames(frames, what: str = "frames") -> int:
+    """A whole number of frames from 1 to MAX_FRAMES (``what`` names it in the message)."""
     try:
         ok = not isinstance(frames, bool) and float(frames).is_integer() and 1 <= frames <= MAX_FRAMES
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         ok = False
     if not ok:
-        raise UserInputError(f"frames must be a whole number from 1 to {MAX_FRAMES}, got {frames!r}")
+        raise UserInputError(f"{what} must be a whole number from 1 to {MAX_FRAMES}, got {frames!r}")
     return int(frames)
 
 
@@ -180,6 +180,10 @@ class Animation:
         self.hold = positive_number("hold", hold, allow_zero=True)
         self.tail = max(1, int(tail))
         self.n_frames = check_frames(frames)
+        if self.hold * self.fps > MAX_FRAMES:   # the held frames count against the limit too
+            raise UserInputError(f"hold of {self.hold:g} s at {self.fps:g} fps is {self.hold * self.fps:.3g} frames; "
+                                 f"frames + hold x fps must stay within {MAX_FRAMES}")
+        check_frames(self.n_frames + round(self.hold * self.fps), what="frames + hold x fps")
         self.trajs = runs.trajectories
         self.n_max = max(t.n_steps for t in self.trajs)
         self.colours = series_colours(runs.series)
@@ -520,7 +524,11 @@ def _rgb_bytes(image: Image.Image) -> bytes:
 
 
 def _child_render(anim: Animation, make_converter, first: int, end: int, sender):
-    """In the forked child: render frames first..end-1 and send them back as bytes, in order."""
+    """In the forked child: render frames first..end-1 and send them back as bytes, in order.
+    It writes no file and dies with its parent."""
+    from ..interrupt import die_with_parent
+
+    die_with_parent()
     try:
         convert = make_converter()
         if hasattr(convert, "prime"):

@@ -1,5 +1,6 @@
 """Encoders: GIF with one global palette and transparent-delta frames (Pillow), MP4 and WebM
-through imageio-ffmpeg. Each writes to a temporary file beside the target, renamed when complete.
+through ffmpeg (the binary imageio-ffmpeg ships). Each writes to a temporary file beside the
+target, renamed only when complete; a failure raises :class:`OutputError` and keeps the old file.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..errors import UserInputError
+from ..errors import OutputError, UserInputError
 from .output import atomic_path
 
 PALETTE_COLOURS = 127          # + 1 transparent index: small GIFs, no visible banding
@@ -123,27 +124,99 @@ def check_video_size(path, size):
         raise UserInputError(f"MP4 and WebM need an even width and height, got {w}x{h}")
 
 
+class FfmpegWriter:
+    """Raw RGB frames piped into ffmpeg (the binary imageio-ffmpeg ships). Unlike a bare pipe,
+    it checks how ffmpeg ended: a non-zero exit, a trailer it could not write or a full disk
+    raise :class:`OutputError` with ffmpeg's reason in one line, and ffmpeg dies with gdviz.
+
+        >>> w = FfmpegWriter("out.mp4", (640, 480), 20, "libx264", ["-crf", "20"])
+        >>> w.write(frame_bytes); w.close()
+    """
+
+    def __init__(self, path, size, fps, codec, params, pix_fmt_out="yuv420p", target=None):
+        import subprocess
+        import tempfile
+
+        import imageio_ffmpeg
+
+        from ..interrupt import quiet_child
+
+        w, h = size
+        self.target = Path(target or path)
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-f", "rawvideo", "-vcodec", "rawvideo",
+               "-s", f"{w}x{h}", "-pix_fmt", "rgb24", "-r", f"{fps:g}", "-i", "-", "-an", "-vcodec", codec,
+               "-pix_fmt", pix_fmt_out, *params, str(path)]
+        self.errors = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.errors,
+                                     preexec_fn=quiet_child)
+        self.frames = 0
+
+    def write(self, data: bytes):
+        try:
+            self.proc.stdin.write(data)
+        except OSError:   # ffmpeg stopped reading: it failed; its stderr says why
+            self._fail()
+        self.frames += 1
+
+    def close(self):
+        """Finish the file; raise :class:`OutputError` unless ffmpeg wrote it completely."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        if self.proc.wait() != 0:
+            self._fail()
+        self.errors.close()
+
+    def kill(self):
+        """Stop ffmpeg at once (an interrupted render)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.errors.close()
+
+    def _fail(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.errors.seek(0)
+        text = self.errors.read().decode("utf-8", "replace")
+        self.errors.close()
+        raise OutputError(f"cannot write '{self.target}': {encoder_reason(text, self.proc.returncode)}")
+
+
+def encoder_reason(stderr: str, code) -> str:
+    """One line from ffmpeg's error output: the disk's cause when it names one, else its last
+    message."""
+    low = stderr.lower()
+    for marker, reason in (("no space left", "no space left on the device"),
+                           ("read-only file system", "the file system is read-only"),
+                           ("permission denied", "permission denied"), ("quota", "the disk quota is exceeded")):
+        if marker in low:
+            return reason
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return f"the video encoder failed (ffmpeg exit code {code}){': ' + lines[-1][:200] if lines else ''}"
+
+
 def write_video(frames, path, *, size, fps: float, hold_frames: int = 0) -> Path:
     """Encode RGB frames (bytes of H x W x 3) to MP4 (H.264) or WebM (VP9) by the extension,
-    repeating the last frame ``hold_frames`` times."""
-    import imageio_ffmpeg
-
+    repeating the last frame ``hold_frames`` times. Any encoder failure raises
+    :class:`OutputError` and leaves the previous file in place."""
     p = Path(path)
     codec, params = CODECS[p.suffix.lower()]
     check_video_size(p, size)
     with atomic_path(p) as tmp:
-        writer = imageio_ffmpeg.write_frames(
-            str(tmp), tuple(size), fps=fps, codec=codec, pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
-            quality=None, macro_block_size=1, ffmpeg_log_level="error", output_params=params)
-        writer.send(None)
+        writer = FfmpegWriter(tmp, size, fps, codec, params, target=p)
         try:
             last = None
             for last in frames:
-                writer.send(last)
+                writer.write(last)
             for _ in range(hold_frames):
-                writer.send(last)
-        finally:
-            writer.close()
+                writer.write(last)
+        except BaseException:
+            writer.kill()
+            raise
+        writer.close()
     return p
 
 
@@ -152,21 +225,18 @@ class LosslessVideo:
     :func:`video_to_gif`): ``write(rgba_or_rgb_array, repeat=1)``."""
 
     def __init__(self, path, size, fps):
-        import imageio_ffmpeg
-
         self.size = tuple(size)
-        self.writer = imageio_ffmpeg.write_frames(
-            str(path), self.size, fps=fps, codec="libx264rgb", pix_fmt_in="rgb24", pix_fmt_out="rgb24",
-            quality=None, macro_block_size=1, ffmpeg_log_level="error",
-            output_params=["-qp", "0", "-preset", "ultrafast"])
-        self.writer.send(None)
-        self.frames = 0
+        self.writer = FfmpegWriter(path, self.size, fps, "libx264rgb", ["-qp", "0", "-preset", "ultrafast"],
+                                   pix_fmt_out="rgb24")
+
+    @property
+    def frames(self) -> int:
+        return self.writer.frames
 
     def write(self, pixels, repeat: int = 1):
         data = np.ascontiguousarray(np.asarray(pixels)[..., :3]).tobytes()
         for _ in range(repeat):
-            self.writer.send(data)
-            self.frames += 1
+            self.writer.write(data)
 
     def close(self):
         self.writer.close()

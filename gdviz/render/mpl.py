@@ -86,8 +86,22 @@ def _warn_missing_font():
                   "Chinese characters render as boxes", MissingFontWarning, stacklevel=4)
 
 
+class GdvizFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter (``_repr_png_``): gdviz builds figures
+    without pyplot, so IPython's inline backend, which pyplot sets up, would otherwise print
+    only its text."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        with rc(getattr(self, "_gdviz_lang", "en")):
+            self.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+
 def new_figure(width_px: int, height_px: int, dpi: int = 100) -> Figure:
     """A Figure of exactly width_px x height_px pixels on an Agg canvas."""
-    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+    fig = GdvizFigure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
