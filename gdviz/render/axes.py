@@ -150,11 +150,14 @@ def draw_loss_curve(ax, surface, traj=None, colour: str = style.SERIES[0], *, ta
     :func:`fit_window`). ``curve=False`` adds a run to a curve already drawn."""
     (w0, w1), = surface.bounds if window is None else window
     w = np.linspace(w0, w1, 400)
-    z = surface.value(w[:, None])
-    finite = np.isfinite(z)
+    with np.errstate(all="ignore"):
+        z = surface.value(w[:, None])
+    # NaN, inf and values so large that the axis range itself would overflow (exp(w + 705))
+    # are off the chart: the limits come from the rest (log(w), 1/w draw their finite part)
+    finite = np.isfinite(z) & (np.abs(z) <= 1e300)
     top = float(z[finite].max()) if finite.any() else 1.0
     if curve:
-        ax.plot(w, z, color="#444444", lw=2, zorder=1)
+        ax.plot(w, np.where(finite, z, np.nan), color="#444444", lw=2, zorder=1)
         ax.set_xlim(w0, w1)
         low = float(z[finite].min()) if finite.any() else 0.0
         ax.set_ylim(min(low, 0) - 0.04 * (top - min(low, 0)), top + 0.08 * (top - min(low, 0)))

@@ -7,12 +7,28 @@
 The text is parsed with :mod:`ast` and only numbers, the variables, arithmetic (``+ - * / **``,
 ``^`` as power) and the functions in ``FUNCTIONS`` become sympy objects; anything else is
 rejected before any evaluation. User text never reaches ``eval``, ``sympify`` or ``exec``.
+
+Building a surface is bounded in time and memory by structural limits, checked as the formula
+is built (each step can only grow it a little, so no step is ever expensive):
+
+- the text: at most ``MAX_LENGTH`` characters and ``MAX_NODES`` parts;
+- numbers: every number, typed (``1e13``), computed from numbers alone (``10**13``,
+  ``exp(30)``, ``(64**64)**64``) or produced by sympy when it simplifies (``(10*x)**13`` is
+  ``10**13*x**13``), is at most ``MAX_CONSTANT`` in size; the numbers are estimated in floating
+  point *before* sympy computes them exactly, so towers are refused without being built;
+  exact fractions longer than ``MAX_BITS`` bits become 15-digit floats;
+- exponents that are numbers: at most ``MAX_EXPONENT``;
+- the formula: at most ``MAX_DEPTH`` levels deep and ``MAX_SIZE`` parts (after simplification);
+- its derivatives: the gradient at most ``MAX_GRADIENT_SIZE`` parts, the Hessian at most
+  ``MAX_HESSIAN_SIZE`` (a short formula can have an enormous derivative: ``cos(cos(...))``),
+  which also bounds the work of every later evaluation.
 """
 from __future__ import annotations
 
 import ast
-
+import cmath
 import functools
+import math
 
 import numpy as np
 
@@ -23,6 +39,11 @@ MAX_LENGTH = 300
 MAX_NODES = 200
 MAX_EXPONENT = 64
 MAX_CONSTANT = 1e12
+MAX_DEPTH = 30            # levels of the formula as sympy holds it (sigmoid(z) adds 4)
+MAX_SIZE = 1000           # parts of the formula as sympy holds it
+MAX_GRADIENT_SIZE = 2000  # parts of all first derivatives together
+MAX_HESSIAN_SIZE = 15000  # parts of all second derivatives together (each pair once)
+MAX_BITS = 4096           # an exact fraction longer than this becomes a float
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "tanh", "sinh", "cosh",
              "atan", "arctan", "sigmoid", "softplus")
@@ -31,7 +52,29 @@ VARIABLE_ORDER = ("x", "y", "w", "b", "w1", "w2", "w0", "u", "v", "theta0", "the
 
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
-           ast.Pow: None}
+           ast.Pow: lambda a, b: a ** b}
+_SIMPLIFY = "use fewer functions inside functions, or fewer factors"
+
+
+def _sigmoid(z: complex) -> complex:
+    if z.imag == 0:  # the stable forms: sigmoid(-1000) is 0, not an overflow
+        r = z.real
+        return complex(1 / (1 + math.exp(-r)) if r >= 0 else math.exp(r) / (1 + math.exp(r)))
+    return 1 / (1 + cmath.exp(-z))
+
+
+def _softplus(z: complex) -> complex:
+    if z.imag == 0:
+        r = z.real
+        return complex(max(r, 0.0) + math.log1p(math.exp(-abs(r))))
+    return cmath.log(1 + cmath.exp(z))
+
+
+# the same functions on (complex) floats: a cheap estimate of any number before sympy computes it
+_FLOAT_FUNCS = {"sin": cmath.sin, "cos": cmath.cos, "tan": cmath.tan, "exp": cmath.exp,
+                "log": cmath.log, "ln": cmath.log, "sqrt": cmath.sqrt, "abs": lambda z: complex(abs(z)),
+                "tanh": cmath.tanh, "sinh": cmath.sinh, "cosh": cmath.cosh, "atan": cmath.atan,
+                "arctan": cmath.atan, "sigmoid": _sigmoid, "softplus": _softplus}
 
 
 @functools.cache
@@ -46,6 +89,25 @@ def _sympy():
     return sp, funcs, {"pi": sp.pi, "e": sp.E}
 
 
+@functools.cache
+def _real_abs():
+    """|u| and sign(u) differentiated as numpy evaluates them, in the reals: d|u| = sign(u) du,
+    d sign(u) = 0 (a Dirac delta, zero almost everywhere). sympy's own rule for |u| when it
+    cannot prove u real (|log(x)|, |sqrt(x) - 1|) goes through re/im and leaves derivatives it
+    cannot finish (and numpy cannot compile)."""
+    sp = _sympy()[0]
+
+    class RealSign(sp.Function):
+        def fdiff(self, argindex=1):
+            return sp.Integer(0)
+
+    class RealAbs(sp.Function):
+        def fdiff(self, argindex=1):
+            return RealSign(self.args[0])
+
+    return RealAbs, RealSign
+
+
 def parse_expression(text: str):
     """Parse ``text`` into ``(sympy_expr, variables)``; raise UserInputError when unsafe or bad."""
     if not isinstance(text, str) or not text.strip():
@@ -56,14 +118,18 @@ def parse_expression(text: str):
         tree = ast.parse(text.strip().replace("^", "**"), mode="eval")  # ^ means power
     except SyntaxError as e:
         raise UserInputError(f"expression {text!r} is not valid arithmetic: {e.msg}") from None
+    except (ValueError, MemoryError, RecursionError):  # e.g. a NUL character (Python < 3.12)
+        raise UserInputError(f"expression {text!r} is not valid arithmetic") from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise UserInputError(f"expression is too complex ({nodes} parts; at most {MAX_NODES})")
     symbols: dict = {}
-    expr = _build(tree.body, symbols, text)
+    expr, _ = _build(tree.body, symbols, text)
     sp = _sympy()[0]
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
-        raise UserInputError(f"expression {text!r} is undefined or complex (e.g. a division by zero)")
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or any(
+            v is not None and abs(v.imag) > 1e-9 * max(1.0, abs(v.real)) for _, v in _constants(expr)):
+        raise UserInputError(f"expression {text!r} is undefined or complex (e.g. a division by zero, "
+                             "or log or sqrt of a negative number)")
     names = sorted(symbols, key=lambda n: (VARIABLE_ORDER.index(n), n))
     if not names:
         raise UserInputError(f"expression {text!r} has no variable; use x and y (or w and b)")
@@ -74,29 +140,38 @@ def parse_expression(text: str):
 
 
 def _build(node, symbols, text):
+    """``(sympy expression, value)``: ``value`` is the number's complex-float estimate when the
+    part holds no variable, else None. Every limit is checked before the step that could break it."""
     sp, funcs, consts = _sympy()
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        if abs(node.value) > MAX_CONSTANT:
-            raise UserInputError(f"number {node.value!r} is too large (at most {MAX_CONSTANT:g})")
-        return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if not abs(node.value) <= MAX_CONSTANT:  # also inf (1e999)
+            raise _too_large(f"number {node.value!r} is too large")
+        expr = sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        return expr, complex(node.value)
     if isinstance(node, ast.Name):
         if node.id in consts:
-            return consts[node.id]
+            return consts[node.id], complex(math.pi if node.id == "pi" else math.e)
         if node.id in VARIABLE_ORDER:
-            return symbols.setdefault(node.id, sp.Symbol(node.id, real=True))
+            return symbols.setdefault(node.id, sp.Symbol(node.id, real=True)), None
         raise _reject(f"unknown name '{node.id}'")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _build(node.operand, symbols, text)
-        return -inner if isinstance(node.op, ast.USub) else inner
+        inner, value = _build(node.operand, symbols, text)
+        if isinstance(node.op, ast.UAdd):
+            return inner, value
+        return _checked(-inner, None if value is None else -value, node, text)
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        left, right = _build(node.left, symbols, text), _build(node.right, symbols, text)
-        if isinstance(node.op, ast.Pow):
-            if right.is_number and (not right.is_finite or abs(complex(right)) > MAX_EXPONENT):
-                raise UserInputError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
-            return left ** right
+        (left, lv), (right, rv) = _build(node.left, symbols, text), _build(node.right, symbols, text)
+        if isinstance(node.op, ast.Pow) and rv is not None and not abs(rv) <= MAX_EXPONENT:
+            raise UserInputError(f"exponent {_show(right, rv)} is too large (at most {MAX_EXPONENT})")
         if isinstance(node.op, ast.Div) and right == 0:
             raise UserInputError(f"expression {text!r} divides by zero")
-        return _BINOPS[type(node.op)](left, right)
+        if isinstance(node.op, ast.Div) and rv == 0:  # exp(-1000): zero in floating point
+            raise UserInputError(f"expression {text!r} divides by zero (or by a number too close "
+                                 f"to zero: {_src(node.right, text)})")
+        value = None
+        if lv is not None and rv is not None:
+            value = _number(lambda: _BINOPS[type(node.op)](lv, rv), node, text)
+        return _checked(_BINOPS[type(node.op)](left, right), value, node, text)
     if isinstance(node, ast.Call):
         fname = node.func.id if isinstance(node.func, ast.Name) else None
         if fname not in FUNCTIONS:
@@ -106,8 +181,180 @@ def _build(node, symbols, text):
             raise _reject(what)
         if node.keywords or len(node.args) != 1:
             raise UserInputError(f"{fname}() takes exactly one argument")
-        return funcs[fname](_build(node.args[0], symbols, text))
+        arg, av = _build(node.args[0], symbols, text)
+        value = None if av is None else _number(lambda: _FLOAT_FUNCS[fname](av), node, text)
+        return _checked(funcs[fname](arg), value, node, text)
     raise _reject(_describe(node))
+
+
+def _number(compute, node, text) -> complex:
+    """The float estimate of a number computed from numbers alone, checked against MAX_CONSTANT
+    before sympy works it out exactly ((64**64)**64 is never built)."""
+    try:
+        v = complex(compute())
+    except ZeroDivisionError:
+        raise UserInputError(f"expression {text!r} divides by zero (in {_src(node, text)})") from None
+    except ValueError:  # log(0), atan(1j)
+        raise UserInputError(f"expression {text!r} is undefined: {_src(node, text)} has no "
+                             "value") from None
+    except OverflowError:
+        v = complex(math.inf)
+    if not (cmath.isfinite(v) and abs(v) <= MAX_CONSTANT):
+        raise _too_large(f"number {_src(node, text)} is too large ({_amount(v)})")
+    return v
+
+
+def _checked(expr, value, node, text):
+    """``expr`` after the step at ``node``: the formula's depth and size, and every number sympy
+    produced in it, within the limits (exact fractions too long become floats)."""
+    sp = _sympy()[0]
+    size, depth, parts = _scan(expr, MAX_SIZE, constants=True)
+    if depth > MAX_DEPTH:
+        raise UserInputError(f"expression is nested too deeply ({depth} levels at "
+                             f"{_src(node, text)}; at most {MAX_DEPTH}): use fewer functions "
+                             "inside functions (sigmoid and softplus count as 3-4 levels each)")
+    if size > MAX_SIZE:
+        raise UserInputError(f"expression is too complex (more than {MAX_SIZE} parts once "
+                             f"simplified; {_SIMPLIFY})")
+    long = {}
+    for c, v in parts:
+        if v is None:  # a kind of number we do not estimate: sympy keeps it symbolic
+            continue
+        if cmath.isnan(v):  # zoo, nan: (x - x)**-1
+            raise UserInputError(f"expression {text!r} is undefined: {_src(node, text)} has no value")
+        if not (cmath.isfinite(v) and abs(v) <= MAX_CONSTANT):
+            shown = "" if c.is_Number or _measure(c, 12)[0] > 12 else f"{sp.sstr(c)} = "
+            raise _too_large(f"{_src(node, text)} produces a number that is too large "
+                             f"({shown}{_amount(v)})")
+        for r in (c.atoms(sp.Rational) if not c.is_Atom else (c,) if c.is_Rational else ()):
+            if max(abs(r.p), r.q).bit_length() > MAX_BITS:
+                long[r] = sp.Float(r, 15)
+    if long:
+        expr = expr.xreplace(long)
+    return expr, value
+
+
+def _measure(expr, limit: int):
+    """``(size, depth)`` of a sympy tree; counting stops just past ``limit`` parts (a tree that
+    shares parts can be far larger than its memory)."""
+    size, depth, _ = _scan(expr, limit)
+    return size, depth
+
+
+def _scan(expr, limit: int, constants: bool = False):
+    """``(size, depth, parts)``: with ``constants``, ``parts`` are the largest subtrees with no
+    variable (numbers), each with its float estimate. One pass, stopped past ``limit`` parts."""
+    size = depth = 0
+    order, stack = [], [(expr, 1)]
+    while stack:
+        e, d = stack.pop()
+        size += 1
+        depth = max(depth, d)
+        if size > limit:
+            return size, depth, []
+        if constants:
+            order.append(e)
+        stack.extend((a, d + 1) for a in e.args)
+    if not constants:
+        return size, depth, []
+    variable = {}
+    for e in reversed(order):  # every part comes after its parent in `order`: children first
+        variable[id(e)] = e.is_Symbol or any(variable[id(a)] for a in e.args)
+    parts, stack = [], [expr]
+    while stack:
+        e = stack.pop()
+        if variable[id(e)]:
+            stack.extend(e.args)
+        else:
+            parts.append((e, _estimate(e)))
+    return size, depth, parts
+
+
+def _constants(expr):
+    """The largest parts of ``expr`` with no variable, each with its float estimate."""
+    return _scan(expr, math.inf, constants=True)[2]
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _estimate(e):
+    """``e`` (no variable) in complex floating point: inf when too large, nan when undefined,
+    None for a kind of number :func:`_approx` does not know."""
+    try:
+        return complex(_approx(e))
+    except _Unknown:
+        return None
+    except OverflowError:
+        return complex(math.inf)
+    except (ZeroDivisionError, ValueError, TypeError):
+        return complex(math.nan)
+
+
+def _approx(e):
+    """The value of ``e`` in IEEE style: real floats while it is real, an overflow is inf (so
+    1/(1 + exp(1000)), sympy's sigmoid(-1000), is 0 as numpy will find it), complex otherwise."""
+    sp = _sympy()[0]
+    if e.is_Rational:
+        try:
+            return e.p / e.q
+        except OverflowError:
+            return math.copysign(math.inf, e.p)
+    if e.is_Float:
+        return float(e)
+    if e is sp.pi:
+        return math.pi
+    if e is sp.E:
+        return math.e
+    if e is sp.I:
+        return 1j
+    if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return math.nan
+    if e.is_Add:
+        return _real(sum((_approx(a) for a in e.args), 0.0))
+    if e.is_Mul:
+        return _real(math.prod((_approx(a) for a in e.args), start=1.0))
+    if e.is_Pow:
+        return _ieee(lambda b, x: b ** x, _approx(e.base), _approx(e.exp))
+    name = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
+            sp.tanh: "tanh", sp.sinh: "sinh", sp.cosh: "cosh", sp.atan: "atan",
+            sp.Abs: "abs"}.get(type(e))
+    if name is None or len(e.args) != 1:
+        raise _Unknown(e)
+    return _ieee(_FLOAT_FUNCS[name], _approx(e.args[0]))
+
+
+def _ieee(f, *args):
+    """``f(*args)`` with Python's exceptions turned into IEEE values: overflow is inf (with the
+    sign of a real result), 0**-1 and log(0) are nan."""
+    try:
+        return _real(f(*args))
+    except OverflowError:
+        return math.inf
+    except (ZeroDivisionError, ValueError):
+        return math.nan
+
+
+def _real(v):
+    return v.real if isinstance(v, complex) and v.imag == 0 else v
+
+
+def _too_large(what: str) -> UserInputError:
+    return UserInputError(f"{what}; numbers, typed or computed, may be at most {MAX_CONSTANT:g}")
+
+
+def _amount(v: complex) -> str:
+    return f"{abs(v):.3g}" if cmath.isfinite(v) else "beyond 1e308"
+
+
+def _show(expr, value) -> str:
+    return str(expr) if expr.is_Number else f"{value.real:.6g}" if value.imag == 0 else str(value)
+
+
+def _src(node, text) -> str:
+    src = ast.get_source_segment(text.strip().replace("^", "**"), node) or ast.unparse(node)
+    return src if len(src) <= 60 else src[:57] + "..."
 
 
 def _reject(what):
@@ -122,6 +369,55 @@ def _describe(node):
     if isinstance(node, ast.Constant):
         return f"the literal {node.value!r}"
     return f"'{type(node).__name__}' syntax"
+
+
+def _derivatives(expr, syms, text):
+    """Gradient and Hessian (each pair of variables once), each checked against its size limit
+    before the next is computed: the work of differentiating, compiling and evaluating them
+    stays bounded."""
+    sp = _sympy()[0]
+    RealAbs, RealSign = _real_abs()
+    if expr.has(sp.Abs):
+        expr = expr.replace(lambda e: isinstance(e, sp.Abs) and e.args[0].is_extended_real is not True,
+                            lambda e: RealAbs(e.args[0]))
+    grad = [sp.diff(expr, s) for s in syms]
+    if any(g.has(sp.zoo, sp.nan, sp.I, sp.Derivative) for g in grad):
+        raise UserInputError(f"expression {text!r} has no usable derivative")
+    size = sum(_measure(g, MAX_GRADIENT_SIZE)[0] for g in grad)
+    if size > MAX_GRADIENT_SIZE:
+        raise UserInputError(f"expression {text!r} has too large a gradient (more than "
+                             f"{MAX_GRADIENT_SIZE} parts; {_SIMPLIFY})")
+    n = len(syms)
+    hess = [[None] * n for _ in range(n)]
+    total = 0
+    for i in range(n):
+        for j in range(i, n):
+            h = sp.diff(grad[i], syms[j])
+            total += _measure(h, MAX_HESSIAN_SIZE)[0]
+            if total > MAX_HESSIAN_SIZE:
+                raise UserInputError(f"expression {text!r} has too large second derivatives "
+                                     f"(more than {MAX_HESSIAN_SIZE} parts; {_SIMPLIFY})")
+            if h.has(sp.DiracDelta):  # |x|'' is a Dirac delta: zero almost everywhere,
+                h = h.replace(sp.DiracDelta, lambda *a: sp.Integer(0))  # as a sampled Hessian shows
+            if h.has(sp.zoo, sp.nan, sp.I, sp.Derivative):
+                raise UserInputError(f"expression {text!r} has no usable second derivative")
+            hess[i][j] = hess[j][i] = h
+    back = {RealAbs: sp.Abs, RealSign: sp.sign}
+    for old, new in back.items():
+        grad = [g.replace(old, new) for g in grad]
+        hess = [[h.replace(old, new) for h in row] for row in hess]
+    return grad, hess
+
+
+def _compile(syms, expr):
+    """``expr`` as a numpy function of ``syms``: sympy's lambdify, printing terms in the order
+    sympy holds them (sorting them, its default, costs more than the rest for large Hessians)."""
+    sp = _sympy()[0]
+    from sympy.printing.numpy import NumPyPrinter
+
+    printer = NumPyPrinter({"fully_qualified_modules": False, "inline": True,
+                            "allow_unknown_functions": True, "order": "none"})
+    return sp.lambdify(syms, expr, "numpy", printer=printer)
 
 
 class ExpressionSurface(Surface):
@@ -140,16 +436,11 @@ class ExpressionSurface(Surface):
         sp = _sympy()[0]
         self.dim = len(names)
         syms = [sp.Symbol(n, real=True) for n in names]
-        grad = [sp.diff(expr, s) for s in syms]
-        if any(g.has(sp.zoo, sp.nan, sp.I) for g in grad):
-            raise UserInputError(f"expression {expression!r} has no usable derivative")
-        hess = [[sp.diff(g, s) for s in syms] for g in grad]
-        # |x|'' is a Dirac delta: zero almost everywhere, which is what a sampled Hessian shows
-        hess = [[h.replace(sp.DiracDelta, lambda *a: sp.Integer(0)) for h in row] for row in hess]
+        grad, hess = _derivatives(expr, syms, expression)
         self.expression = expression.strip()
-        self._f = sp.lambdify(syms, expr, "numpy")
-        self._g = [sp.lambdify(syms, g, "numpy") for g in grad]
-        self._h = [[sp.lambdify(syms, h, "numpy") for h in row] for row in hess]
+        self._f = _compile(syms, expr)
+        self._g = [_compile(syms, g) for g in grad]
+        self._h = [[_compile(syms, h) for h in row] for row in hess]
         self.formula = f"${sp.latex(expr)}$"
         if bounds is None:
             bounds = [(-4.0, 4.0)] * self.dim
@@ -220,6 +511,29 @@ def _is_local_min(s: Surface, p, spacing) -> bool:
     return True
 
 
+def _newton(s: Surface, p, steps: int = 30):
+    """Newton's method from every row of ``p`` at once (one evaluation per step for all of
+    them): a row stops where its Hessian is not finite or not positive definite."""
+    p = p.copy()
+    active = np.arange(len(p))
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            if not active.size:
+                break
+            h, g = s._hessian(p[active]), s._grad(p[active])
+            ok = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
+            ok[ok] = np.linalg.eigvalsh(h[ok]).min(axis=1) > 0
+            step = np.full(g.shape, np.nan)
+            for k in np.flatnonzero(ok):  # d x d each: cheap; a singular one stops its row
+                try:
+                    step[k] = np.linalg.solve(h[k], g[k])
+                except np.linalg.LinAlgError:
+                    ok[k] = False
+            p[active[ok]] -= step[ok]
+            active = active[ok]
+    return p
+
+
 def _find_minima(s: Surface, n: int = 81, keep: int = 8):
     """Local minima inside ``s.bounds``: grid points below all neighbours, refined by Newton."""
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
@@ -238,13 +552,7 @@ def _find_minima(s: Surface, n: int = 81, keep: int = 8):
     spacing = (s.bounds[:, 1] - s.bounds[:, 0]) / (n - 1)
     out = []
     with np.errstate(all="ignore"):
-        for p in cand[np.argsort(s._value(cand))][: 4 * keep]:
-            for _ in range(30):
-                h, g = s._hessian(p), s._grad(p)
-                if not (np.isfinite(h).all() and np.isfinite(g).all()) or \
-                        np.linalg.eigvalsh(h).min() <= 0:
-                    break
-                p = p - np.linalg.solve(h, g)
+        for p in _newton(s, cand[np.argsort(s._value(cand))][: 4 * keep]):
             inside = ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all()
             if inside and np.isfinite(p).all() and _is_local_min(s, p, spacing) \
                     and not any(np.abs(p - q).max() < 1e-4 for q in out):
