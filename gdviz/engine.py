@@ -22,6 +22,7 @@ from .errors import UserInputError, positive_number
 from .optim import Optimizer, optimizer as make_optimizer
 from .optim.optimizers import guard
 from .optim.schedules import rate_at, trusted
+from .optim.transforms import state_paths
 from .surfaces import Surface, surface as make_surface
 from .trajectory import Trajectory
 
@@ -59,30 +60,39 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     limit = DISTANCE_FACTOR * span if max_distance is None else positive_number("max_distance", max_distance)
     rng = np.random.default_rng(None if seed is None else _whole("seed", seed, minimum=0))
     stochastic = opt.batch_size is not None and s.n_samples is not None
-    k = _record_every(record_every, steps, *p0.shape)
+    state0 = opt.init(p0)
+    kept = state_paths(state0, like=p0.shape)   # what the record keeps of the optimizer's state
+    k = _record_every(record_every, steps, *p0.shape, n_state=len(kept))
     with np.errstate(all="ignore"):
-        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k)
+        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k, state0)
     return _trajectory(rec, s, opt, single, tol, seed, stochastic, k)
 
 
 class _Recorder:
     """Rows of params, loss and grads at steps 0, k, 2k, ... (every step when k = 1) and at the
-    last step. Storage grows in chunks, so a run that stops early holds only what it used."""
+    last step, and the optimizer's state after the update made from each row but the last.
+    Storage grows in chunks, so a run that stops early holds only what it used."""
 
-    def __init__(self, B, d, k, steps):
+    def __init__(self, B, d, k, steps, state_paths):
         self.k, self.B, self.d = k, B, d
         cap = self.cap = min(steps // k + 2, 1024)
         self.P, self.L = np.empty((cap, B, d)), np.empty((cap, B))
+        self.paths = state_paths
+        self.ST = {name: np.empty((cap, B, d)) for name, _ in state_paths}
         self.G, self.S = np.empty((cap, B, d)), np.empty(cap, dtype=np.int64)
         self.n = 0
 
     def _grow(self):
         cap = self.cap = 2 * self.cap
-        for name in ("P", "L", "G", "S"):
-            old = getattr(self, name)
+
+        def grown(old):
             new = np.empty((cap, *old.shape[1:]), dtype=old.dtype)
             new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+            return new
+
+        for name in ("P", "L", "G", "S"):
+            setattr(self, name, grown(getattr(self, name)))
+        self.ST = {name: grown(arr) for name, arr in self.ST.items()}
 
     def point(self, step, p, loss):
         n = self.n
@@ -95,29 +105,39 @@ class _Recorder:
         """The gradient used at the last recorded point."""
         self.G[self.n - 1] = g
 
+    def state(self, state):
+        """The optimizer's state after the update made from the last recorded point."""
+        row = self.n - 1
+        for name, path in self.paths:
+            value = state
+            for key in path:
+                value = value[key]
+            self.ST[name][row] = value
+
     def finish(self, step, p, loss, g):
         """Record the final state (if not already) with the full gradient there."""
         if self.S[self.n - 1] != step:
             self.point(step, p, loss)
         self.G[self.n - 1] = g
         n = self.n
-        return self.P[:n], self.L[:n], self.G[:n], self.S[:n]
+        states = {name: arr[: n - 1] for name, arr in self.ST.items()}
+        return self.P[:n], self.L[:n], self.G[:n], self.S[:n], states
 
 
-def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
+def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
     B, d = p.shape
-    rec = _Recorder(B, d, k, steps)
+    rec = _Recorder(B, d, k, steps, state_paths(state, like=p.shape))
     loss, gfull = s.value_and_grad(p)
     if not (np.isfinite(loss).all() and np.isfinite(gfull).all()):
         raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
                              f"{p[:1].tolist()}")
     rec.point(0, p, loss)
     point, grad = rec.point, rec.grad  # bound once: the loop below is the hot path
+    keep_state = rec.state if rec.paths else None
     active = np.ones(B, dtype=bool)
     n_active = B
     status = np.full(B, "max_steps", dtype=object)
     stop = np.full(B, steps)
-    state = opt.init(p)
     n = steps
     # a box test on the whole batch first (two reductions); members are checked one by one only
     # when it fails: hi/lo are the tightest of the per-coordinate bounds centre +- limit
@@ -144,6 +164,8 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
             if t % k == 0:
                 grad(g)
         u, state = opt.update(g, state, p, t)
+        if keep_state is not None and t % k == 0:
+            keep_state(state)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
         # diverged: past the distance or loss bound, or not finite (NaN fails every comparison)
@@ -163,8 +185,8 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k):
         if not n_active:
             n = t + 1
             break
-    P, L, G, S = rec.finish(n, p, loss, gfull)
-    return P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S
+    P, L, G, S, ST = rec.finish(n, p, loss, gfull)
+    return P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S, ST
 
 
 def _rates(opt, steps, B, stop):
@@ -181,7 +203,7 @@ def _rates(opt, steps, B, stop):
 
 
 def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
-    P, L, G, LR, status, stop, S = rec
+    P, L, G, LR, status, stop, S, ST = rec
     meta = {"surface_params": s.spec()["params"], "surface_title": s.title, "tol": tol,
             "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None,
             "record_every": k}
@@ -189,16 +211,17 @@ def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
     steps = None if k == 1 else S.copy()
     if single:
         return Trajectory(P[:, 0], L[:, 0], G[:, 0], None if LR is None else LR[:, 0], str(status[0]),
-                          int(stop[0]), s.spec()["name"], opt.name, opt.hyperparams, seed, meta, steps)
+                          int(stop[0]), s.spec()["name"], opt.name, opt.hyperparams, seed, meta, steps,
+                          {name: arr[:, 0] for name, arr in ST.items()})
     return Trajectory(P, L, G, LR, status, stop.astype(int), s.spec()["name"], opt.name,
-                      opt.hyperparams, seed, meta, steps)
+                      opt.hyperparams, seed, meta, steps, ST)
 
 
-def _record_every(record_every, steps: int, B: int, d: int) -> int:
+def _record_every(record_every, steps: int, B: int, d: int, n_state: int = 0) -> int:
     """The recording stride: 1 (every step) unless asked; refuse a request whose record would
     pass MAX_RECORD_BYTES, saying which stride fits."""
     k = 1 if record_every is None else _whole("record_every", record_every)
-    per_row = B * (2 * d + 2) * 8  # params, grads, loss, learning rate (float64)
+    per_row = B * ((2 + n_state) * d + 2) * 8  # params, grads, state arrays, loss, learning rate
     need = (steps // k + 2) * per_row
     if need > MAX_RECORD_BYTES:
         fit = -(-steps // max(MAX_RECORD_BYTES // per_row - 2, 1))

@@ -1,10 +1,11 @@
-"""Regenerate data/torch_reference.json: paths of torch.optim optimizers in float64.
+"""Regenerate data/torch_reference.json: paths of torch.optim optimizers in float64, and
+their ``optimizer.state`` after every step (every tensor but the step count).
 
-    .venv/bin/pip install torch   # once
+    .venv/bin/pip install torch==2.13.0   # once (the CPU wheel)
     .venv/bin/python tests/make_torch_reference.py
 
-The test suite compares gdviz's optimizers against these paths step for step, so it needs no
-torch at test time.
+The test suite compares gdviz's optimizers (paths and recorded state) against these step for
+step, so it needs no torch at test time.
 """
 import json
 from pathlib import Path
@@ -36,15 +37,19 @@ SURFACES = {
 
 
 def path(cls, hp, start, f):
+    """The params after each step (row 0: the start), and each state tensor after each step."""
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, cls)([p], **hp)
-    out = [p.detach().tolist()]
+    out, state = [p.detach().tolist()], {}
     for _ in range(STEPS):
         opt.zero_grad()
         f(p).backward()
         opt.step()
         out.append(p.detach().tolist())
-    return out
+        for name, value in opt.state[p].items():
+            if name != "step" and torch.is_tensor(value) and value.shape == p.shape:
+                state.setdefault(name, []).append(value.detach().tolist())
+    return out, state
 
 
 def main():
@@ -52,8 +57,9 @@ def main():
     for name, cls, hp in CASES:
         for surface, (start, f) in SURFACES.items():
             hp_out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in hp.items() if k != "nesterov"}
+            params, state = path(cls, hp, start, f)
             cases.append({"optimizer": name, "torch": cls, "hyperparams": hp_out, "surface": surface,
-                          "start": start, "params": path(cls, hp, start, f)})
+                          "start": start, "params": params, "state": state})
     out = {"torch_version": torch.__version__, "steps": STEPS, "cases": cases}
     target = Path(__file__).parent / "data" / "torch_reference.json"
     target.write_text(json.dumps(out))

@@ -161,6 +161,29 @@ def test_paths_match_torch_optim(case):
     np.testing.assert_allclose(traj.params, expected, rtol=1e-9, atol=1e-12)
 
 
+STATEFUL = [c for c in REFERENCE["cases"] if c["state"]]
+
+
+@pytest.mark.parametrize("case", STATEFUL, ids=lambda c: f"{c['optimizer']}-{c['surface']}-{len(c['hyperparams'])}")
+def test_recorded_state_matches_torch_optim_state(case):
+    """Row t of Trajectory.state is torch's optimizer.state[p] after its (t+1)-th step()."""
+    hp = dict(case["hyperparams"])
+    if "betas" in hp:
+        hp["betas"] = tuple(hp["betas"])
+    traj = gd.run(gd.optimizer(case["optimizer"], **hp), case["surface"], case["start"],
+                  REFERENCE["steps"], tol=0)
+    assert sorted(traj.state) == sorted(case["state"])   # the same names, no more, no less
+    for name, rows in case["state"].items():
+        np.testing.assert_allclose(traj.state[name], np.array(rows), rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_every_optimizer_with_state_is_covered_by_the_reference():
+    covered = {c["optimizer"] for c in STATEFUL}
+    assert covered == {"momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"}
+    assert {"max_exp_avg_sq", "grad_avg", "momentum_buffer", "acc_delta"} <= {
+        n for c in STATEFUL for n in c["state"]}
+
+
 # -- schedules ---------------------------------------------------------------------------------
 def test_schedules_formulas():
     assert gd.schedule("inverse-sqrt", 0.5)(3) == pytest.approx(0.25)

@@ -21,6 +21,80 @@ class Transform(NamedTuple):
     update: Callable
 
 
+# States carry torch.optim's names, so a recorded run reads like ``optimizer.state[p]``.
+class MomentumState(NamedTuple):
+    momentum_buffer: np.ndarray
+
+
+class AdagradState(NamedTuple):
+    sum: np.ndarray
+
+
+class AdadeltaState(NamedTuple):
+    square_avg: np.ndarray
+    acc_delta: np.ndarray
+
+
+class RMSpropState(NamedTuple):
+    square_avg: np.ndarray
+    grad_avg: np.ndarray | None = None         # centered only
+
+
+class AdamState(NamedTuple):
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+    max_exp_avg_sq: np.ndarray | None = None   # amsgrad only
+
+
+def state_paths(state, like=None) -> list[tuple[str, tuple]]:
+    """(name, path) of each array in an optimizer's state, at any depth: a NamedTuple's fields
+    (the named optimizers: torch's names), a dict's keys, else ``state``, ``state1``, ... for
+    bare arrays (a custom optimizer's own state). None fields are left out; with ``like``, only
+    arrays of that shape (one value per parameter). ``path`` indexes into the state."""
+    out: list = []
+
+    def walk(node, path, name=None):
+        if isinstance(node, np.ndarray):
+            if like is None or node.shape == like:
+                taken = {n for n, _ in out}
+                if name is None or name in taken:
+                    name = "state" if "state" not in taken else f"state{sum(n.startswith('state') for n in taken)}"
+                out.append((name, path))
+        elif hasattr(node, "_fields"):
+            for i, (field, value) in enumerate(zip(node._fields, node)):
+                walk(value, path + (i,), field)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + (key,), str(key))
+        elif isinstance(node, (tuple, list)):
+            for i, value in enumerate(node):
+                walk(value, path + (i,))
+
+    walk(state, ())
+    return out
+
+
+def at_path(state, path):
+    """The value at ``path`` (from :func:`state_paths`) in a state."""
+    for key in path:
+        state = state[key]
+    return state
+
+
+def state_arrays(state, like=None) -> dict:
+    """The arrays in an optimizer's state by name (see :func:`state_paths`).
+
+        >>> state_arrays(((), AdamState(m, v)))
+        {'exp_avg': m, 'exp_avg_sq': v}
+    """
+    return {name: at_path(state, path) for name, path in state_paths(state, like)}
+
+
+def state_get(state, name: str):
+    """One named array of a state at any depth (optax's ``tree_get``); None when absent."""
+    return state_arrays(state).get(name)
+
+
 def chain(*transforms: Transform) -> Transform:
     """Apply ``transforms`` one after another; the state is the tuple of their states."""
 
@@ -48,10 +122,6 @@ def chain(*transforms: Transform) -> Transform:
     return Transform(init, update)
 
 
-def _zeros(params):
-    return np.zeros_like(params)
-
-
 def _none(params):
     return ()
 
@@ -72,25 +142,28 @@ def trace(momentum, dampening=0.0, nesterov=False, first_is_gradient=True) -> Tr
     output ``u + momentum buf_t`` (nesterov) or ``buf_t``.
     """
 
-    def update(u, buf, params, step):
+    def init(params):
+        return MomentumState(np.zeros_like(params))
+
+    def update(u, state, params, step):
         if step == 0 and first_is_gradient:
             buf = u.copy()
         else:
-            buf = momentum * buf + (1 - dampening) * u
-        return (u + momentum * buf if nesterov else buf), buf
+            buf = momentum * state.momentum_buffer + (1 - dampening) * u
+        return (u + momentum * buf if nesterov else buf), MomentumState(buf)
 
-    return Transform(_zeros, update)
+    return Transform(init, update)
 
 
 def scale_by_adagrad(eps=1e-10, initial_accumulator_value=0.0) -> Transform:
     """sum_t = sum_{t-1} + u^2;  u <- u / (sqrt(sum_t) + eps)."""
 
     def init(params):
-        return np.full_like(params, initial_accumulator_value, dtype=float)
+        return AdagradState(np.full_like(params, initial_accumulator_value, dtype=float))
 
-    def update(u, acc, params, step):
-        acc = acc + u * u
-        return u / (np.sqrt(acc) + eps), acc
+    def update(u, state, params, step):
+        acc = state.sum + u * u
+        return u / (np.sqrt(acc) + eps), AdagradState(acc)
 
     return Transform(init, update)
 
@@ -100,14 +173,14 @@ def scale_by_adadelta(rho=0.9, eps=1e-6) -> Transform:
     a_t = rho a + (1 - rho) delta^2;  u <- delta."""
 
     def init(params):
-        return np.zeros_like(params), np.zeros_like(params)
+        return AdadeltaState(np.zeros_like(params), np.zeros_like(params))
 
     def update(u, state, params, step):
         v, a = state
         v = rho * v + (1 - rho) * u * u
         delta = np.sqrt(a + eps) / np.sqrt(v + eps) * u
         a = rho * a + (1 - rho) * delta * delta
-        return delta, (v, a)
+        return delta, AdadeltaState(v, a)
 
     return Transform(init, update)
 
@@ -117,15 +190,14 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False) -> Transform:
     (m_t = alpha m + (1 - alpha) u)  u <- u / (sqrt(v_t - m_t^2) + eps)."""
 
     def init(params):
-        return np.zeros_like(params), np.zeros_like(params)
+        return RMSpropState(np.zeros_like(params), np.zeros_like(params) if centered else None)
 
     def update(u, state, params, step):
-        v, m = state
-        v = alpha * v + (1 - alpha) * u * u
+        v = alpha * state.square_avg + (1 - alpha) * u * u
         if centered:
-            m = alpha * m + (1 - alpha) * u
-            return u / (np.sqrt(v - m * m) + eps), (v, m)
-        return u / (np.sqrt(v) + eps), (v, m)
+            m = alpha * state.grad_avg + (1 - alpha) * u
+            return u / (np.sqrt(v - m * m) + eps), RMSpropState(v, m)
+        return u / (np.sqrt(v) + eps), RMSpropState(v)
 
     return Transform(init, update)
 
@@ -138,7 +210,7 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
     root = math.sqrt if isinstance(beta2, float) else np.sqrt  # scalars: no numpy call
 
     def init(params):
-        return np.zeros_like(params), np.zeros_like(params), np.zeros_like(params)
+        return AdamState(np.zeros_like(params), np.zeros_like(params), np.zeros_like(params) if amsgrad else None)
 
     def update(u, state, params, step):
         m, v, vmax = state
@@ -148,7 +220,7 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
         if amsgrad:
             vmax = np.maximum(vmax, v)
         denom = np.sqrt(vmax if amsgrad else v) / root(1 - beta2 ** t) + eps
-        return m / denom / (1 - beta1 ** t), (m, v, vmax)
+        return m / denom / (1 - beta1 ** t), AdamState(m, v, vmax)
 
     return Transform(init, update)
 

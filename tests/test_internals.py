@@ -1,0 +1,117 @@
+"""Trajectory.state and what each update is made of (gdviz.internals): the terms rebuild every
+step exactly, and batched or strided runs keep the state as single runs do."""
+import numpy as np
+import pytest
+
+import gdviz as gd
+from gdviz.internals import internals
+
+
+def run(name, steps=60, surface="elongated", **hp):
+    return gd.run(gd.optimizer(name, **hp), surface, steps=steps, tol=0)
+
+
+def test_momentum_step_is_the_carried_velocity_plus_the_push():
+    t = run("momentum", lr=0.02, momentum=0.9)
+    ins = internals(t)
+    buf = t.state["momentum_buffer"]
+    np.testing.assert_allclose(ins.step, -0.02 * buf, rtol=1e-12)          # the velocity is -lr b_t
+    np.testing.assert_allclose(ins.carried[1:], -0.02 * 0.9 * buf[:-1], rtol=1e-12)
+    np.testing.assert_allclose(ins.push, -0.02 * t.grads[:-1], rtol=1e-12)  # the gradient's push
+    np.testing.assert_allclose(ins.carried + ins.push, ins.step, atol=1e-14)
+    assert not ins.carried[0].any()
+
+
+def test_momentum_with_dampening_and_weight_decay_still_adds_up():
+    t = run("momentum", lr=0.01, momentum=0.8, dampening=0.3, weight_decay=0.05)
+    ins = internals(t)
+    np.testing.assert_allclose(ins.carried + ins.push, ins.step, atol=1e-14)
+    expected = -0.01 * 0.7 * (t.grads[1:-1] + 0.05 * t.params[1:-1])   # -lr (1 - d)(g + wd p)
+    np.testing.assert_allclose(ins.push[1:], expected, rtol=1e-10)
+
+
+def test_nesterov_looks_ahead_then_pushes():
+    t = run("nesterov", lr=0.02, momentum=0.9)
+    ins = internals(t)
+    np.testing.assert_allclose(ins.lookahead, t.params[:-1])               # where its gradient is taken
+    np.testing.assert_allclose(ins.position + ins.carried, ins.lookahead, atol=1e-14)
+    np.testing.assert_allclose(ins.lookahead[:-1] + ins.push[:-1], ins.position[1:], atol=1e-12)
+    np.testing.assert_allclose(ins.push, -0.02 * t.grads[:-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, hp, key", [
+    ("adagrad", {"lr": 0.5}, "sum"),
+    ("adagrad", {"lr": 0.5, "lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1}, "sum"),
+    ("rmsprop", {"lr": 0.01}, "square_avg"),
+    ("rmsprop", {"lr": 0.01, "centered": True}, "square_avg"),
+    ("adadelta", {"lr": 1.0}, "square_avg"),
+])
+def test_adaptive_steps_are_the_effective_rate_times_the_gradient(name, hp, key):
+    t = run(name, **hp)
+    ins = internals(t)
+    g = t.grads[:-1] + hp.get("weight_decay", 0) * t.params[:-1]
+    np.testing.assert_allclose(ins.step, -ins.effective_lr * g, rtol=1e-9, atol=1e-15)
+    if name != "adadelta":
+        assert (np.diff(ins.scale, axis=0) >= 0).all() or name == "rmsprop"   # Adagrad's only grows
+
+
+def test_adam_steps_are_the_effective_rate_times_the_first_moment():
+    for hp in ({"lr": 0.05}, {"lr": 0.05, "betas": (0.8, 0.99), "amsgrad": True}):
+        t = run("adam", surface="rosenbrock", **hp)
+        ins = internals(t)
+        np.testing.assert_allclose(ins.step, -ins.effective_lr * ins.first, rtol=1e-9, atol=1e-15)
+        np.testing.assert_allclose(ins.first[0], t.grads[0])   # m-hat after one step is g
+
+
+def test_adagrad_slows_the_steep_direction_more():
+    ins = internals(run("adagrad", lr=1.0))
+    assert (ins.effective_lr[:, 1] < ins.effective_lr[:, 0]).all()   # y (curvature 20) vs x (1)
+    assert (np.diff(ins.effective_lr, axis=0) <= 0).all()
+
+
+def test_state_in_batches_strides_and_files():
+    lrs = np.array([0.01, 0.02, 0.03])
+    batch = gd.run(gd.optimizer("adam", lr=lrs), "rosenbrock", steps=40)
+    assert batch.state["exp_avg"].shape == (40, 3, 2)
+    for i, lr in enumerate(lrs):
+        one = gd.run(gd.optimizer("adam", lr=lr), "rosenbrock", steps=40)
+        for name in one.state:
+            np.testing.assert_array_equal(batch[i].state[name], one.state[name])
+    strided = gd.run(gd.optimizer("adam", lr=0.02), "rosenbrock", steps=40, record_every=7)
+    full = gd.run(gd.optimizer("adam", lr=0.02), "rosenbrock", steps=40)
+    np.testing.assert_array_equal(strided.state["exp_avg"], full.state["exp_avg"][strided.step_index[:-1]])
+    with pytest.raises(gd.UserInputError, match="every step recorded"):
+        internals(strided)
+
+
+def test_state_counts_against_the_memory_bound():
+    from gdviz.engine import MAX_RECORD_BYTES
+
+    with pytest.raises(gd.UserInputError, match="record_every"):   # Adam's 3 arrays make it too big
+        gd.run(gd.optimizer("adam", lr=0.01, amsgrad=True), "rosenbrock",
+               steps=MAX_RECORD_BYTES // (2 * 8 * 2 + 16) + 1000, tol=0)
+
+
+def test_state_round_trips_and_old_files_still_load(tmp_path):
+    t = run("rmsprop", lr=0.01, momentum=0.5, centered=True)
+    t.save(tmp_path / "r.npz")
+    back = gd.load(tmp_path / "r.npz")
+    assert sorted(back.state) == ["grad_avg", "momentum_buffer", "square_avg"]
+    for name in t.state:
+        np.testing.assert_array_equal(back.state[name], t.state[name])
+    old = gd.Trajectory(t.params, t.loss, t.grads, t.lr, t.status, t.stop, t.surface, t.optimizer, t.hyperparams)
+    old.save(tmp_path / "old.npz")   # a file as earlier versions wrote it: no state
+    assert gd.load(tmp_path / "old.npz").state == {}
+
+
+def test_custom_optimizers_record_their_own_state_by_name():
+    def init(p):
+        return {"velocity": np.zeros_like(p), "count": 0}
+
+    def update(g, s, p, t):
+        v = 0.9 * s["velocity"] - 0.01 * g
+        return v, {"velocity": v, "count": s["count"] + 1}
+
+    t = gd.run(gd.custom(init=init, update=update, lr=0.01), "bowl", steps=20, tol=0)
+    assert list(t.state) == ["velocity"]   # arrays of one value per parameter
+    np.testing.assert_allclose(t.state["velocity"], np.diff(t.params, axis=0))
