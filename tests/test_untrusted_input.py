@@ -231,7 +231,7 @@ def test_zip_directory_is_bounded(tmp_path, good):
             zf.writestr(k + ".npy", _npy(v))
         for i in range(200):
             zf.writestr(f"pad{i}.npy", b"")
-    _refused(tmp_path / "many.npz", "its zip directory claims 205 entries")
+    _refused(tmp_path / "many.npz", f"its zip directory claims {len(good) + 200} entries")
 
 
 @pytest.mark.parametrize("change,match", [
