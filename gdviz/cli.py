@@ -357,7 +357,10 @@ def _lesson_options(kind, builder, surface, surface_params, optimizers, lrs, ste
 @click.option("--lang", default="en", help="Label language: en or zh.")
 @click.option("--size", default=None, metavar="WxH", help="Figure size in pixels (default per kind).")
 @click.option("--output", "-o", default=None, metavar="FILE", help="Output .png, .svg or .pdf.")
-def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start, lang, size, output):
+@click.option("--field", is_flag=True, help="Draw the gradient field (-grad L) over every contour plot.")
+@click.option("--arrows", is_flag=True,
+              help="Draw what each path's first updates are made of: gradient push, carried momentum, step.")
+def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start, lang, size, output, field, arrows):
     """Draw a teaching figure: gdviz plot KIND -o FILE (see gdviz plot --list)."""
     from .render import figures
     from .render.output import STATIC, check_output
@@ -381,7 +384,7 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
     opts = _lesson_options(kind, builder, surface, surface_params, _split("--optimizer", optimizers),
                            _split("--lr", lr, float), _number("--steps", steps, int),
                            parse_numbers("--start", start), figures.DEFAULTS.get(kind, {}).get("surface"))
-    fig = figures.figure(kind, lang=lang, size=size, **opts)
+    fig = figures.figure(kind, lang=lang, size=size, field=field, arrows=arrows, **opts)
     path = figures.save(fig, output)
     for claim in figures.failed(fig.gdviz_claims):
         click.echo(f"gdviz: warning: this picture misleads: {printable(claim.failure())}", err=True)
@@ -406,8 +409,11 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
 @click.option("--hold", default="1.5", show_default=True, help="Seconds to hold the last frame.")
 @click.option("--lang", default="en", show_default=True, help="Label language: en or zh.")
 @click.option("--output", "-o", required=True, metavar="FILE", help="Output .gif, .mp4 or .webm.")
+@click.option("--field", is_flag=True, help="Draw the gradient field (-grad L) under the paths.")
+@click.option("--arrows", is_flag=True,
+              help="Show what each update is made of, as it happens: gradient push, carried momentum, step.")
 def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed, record_every, frames, fps,
-        size, hold, lang, output):
+        size, hold, lang, output, field, arrows):
     """Animate optimizer paths to a GIF, MP4 or WebM (by the extension of -o)."""
     from . import style, surfaces
     from .engine import run as run_engine
@@ -447,7 +453,7 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     runs = Runs(s, trajs, keys, [t.hyperparams.get("lr") for t in trajs] if len(set(names)) == len(names)
                 else [None] * len(trajs))
     anim = Animation(runs, frames=n_frames, fps=rate, size=size_px, lang=lang,
-                     hold=_number("--hold", hold))
+                     hold=_number("--hold", hold), field=field, arrows=arrows)
     progress = LazyProgress(f"rendering {path.name}", n_frames)
     try:
         anim.save(path, on_frame=progress)

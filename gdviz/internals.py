@@ -108,3 +108,109 @@ def _adaptive(name, traj, step, lr, g, g_used, hp, st, n) -> Internals:
     scale = np.sqrt(st["square_avg"][:n] + rho_eps)
     return Internals(name, step, -lr * g, scale=scale, effective_lr=lr * np.sqrt(before + rho_eps) / scale,
                      grads=g)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One line of a dissected update: its symbol, the rule with the numbers filled in, and the
+    value it comes to (a vector, one number per parameter)."""
+
+    name: str
+    formula: str
+    value: np.ndarray
+
+
+def rule(optimizer: str) -> str:
+    """The update rule as written in the optimizer's docstring (its indented lines)."""
+    from .optim import OPTIMIZERS
+
+    doc = (OPTIMIZERS[optimizer].__doc__ or "") if optimizer in OPTIMIZERS else ""
+    lines = [line.strip() for line in doc.splitlines() if line.startswith("        ") and line.strip()]
+    return "\n".join(lines) or doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def dissect(traj, t: int) -> list[Term]:
+    """Update t of a run, term by term, with the run's own numbers: the last term is
+    p_{t+1}, equal to ``traj.params[t + 1]``.
+
+        >>> terms = dissect(gd.run(gd.optimizer("adam", lr=0.05), "rosenbrock", steps=20), 9)
+        >>> [term.name for term in terms]
+        ['g', 'm', 'v', 'm̂', 'v̂', 'Δp', 'p']
+    """
+    if not 0 <= t < traj.n_steps:
+        raise UserInputError(f"update t must be a whole number from 0 to {int(traj.n_steps) - 1}, got {t!r}")
+    ins = internals(traj)
+    hp, st, name = traj.hyperparams, traj.state, traj.optimizer
+    p, g, lr = traj.params[t], traj.grads[t], float(traj.lr[t])
+    wd = float(hp.get("weight_decay", 0.0) or 0.0)
+    v = _vec
+    terms = [Term("g", f"∇L(p) = {v(g)}", g)]
+    if wd:
+        g = g + wd * p
+        terms.append(Term("g", f"g + {wd:g} p = {v(g)}", g))
+    before = {k: (a[t - 1] if t > 0 else _initial(name, k, hp, a[t])) for k, a in st.items()}
+    if name in MOMENTUM and "momentum_buffer" in st:
+        beta, b = float(hp.get("momentum", 0.0)), st["momentum_buffer"][t]
+        damp = float(hp.get("dampening", 0.0) or 0.0)
+        if t == 0:
+            terms.append(Term("b", f"g (first step) = {v(b)}", b))
+        else:
+            terms.append(Term("b", f"{beta:g} × {v(before['momentum_buffer'])} + {1 - damp:g} × {v(g)} = {v(b)}", b))
+        if hp.get("nesterov"):
+            d = g + beta * b
+            terms.append(Term("g", f"g + {beta:g} b = {v(d)}", d))
+        else:
+            d = b
+    elif name == "adagrad":
+        s = st["sum"][t]
+        terms.append(Term("sum", f"{v(before['sum'])} + g² = {v(s)}", s))
+        rate = ins.effective_lr[t]
+        terms.append(Term("rate", f"{lr:g} / (√sum + ε) = {v(rate)}", rate))
+        d = None
+    elif name == "rmsprop":
+        a, sq = float(hp.get("alpha", 0.99)), st["square_avg"][t]
+        terms.append(Term("v", f"{a:g} × {v(before['square_avg'])} + {1 - a:g} × g² = {v(sq)}", sq))
+        rate = ins.effective_lr[t]
+        terms.append(Term("rate", f"{lr:g} / (√v + ε) = {v(rate)}", rate))
+        d = None
+    elif name == "adam":
+        b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
+        m, sq = st["exp_avg"][t], st["exp_avg_sq"][t]
+        terms.append(Term("m", f"{b1:g} × {v(before['exp_avg'])} + {1 - b1:g} × g = {v(m)}", m))
+        terms.append(Term("v", f"{b2:g} × {v(before['exp_avg_sq'])} + {1 - b2:g} × g² = {v(sq)}", sq))
+        terms.append(Term("m̂", f"m / (1 − {b1:g}^{t + 1}) = {v(ins.first[t])}", ins.first[t]))
+        vhat = ins.scale[t] ** 2
+        terms.append(Term("v̂", f"{'max v' if 'max_exp_avg_sq' in st else 'v'} / (1 − {b2:g}^{t + 1}) = {v(vhat)}", vhat))
+        d = None
+    elif name == "adadelta":
+        rho, sq, acc = float(hp.get("rho", 0.9)), st["square_avg"][t], st["acc_delta"][t]
+        terms.append(Term("v", f"{rho:g} × {v(before['square_avg'])} + {1 - rho:g} × g² = {v(sq)}", sq))
+        rate = ins.effective_lr[t]
+        terms.append(Term("rate", f"{lr:g} √(a + ε) / √(v + ε) = {v(rate)}", rate))
+        terms.append(Term("a", f"{rho:g} × {v(before['acc_delta'])} + {1 - rho:g} × Δ² = {v(acc)}", acc))
+        d = None
+    else:
+        d = g
+    step = ins.step[t]
+    if d is not None:
+        terms.append(Term("Δp", f"−{lr:g} × {v(d)} = {v(step)}", step))
+    elif name == "adam":
+        terms.append(Term("Δp", f"−{lr:g} m̂ / (√v̂ + ε) = {v(step)}", step))
+    else:
+        terms.append(Term("Δp", f"−rate × g = {v(step)}", step))
+    terms.append(Term("p", f"{v(p)} + {v(step)} = {v(traj.params[t + 1])}", traj.params[t + 1]))
+    return terms
+
+
+def _initial(name, key, hp, like):
+    """A state array before the first update (what ``init`` starts from)."""
+    if name == "adagrad" and key == "sum":
+        return np.full_like(like, float(hp.get("initial_accumulator_value", 0.0) or 0.0))
+    return np.zeros_like(like)
+
+
+def _vec(x) -> str:
+    """(a, b) with 5 significant digits: enough to check the sum by hand."""
+    x = np.atleast_1d(x)
+    text = [f"{float(a):.5g}" for a in x]
+    return "(" + ", ".join(text) + ")" if x.size > 1 else text[0]

@@ -35,10 +35,65 @@ CJK_PACKAGE = "fonts-noto-cjk"
 
 LABELS = {
     # -- manim scenes (gdviz/scenes): read-outs and closing captions; {} filled in by the scene --
-    "lr caption": ("Goldilocks (lr = {gold}) reaches the minimum in {n_gold}; too small ({small}) needs {n_small}.\n"
+    "lr caption": ("Goldilocks (lr {gold}) reaches the minimum in {n_gold}, too small ({small}) in {n_small}.\n"
                    "Too large ({large}) overshoots farther at every step: it diverges.",
-                   "恰到好处（学习率 {gold}）{n_gold}就到达最小值；过小（{small}）需要 {n_small}。\n"
+                   "恰到好处（学习率 {gold}）{n_gold}就到达最小值，过小（{small}）要 {n_small}。\n"
                    "过大（{large}）每一步都越过最低点，而且越落越远：发散。"),
+    "contour act bowl": ("Gradient descent on a round bowl", "圆碗上的梯度下降"),
+    "contour act elongated": ("Gradient descent on an elongated bowl", "狭长碗上的梯度下降"),
+    "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: "
+                             "lr = {lr} arrives in {n}.",
+                             "在圆碗上，负梯度直指最小值：学习率 {lr} 用 {n}到达。"),
+    "contour caption elongated": ("On an elongated bowl the gradient points across the valley, not at the "
+                                  "minimum: the path zig-zags and needs {n}.",
+                                  "在狭长的碗上，梯度指向山谷两侧，而不是指向最小值：路径呈之字形，需要 {n}。"),
+    "contour act scaling": ("The same data with raw and with standardized x: condition number {raw} vs {std}",
+                            "同一份数据，原始的 x 与标准化的 x：条件数 {raw} 对 {std}"),
+    "contour caption scaling": ("Standardizing x makes the contours round (condition number {c0} → {c1}):\n"
+                                "from the same start, gradient descent needs {std} instead of {raw}.",
+                                "标准化 x 让等高线变圆（条件数 {c0} → {c1}）：\n"
+                                "从同一起点出发，梯度下降只需 {std}，而不是 {raw}。"),
+    "race steps": ("Same start, up to {n} each (learning rates in brackets)",
+                   "同一起点，每个最多 {n}（括号内为学习率）"),
+    "race caption beats": ("Every other optimizer ends lower than plain gradient descent, which is still "
+                           "crawling along the curved valley after {n}.",
+                           "其他优化器的最终损失都低于梯度下降；梯度下降走了 {n}，仍在弯曲的山谷里缓慢爬行。"),
+    "race caption global": ("{best} rolls through the dimples to the global minimum (★); "
+                            "gradient descent stops in the nearest local one.",
+                            "{best}冲过一个个小坑，到达全局最小值（★）；梯度下降停在最近的局部最小值。"),
+    "log scale": (" (log scale)", "（对数刻度）"),
+    "update count": ("updates", "更新次数"),
+    "same examples per run": ("Each run sees the same {n} examples ({passes} passes over the data)",
+                              "每种方式都处理相同的 {n} 个样本（遍历数据 {passes} 次）"),
+    "batch caption": ("Same {passes} passes over the data: SGD's {n_sgd} cheap, noisy updates reach loss {l_sgd};\n"
+                      "the full batch's {n_full} exact but expensive updates only reach {l_full}.",
+                      "同样遍历数据 {passes} 次：随机梯度下降 {n_sgd} 次廉价而嘈杂的更新把损失降到 {l_sgd}；\n"
+                      "全批量 {n_full} 次精确但昂贵的更新只降到 {l_full}。"),
+    "restart starts": ("{n} random starts, gradient descent from each", "{n} 个随机起点，各自做梯度下降"),
+    "restarts caption": ("{n} starts end in {m} different minima; only {g} of them reach the global one. "
+                         "Keeping the best of many starts (ringed) finds it.",
+                         "{n} 个起点落入 {m} 个不同的最小值，只有 {g} 个到达全局最小值。"
+                         "从多个起点中保留最好的一个（圈出）就能找到它。"),
+    "adagrad coordinate": ("Adagrad, {v} ({kind})", "Adagrad，{v} 方向（{kind}）"),
+    "adagrad steep": ("steep", "陡峭"),
+    "adagrad flat": ("flat", "平坦"),
+    "adaptive caption": ("Adagrad divides each coordinate's rate by its past gradients: steep {steep} gets {r_steep}, "
+                         "flat {flat} {r_flat}.\nNo zig-zag: it arrives in {n_ada}; "
+                         "gradient descent at its best fixed rate needs {n_gd}.",
+                         "Adagrad 用各坐标过去的梯度去除学习率：陡峭的 {steep} 方向得到 {r_steep}，"
+                         "平坦的 {flat} 方向得到 {r_flat}。\n"
+                         "不再之字形：它用 {n_ada}到达最小值；梯度下降用最好的固定学习率也需要 {n_gd}。"),
+    "loop title": ("Iterative approach to reducing loss", "降低损失的迭代方法"),
+    "loop subtitle": ("Gradient descent on the course's loss curve, learning rate {lr}",
+                      "在课程的损失曲线上做梯度下降，学习率 {lr}"),
+    "loop model": ("Model", "模型"),
+    "loop loss": ("Compute loss", "计算损失"),
+    "loop update": ("Compute\nparameter update", "计算参数更新"),
+    "loop pass": ("pass", "轮次"),
+    "loop caption": ("Each pass: predict with w, compute the loss, step by −lr × gradient.\n"
+                     "The loss falls at every pass: {n} passes take w from {w0} to {w1}, the loss from {l0} to {l1}.",
+                     "每一轮：用 w 预测，计算损失，沿梯度反方向迈一步（−学习率 × 梯度）。\n"
+                     "损失每一轮都在下降：{n} 轮把 w 从 {w0} 带到 {w1}，损失从 {l0} 降到 {l1}。"),
     # -- end of the manim scenes' labels --
     "step": ("step", "步数"),
     "steps": ("steps", "步"),
@@ -72,6 +127,27 @@ LABELS = {
     "gradient and negative gradient": ("The gradient points uphill; the step goes the other way",
                                        "梯度指向上坡；每一步朝相反方向走"),
     "gradient steps": ("gradient steps", "梯度步长"),
+    "carried velocity": ("carried velocity (momentum)", "带过来的速度（动量）"),
+    "gradient push": ("gradient's push  −lr·g", "梯度的推力  −学习率·g"),
+    "step taken": ("step taken", "实际的一步"),
+    "step = push": ("step = gradient's push", "一步 = 梯度的推力"),
+    "to the look-ahead": ("momentum jump to the look-ahead", "动量带到前瞻点"),
+    "look-ahead point": ("look-ahead point (gradient taken here)", "前瞻点（在此计算梯度）"),
+    "push at the look-ahead": ("push from the look-ahead's gradient", "前瞻点梯度的推力"),
+    "effective step box": ("effective step per coordinate", "各坐标的有效步长"),
+    "first updates": ("the first {n} updates", "前 {n} 次更新"),
+    "update": ("update", "更新"),
+    "accumulator adagrad": ("√Σg² per coordinate: it only grows", "各坐标的 √Σg²：只增不减"),
+    "accumulator rmsprop": ("√(moving average of g²) per coordinate: it forgets", "各坐标 g² 滑动平均的平方根：会遗忘"),
+    "accumulator adam": ("√v̂ (moving average of g²) per coordinate", "各坐标的 √v̂（g² 的滑动平均）"),
+    "accumulator adadelta": ("√(moving average of g²) per coordinate", "各坐标 g² 滑动平均的平方根"),
+    "length": ("length", "长度"),
+    "sizes of the terms": ("size of each term, update by update", "每次更新中各项的大小"),
+    "inside": ("Inside the optimizer", "优化器内部"),
+    "the rule": ("The update rule (from its docstring)", "更新规则（来自文档字符串）"),
+    "with the numbers": ("each term with the run's numbers", "每一项代入这次运行的数值"),
+    "the step on the loss": ("the step on the loss", "损失曲面上的这一步"),
+    "one step dissected": ("One step, dissected", "拆解一步更新"),
     "parameter updates": ("number of parameter updates", "参数更新次数"),
     "lr exercise": ("The course's exercise: how many steps does each learning rate take?",
                     "课程练习：每个学习率需要多少步？"),

@@ -115,3 +115,108 @@ def test_custom_optimizers_record_their_own_state_by_name():
     t = gd.run(gd.custom(init=init, update=update, lr=0.01), "bowl", steps=20, tol=0)
     assert list(t.state) == ["velocity"]   # arrays of one value per parameter
     np.testing.assert_allclose(t.state["velocity"], np.diff(t.params, axis=0))
+
+
+# -- the pictures read the recorded state ------------------------------------------------------
+def drawn_arrows(ax, colour):
+    from matplotlib.colors import to_hex
+
+    out = []
+    for a in ax.texts:
+        patch = getattr(a, "arrow_patch", None)
+        if patch is not None and to_hex(patch.get_edgecolor()) == to_hex(colour) and patch.get_linestyle() == "-":
+            out.append((np.array(a.xyann), np.array(a.xy)))
+    return out
+
+
+def test_the_drawn_velocity_is_the_momentum_buffer_times_the_rate(tmp_path):
+    from gdviz.render import figures
+    from gdviz.render.axes import CARRIED, STEP
+
+    fig = figures.figure("internals", optimizer="momentum")
+    runs = figures.runs_for("internals", optimizer="momentum")
+    traj, lr = runs.trajectories[0], runs.rates[0]
+    ax = fig.axes[0]
+    steps = drawn_arrows(ax, STEP)
+    assert len(steps) >= 6
+    for a, b in steps:   # each black arrow starts at p_t and is -lr * momentum_buffer[t]
+        t = int(np.argmin(np.linalg.norm(traj.params - a, axis=1)))
+        np.testing.assert_allclose(b - a, -lr * traj.state["momentum_buffer"][t], rtol=1e-9, atol=1e-12)
+    for a, b in drawn_arrows(ax, CARRIED):   # each green one is what the buffer carried over
+        t = int(np.argmin(np.linalg.norm(traj.params - a, axis=1)))
+        np.testing.assert_allclose(b - a, -lr * 0.9 * traj.state["momentum_buffer"][t - 1], rtol=1e-9)
+    figures.save(fig, tmp_path / "m.png")
+
+
+def test_adaptive_squares_are_the_accumulators(tmp_path):
+    from matplotlib.patches import Rectangle
+
+    from gdviz.render import figures
+
+    runs = figures.runs_for("internals", optimizer="adagrad")
+    fig = figures.figure("internals", runs=runs, lang="zh")
+    squares = [p for p in fig.axes[1].patches if isinstance(p, Rectangle)]
+    sides = np.array([p.get_width() for p in squares])
+    traj = runs.trajectories[0]
+    root = np.sqrt(traj.state["sum"])
+    picks = sorted({0, 2, 9, len(root) - 1})
+    expected = root[picks].T.ravel() / root[picks].max()   # rows x, y; columns the picked updates
+    np.testing.assert_allclose(sides, expected, rtol=1e-12)
+    figures.save(fig, tmp_path / "a.png")
+
+
+def test_the_field_is_minus_the_gradient_direction():
+    from matplotlib.quiver import Quiver
+
+    from gdviz.render import figures
+
+    fig = figures.figure("path", surface="himmelblau", optimizers=["momentum"], rates=[0.002], steps=100, field=True)
+    q = next(c for c in fig.axes[0].collections if isinstance(c, Quiver))
+    s = gd.surface("himmelblau")
+    g = -s.grad(q.get_offsets())
+    uv = np.column_stack([q.U, q.V])
+    cos = (uv * g).sum(1) / np.linalg.norm(uv, axis=1) / np.linalg.norm(g, axis=1)
+    assert len(uv) > 150 and cos.min() > 0.999999
+
+
+def test_one_step_shows_the_runs_numbers(tmp_path):
+    from gdviz.render import figures
+
+    runs = figures.runs_for("one-step", optimizer="adam", t=9)
+    fig = figures.figure("one-step", runs=runs)
+    shown = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    p10 = runs.trajectories[0].params[10]
+    assert f"{p10[0]:.5g}" in shown and f"{p10[1]:.5g}" in shown
+    assert "m_t = beta1 m + (1 - beta1) g" in shown          # the rule as written in its docstring
+    assert all(c.holds for c in runs.claims)
+
+
+def test_animation_arrows_follow_the_update_being_made(tmp_path):
+    from gdviz import lessons
+    from gdviz.render.animation import Animation
+
+    runs = lessons.momentum()
+    anim = Animation(runs, frames=40, size=(480, 360), arrows=True, field=True)
+    mo = runs.of("momentum")
+    ins = internals(mo)
+    a = anim.artists[runs.series.index("momentum")]
+    anim.frame(20)
+    k = min(int(np.floor(anim.times[20] + 1e-9)), mo.n_steps - 1)
+    step = dict((key, patch) for patch, key in a["parts"])["step"]
+    start, end = (np.array(v) for v in step._posA_posB)
+    np.testing.assert_allclose(end - start, ins.step[k], rtol=1e-9)
+    anim.save(tmp_path / "m.gif")
+
+
+@pytest.mark.parametrize("args", [
+    ["plot", "internals", "--optimizer", "nesterov", "--lang", "zh"],
+    ["plot", "one-step", "--optimizer", "rmsprop"],
+    ["plot", "race", "--field", "--arrows"],
+    ["gif", "--surface", "elongated", "--optimizer", "momentum", "--lr", "0.02", "--arrows", "--field",
+     "--frames", "20"],
+])
+def test_cli_draws_the_insides(args, tmp_path):
+    from gdviz.cli import main
+
+    out = tmp_path / ("x.gif" if args[0] == "gif" else "x.png")
+    assert main(args + ["-o", str(out)]) == 0 and out.stat().st_size > 10_000

@@ -11,8 +11,9 @@ def lesson_options(options: dict) -> dict:
     """The entry's lesson options as the builders take them (a surface with parameters built)."""
     from ..surfaces import surface
 
-    out = {k: v for k, v in options.items()
-           if k in ("surface", "optimizers", "rates", "steps", "start", "n", "seed", "lr")}
+    from .spec import LESSON_KEYS
+
+    out = {k: v for k, v in options.items() if k in LESSON_KEYS and k != "surface_params"}
     if "surface_params" in options:
         out["surface"] = surface(out.get("surface", "rosenbrock"), **options["surface_params"])
     return out
@@ -45,14 +46,16 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
 
         kind = o.get("figure", entry.name)
         runs = runs or entry_runs(entry)
-        fig = figures.figure(kind, lang=lang, size=o.get("size"), runs=runs[0])
+        fig = figures.figure(kind, lang=lang, size=o.get("size"), runs=runs[0], field=o.get("field", False),
+                             arrows=o.get("arrows", False))
         return figures.save(fig, path)
     if entry.kind == "gif":
         from ..render.animation import Animation
 
         runs = runs or entry_runs(entry)
         anim = Animation(runs[0], frames=o.get("frames", 120), fps=o.get("fps", 20),
-                         size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5))
+                         size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5),
+                         field=o.get("field", False), arrows=o.get("arrows", False))
         return anim.save(path, workers=1)  # the build already keeps every core busy
     from .. import video
 
@@ -80,6 +83,7 @@ def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
             args += [f"--start={','.join(f'{v:g}' for v in o['start'])}"]
         if "size" in o:
             args += ["--size", o["size"]]
+        args += ["--field"] * bool(o.get("field")) + ["--arrows"] * bool(o.get("arrows"))
         args += ["--lang", lang, "-o", out]
         return shlex.join(args)
     if entry.kind == "video":

@@ -30,10 +30,11 @@ from ..errors import UserInputError
 KINDS = ("figure", "gif", "video")
 LANGS = ("en", "zh")
 FORMATS = {"figure": ("png", "svg", "pdf"), "gif": ("gif", "mp4", "webm"), "video": ("mp4", "webm", "gif")}
-LESSON_KEYS = ("surface", "surface_params", "optimizers", "rates", "steps", "start", "n", "seed", "lr")
+LESSON_KEYS = ("surface", "surface_params", "optimizer", "optimizers", "rates", "steps", "start", "n", "seed", "lr",
+               "t")
 ENTRY_KEYS = ("name", "kind", "figure", "lesson", "scene", "format", "lang", "size", "frames", "fps",
-              "hold", "quality", "time_scale", "concept", "concept_zh", "caption", "caption_zh", "alt",
-              "alt_zh", *LESSON_KEYS)
+              "hold", "quality", "time_scale", "field", "arrows", "concept", "concept_zh", "caption", "caption_zh",
+              "alt", "alt_zh", *LESSON_KEYS)
 TOP_KEYS = ("title", "title_zh", "description", "description_zh", "defaults", "entry")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_NAME = 80          # characters in an entry name (it becomes a file name)
@@ -246,9 +247,16 @@ def _check_options(name, kind, o, at, fail):
         choose("scene", o.get("scene", name), list(scenes()))
         if "quality" in o:
             choose("quality", o["quality"], ["low", "medium", "high", "4k"])
-    for key in ("frames", "steps", "n", "seed"):
-        if key in o and (not isinstance(o[key], int) or isinstance(o[key], bool) or o[key] < (0 if key == "seed" else 1)):
-            fail(at(key), f"entry '{name}': {key} must be a whole number >= {0 if key == 'seed' else 1}, got {o[key]!r}")
+    for key in ("frames", "steps", "n", "seed", "t"):
+        low = 0 if key in ("seed", "t") else 1
+        if key in o and (not isinstance(o[key], int) or isinstance(o[key], bool) or o[key] < low):
+            fail(at(key), f"entry '{name}': {key} must be a whole number >= {low}, got {o[key]!r}")
+    if "optimizer" in o:
+        from ..optim import OPTIMIZERS
+
+        if not isinstance(o["optimizer"], str):
+            fail(at("optimizer"), f"entry '{name}': optimizer must be a name, got {o['optimizer']!r}")
+        choose("optimizer", o["optimizer"], list(OPTIMIZERS))
     for key in ("fps", "hold", "time_scale", "lr"):
         if key in o and (not isinstance(o[key], (int, float)) or isinstance(o[key], bool)
                          or not math.isfinite(o[key]) or o[key] <= 0):
@@ -286,6 +294,11 @@ def _check_options(name, kind, o, at, fail):
         for opt in o["optimizers"]:
             if str(opt).lower() not in OPTIMIZERS:
                 choose("optimizers", opt, list(OPTIMIZERS))
+    for key in ("field", "arrows"):
+        if key in o and not isinstance(o[key], bool):
+            fail(at(key), f"entry '{name}': {key} must be true or false, got {o[key]!r}")
+        if key in o and kind == "video":
+            fail(at(key), f"entry '{name}': {key} is for figures and GIFs, not video scenes")
     if "surface_params" in o and not isinstance(o["surface_params"], dict):
         fail(at("surface_params"), f"entry '{name}': surface_params must be a table")
     for k, v in o.get("surface_params", {}).items():

@@ -32,7 +32,8 @@ from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, label as L, readout
 from ..trajectory import Trajectory
-from .axes import draw_contours, draw_loss_curve, fit_window, mark_divergence
+from .axes import (CARRIED, PUSH, STEP, draw_contours, draw_field, draw_loss_curve, fit_window,
+                   mark_divergence)
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
 from .geometry import first_exit, hop
 from .mpl import cjk_available, new_figure, rc
@@ -166,14 +167,18 @@ class Animation:
     """A trajectory animation; frames render on demand; ``save(path)`` writes GIF/MP4/WebM.
 
     runs : lesson :class:`Runs` (or use :func:`animate` with trajectories).
+    field : draw the gradient field under the paths; arrows : show what the current update of
+    each path is made of (gradient push, carried momentum, step), read from its recorded state.
     frames, fps : number of frames (before the hold) and frames per second.
     size : (width, height) in pixels; hold : seconds the last frame stays; tail : steps in the
     bright fading tail; lang : "en" or "zh"; title : overrides the surface's title.
     """
 
     def __init__(self, runs: Runs, *, frames: int = 120, fps: float = 20, size=(640, 480),
-                 lang: str = "en", hold: float = 1.5, tail: int = 12, title: str | None = None):
+                 lang: str = "en", hold: float = 1.5, tail: int = 12, title: str | None = None,
+                 field: bool = False, arrows: bool = False):
         self.runs = runs
+        self.field, self.arrows = bool(field), bool(arrows)
         self.lang = style.check_lang(lang)
         self.size = check_size(size)
         self.fps = check_fps(fps)
@@ -215,6 +220,8 @@ class Animation:
         # the window grows to show every path that did not diverge (a start outside the bounds)
         self.window = fit_window(s, self.trajs)
         cs = draw_contours(ax, s, window=self.window, lang=self.lang)
+        if self.field:
+            draw_field(ax, s, self.window)
         w, h = self.size
         cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
         cb = fig.colorbar(cs, cax=cax)
@@ -255,7 +262,7 @@ class Animation:
                 for a in mark:
                     a.set_animated(True)
             self.artists.append(dict(trail=trail, tail=tail, start=start, head=head, exit=exit_i,
-                                     mark=mark, rgb=to_rgb(c),
+                                     mark=mark, rgb=to_rgb(c), parts=self._update_arrows(ax, t),
                                      shown=None if exit_i is None else np.vstack([t.params[:exit_i], edge])))
         digits = len(str(self.n_max))
         single = len(self.trajs) == 1
@@ -317,6 +324,49 @@ class Animation:
         self.ax = shared
         self.counter = None
 
+    def _update_arrows(self, ax, traj):
+        """With ``arrows``: the arrows of what an update is made of, moved every frame to the
+        update being made (from gdviz.internals; none when the run cannot say)."""
+        from matplotlib.patches import FancyArrowPatch
+
+        from ..internals import internals
+
+        if not self.arrows:
+            return []
+        try:
+            ins = internals(traj)
+        except UserInputError:
+            return []
+        self._internals = getattr(self, "_internals", {})
+        self._internals[id(traj)] = ins
+        parts = [("carried", CARRIED)] * (ins.carried is not None) + [("push", PUSH), ("step", STEP)]
+        out = []
+        for key, colour in parts:
+            patch = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=12, color=colour,
+                                    lw=2.2 if key == "step" else 1.8, zorder=8, animated=True)
+            ax.add_patch(patch)
+            out.append((patch, key))
+        return out
+
+    def _move_arrows(self, a, traj, k):
+        """Place the arrows of update k: carried and push head to tail, the step from p_k."""
+        parts = a.get("parts")
+        if not parts:
+            return
+        ins = self._internals[id(traj)]
+        k = min(k, len(ins.step) - 1)
+        p = traj.params[k]
+        if ins.lookahead is not None:
+            ends = {"carried": (ins.position[k], ins.lookahead[k]),
+                    "push": (ins.lookahead[k], ins.lookahead[k] + ins.push[k]), "step": (p, p + ins.step[k])}
+        else:
+            c = ins.carried[k] if ins.carried is not None else 0 * p
+            ends = {"carried": (p, p + c), "push": (p + c, p + c + ins.push[k]), "step": (p, p + ins.step[k])}
+        for patch, key in parts:
+            start, end = ends[key]
+            patch.set_positions(tuple(start), tuple(end))
+            patch.set_visible(k < traj.n_steps and ins.effective_lr is None or key == "step")
+
     def _capture_background(self):
         canvas = self.fig.canvas
         canvas.draw()
@@ -328,6 +378,7 @@ class Animation:
         out = []
         for a in self.artists:
             out += [a[k] for k in ("trail", "tail", "start", "dots", "tangent", "head") if k in a]
+            out += [patch for patch, _ in a.get("parts", [])]
             out += a["mark"]
         return out
 
@@ -352,6 +403,7 @@ class Animation:
                 a["tail"].set_segments(segs)
                 a["tail"].set_color([(*a["rgb"], al) for al in np.linspace(0.15, 1.0, len(segs))])
                 a["head"].set_data([head[0]], [head[1]])
+                self._move_arrows(a, traj, k)
             else:
                 self._update_1d(a, traj, tt, k, n)
             for m in a["mark"]:

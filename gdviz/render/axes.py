@@ -80,6 +80,7 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
                        edgecolors="#333333", linewidths=1.0, zorder=9)  # the global minimum
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
+    ax._gdviz_contours = (surface, window)   # for overlays added later (draw_overlays)
     ax.set_xlabel(surface.variables[0], fontstyle="italic")
     ax.set_ylabel(surface.variables[1], rotation=0, labelpad=10, fontstyle="italic")
     ax.set_aspect("auto")
@@ -96,6 +97,7 @@ def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, 
     p = traj.params
     bounds = np.asarray(window, dtype=float) if window is not None else (
         surface.bounds if surface is not None else None)
+    ax.__dict__.setdefault("_gdviz_paths", []).append(traj)   # for overlays (draw_overlays)
     diverged = bounds is not None and traj.status == "diverged"
     shown = clip_to_window(p, bounds) if diverged else p
     markers = len(p) <= 80 if markers is None else markers
@@ -273,3 +275,133 @@ def draw_surface_3d(ax, surface, traj=None, colour: str = style.OKABE_ITO["vermi
     ax.set_ylabel(f"${surface.variables[1]}$")
     ax.set_zlabel(L("loss", lang) + (" (log)" if surface.log_scale else ""))
     ax.view_init(elev=40, azim=-65)
+
+
+# -- inside the optimizer (gdviz.internals) ------------------------------------------------------
+FIELD_COLOUR = "#7a869e"
+PUSH, CARRIED, STEP = style.OKABE_ITO["vermillion"], style.OKABE_ITO["green"], style.INK
+
+
+def draw_field(ax, surface, window=None, *, n: int = 15):
+    """The direction of -grad L on an n x n grid over the window, as light arrows of equal
+    length (0.4 of a grid cell), under the paths: where gradient descent would head from
+    anywhere."""
+    (x0, x1), (y0, y1) = surface.bounds if window is None else window
+    xs, ys = np.linspace(x0, x1, n + 2)[1:-1], np.linspace(y0, y1, n + 2)[1:-1]
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        G = -surface.grad(np.stack([X, Y], -1))
+    norm = np.linalg.norm(G, axis=-1)
+    ok = np.isfinite(norm) & (norm > 0)
+    U, V = np.where(ok, G[..., 0] / np.where(ok, norm, 1), 0), np.where(ok, G[..., 1] / np.where(ok, norm, 1), 0)
+    cell = min((x1 - x0) / (n + 1), (y1 - y0) / (n + 1)) * 0.4
+    q = ax.quiver(X[ok], Y[ok], U[ok] * cell, V[ok] * cell, angles="xy", scale_units="xy", scale=1,
+                  color=FIELD_COLOUR, alpha=0.55, width=0.0028, headwidth=3.5, headlength=4, zorder=2)
+    return q
+
+
+def arrow(ax, a, b, colour, *, lw: float = 1.8, ls: str = "-", zorder: float = 7, scale: float = 11):
+    """One arrow from point a to point b in data coordinates (nothing when they coincide)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if not np.all(np.isfinite([a, b])) or np.allclose(a, b):
+        return None
+    return ax.annotate("", xy=b, xytext=a, zorder=zorder, annotation_clip=True, arrowprops=dict(
+        arrowstyle="-|>", color=colour, lw=lw, ls=ls, mutation_scale=scale, shrinkA=0, shrinkB=0))
+
+
+def update_tips(ins, t: int, p) -> np.ndarray:
+    """Every point :func:`draw_update` draws for update t (to fit a window around them)."""
+    p = np.asarray(p, dtype=float)
+    pts = [p, p + ins.step[t]] + ([p + ins.push[t]] if ins.effective_lr is None else [])
+    if ins.lookahead is not None:
+        pts += [ins.position[t], ins.lookahead[t], ins.lookahead[t] + ins.push[t]]
+    elif ins.carried is not None:
+        pts += [p + ins.carried[t], p + ins.carried[t] + ins.push[t]]
+    return np.array(pts)
+
+
+def draw_update(ax, ins, t: int, p, *, parallelogram: bool = False):
+    """What update t is made of, at the point p it starts from: for momentum the carried
+    velocity (green) and the gradient's push (vermillion) placed head to tail, their sum the
+    step (black), and with ``parallelogram`` the other two sides dashed; for Nesterov the jump
+    to the look-ahead point (hollow), the gradient taken there, and where that lands; for the
+    others the push and the step."""
+    p = np.asarray(p, dtype=float)
+    if ins.lookahead is not None:
+        pos, look = ins.position[t], ins.lookahead[t]
+        arrow(ax, pos, look, CARRIED)
+        ax.plot(*look, "o", ms=6, mfc="white", mec=PUSH, mew=1.6, zorder=8)
+        arrow(ax, look, look + ins.push[t], PUSH)
+        return
+    if ins.carried is not None and np.any(ins.carried[t]):
+        c, g = ins.carried[t], ins.push[t]
+        arrow(ax, p, p + c, CARRIED)
+        arrow(ax, p + c, p + c + g, PUSH)
+        if parallelogram:
+            arrow(ax, p, p + g, PUSH, lw=1.0, ls=(0, (2, 2)), zorder=6)           # the other two
+            arrow(ax, p + g, p + g + c, CARRIED, lw=1.0, ls=(0, (2, 2)), zorder=6)  # sides
+        arrow(ax, p, p + ins.step[t], STEP, lw=2.2, zorder=8)
+        return
+    if ins.effective_lr is None and not np.allclose(ins.push[t], ins.step[t]):
+        arrow(ax, p, p + ins.push[t], PUSH, lw=1.4, ls=(0, (2, 2)), zorder=6)   # (adaptive: rescaled)
+    arrow(ax, p, p + ins.step[t], STEP, lw=2.2, zorder=8)
+
+
+def draw_step_box(ax, p, half, colour, *, zorder: float = 5):
+    """The box of half-widths ``half`` (one per coordinate) around p: the step each coordinate
+    may take at its effective rate."""
+    from matplotlib.patches import Rectangle
+
+    (hx, hy), (x, y) = half, p
+    ax.add_patch(Rectangle((x - hx, y - hy), 2 * hx, 2 * hy, fill=False, ec=colour, lw=1.2, alpha=0.8,
+                           zorder=zorder))
+
+
+def draw_squares(ax, sides, colours, rows, cols, *, fmt=None):
+    """A grid of squares, one row per coordinate and one column per moment (``sides[r][c]``,
+    e.g. an accumulator's sqrt(sum of g^2)), all to one scale: growing squares are growing
+    history (lilipads' picture of Adagrad)."""
+    from matplotlib.patches import Rectangle
+
+    sides = np.asarray(sides, dtype=float)
+    top = float(sides.max()) if sides.size and sides.max() > 0 else 1.0
+    fmt = fmt or style.fmt_number
+    for r, (row, c) in enumerate(zip(sides, colours)):
+        y = -r * 1.45
+        ax.text(-0.15, y + 0.5, rows[r], ha="right", va="center", fontsize=11, fontstyle="italic")
+        for j, side in enumerate(row):
+            s = side / top
+            ax.add_patch(Rectangle((j * 1.3 + (1 - s) / 2, y + (1 - s) / 2), s, s, fc=c, ec=style.INK, lw=0.8,
+                                   alpha=0.6))
+            ax.text(j * 1.3 + 0.5, y - 0.05, fmt(side), ha="center", va="top", fontsize=9, color=style.MUTED)
+    for j, label in enumerate(cols):
+        ax.text(j * 1.3 + 0.5, 1.12, label, ha="center", va="bottom", fontsize=9.5)
+    ax.set_xlim(-0.6, len(cols) * 1.3)
+    ax.set_ylim(-(len(rows) - 1) * 1.45 - 0.35, 1.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def draw_overlays(fig, *, field: bool = False, arrows: bool = False, most: int = 6):
+    """On every contour plot of a figure: the gradient field (``field``), and for every path
+    drawn on it what its first visible updates are made of (``arrows``, see
+    :func:`draw_update`). A path whose run cannot say (a batch, a stride, no rates) is left as
+    it is."""
+    from ..internals import internals
+
+    for ax in fig.axes:
+        contours = getattr(ax, "_gdviz_contours", None)
+        if contours is None:
+            continue
+        surface, window = contours
+        if field:
+            draw_field(ax, surface, window)
+        for traj in getattr(ax, "_gdviz_paths", []) if arrows else []:
+            try:
+                ins = internals(traj)
+            except UserInputError:
+                continue
+            span = float(np.ptp(window, axis=1).max())
+            big = np.flatnonzero(np.linalg.norm(ins.step, axis=1) > 0.015 * span)[:most]
+            for k in big:
+                draw_update(ax, ins, int(k), traj.params[k])

@@ -12,12 +12,14 @@ from __future__ import annotations
 from ... import lessons, style
 from ...claims import failed
 from ...errors import UserInputError, unknown_name
+from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
-from . import data, paths, practice, rates, shape, starts
+from . import data, inside, paths, practice, rates, shape, starts
 
-FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS}
-NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes"}
+FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
+           **inside.KINDS}
+NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step"}
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {
     "path": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
@@ -41,11 +43,14 @@ def runs_for(kind: str, **options):
     return lessons.build(FIGURES[kind][0], **{**defaults, **options})
 
 
-def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
+def figure(kind: str, *, lang: str = "en", size=None, runs=None, field: bool = False, arrows: bool = False,
+           **options):
     """Build the figure ``kind`` (see ``FIGURES``) and return the matplotlib Figure.
 
     ``options`` go to the lesson builder (surface, optimizers, rates, steps, start, ...);
     ``runs`` passes ready-made runs instead. ``size`` is (width, height) in pixels at 100 dpi.
+    ``field``: the gradient field over every contour plot; ``arrows``: what each path's first
+    updates are made of (gradient push, carried momentum, step).
     The figure's claims (``fig.gdviz_claims``) are those of its runs.
     """
     if kind not in FIGURES:
@@ -65,6 +70,8 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, **options):
         fig = new_figure(width, height)
         fig._gdviz_lang = lang
         draw(fig, runs, lang)
+        if field or arrows:
+            draw_overlays(fig, field=field, arrows=arrows)
         if kind in TIGHT:
             fig.tight_layout()
     fig.gdviz_claims = list(runs.claims)
