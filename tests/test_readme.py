@@ -46,5 +46,5 @@ def test_spec_example_is_valid_and_complete():
     spec = load(text=text)
     assert [e.kind for e in spec.entries] == ["figure", "gif", "video"]
     used = set(re.findall(r"^(\w+) =", text, flags=re.M))
-    assert set(ENTRY_KEYS) - {"figure", "lesson", "scene"} - used <= {"alt_zh", "n", "seed", "lr"}
+    assert set(ENTRY_KEYS) - {"figure", "lesson", "scene"} - used <= {"alt_zh", "n", "seed", "lr", "optimizer", "t"}
     assert {"title", "title_zh", "description"} <= used and set(TOP_KEYS) >= {"defaults", "entry"}
