@@ -77,7 +77,7 @@ LABELS = {
     "adagrad coordinate": ("Adagrad, {v} ({kind})", "Adagrad，{v} 方向（{kind}）"),
     "adagrad steep": ("steep", "陡峭"),
     "adagrad flat": ("flat", "平坦"),
-    "adaptive caption": ("Adagrad divides each coordinate's rate by its past gradients: steep {steep} gets {r_steep}, "
+    "adaptive caption": ("Adagrad divides each coordinate's rate by its past gradients: steep {steep} {r_steep}, "
                          "flat {flat} {r_flat}.\nNo zig-zag: it arrives in {n_ada}; "
                          "gradient descent at its best fixed rate needs {n_gd}.",
                          "Adagrad 用各坐标过去的梯度去除学习率：陡峭的 {steep} 方向得到 {r_steep}，"

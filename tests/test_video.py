@@ -1,10 +1,13 @@
-"""manim side: mobjects read the trajectory (checked without rendering), every scene renders,
-Chinese glyphs are real, the video command's errors."""
+"""manim side: mobjects read the trajectory (checked without rendering), read-outs are for
+people, every scene renders (short versions in English and Chinese; at the gallery's medium
+quality, where motion must fill the video), the claims of what each scene draws hold, Chinese
+glyphs are real, the video command's errors."""
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import av
 import imageio_ffmpeg
 import numpy as np
 import pytest
@@ -16,9 +19,12 @@ from manim import ValueTracker  # noqa: E402
 import gdviz as gd  # noqa: E402
 from gdviz import video  # noqa: E402
 from gdviz.cli import main  # noqa: E402
-from gdviz.mobjects import (ContourField, DescendingBall, LossCurve, RatePanel, TrajectoryPath,  # noqa: E402
-                            text)
+from gdviz.mobjects import ContourField, DescendingBall, LossCurve, RatePanel, TrajectoryPath, text  # noqa: E402
+from gdviz.mobjects.chart import nice_ticks  # noqa: E402
+from gdviz.mobjects.glyphs import Readout, readable  # noqa: E402
+from gdviz.render.pacing import Pace  # noqa: E402
 from gdviz.scenes import SCENES  # noqa: E402
+from gdviz.scenes.base import Clocked, pace_of  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 
@@ -38,7 +44,20 @@ def test_ball_sits_at_the_trajectory_point(t):
     ball = DescendingBall(curve, traj, tracker)
     w = traj.at(min(t, traj.n_steps))[0]
     np.testing.assert_allclose(ball.ball.get_center(), curve.axes.c2p(w, s.value([w])), atol=1e-9)
-    assert len(ball.trail) == min(int(np.floor(t)), traj.n_steps) + 1
+    dots = len(ball.trail.points) // len(ball._circle)   # one circle per step made, in one shape
+    assert dots == min(int(np.floor(t)), traj.n_steps) + 1
+
+
+def test_ball_leaving_the_curve_gets_a_diverged_mark():
+    s = gd.surface("parabola")
+    traj = gd.run(gd.optimizer("gd", lr=3.5), s, [-2.9], steps=30)   # past 2/L: bounces out
+    assert np.abs(traj.params[:, 0]).max() > 3.5
+    tracker = ValueTracker(0)
+    ball = DescendingBall(LossCurve(s), traj, tracker)
+    assert ball.mark is not None and ball.mark[0].get_stroke_opacity() == 0
+    tracker.set_value(traj.n_steps)
+    ball.update()
+    assert ball.mark[0].get_stroke_opacity() == 1 and ball.ball.get_fill_opacity() == 0
 
 
 def test_path_follows_tracker_after_the_field_moves():
@@ -75,11 +94,58 @@ def test_rate_panel_shows_the_trajectory_numbers():
     traj = gd.run(gd.optimizer("gd", lr=0.7), "parabola", steps=50)
     tracker = ValueTracker(0)
     panel = RatePanel(traj, tracker, title="Goldilocks")
+    family = len(panel.get_family())
     tracker.set_value(4.6)
     panel.update()
     assert panel.step() == 4
+    assert panel.step_readout._shown == "4" and panel.loss_readout._shown == readable(traj.loss[4])
     tracker.set_value(1e6)
+    panel.update()
     assert panel.step() == traj.n_steps == 10
+    assert panel.loss_readout._shown == "< 0.001" and panel.status.get_fill_opacity() == 1
+    # manim lists the moving mobjects once per animation: read-outs change points, not family
+    assert len(panel.get_family()) == family
+
+
+@pytest.mark.parametrize("x,shown", [(0, "0"), (6.2e-32, "< 0.001"), (0.000471, "< 0.001"), (0.00123, "0.00123"),
+                                     (0.16, "0.160"), (2.63, "2.63"), (6510.4, "6510"), (-1.8125, "-1.81"),
+                                     (1.6e7, "1.6 × 10⁷"), (float("inf"), "∞")])
+def test_readable_numbers(x, shown):
+    assert readable(x) == shown
+    assert readable(-1e-9, signed=True) == "≈ 0"
+
+
+def test_readout_lays_out_numbers_like_text():
+    """Glyph copies land where a Text of the same string puts its glyphs (same font, size)."""
+    r = Readout("loss", "en", size=24, value="0.047")
+    t = text("loss 0.047", "en", size=24)
+    r.shift(t.get_left() - r.prefix.get_left())
+    got = [g for g in r.value if len(g.points)]
+    assert len(got) == len(t) - 4
+    for g, want in zip(got, t[4:]):
+        np.testing.assert_allclose(g.get_center(), want.get_center(), atol=0.03)
+    r.scale(2)   # scaled with its parent, new values scale too
+    r.set_text("12")
+    assert abs(r.value[0].height - 2 * t[4].height) < 0.02
+
+
+def test_nice_ticks():
+    assert nice_ticks(-3.5, 3.5, 7).tolist() == [-3, -2, -1, 0, 1, 2, 3]
+    assert nice_ticks(0, 300).tolist() == [0, 100, 200, 300]
+    assert nice_ticks(-7.28, 7.28).tolist() == [-5, 0, 5]
+
+
+def test_one_clock_for_runs_of_other_speeds():
+    """Batches of 100 and of 1 example on one clock (examples processed): the full batch's
+    step k is at tracker value 100 k, and Pace sees both in window units."""
+    s = gd.surface("bowl")
+    a = gd.run(gd.optimizer("gd", lr=0.1), s, [-2.5, 2.0], steps=3, tol=0)
+    b = gd.run(gd.optimizer("gd", lr=0.001), s, [-2.5, 2.0], steps=300, tol=0)
+    slow = Clocked(a, s.bounds, 100)
+    assert slow.n_steps == 300
+    np.testing.assert_allclose(slow.at(150.0), (a.at(1.5) - s.bounds[:, 0]) / 6.0)
+    pace = pace_of([(a, s.bounds, 100), (b, s.bounds, 1)])
+    assert isinstance(pace, Pace) and pace.n == 300 and 0 < pace.end <= 300
 
 
 def test_field_keeps_round_bowls_round():
@@ -106,15 +172,16 @@ def test_chinese_text_has_real_glyphs():
 
 
 # -- scenes render -------------------------------------------------------------------------
-def _render(name, folder):
-    out = Path(folder) / f"{name}.mp4"
-    video.render(name, out, quality="low", time_scale=0.08)
+def _render(name, folder, lang="en", quality="low", time_scale=0.08):
+    out = Path(folder) / f"{name}-{lang}-{quality}.mp4"
+    video.render(name, out, quality=quality, lang=lang, time_scale=time_scale)
     return str(out)
 
 
-def test_every_scene_renders_at_low_quality(tmp_path):
+def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
+    jobs = [(name, str(tmp_path), lang) for name in SCENES for lang in ("en", "zh")]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        outputs = list(pool.map(_render, SCENES, [str(tmp_path)] * len(SCENES)))
+        outputs = list(pool.map(_render, *zip(*jobs)))
     for out in outputs:
         reader = imageio_ffmpeg.read_frames(out)
         meta = next(reader)
@@ -122,7 +189,70 @@ def test_every_scene_renders_at_low_quality(tmp_path):
         assert tuple(meta["size"]) == (854, 480) and meta["codec"] == "h264"
         n, secs = imageio_ffmpeg.count_frames_and_secs(out)
         assert n > 5 and secs > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.mp4" for n in SCENES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(o).name for o in outputs)
+
+
+# A frame is still when fewer than STILL_PIXELS pixels differ from the previous frame by more
+# than STILL_LEVEL (in any colour channel): this tolerates the encoder's noise on held frames
+# (a few pixels), while a dot or a line that moves, or a box that lights up, changes hundreds.
+STILL_LEVEL, STILL_PIXELS = 8, 50
+MEDIUM_SCALE = 0.35     # the medium-quality renders run at this time scale (motion and holds alike)
+
+
+def still_frames(path):
+    """(frames per second, frame size, a flag per pair of consecutive frames: still?)."""
+    with av.open(path) as c:
+        stream = c.streams.video[0]
+        fps = float(stream.average_rate)
+        flags, prev, size = [], None, None
+        for frame in c.decode(stream):
+            rgb = frame.to_ndarray(format="rgb24").astype(np.int16)
+            size = (frame.width, frame.height)
+            if prev is not None:
+                flags.append(int((np.abs(rgb - prev).max(-1) > STILL_LEVEL).sum()) < STILL_PIXELS)
+            prev = rgb
+    return fps, size, np.array(flags)
+
+
+@pytest.fixture(scope="module")
+def medium_renders(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("medium")
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        outs = list(pool.map(_render, SCENES, [str(folder)] * len(SCENES), ["en"] * len(SCENES),
+                             ["medium"] * len(SCENES), [MEDIUM_SCALE] * len(SCENES)))
+    return dict(zip(SCENES, outs))
+
+
+@pytest.mark.parametrize("name", list(SCENES))
+def test_medium_quality_and_motion_fills_the_video(name, medium_renders):
+    """The gallery's quality (1280x720 at 30 fps), and the motion fills the video: the scene
+    holds still only on its captions (the closing hold, at most 3 s, and one hold per act),
+    all scaled like the rest; half a second of slack for eased starts and stops."""
+    fps, size, still = still_frames(medium_renders[name])
+    assert size == (1280, 720) and fps >= 30
+    cls = SCENES[name]
+    budget = MEDIUM_SCALE * cls.still_budget() + 0.5
+    seconds = still.sum() / fps
+    assert seconds <= budget, f"{name}: still for {seconds:.2f} s of {len(still) / fps:.1f} s (budget {budget:.2f} s)"
+    # the longest still stretch before the closing hold is at most an act's caption
+    tail = len(still) - np.flatnonzero(~still)[-1] - 1 if (~still).any() else len(still)
+    runs, cur = [], 0
+    for x in still[: len(still) - tail]:
+        cur = cur + 1 if x else 0
+        runs.append(cur)
+    assert max(runs, default=0) / fps <= MEDIUM_SCALE * max(cls.act_hold, 0.5) + 0.3
+
+
+@pytest.mark.parametrize("name", list(SCENES))
+def test_claims_of_what_each_scene_draws_hold(name):
+    cls = video.scene_class(name)
+    runs = cls.lesson_runs()
+    assert runs and any(r.claims for r in runs)
+    claims = video.claims(name)
+    assert len(claims) == sum(len(r.claims) for r in runs)
+    assert all(c.holds for c in claims), [c.failure() for c in claims if not c.holds]
+    # construct reads the same runs: one call, computed once per class
+    assert cls.runs() is cls.runs() and [r.lesson for r in cls.runs()] == [r.lesson for r in runs]
 
 
 def test_gif_and_png_and_chinese(tmp_path):

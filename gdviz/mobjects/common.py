@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import shutil
 
-from manim import VGroup, Text, ManimColor
+from manim import ManimColor, Text, VGroup
 
 from .. import style
 

@@ -2,12 +2,27 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, Arrow, Axes, Dot, ManimColor, Rectangle, Text, VGroup, ValueTracker,
-                   VMobject, WHITE)
+from manim import (
+    DOWN,
+    LEFT,
+    WHITE,
+    Arrow,
+    Axes,
+    Circle,
+    Dot,
+    ManimColor,
+    Rectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
 
 from ..render.geometry import first_exit
 from ..style import label as L
-from .common import DIVERGED, INK, LinearMap, colour as gd_colour, text
+from .chart import LABEL_SIZE, TICK_SIZE, nice_ticks, ticks
+from .common import DIVERGED, INK, LinearMap, text
+from .common import colour as gd_colour
 
 
 def contour_bands(surface, window, to_scene, *, n: int = 160) -> VGroup:
@@ -57,15 +72,16 @@ def _polygons(path, MplPath):
 
 
 class ContourField(VGroup):
-    """Axes over a 2-D surface's window with its filled contours (vector shapes, coloured like
-    the matplotlib figures) as the background; the known minima are marked. The field fits in
+    """A 2-D surface's window with its filled contours (vector shapes, coloured like the
+    matplotlib figures), a frame with ticks and numbers on the left and bottom, the variable
+    names, and the known minima marked (the global one a yellow star). The field fits in
     ``width`` x ``height`` with equal scales on both axes. ``c2p(x, y)`` maps parameters to the scene.
 
         >>> field = ContourField(gd.surface("rosenbrock"), width=6, height=5)
     """
 
     def __init__(self, surface, *, width: float = 6.0, height: float = 5.0, window=None,
-                 lang: str = "en", minima: bool = True):
+                 lang: str = "en", minima: bool = True, size: float = TICK_SIZE):
         super().__init__()
         self.surface = surface
         self.window = np.asarray(surface.bounds if window is None else window, dtype=float)
@@ -81,16 +97,23 @@ class ContourField(VGroup):
         self.bands = contour_bands(surface, self.window, self.to_scene)
         self.frame = Rectangle(width=width, height=height, stroke_color=INK, stroke_width=1.5)
         self.frame.move_to(self.axes.c2p((x0 + x1) / 2, (y0 + y1) / 2))
-        names = [text(v, lang, size=20, colour=INK, slant="ITALIC") for v in surface.variables]
-        names[0].next_to(self.frame, DOWN, buff=0.08)
-        names[1].next_to(self.frame, LEFT, buff=0.1)
-        self.add(self.axes, self.bands, self.frame, *names)
+        self.tick_marks = ticks(self.to_scene, nice_ticks(x0, x1), nice_ticks(y0, y1), x_at=x0, y_at=y0,
+                                lang=lang, size=size)
+        names = [text(v, lang, size=LABEL_SIZE + 2, colour=INK, slant="ITALIC") for v in surface.variables]
+        names[0].next_to(self.tick_marks, DOWN, buff=0.06).set_x(self.frame.get_center()[0])
+        names[1].next_to(self.tick_marks, LEFT, buff=0.12).set_y(self.frame.get_center()[1])
+        self.add(self.axes, self.bands, self.frame, self.tick_marks, *names)
+        self.global_star = None   # the global minimum's star (a scene may bring a copy to the front)
         if minima and surface.minima.size:
             for i, m in enumerate(surface.minima):
                 if (m >= self.window[:, 0]).all() and (m <= self.window[:, 1]).all():
                     star = Text("★", font="DejaVu Sans", font_size=22 if i else 30,
                                 color="#F0E442" if i == 0 and len(surface.minima) > 1 else INK)
-                    self.add(star.move_to(self.axes.c2p(*m)))
+                    if i == 0 and len(surface.minima) > 1:
+                        star.set_stroke(INK, width=0.8)
+                    self.add(star.move_to(self.c2p(*m)))
+                    if i == 0:
+                        self.global_star = star
 
     def c2p(self, x, y):
         return self.to_scene([[x, y]])[0]
@@ -103,22 +126,29 @@ def _tick(span: float) -> float:
 class TrajectoryPath(VGroup):
     """The path of ``traj`` on a :class:`ContourField`, drawn up to the tracker's step, with a
     dot at ``traj.at(t)``. A diverging path stops at the window's edge with a 'diverged' mark.
+    ``per_step``: tracker units per step, when one tracker drives runs on different clocks
+    (e.g. examples processed, for batches of different sizes).
 
         >>> t = ValueTracker(0); path = TrajectoryPath(field, traj, t, colour("adam"))
     """
 
     def __init__(self, field: ContourField, traj, tracker: ValueTracker, colour=None, *,
-                 lang: str = "en", stroke_width: float = 3.5):
+                 lang: str = "en", stroke_width: float = 3.5, per_step: float = 1.0,
+                 dot_radius: float = 0.085, markers: bool = False):
         super().__init__()
         self.field, self.traj, self.tracker = field, traj, tracker
+        self.per_step = float(per_step)   # tracker units per step (a clock shared by runs of other speeds)
         self.colour = colour if colour is not None else gd_colour(traj.optimizer)
         window = field.window
         self.exit, self.edge = first_exit(traj.params, window) if traj.status == "diverged" else (None, None)
         self.line = VMobject(stroke_color=self.colour, stroke_width=stroke_width)
         self.start = Dot(field.c2p(*traj.params[0]), radius=0.08, color=WHITE, stroke_color=self.colour,
                          stroke_width=3)
-        self.dot = Dot(radius=0.085, color=self.colour, stroke_color=WHITE, stroke_width=2)
-        self.add(self.line, self.start, self.dot)
+        self.dot = Dot(radius=dot_radius, color=self.colour, stroke_color=WHITE, stroke_width=2)
+        # a small dot at every step made (``markers``): one shape whose points change
+        self.markers = VMobject(fill_color=self.colour, fill_opacity=1, stroke_width=0) if markers else None
+        self._marker_circle = Circle(radius=0.035).points.copy()
+        self.add(self.line, *([self.markers] if markers else []), self.start, self.dot)
         self.mark = None
         if self.exit is not None:
             p = traj.params
@@ -129,6 +159,7 @@ class TrajectoryPath(VGroup):
             label = text(L("diverged", lang), lang, size=20, colour=DIVERGED)
             label.next_to(tip - 0.6 * direction, -direction, buff=0.1)
             self.mark = VGroup(arrow, label).set_opacity(0)
+            self._tip = tip
             self.add(self.mark)
         self.add_updater(lambda m: m.update_from_tracker())
         self.update_from_tracker()
@@ -144,12 +175,24 @@ class TrajectoryPath(VGroup):
                 return np.vstack([self.traj.params[: self.exit], self.edge])
         return np.vstack([self.traj.params[: self.traj.rows_until(t)], self.traj.at(t)[None]])
 
+    def step(self) -> float:
+        """The (fractional) step shown: the tracker's value on this run's clock."""
+        return self.tracker.get_value() / self.per_step
+
     def update_from_tracker(self):
-        t = self.tracker.get_value()
+        t = self.step()
         pts = self.points_at(t)
         scene_pts = self.field.to_scene(pts)
         self.line.set_points_as_corners(scene_pts if len(scene_pts) > 1 else np.vstack([scene_pts, scene_pts]))
         self.dot.move_to(scene_pts[-1])
+        self.start.move_to(self.field.c2p(*self.traj.params[0]))   # follows the field if it moved
+        if self.markers is not None:  # the completed steps (not the start, not the moving head)
+            centres = scene_pts[1:-1]
+            self.markers.points = (centres[:, None, :] + self._marker_circle[None]).reshape(-1, 3)
         if self.mark is not None:
+            tip = self.field.c2p(*self.edge)
+            if not np.allclose(tip, self._tip):
+                self.mark.shift(tip - self._tip)
+                self._tip = tip
             self.mark.set_opacity(1.0 if t >= self.traj.step_of(self.exit) else 0.0)
         return self

@@ -32,10 +32,9 @@ from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, label as L, readout
 from ..trajectory import Trajectory
-from .axes import (CARRIED, PUSH, STEP, draw_contours, draw_field, draw_loss_curve, fit_window,
-                   mark_divergence)
+from .axes import CARRIED, PUSH, STEP, draw_contours, draw_field, draw_loss_curve, mark_divergence
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
-from .geometry import first_exit, hop
+from .geometry import first_exit, fit_window, hop
 from .mpl import cjk_available, new_figure, rc
 from .output import ANIMATED, check_output
 from .pacing import Pace

@@ -19,24 +19,6 @@ HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
 MAX_GRID = 2000  # contour grid points per side
 
 
-def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08,
-               diverged_steps: int = 0):
-    """A plotting window (d, 2) that shows every path that did not diverge, and the first
-    ``diverged_steps`` steps of those that did: the surface's bounds grown to the paths' extent
-    (or, with ``include_bounds=False``, just the paths)."""
-    pts = [t.params if t.status != "diverged" else t.params[: diverged_steps + 1] for t in trajs
-           if t.status != "diverged" or diverged_steps]
-    if not pts:
-        return surface.bounds.copy()
-    pts = np.vstack(pts)
-    lo, hi = pts.min(0), pts.max(0)
-    pad = margin * np.maximum(hi - lo, 1e-9)
-    lo, hi = lo - pad, hi + pad
-    if include_bounds:
-        lo, hi = np.minimum(lo, surface.bounds[:, 0]), np.maximum(hi, surface.bounds[:, 1])
-    return np.stack([lo, hi], 1)
-
-
 def grid(surface, n: int = 220, window=None):
     """X, Y, Z on an n x n grid over ``window`` (default: the surface's bounds; 2-D)."""
     (x0, x1), (y0, y1) = surface.bounds if window is None else window

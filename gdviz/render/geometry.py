@@ -56,3 +56,21 @@ def hop(a, b, u, lift: float):
     pts = a + (b - a) * u
     pts[..., 1] += lift * 4 * u[..., 0] * (1 - u[..., 0])
     return pts
+
+
+def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0.08,
+               diverged_steps: int = 0):
+    """A plotting window (d, 2) that shows every path that did not diverge, and the first
+    ``diverged_steps`` steps of those that did: the surface's bounds grown to the paths' extent
+    (or, with ``include_bounds=False``, just the paths)."""
+    pts = [t.params if t.status != "diverged" else t.params[: diverged_steps + 1] for t in trajs
+           if t.status != "diverged" or diverged_steps]
+    if not pts:
+        return surface.bounds.copy()
+    pts = np.vstack(pts)
+    lo, hi = pts.min(0), pts.max(0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - pad, hi + pad
+    if include_bounds:
+        lo, hi = np.minimum(lo, surface.bounds[:, 0]), np.maximum(hi, surface.bounds[:, 1])
+    return np.stack([lo, hi], 1)

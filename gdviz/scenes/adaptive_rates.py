@@ -2,58 +2,79 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, DashedLine, FadeIn, Group, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Line, ValueTracker, VGroup, VMobject
 
 from .. import lessons
 from ..mobjects import Chart, ContourField, TrajectoryPath, UpdateRule, colour
 from ..mobjects.common import text
-from ..style import label as L
-from .base import GdvizScene
+from ..render.geometry import fit_window
+from ..style import fmt_number, optimizer_name
+from .base import GdvizScene, pace_of
 
 
 class AdaptiveRates(GdvizScene):
-    """Paths of Adagrad and plain gradient descent on the elongated bowl (left); Adagrad's
-    effective rate per coordinate drawn as it shrinks, and the fixed rate (right)."""
+    """Paths of Adagrad and of gradient descent at its best fixed rate on the elongated bowl
+    (left); Adagrad's effective rate per coordinate drawn step by step against the fixed rate
+    (right, below the update rule). The closing caption: the steep coordinate is slowed most,
+    and Adagrad arrives first."""
 
     seconds = 7.0
 
+    @classmethod
+    def lesson_runs(cls) -> list:
+        return [lessons.adaptive("elongated")]
+
     def construct(self):
-        runs = lessons.adaptive("elongated")
+        runs, = self.runs()
         ada, fixed = runs.trajectories
         step = ValueTracker(0)
-        field = ContourField(runs.surface, width=5.6, height=4.6, lang=self.lang)
+        window = fit_window(runs.surface, runs.trajectories, include_bounds=False, margin=0.12)
+        field = ContourField(runs.surface, width=6.4, height=5.9, window=window, lang=self.lang)
         paths = [TrajectoryPath(field, ada, step, colour("adagrad"), lang=self.lang),
                  TrajectoryPath(field, fixed, step, colour("gd"), lang=self.lang)]
         eff = runs.info["effective"]
-        n = max(ada.n_steps, fixed.n_steps)
-        lo = np.floor(np.log10(min(eff.min(), runs.info["fixed"])))
-        hi = np.ceil(np.log10(eff.max()))
-        chart = Chart([0, n], [lo, hi], width=5.4, height=3.6, x_label=L("step", self.lang),
-                      y_label=L("effective rate", self.lang) + " (log₁₀)", lang=self.lang)
-        lines = VGroup(*[VMobject(stroke_color=colour("adagrad"), stroke_width=3) for _ in range(eff.shape[1])])
+        n_ada = len(eff)
+        top = max(float(eff.max()), runs.info["fixed"]) * 1.1
+        chart = Chart([0, n_ada], [0, top], width=5.3, height=3.3, x_label=self.L("step"),
+                      y_label=self.L("effective rate"), lang=self.lang)
+        lines = VGroup(*[VMobject(stroke_color=colour("adagrad"), stroke_width=3.5) for _ in range(eff.shape[1])])
 
         def redraw(group):
-            k = min(max(int(step.get_value()), 1), len(eff))
+            k = int(min(max(np.floor(step.get_value() + 1e-9), 1), n_ada))
             for j, line in enumerate(group):
-                line.set_points_as_corners(chart.polyline(range(1, k + 1), np.log10(eff[:k, j])))
+                line.set_points_as_corners(chart.polyline(range(1, k + 1), eff[:k, j]))
 
-        lines.add_updater(redraw)
         redraw(lines)
-        level = np.log10(runs.info["fixed"])
-        fixed_line = DashedLine(chart.c2p(0, level), chart.c2p(n, level), color=colour("gd"), stroke_width=3)
-        names = runs.surface.variables
-        labels = VGroup(
-            text(f"Adagrad ({names[0]})", self.lang, size=17, colour=colour("adagrad"))
-            .next_to(chart.c2p(len(eff), np.log10(eff[-1, 0])), RIGHT, buff=0.1),
-            text(f"Adagrad ({names[1]})", self.lang, size=17, colour=colour("adagrad"))
-            .next_to(chart.c2p(len(eff), np.log10(eff[-1, 1])), RIGHT, buff=0.1),
-            text(L("fixed rate", self.lang), self.lang, size=17, colour=colour("gd"))
-            .next_to(chart.c2p(n, level), UP, buff=0.08).align_to(chart.c2p(n, level), RIGHT))
-        rule = UpdateRule("adagrad", lang=self.lang, size=28)
-        left = Group(field, *paths)
-        right = Group(chart, lines, fixed_line, labels)
-        Group(left, Group(rule, right).arrange(DOWN, buff=0.3)).arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=0.3)
-        heading = self.heading(L("adaptive", self.lang), runs.surface.title[self.lang])
-        self.play(FadeIn(heading), FadeIn(left), FadeIn(right), FadeIn(rule), run_time=self.secs(0.8))
-        self.play(step.animate.set_value(n), run_time=self.secs(self.seconds), rate_func=linear)
-        self.wait(self.secs(1.5))
+        lines.add_updater(redraw)
+        level = runs.info["fixed"]
+        fixed_line = DashedLine(chart.c2p(0, level), chart.c2p(n_ada, level), color=colour("gd"), stroke_width=3)
+        v = runs.surface.variables
+        h = np.diag(runs.surface.hessian(ada.params[0]))
+        steep = int(np.argmax(h))
+        kinds = [self.L("adagrad steep" if j == steep else "adagrad flat") for j in range(eff.shape[1])]
+        names = [self.L("adagrad coordinate").format(v=v[j], kind=kinds[j])
+                 for j in range(eff.shape[1])]
+        labels = VGroup(*[text(nm, self.lang, size=17, colour=colour("adagrad"))
+                          .next_to(chart.c2p(n_ada, eff[-1, j]), UP, buff=0.08)
+                          .align_to(chart.c2p(n_ada, eff[-1, j]), RIGHT)
+                          for j, nm in enumerate(names)])
+        fixed_label = text(f"{self.L('fixed rate')} {fmt_number(level)}", self.lang, size=17, colour=colour("gd"))
+        fixed_label.next_to(chart.c2p(n_ada, level), UP, buff=0.08).align_to(chart.c2p(n_ada, level), RIGHT)
+        rule = UpdateRule("adagrad", lang=self.lang, size=30)
+        key = VGroup(*[VGroup(Line(LEFT * 0.25, RIGHT * 0.25, color=colour(k), stroke_width=6),
+                              text(nm, self.lang, size=18)).arrange(RIGHT, buff=0.12)
+                       for k, nm in (("adagrad", f"Adagrad ({self.L('lr')} {fmt_number(runs.rates[0])})"),
+                                     ("gd", f"{optimizer_name('gd', self.lang)} "
+                                            f"({self.L('lr')} {fmt_number(level)})"))])
+        key.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        right = VGroup(rule, key, VGroup(chart, fixed_line, fixed_label, labels)).arrange(DOWN, buff=0.25)
+        self.fit(VGroup(field, right).arrange(RIGHT, buff=0.6), height=6.7).to_edge(DOWN, buff=0.2)
+        heading = self.heading(self.L("adaptive"), runs.surface.title[self.lang], size=30)
+        self.show([field, rule, key, chart, fixed_line, fixed_label, labels, heading], [*paths, lines])
+        pace = pace_of([(t, field.window) for t in runs.trajectories])
+        self.advance(step, pace, self.seconds)
+        note = self.L("adaptive caption").format(
+            steep=v[steep], flat=v[1 - steep], r_steep=fmt_number(eff[-1, steep]),
+            r_flat=fmt_number(eff[-1, 1 - steep]),
+            n_ada=self.steps(ada.n_steps), n_gd=self.steps(fixed.n_steps))
+        self.conclude(self.caption(note, size=21, width=13.4).to_edge(UP, buff=0.2), replace=heading)

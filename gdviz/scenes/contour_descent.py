@@ -1,41 +1,85 @@
 """Gradient descent on a round bowl, on an elongated bowl (the zig-zag of unscaled features),
-then on standardized features."""
+then raw against standardized features on the same data."""
 from __future__ import annotations
 
-from manim import DOWN, FadeIn, FadeOut, Group, ValueTracker, linear
+from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup
 
 from .. import lessons
-from ..render.axes import fit_window
 from ..mobjects import ContourField, RatePanel, TrajectoryPath, colour
-from ..style import label as L
-from .base import GdvizScene
+from ..render.geometry import fit_window
+from ..style import OKABE_ITO, fmt_number, optimizer_name
+from .base import EDGE, GdvizScene, pace_of
 
 
 class ContourDescent(GdvizScene):
-    """Three acts, each a contour field with the gradient-descent path drawn step by step."""
+    """Three acts. Round bowl and elongated bowl: the contour field fills the left of the
+    frame, the path is drawn step by step (paced, so the first big steps can be followed and
+    the crawl near the minimum does not take the time), the iteration and loss read out on
+    the right, and a caption says what the act shows. Then the same data with raw and with
+    standardized features side by side: the standardized run arrives while the raw one
+    still crawls along its valley."""
 
-    seconds = 5.0
+    seconds = (4.0, 5.0, 5.5)     # motion of each act
+    acts = 3
+    act_hold = 1.2                # still time on each act's caption before the next
 
-    def acts(self):
-        bowl = lessons.single("bowl", ["gd"], [0.1], steps=200)
-        long = lessons.single("elongated", ["gd"], [0.09], steps=400)
-        scaled = lessons.feature_scaling()
-        return [(bowl.surface, bowl.trajectories[0], bowl.surface.title[self.lang]),
-                (long.surface, long.trajectories[0], long.surface.title[self.lang]),
-                (scaled.surfaces[1], scaled.trajectories[1], scaled.surfaces[1].title[self.lang])]
+    @classmethod
+    def lesson_runs(cls) -> list:
+        return [lessons.single("bowl", ["gd"], [0.1], steps=200),
+                lessons.single("elongated", ["gd"], [0.09], steps=400),
+                lessons.feature_scaling()]
 
     def construct(self):
-        for surface, traj, title in self.acts():
-            step = ValueTracker(0)
-            field = ContourField(surface, width=6.4, height=5.4, window=fit_window(surface, [traj]),
-                                 lang=self.lang)
-            path = TrajectoryPath(field, traj, step, colour("gd"), lang=self.lang)
-            panel = RatePanel(traj, step, title=L("iteration", self.lang), lang=self.lang,
-                              colour=colour("gd"))
-            scene = Group(field, path).to_edge(DOWN, buff=0.3).shift(1.3 * DOWN * 0)
-            panel.next_to(field, direction=[1, 0, 0], buff=0.4)
-            heading = self.heading(title)
-            self.play(FadeIn(heading), FadeIn(scene), FadeIn(panel), run_time=self.secs(0.8))
-            self.play(step.animate.set_value(traj.n_steps), run_time=self.secs(self.seconds), rate_func=linear)
-            self.wait(self.secs(1.0))
-            self.play(FadeOut(heading), FadeOut(scene), FadeOut(panel), run_time=self.secs(0.6))
+        bowl, long, scaled = self.runs()
+        self.one_field(bowl, self.L("contour act bowl"), "contour caption bowl", self.seconds[0], first=True)
+        self.clear_act()
+        self.one_field(long, self.L("contour act elongated"), "contour caption elongated", self.seconds[1])
+        self.clear_act()
+        self.scaling(scaled, self.seconds[2])
+
+    def one_field(self, runs, title: str, caption_key: str, seconds: float, first: bool = False):
+        traj = runs.trajectories[0]
+        step = ValueTracker(0)
+        field = ContourField(runs.surface, width=7.0, height=7.0, window=fit_window(runs.surface, [traj]),
+                             lang=self.lang)
+        self.place_field(field)
+        path = TrajectoryPath(field, traj, step, colour("gd"), lang=self.lang, markers=True)
+        panel = RatePanel(traj, step, title=optimizer_name("gd", self.lang), lang=self.lang, colour=colour("gd"),
+                          size=24, wide=False, step_label=self.L("iteration"))
+        left = field.get_right()[0] + 0.6
+        heading = self.heading(title, runs.surface.title[self.lang], size=30, width=EDGE - left, align=LEFT)
+        self.column(heading, panel, left=left, width=EDGE - left)
+        head = panel.detach_static()
+        self.show([field, heading, head], [path, panel], fade_static=not first)
+        self.advance(step, pace_of([(traj, field.window)]), seconds)
+        note = self.L(caption_key).format(n=self.steps(traj.n_steps), lr=fmt_number(runs.rates[0]))
+        caption = self.caption(note, size=23, width=EDGE - left)
+        caption.next_to(panel, DOWN, buff=0.6, aligned_edge=LEFT)
+        self.conclude(caption, hold=self.act_hold)
+
+    def scaling(self, runs, seconds: float):
+        step = ValueTracker(0)
+        fields, paths, panels = [], [], []
+        for i, key in enumerate(runs.series):
+            s, traj = runs.surface_of(i), runs.trajectories[i]
+            c = OKABE_ITO["green"] if i else OKABE_ITO["vermillion"]
+            field = ContourField(s, width=5.6, height=4.85, window=fit_window(s, [traj]), lang=self.lang)
+            fields.append(field)
+            paths.append(TrajectoryPath(field, traj, step, c, lang=self.lang))
+            panels.append(RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, size=20,
+                                    lr=runs.rates[i], step_label=self.L("iteration")))
+        for f, p in zip(fields, panels):
+            VGroup(p, f).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        columns = VGroup(*[VGroup(p, f) for p, f in zip(panels, fields)]).arrange(RIGHT, buff=1.0)
+        self.fit(columns).to_edge(DOWN, buff=0.15)
+        heads = [p.detach_static() for p in panels]
+        cond = runs.info["condition"]
+        heading = self.heading(self.L("feature scaling"),
+                               self.L("contour act scaling").format(raw=f"{cond[0]:.0f}", std=f"{cond[1]:.1f}"),
+                               size=30, width=13.4)
+        self.show([*fields, *heads, heading], [*paths, *panels], fade_static=True)
+        self.advance(step, pace_of([(t, f.window) for t, f in zip(runs.trajectories, fields)]), seconds)
+        raw, std = runs.trajectories
+        note = self.L("contour caption scaling").format(std=self.steps(std.n_steps), raw=self.steps(raw.n_steps),
+                                                        c0=f"{cond[0]:.0f}", c1=f"{cond[1]:.1f}")
+        self.conclude(self.caption(note, size=22, width=13.4).to_edge(UP, buff=0.2), replace=heading)

@@ -1,35 +1,53 @@
 """The headline: too small, too large and Goldilocks learning rates, stepping in sync."""
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, FadeIn, Group, ValueTracker, linear
+from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker
 
 from .. import lessons
+from ..render.geometry import fit_window
 from ..mobjects import DescendingBall, LossCurve, RatePanel, colour
-from .base import GdvizScene
+from ..style import fmt_number
+from .base import GdvizScene, pace_of
 
 ORDER = ("too small", "too large", "goldilocks")  # the course's figures 6, 7 and 8
 
 
 class LearningRates(GdvizScene):
-    """Three 1-D panels on the course's parabola (seed 001), one tracker driving all three."""
+    """Three 1-D panels on the course's parabola (seed 001), one tracker driving all three;
+    the steps are paced so the big early jumps are slow enough to follow. The closing caption
+    replaces the title: Goldilocks takes one step, too small many, too large diverges."""
 
     surface = "parabola"
-    seconds_per_step = 0.3
+    seconds = 9.0
+
+    @classmethod
+    def lesson_runs(cls) -> list:
+        return [lessons.lr_triptych(cls.surface)]
 
     def construct(self):
-        runs = lessons.lr_triptych(self.surface)
+        runs, = self.runs()
         step = ValueTracker(0)
-        panels = Group()
+        columns, heads, curves, balls, panels = [], [], [], [], []
+        window = fit_window(runs.surface, runs.trajectories, diverged_steps=6)   # the first bounces show
         for key in ORDER:
             i = runs.series.index(key)
             traj, c = runs.trajectories[i], colour(key)
-            curve = LossCurve(runs.surface, width=3.7, height=2.7, lang=self.lang)
+            curve = LossCurve(runs.surface, width=3.75, height=4.3, lang=self.lang, window=window)
             ball = DescendingBall(curve, traj, step, c, lang=self.lang)
-            panel = RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, lr=runs.rates[i])
-            panels.add(Group(panel, Group(curve, ball)).arrange(DOWN, buff=0.25))
-        panels.arrange(RIGHT, buff=0.45).scale_to_fit_width(13.2).to_edge(DOWN, buff=0.35)
+            panel = RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, lr=runs.rates[i], size=19)
+            columns.append(Group(panel, Group(curve, ball)).arrange(DOWN, buff=0.3, aligned_edge=LEFT))
+            curves.append(curve), balls.append(ball), panels.append(panel)
+        self.fit(Group(*columns).arrange(RIGHT, buff=0.55)).to_edge(DOWN, buff=0.2)
+        heads = [p.detach_static() for p in panels]
         title = self.heading(self.L("lr triptych"), runs.surface.title[self.lang])
-        self.play(FadeIn(title), FadeIn(panels), run_time=self.secs(1.0))
-        n = max(t.n_steps for t in runs.trajectories)
-        self.play(step.animate.set_value(n), run_time=self.secs(self.seconds_per_step * n), rate_func=linear)
-        self.wait(self.secs(1.5))
+        self.show([*curves, *heads, title], [*balls, *panels])
+        pace = pace_of([(t, window) for t in runs.trajectories])
+        self.advance(step, pace, self.seconds)
+        self.conclude(self.caption(self.message(runs), size=22, width=13.4).to_edge(UP, buff=0.2), replace=title)
+
+    def message(self, runs) -> str:
+        by = dict(zip(runs.series, zip(runs.trajectories, runs.rates)))
+        (small, r_small), (gold, r_gold), (large, r_large) = (by[k] for k in ("too small", "goldilocks", "too large"))
+        return self.L("lr caption").format(gold=fmt_number(r_gold), n_gold=self.steps(gold.n_steps),
+                                           small=fmt_number(r_small), n_small=self.steps(small.n_steps),
+                                           large=fmt_number(r_large))

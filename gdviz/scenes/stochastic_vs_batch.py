@@ -1,54 +1,103 @@
-"""Full batch, mini-batch and single-sample SGD on a linear-regression loss over (w, b)."""
+"""Full batch, mini-batch and single-sample SGD on a linear-regression loss over (w, b), each
+given the same number of examples."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, FadeIn, Group, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, RIGHT, UP, Line, ValueTracker, VGroup, VMobject
 
 from .. import lessons
-from ..render.axes import fit_window
+from ..mobjects import Chart, ContourField, Readout, TrajectoryPath
+from ..mobjects.chart import tick_text
+from ..mobjects.common import MUTED, text
+from ..render.geometry import fit_window
 from ..render.series import series_label
-from ..mobjects import Chart, ContourField, TrajectoryPath
-from ..mobjects.common import text
-from ..style import SERIES, label as L
-from .base import GdvizScene
+from ..style import SERIES
+from .base import GdvizScene, pace_of
 
 
 class StochasticVsBatch(GdvizScene):
-    """The noisy paths on the contours (left) and their loss curves drawn as they go (right)."""
+    """One clock for all: examples processed. The noisy paths on the contours (left) and the
+    loss against examples processed (right, log scale), drawn as they go; each series reads
+    how many updates it has made. The full batch pays 100 examples for each of its 3 careful
+    updates, SGD 1 for each of its 300 noisy ones."""
 
     seconds = 8.0
 
+    @classmethod
+    def lesson_runs(cls) -> list:
+        return [lessons.batch_sizes()]
+
     def construct(self):
-        runs = lessons.batch_sizes()
-        step = ValueTracker(0)
-        colours = SERIES[: len(runs.trajectories)]
-        field = ContourField(runs.surface, width=5.6, height=5.0,
-                             window=fit_window(runs.surface, runs.trajectories, include_bounds=False),
-                             lang=self.lang)
-        paths = [TrajectoryPath(field, t, step, c, lang=self.lang, stroke_width=2.5)
-                 for t, c in zip(runs.trajectories, colours)]
-        n = max(t.n_steps for t in runs.trajectories)
-        top = np.log10(max(t.loss.max() for t in runs.trajectories))
-        low = np.log10(min(t.loss.min() for t in runs.trajectories))
-        chart = Chart([0, n], [np.floor(low), np.ceil(top)], width=5.2, height=4.0,
-                      x_label=L("step", self.lang), y_label=L("loss", self.lang) + " (log₁₀)", lang=self.lang)
+        runs, = self.runs()
+        cost = [float(c) for c in runs.info["examples"]]          # examples per update
+        trajs = runs.trajectories
+        total = max(int(round(t.n_steps * c)) for t, c in zip(trajs, cost))
+        examples = ValueTracker(0)
+        colours = SERIES[: len(trajs)]
+        field = ContourField(runs.surface, width=5.8, height=5.8,
+                             window=fit_window(runs.surface, trajs, include_bounds=False), lang=self.lang)
+        paths = [TrajectoryPath(field, t, examples, c, lang=self.lang, stroke_width=2.5, per_step=k,
+                                dot_radius=0.07) for t, c, k in zip(trajs, colours, cost)]
+        top = np.ceil(np.log10(max(t.loss.max() for t in trajs)))
+        low = np.floor(np.log10(min(t.loss.min() for t in trajs)))
+        chart = Chart([0, total], [low, top], width=6.6, height=5.5, lang=self.lang,
+                      x_label=self.L("examples processed"), y_label=self.L("loss") + self.L("log scale"),
+                      y_ticks=np.arange(low, top + 0.5), y_labels=lambda v: tick_text(10 ** v))
         curves = VGroup(*[VMobject(stroke_color=c, stroke_width=3) for c in colours])
 
         def redraw(group):
-            k = int(step.get_value())
-            for curve, t in zip(group, runs.trajectories):
-                m = min(k, t.n_steps)
-                curve.set_points_as_corners(chart.polyline(range(m + 1), np.log10(t.loss[: m + 1])))
+            e = examples.get_value()
+            for curve, t, k in zip(group, trajs, cost):
+                m = int(min(np.floor(e / k + 1e-9), t.n_steps))
+                xs = np.arange(m + 1) * k
+                curve.set_points_as_corners(chart.polyline(xs, np.log10(t.loss[: m + 1])))
 
-        curves.add_updater(redraw)
         redraw(curves)
-        legend = VGroup(*[text(series_label(k, self.lang), self.lang, size=18, colour=c)
-                          for k, c in zip(runs.series, colours)]).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        left = Group(field, *paths)
-        right = Group(chart, curves)
-        Group(left, right).arrange(RIGHT, buff=0.7).to_edge(DOWN, buff=0.35)
-        legend.next_to(chart.c2p(n, np.ceil(top)), DOWN + LEFT, buff=0.1)
-        heading = self.heading(L("batch vs sgd", self.lang), runs.surface.title[self.lang])
-        self.play(FadeIn(heading), FadeIn(left), FadeIn(right), FadeIn(legend), run_time=self.secs(0.8))
-        self.play(step.animate.set_value(n), run_time=self.secs(self.seconds), rate_func=linear)
-        self.wait(self.secs(1.5))
+        curves.add_updater(redraw)
+        # a legend where the curves leave room (right, between the full batch and the others):
+        # each series, and how many updates it has made so far
+        size = 18 if self.lang == "en" else 16   # the Chinese names are longer
+        names = VGroup(*[VGroup(Line(LEFT * 0.22, RIGHT * 0.22, color=c, stroke_width=6),
+                                text(series_label(k, self.lang), self.lang, size=size, colour=c))
+                         .arrange(RIGHT, buff=0.12) for k, c in zip(runs.series, colours)])
+        names.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        x = names.get_right()[0] + 0.3
+        counters = []
+        for t, row in zip(trajs, names):
+            r = Readout("", self.lang, size=size, colour=MUTED, value="0", reserve=str(int(t.n_steps)))
+            counters.append(r.set_x(x, direction=LEFT).set_y(row.get_center()[1]))
+        header = text(self.L("update count"), self.lang, size=size - 2, colour=MUTED)
+        header.next_to(counters[0], UP, buff=0.12).set_x(x, direction=LEFT)
+        names.add(header)
+        counter_group = VGroup(*counters)
+        legend = VGroup(names, counter_group)
+
+        def count(_):
+            e = examples.get_value()
+            for r, t, k in zip(counters, trajs, cost):
+                r.set_text(str(int(min(np.floor(e / k + 1e-9), t.n_steps))))
+
+        count(None)
+        counter_group.add_updater(count)
+        self.fit(VGroup(field, chart).arrange(RIGHT, buff=0.8)).to_edge(DOWN, buff=0.15)
+        # at the right, just above the small batches' curves where it stands (they are done
+        # falling there) and below the full batch's line
+        x0, y0, _ = chart.c2p(0, low)
+        x1, y1, _ = chart.c2p(total, top)
+        left_at = max(total * (1 - (legend.width + 0.1) / (x1 - x0)), 0.0)
+        under = max(np.log10(t.loss[int(np.floor(left_at / k)):].max()) for t, k in zip(trajs[1:], cost[1:]))
+        legend.next_to(chart.c2p(total, under), UP, buff=0.15).align_to(chart.c2p(total, under) - 0.1 * RIGHT, RIGHT)
+        heading = self.heading(self.L("batch vs sgd"),
+                               self.L("same examples per run").format(n=total, passes=f"{runs.info['passes']:g}"),
+                               size=30, width=13.4)
+        self.show([field, chart, names, heading], [*paths, curves, counter_group])
+        pace = pace_of([(t, field.window, k) for t, k in zip(trajs, cost)])
+        self.advance(examples, pace, self.seconds)
+        self.conclude(self.caption(self.message(runs), size=23, width=13.4).to_edge(UP, buff=0.2), replace=heading)
+
+    def message(self, runs) -> str:
+        keyed = dict(zip(runs.series, runs.trajectories))
+        full, sgd = keyed["full batch"], keyed.get("stochastic") or runs.trajectories[-1]
+        return self.L("batch caption").format(
+            passes=f"{runs.info['passes']:g}", n_sgd=int(sgd.n_steps), n_full=int(full.n_steps),
+            l_sgd=f"{sgd.loss[-1]:.3g}", l_full=f"{full.loss[-1]:.3g}")

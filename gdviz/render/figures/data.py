@@ -5,7 +5,8 @@ import numpy as np
 
 from ... import style
 from ...style import fmt_number, label as L
-from ..axes import draw_contours, draw_path, fit_window
+from ..axes import draw_contours, draw_path
+from ..geometry import fit_window
 from ..series import series_colours, series_label, status_text
 from .common import title
 

@@ -10,7 +10,8 @@ import numpy as np
 from ... import style
 from ...style import colon, fmt_number, label as L, optimizer_name
 from ..axes import (CARRIED, PUSH, STEP, draw_contours, draw_path, draw_squares, draw_step_box, draw_update,
-                    fit_window, update_tips)
+                    update_tips)
+from ..geometry import fit_window
 from .common import formula, title
 
 

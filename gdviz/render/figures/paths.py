@@ -5,7 +5,8 @@ import numpy as np
 
 from ... import style
 from ...style import fmt_number, label as L, optimizer_name
-from ..axes import draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d, fit_window
+from ..axes import draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d
+from ..geometry import fit_window
 from ..series import layered_widths, series_colours, series_label, status_text
 from .common import axes_formula, formula, title
 

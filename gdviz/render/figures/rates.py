@@ -6,7 +6,8 @@ import numpy as np
 
 from ... import style
 from ...style import colon, fmt_number, label as L
-from ..axes import draw_gradient_arrows, draw_loss_curve, draw_contours, draw_path, fit_window
+from ..axes import draw_contours, draw_gradient_arrows, draw_loss_curve, draw_path
+from ..geometry import fit_window
 from ..series import series_colours, status_text
 from .common import axes_formula, formula, title
 
