@@ -42,8 +42,18 @@ def test_ball_sits_at_the_trajectory_point(t):
     curve = LossCurve(s, width=4, height=3)
     tracker = ValueTracker(t)
     ball = DescendingBall(curve, traj, tracker)
-    w = traj.at(min(t, traj.n_steps))[0]
-    np.testing.assert_allclose(ball.ball.get_center(), curve.axes.c2p(w, s.value([w])), atol=1e-9)
+    k = int(np.floor(min(t, traj.n_steps)))
+    a = curve.axes.c2p(traj.params[k, 0], traj.loss[k])
+    if t == k or k == traj.n_steps:    # at a whole step it rests on the curve at that step's point
+        np.testing.assert_allclose(ball.ball.get_center(), a, atol=1e-9)
+    else:                              # between steps it is on the arc of the hop, not the curve
+        from gdviz.render.geometry import hop
+
+        b = curve.axes.c2p(traj.params[k + 1, 0], traj.loss[k + 1])
+        u = t - k
+        expected = hop(a[:2], b[:2], u, 0.25 * abs(b[0] - a[0]))
+        np.testing.assert_allclose(ball.ball.get_center()[:2], expected, atol=1e-9)
+        assert ball.ball.get_center()[1] > a[1] + (b[1] - a[1]) * u   # above the chord: a jump
     dots = len(ball.trail.points) // len(ball._circle)   # one circle per step made, in one shape
     assert dots == min(int(np.floor(t)), traj.n_steps) + 1
 
