@@ -465,8 +465,8 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
 @cli.command()
 @click.argument("scene", required=False)
 @click.option("--list", "list_scenes", is_flag=True, help="List the scenes.")
-@click.option("--quality", "-q", default="low", show_default=True,
-              help="low (854x480, 15 fps), medium (720p30), high (1080p60) or 4k.")
+@click.option("--quality", "-q", default="medium", show_default=True,
+              help="low (854x480, 15 fps: a quick preview), medium (1280x720, 30 fps), high (1080p60) or 4k.")
 @click.option("--format", "-f", "fmt", default=None, help="mp4, gif, webm or png (the last frame). "
               "Default: the extension of -o, else mp4.")
 @click.option("--lang", default="en", show_default=True, help="Label language: en or zh.")
@@ -499,7 +499,7 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
     from .style import check_lang
 
     check_lang(lang)
-    scale = positive_number("--time-scale", _number("--time-scale", time_scale))
+    scale = video_mod.check_time_scale(_number("--time-scale", time_scale))
     progress = LazyProgress(f"rendering {Path(output).name}", 1000, delay=0.5)
     try:
         path = video_mod.render(scene, output, quality=quality, fmt=fmt, lang=lang, time_scale=scale,

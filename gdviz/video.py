@@ -17,10 +17,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import UserInputError, unknown_name
+from .errors import OutputError, UserInputError, unknown_name
 
 QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
              "4k": "fourk_quality"}
+MAX_TIME_SCALE = 20.0
 FORMATS = ("mp4", "gif", "webm", "png")
 SYSTEM_PACKAGES = "pkg-config libcairo2-dev libpango1.0-dev"
 
@@ -72,14 +73,28 @@ def describe() -> dict[str, str]:
     }
 
 
-def render(name: str, output, *, quality: str = "low", fmt: str | None = None, lang: str = "en",
+def check_time_scale(time_scale) -> float:
+    """A finite time scale > 0 and at most MAX_TIME_SCALE (scenes are at most half a minute, so
+    a render stays bounded)."""
+    from .errors import positive_number
+
+    scale = float(positive_number("time_scale", time_scale))
+    if scale > MAX_TIME_SCALE:
+        raise UserInputError(f"time_scale must be at most {MAX_TIME_SCALE:g} (a slowed-down scene is long "
+                             f"enough at that), got {scale:g}")
+    return scale
+
+
+def render(name: str, output, *, quality: str = "medium", fmt: str | None = None, lang: str = "en",
            time_scale: float = 1.0, progress=None) -> Path:
-    """Render scene ``name`` to ``output`` (format from ``fmt`` or the extension).
+    """Render scene ``name`` to ``output`` (format from ``fmt`` or the extension). A failure of the
+    disk or the encoder raises :class:`OutputError` and keeps the previous file.
 
     progress : ``f(fraction)`` called as frames are rendered.
     """
-    from .render.output import check_output
+    from .files import atomic_path, cause, check_output
 
+    time_scale = check_time_scale(time_scale)
     if quality not in QUALITIES:
         raise unknown_name("quality", quality, QUALITIES)
     out = Path(output)
@@ -92,7 +107,6 @@ def render(name: str, output, *, quality: str = "low", fmt: str | None = None, l
     cls = scene_class(name, lang, time_scale)
     from manim import tempconfig
 
-    tmp = None
     media = Path(tempfile.mkdtemp(prefix=".gdviz-manim-", dir=out.parent if str(out.parent) else "."))
     # GIFs: manim's own GIF builds a palette per frame (speckles, large files); frames go to a
     # lossless intermediate instead and gdviz's encoder makes the GIF (one palette, deltas)
@@ -122,16 +136,14 @@ def render(name: str, output, *, quality: str = "low", fmt: str | None = None, l
                     writer = scene.renderer.file_writer
                     produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
         if not produced.is_file():
-            raise RuntimeError(f"manim wrote no file for scene '{name}'")
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp{out.suffix}")
-        shutil.move(str(produced), tmp)
-        os.replace(tmp, out)
+            raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
+        with atomic_path(out) as tmp:
+            os.replace(produced, tmp)
         return out
+    except OSError as e:   # the disk (or PyAV's encoder, whose errors are OSErrors) refused
+        raise OutputError(f"cannot write '{out}': {cause(e)}") from None
     finally:
         shutil.rmtree(media, ignore_errors=True)
-        if tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
 
 
 def _render_gif(scene, media: Path, out: Path) -> Path:

@@ -40,7 +40,6 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_NAME = 80          # characters in an entry name (it becomes a file name)
 MAX_TEXT = 2000        # characters in a title, caption or alt text
 MAX_HOLD = 30.0        # seconds an animation may hold its last frame
-MAX_TIME_SCALE = 20.0  # a video scene may be slowed down at most this much
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,8 @@ def _entry(i, merged, raw, loc, fail):
         fail(at("lang"), f"entry '{name}': lang lists a language twice: {list(langs)}")
     fmt = merged.get("format", FORMATS[kind][0])
     if fmt not in FORMATS[kind]:
-        fail(at("format"), f"entry '{name}': format for a {kind} must be one of: {', '.join(FORMATS[kind])}; got {fmt!r}")
+        fail(at("format"), f"entry '{name}': format for a {kind} must be one of: "
+                           f"{', '.join(FORMATS[kind])}; got {fmt!r}")
     options = {k: v for k, v in merged.items() if k not in ("name", "kind", "lang", "format")
                and not k.startswith(("caption", "alt", "concept"))}
     texts = {k: v for k, v in merged.items() if k.startswith(("caption", "alt", "concept"))}
@@ -214,9 +214,9 @@ def _entry(i, merged, raw, loc, fail):
 
 
 def _check_options(name, kind, o, at, fail):
+    from ..lessons import BUILDERS
     from ..render.figures import FIGURES
     from ..video import describe as scenes
-    from ..lessons import BUILDERS
 
     def choose(key, value, accepted):
         if value not in accepted:
@@ -262,6 +262,8 @@ def _check_options(name, kind, o, at, fail):
                          or not math.isfinite(o[key]) or o[key] <= 0):
             if not (key == "hold" and o[key] == 0):
                 fail(at(key), f"entry '{name}': {key} must be a finite number > 0, got {o[key]!r}")
+    from ..video import MAX_TIME_SCALE
+
     for key, top in (("hold", MAX_HOLD), ("time_scale", MAX_TIME_SCALE)):
         if key in o and o[key] > top:
             fail(at(key), f"entry '{name}': {key} must be at most {top:g}, got {o[key]!r}")
@@ -277,10 +279,12 @@ def _check_options(name, kind, o, at, fail):
                 fail(at(key), f"entry '{name}': {e}")
     if kind == "gif":   # the hold counts against the frame limit
         try:
-            check_frames(o.get("frames", 120) + round(o.get("hold", 1.5) * o.get("fps", 20)), what="frames + hold x fps")
+            check_frames(o.get("frames", 120) + round(o.get("hold", 1.5) * o.get("fps", 20)),
+                         what="frames + hold x fps")
         except UserInputError as e:
             fail(at("hold" if "hold" in o else "frames"), f"entry '{name}': {e}")
-    if "optimizers" in o and (not isinstance(o["optimizers"], list) or not all(isinstance(v, str) for v in o["optimizers"])):
+    if "optimizers" in o and (not isinstance(o["optimizers"], list)
+                              or not all(isinstance(v, str) for v in o["optimizers"])):
         fail(at("optimizers"), f"entry '{name}': optimizers must be a list of names, got {o['optimizers']!r}")
     for key in ("rates", "start"):
         if key in o and (not isinstance(o[key], list) or not o[key] or len(o[key]) > 100 or not all(

@@ -18,7 +18,7 @@ import inspect
 from ..errors import unknown_name
 from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_functions, sgd_epoch
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
-from .inside import internals, one_step
+from .inside import adaptive_insides, internals, one_step, rolling
 from .paths import RACE_DEFAULT, RACE_RATES, adaptive, momentum, race, saddle, single
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
@@ -33,7 +33,7 @@ BUILDERS = {
     "loss-functions": loss_functions, "fit-line": fit_line, "cross-entropy": cross_entropy,
     "gradient-step": gradient_step, "gradient-vector": gradient_vector, "taylor": taylor,
     "adagrad-intuition": adagrad_intuition, "error-surface": error_surface,
-    "internals": internals, "one-step": one_step,
+    "internals": internals, "one-step": one_step, "rolling": rolling, "adaptive-insides": adaptive_insides,
 }
 
 

@@ -6,7 +6,8 @@ import numpy as np
 from ..claims import claim
 from ..engine import run
 from ..errors import UserInputError
-from ..internals import ADAPTIVE, dissect, internals as derive
+from ..internals import ADAPTIVE, dissect
+from ..internals import internals as derive
 from ..optim import optimizer as make_optimizer
 from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, with_claims
@@ -37,7 +38,7 @@ def internals(surface="elongated", optimizer="momentum", lr: float | None = None
 
 def inside_claims(traj, ins, s) -> list:
     """The drawn terms rebuild every step; and the one insight each optimizer's picture shows."""
-    name, out = traj.optimizer, []
+    out = []
     if ins.carried is not None and ins.lookahead is None:
         err = float(np.abs(ins.carried + ins.push - ins.step).max())
         out.append(claim("parallelogram", "every step is the carried velocity plus the gradient's push",
@@ -105,4 +106,50 @@ def one_step(optimizer="adam", t: int = 9, *, surface="rosenbrock", lr: float | 
                                     f"difference {err:.1e}", f"误差 {err:.1e}")])
 
 
-__all__ = ["internals", "one_step", "INSIDE", "ADAPTIVE"]
+
+
+def rolling(surface="egg-crate", lr: float = 0.01, *, beta: float = 0.9, start=(-4.5, -1.5),
+            steps: int = 600) -> Runs:
+    """Momentum against plain gradient descent at the same rate on the egg crate: gradient
+    descent stops in the first dimple; momentum's carried velocity rolls it through the dimples
+    to the global minimum (``info["internals"]``: momentum's, for its velocity arrows)."""
+    from .paths import _basin
+
+    s = make_surface(surface)
+    gd = run(make_optimizer("gd", lr=lr), s, start, steps)
+    mo = run(make_optimizer("momentum", lr=lr, momentum=beta), s, start, steps)
+    ins = derive(mo)
+    runs = Runs(s, [gd, mo], ["gd", "momentum"], [lr, lr], info={"internals": ins, "beta": beta},
+                lesson="rolling")
+    reach = {k: _basin(s, t) for k, t in (("gd", gd), ("momentum", mo))}
+    out = [claim("rolls-through", "at the same rate, momentum rolls through the dimples to the global minimum; "
+                 "gradient descent stops in the first one", "相同学习率下，动量法滚过小凹坑到达全局最小值；"
+                 "梯度下降停在第一个凹坑里", reach["momentum"] == 0 and reach["gd"] not in (0,),
+                 f"momentum ends in minimum #{reach['momentum']}, gradient descent in #{reach['gd']} (#0 is global)",
+                 f"动量法停在第 {reach['momentum']} 个最小值，梯度下降停在第 {reach['gd']} 个（第 0 个为全局）")]
+    return with_claims(runs, out + inside_claims(mo, ins, s))
+
+
+def adaptive_insides(surface="elongated", *, steps: int = 400, start=None) -> Runs:
+    """Adagrad and Adam on the elongated bowl with what their updates are made of
+    (``info["internals"]``: one :class:`gdviz.internals.Internals` per run): per-coordinate
+    accumulators and rates; the steep coordinate's rate is the smaller one."""
+    s = make_surface(surface)
+    trajs = [run(make_optimizer(name, lr=INSIDE[name]), s, one_point(start), steps) for name in ("adagrad", "adam")]
+    ins = [derive(t) for t in trajs]
+    runs = Runs(s, trajs, ["adagrad", "adam"], [INSIDE["adagrad"], INSIDE["adam"]],
+                info={"internals": ins}, lesson="adaptive-insides")
+    return with_claims(runs, [c for t, i in zip(trajs, ins) for c in _named(inside_claims(t, i, s), t.optimizer)])
+
+
+def _named(claims, optimizer):
+    """Claims of one run among several: the optimizer's name leads each sentence."""
+    from dataclasses import replace
+
+    from ..claims import name
+
+    return [replace(c, key=f"{optimizer}-{c.key}", text={lang: f"{name(optimizer, lang)}{'：' if lang == 'zh' else ': '}"
+                                                         f"{c.text[lang]}" for lang in c.text}) for c in claims]
+
+
+__all__ = ["internals", "one_step", "rolling", "adaptive_insides", "INSIDE", "ADAPTIVE"]
