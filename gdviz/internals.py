@@ -66,7 +66,7 @@ def internals(traj) -> Internals:
     wd = float(hp.get("weight_decay", 0.0) or 0.0)
     g_used = g + wd * p[:n]                     # what the optimizer's transforms saw first
     if name in MOMENTUM and "momentum_buffer" in st:
-        beta, damp = float(hp.get("momentum", 0.0)), float(hp.get("dampening", 0.0) or 0.0)
+        beta = float(hp.get("momentum", 0.0))   # (dampening is in step - carried; Nesterov has none)
         buf = st["momentum_buffer"][:n]
         before = np.vstack([np.zeros((1, p.shape[1])), buf[:-1]])   # b_{t-1}; b_{-1} = 0
         carried = -lr * beta * before
@@ -180,7 +180,8 @@ def dissect(traj, t: int) -> list[Term]:
         terms.append(Term("v", f"{b2:g} × {v(before['exp_avg_sq'])} + {1 - b2:g} × g² = {v(sq)}", sq))
         terms.append(Term("m̂", f"m / (1 − {b1:g}^{t + 1}) = {v(ins.first[t])}", ins.first[t]))
         vhat = ins.scale[t] ** 2
-        terms.append(Term("v̂", f"{'max v' if 'max_exp_avg_sq' in st else 'v'} / (1 − {b2:g}^{t + 1}) = {v(vhat)}", vhat))
+        terms.append(Term("v̂", f"{'max v' if 'max_exp_avg_sq' in st else 'v'} / (1 − {b2:g}^{t + 1}) "
+                                f"= {v(vhat)}", vhat))
         d = None
     elif name == "adadelta":
         rho, sq, acc = float(hp.get("rho", 0.9)), st["square_avg"][t], st["acc_delta"][t]

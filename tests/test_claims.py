@@ -116,7 +116,8 @@ def test_index_page_shows_each_claim_with_its_numbers(tmp_path):
     ex = result.claims["lr-exercise.png"]
     assert ex and all(c.holds for c in ex)
     for c in ex + result.claims["momentum-zh.png"]:
-        lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in c.line("zh")) and c in result.claims["momentum-zh.png"] else "en"
+        lang = ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in c.line("zh")) and c in result.claims["momentum-zh.png"]
+                else "en")
         assert c.line(lang).replace('"', "&quot;").replace("'", "&#x27;") in page
     again = build(None, tmp_path, only=["lr-exercise"], jobs=1)   # cached: claims come from the manifest
     assert again.cached and [c.line() for c in again.claims["lr-exercise.png"]] == [c.line() for c in ex]

@@ -398,7 +398,8 @@ def test_a_worker_that_dies_is_one_failure_and_the_rest_finish():
 # -- 10: specs are validated when loaded ---------------------------------------------------------
 @pytest.mark.parametrize("data, message", [
     (b'title = 3\n[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\n', ":1: 'title' must be text"),
-    (b'description = ["x"]\n[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\n', ":1: 'description' must be text"),
+    (b'description = ["x"]\n[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\n',
+     ":1: 'description' must be text"),
     (b'entry = [1]\n', "entry 1 must be a table"),
     (b'[[entry]]\nname = "' + b"a" * 200 + b'"\nkind = "figure"\n', "at most 80 characters"),
     (b'[[entry]]\nname = "a"\nkind = "figure"\nfigure = "race"\noptimizers = ["adamm"]\n',

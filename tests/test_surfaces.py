@@ -3,11 +3,10 @@ import re
 
 import numpy as np
 import pytest
+from conftest import sample_points
 
 import gdviz as gd
 from gdviz.surfaces.expression import MAX_LENGTH
-
-from conftest import sample_points
 
 
 def numeric_grad(f, p, h=1e-6):
@@ -31,7 +30,7 @@ def test_hessian_matches_finite_differences_of_grad(any_surface):
     if s.params.get("loss") == "huber":
         pytest.skip("Huber's Hessian jumps where a residual crosses delta")
     for p in sample_points(s):
-        num = np.stack([numeric_grad(lambda q: s.grad(q)[i], p) for i in range(s.dim)])
+        num = np.stack([numeric_grad(lambda q, i=i: s.grad(q)[i], p) for i in range(s.dim)])
         np.testing.assert_allclose(s.hessian(p), num, rtol=1e-4, atol=1e-4 * (1 + np.abs(num).max()))
 
 

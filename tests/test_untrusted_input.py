@@ -291,7 +291,8 @@ def test_npy_header_oddities(tmp_path, good):
 
 
 @pytest.mark.parametrize("change,match", [
-    (lambda g: {"loss": g["loss"][:-2]}, r"loss has shape \(19,\) but params of shape \(21, 2\) needs loss of shape \(21,\)"),
+    (lambda g: {"loss": g["loss"][:-2]},
+     r"loss has shape \(19,\) but params of shape \(21, 2\) needs loss of shape \(21,\)"),
     (lambda g: {"grads": g["grads"][:, :1]}, r"grads has shape \(21, 1\) but params .* needs grads of shape \(21, 2\)"),
     (lambda g: {"lr": g["lr"][:3]}, r"lr has shape \(3,\) but params .* needs lr of shape \(20,\)"),
     (lambda g: {"step_index": np.arange(5)}, r"step_index has shape \(5,\) but params .* \(21,\)"),
@@ -329,9 +330,11 @@ def test_non_finite_and_impossible_values(tmp_path, good, change, match):
     (lambda g: np.array('{"a": ' + "[" * 100000 + "]" * 100000 + "}"), r"info is not valid JSON \(nested too deeply\)"),
     (lambda g: _info(g, status=KeyError), "info has no key 'status'; expected exactly: surface, optimizer"),
     (lambda g: _info(g, evil=1), r"info has unexpected key\(s\) 'evil'"),
-    (lambda g: _info(g, status="exploded"), 'info\'s status must be one of converged, diverged, max_steps, got "exploded"'),
+    (lambda g: _info(g, status="exploded"),
+     'info\'s status must be one of converged, diverged, max_steps, got "exploded"'),
     (lambda g: _info(g, status=["max_steps"]), "info's status must be one of .* got a list of 1"),
-    (lambda g: _info(g, stop=-1), r"info's stop must be a whole number of steps from 0 to 20 \(the last recorded step\), got -1"),
+    (lambda g: _info(g, stop=-1),
+     r"info's stop must be a whole number of steps from 0 to 20 \(the last recorded step\), got -1"),
     (lambda g: _info(g, stop=21), "info's stop must be a whole number of steps from 0 to 20"),
     (lambda g: _info(g, stop=2.5), "info's stop must be a whole number .* got 2.5"),
     (lambda g: _info(g, stop=True), "info's stop must be a whole number .* got true"),
@@ -459,7 +462,8 @@ def test_good_schedules_still_run():
     (lambda: gd.schedule("step", 0.1, gamma=[0.5, 0.6]), r"gamma must be a number, or a list as long as lr "
                                                          r"\(one rate\), got an array of shape \(2,\)"),
     (lambda: gd.schedule("cosine", [0.1, 0.2], lr_min=[0, 0, 0]), r"lr_min must be .* as long as lr \(2 rates\)"),
-    (lambda: gd.schedule("cosine", 0.1, t_max=[100, 200]), r"t_max must be a whole number of steps >= 1, got \[100, 200\]"),
+    (lambda: gd.schedule("cosine", 0.1, t_max=[100, 200]),
+     r"t_max must be a whole number of steps >= 1, got \[100, 200\]"),
     (lambda: gd.schedule("step", 0.1, step_size=True), "step_size must be a whole number of steps >= 1, got True"),
     (lambda: gd.schedule("cosine", 0.1, t_max=float("inf")), "t_max must be a whole number of steps >= 1, got inf"),
     (lambda: gd.schedule("constant", True), "lr must be a number, got True"),
@@ -522,9 +526,11 @@ def test_custom_update_failures():
         return gd.run(gd.custom(init=init, update=update), "bowl", start, steps=5, tol=0)
 
     cases = [
-        (lambda g, s, p, t: None, r"your update function returned None at step 0; it must return a pair \(updates, state\)"),
+        (lambda g, s, p, t: None,
+         r"your update function returned None at step 0; it must return a pair \(updates, state\)"),
         (lambda g, s, p, t: -0.1 * g, r"returned an array of shape \(1, 2\) at step 0; it must return a pair"),
-        (lambda g, s, p, t: (np.zeros(5), s), r"returned an array of shape \(5,\) at step 0; it must return the updates"),
+        (lambda g, s, p, t: (np.zeros(5), s),
+         r"returned an array of shape \(5,\) at step 0; it must return the updates"),
         (lambda g, s, p, t: (None, s), "returned None at step 0; it must return the updates"),
         (lambda g, s, p, t: ("x", s), "returned 'x' at step 0"),
         (lambda g, s, p, t: (g, s, 1), r"returned a tuple of 3 item\(s\)"),
@@ -535,7 +541,8 @@ def test_custom_update_failures():
             run(update)
     with pytest.raises(UserInputError, match=r"returned an array of shape \(2, 2\) at step 0; it must return a pair"):
         run(lambda g, s, p, t: -0.1 * g, start=[[1, 1], [2, 2]])  # was silently taken as (row 0, row 1)
-    with pytest.raises(UserInputError, match="your init function raised ZeroDivisionError: division by zero at the start"):
+    with pytest.raises(UserInputError,
+                       match="your init function raised ZeroDivisionError: division by zero at the start"):
         run(lambda g, s, p, t: (-g, s), init=lambda p: 1 / 0)
 
 
@@ -581,10 +588,12 @@ def test_good_custom_steps_still_run():
 # -- family 11: other arguments ------------------------------------------------------------------
 @pytest.mark.parametrize("call,match", [
     (lambda: gd.optimizer("gd", lr=[]), r"lr must be a number or a non-empty list of rates .* shape \(0,\)"),
-    (lambda: gd.optimizer("gd", lr=[[0.1, 0.2]]), r"lr must be a number or a non-empty list of rates .* shape \(1, 2\)"),
+    (lambda: gd.optimizer("gd", lr=[[0.1, 0.2]]),
+     r"lr must be a number or a non-empty list of rates .* shape \(1, 2\)"),
     (lambda: gd.optimizer("adam", lr=np.full((2, 2), 0.1)), r"shape \(2, 2\)"),
     (lambda: gd.optimizer("gd", lr=True), "lr must be a number, got True"),
-    (lambda: gd.optimizer("gd", lr=0.1, momentum=[]), r"momentum must be a number or a non-empty 1-D array .* shape \(0,\)"),
+    (lambda: gd.optimizer("gd", lr=0.1, momentum=[]),
+     r"momentum must be a number or a non-empty 1-D array .* shape \(0,\)"),
     (lambda: gd.optimizer("adam", betas=([], [])), "beta1 must be a number or a non-empty 1-D array"),
     (lambda: gd.optimizer("sgd", batch_size="8"), "batch_size must be a whole number >= 1, got '8'"),
     (lambda: gd.optimizer("sgd", batch_size="abc"), "batch_size must be a whole number >= 1, got 'abc'"),
@@ -592,12 +601,14 @@ def test_good_custom_steps_still_run():
     (lambda: gd.optimizer("sgd", batch_size=8 + 0j), "batch_size must be a whole number >= 1"),
     (lambda: gd.optimizer("sgd", batch_size=True), "batch_size must be a whole number >= 1, got True"),
     (lambda: gd.optimizer("sgd", batch_size=float("inf")), "batch_size must be a whole number >= 1, got inf"),
-    (lambda: gd.run("gd", "bowl", np.empty((0, 2))), r"start must hold at least one point, got an empty array of shape \(0, 2\)"),
+    (lambda: gd.run("gd", "bowl", np.empty((0, 2))),
+     r"start must hold at least one point, got an empty array of shape \(0, 2\)"),
     (lambda: gd.run(gd.optimizer("gd", lr=[0.1, 0.2]), "bowl", np.empty((0, 2))), "start must hold at least one point"),
     (lambda: gd.sweep("parabola", "sgd", [0.1], batch_size="8", steps=5), "batch_size must be a whole number"),
     (lambda: gd.sweep("parabola", "gd", [0.1], momentum=[], steps=5), "momentum must be a number or a non-empty"),
     (lambda: gd.restarts("bowl", 3, lr=my_f, steps=5), "learning-rate schedule 'my_f' returned -0.1 at step 3"),
-    (lambda: gd.restarts("bowl", 3, optimizer=creep, lr=0.1, steps=5), r"'creep' returned None at step 2.*shape \(3, 2\)"),
+    (lambda: gd.restarts("bowl", 3, optimizer=creep, lr=0.1, steps=5),
+     r"'creep' returned None at step 2.*shape \(3, 2\)"),
     (lambda: gd.restarts("bowl", 3, lr=[], steps=5), "lr must be a number or a non-empty list of rates"),
     (lambda: gd.restarts("bowl", 3, optimizer="sgd", lr=0.1, batch_size="8"), "batch_size must be a whole number"),
 ])

@@ -50,8 +50,10 @@ def batch_claims(runs: Runs) -> list:
         out.append(claim("sgd-cheaper", f"given the same {shown} over the data, SGD's many cheap updates end "
                          "lower than the full batch's few", f"同样遍历数据 {passes:g} 次，随机梯度下降的大量廉价更新"
                          "比全批量的少数几次更新损失更低", small.loss[-1] < full.loss[-1],
-                         f"loss {small.loss[-1]:.3g} after {small.n_steps} updates vs {full.loss[-1]:.3g} after {full.n_steps}",
-                         f"{small.n_steps} 次更新后损失 {small.loss[-1]:.3g}，对 {full.n_steps} 次更新后 {full.loss[-1]:.3g}"))
+                         f"loss {small.loss[-1]:.3g} after {small.n_steps} updates vs {full.loss[-1]:.3g} "
+                         f"after {full.n_steps}",
+                         f"{small.n_steps} 次更新后损失 {small.loss[-1]:.3g}，"
+                         f"对 {full.n_steps} 次更新后 {full.loss[-1]:.3g}"))
         ups = int(np.sum(np.diff(small.loss) > 0))
         out.append(claim("sgd-noisy", "the full batch's loss falls at every step; SGD's goes up on some steps",
                          "全批量的损失每一步都下降；随机梯度下降的损失有时会上升",
@@ -133,8 +135,10 @@ def fit_line(lr: float = 0.1, *, start: float = 0.0, steps: int = 50) -> Runs:
                 info={"x": np.array(FIT_X), "y": np.array(FIT_Y), "slope": FIT_SLOPE, "best": best})
     moves = np.abs(np.diff(t.params[:, 0]))
     return with_claims(runs, [
-        claim("reaches-least-squares", f"gradient descent on the intercept reaches the least-squares value b = {best:.3f}",
-              f"对截距做梯度下降，到达最小二乘值 b = {best:.3f}", t.status == "converged" and abs(t.params[-1, 0] - best) < 1e-3,
+        claim("reaches-least-squares",
+              f"gradient descent on the intercept reaches the least-squares value b = {best:.3f}",
+              f"对截距做梯度下降，到达最小二乘值 b = {best:.3f}",
+              t.status == "converged" and abs(t.params[-1, 0] - best) < 1e-3,
               f"b = {t.params[-1, 0]:.3f} after {steps_text(t)}", f"{steps_text(t, 'zh')}后 b = {t.params[-1, 0]:.3f}"),
         claim("steps-shrink", "the steps shrink as the slope flattens near the bottom",
               "越接近底部斜率越平，步子越小", bool(np.all(np.diff(moves) < 0)),

@@ -57,8 +57,10 @@ def race_claims(runs: Runs) -> list:
                          f"{name(best)} reaches the global minimum; gradient descent stops in a local one",
                          f"{name(best, 'zh')}到达全局最小值；梯度下降停在局部最小值",
                          reach[best] == 0 and reach["gd"] != 0,
-                         f"{name(best)} ends in minimum #{reach[best]}, gradient descent in #{reach['gd']} (#0 is global)",
-                         f"{name(best, 'zh')}停在第 {reach[best]} 个最小值，梯度下降停在第 {reach['gd']} 个（第 0 个为全局）"))
+                         f"{name(best)} ends in minimum #{reach[best]}, "
+                         f"gradient descent in #{reach['gd']} (#0 is global)",
+                         f"{name(best, 'zh')}停在第 {reach[best]} 个最小值，"
+                         f"梯度下降停在第 {reach['gd']} 个（第 0 个为全局）"))
         return out
     others = [(k, t) for k, t in zip(runs.series, runs.trajectories) if k != "gd"]
     if others:
@@ -67,7 +69,8 @@ def race_claims(runs: Runs) -> list:
         out.append(claim("beats-gd", "every other optimizer ends with a lower loss than gradient descent",
                          "其他每个优化器的最终损失都低于梯度下降",
                          all(v < float(gd.loss[-1]) for v in lows.values()),
-                         f"gradient descent {gd.loss[-1]:.2g}; the highest of the others {lows[worst]:.2g} ({name(worst)})",
+                         f"gradient descent {gd.loss[-1]:.2g}; "
+                         f"the highest of the others {lows[worst]:.2g} ({name(worst)})",
                          f"梯度下降 {gd.loss[-1]:.2g}；其他中最高 {lows[worst]:.2g}（{name(worst, 'zh')}）"))
     return out
 

@@ -6,7 +6,8 @@ import numpy as np
 from .. import analysis
 from ..claims import claim, cost, crossings, fewer_steps, loss_falls, name, steps_text
 from ..engine import run
-from ..optim import optimizer as make_optimizer, schedule
+from ..optim import optimizer as make_optimizer
+from ..optim import schedule
 from ..surfaces import surface as make_surface
 from .runs import Runs, per_series, with_claims
 
@@ -86,10 +87,12 @@ def regime_claims(runs: Runs, reg) -> list:
                                  f"{label['zh']}每一步都越过最低点并落得更远：发散",
                                  flips == k and grows and t.loss[-1] > t.loss[0],
                                  f"{flips} overshoots in the first {k} steps; loss {t.loss[0]:.3g} → {t.loss[-1]:.3g}",
-                                 f"前 {k} 步越过 {flips} 次；损失 {t.loss[0]:.3g} → {t.loss[-1]:.3g}", overshoots=flips))
+                                 f"前 {k} 步越过 {flips} 次；损失 {t.loss[0]:.3g} → {t.loss[-1]:.3g}",
+                                 overshoots=flips))
             else:
                 slower = cost(t) > cost(gold[0][1]) if gold else True
-                out.append(claim("too-large-bounces", f"{label['en']} overshoots at every step and converges more slowly",
+                out.append(claim("too-large-bounces",
+                                 f"{label['en']} overshoots at every step and converges more slowly",
                                  f"{label['zh']}每一步都越过最低点，收敛更慢",
                                  flips == k and slower and t.status == "converged",
                                  f"{flips} overshoots in the first {k} steps, {steps_text(t)}",
@@ -118,14 +121,16 @@ def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start
     below = [t.status == "converged" for t, r in zip(trajs, rates) if r * reg.L < 2]
     above = [t.status == "diverged" for t, r in zip(trajs, rates) if r * reg.L >= 2]
     lim = 2 / reg.L
-    out.append(claim("limit-2-over-L", f"every rate below 2/L = {lim:.3g} converges and every rate at or above it diverges",
+    out.append(claim("limit-2-over-L",
+                     f"every rate below 2/L = {lim:.3g} converges and every rate at or above it diverges",
                      f"低于 2/L = {lim:.3g} 的学习率都收敛，不低于它的都发散", all(below) and all(above),
                      f"{sum(below)} of {len(below)} below converge, {sum(above)} of {len(above)} above diverge",
                      f"低于者 {len(below)} 个中 {sum(below)} 个收敛，其余 {len(above)} 个中 {sum(above)} 个发散"))
     one = [t for t, r in zip(trajs, rates) if abs(r * reg.L - 1) < 1e-9]
     if one:
         out.append(claim("one-step", f"the rate 1/L = {1 / reg.L:.3g} reaches the minimum in one step",
-                         f"学习率 1/L = {1 / reg.L:.3g} 一步到达最小值", one[0].n_steps == 1 and one[0].status == "converged",
+                         f"学习率 1/L = {1 / reg.L:.3g} 一步到达最小值",
+                         one[0].n_steps == 1 and one[0].status == "converged",
                          steps_text(one[0]), steps_text(one[0], "zh")))
     if s.name == "parabola" and tuple(rates) == COURSE_RATES and start is None and not s.params.get("centre"):
         got = [int(t.n_steps) if t.status == "converged" else None for t in trajs]
@@ -172,14 +177,17 @@ def lr_decay(surface="parabola", lr: float | None = None, *, start=None, steps: 
     runs = Runs(s, [const, decay], ["constant rate", "decaying rate"], [lr, lr], info={"L": reg.L},
                 lesson="lr-decay")
     first, later = lr, lr / np.sqrt(steps)
-    out = [claim("constant-diverges", f"at the constant rate {lr:.3g} (past 2/L = {reg.diverge:.3g}) gradient descent diverges",
+    out = [claim("constant-diverges",
+                 f"at the constant rate {lr:.3g} (past 2/L = {reg.diverge:.3g}) gradient descent diverges",
                  f"恒定学习率 {lr:.3g}（超过 2/L = {reg.diverge:.3g}）时梯度下降发散",
-                 const.status == "diverged", f"{steps_text(const)} after {const.n_steps} steps, loss {const.loss[0]:.3g} → "
+                 const.status == "diverged",
+                 f"{steps_text(const)} after {const.n_steps} steps, loss {const.loss[0]:.3g} → "
                  f"{const.loss[-1]:.3g}", f"{const.n_steps} 步后{steps_text(const, 'zh')}，损失 {const.loss[0]:.3g} → "
                  f"{const.loss[-1]:.3g}"),
            claim("decay-converges", f"with {lr:.3g}/√(t+1) the same start converges: big steps first, small ones later",
                  f"使用 {lr:.3g}/√(t+1) 时同一起点收敛：先大步，后小步",
-                 decay.status == "converged", f"{steps_text(decay)}; rate {first:.3g} at step 0, {later:.3g} at step {steps}",
+                 decay.status == "converged",
+                 f"{steps_text(decay)}; rate {first:.3g} at step 0, {later:.3g} at step {steps}",
                  f"{steps_text(decay, 'zh')}；第 0 步学习率 {first:.3g}，第 {steps} 步 {later:.3g}")]
     return with_claims(runs, out)
 

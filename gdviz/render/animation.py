@@ -30,7 +30,8 @@ from .. import style
 from ..errors import UserInputError, positive_number
 from ..interrupt import child_signals
 from ..lessons import Runs
-from ..style import fmt_number, label as L, readout
+from ..style import fmt_number, readout
+from ..style import label as L
 from ..trajectory import Trajectory
 from .axes import CARRIED, PUSH, STEP, draw_contours, draw_field, draw_loss_curve, mark_divergence
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video

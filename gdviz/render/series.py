@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import style
-from ..style import fmt_number, label as L, optimizer_name
+from ..style import fmt_number, optimizer_name
+from ..style import label as L
 
 
 def series_label(key: str, lang: str = "en", lr=None) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import style
-from ...style import fmt_number, label as L
+from ...style import fmt_number
+from ...style import label as L
 from ..axes import draw_contours, draw_path
 from ..geometry import fit_window
 from ..series import series_colours, series_label, status_text
@@ -18,7 +19,8 @@ def plot_batch_sizes(fig, runs, lang):
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
     window = fit_window(s, runs.trajectories, include_bounds=False)
     draw_contours(ax, s, window=window, lang=lang)
-    labels = [f"{series_label(k, lang)}: {t.n_steps} {L('updates', lang)}" for k, t in zip(runs.series, runs.trajectories)]
+    labels = [f"{series_label(k, lang)}: {t.n_steps} {L('updates', lang)}"
+              for k, t in zip(runs.series, runs.trajectories)]
     for t, c, lw in zip(runs.trajectories, cols, (3.2, 2.0, 1.3)):
         draw_path(ax, t, c, surface=s, arrows=3 if t.n_steps < 10 else 0, markers=t.n_steps < 40, lang=lang,
                   lw=lw, window=window)

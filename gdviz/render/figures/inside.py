@@ -8,9 +8,9 @@ import textwrap
 import numpy as np
 
 from ... import style
-from ...style import colon, fmt_number, label as L, optimizer_name
-from ..axes import (CARRIED, PUSH, STEP, draw_contours, draw_path, draw_squares, draw_step_box, draw_update,
-                    update_tips)
+from ...style import colon, fmt_number, optimizer_name
+from ...style import label as L
+from ..axes import CARRIED, PUSH, STEP, draw_contours, draw_path, draw_squares, draw_step_box, draw_update, update_tips
 from ..geometry import fit_window
 from .common import formula, title
 
@@ -81,7 +81,8 @@ def plot_internals(fig, runs, lang):
         sq.set_title(L(f"accumulator {name}", lang), fontsize=11)
         rt = fig.add_subplot(grid[1, 1])
         for i, c in zip(range(2), cols):
-            rt.plot(steps, ins.effective_lr[:, i], color=c, lw=2, label=f"{L('effective rate', lang)} ({s.variables[i]})")
+            rt.plot(steps, ins.effective_lr[:, i], color=c, lw=2,
+                    label=f"{L('effective rate', lang)} ({s.variables[i]})")
         rt.set_yscale("log")
         rt.set_xlabel(L("update", lang))
         rt.grid(True, alpha=0.25, which="both")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import style
-from ...style import fmt_number, label as L, optimizer_name
+from ...style import fmt_number, optimizer_name
+from ...style import label as L
 from ..axes import draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d
 from ..geometry import fit_window
 from ..series import layered_widths, series_colours, series_label, status_text
@@ -22,7 +23,8 @@ def plot_path(fig, runs, lang):
         draw_contours(ax, s, lang=lang)
         widths = layered_widths(len(runs.trajectories))
         for t, key, c, lr, lw in zip(runs.trajectories, runs.series, cols, runs.rates or [None] * 99, widths):
-            lab = f"{series_label(key, lang)} ({L('lr', lang)} = {fmt_number(lr)}): {status_text(t, lang)}" if lr else None
+            lab = (f"{series_label(key, lang)} ({L('lr', lang)} = {fmt_number(lr)}): {status_text(t, lang)}"
+                   if lr else None)
             draw_path(ax, t, c, label=lab, surface=s, lang=lang, lw=lw)
         if any(runs.rates or []):
             ax.legend(loc="upper right")

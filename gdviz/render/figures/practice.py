@@ -10,7 +10,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from ... import style
 from ...errors import UserInputError
-from ...style import fmt_number, label as L
+from ...style import fmt_number
+from ...style import label as L
 from ..axes import draw_contours, draw_loss_curve, draw_path
 from ..series import status_text
 from .common import formula, title
@@ -151,7 +152,7 @@ def plot_playground(fig, runs, lang):
     for t, lr, c in zip(runs.trajectories, runs.rates, colours):
         steps = np.arange(len(t.loss))
         ax.plot(steps, t.loss, "-o", color=c, lw=1.8, ms=3, label=f"{L('lr', lang)} = {fmt_number(lr)}", zorder=3)
-        for j, m in enumerate(marks):
+        for m in marks:
             if m < len(t.loss):
                 ax.plot(m, t.loss[m], "o", ms=10, mfc="white", mec=c, mew=2.2, zorder=4, gid=f"mark {lr:g} {m}")
                 above = t.loss[m] >= np.median(t.loss[max(0, m - 2): m + 3])
@@ -348,7 +349,8 @@ def plot_fit_line(fig, runs, lang):
     # right: loss against b with the steps and the tangent
     draw_loss_curve(ax2, s, t, style.SERIES[0], tangents=1, max_points=len(t.params), lang=lang)
     ax2.axvline(best, ymax=0.3, color=GREEN, ls="--", lw=1.4, zorder=2)   # short: clear of the step label
-    ax2.annotate(L("fit least squares", lang).format(b=f"{best:.3f}"), xy=(best, 0.3), xycoords=("data", "axes fraction"),
+    ax2.annotate(L("fit least squares", lang).format(b=f"{best:.3f}"), xy=(best, 0.3),
+                 xycoords=("data", "axes fraction"),
                  xytext=(6, 0), textcoords="offset points", ha="left", va="center", fontsize=10, color=GREEN,
                  fontweight="bold", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     ax2.plot(best, float(s.value([best])), "*", ms=15, color=GREEN, mec="white", mew=0.8, zorder=6, gid="least squares")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import style
-from ...style import colon, fmt_number, label as L
+from ...style import colon, fmt_number
+from ...style import label as L
 from ..axes import draw_contours, draw_gradient_arrows, draw_loss_curve, draw_path
 from ..geometry import fit_window
 from ..series import series_colours, status_text

@@ -10,7 +10,8 @@ from matplotlib.ticker import MaxNLocator
 
 from ... import style
 from ...errors import UserInputError
-from ...style import fmt_number, label as L
+from ...style import fmt_number
+from ...style import label as L
 from ..axes import draw_contours, draw_path, grid
 from ..series import status_text
 from .common import axes_formula, formula, title
@@ -428,7 +429,7 @@ def plot_taylor(fig, runs, lang):
         # the circle's name where it crosses the direction opposite its lowest point
         # its name on the side opposite -grad L, where no arrow goes
         note(ax, p - r * down, f"r = {fmt_number(r)}", col, offset=tuple(-14 * down), size=10.5, zorder=10)
-    big, low = circles[-1], lows[-1]
+    low = lows[-1]
     to_low = (low - p) / np.linalg.norm(low - p)
     at = angle_arc(ax, p, down, to_low, 0.55 * rmax, cols[-1])
     note(ax, at, f"{abs(signed_angle(down, to_low)):.0f}°", cols[-1], offset=(4, 2), ha="left", va="bottom",
@@ -465,7 +466,8 @@ def plot_taylor(fig, runs, lang):
         a.set_ylabel(L("loss", lang))
         verdict = lang_text(lang, f"r = {fmt_number(r)}: lowest point {c['angle']:.0f}° from −∇L; "
                                   f"linear error {c['error']:.0%} of the drop",
-                            f"r = {fmt_number(r)}：最低点与 −∇L 相差 {c['angle']:.0f}°；线性近似误差为下降量的 {c['error']:.0%}")
+                            f"r = {fmt_number(r)}：最低点与 −∇L 相差 {c['angle']:.0f}°；"
+                            f"线性近似误差为下降量的 {c['error']:.0%}")
         a.set_title(verdict, fontsize=10, color=col, fontweight="bold", loc="left", pad=16)
         if i == len(circles) - 1:
             a.set_xlabel(L("angle from -grad", lang))
