@@ -11,27 +11,28 @@ typed expressions, imported on first use); renderers import matplotlib or manim 
 """
 __version__ = "0.1.0"
 
-from .errors import UserInputError  # noqa: E402
-from .surfaces import SURFACES, Surface, surface  # noqa: E402
-from .optim import OPTIMIZERS, SCHEDULES, Optimizer, custom, optimizer, schedule  # noqa: E402
-from .trajectory import Trajectory  # noqa: E402
-from .engine import run  # noqa: E402
 from . import analysis  # noqa: E402
 from .analysis import regimes, restarts, sweep  # noqa: E402
+from .engine import run  # noqa: E402
+from .errors import UserInputError  # noqa: E402
+from .optim import OPTIMIZERS, SCHEDULES, Optimizer, custom, optimizer, schedule  # noqa: E402
+from .races import race, tune_rate  # noqa: E402
+from .surfaces import SURFACES, Surface, surface  # noqa: E402
+from .trajectory import Trajectory  # noqa: E402
 
 load = Trajectory.load
 
 
 def __getattr__(name):
     """Renderers load on first use, so ``import gdviz`` stays light: ``gd.figure``,
-    ``gd.animate``, ``gd.save``, ``gd.show`` (notebooks), ``gd.build`` (galleries),
+    ``gd.animate``, ``gd.save``, ``gd.show`` and ``gd.explore`` (notebooks), ``gd.build`` (galleries),
     ``gd.render``, ``gd.lessons``."""
     import importlib
 
     if name in ("figure", "animate", "save"):
         return getattr(importlib.import_module(".render", __name__), name)
-    if name == "show":
-        return importlib.import_module(".notebook", __name__).show
+    if name in ("show", "explore"):
+        return getattr(importlib.import_module(".notebook", __name__), name)
     if name == "build":
         return importlib.import_module(".gallery", __name__).build
     if name in ("render", "lessons", "style"):
@@ -39,5 +40,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'gdviz' has no attribute '{name}'")
 
 __all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes", "sweep",
-           "restarts", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
-           "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "build", "__version__"]
+           "restarts", "race", "tune_rate", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
+           "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "explore", "build",
+           "__version__"]

@@ -19,11 +19,13 @@ import numpy as np
 
 from . import __version__
 from .errors import UserInputError, positive_number
-from .optim import Optimizer, optimizer as make_optimizer
+from .optim import Optimizer
+from .optim import optimizer as make_optimizer
 from .optim.optimizers import guard
 from .optim.schedules import rate_at, trusted
 from .optim.transforms import state_paths
-from .surfaces import Surface, surface as make_surface
+from .surfaces import Surface
+from .surfaces import surface as make_surface
 from .trajectory import Trajectory
 
 MAX_LOSS = 1e100
@@ -52,6 +54,8 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     """
     s = make_surface(surface) if not isinstance(surface, Surface) else surface
     opt = guard(optimizer if isinstance(optimizer, Optimizer) else make_optimizer(optimizer))
+    if opt.bind is not None:   # Newton's Hessian, a line search's loss
+        opt = opt.bind(s)
     steps = _whole("steps", steps)
     tol = s.tol if tol is None else positive_number("tol", tol, allow_zero=True)
     p0, single = _start(s, opt, start)
@@ -65,7 +69,29 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     k = _record_every(record_every, steps, *p0.shape, n_state=len(kept))
     with np.errstate(all="ignore"):
         rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k, state0)
-    return _trajectory(rec, s, opt, single, tol, seed, stochastic, k)
+    traj = _trajectory(rec, s, opt, single, tol, seed, stochastic, k)
+    if "curvature" in traj.state:
+        _warn_not_positive_definite(traj)
+    return traj
+
+
+def _warn_not_positive_definite(traj):
+    """Newton's method records the Hessian's eigenvalues at each step: say where the Hessian
+    was not positive definite (its step then heads for a saddle or a maximum)."""
+    import warnings
+
+    eig = traj.state["curvature"]
+    eig = eig[:, None] if eig.ndim == 2 else eig                  # (steps, B, d)
+    stop = np.broadcast_to(np.atleast_1d(traj.stop), eig.shape[1:2])
+    steps = np.arange(len(eig))[:, None] if traj.step_index is None else traj.step_index[: len(eig), None]
+    bad = (eig.min(-1) <= 0) & (steps < stop[None, :])
+    if bad.any():
+        first = int(steps[bad.any(1)][0, 0])
+        of = (f"{int(stop.max())} steps" if traj.step_index is None else
+              f"the {int((steps[:, 0] < stop.max()).sum())} recorded steps")
+        warnings.warn(f"{traj.optimizer}: the Hessian is not positive definite at {int(bad.any(1).sum())} of {of} "
+                      f"(first at step {first}); there the Newton step heads for a saddle point or a maximum, "
+                      "not a minimum", stacklevel=3)
 
 
 class _Recorder:
@@ -207,6 +233,9 @@ def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
     meta = {"surface_params": s.spec()["params"], "surface_title": s.title, "tol": tol,
             "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None,
             "record_every": k}
+    if not single:   # the hyperparameters with one value per member (none for a batch of starts)
+        meta["per_member"] = [] if opt.batch is None else [
+            key for key, v in opt.hyperparams.items() if isinstance(v, list) and len(v) == P.shape[1]]
     status = status.astype(str)
     steps = None if k == 1 else S.copy()
     if single:

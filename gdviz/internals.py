@@ -12,10 +12,16 @@ learning rate:
   ``lookahead`` p_t = theta_t + carried (where its gradient is evaluated), and then
   theta_{t+1} = lookahead + push;
 - adaptive methods: ``scale`` the root of the accumulated squared gradients per coordinate
-  (Adagrad sqrt(sum), RMSprop sqrt(square_avg), Adam sqrt(v-hat), Adadelta sqrt(square_avg)),
-  ``effective_lr`` the rate each coordinate really gets (Adagrad lr / (sqrt(sum) + eps), Adam
-  lr / (sqrt(v-hat) + eps)...), and Adam's bias-corrected first moment ``first`` (m-hat), so
-  that ``step = -effective_lr * first`` for Adam and ``-effective_lr * g`` for Adagrad.
+  (Adagrad sqrt(sum), RMSprop sqrt(square_avg), Adam sqrt(v-hat), Adadelta sqrt(square_avg),
+  Adamax its infinity norm u), ``effective_lr`` the rate each coordinate really gets (Adagrad
+  lr / (sqrt(sum) + eps), Adam lr / (sqrt(v-hat) + eps), RAdam that times its rectification...),
+  and the Adam family's ``first`` (m-hat; NAdam's Nesterov mix of g and m), so that
+  ``step = -effective_lr * first (+ decay)`` for the Adam family and ``-effective_lr * g`` for Adagrad;
+- ``decay``: decoupled weight decay, -lr wd p (AdamW, Lion, decoupled_weight_decay=True);
+- sign methods (Rprop, Lion): the step is a sign times a size (Rprop's ``scale``: its step sizes;
+  Lion's ``first``: the momentum c whose sign it takes); ``push`` -lr g only for comparison;
+- Newton: ``push`` the gradient's push for comparison, ``curvature`` the Hessian's eigenvalues;
+- a line search: ``effective_lr`` the rate it accepted (``push`` is the first rate's push).
 
     >>> ins = internals(gd.run(gd.optimizer("momentum", lr=0.02), "elongated", steps=50))
     >>> np.allclose(ins.step, ins.carried + ins.push)
@@ -30,7 +36,8 @@ import numpy as np
 from .errors import UserInputError
 
 MOMENTUM = ("momentum", "nesterov", "gd", "sgd")     # torch.optim.SGD and its names here
-ADAPTIVE = ("adagrad", "rmsprop", "adam", "adadelta")
+ADAPTIVE = ("adagrad", "rmsprop", "adam", "adadelta", "adamw", "nadam", "radam", "adamax")
+DECOUPLED = ("adamw", "lion")                         # weight decay on p, not added to g
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Internals:
     effective_lr: np.ndarray | None = None
     first: np.ndarray | None = None
     grads: np.ndarray | None = None
+    decay: np.ndarray | None = None
+    curvature: np.ndarray | None = None
 
 
 def internals(traj) -> Internals:
@@ -64,7 +73,8 @@ def internals(traj) -> Internals:
     hp, st, name = traj.hyperparams, traj.state, traj.optimizer
     step = np.diff(p, axis=0)[:n]
     wd = float(hp.get("weight_decay", 0.0) or 0.0)
-    g_used = g + wd * p[:n]                     # what the optimizer's transforms saw first
+    decoupled = name in DECOUPLED or bool(hp.get("decoupled_weight_decay"))
+    g_used = g if decoupled else g + wd * p[:n]   # what the optimizer's transforms saw first
     if name in MOMENTUM and "momentum_buffer" in st:
         beta = float(hp.get("momentum", 0.0))   # (dampening is in step - carried; Nesterov has none)
         buf = st["momentum_buffer"][:n]
@@ -75,16 +85,30 @@ def internals(traj) -> Internals:
             return Internals(name, step, push, carried, position=p[:n] - carried, lookahead=p[:n].copy(),
                              grads=g)
         return Internals(name, step, step - carried, carried, grads=g)
+    if name in MOMENTUM and "step_size" in st:      # a line search: the rate it accepted
+        return Internals(name, step, -lr * g_used, effective_lr=st["step_size"][:n], grads=g)
     if name in MOMENTUM:     # plain gradient descent: the step is the push
         return Internals(name, step, -lr * g_used, grads=g)
+    decay = -lr * wd * p[:n] if decoupled and wd else None
     if name in ADAPTIVE:
-        return _adaptive(name, traj, step, lr, g, g_used, hp, st, n)
+        return _adaptive(name, traj, step, lr, g, g_used, hp, st, n, decay)
+    if name == "rprop":      # the sign of g times each coordinate's own step size (push: for comparison)
+        return Internals(name, step, -lr * g, scale=st["step_size"][:n], grads=g)
+    if name == "lion":       # lr times the sign of the interpolated momentum c (push: for comparison)
+        b1 = float(hp.get("beta1", 0.9))
+        m = np.vstack([np.zeros((1, p.shape[1])), st["exp_avg"][: n - 1]])
+        c = m + (1 - b1) * (g - m)
+        return Internals(name, step, -lr * g, first=c, grads=g, decay=decay)
+    if name == "newton":
+        return Internals(name, step, -lr * g, grads=g, curvature=st["curvature"][:n])
     return Internals(name, step, -lr * g, grads=g)   # a custom optimizer: step and push only
 
 
-def _adaptive(name, traj, step, lr, g, g_used, hp, st, n) -> Internals:
+def _adaptive(name, traj, step, lr, g, g_used, hp, st, n, decay=None) -> Internals:
     eps = float(hp.get("eps", 1e-8))
     t = np.arange(1, n + 1)[:, None]
+    if name in ("adam", "adamw", "nadam", "radam", "adamax"):
+        return _adam_family(name, step, lr, g, g_used, hp, st, n, t, eps, decay)
     if name == "adagrad":
         rate = lr / (1 + (t - 1) * float(hp.get("lr_decay", 0.0) or 0.0))
         scale = np.sqrt(st["sum"][:n])
@@ -94,13 +118,6 @@ def _adaptive(name, traj, step, lr, g, g_used, hp, st, n) -> Internals:
         var = v - st["grad_avg"][:n] ** 2 if "grad_avg" in st else v
         scale = np.sqrt(var)
         return Internals(name, step, -lr * g, scale=scale, effective_lr=lr / (scale + eps), grads=g)
-    if name == "adam":
-        b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
-        v = st.get("max_exp_avg_sq", st["exp_avg_sq"])[:n]
-        scale = np.sqrt(v / (1 - b2 ** t))
-        first = st["exp_avg"][:n] / (1 - b1 ** t)
-        return Internals(name, step, -lr * g, scale=scale, effective_lr=lr / (scale + eps), first=first,
-                         grads=g)
     # adadelta: the rate uses the accumulated updates before this step
     rho_eps = float(hp.get("eps", 1e-6))
     acc = st["acc_delta"][:n]
@@ -108,6 +125,49 @@ def _adaptive(name, traj, step, lr, g, g_used, hp, st, n) -> Internals:
     scale = np.sqrt(st["square_avg"][:n] + rho_eps)
     return Internals(name, step, -lr * g, scale=scale, effective_lr=lr * np.sqrt(before + rho_eps) / scale,
                      grads=g)
+
+
+def nadam_mu(t, beta1: float, momentum_decay: float):
+    """NAdam's momentum coefficient mu_t = beta1 (1 - 0.96^(t psi) / 2) and the product
+    mu_1 ... mu_t, for updates t = 1, 2, ... (arrays like ``t``)."""
+    t = np.asarray(t)
+    mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+    all_mu = beta1 * (1.0 - 0.5 * 0.96 ** (np.arange(1, int(t.max()) + 2) * momentum_decay))
+    return mu, np.cumprod(all_mu)[t - 1]
+
+
+def radam_rectification(t, beta2: float):
+    """RAdam's rho_t and r_t (0 while rho_t <= 5: those updates are plain momentum), t = 1, 2, ..."""
+    rho_inf = 2 / (1 - beta2) - 1
+    rho = rho_inf - 2 * t * beta2 ** t / (1 - beta2 ** t)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+    return rho, np.where(rho > 5, r, 0.0)
+
+
+def _adam_family(name, step, lr, g, g_used, hp, st, n, t, eps, decay) -> Internals:
+    """Adam, AdamW, NAdam, RAdam and Adamax: step = -effective_lr * first (+ decay)."""
+    b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
+    m = st["exp_avg"][:n]
+    first = m / (1 - b1 ** t)
+    if name == "adamax":
+        scale = st["exp_inf"][:n]
+        return Internals(name, step, -lr * g, scale=scale, effective_lr=lr / scale, first=first, grads=g, decay=decay)
+    v = st.get("max_exp_avg_sq", st["exp_avg_sq"])[:n]
+    bc2 = 1 - b2 ** t
+    scale = np.sqrt(v / bc2)
+    if name == "nadam":
+        mu, prod = nadam_mu(t, b1, float(hp.get("momentum_decay", 4e-3)))
+        mu_next, _ = nadam_mu(t + 1, b1, float(hp.get("momentum_decay", 4e-3)))
+        first = (1 - mu) / (1 - prod) * g_used + mu_next / (1 - prod * mu_next) * m
+        rate = lr / (scale + eps)
+    elif name == "radam":
+        rho, r = radam_rectification(t, b2)
+        rate = np.where(rho > 5, lr * r * np.sqrt(bc2) / (np.sqrt(v) + eps), lr)
+    else:
+        rate = lr / (scale + eps)
+    return Internals(name, step, -lr * g, scale=scale, effective_lr=rate * np.ones_like(step), first=first,
+                     grads=g, decay=decay)
 
 
 @dataclass(frozen=True)
@@ -143,9 +203,10 @@ def dissect(traj, t: int) -> list[Term]:
     hp, st, name = traj.hyperparams, traj.state, traj.optimizer
     p, g, lr = traj.params[t], traj.grads[t], float(traj.lr[t])
     wd = float(hp.get("weight_decay", 0.0) or 0.0)
+    decoupled = name in DECOUPLED or bool(hp.get("decoupled_weight_decay"))
     v = _vec
     terms = [Term("g", f"∇L(p) = {v(g)}", g)]
-    if wd:
+    if wd and not decoupled:
         g = g + wd * p
         terms.append(Term("g", f"g + {wd:g} p = {v(g)}", g))
     before = {k: (a[t - 1] if t > 0 else _initial(name, k, hp, a[t])) for k, a in st.items()}
@@ -173,15 +234,8 @@ def dissect(traj, t: int) -> list[Term]:
         rate = ins.effective_lr[t]
         terms.append(Term("rate", f"{lr:g} / (√v + ε) = {v(rate)}", rate))
         d = None
-    elif name == "adam":
-        b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
-        m, sq = st["exp_avg"][t], st["exp_avg_sq"][t]
-        terms.append(Term("m", f"{b1:g} × {v(before['exp_avg'])} + {1 - b1:g} × g = {v(m)}", m))
-        terms.append(Term("v", f"{b2:g} × {v(before['exp_avg_sq'])} + {1 - b2:g} × g² = {v(sq)}", sq))
-        terms.append(Term("m̂", f"m / (1 − {b1:g}^{t + 1}) = {v(ins.first[t])}", ins.first[t]))
-        vhat = ins.scale[t] ** 2
-        terms.append(Term("v̂", f"{'max v' if 'max_exp_avg_sq' in st else 'v'} / (1 − {b2:g}^{t + 1}) "
-                                f"= {v(vhat)}", vhat))
+    elif name in ("adam", "adamw", "nadam", "radam", "adamax"):
+        terms += _adam_terms(name, ins, hp, st, before, t, lr)
         d = None
     elif name == "adadelta":
         rho, sq, acc = float(hp.get("rho", 0.9)), st["square_avg"][t], st["acc_delta"][t]
@@ -190,24 +244,109 @@ def dissect(traj, t: int) -> list[Term]:
         terms.append(Term("rate", f"{lr:g} √(a + ε) / √(v + ε) = {v(rate)}", rate))
         terms.append(Term("a", f"{rho:g} × {v(before['acc_delta'])} + {1 - rho:g} × Δ² = {v(acc)}", acc))
         d = None
+    elif name == "rprop":
+        flips = np.sign(g * before["prev"])
+        s_t = st["step_size"][t]
+        terms.append(Term("sign", f"sign(g × g_prev) = {v(flips)}", flips))
+        terms.append(Term("s", f"{v(before['step_size'])} × ({float(hp['etaplus']):g} if +, {float(hp['etaminus']):g} "
+                               f"if −, 1 if 0) = {v(s_t)}", s_t))
+        d = None
+    elif name == "lion":
+        b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.99))
+        c = ins.first[t]
+        terms.append(Term("c", f"{b1:g} × {v(before['exp_avg'])} + {1 - b1:g} × g = {v(c)}", c))
+        terms.append(Term("m", f"{b2:g} × {v(before['exp_avg'])} + {1 - b2:g} × g = {v(st['exp_avg'][t])}",
+                          st["exp_avg"][t]))
+        d = None
+    elif name == "newton":
+        damping = float(hp.get("damping", 0.0) or 0.0)
+        eig = ins.curvature[t]
+        shown = "" if eig.min() > 0 else "  (not positive definite)"
+        terms.append(Term("λ(H)", f"eigenvalues of ∇²L(p) = {v(eig)}{shown}", eig))
+        d = -ins.step[t] / lr
+        terms.append(Term("d", f"{f'(H + {damping:g} I)' if damping else 'H'}⁻¹ g = {v(d)}", d))
+    elif name in MOMENTUM and "step_size" in st:      # the line search
+        a = float(st["step_size"][t][0])
+        halvings = int(round(np.log2(lr / a))) if a > 0 else 0
+        gg = float(g @ g)
+        terms.append(Term("α", f"{lr:g} halved {halvings} time{'s' * (halvings != 1)} = {a:g}", np.full_like(g, a)))
+        terms.append(Term("L", f"L(p − α g) = {traj.loss[t + 1]:.5g} ≤ L(p) − 10⁻⁴ α |g|² = "
+                               f"{traj.loss[t] - 1e-4 * a * gg:.5g}", np.atleast_1d(traj.loss[t + 1])))
+        d = None
     else:
         d = g
     step = ins.step[t]
-    if d is not None:
+    if name in ("adam", "adamw", "nadam", "radam", "adamax"):
+        body = {"nadam": "n / (√v̂ + ε)", "adamax": "m̂ / u"}.get(name, "m̂ / (√v̂ + ε)")
+        if name == "radam":
+            body = "r m̂ √(1 − β₂ᵗ) / (√v + ε)" if ins.effective_lr[t][0] != lr else "m̂  (ρ ≤ 5: no adaptive rate yet)"
+        decay = f" − {lr:g} × {wd:g} p" if ins.decay is not None else ""
+        terms.append(Term("Δp", f"−{lr:g} {body}{decay} = {v(step)}", step))
+    elif name == "rprop":
+        terms.append(Term("Δp", f"−sign(g) × s = {v(step)}", step))
+    elif name == "lion":
+        decay = f" − {lr:g} × {wd:g} p" if ins.decay is not None else ""
+        terms.append(Term("Δp", f"−{lr:g} sign(c){decay} = {v(step)}", step))
+    elif name in MOMENTUM and "step_size" in st:
+        terms.append(Term("Δp", f"−α g = {v(step)}", step))
+    elif d is not None:
         terms.append(Term("Δp", f"−{lr:g} × {v(d)} = {v(step)}", step))
-    elif name == "adam":
-        terms.append(Term("Δp", f"−{lr:g} m̂ / (√v̂ + ε) = {v(step)}", step))
     else:
         terms.append(Term("Δp", f"−rate × g = {v(step)}", step))
     terms.append(Term("p", f"{v(p)} + {v(step)} = {v(traj.params[t + 1])}", traj.params[t + 1]))
     return terms
 
 
+def _adam_terms(name, ins, hp, st, before, t, lr) -> list[Term]:
+    """The Adam family's moments at update t (t counted from 0; the formulas' t is t + 1)."""
+    v, n = _vec, t + 1
+    b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
+    m = st["exp_avg"][t]
+    out = [Term("m", f"{b1:g} × {v(before['exp_avg'])} + {1 - b1:g} × g = {v(m)}", m)]
+    if name == "adamax":
+        u = st["exp_inf"][t]
+        out.append(Term("u", f"max({b2:g} × {v(before['exp_inf'])}, |g| + ε) = {v(u)}", u))
+        out.append(Term("m̂", f"m / (1 − {b1:g}{_power(n)}) = {v(ins.first[t])}", ins.first[t]))
+        return out
+    sq = st["exp_avg_sq"][t]
+    out.append(Term("v", f"{b2:g} × {v(before['exp_avg_sq'])} + {1 - b2:g} × g² = {v(sq)}", sq))
+    if name == "nadam":
+        psi = float(hp.get("momentum_decay", 4e-3))
+        mu, prod = (float(x[0]) for x in nadam_mu(np.array([n]), b1, psi))
+        mu_next = float(nadam_mu(np.array([n + 1]), b1, psi)[0][0])
+        out.append(Term("μ", f"μ{_sub(n)} = {mu:.5g}, μ{_sub(n + 1)} = {mu_next:.5g}, μ₁…μ{_sub(n)} = {prod:.5g}",
+                        np.array([mu, mu_next])))
+        out.append(Term("n", f"(1 − μ{_sub(n)}) g / (1 − μ₁…μ{_sub(n)}) + μ{_sub(n + 1)} m / (1 − μ₁…μ{_sub(n + 1)}) "
+                             f"= {v(ins.first[t])}", ins.first[t]))
+    else:
+        out.append(Term("m̂", f"m / (1 − {b1:g}{_power(n)}) = {v(ins.first[t])}", ins.first[t]))
+    if name == "radam":
+        rho, r = radam_rectification(n, b2)
+        out.append(Term("ρ", f"ρ{_sub(n)} = {float(rho):.4g}" + (f", r = {float(r):.4g}" if rho > 5 else " ≤ 5"),
+                        np.array([float(rho), float(r)])))
+    vhat = ins.scale[t] ** 2
+    out.append(Term("v̂", f"{'max v' if 'max_exp_avg_sq' in st else 'v'} / (1 − {b2:g}{_power(n)}) = {v(vhat)}",
+                    vhat))
+    return out
+
+
+def _sub(n: int) -> str:
+    """A subscript: 10 -> '₁₀'."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _initial(name, key, hp, like):
     """A state array before the first update (what ``init`` starts from)."""
     if name == "adagrad" and key == "sum":
         return np.full_like(like, float(hp.get("initial_accumulator_value", 0.0) or 0.0))
+    if name == "rprop" and key == "step_size":
+        return np.full_like(like, float(hp["lr"]) if isinstance(hp.get("lr"), (int, float)) else np.nan)
     return np.zeros_like(like)
+
+
+def _power(n: int) -> str:
+    """An exponent as superscript digits: 10 -> '¹⁰' (0.9¹⁰ reads as a power, 0.9^10 as code)."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _vec(x) -> str:

@@ -106,8 +106,9 @@ class Trajectory:
             rows = min(int(np.searchsorted(self.step_index, n, side="left")) + 1, len(self.step_index))
             steps = self.step_index[:rows].copy()
             steps[-1] = n
-        hp = {k: (v[i] if isinstance(v, list) and len(v) == len(self) else v)
-              for k, v in self.hyperparams.items()}
+        per_member = self.meta.get("per_member")     # older files: any list as long as the batch
+        hp = {k: (v[i] if (k in per_member if per_member is not None else isinstance(v, list) and len(v) == B)
+                  else v) for k, v in self.hyperparams.items()}
         return Trajectory(self.params[:rows, i].copy(), self.loss[:rows, i].copy(),
                           self.grads[:rows, i].copy(),
                           None if self.lr is None else self.lr[: rows - 1, i].copy(),

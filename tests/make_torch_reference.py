@@ -1,7 +1,8 @@
-"""Regenerate data/torch_reference.json: paths of torch.optim optimizers in float64, and
-their ``optimizer.state`` after every step (every tensor but the step count).
+"""Regenerate data/torch_reference.json: paths of torch.optim optimizers (and pytorch-optimizer's
+Lion) in float64, and their ``optimizer.state`` after every step (every tensor shaped like the
+parameters: not the step count, nor NAdam's scalar mu_product).
 
-    .venv/bin/pip install torch==2.13.0   # once (the CPU wheel)
+    .venv/bin/pip install -e '.[torch]'   # once: torch (the CPU wheel) and pytorch-optimizer
     .venv/bin/python tests/make_torch_reference.py
 
 The test suite compares gdviz's optimizers (paths and recorded state) against these step for
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import torch
 
+torch.set_default_dtype(torch.float64)   # torch's scalar state (NAdam's mu_product) in float64 too
 STEPS = 100
 CASES = [
     ("gd", "SGD", {"lr": 1e-3}),
@@ -29,6 +31,23 @@ CASES = [
                             "weight_decay": 0.01}),
     ("adam", "Adam", {"lr": 0.05}),
     ("adam", "Adam", {"lr": 0.05, "betas": (0.8, 0.99), "amsgrad": True, "weight_decay": 0.01}),
+    ("adam", "Adam", {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("adamw", "AdamW", {"lr": 0.05}),
+    ("adamw", "AdamW", {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1, "amsgrad": True}),
+    # at lr 0.05 NAdam's path on Rosenbrock is chaotic: rounding (torch adds its two terms to p
+    # one at a time) grows to 1e-5 in 100 steps, so the reference uses a calmer rate
+    ("nadam", "NAdam", {"lr": 0.02}),
+    ("nadam", "NAdam", {"lr": 0.02, "momentum_decay": 0.01, "weight_decay": 0.01}),
+    ("nadam", "NAdam", {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("radam", "RAdam", {"lr": 1e-3}),
+    ("radam", "RAdam", {"lr": 1e-3, "betas": (0.9, 0.9), "weight_decay": 0.01}),
+    ("radam", "RAdam", {"lr": 1e-3, "betas": (0.9, 0.9), "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("adamax", "Adamax", {"lr": 0.05}),
+    ("adamax", "Adamax", {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.01}),
+    ("rprop", "Rprop", {"lr": 0.01}),
+    ("rprop", "Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.2)}),
+    ("lion", "pytorch_optimizer.Lion", {"lr": 0.01}),
+    ("lion", "pytorch_optimizer.Lion", {"lr": 0.01, "betas": (0.8, 0.9), "weight_decay": 0.1}),
 ]
 SURFACES = {
     "rosenbrock": ([-1.5, 2.0], lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2),
@@ -39,7 +58,12 @@ SURFACES = {
 def path(cls, hp, start, f):
     """The params after each step (row 0: the start), and each state tensor after each step."""
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = getattr(torch.optim, cls)([p], **hp)
+    if cls.startswith("pytorch_optimizer."):
+        import pytorch_optimizer
+
+        opt = getattr(pytorch_optimizer, cls.split(".", 1)[1])([p], **hp)
+    else:
+        opt = getattr(torch.optim, cls)([p], **hp)
     out, state = [p.detach().tolist()], {}
     for _ in range(STEPS):
         opt.zero_grad()
@@ -60,7 +84,10 @@ def main():
             params, state = path(cls, hp, start, f)
             cases.append({"optimizer": name, "torch": cls, "hyperparams": hp_out, "surface": surface,
                           "start": start, "params": params, "state": state})
-    out = {"torch_version": torch.__version__, "steps": STEPS, "cases": cases}
+    from importlib.metadata import version
+
+    out = {"torch_version": torch.__version__, "pytorch_optimizer_version": version("pytorch_optimizer"),
+           "steps": STEPS, "cases": cases}
     target = Path(__file__).parent / "data" / "torch_reference.json"
     target.write_text(json.dumps(out))
     print(f"wrote {len(cases)} paths to {target}")

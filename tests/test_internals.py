@@ -184,10 +184,11 @@ def test_one_step_shows_the_runs_numbers(tmp_path):
 
     runs = figures.runs_for("one-step", optimizer="adam", t=9)
     fig = figures.figure("one-step", runs=runs)
-    shown = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    shown = " ".join(t.get_text() for ax in fig.axes for t in ax.texts).replace("−", "-")
     p10 = runs.trajectories[0].params[10]
     assert f"{p10[0]:.5g}" in shown and f"{p10[1]:.5g}" in shown
-    assert "m_t = beta1 m + (1 - beta1) g" in shown          # the rule as written in its docstring
+    assert r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)" in shown    # PyTorch's rule, typeset
+    assert "update 10 (t = 10)" in shown                        # counted as torch counts t
     assert all(c.holds for c in runs.claims)
 
 

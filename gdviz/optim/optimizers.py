@@ -29,6 +29,8 @@ class Optimizer:
     lr : the learning-rate schedule ``f(step) -> lr`` (None when unknown, e.g. a custom step).
     batch_size : samples per gradient on data-driven surfaces (None: the full batch).
     batch : B when some hyperparameter is an array of shape (B,), else None.
+    bind : for an optimizer that needs more of the surface than its gradient (Newton's Hessian, a
+        line search's loss): ``bind(surface) -> Optimizer``, which the engine calls before a run.
     """
 
     name: str
@@ -38,6 +40,7 @@ class Optimizer:
     lr: Callable | None = None
     batch_size: int | None = None
     batch: int | None = None
+    bind: Callable | None = None
 
     def lr_at(self, step):
         """The nominal learning rate at ``step`` (a float, or an array of shape (B,)); a
@@ -103,7 +106,7 @@ def _batch_size(batch_size):
     return int(batch_size)
 
 
-def _make(name, transform, sched, lr_shown, lr_batch, hp, batch_size):
+def _make(name, transform, sched, lr_shown, lr_batch, hp, batch_size, bind=None):
     b = hp.pop("_batch")
     if lr_batch and b and lr_batch != b:
         raise UserInputError(f"lr has {lr_batch} values but other hyperparameters have {b}")
@@ -113,7 +116,7 @@ def _make(name, transform, sched, lr_shown, lr_batch, hp, batch_size):
     if batch_size is not None:
         hp_shown["batch_size"] = batch_size
     _mark_checked(transform.update)  # built from the transforms: its updates need no checking
-    return Optimizer(name, transform.init, transform.update, hp_shown, sched, batch_size, lr_batch or b)
+    return Optimizer(name, transform.init, transform.update, hp_shown, sched, batch_size, lr_batch or b, bind)
 
 
 def _prep(**hp):
@@ -125,13 +128,16 @@ def _prep(**hp):
 
 
 def sgd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
-        batch_size=None, *, name="gd"):
+        batch_size=None, *, name="gd", line_search=False):
     """Gradient descent, torch.optim.SGD.
 
         g <- g + weight_decay * p
         b_t = g (t = 0);  b_t = momentum * b_{t-1} + (1 - dampening) * g
         g <- g + momentum * b_t  (nesterov)   or   g <- b_t  (momentum > 0)
         p <- p - lr * g
+
+    ``line_search`` (plain full-batch gradient descent only): lr is the first rate tried at each
+    step, halved until the Armijo condition L(p - lr g) <= L(p) - 1e-4 lr |g|^2 holds.
     """
     sched, lr_batch, lr_shown = _lr(lr)
     momentum = number_in("momentum", momentum, 0.0, 1.0, hi_open=False)
@@ -149,12 +155,27 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
     parts.append(T.scale_by_schedule(sched))
     if nesterov:
         hp["nesterov"] = True
+    if _flag("line_search", line_search):
+        if np.any(momentum) or np.any(weight_decay) or batch_size is not None:
+            raise UserInputError("line_search is for plain full-batch gradient descent: momentum = 0, "
+                                 "weight_decay = 0 and no batch_size")
+        hp["line_search"] = True
+
+        def bind(surface):
+            return _make(name, T.backtracking(sched, surface._value), sched, lr_shown, lr_batch, dict(hp), None)
+
+        return _make(name, T.backtracking(sched, _unbound(name, "loss")), sched, lr_shown, lr_batch, dict(hp),
+                     None, bind=bind)
     return _make(name, T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
 
 
-def gd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, batch_size=None):
-    """Full-batch gradient descent: p <- p - lr * grad L(p) (torch.optim.SGD on the whole data)."""
-    return sgd(lr, momentum, dampening, nesterov, weight_decay, batch_size, name="gd")
+def gd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, batch_size=None, line_search=False):
+    """Full-batch gradient descent (torch.optim.SGD on the whole data); line_search=True: Armijo backtracking.
+
+        p <- p - lr * grad L(p)
+        line_search: lr halved until L(p - lr g) <= L(p) - 1e-4 lr |g|^2
+    """
+    return sgd(lr, momentum, dampening, nesterov, weight_decay, batch_size, name="gd", line_search=line_search)
 
 
 def stochastic(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
@@ -230,28 +251,173 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
     return _make("rmsprop", T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
 
 
-def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, beta1=None,
-         beta2=None, batch_size=None):
+def _betas(betas, beta1, beta2, name="betas", parts=("beta1", "beta2"), hi_open=True):
+    """A pair given as ``betas=(a, b)`` or by its parts (``beta1=``, ``beta2=``), each checked in [0, 1)."""
+    if not isinstance(betas, (list, tuple, np.ndarray)) or len(betas) != 2:
+        raise UserInputError(f"{name} must be a pair ({', '.join(parts)}), got {betas!r}")
+    return (number_in(parts[0], betas[0] if beta1 is None else beta1, 0.0, 1.0, hi_open=hi_open),
+            number_in(parts[1], betas[1] if beta2 is None else beta2, 0.0, 1.0, hi_open=hi_open))
+
+
+def _adam_like(name, scale, lr, betas, eps, weight_decay, decoupled, beta1, beta2, batch_size, **extra):
+    """The Adam family: optional weight decay (L2 on the gradient, or decoupled as in AdamW),
+    the family member's scaling ``scale(hp)`` of the gradient, then -lr."""
+    sched, lr_batch, lr_shown = _lr(lr)
+    b1, b2 = _betas(betas, beta1, beta2)
+    eps = positive_number("eps", eps, allow_zero=True)
+    weight_decay = positive_number("weight_decay", weight_decay, allow_zero=True)
+    decoupled = _flag("decoupled_weight_decay", decoupled)
+    hp = _prep(beta1=b1, beta2=b2, eps=eps, weight_decay=weight_decay, **extra)
+    decay = np.any(weight_decay)
+    parts = [T.add_decayed_weights(hp["weight_decay"])] if decay and not decoupled else []
+    parts += [scale(hp), T.scale_by_schedule(sched)]
+    if decay and decoupled:
+        parts.append(T.add_decoupled_weight_decay(sched, hp["weight_decay"]))
+    if decoupled and name != "adamw":
+        hp["decoupled_weight_decay"] = True
+    return _make(name, T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
+
+
+def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, decoupled_weight_decay=False,
+         beta1=None, beta2=None, batch_size=None):
     """Adam, torch.optim.Adam (t = 1, 2, ...):
 
         m_t = beta1 m + (1 - beta1) g;   v_t = beta2 v + (1 - beta2) g^2
         p <- p - lr / (1 - beta1^t) * m_t / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)
+
+    ``amsgrad``: the running maximum of v_t instead; ``decoupled_weight_decay``: as AdamW.
+    """
+    ams = _flag("amsgrad", amsgrad)
+    opt = _adam_like("adam", lambda hp: T.scale_by_adam(hp["beta1"], hp["beta2"], hp["eps"], ams), lr, betas, eps,
+                     weight_decay, decoupled_weight_decay, beta1, beta2, batch_size)
+    return dataclasses.replace(opt, hyperparams={**opt.hyperparams, "amsgrad": True}) if ams else opt
+
+
+def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, beta1=None, beta2=None,
+          batch_size=None):
+    """AdamW, torch.optim.AdamW: Adam with decoupled weight decay (Loshchilov & Hutter):
+
+        p <- p - lr * weight_decay * p,  then the Adam step (the decay is not in m or v)
+    """
+    ams = _flag("amsgrad", amsgrad)
+    opt = _adam_like("adamw", lambda hp: T.scale_by_adam(hp["beta1"], hp["beta2"], hp["eps"], ams), lr, betas,
+                     eps, weight_decay, True, beta1, beta2, batch_size)
+    return dataclasses.replace(opt, hyperparams={**opt.hyperparams, "amsgrad": True}) if ams else opt
+
+
+def nadam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+          decoupled_weight_decay=False, beta1=None, beta2=None, batch_size=None):
+    """NAdam, torch.optim.NAdam: Adam with Nesterov momentum (Dozat), t = 1, 2, ...:
+
+        mu_t = beta1 (1 - 0.96^(t * momentum_decay) / 2),   m_t, v_t as in Adam
+        p <- p - lr * ((1 - mu_t) / (1 - mu_1...mu_t) g + mu_{t+1} / (1 - mu_1...mu_{t+1}) m_t)
+                    / (sqrt(v_t / (1 - beta2^t)) + eps)
+    """
+    psi = positive_number("momentum_decay", momentum_decay, allow_zero=True)
+    def scale(hp):
+        return T.scale_by_nadam(hp["beta1"], hp["beta2"], hp["eps"], hp["momentum_decay"])
+
+    return _adam_like("nadam", scale, lr, betas, eps, weight_decay, decoupled_weight_decay, beta1, beta2, batch_size,
+                      momentum_decay=psi)
+
+
+def radam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False, beta1=None,
+          beta2=None, batch_size=None):
+    """RAdam, torch.optim.RAdam: Adam with its early variance rectified (Liu et al.), t = 1, 2, ...:
+
+        rho_inf = 2 / (1 - beta2) - 1,   rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
+        rho_t > 5:  p <- p - lr * m_t / (1 - beta1^t) * r_t * sqrt(1 - beta2^t) / (sqrt(v_t) + eps)
+        else:       p <- p - lr * m_t / (1 - beta1^t)      (momentum only, the first few steps)
+        r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+    """
+    return _adam_like("radam", lambda hp: T.scale_by_radam(hp["beta1"], hp["beta2"], hp["eps"]), lr, betas, eps,
+                      weight_decay, decoupled_weight_decay, beta1, beta2, batch_size)
+
+
+def adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, beta1=None, beta2=None, batch_size=None):
+    """Adamax, torch.optim.Adamax: Adam with the infinity norm, t = 1, 2, ...:
+
+        m_t = beta1 m + (1 - beta1) g;   u_t = max(beta2 u_{t-1}, |g| + eps)
+        p <- p - lr / (1 - beta1^t) * m_t / u_t
+    """
+    return _adam_like("adamax", lambda hp: T.scale_by_adamax(hp["beta1"], hp["beta2"], hp["eps"]), lr, betas, eps,
+                      weight_decay, False, beta1, beta2, batch_size)
+
+
+def rprop(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0), etaminus=None, etaplus=None, step_min=None,
+          step_max=None):
+    """Rprop, torch.optim.Rprop (full batch): only the gradient's sign counts. Each coordinate's
+    step size s starts at lr (later rates of a schedule are not used, as in torch):
+
+        same sign as last step: s <- min(s * etaplus, step_max);  p <- p - sign(g) * s
+        sign flipped:           s <- max(s * etaminus, step_min); no step (g counts as 0)
     """
     sched, lr_batch, lr_shown = _lr(lr)
-    if not isinstance(betas, (list, tuple, np.ndarray)) or len(betas) != 2:
-        raise UserInputError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    amsgrad = _flag("amsgrad", amsgrad)
-    b1 = number_in("beta1", betas[0] if beta1 is None else beta1, 0.0, 1.0)
-    b2 = number_in("beta2", betas[1] if beta2 is None else beta2, 0.0, 1.0)
-    eps = positive_number("eps", eps, allow_zero=True)
+    em, ep = _pair("etas", etas, etaminus, etaplus, ("etaminus", "etaplus"))
+    if not (np.all(np.asarray(em) < 1) and np.all(np.asarray(ep) > 1)):
+        raise UserInputError(f"Rprop needs 0 < etaminus < 1 < etaplus, got etaminus={em!r}, etaplus={ep!r}")
+    lo, hi = _pair("step_sizes", step_sizes, step_min, step_max, ("step_min", "step_max"))
+    if not np.all(np.asarray(lo) <= np.asarray(hi)):
+        raise UserInputError(f"step_min must be <= step_max, got {lo!r} and {hi!r}")
+    hp = _prep(etaminus=em, etaplus=ep, step_min=lo, step_max=hi)
+    lr0 = sched(0) if trusted(sched) else rate_at(sched, 0, lr_batch)
+    lr0 = lr0[:, None] if np.ndim(lr0) == 1 else lr0
+    transform = T.rprop(lr0, hp["etaminus"], hp["etaplus"], hp["step_min"], hp["step_max"])
+    return _make("rprop", transform, sched, lr_shown, lr_batch, hp, None)
+
+
+def _pair(name, pair, first, second, parts):
+    """A positive pair given whole (``etas=(a, b)``) or by its parts."""
+    if not isinstance(pair, (list, tuple, np.ndarray)) or len(pair) != 2:
+        raise UserInputError(f"{name} must be a pair ({', '.join(parts)}), got {pair!r}")
+    return (positive_number(parts[0], pair[0] if first is None else first),
+            positive_number(parts[1], pair[1] if second is None else second))
+
+
+def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, beta1=None, beta2=None, batch_size=None):
+    """Lion (Chen et al. 2023; pytorch-optimizer's Lion): the sign of an interpolated momentum.
+
+        c = beta1 m + (1 - beta1) g;   p <- p - lr * (sign(c) + weight_decay * p)
+        m <- beta2 m + (1 - beta2) g
+    """
+    sched, lr_batch, lr_shown = _lr(lr)
+    b1, b2 = _betas(betas, beta1, beta2)
     weight_decay = positive_number("weight_decay", weight_decay, allow_zero=True)
-    hp = _prep(beta1=b1, beta2=b2, eps=eps, weight_decay=weight_decay)
-    parts = [T.add_decayed_weights(hp["weight_decay"])] if np.any(weight_decay) else []
-    parts += [T.scale_by_adam(hp["beta1"], hp["beta2"], hp["eps"], bool(amsgrad)),
-              T.scale_by_schedule(sched)]
-    if amsgrad:
-        hp["amsgrad"] = True
-    return _make("adam", T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
+    hp = _prep(beta1=b1, beta2=b2, weight_decay=weight_decay)
+    parts = [T.scale_by_lion(hp["beta1"], hp["beta2"]), T.scale_by_schedule(sched)]
+    if np.any(weight_decay):
+        parts.append(T.add_decoupled_weight_decay(sched, hp["weight_decay"]))
+    return _make("lion", T.chain(*parts), sched, lr_shown, lr_batch, hp, _batch_size(batch_size))
+
+
+def newton(lr=1.0, damping=0.0):
+    """Newton's method with the exact Hessian H (full batch; damped: lr < 1 or damping > 0):
+
+        p <- p - lr * (H(p) + damping * I)^-1 g        (lr = 1, damping = 0: the pure Newton step)
+
+    In 1-D this is the course's best step |g'| / g''. Where H is not positive definite (an
+    eigenvalue <= 0: a saddle or a maximum nearby) the step heads for that stationary point, not
+    for a minimum: the run records H's eigenvalues (``state["curvature"]``) and warns.
+    """
+    sched, lr_batch, lr_shown = _lr(lr)
+    damping = positive_number("damping", damping, allow_zero=True)
+    hp = _prep(damping=damping)
+
+    def transform(hessian):
+        return T.chain(T.newton_direction(hessian, hp["damping"]), T.scale_by_schedule(sched))
+
+    def bind(surface):
+        return _make("newton", transform(surface._hessian), sched, lr_shown, lr_batch, dict(hp), None)
+
+    return _make("newton", transform(_unbound("newton", "Hessian")), sched, lr_shown, lr_batch, dict(hp), None,
+                 bind=bind)
+
+
+def _unbound(name, what):
+    def missing(params):
+        raise UserInputError(f"{name} needs the surface's {what}: run it with gd.run(optimizer, surface)")
+
+    return missing
 
 
 def custom(step=None, *, init=None, update=None, lr=None, name="custom", **unknown) -> Optimizer:

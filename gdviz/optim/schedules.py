@@ -112,23 +112,161 @@ class Cosine(Schedule):
         return self.lr_min + (self.lr0 - self.lr_min) * (1 + math.cos(math.pi * t / self.t_max)) / 2
 
 
-SCHEDULES = {cls.name: cls for cls in (Constant, InverseSqrt, StepDecay, Exponential, Cosine)}
+@dataclass(frozen=True)
+class WarmupCosine(Schedule):
+    """lr_t = lr0 (s + (1 - s) t / W) for t < W = warmup, then a cosine down to lr_min at t_max.
+
+    s = start_factor; torch's SequentialLR of LinearLR and CosineAnnealingLR(t_max - W)."""
+
+    warmup: int = 100
+    t_max: int = 1000
+    lr_min: float = 0.0
+    start_factor: float = 1 / 3
+    name = "warmup-cosine"
+
+    def __post_init__(self):
+        super().__post_init__()
+        object.__setattr__(self, "warmup", _whole_steps("warmup", self.warmup))
+        object.__setattr__(self, "t_max", _whole_steps("t_max", self.t_max))
+        if self.t_max <= self.warmup:
+            raise UserInputError(f"t_max ({self.t_max}) must be larger than warmup ({self.warmup})")
+        lr_min = _like_lr0("lr_min", positive_number("lr_min", self.lr_min, allow_zero=True), self.lr0)
+        object.__setattr__(self, "lr_min", lr_min)
+        object.__setattr__(self, "start_factor", _start_factor(self.start_factor))
+
+    def __call__(self, step):
+        """torch's SequentialLR of LinearLR(start_factor, warmup) and CosineAnnealingLR(t_max - warmup)."""
+        if step < self.warmup:
+            return self.lr0 * (self.start_factor + (1 - self.start_factor) * step / self.warmup)
+        t, span = min(step - self.warmup, self.t_max - self.warmup), self.t_max - self.warmup
+        return self.lr_min + (self.lr0 - self.lr_min) * (1 + math.cos(math.pi * t / span)) / 2
 
 
-def schedule(name: str, lr0, **kwargs) -> Schedule:
-    """Build a schedule by name: constant, inverse-sqrt, step, exponential, cosine."""
+@dataclass(frozen=True)
+class OneCycle(Schedule):
+    """torch's OneCycleLR: a cosine up from lr0 / div_factor to lr0, then down to lr0 / (div_factor final_div_factor).
+
+    The way up takes pct_start of total_steps; ``three_phase``: up, back down to lr0 / div_factor,
+    then down to the end. torch's momentum cycling is not part of it."""
+
+    total_steps: int = 1000
+    pct_start: float = 0.3
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    three_phase: bool = False
+    name = "one-cycle"
+
+    def __post_init__(self):
+        super().__post_init__()
+        object.__setattr__(self, "total_steps", _whole_steps("total_steps", self.total_steps))
+        object.__setattr__(self, "pct_start", number_in("pct_start", self.pct_start, 0.0, 1.0, hi_open=False))
+        object.__setattr__(self, "div_factor", positive_number("div_factor", self.div_factor))
+        object.__setattr__(self, "final_div_factor", positive_number("final_div_factor", self.final_div_factor))
+        if not isinstance(self.three_phase, (bool, np.bool_)):
+            raise UserInputError(f"three_phase must be true or false, got {self.three_phase!r}")
+        up = float(self.pct_start * self.total_steps) - 1
+        if up <= 0 or up >= self.total_steps - 1 or (self.three_phase and 2 * up >= self.total_steps - 1):
+            raise UserInputError(f"pct_start {self.pct_start:g} of {self.total_steps} steps leaves a phase with no "
+                                 "steps; raise total_steps or change pct_start")
+
+    def phases(self):
+        """(end step, start rate, end rate) of each phase, as torch lays them out."""
+        lo = self.lr0 / self.div_factor
+        end = lo / self.final_div_factor
+        up = float(self.pct_start * self.total_steps) - 1
+        if self.three_phase:
+            down = float(2 * self.pct_start * self.total_steps) - 2
+            return [(up, lo, self.lr0), (down, self.lr0, lo), (self.total_steps - 1, lo, end)]
+        return [(up, lo, self.lr0), (self.total_steps - 1, self.lr0, end)]
+
+    def __call__(self, step):
+        step = min(step, self.total_steps - 1)   # torch stops there; the rate then stays at its end
+        start = 0.0
+        phases = self.phases()
+        for i, (end_step, a, b) in enumerate(phases):
+            if step <= end_step or i == len(phases) - 1:
+                pct = (step - start) / (end_step - start)
+                return b + (a - b) / 2 * (math.cos(math.pi * pct) + 1)
+            start = end_step
+
+
+@dataclass(frozen=True)
+class Warmup(Schedule):
+    """lr_t = after(t) (s + (1 - s) min(t, W) / W): a linear warmup over W = warmup steps, s = start_factor.
+
+    ``after``: the schedule warmed up (a constant lr0 if None); torch's LinearLR chained with it.
+    ``schedule(name, lr0, warmup=W)`` puts it in front of any schedule."""
+
+    warmup: int = 100
+    start_factor: float = 1 / 3
+    after: object = None     # the schedule warmed up (None: a constant lr0)
+    name = "warmup"
+
+    def __post_init__(self):
+        if self.after is not None and not isinstance(self.after, Schedule):
+            raise UserInputError("warmup wraps a gdviz schedule (gd.schedule(...), or a Schedule subclass); "
+                                 "to warm up a plain function, multiply its rate inside it")
+        if self.after is not None:
+            object.__setattr__(self, "lr0", self.after.lr0)
+        super().__post_init__()
+        object.__setattr__(self, "warmup", _whole_steps("warmup", self.warmup))
+        object.__setattr__(self, "start_factor", _start_factor(self.start_factor))
+
+    def __call__(self, step):
+        base = self.lr0 if self.after is None else self.after(step)
+        if step >= self.warmup:
+            return base
+        return base * (self.start_factor + (1 - self.start_factor) * step / self.warmup)
+
+    def describe(self) -> dict:
+        d = {"schedule": self.name, "warmup": self.warmup, "start_factor": self.start_factor}
+        return {**d, "after": self.after.describe()} if self.after is not None else {
+            **d, "lr0": self.lr0.tolist() if isinstance(self.lr0, np.ndarray) else self.lr0}
+
+
+SCHEDULES = {cls.name: cls for cls in (Constant, InverseSqrt, StepDecay, Exponential, Cosine, Warmup,
+                                       WarmupCosine, OneCycle)}
+
+
+# every schedule parameter (what the CLI's -H passes to the schedule rather than the optimizer)
+PARAMETERS = sorted({f for cls in SCHEDULES.values() for f in cls.__dataclass_fields__} - {"lr0", "after"})
+
+
+def schedule(name: str, lr0, *, warmup=None, start_factor=None, **kwargs) -> Schedule:
+    """Build a schedule by name (see ``SCHEDULES``). ``warmup=N`` (and ``start_factor``) put a
+    linear warmup in front of any of them:
+
+        >>> schedule("cosine", 0.1, t_max=500, warmup=50)(0)   # 0.1 / 3
+        0.0333...
+    """
     key = str(name).lower().replace("_", "-")
     key = {"invsqrt": "inverse-sqrt", "inverse-square-root": "inverse-sqrt", "step-decay": "step",
-           "exp": "exponential"}.get(key, key)
+           "exp": "exponential", "onecycle": "one-cycle", "1cycle": "one-cycle",
+           "linear-warmup": "warmup"}.get(key, key)
     if key not in SCHEDULES:
         raise unknown_name("schedule", name, SCHEDULES)
     cls = SCHEDULES[key]
-    allowed = [f for f in cls.__dataclass_fields__ if f != "lr0"]
+    if cls in (Warmup, WarmupCosine):   # warmup is their own parameter
+        kwargs.update({k: v for k, v in (("warmup", warmup), ("start_factor", start_factor)) if v is not None})
+        warmup = start_factor = None
+    allowed = [f for f in cls.__dataclass_fields__ if f not in ("lr0", "after")]
     for k in kwargs:
         if k not in allowed:
             raise UserInputError(f"unknown parameter '{k}' for schedule '{key}'; "
-                                 f"accepted: {', '.join(allowed) or 'none'}")
-    return cls(lr0, **kwargs)  # the parameters are checked by the class
+                                 f"accepted: {', '.join(allowed + ['warmup', 'start_factor'])}")
+    made = cls(lr0, **kwargs)  # the parameters are checked by the class
+    if warmup is None:
+        if start_factor is not None:
+            raise UserInputError("start_factor is the warmup's: give warmup=N steps too")
+        return made
+    return Warmup(made.lr0, warmup, 1 / 3 if start_factor is None else start_factor, after=made)
+
+
+def warmup(after, steps: int, start_factor: float = 1 / 3) -> Warmup:
+    """``after`` (a schedule, or a rate) with a linear warmup over its first ``steps`` steps."""
+    if isinstance(after, Schedule):
+        return Warmup(after.lr0, steps, start_factor, after=after)
+    return Warmup(after, steps, start_factor)
 
 
 def describe() -> dict[str, str]:
@@ -150,8 +288,11 @@ _BUILTIN = frozenset(SCHEDULES.values())
 
 def trusted(schedule) -> bool:
     """True for the built-in schedules: their parameters were checked when they were made, so
-    every rate they give is finite, >= 0 and shaped like ``lr0``."""
-    return type(schedule) in _BUILTIN
+    every rate they give is finite, >= 0 and shaped like ``lr0`` (a warmup: when what it warms up is)."""
+    if type(schedule) not in _BUILTIN:
+        return False
+    after = getattr(schedule, "after", None)
+    return after is None or trusted(after)
 
 
 def rate_at(schedule, step, batch: int | None = None):
@@ -257,6 +398,12 @@ def _gamma(value, lr0):
     if isinstance(value, (bool, np.bool_)):
         raise UserInputError(f"gamma must be a number, got {value!r}")
     return _like_lr0("gamma", number_in("gamma", value, 0.0, 1.0, hi_open=False), lr0)
+
+
+def _start_factor(value) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise UserInputError(f"start_factor must be a number from 0 to 1, got {value!r}")
+    return float(number_in("start_factor", value, 0.0, 1.0, hi_open=False))
 
 
 def _whole_steps(name, value) -> int:

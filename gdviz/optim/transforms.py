@@ -46,6 +46,34 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: np.ndarray | None = None   # amsgrad only
 
 
+class NAdamState(NamedTuple):
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+    mu_product: object                         # a number (an array (B, 1) for a batch of beta1)
+
+
+class AdamaxState(NamedTuple):
+    exp_avg: np.ndarray
+    exp_inf: np.ndarray
+
+
+class RpropState(NamedTuple):
+    prev: np.ndarray
+    step_size: np.ndarray
+
+
+class LionState(NamedTuple):
+    exp_avg: np.ndarray
+
+
+class NewtonState(NamedTuple):
+    curvature: np.ndarray      # the Hessian's eigenvalues at the point of the step, smallest first
+
+
+class LineSearchState(NamedTuple):
+    step_size: np.ndarray      # the rate the Armijo search accepted, in each coordinate
+
+
 def state_paths(state, like=None) -> list[tuple[str, tuple]]:
     """(name, path) of each array in an optimizer's state, at any depth: a NamedTuple's fields
     (the named optimizers: torch's names), a dict's keys, else ``state``, ``state1``, ... for
@@ -225,31 +253,192 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
     return Transform(init, update)
 
 
+def scale_by_nadam(beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3) -> Transform:
+    """NAdam (torch.optim.NAdam; t = step + 1): mu_t = beta1 (1 - 0.96^(t psi) / 2) with
+    psi = ``momentum_decay``, mu_prod_t = mu_1 ... mu_t;  m, v as in Adam;
+    u <- ((1 - mu_t) / (1 - mu_prod_t) u + mu_{t+1} / (1 - mu_prod_t mu_{t+1}) m_t)
+         / (sqrt(v_t / (1 - beta2^t)) + eps)."""
+
+    def init(params):
+        return NAdamState(np.zeros_like(params), np.zeros_like(params), np.ones_like(np.asarray(beta1, float)))
+
+    def update(u, state, params, step):
+        m, v, prod = state
+        t = step + 1
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        prod = prod * mu
+        m = m + (1 - beta1) * (u - m)
+        v = beta2 * v + (1 - beta2) * u * u
+        denom = np.sqrt(v / (1 - beta2 ** t)) + eps
+        out = (1 - mu) / (1 - prod) * u / denom + mu_next / (1 - prod * mu_next) * m / denom
+        return out, NAdamState(m, v, prod)
+
+    return Transform(init, update)
+
+
+def scale_by_radam(beta1=0.9, beta2=0.999, eps=1e-8) -> Transform:
+    """RAdam (torch.optim.RAdam; t = step + 1): m, v as in Adam; rho_inf = 2 / (1 - beta2) - 1,
+    rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t);  u <- m_t / (1 - beta1^t) times, once rho_t > 5,
+    r_t sqrt(1 - beta2^t) / (sqrt(v_t) + eps) with r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf /
+    ((rho_inf - 4)(rho_inf - 2) rho_t)) (the variance rectification); before that, plain momentum."""
+
+    def init(params):
+        return AdamState(np.zeros_like(params), np.zeros_like(params))
+
+    def update(u, state, params, step):
+        m, v, _ = state
+        t = step + 1
+        m = m + (1 - beta1) * (u - m)
+        v = beta2 * v + (1 - beta2) * u * u
+        bc2 = 1 - beta2 ** t
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * t * beta2 ** t / bc2
+        corrected = m / (1 - beta1 ** t)
+        rectified = np.sqrt(np.maximum(rho_t - 4, 0) * np.maximum(rho_t - 2, 0) * rho_inf /
+                            ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        adaptive = corrected * (np.sqrt(bc2) / (np.sqrt(v) + eps)) * rectified
+        return np.where(rho_t > 5.0, adaptive, corrected), AdamState(m, v)
+
+    return Transform(init, update)
+
+
+def scale_by_adamax(beta1=0.9, beta2=0.999, eps=1e-8) -> Transform:
+    """Adamax (torch.optim.Adamax; t = step + 1): m as in Adam, u_t = max(beta2 u_{t-1}, |g| + eps)
+    (the infinity norm, ``exp_inf``);  u <- m_t / (1 - beta1^t) / u_t."""
+
+    def init(params):
+        return AdamaxState(np.zeros_like(params), np.zeros_like(params))
+
+    def update(u, state, params, step):
+        m, inf = state
+        m = m + (1 - beta1) * (u - m)
+        inf = np.maximum(beta2 * inf, np.abs(u) + eps)
+        return m / inf / (1 - beta1 ** (step + 1)), AdamaxState(m, inf)
+
+    return Transform(init, update)
+
+
+def rprop(lr0, etaminus=0.5, etaplus=1.2, step_min=1e-6, step_max=50.0) -> Transform:
+    """Rprop (torch.optim.Rprop): each coordinate has its own step size, starting at ``lr0``:
+    times ``etaplus`` while the gradient keeps its sign, times ``etaminus`` when it flips (and
+    that step is skipped), clipped to [step_min, step_max];  u <- -sign(g) * step_size.
+    Only the signs of the gradients count, not their size."""
+
+    def init(params):
+        return RpropState(np.zeros_like(params), np.broadcast_to(lr0, params.shape).astype(float))
+
+    def update(u, state, params, step):
+        prev, size = state
+        sign = np.sign(u * prev)
+        factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0))
+        size = np.clip(size * factor, step_min, step_max)
+        g = np.where(sign < 0, 0.0, u)
+        return -np.sign(g) * size, RpropState(g, size)
+
+    return Transform(init, update)
+
+
+def scale_by_lion(beta1=0.9, beta2=0.99) -> Transform:
+    """Lion (Chen et al. 2023, as pytorch-optimizer's Lion): u <- sign(beta1 m + (1 - beta1) g);
+    then m_t = beta2 m + (1 - beta2) g."""
+
+    def init(params):
+        return LionState(np.zeros_like(params))
+
+    def update(u, state, params, step):
+        m = state.exp_avg
+        direction = np.sign(m + (1 - beta1) * (u - m))
+        return direction, LionState(m + (1 - beta2) * (u - m))
+
+    return Transform(init, update)
+
+
+def newton_direction(hessian, damping=0.0) -> Transform:
+    """u <- (H(p) + damping I)^-1 u with the exact Hessian H at p (the pseudo-inverse where that is
+    singular). The state records H's eigenvalues: where the smallest is <= 0 the Hessian is not
+    positive definite, and the step heads for a saddle or a maximum of the local quadratic."""
+
+    def init(params):
+        return NewtonState(np.zeros_like(params))
+
+    def update(u, state, params, step):
+        h = hessian(params)
+        eig = np.linalg.eigvalsh(h)
+        h = h + np.asarray(damping, float)[..., None] * np.eye(params.shape[-1]) if np.any(damping) else h
+        try:
+            out = np.linalg.solve(h, u[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            out = (np.linalg.pinv(h) @ u[..., None])[..., 0]
+        return out, NewtonState(eig)
+
+    return Transform(init, update)
+
+
+def backtracking(schedule, loss, c1=1e-4, shrink=0.5, tries=60) -> Transform:
+    """An Armijo backtracking line search along -u, for each of the B paths (u: (B, d)): start
+    from lr_t, shrink it until loss(p - lr u) <= loss(p) - c1 lr |u|^2 (at most ``tries``
+    times: a rate that never passes ends as lr_t shrink^tries);  u <- -lr u."""
+    rate = _rate(schedule)
+
+    def update(u, state, params, step):
+        lr = np.broadcast_to(rate(step, u), (len(u), 1)).astype(float)
+        f0, need = loss(params), c1 * np.einsum("bd,bd->b", u, u)
+        todo = np.arange(len(u))
+        for _ in range(tries):
+            passed = loss(params[todo] - lr[todo] * u[todo]) <= f0[todo] - need[todo] * lr[todo, 0]
+            todo = todo[~passed]          # NaN and inf fail the test: shrink those too
+            if not todo.size:
+                break
+            lr[todo] *= shrink
+        size = np.broadcast_to(lr, u.shape).copy()
+        return -size * u, LineSearchState(size)
+
+    return Transform(lambda params: LineSearchState(np.zeros_like(params)), update)
+
+
 def scale_by_schedule(schedule, lr_decay=0.0) -> Transform:
     """u <- -lr_t * u with lr_t = schedule(step) (/ (1 + step * lr_decay), Adagrad's decay).
 
     A schedule that is not one of the built-in ones (e.g. a plain function) has each rate
     checked (finite, >= 0, one per batch member): a bad one is a UserInputError naming the step.
     """
-
-    decay = np.any(lr_decay)
-    checked = not trusted(schedule)
-    fixed = not checked and schedule.name == "constant" and not decay
-    if fixed:  # a constant rate: negate (and shape) it once
-        neg = -np.asarray(schedule.lr0, dtype=float)
-        neg = neg[:, None] if neg.ndim == 1 else float(neg)
+    rate = _rate(schedule, lr_decay)
 
     def update(u, state, params, step):
-        if fixed:
-            return neg * u, state
+        return -rate(step, u) * u, state
+
+    return Transform(_none, update)
+
+
+def add_decoupled_weight_decay(schedule, weight_decay) -> Transform:
+    """u <- u - lr_t * weight_decay * params   (AdamW's decay: torch's ``p.mul_(1 - lr * wd)``
+    before the step)."""
+    rate = _rate(schedule)
+
+    def update(u, state, params, step):
+        return u - rate(step, u) * weight_decay * params, state
+
+    return Transform(_none, update)
+
+
+def _rate(schedule, lr_decay=0.0):
+    """``rate(step, u)``: the schedule's rate at ``step``, shaped to broadcast over ``u``
+    ((B, 1) for a batch); a schedule that is not built in has its rates checked."""
+    decay = np.any(lr_decay)
+    checked = not trusted(schedule)
+    if not checked and schedule.name == "constant" and not decay:  # a constant rate: shape it once
+        fixed = np.asarray(schedule.lr0, dtype=float)
+        fixed = fixed[:, None] if fixed.ndim == 1 else float(fixed)
+        return lambda step, u: fixed
+
+    def rate(step, u):
         lr = rate_at(schedule, step, _rows(u)) if checked else schedule(step)
         if isinstance(lr, np.ndarray) and lr.ndim == 1:
             lr = lr[:, None]
-        if decay:
-            lr = lr / (1 + step * lr_decay)
-        return -lr * u, state
+        return lr / (1 + step * lr_decay) if decay else lr
 
-    return Transform(_none, update)
+    return rate
 
 
 def _rows(u):
