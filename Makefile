@@ -13,10 +13,12 @@ test: $(STAMP) $(VENV)/.gdviz-test-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(VENV)/.gdviz-test-deps
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/gif.py
 	$(BIN)/python bench/video.py
+	$(BIN)/python bench/race.py
+	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/build.py
 
 setup: $(STAMP)
@@ -28,9 +30,10 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install -q -e '.[manim,dev]'
 	touch $@
 
-# the gallery page is tested in headless Chromium (Debian's chromium)
+# the gallery page and the explorer are tested in headless Chromium (Debian's chromium); the
+# explorer's JavaScript engine also with Node's test runner (Debian's nodejs)
 $(VENV)/.gdviz-test-deps: scripts/system-deps.sh | $(STAMP)
-	bash scripts/system-deps.sh chromium
+	bash scripts/system-deps.sh chromium nodejs
 	touch $@
 
 docs-images: $(STAMP)

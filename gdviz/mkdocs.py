@@ -12,6 +12,19 @@
     ![Optimizer race](img/gdviz/race.png)
 
 Rendering is cached (see ``gdviz build``), so only changed entries are rendered again.
+
+The explorer: add ``explorer:`` under ``gdviz`` (``true``, or the surfaces, optimizers and
+language to open on) and the hook writes ``explorer.html`` beside the pictures; embed it in a
+page with a frame (Markdown passes HTML through):
+
+    extra:
+      gdviz:
+        explorer:
+          surfaces: [rosenbrock, "x**2 + 10*y**2"]
+          optimizers: [gd, momentum, adam]
+          lang: en
+
+    <iframe src="img/gdviz/explorer.html" title="gdviz explorer" style="width:100%;height:1150px;border:0"></iframe>
 """
 from __future__ import annotations
 
@@ -28,3 +41,10 @@ def on_pre_build(config, **kwargs):
     result = build(str(root / spec) if spec else None, out, jobs=settings.get("jobs"), write_index=False)
     if result.failed:
         raise RuntimeError("gdviz: failed to render " + ", ".join(result.failed))
+    explorer = settings.get("explorer")
+    if explorer:
+        from .web import write_explorer
+
+        opts = explorer if isinstance(explorer, dict) else {}
+        write_explorer(out / "explorer.html", opts.get("surfaces") or [], opts.get("optimizers") or [],
+                       lang=opts.get("lang", "en"))

@@ -1,7 +1,9 @@
-"""Show a gallery entry inline in a Jupyter notebook.
+"""Show a gallery entry inline in a Jupyter notebook, or explore interactively.
 
     >>> import gdviz as gd
     >>> gd.show("race", lang="zh")          # renders once (cached in .gdviz/), then displays
+    >>> w = gd.explore("rosenbrock", optimizer=["gd", "adam"])   # the explorer as a widget
+    >>> w.trajectory()                      # the Python engine on what the learner picked
 
 Works without IPython installed: the returned object has ``_repr_html_`` (and ``_repr_png_`` for
 PNG figures), which Jupyter uses to display it.
@@ -49,3 +51,21 @@ def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz") -> Inline:
     if lang not in entry.langs:
         raise UserInputError(f"entry '{name}' has no '{lang}' version; it has: {', '.join(entry.langs)}")
     return Inline(Path(folder) / entry.filename(lang), entry.text("alt", lang) or entry.text("caption", lang))
+
+
+def explore(surface=None, optimizer=None, *, lang: str = "en", **settings):
+    """The explorer as a notebook widget (Jupyter, JupyterLab, VS Code, marimo; needs anywidget):
+    the same page as ``gdviz explore``, its settings synced traitlets (``w.lr = 0.05``), and
+    ``w.trajectory()`` runs the Python engine on what the learner picked. See
+    :func:`gdviz.web.widget.explore` for the arguments.
+
+        >>> w = gd.explore("x**2 + 10*y**2", optimizer="momentum", lr=0.02)
+    """
+    try:
+        from .web.widget import explore as make
+    except ImportError as e:   # anywidget is the notebook extra, not a core dependency
+        from .errors import UserInputError
+
+        raise UserInputError(f"gd.explore needs anywidget ({e}); install it with: "
+                             "pip install 'gdviz[notebook]'") from None
+    return make(surface, optimizer, lang=lang, **settings)

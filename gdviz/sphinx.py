@@ -10,6 +10,14 @@
 
 Files are rendered (and cached, see ``gdviz build``) into ``<html output>/_gdviz/`` and shown as
 an image or a looping video with the entry's caption. HTML builders only.
+
+The explorer (the page ``gdviz explore`` writes) embeds the same way, in a frame:
+
+    .. gdviz-explorer::
+       :surface: rosenbrock
+       :optimizer: gd, momentum, adam
+       :lang: zh
+       :height: 1150px
 """
 from __future__ import annotations
 
@@ -50,10 +58,42 @@ class GdvizDirective(Directive):
         width = html.escape(self.options.get("width", "100%"))
         src = f"{_relative_root(env)}_gdviz/{file}"
         if file.endswith((".mp4", ".webm")):
-            media = f'<video src="{src}" controls loop muted playsinline aria-label="{alt}" style="width:{width}"></video>'
+            media = (f'<video src="{src}" controls loop muted playsinline aria-label="{alt}" '
+                     f'style="width:{width}"></video>')
         else:
             media = f'<img src="{src}" alt="{alt}" style="width:{width}">'
         body = f'<figure class="gdviz">{media}<figcaption>{html.escape(caption)}</figcaption></figure>'
+        return [nodes.raw("", body, format="html")]
+
+
+class ExplorerDirective(Directive):
+    """``.. gdviz-explorer::`` with options ``surface`` (a name or an expression), ``optimizer``
+    (names, comma-separated: several race), ``lang`` and ``height``: the explorer page written
+    into ``<html output>/_gdviz/`` and shown in a frame."""
+
+    option_spec = {"surface": directives.unchanged, "optimizer": directives.unchanged,
+                   "lang": lambda v: directives.choice(v, ("en", "zh")), "height": directives.unchanged}
+
+    def run(self):
+        import hashlib
+
+        from .web import write_explorer
+
+        env = self.state.document.settings.env
+        surface = (self.options.get("surface") or "").strip()
+        names = [n.strip() for n in (self.options.get("optimizer") or "").split(",") if n.strip()]
+        lang = self.options.get("lang", "en")
+        key = hashlib.sha256(repr((surface, names, lang, __version__)).encode()).hexdigest()[:10]
+        folder = Path(env.app.outdir) / "_gdviz"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            write_explorer(folder / f"explorer-{key}.html", [surface] if surface else [], names, lang=lang)
+        except ValueError as e:
+            raise self.error(f"gdviz-explorer: {e}") from None
+        height = html.escape(self.options.get("height", "1150px"))
+        src = f"{_relative_root(env)}_gdviz/explorer-{key}.html"
+        body = (f'<iframe class="gdviz-explorer" src="{src}" title="gdviz explorer" loading="lazy" '
+                f'style="width:100%;height:{height};border:0"></iframe>')
         return [nodes.raw("", body, format="html")]
 
 
@@ -65,4 +105,5 @@ def _relative_root(env) -> str:
 def setup(app):
     app.add_config_value("gdviz_spec", None, "env")
     app.add_directive("gdviz", GdvizDirective)
+    app.add_directive("gdviz-explorer", ExplorerDirective)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

@@ -1,0 +1,2946 @@
+/* gdviz explorer: one ES module for the offline page and the notebook widget.
+
+   anywidget's module shape: `export default { render({ model, el }) }`, returning a cleanup that
+   cancels the animation frame. The notebook widget hands it a Jupyter model; the offline page a
+   HashModel, which keeps the same settings in the URL hash. One UI, two hosts.
+
+   The module has three parts:
+   1. the state codec: the settings table (gdviz/web/state.py) to and from the URL hash;
+   2. the engine: gdviz's update rules, stopping rules, regimes, internals and numpy's seeded
+      sampling, mirrored from Python (gdviz/optim, gdviz/engine.py, gdviz/analysis.py,
+      gdviz/internals.py) and checked against gd.run step for step (tests/test_explorer.py);
+   3. the view: controls generated from the table, the contour plot, the loss panel, playback.
+   Parts 1 and 2 touch no DOM, so Node's test runner imports this file as it is.
+
+   Example (the page does this; a widget host passes its own model):
+       const view = mount(new HashModel(data), document.getElementById("gdviz"));
+       view.api.set({ surface: "rosenbrock", optimizer: "adam", lr: 0.05 });
+       view.api.path().status;      // "converged"
+*/
+
+// =====================================================================================
+// 1. State codec: the table's settings <-> the URL hash
+// =====================================================================================
+
+const clone = (v) => (v === null || typeof v !== "object" ? v : JSON.parse(JSON.stringify(v)));
+
+export function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Every setting at its default: `{lang: "en", mode: "single", ...}`. */
+export function defaults(props) {
+  const out = {};
+  for (const p of props) out[p.name] = clone(p.default);
+  return out;
+}
+
+const num = (t) => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : NaN);
+
+/** A value as the setting `p` may hold it, or undefined (then the default is kept). */
+export function checkValue(p, v) {
+  switch (p.type) {
+    case "enum":
+      return p.choices.includes(v) ? v : undefined;
+    case "text":
+      return typeof v === "string" && v.trim() ? v : undefined;
+    case "bool":
+      return typeof v === "boolean" ? v : undefined;
+    case "number":
+    case "int": {
+      if (v === null && p.default === null) return null;
+      if (typeof v !== "number" || !Number.isFinite(v)) return undefined;
+      if (p.type === "int" && !Number.isInteger(v)) return undefined;
+      if ((p.min !== null && v < p.min) || (p.max !== null && v > p.max) || (p.log && v <= 0)) return undefined;
+      return v;
+    }
+    case "point":
+      if (v === null) return null;
+      return Array.isArray(v) && v.length >= 1 && v.length <= 2 && v.every(Number.isFinite) ? v.slice() : undefined;
+    case "list":
+      return Array.isArray(v) && v.every((x) => typeof x === "string" && (!p.choices || p.choices.includes(x)))
+        ? v.slice()
+        : undefined;
+    case "dict":
+      return v && typeof v === "object" && !Array.isArray(v) ? clone(v) : undefined;
+    case "settings":
+      return v && typeof v === "object" && !Array.isArray(v) ? clone(v) : undefined;
+  }
+  return undefined;
+}
+
+function encDict(d) {
+  return Object.keys(d)
+    .map((k) => `${k}:${d[k] === null ? "null" : String(d[k])}`)
+    .join(",");
+}
+
+function decDict(t) {
+  const out = {};
+  if (!t) return out;
+  for (const part of t.split(",")) {
+    const i = part.indexOf(":");
+    if (i < 1) return undefined;
+    const k = part.slice(0, i),
+      raw = part.slice(i + 1);
+    const v = raw === "true" ? true : raw === "false" ? false : raw === "null" ? null : num(raw);
+    if (typeof v === "number" && !Number.isFinite(v)) return undefined;
+    out[k] = v;
+  }
+  return out;
+}
+
+const CODEC = {
+  enum: [(v) => v, (t) => t],
+  text: [(v) => v, (t) => t],
+  number: [(v) => (v === null ? "" : String(v)), (t, p) => (t === "" && p.default === null ? null : num(t))],
+  int: [(v) => String(v), (t) => num(t)],
+  bool: [(v) => (v ? "true" : "false"), (t) => (t === "true" ? true : t === "false" ? false : undefined)],
+  point: [(v) => (v === null ? "" : v.map(String).join(",")), (t) => (t === "" ? null : t.split(",").map(num))],
+  list: [(v) => v.join(","), (t) => (t === "" ? [] : t.split(","))],
+  dict: [encDict, decDict],
+  settings: [
+    (v) =>
+      Object.keys(v)
+        .sort()
+        .map((k) => `${k}(${encDict(v[k])})`)
+        .join(""),
+    (t) => {
+      const out = {};
+      const re = /([A-Za-z0-9_.:-]+)\(([^()]*)\)/gy;
+      let m,
+        end = 0;
+      while ((m = re.exec(t))) {
+        out[m[1]] = decDict(m[2]);
+        if (out[m[1]] === undefined) return undefined;
+        end = re.lastIndex;
+      }
+      return end === t.length ? out : undefined;
+    },
+  ],
+};
+
+// percent-encode what the hash syntax needs, keep the rest readable (x**2+10*y**2, -1.5,2)
+const esc = (t) => encodeURIComponent(t).replace(/%(2C|3A|28|29|2F|2B|5E|7C)/g, (s) => decodeURIComponent(s));
+
+/** The hash for a state: every setting that differs from its default, in table order. */
+export function toHash(state, props) {
+  const parts = [];
+  for (const p of props) {
+    const v = state[p.name];
+    if (v === undefined || same(v, p.default)) continue;
+    parts.push(`${p.name}=${esc(CODEC[p.type][0](v, p))}`);
+  }
+  return parts.join("&");
+}
+
+/** The state a hash describes: missing, unknown or bad keys fall back to the defaults. */
+export function parseHash(hash, props) {
+  const state = defaults(props);
+  const byName = Object.fromEntries(props.map((p) => [p.name, p]));
+  for (const part of String(hash || "")
+    .replace(/^#/, "")
+    .split("&")) {
+    const i = part.indexOf("=");
+    if (i < 1) continue;
+    const p = byName[part.slice(0, i)];
+    if (!p) continue;
+    let text;
+    try {
+      text = decodeURIComponent(part.slice(i + 1));
+    } catch (e) {
+      continue;
+    }
+    const v = checkValue(p, CODEC[p.type][1](text, p));
+    if (v !== undefined) state[p.name] = v;
+  }
+  return state;
+}
+
+/** The offline page's model: anywidget's model interface (get, set, on, off, save_changes)
+    over the URL hash, so a link reproduces the view. */
+export class HashModel {
+  constructor(data, win = globalThis.window) {
+    this.data = data;
+    this.props = data.props;
+    this.win = win;
+    this.state = parseHash(win ? win.location.hash : "", this.props);
+    this.handlers = {};
+    this.timer = null;
+    this.onHash = () => this.load(this.win.location.hash);
+    if (win) win.addEventListener("hashchange", this.onHash);
+  }
+
+  get(name) {
+    return name === "_data" ? this.data : clone(this.state[name]);
+  }
+
+  set(name, value) {
+    if (same(this.state[name], value)) return;
+    this.state[name] = clone(value);
+    this.emit(name);
+  }
+
+  on(event, fn) {
+    (this.handlers[event] = this.handlers[event] || []).push(fn);
+  }
+
+  off(event, fn) {
+    if (!event) this.handlers = {};
+    else if (this.handlers[event]) this.handlers[event] = fn ? this.handlers[event].filter((f) => f !== fn) : [];
+  }
+
+  emit(name) {
+    for (const fn of this.handlers[`change:${name}`] || []) fn();
+  }
+
+  /** Write the hash (throttled while playing: replaceState, no history entry per step). */
+  save_changes() {
+    if (!this.win || this.timer !== null) return;
+    this.timer = this.win.setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, 120);
+  }
+
+  flush() {
+    if (!this.win) return;
+    const hash = toHash(this.state, this.props);
+    if (this.win.location.hash.replace(/^#/, "") !== hash) {
+      this.win.history.replaceState(
+        null,
+        "",
+        hash ? `#${hash}` : this.win.location.pathname + this.win.location.search,
+      );
+    }
+  }
+
+  load(hash) {
+    const next = parseHash(hash, this.props);
+    for (const p of this.props) {
+      if (!same(next[p.name], this.state[p.name])) {
+        this.state[p.name] = next[p.name];
+        this.emit(p.name);
+      }
+    }
+  }
+
+  destroy() {
+    if (this.win) this.win.removeEventListener("hashchange", this.onHash);
+  }
+}
+
+// =====================================================================================
+// 2. The engine: gdviz's update rules and stopping rules
+// =====================================================================================
+
+export const MAX_LOSS = 1e100; // gdviz.engine.MAX_LOSS
+
+const zeros = (d) => new Array(d).fill(0);
+const finite = (v) => v.every(Number.isFinite);
+
+/** One surface of the page, its functions compiled from the JavaScript sympy printed. */
+export function compileSurface(rec) {
+  const vars = rec.vars;
+  const f = new Function(...vars, rec.f);
+  const g = new Function(...vars, rec.g);
+  const h = new Function(...vars, rec.h);
+  const S = {
+    ...rec,
+    value: (p) => f(...p),
+    grad: (p) => g(...p),
+    hessian: (p) => h(...p),
+    vg: (p) => [f(...p), g(...p)],
+  };
+  if (rec.data) {
+    const { x, y } = rec.data;
+    S.n = x.length;
+    // gdviz.surfaces.data.LinearRegression.batch_grad for MSE: the mean over the samples idx of
+    // 2 r x and 2 r, r = w x + b - y, summed as numpy sums (pairwise)
+    S.batchGrad = (p, idx) => {
+      const a = new Array(idx.length),
+        b = new Array(idx.length);
+      for (let k = 0; k < idx.length; k++) {
+        const xi = x[idx[k]];
+        const d = 2 * (p[0] * xi + p[1] - y[idx[k]]);
+        a[k] = d * xi;
+        b[k] = d;
+      }
+      return [pairwiseSum(a) / idx.length, pairwiseSum(b) / idx.length];
+    };
+  }
+  return S;
+}
+
+/** numpy's pairwise summation (add.reduce over a contiguous axis), bit for bit. */
+export function pairwiseSum(a, lo = 0, n = a.length) {
+  if (n < 8) {
+    let res = -0.0;
+    for (let i = lo; i < lo + n; i++) res += a[i];
+    return res;
+  }
+  if (n <= 128) {
+    const r = a.slice(lo, lo + 8);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[lo + i + j];
+    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n; i++) res += a[lo + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, lo, n2) + pairwiseSum(a, lo + n2, n - n2);
+}
+
+// -- the update rules: one per optimizer of gdviz.optim.OPTIMIZERS -----------------------
+// Each mirrors its factory in gdviz/optim/optimizers.py transform by transform, with the same
+// floating-point operations in the same order, and keeps its state under torch.optim's names
+// (Trajectory.state). init(d, hp) -> state; step(p, g, state, hp, t) -> [update, state];
+// check(hp) -> an error message or null. New params = p + update.
+
+function decay(u, p, hp) {
+  // add_decayed_weights: u + weight_decay * p (torch's L2 weight_decay; not with decoupled decay)
+  return hp.weight_decay && !hp.decoupled_weight_decay ? u.map((ui, i) => ui + hp.weight_decay * p[i]) : u.slice();
+}
+
+const scale = (u, lr) => u.map((ui) => -lr * ui); // scale_by_schedule, a constant rate
+
+function sgdLike(fixed = {}) {
+  return {
+    init(d, hp) {
+      if (hp.line_search) return { step_size: zeros(d) };
+      return { ...hp, ...fixed }.momentum ? { momentum_buffer: zeros(d) } : {};
+    },
+    // gd's line_search needs the loss: transforms.backtracking, bound to the surface
+    bind(S) {
+      const plain = this.step;
+      return { ...this, step: (p, g, s, hp, t) => (hp.line_search ? backtrack(S, p, g, hp) : plain(p, g, s, hp, t)) };
+    },
+    step(p, g, s, hp, t) {
+      const { momentum = 0, dampening = 0, nesterov = false } = { ...hp, ...fixed };
+      let u = decay(g, p, hp),
+        state = s;
+      if (momentum) {
+        // trace: buf_0 = u, buf_t = momentum buf + (1 - dampening) u
+        const buf = t === 0 ? u.slice() : s.momentum_buffer.map((b, i) => momentum * b + (1 - dampening) * u[i]);
+        u = nesterov ? u.map((ui, i) => ui + momentum * buf[i]) : buf;
+        state = { momentum_buffer: buf };
+      }
+      return [scale(u, hp.lr), state];
+    },
+    check(hp) {
+      const { momentum = 0, dampening = 0, nesterov = false } = { ...hp, ...fixed };
+      if (hp.line_search && (momentum || hp.weight_decay || hp.batch_size != null)) {
+        return "line_search is for plain full-batch gradient descent: momentum = 0, weight_decay = 0 and no batch_size";
+      }
+      return nesterov && (momentum <= 0 || dampening !== 0) ? "nesterov needs momentum > 0 and dampening = 0" : null;
+    },
+  };
+}
+
+/** transforms.backtracking: Armijo's rule along -g from lr, halving lr (at most 60 times) until
+    loss(p - lr g) <= loss(p) - 1e-4 lr |g|^2;  update -lr g, state step_size = lr. */
+function backtrack(S, p, g, hp) {
+  let lr = hp.lr;
+  const f0 = S.value(p),
+    need = 1e-4 * g.reduce((a, x) => a + x * x, 0);
+  for (let k = 0; k < 60; k++) {
+    if (S.value(p.map((v, i) => v - lr * g[i])) <= f0 - need * lr) break;
+    lr *= 0.5;
+  }
+  return [g.map((x) => -lr * x), { step_size: g.map(() => lr) }];
+}
+
+const adagrad = {
+  init: (d, hp) => ({ sum: new Array(d).fill(hp.initial_accumulator_value || 0) }),
+  step(p, g, s, hp, t) {
+    const u = decay(g, p, hp);
+    const acc = s.sum.map((a, i) => a + u[i] * u[i]);
+    const v = u.map((ui, i) => ui / (Math.sqrt(acc[i]) + hp.eps));
+    const lr = hp.lr_decay ? hp.lr / (1 + t * hp.lr_decay) : hp.lr;
+    return [scale(v, lr), { sum: acc }];
+  },
+};
+
+const adadelta = {
+  init: (d) => ({ square_avg: zeros(d), acc_delta: zeros(d) }),
+  step(p, g, s, hp) {
+    const { rho, eps } = hp;
+    const u = decay(g, p, hp);
+    const v = s.square_avg.map((a, i) => rho * a + (1 - rho) * u[i] * u[i]);
+    const delta = u.map((ui, i) => (Math.sqrt(s.acc_delta[i] + eps) / Math.sqrt(v[i] + eps)) * ui);
+    const a = s.acc_delta.map((x, i) => rho * x + (1 - rho) * delta[i] * delta[i]);
+    return [scale(delta, hp.lr), { square_avg: v, acc_delta: a }];
+  },
+};
+
+const rmsprop = {
+  init(d, hp) {
+    const s = { square_avg: zeros(d) };
+    if (hp.centered) s.grad_avg = zeros(d);
+    if (hp.momentum) s.momentum_buffer = zeros(d);
+    return s;
+  },
+  step(p, g, s, hp) {
+    const { alpha, eps } = hp;
+    let u = decay(g, p, hp);
+    const state = { square_avg: s.square_avg.map((a, i) => alpha * a + (1 - alpha) * u[i] * u[i]) };
+    if (hp.centered) {
+      state.grad_avg = s.grad_avg.map((m, i) => alpha * m + (1 - alpha) * u[i]);
+      u = u.map((ui, i) => ui / (Math.sqrt(state.square_avg[i] - state.grad_avg[i] * state.grad_avg[i]) + eps));
+    } else {
+      u = u.map((ui, i) => ui / (Math.sqrt(state.square_avg[i]) + eps));
+    }
+    if (hp.momentum) {
+      // trace without the first-step special case: buf = momentum buf + 1.0 u
+      state.momentum_buffer = s.momentum_buffer.map((b, i) => hp.momentum * b + (1 - 0.0) * u[i]);
+      u = state.momentum_buffer;
+    }
+    return [scale(u, hp.lr), state];
+  },
+};
+
+// the Adam family (_adam_like): L2 weight decay on the gradient, or decoupled after the step (AdamW)
+function adamLike(moments, fixed = {}) {
+  return {
+    init: (d, hp) => moments.init(d, { ...hp, ...fixed }),
+    step(p, g, s, hp0, t) {
+      const hp = { ...hp0, ...fixed };
+      const [v, state] = moments.step(decay(g, p, hp), s, hp, t);
+      const out = scale(v, hp.lr);
+      return [hp.decoupled_weight_decay && hp.weight_decay ? decoupled(out, p, hp) : out, state];
+    },
+  };
+}
+
+// add_decoupled_weight_decay, after the step (AdamW): u - lr * weight_decay * p
+const decoupled = (u, p, hp) => u.map((ui, i) => ui - hp.lr * hp.weight_decay * p[i]);
+const lerp = (m, u, beta) => m.map((mi, i) => mi + (1 - beta) * (u[i] - mi)); // torch's lerp, same rounding
+
+const scaleByAdam = {
+  init(d, hp) {
+    const s = { exp_avg: zeros(d), exp_avg_sq: zeros(d) };
+    if (hp.amsgrad) s.max_exp_avg_sq = zeros(d);
+    return s;
+  },
+  step(u, s, { beta1, beta2, eps, amsgrad }, step) {
+    const t = step + 1;
+    const m = lerp(s.exp_avg, u, beta1);
+    const v = s.exp_avg_sq.map((vi, i) => beta2 * vi + (1 - beta2) * u[i] * u[i]);
+    const state = { exp_avg: m, exp_avg_sq: v };
+    let top = v;
+    if (amsgrad) top = state.max_exp_avg_sq = s.max_exp_avg_sq.map((x, i) => Math.max(x, v[i]));
+    const root = Math.sqrt(1 - beta2 ** t),
+      bias = 1 - beta1 ** t;
+    return [m.map((mi, i) => mi / (Math.sqrt(top[i]) / root + eps) / bias), state];
+  },
+};
+
+const scaleByNadam = {
+  // mu_product is a number, not one per parameter: kept out of the record ("_")
+  init: (d) => ({ exp_avg: zeros(d), exp_avg_sq: zeros(d), _mu_product: 1 }),
+  step(u, s, { beta1, beta2, eps, momentum_decay: psi }, step) {
+    const t = step + 1;
+    const mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi)),
+      muNext = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi));
+    const prod = s._mu_product * mu;
+    const m = lerp(s.exp_avg, u, beta1);
+    const v = s.exp_avg_sq.map((vi, i) => beta2 * vi + (1 - beta2) * u[i] * u[i]);
+    const out = u.map((ui, i) => {
+      const denom = Math.sqrt(v[i] / (1 - beta2 ** t)) + eps;
+      return (((1 - mu) / (1 - prod)) * ui) / denom + ((muNext / (1 - prod * muNext)) * m[i]) / denom;
+    });
+    return [out, { exp_avg: m, exp_avg_sq: v, _mu_product: prod }];
+  },
+};
+
+const scaleByRadam = {
+  init: (d) => ({ exp_avg: zeros(d), exp_avg_sq: zeros(d) }),
+  step(u, s, { beta1, beta2, eps }, step) {
+    const t = step + 1;
+    const m = lerp(s.exp_avg, u, beta1);
+    const v = s.exp_avg_sq.map((vi, i) => beta2 * vi + (1 - beta2) * u[i] * u[i]);
+    const bc2 = 1 - beta2 ** t,
+      rhoInf = 2 / (1 - beta2) - 1,
+      rho = rhoInf - (2 * t * beta2 ** t) / bc2;
+    const rect = Math.sqrt(
+      (Math.max(rho - 4, 0) * Math.max(rho - 2, 0) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho),
+    );
+    const out = m.map((mi, i) => {
+      const corrected = mi / (1 - beta1 ** t);
+      return rho > 5.0 ? corrected * (Math.sqrt(bc2) / (Math.sqrt(v[i]) + eps)) * rect : corrected;
+    });
+    return [out, { exp_avg: m, exp_avg_sq: v }];
+  },
+};
+
+const scaleByAdamax = {
+  init: (d) => ({ exp_avg: zeros(d), exp_inf: zeros(d) }),
+  step(u, s, { beta1, beta2, eps }, step) {
+    const m = lerp(s.exp_avg, u, beta1);
+    const inf = s.exp_inf.map((x, i) => Math.max(beta2 * x, Math.abs(u[i]) + eps));
+    return [m.map((mi, i) => mi / inf[i] / (1 - beta1 ** (step + 1))), { exp_avg: m, exp_inf: inf }];
+  },
+};
+
+const rprop = {
+  // each coordinate's own step size, from lr; only the gradient's sign counts
+  init: (d, hp) => ({ prev: zeros(d), step_size: new Array(d).fill(hp.lr) }),
+  step(p, g, s, { etaminus, etaplus, step_min, step_max }) {
+    const sign = g.map((gi, i) => Math.sign(gi * s.prev[i]));
+    const size = s.step_size.map((x, i) =>
+      Math.min(Math.max(x * (sign[i] > 0 ? etaplus : sign[i] < 0 ? etaminus : 1.0), step_min), step_max),
+    );
+    const kept = g.map((gi, i) => (sign[i] < 0 ? 0.0 : gi));
+    return [kept.map((gi, i) => -Math.sign(gi) * size[i]), { prev: kept, step_size: size }];
+  },
+};
+
+const lion = {
+  // sign of an interpolated momentum; decoupled weight decay after the step
+  init: (d) => ({ exp_avg: zeros(d) }),
+  step(p, g, s, hp) {
+    const m = s.exp_avg,
+      out = scale(lerp(m, g, hp.beta1).map(Math.sign), hp.lr);
+    return [hp.weight_decay ? decoupled(out, p, hp) : out, { exp_avg: lerp(m, g, hp.beta2) }];
+  },
+};
+
+const newton = {
+  // (H + damping I)^-1 g with the exact Hessian (the pseudo-inverse where H is singular)
+  init: (d) => ({ curvature: zeros(d) }),
+  bind(S) {
+    return {
+      ...this,
+      step: (p, g, s, hp) => {
+        const H = S.hessian(p),
+          curvature = eig(H);
+        const A = H.map((row, i) => row.map((x, j) => (i === j && hp.damping ? x + hp.damping : x)));
+        return [scale(solve(A, g), hp.lr), { curvature: H.length === 1 ? [curvature[0]] : curvature }];
+      },
+    };
+  },
+};
+
+/** x with A x = b for a symmetric 1 x 1 or 2 x 2 A (the pseudo-inverse when A is singular). */
+function solve(A, b) {
+  if (A.length === 1) return [A[0][0] !== 0 ? b[0] / A[0][0] : 0];
+  const [[a, c], [c2, d]] = A,
+    det = a * d - c * c2;
+  if (det !== 0) return [(d * b[0] - c * b[1]) / det, (a * b[1] - c2 * b[0]) / det];
+  const [lo, hi] = eig(A),
+    top = Math.max(Math.abs(lo), Math.abs(hi)); // pinv: 1/lambda on each eigenvector
+  const out = [0, 0];
+  for (const l of [lo, hi]) {
+    if (Math.abs(l) <= 1e-15 * top) continue;
+    const v = Math.abs(c) > 0 ? [c, l - a] : l === a ? [1, 0] : [0, 1],
+      n = Math.hypot(v[0], v[1]);
+    const w = (v[0] * b[0] + v[1] * b[1]) / (n * n * l);
+    out[0] += w * v[0];
+    out[1] += w * v[1];
+  }
+  return out;
+}
+
+export const RULES = {
+  gd: sgdLike(),
+  sgd: sgdLike(),
+  momentum: sgdLike({ nesterov: false }),
+  nesterov: sgdLike({ nesterov: true, dampening: 0 }),
+  adagrad: adagrad,
+  adadelta: adadelta,
+  rmsprop: rmsprop,
+  adam: adamLike(scaleByAdam),
+  adamw: adamLike(scaleByAdam, { decoupled_weight_decay: true }),
+  nadam: adamLike(scaleByNadam),
+  radam: adamLike(scaleByRadam),
+  adamax: adamLike(scaleByAdamax),
+  rprop: rprop,
+  lion: lion,
+  newton: newton,
+};
+
+/** An optimizer's hyperparameters: `hyper` (Python's names) over the defaults of its table
+    entry, and `lr`; throws an Error naming a bad one. */
+export function hyperparameters(entry, hyper, lr) {
+  const hp = { lr };
+  for (const h of entry.hyper) if (h.name !== "lr") hp[h.name] = h.default;
+  for (const [k, v] of Object.entries(hyper || {})) {
+    const h = entry.hyper.find((x) => x.name === k);
+    if (!h) throw new Error(`unknown hyperparameter '${k}'; choose from: ${entry.hyper.map((x) => x.name).join(", ")}`);
+    hp[k] = v;
+  }
+  for (const h of entry.hyper) {
+    const v = hp[h.name],
+      bad = (need) => new Error(`${h.name} must be ${need}, got ${v}`);
+    if (h.type === "bool") {
+      if (typeof v !== "boolean") throw bad("true or false");
+      continue;
+    }
+    if (v === null && h.default === null) continue; // batch_size None: the full batch
+    if (!Number.isFinite(v) || (h.type === "int" && !Number.isInteger(v)))
+      throw bad(h.type === "int" ? "a whole number" : "a number");
+    if ((h.min !== null && v < h.min) || (h.max !== null && v > h.max)) throw bad(`in [${h.min}, ${h.max ?? "∞"}]`);
+  }
+  return hp;
+}
+
+/** One run of `rule` on surface S from `start`: gd.run's loop for a single path, with its
+    stopping rules (converged: |g| < tol; diverged: a coordinate farther than `limit` from the
+    centre of the bounds, loss > MAX_LOSS, or not finite, keeping the last finite point) and
+    its record (params, loss, grads, state after each update). */
+export function run(S, rule, hp, start, steps, opts = {}) {
+  const tol = opts.tol ?? S.tol;
+  const tol2 = tol * tol;
+  const { centre, limit } = S;
+  let p = start.slice();
+  let [loss, g] = S.vg(p);
+  const rec = { params: [p], loss: [loss], grads: [], state: {}, status: "max_steps", stop: steps, error: null };
+  if (!Number.isFinite(loss) || !finite(g)) {
+    rec.status = "error";
+    rec.stop = 0;
+    rec.error = `the loss or gradient is not finite at the start [${p.join(", ")}]`;
+    rec.grads.push(g);
+    return rec;
+  }
+  const stochastic = hp.batch_size != null && S.batchGrad !== undefined;
+  const draws = stochastic ? batches(opts.seed ?? 0, S.n, Math.min(hp.batch_size, S.n)) : null;
+  if (rule.bind) rule = rule.bind(S); // an optimizer that needs more of the surface than its gradient
+  let state = rule.init(p.length, hp);
+  for (let t = 0; t < steps; t++) {
+    if (tol2 && g.reduce((a, x) => a + x * x, 0) < tol2) {
+      rec.status = "converged";
+      rec.stop = t;
+      break;
+    }
+    const gu = stochastic ? S.batchGrad(p, draws(t)) : g;
+    rec.grads.push(gu);
+    let u;
+    [u, state] = rule.step(p, gu, state, hp, t);
+    for (const [name, value] of Object.entries(state)) {
+      if (name[0] !== "_") (rec.state[name] = rec.state[name] || []).push(value); // "_": the rule's own, not recorded
+    }
+    let q = p.map((v, i) => v + u[i]);
+    let [ql, qg] = S.vg(q);
+    const ok = q.every((v, i) => Math.abs(v - centre[i]) <= limit) && ql <= MAX_LOSS;
+    if (!ok) {
+      rec.status = "diverged";
+      const fin = finite(q) && Number.isFinite(ql) && finite(qg);
+      rec.stop = t + (fin ? 1 : 0);
+      if (!fin) [q, ql, qg] = [p, loss, g];
+    }
+    [p, loss, g] = [q, ql, qg];
+    rec.params.push(p);
+    rec.loss.push(loss);
+    if (!ok) break;
+  }
+  rec.grads.push(g); // the full gradient at the final point
+  return rec;
+}
+
+/** The t-th mini-batch of the stream default_rng(seed).choice(n, size, replace=False) draws:
+    the same for every run with that seed, so they are drawn once and kept (moving a slider then
+    costs no sampling). */
+const STREAMS = new Map();
+
+export function batches(seed, n, size) {
+  const key = `${seed}|${n}|${size}`;
+  if (!STREAMS.has(key)) {
+    if (STREAMS.size >= 8) STREAMS.delete(STREAMS.keys().next().value);
+    STREAMS.set(key, { rng: new Generator(seed), drawn: [] });
+  }
+  const stream = STREAMS.get(key);
+  return (t) => {
+    while (stream.drawn.length <= t) stream.drawn.push(stream.rng.choice(n, size));
+    return stream.drawn[t];
+  };
+}
+
+// -- learning-rate regimes (gdviz.analysis.regimes) -----------------------------------------
+
+function eig(H) {
+  if (H.length === 1) return [H[0][0], H[0][0]];
+  const [[a, b], [, c]] = H;
+  const m = (a + c) / 2,
+    r = Math.hypot((a - c) / 2, b);
+  return [m - r, m + r];
+}
+
+function linspace(a, b, n) {
+  const step = (b - a) / (n - 1);
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + i * step));
+}
+
+/** The largest Hessian eigenvalue over an n^d grid of the bounds (NaN ignored). */
+export function maxCurvature(S, n = 41) {
+  const axes = S.bounds.map(([lo, hi]) => linspace(lo, hi, n));
+  let top = -Infinity;
+  const visit = (pt) => {
+    const e = eig(S.hessian(pt))[1];
+    if (e > top) top = e;
+  };
+  if (S.dim === 1) axes[0].forEach((x) => visit([x]));
+  else for (const x of axes[0]) for (const y of axes[1]) visit([x, y]);
+  return top;
+}
+
+/** Regimes of gradient descent from the curvature at `start`: L, mu, Goldilocks 2/(L + mu),
+    divergence 2/L and the Goldilocks band; null where there is no positive curvature. */
+export function regimes(S, start) {
+  let [mu, L] = eig(S.hessian(start));
+  if (!Number.isFinite(L) || L <= 0) [L, mu] = [maxCurvature(S), null];
+  if (!Number.isFinite(L) || L <= 0) return null;
+  if (!(mu !== null && Number.isFinite(mu) && mu > 0)) mu = null;
+  const low = mu ?? L;
+  const goldilocks = 2 / (L + low),
+    diverge = 2 / L;
+  const factor = (lr) => Math.max(Math.abs(1 - lr * low), Math.abs(1 - lr * L));
+  const b = Math.max(0.5, Math.sqrt(factor(goldilocks)));
+  const band = [(1 - b) / low, Math.min((1 + b) / L, diverge)];
+  const classify = (lr) =>
+    lr * L >= 2
+      ? "diverges"
+      : lr < band[0] * (1 - 1e-12)
+        ? "too small"
+        : lr <= band[1] * (1 + 1e-12)
+          ? "goldilocks"
+          : "too large";
+  return { L, mu, goldilocks, diverge, band, classify };
+}
+
+// -- what each update is made of (gdviz.internals) -----------------------------------------
+
+const MOMENTUM = ["gd", "sgd", "momentum", "nesterov"];
+
+/** The terms of update t of a run (see gdviz/internals.py): step, push, and carried /
+    position / lookahead (momentum, Nesterov) or scale / effective_lr / first (adaptive). */
+export function internalsAt(rec, name, hp, t) {
+  const p = rec.params[t],
+    g = rec.grads[t],
+    st = rec.state,
+    lr = hp.lr;
+  const sub = (a, b) => a.map((x, i) => x - b[i]);
+  const step = sub(rec.params[t + 1], p);
+  const wd = hp.weight_decay || 0;
+  const gUsed = g.map((x, i) => x + wd * p[i]);
+  const row = (k, i = t) => st[k][i];
+  if (MOMENTUM.includes(name) && st.momentum_buffer) {
+    const beta = hp.momentum,
+      before = t > 0 ? row("momentum_buffer", t - 1) : zeros(p.length);
+    const carried = before.map((b) => -lr * beta * b);
+    if (name === "nesterov" || hp.nesterov) {
+      return { step, push: gUsed.map((x) => -lr * x), carried, position: sub(p, carried), lookahead: p.slice() };
+    }
+    return { step, push: sub(step, carried), carried };
+  }
+  if (MOMENTUM.includes(name) || !st || !Object.keys(st).length) return { step, push: gUsed.map((x) => -lr * x) };
+  const push = g.map((x) => -lr * x);
+  const T = t + 1;
+  if (name === "adagrad") {
+    const rate = lr / (1 + (T - 1) * (hp.lr_decay || 0));
+    const scale = row("sum").map(Math.sqrt);
+    return { step, push, scale, effective_lr: scale.map((s) => rate / (s + hp.eps)) };
+  }
+  if (name === "rmsprop") {
+    const v = row("square_avg");
+    const scale = (st.grad_avg ? v.map((x, i) => x - row("grad_avg")[i] ** 2) : v).map(Math.sqrt);
+    return { step, push, scale, effective_lr: scale.map((s) => lr / (s + hp.eps)) };
+  }
+  if (name === "adam") {
+    const v = row(st.max_exp_avg_sq ? "max_exp_avg_sq" : "exp_avg_sq");
+    const scale = v.map((x) => Math.sqrt(x / (1 - hp.beta2 ** T)));
+    const first = row("exp_avg").map((m) => m / (1 - hp.beta1 ** T));
+    return { step, push, scale, effective_lr: scale.map((s) => lr / (s + hp.eps)), first };
+  }
+  if (name === "adadelta") {
+    const before = t > 0 ? row("acc_delta", t - 1) : zeros(p.length);
+    const scale = row("square_avg").map((x) => Math.sqrt(x + hp.eps));
+    return { step, push, scale, effective_lr: scale.map((s, i) => (lr * Math.sqrt(before[i] + hp.eps)) / s) };
+  }
+  return { step, push };
+}
+
+// -- numpy's seeded sampling: default_rng(seed).choice(n, size, replace=False) ----------------
+// PCG64 seeded through SeedSequence, Lemire's bounded integers and Floyd's algorithm with a
+// final shuffle, as numpy/random/_generator.pyx does, so SGD draws the same mini-batches.
+
+// 128-bit numbers as eight 16-bit limbs, lowest first: every product and sum stays exact in a double
+const limbs = (big) => Float64Array.from({ length: 8 }, (_, k) => Number((big >> BigInt(16 * k)) & 0xffffn));
+const PCG_MULT = limbs((2549297995355413924n << 64n) + 4865540595714422341n);
+const SCRATCH = new Float64Array(8);
+
+/** state <- state * mult + inc (mod 2^128), in place. */
+function lcg(state, mult, inc) {
+  const out = SCRATCH;
+  for (let k = 0; k < 8; k++) {
+    let sum = inc[k];
+    for (let i = 0; i <= k; i++) sum += state[i] * mult[k - i];
+    out[k] = sum;
+  }
+  let c = 0;
+  for (let k = 0; k < 8; k++) {
+    const x = out[k] + c;
+    c = Math.floor(x / 65536);
+    state[k] = x - c * 65536;
+  }
+}
+
+// the high and low 32 bits of a * b for a, b < 2^32
+function mul32(a, b) {
+  const al = a & 0xffff,
+    ah = a >>> 16,
+    bl = b & 0xffff,
+    bh = b >>> 16;
+  const lo = al * bl,
+    mid = ah * bl + al * bh;
+  const low = lo + (mid % 65536) * 65536;
+  return [ah * bh + Math.floor(mid / 65536) + Math.floor(low / 4294967296), low % 4294967296];
+}
+
+function hashmix(value, hc) {
+  value = (value ^ hc.v) >>> 0;
+  hc.v = Math.imul(hc.v, 0x931e8875) >>> 0;
+  value = Math.imul(value, hc.v) >>> 0;
+  return (value ^ (value >>> 16)) >>> 0;
+}
+
+function mix(x, y) {
+  const r = (Math.imul(0xca01f9dd, x) - Math.imul(0x4973f715, y)) >>> 0;
+  return (r ^ (r >>> 16)) >>> 0;
+}
+
+/** numpy.random.SeedSequence(seed).generate_state(nWords, uint64) as BigInts. */
+export function seedSequence(seed, nWords) {
+  const entropy = [];
+  let s = BigInt(seed);
+  do {
+    entropy.push(Number(s & 0xffffffffn));
+    s >>= 32n;
+  } while (s > 0n);
+  const pool = [0, 0, 0, 0],
+    hc = { v: 0x43b0d7e5 };
+  for (let i = 0; i < 4; i++) pool[i] = hashmix(i < entropy.length ? entropy[i] : 0, hc);
+  for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) if (a !== b) pool[b] = mix(pool[b], hashmix(pool[a], hc));
+  for (let a = 4; a < entropy.length; a++) for (let b = 0; b < 4; b++) pool[b] = mix(pool[b], hashmix(entropy[a], hc));
+  let h = 0x8b51f9dd;
+  const words = [];
+  for (let i = 0; i < 2 * nWords; i++) {
+    let v = (pool[i % 4] ^ h) >>> 0;
+    h = Math.imul(h, 0x58f38ded) >>> 0;
+    v = Math.imul(v, h) >>> 0;
+    words.push((v ^ (v >>> 16)) >>> 0);
+  }
+  return Array.from({ length: nWords }, (_, k) => BigInt(words[2 * k]) | (BigInt(words[2 * k + 1]) << 32n));
+}
+
+/** numpy.random.Generator(PCG64(seed)): next32, bounded integers and choice without replacement. */
+export class Generator {
+  constructor(seed) {
+    const [s0, s1, i0, i1] = seedSequence(seed, 4);
+    this.inc = limbs(((((i0 << 64n) | i1) << 1n) | 1n) & ((1n << 128n) - 1n));
+    this.state = new Float64Array(8);
+    this.advance();
+    lcg(this.state, limbs(1n), limbs((s0 << 64n) | s1)); // state += initstate
+    this.advance();
+    this.buffered = null;
+  }
+
+  advance() {
+    lcg(this.state, PCG_MULT, this.inc);
+  }
+
+  /** The next 64-bit output (XSL-RR) as [high 32 bits, low 32 bits]. */
+  next64() {
+    this.advance();
+    const s = this.state;
+    const hi = [s[7] * 65536 + s[6], s[5] * 65536 + s[4]],
+      lo = [s[3] * 65536 + s[2], s[1] * 65536 + s[0]];
+    const x = [(hi[0] ^ lo[0]) >>> 0, (hi[1] ^ lo[1]) >>> 0],
+      rot = s[7] >>> 10;
+    if (rot === 0) return x;
+    const [a, b] = rot >= 32 ? [x[1], x[0]] : x,
+      r = rot % 32; // rotate right by rot
+    return r === 0 ? [a, b] : [((a >>> r) | (b << (32 - r))) >>> 0, ((b >>> r) | (a << (32 - r))) >>> 0];
+  }
+
+  next32() {
+    if (this.buffered !== null) {
+      const v = this.buffered;
+      this.buffered = null;
+      return v;
+    }
+    const [hi, lo] = this.next64();
+    this.buffered = hi;
+    return lo;
+  }
+
+  /** A uniform integer in [0, rng] (random_bounded_uint64 with Lemire's method, rng < 2^32). */
+  bounded(rng) {
+    if (rng === 0) return 0;
+    if (rng === 0xffffffff) return this.next32();
+    let [high, left] = mul32(this.next32(), rng + 1);
+    if (left < rng + 1) {
+      const threshold = (0xffffffff - rng) % (rng + 1);
+      while (left < threshold) [high, left] = mul32(this.next32(), rng + 1);
+    }
+    return high;
+  }
+
+  /** choice(n, size, replace=False) for n <= 10000: Floyd's algorithm, then a shuffle. */
+  choice(n, size) {
+    let mask = Math.floor(1.2 * size);
+    for (const k of [1, 2, 4, 8, 16]) mask |= mask >>> k;
+    const set = new Map(),
+      idx = new Array(size),
+      has = (loc) => set.has(loc);
+    for (let j = n - size; j < n; j++) {
+      const val = this.bounded(j);
+      let loc = val & mask;
+      while (has(loc) && set.get(loc) !== val) loc = (loc + 1) & mask;
+      if (!has(loc)) {
+        set.set(loc, val);
+        idx[j - n + size] = val;
+      } else {
+        loc = j & mask;
+        while (has(loc)) loc = (loc + 1) & mask;
+        set.set(loc, j);
+        idx[j - n + size] = j;
+      }
+    }
+    for (let i = size - 1; i >= 1; i--) {
+      const j = this.bounded(i);
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    return idx;
+  }
+}
+
+// =====================================================================================
+// 3. The view: controls from the settings table, the plots, playback
+// =====================================================================================
+
+/** Python's f"{x:.{digits}g}". */
+export function gfmt(x, digits = 3) {
+  if (!Number.isFinite(x)) return x !== x ? "–" : x > 0 ? "∞" : "−∞";
+  if (x === 0) return "0";
+  const [m, e] = x.toExponential(digits - 1).split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= digits) {
+    return `${m.includes(".") ? m.replace(/\.?0+$/, "") : m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  const fixed = x.toFixed(Math.max(0, digits - 1 - exp));
+  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+}
+
+/** gdviz.style.readout: a loss for a person to read (2.63, 0.0736, < 0.0001, 16,100,000). */
+export function readout(x) {
+  if (x !== x) return "–";
+  const a = Math.abs(x);
+  if (a < 1e-4) return x === 0 ? "0" : "< 0.0001";
+  if (a < 1e4) return a >= 1e-3 ? gfmt(x, 3) : x.toFixed(4);
+  return a < 1e9 ? Math.round(x).toLocaleString("en-US") : "> 10^9";
+}
+
+/** A number as typed: 0.05, 1.6, 1e-05 (shortest form that reads back the same). */
+export function shown(x) {
+  if (x === null || x === undefined) return "";
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential() : String(x);
+}
+
+const minus = (t) =>
+  String(t)
+    .replace(/^-/, "−")
+    .replace(/([(,\s])-/g, "$1−");
+// a vector to read: components below 1e-6 of the largest shown as 0 (noise next to the rest)
+function vec(v) {
+  const top = Math.max(...v.map(Math.abs));
+  const f = (x) => minus(gfmt(Math.abs(x) < 1e-6 * top ? 0 : x, 3));
+  return v.length === 1 ? f(v[0]) : `(${v.map(f).join(", ")})`;
+}
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+// every two-significant-digit number from 1e-5 to 10: the learning rates the arrow keys walk
+function niceNumbers(lo, hi) {
+  const out = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (let m = 10; m < 100; m++) {
+      const v = Number((m * 10 ** (e - 1)).toPrecision(2));
+      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) out.push(v);
+    }
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+const nice2 = (v) => Number(v.toPrecision(2));
+
+// a tick's label: as many decimals as the ticks' spacing needs (2,000 / 0.5 / 0.001)
+function tickText(v, step) {
+  if (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)) return minus(gfmt(v, 3));
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return minus(v.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals }));
+}
+
+// nice axis ticks: 1, 2, 5 x 10^k
+function ticks(lo, hi, n = 6) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / n,
+    mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** Where a path first leaves the window: [index, point on the edge], or [null, null]. */
+export function firstExit(params, win) {
+  const inside = (p) => p.every((v, i) => v >= win[i][0] && v <= win[i][1]);
+  const i = params.findIndex((p) => !inside(p));
+  if (i < 0) return [null, null];
+  if (i === 0) return [0, params[0].slice()];
+  const a = params[i - 1],
+    b = params[i];
+  let f = 1;
+  a.forEach((v, k) => {
+    const d = b[k] - v;
+    if (d > 0) f = Math.min(f, (win[k][1] - v) / d);
+    else if (d < 0) f = Math.min(f, (win[k][0] - v) / d);
+  });
+  return [i, a.map((v, k) => v + Math.max(f, 0) * (b[k] - v))];
+}
+
+const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
+const ICONS = {
+  // 16 x 16 paths: the fonts lack the media-control glyphs
+  reset: "M3 2h2v12H3zM14 2v12L6 8z",
+  step: "M2 2l8 6-8 6zM11 2h2v12h-2z",
+  play: "M4 2l10 6-10 6z",
+  pause: "M3 2h3.5v12H3zM9.5 2H13v12H9.5z",
+};
+
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "gdx-icon");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", ICONS[name]);
+  svg.append(path);
+  return svg;
+}
+
+const SUPER = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+const pow10 = (e) => `10${String(e).replace(/./g, (c) => SUPER[c])}`;
+const FONT = '"DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif';
+const EXERCISE_RATES = [0.1, 1, 4];
+
+class Explorer {
+  constructor(model, el, opts = {}) {
+    this.model = model;
+    this.el = el;
+    this.opts = opts;
+    this.data = model.get("_data");
+    this.props = this.data.props;
+    this.prop = Object.fromEntries(this.props.map((p) => [p.name, p]));
+    this.compiled = {};
+    this.paths = [];
+    this.playing = false;
+    this.raf = null;
+    this.dirty = { run: true, controls: true, draw: true };
+    this.cache = {};
+    this.attempts = [];
+    this.nice = niceNumbers(this.prop.lr.min, this.prop.lr.max);
+    this.build();
+    this.handlers = this.props.map((p) => [`change:${p.name}`, () => this.changed(p.name)]);
+    for (const [ev, fn] of this.handlers) model.on(ev, fn);
+    this.observer = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => this.resized()) : null;
+    if (this.observer) this.observer.observe(this.plotBox);
+    this.api = this.makeApi();
+    this.flush();
+  }
+
+  // -- state ------------------------------------------------------------------------------
+  /** A setting, as a copy: a Jupyter model hands out its own objects, and a change made to
+      them in place would never be seen as a change. */
+  get(name) {
+    return clone(this.model.get(name));
+  }
+
+  L(key) {
+    const pair = this.data.labels[key];
+    return pair ? pair[this.get("lang") === "zh" ? 1 : 0] : key;
+  }
+
+  /** Set settings (the model emits the changes), write them (hash or kernel). */
+  set(changes) {
+    for (const [k, v] of Object.entries(changes)) this.model.set(k, v);
+    this.model.save_changes();
+  }
+
+  changed(name) {
+    if (["t", "field", "internals"].includes(name)) this.dirty.draw = true;
+    else if (["lang", "hide", "speed"].includes(name)) this.dirty.controls = this.dirty.draw = true;
+    else this.dirty.run = this.dirty.controls = this.dirty.draw = true;
+    if (name === "t" && !this.playing) this.dirty.controls = true;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.raf === null && !this.destroyed) this.raf = requestAnimationFrame((time) => this.frame(time));
+  }
+
+  frame(time) {
+    this.raf = null;
+    if (this.playing) this.advance(time);
+    this.flush();
+    if (this.playing) this.schedule();
+  }
+
+  flush() {
+    if (this.dirty.run) this.recompute();
+    if (this.dirty.controls) this.syncControls();
+    if (this.dirty.draw || this.dirty.run) this.draw();
+    this.dirty = { run: false, controls: false, draw: false };
+  }
+
+  surfaceKey() {
+    const key = this.get("surface");
+    if (this.get("mode") === "exercise") return this.data.exercise.surface;
+    return key in this.data.surfaces ? key : this.data.order[0];
+  }
+
+  surface(key = this.surfaceKey()) {
+    if (!this.compiled[key]) this.compiled[key] = compileSurface(this.data.surfaces[key]);
+    return this.compiled[key];
+  }
+
+  start() {
+    const S = this.surface(),
+      s = this.get("start");
+    return s && s.length === S.dim && this.get("mode") !== "exercise" ? s : S.start;
+  }
+
+  racers() {
+    const mode = this.get("mode");
+    if (mode === "exercise") return ["gd"];
+    if (mode === "race") {
+      const r = this.get("racers").filter((n) => n in this.data.optimizers);
+      return r.length ? r : [this.get("optimizer")];
+    }
+    return [this.focus()];
+  }
+
+  focus() {
+    if (this.get("mode") === "exercise") return "gd";
+    const name = this.get("optimizer");
+    return name in this.data.optimizers ? name : Object.keys(this.data.optimizers)[0];
+  }
+
+  /** lr and hyperparameters of optimizer `name`: the focused one's are `lr` and `hyper`. */
+  settingsOf(name) {
+    if (name === this.focus()) return { lr: this.get("lr"), hyper: this.get("hyper") };
+    const { lr, ...hyper } = this.get("others")[name] || {};
+    return { lr: lr ?? this.data.surfaces[this.surfaceKey()].suggest[name] ?? 0.01, hyper };
+  }
+
+  /** Focus optimizer `name`: keep the settings of the one it replaces, bring back its own. */
+  focusOn(name, extra = {}) {
+    const old = this.focus(),
+      others = this.get("others");
+    if (name === old) return this.set(extra);
+    others[old] = { lr: this.get("lr"), ...this.get("hyper") };
+    const { lr, ...hyper } = others[name] || {};
+    delete others[name];
+    this.set({
+      optimizer: name,
+      lr: lr ?? this.data.surfaces[this.surfaceKey()].suggest[name],
+      hyper,
+      others,
+      t: -1,
+      ...extra,
+    });
+  }
+
+  recompute() {
+    const S = this.surface(),
+      start = this.start();
+    const steps = this.get("steps"),
+      tol = this.get("tol"),
+      seed = this.get("seed");
+    this.regime = regimes(S, start);
+    this.paths = this.racers().map((name) => {
+      const entry = this.data.optimizers[name],
+        { lr, hyper } = this.settingsOf(name);
+      const out = { name, colour: entry.colour, lr, hyper, rec: null, error: null };
+      try {
+        out.hp = hyperparameters(entry, hyper, lr);
+        const rule = RULES[name];
+        out.error = rule.check ? rule.check(out.hp) : null;
+        if (!out.error) out.rec = run(S, rule, out.hp, start, steps, { tol: tol ?? undefined, seed });
+        if (out.rec && out.rec.error) out.error = out.rec.error;
+      } catch (e) {
+        out.error = e.message;
+      }
+      return out;
+    });
+    this.longest = Math.max(1, ...this.paths.map((p) => (p.rec ? p.rec.params.length - 1 : 0)));
+  }
+
+  shownStep() {
+    const t = this.playing ? this.tPlay : this.get("t");
+    return t < 0 ? this.longest : Math.min(t, this.longest);
+  }
+
+  // -- playback -----------------------------------------------------------------------------
+  play() {
+    if (this.playing) return this.pause();
+    this.tPlay = this.get("t") < 0 || this.get("t") >= this.longest ? 0 : this.get("t");
+    this.playing = true;
+    this.last = null;
+    this.acc = 0;
+    this.syncControls();
+    this.schedule();
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.set({ t: this.tPlay });
+    this.syncControls();
+  }
+
+  advance(time) {
+    if (this.last !== null) this.acc += ((time - this.last) / 1000) * this.get("speed");
+    this.last = time;
+    const k = Math.floor(this.acc);
+    if (k > 0) {
+      this.acc -= k;
+      this.tPlay = Math.min(this.tPlay + k, this.longest);
+      this.dirty.draw = true;
+      this.counter.textContent = this.stepText();
+      if (this.tPlay >= this.longest) {
+        this.record();
+        this.pause();
+      }
+    }
+  }
+
+  step() {
+    if (this.playing) this.pause();
+    const t = this.get("t");
+    if (this.get("mode") === "exercise" && t >= this.longest) return this.record(); // the count stays put
+    const next = t < 0 || t >= this.longest ? 1 : t + 1;
+    this.set({ t: Math.min(next, this.longest) });
+    if (next >= this.longest) this.record();
+  }
+
+  reset() {
+    if (this.playing) this.playing = false;
+    this.set({ t: 0 });
+    this.syncControls();
+  }
+
+  /** Exercise: note the rate and what it did once the learner has stepped to the end. */
+  record() {
+    if (this.get("mode") !== "exercise" || !this.paths[0] || !this.paths[0].rec) return;
+    const { lr, rec } = this.paths[0];
+    if (!this.attempts.some((a) => a.lr === lr)) this.attempts.push({ lr, steps: rec.stop, status: rec.status });
+    this.dirty.controls = true;
+    this.schedule();
+  }
+
+  // -- the DOM --------------------------------------------------------------------------------
+  build() {
+    // keys typed in the explorer are the explorer's: a notebook's shortcuts (R: raw cell...) stay out
+    const root = (this.root = h("div", {
+      class: "gdx",
+      "data-lm-suppress-shortcuts": "true",
+      "data-p-suppress-shortcuts": "true",
+    }));
+    this.el.replaceChildren(root);
+    this.title = h("h1", { class: "gdx-title" });
+    this.subtitle = h("p", { class: "gdx-sub" });
+    this.headerTools = h("div", { class: "gdx-tools" });
+    root.append(h("header", { class: "gdx-header" }, h("div", {}, this.title, this.subtitle), this.headerTools));
+    this.side = h("aside", { class: "gdx-side" });
+    this.main = h("section", { class: "gdx-main" });
+    root.append(h("div", { class: "gdx-body" }, this.side, this.main));
+
+    // the plot, its legend, playback, the loss panel, the read-out
+    this.plot = h("canvas", { class: "gdx-plot", tabindex: "0", role: "img" });
+    this.plotBox = h("div", { class: "gdx-plotbox" }, this.plot);
+    this.caption = h("div", { class: "gdx-caption" });
+    this.legend = h("div", { class: "gdx-legend" });
+    this.counter = h("span", { class: "gdx-counter", "aria-live": "polite" });
+    this.buttons = {
+      reset: h("button", { type: "button", onclick: () => this.reset() }),
+      step: h("button", { type: "button", class: "gdx-primary", onclick: () => this.step() }),
+      play: h("button", { type: "button", onclick: () => this.play() }),
+    };
+    this.speedBox = h("div", { class: "gdx-speed", "data-prop": "speed" });
+    this.lossCanvas = h("canvas", { class: "gdx-loss", role: "img" });
+    this.readoutBox = h("div", { class: "gdx-readout", "aria-live": "polite" });
+    this.insideBox = h("div", { class: "gdx-inside" });
+    this.code = h("code");
+    this.main.append(
+      this.caption,
+      this.plotBox,
+      this.legend,
+      h(
+        "div",
+        { class: "gdx-playback" },
+        this.buttons.reset,
+        this.buttons.step,
+        this.buttons.play,
+        this.counter,
+        this.speedBox,
+      ),
+      this.lossCanvas,
+      this.readoutBox,
+      this.insideBox,
+      h("details", { class: "gdx-python" }, h("summary"), h("pre", {}, this.code)),
+      h("p", { class: "gdx-keys" }),
+    );
+    this.plot.addEventListener("pointerdown", (e) => this.pointer(e, true));
+    this.plot.addEventListener("pointermove", (e) => this.dragging && this.pointer(e, false));
+    const end = () => (this.dragging = false);
+    this.plot.addEventListener("pointerup", end);
+    this.plot.addEventListener("pointercancel", end);
+    this.plot.addEventListener("keydown", (e) => this.plotKey(e));
+    root.addEventListener("keydown", (e) => this.key(e));
+    this.controls = {};
+  }
+
+  /** The controls, generated from the settings table: one per row with a group. */
+  buildControls() {
+    const groups = {};
+    const group = (name) => (groups[name] = groups[name] || h("div", { class: `gdx-group gdx-${name}` }));
+    for (const p of this.props) {
+      if (!p.group) continue;
+      const make = this[`control_${p.name}`] || this[`control_${p.type}`];
+      const c = make.call(this, p);
+      c.wrap.dataset.prop = p.name;
+      this.controls[p.name] = c;
+      if (p.name === "speed") this.speedBox.replaceChildren(c.wrap);
+      else if (p.group === "header") this.headerTools.prepend(c.wrap);
+      else group(p.group).append(c.wrap);
+    }
+    this.exerciseBox = h("div", { class: "gdx-exercise" });
+    this.missingNote = h("p", { class: "gdx-note" });
+    const copy = this.opts.page
+      ? h("button", { type: "button", class: "gdx-link", onclick: () => this.copyLink() })
+      : null;
+    if (copy) this.headerTools.append((this.copyButton = copy));
+    const section = (key, body, cls) =>
+      h("section", { class: `gdx-card ${cls || ""}` }, h("h2", { "data-label": key }), body);
+    this.sections = {
+      mode: group("mode"),
+      exercise: section("lr exercise", this.exerciseBox, "gdx-exercise-card"),
+      surface: section("explorer surface", group("surface")),
+      optimizer: section("explorer optimizer", [group("optimizer"), this.missingNote]),
+      run: h(
+        "details",
+        { class: "gdx-card gdx-more" },
+        h("summary", { "data-label": "explorer run settings" }),
+        group("run"),
+      ),
+      layers: section("explorer layers", group("layers")),
+    };
+    this.side.replaceChildren(...Object.values(this.sections));
+  }
+
+  // a labelled field: label, control, optional note
+  field(p, control, extra = []) {
+    const id = `gdx-${p.name}-${Math.random().toString(36).slice(2, 8)}`;
+    control.id = id;
+    const label = h("label", { for: id, id: `${id}-label`, "data-label": p.label });
+    return { wrap: h("div", { class: "gdx-field" }, label, control, ...extra), input: control, label };
+  }
+
+  control_enum(p) {
+    if (p.name === "lang" || p.name === "mode") {
+      const wrap = h("div", { class: `gdx-seg gdx-seg-${p.name}`, role: "group" });
+      const buttons = p.choices.map((c) =>
+        h("button", { type: "button", "data-value": c, onclick: () => this.pick(p.name, c) }),
+      );
+      wrap.append(...buttons);
+      return { wrap, buttons };
+    }
+    const select = h("select", { onchange: () => this.pick(p.name, select.value) });
+    return this.field(p, select);
+  }
+
+  control_surface(p) {
+    const select = h("select", { onchange: () => this.pick("surface", select.value) });
+    const formula = h("div", { class: "gdx-formula" });
+    const c = this.field(p, select, [formula]);
+    c.label.classList.add("gdx-sr");
+    return { ...c, formula };
+  }
+
+  control_text(p) {
+    const input = h("input", { type: "text", onchange: () => this.pick(p.name, input.value) });
+    return this.field(p, input);
+  }
+
+  control_number(p) {
+    if (p.log) return this.logSlider(p, (v) => this.pick(p.name, v));
+    const input = h("input", {
+      type: "number",
+      step: "any",
+      min: p.min ?? undefined,
+      max: p.max ?? undefined,
+      onchange: () => this.pick(p.name, input.value === "" ? null : Number(input.value)),
+    });
+    return this.field(p, input);
+  }
+
+  control_int(p) {
+    const input = h("input", {
+      type: "number",
+      step: 1,
+      min: p.min,
+      max: p.max,
+      onchange: () => this.pick(p.name, Math.round(Number(input.value))),
+    });
+    return this.field(p, input);
+  }
+
+  control_bool(p) {
+    const input = h("input", { type: "checkbox", onchange: () => this.pick(p.name, input.checked) });
+    const label = h("label", { class: "gdx-check" }, input, h("span", { "data-label": p.label }));
+    return { wrap: h("div", { class: "gdx-field" }, label), input };
+  }
+
+  control_point(p) {
+    const inputs = [0, 1].map((i) =>
+      h("input", {
+        type: "number",
+        step: "any",
+        "aria-label": `start ${i}`,
+        onchange: () => this.moveStart(inputs.map((x) => Number(x.value))),
+      }),
+    );
+    const reset = h("button", { type: "button", class: "gdx-small", onclick: () => this.set({ start: null, t: -1 }) });
+    const hint = h("p", { class: "gdx-hint", "data-label": "explorer start hint" });
+    const names = [h("span", { class: "gdx-var" }), h("span", { class: "gdx-var" })];
+    const row = h("div", { class: "gdx-row" }, names[0], inputs[0], names[1], inputs[1], reset);
+    const label = h("div", { class: "gdx-label", "data-label": p.label });
+    return { wrap: h("div", { class: "gdx-field" }, label, row, hint), inputs, reset, names };
+  }
+
+  control_list(p) {
+    // racers: one toggle per optimizer, in its colour
+    const wrap = h("div", { class: "gdx-field gdx-racers" }, h("div", { class: "gdx-label", "data-label": p.label }));
+    const chips = Object.keys(this.data.optimizers).map((name) => {
+      const b = h(
+        "button",
+        { type: "button", class: "gdx-chip", "data-value": name, onclick: () => this.toggleRacer(name) },
+        h("span", { class: "gdx-dot", style: `background:${this.data.optimizers[name].colour}` }),
+        h("span"),
+      );
+      return b;
+    });
+    wrap.append(h("div", { class: "gdx-chips" }, chips));
+    return { wrap, chips };
+  }
+
+  control_dict() {
+    // the focused optimizer's hyperparameters: rebuilt when it changes (see syncHyper)
+    const wrap = h("div", { class: "gdx-hyper" });
+    return { wrap };
+  }
+
+  /** A logarithmic slider (for lr: zones under it), a number box, arrow keys on nice numbers. */
+  logSlider(p, commit, opts = {}) {
+    const lo = Math.log10(p.min),
+      hi = Math.log10(p.max);
+    const range = h("input", { type: "range", min: lo, max: hi, step: 0.001, class: "gdx-log" });
+    const box = h("input", { type: "number", step: "any", min: p.min, max: p.max, class: "gdx-num" });
+    const nice = p.name === "lr" ? this.nice : niceNumbers(p.min, p.max);
+    const snap = (v) => Math.min(p.max, Math.max(p.min, p.name === "speed" ? Math.round(v) || 1 : nice2(v)));
+    range.addEventListener("input", () => commit(snap(10 ** Number(range.value))));
+    range.addEventListener("keydown", (e) => {
+      const cur = opts.value ? opts.value() : this.get(p.name);
+      let i = nice.findIndex((v) => v >= cur * (1 - 1e-9));
+      if (i < 0) i = nice.length - 1;
+      const moves = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+      if (e.key in moves) {
+        e.preventDefault();
+        const j = Math.min(
+          nice.length - 1,
+          Math.max(0, (nice[i] > cur * (1 + 1e-9) && moves[e.key] > 0 ? i - 1 : i) + moves[e.key]),
+        );
+        commit(nice[j]);
+      } else if (e.key === "Home" || e.key === "End") {
+        e.preventDefault();
+        commit(e.key === "Home" ? p.min : p.max);
+      }
+    });
+    box.addEventListener("change", () => {
+      const v = Number(box.value);
+      if (Number.isFinite(v) && v >= p.min && v <= p.max) commit(v);
+      else this.syncControls();
+    });
+    const zones = h("div", { class: "gdx-zones" });
+    const decades = h("div", { class: "gdx-decades", "aria-hidden": "true" });
+    const every = Math.ceil((hi - lo) / 7);
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e += every) {
+      decades.append(
+        h("span", { style: `left:${(100 * (e - lo)) / (hi - lo)}%` }, e >= -2 && e <= 2 ? shown(10 ** e) : pow10(e)),
+      );
+    }
+    const c = this.field(p, range, [decades, zones]);
+    c.wrap.classList.add("gdx-logfield");
+    c.label.after(box);
+    box.setAttribute("aria-labelledby", c.label.id);
+    return {
+      ...c,
+      range,
+      box,
+      zones,
+      set: (v) => {
+        range.value = Math.log10(v);
+        if (document.activeElement !== box) box.value = shown(v);
+        range.setAttribute("aria-valuetext", shown(v));
+      },
+    };
+  }
+
+  /** Set one setting from its control, with what it implies. */
+  pick(name, value) {
+    if (this.prop[name] && checkValue(this.prop[name], value) === undefined) return this.syncControls(); // refused
+    if (name === "optimizer") return this.focusOn(value);
+    if (name === "surface") return this.set(this.onSurface(value));
+    if (name === "mode") return this.setMode(value);
+    const extra = ["lr", "steps", "tol", "seed"].includes(name) && this.get("mode") !== "exercise" ? { t: -1 } : {};
+    if (name === "lr" && this.get("mode") === "exercise") extra.t = 0;
+    this.set({ [name]: value, ...extra });
+  }
+
+  /** What a new surface implies: its own start, the rates that suit it there, the whole path. */
+  onSurface(key, focus = this.focus()) {
+    const others = this.get("others");
+    for (const k of Object.keys(others)) {
+      delete others[k].lr;
+      if (!Object.keys(others[k]).length) delete others[k];
+    }
+    return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus] };
+  }
+
+  setMode(mode) {
+    if (mode === "exercise") {
+      this.attempts = [];
+      const others = this.get("others");
+      if (this.focus() !== "gd") others[this.focus()] = { lr: this.get("lr"), ...this.get("hyper") };
+      delete others.gd;
+      this.set({ mode, optimizer: "gd", lr: EXERCISE_RATES[0], hyper: {}, others, t: 0 });
+    } else if (mode === "race") {
+      const racers = this.get("racers");
+      if (!racers.includes(this.focus())) racers.unshift(this.focus());
+      this.set({ mode, racers, t: -1 });
+    } else {
+      this.set({ mode, t: -1 });
+    }
+  }
+
+  toggleRacer(name) {
+    let racers = this.get("racers");
+    if (racers.includes(name)) {
+      if (racers.length === 1) return;
+      racers = racers.filter((r) => r !== name);
+      this.set({ racers });
+      if (name === this.focus()) this.focusOn(racers[0]);
+    } else {
+      this.set({ racers: Object.keys(this.data.optimizers).filter((r) => r === name || racers.includes(r)) });
+      this.focusOn(name);
+    }
+  }
+
+  moveStart(pt) {
+    const S = this.surface();
+    if (pt.length !== S.dim || !pt.every(Number.isFinite) || this.get("mode") === "exercise") return;
+    this.set({ start: pt.map((v) => Number(v.toPrecision(4))), t: -1 });
+  }
+
+  pointer(e, down) {
+    if (this.get("mode") === "exercise" || !this.geom) return;
+    const r = this.plot.getBoundingClientRect();
+    const [x, y] = this.geom.toData(e.clientX - r.left, e.clientY - r.top);
+    const S = this.surface();
+    if (down) {
+      this.dragging = true;
+      if (this.plot.setPointerCapture && e.pointerId !== undefined) {
+        try {
+          this.plot.setPointerCapture(e.pointerId);
+        } catch (err) {
+          /* a synthetic event */
+        }
+      }
+    }
+    this.moveStart(S.dim === 1 ? [x] : [x, y]);
+  }
+
+  plotKey(e) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (!(e.key in moves) || this.get("mode") === "exercise") return;
+    e.preventDefault();
+    e.stopPropagation();
+    const S = this.surface(),
+      [dx, dy] = moves[e.key],
+      f = e.shiftKey ? 0.1 : 0.02;
+    const w = this.geom.win,
+      s = this.start();
+    const pt = s.map((v, i) => v + (i === 0 ? dx : dy) * f * (w[i][1] - w[i][0]));
+    if (S.dim === 1 && dy) return;
+    this.moveStart(pt);
+  }
+
+  key(e) {
+    if (TYPING.has(e.target.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const act = {
+      s: () => this.step(),
+      ".": () => this.step(),
+      p: () => this.play(),
+      k: () => this.play(),
+      r: () => this.reset(),
+    }[e.key];
+    if (act) {
+      e.preventDefault();
+      e.stopPropagation();
+      act();
+    }
+  }
+
+  copyLink() {
+    if (this.model.flush) this.model.flush();
+    const url = globalThis.location ? globalThis.location.href : "";
+    const done = () => {
+      this.copyButton.textContent = this.L("explorer copied");
+      setTimeout(() => (this.copyButton.textContent = this.L("explorer copy link")), 1500);
+    };
+    if (navigator.clipboard && globalThis.isSecureContext) navigator.clipboard.writeText(url).then(done, done);
+    else {
+      const area = h("textarea", {}, url);
+      document.body.append(area);
+      area.select();
+      try {
+        document.execCommand("copy");
+      } catch (err) {
+        /* nothing to copy into */
+      }
+      area.remove();
+      done();
+    }
+  }
+
+  resized() {
+    this.dirty.draw = true;
+    this.schedule();
+  }
+
+  // -- keeping the controls in step with the state -------------------------------------------
+  syncControls() {
+    if (!this.sections) this.buildControls();
+    const lang = this.get("lang"),
+      mode = this.get("mode"),
+      exercise = mode === "exercise";
+    this.root.lang = lang === "zh" ? "zh-Hans" : "en";
+    for (const node of this.root.querySelectorAll("[data-label]")) node.textContent = this.L(node.dataset.label);
+    this.title.textContent = this.L("explorer title");
+    this.subtitle.textContent = this.L("explorer subtitle");
+    const c = this.controls;
+    for (const b of c.lang.buttons) {
+      b.textContent = b.dataset.value === "en" ? "English" : "中文";
+      b.setAttribute("aria-pressed", String(b.dataset.value === lang));
+    }
+    c.lang.wrap.setAttribute("aria-label", this.L("explorer language"));
+    for (const b of c.mode.buttons) {
+      b.textContent = this.L(`explorer mode ${b.dataset.value}`);
+      b.setAttribute("aria-pressed", String(b.dataset.value === mode));
+    }
+    c.mode.wrap.setAttribute("aria-label", this.L("explorer mode"));
+    if (this.copyButton) this.copyButton.textContent = this.L("explorer copy link");
+    this.syncSurface();
+    this.syncOptimizer();
+    const S = this.surface();
+    for (const name of ["steps", "seed"]) c[name].input.value = this.get(name);
+    c.tol.set(this.get("tol") ?? S.tol);
+    c.tol.zones.replaceChildren(
+      this.get("tol") === null
+        ? h("span", { class: "gdx-hint" }, `${this.L("explorer surface default")}: ${shown(S.tol)}`)
+        : h(
+            "button",
+            { type: "button", class: "gdx-small", onclick: () => this.set({ tol: null, t: -1 }) },
+            `${this.L("explorer surface default")}: ${shown(S.tol)}`,
+          ),
+    );
+    c.speed.set(this.get("speed"));
+    c.speed.zones.textContent = "";
+    c.field.input.checked = this.get("field");
+    c.internals.input.checked = this.get("internals");
+    c.field.wrap.hidden = S.dim === 1;
+    this.buttons.reset.replaceChildren(icon("reset"), this.L("explorer reset"));
+    this.buttons.step.replaceChildren(icon("step"), this.L("explorer step"));
+    this.buttons.play.replaceChildren(
+      icon(this.playing ? "pause" : "play"),
+      this.L(this.playing ? "explorer pause" : "explorer play"),
+    );
+    this.buttons.play.setAttribute("aria-pressed", String(this.playing));
+    this.counter.textContent = this.stepText();
+    this.main.querySelector(".gdx-python summary").textContent = this.L("explorer python");
+    this.main.querySelector(".gdx-keys").textContent = this.L("explorer keys");
+    this.code.textContent = this.python();
+    this.sections.exercise.hidden = !exercise;
+    this.sections.optimizer.hidden = false;
+    c.optimizer.wrap.hidden = exercise;
+    c.racers.wrap.hidden = mode !== "race";
+    c.hyper.wrap.hidden = exercise;
+    this.syncExercise();
+    const hidden = new Set(this.get("hide"));
+    for (const [name, ctl] of Object.entries(c)) if (hidden.has(name)) ctl.wrap.hidden = true;
+    this.sections.surface.hidden = exercise || (hidden.has("surface") && hidden.has("start"));
+    this.sections.layers.hidden = hidden.has("field") && hidden.has("internals");
+    this.sections.run.hidden = ["steps", "tol", "seed"].every((n) => hidden.has(n));
+    this.sections.mode.hidden = hidden.has("mode");
+  }
+
+  syncSurface() {
+    const c = this.controls,
+      S = this.surface(),
+      key = this.surfaceKey(),
+      i = this.get("lang") === "zh" ? 1 : 0;
+    const select = c.surface.input;
+    if (select.options.length !== this.data.order.length || select.dataset.lang !== this.get("lang")) {
+      select.replaceChildren(
+        ...this.data.order.map((k) => {
+          const rec = this.data.surfaces[k];
+          return h("option", { value: k }, rec.custom ? `${rec.title[i]}: ${k}` : rec.title[i]);
+        }),
+      );
+      select.dataset.lang = this.get("lang");
+    }
+    select.value = key;
+    const rec = this.data.surfaces[key];
+    c.surface.formula.replaceChildren(
+      rec.formula
+        ? h("img", {
+            src: rec.formula,
+            alt: rec.text,
+            class: "gdx-formula-img",
+            onload: (e) => (e.target.style.width = `${e.target.naturalWidth / 2}px`),
+          })
+        : h("code", {}, rec.text),
+    );
+    const start = this.start();
+    c.start.names.forEach((n, k) => (n.textContent = S.vars[k] || ""));
+    c.start.inputs.forEach((input, k) => {
+      input.hidden = k >= S.dim;
+      input.setAttribute("aria-label", `${this.L("start")} ${S.vars[k] || ""}`);
+      if (document.activeElement !== input && k < S.dim) input.value = Number(start[k].toPrecision(6));
+    });
+    c.start.names[1].hidden = S.dim === 1;
+    c.start.reset.textContent = this.L("explorer default start");
+    c.start.reset.disabled = this.get("start") === null;
+    const unknown = this.get("surface") !== key && this.get("mode") !== "exercise";
+    c.surface.formula.title = unknown ? `${this.L("explorer unknown surface")}: ${this.get("surface")}` : "";
+  }
+
+  syncOptimizer() {
+    const c = this.controls,
+      names = Object.keys(this.data.optimizers),
+      i = this.get("lang") === "zh" ? 1 : 0;
+    const select = c.optimizer.input,
+      mode = this.get("mode"),
+      racers = this.racers();
+    const choices = mode === "race" ? racers : names;
+    if (select.dataset.key !== `${choices}|${i}`) {
+      select.replaceChildren(...choices.map((n) => h("option", { value: n }, this.data.optimizers[n].label[i])));
+      select.dataset.key = `${choices}|${i}`;
+    }
+    select.value = this.focus();
+    c.optimizer.label.textContent = this.L(mode === "race" ? "explorer edit racer" : "explorer optimizer");
+    c.optimizer.label.classList.toggle("gdx-sr", mode !== "race");
+    for (const chip of c.racers.chips) {
+      const name = chip.dataset.value,
+        on = racers.includes(name);
+      chip.lastChild.textContent = this.data.optimizers[name].label[i];
+      chip.setAttribute("aria-pressed", String(on));
+      chip.classList.toggle("gdx-focus", name === this.focus() && mode === "race");
+    }
+    c.lr.set(this.get("lr"));
+    this.syncZones();
+    this.syncHyper();
+    const missing = Object.keys(this.data.missing || {});
+    this.missingNote.hidden = !missing.length;
+    this.missingNote.textContent = missing.length ? `${this.L("explorer missing")}: ${missing.join(", ")}` : "";
+  }
+
+  syncZones() {
+    const c = this.controls.lr,
+      reg = this.regime,
+      name = this.focus();
+    const lo = Math.log10(this.prop.lr.min),
+      hi = Math.log10(this.prop.lr.max);
+    const at = (v) => `${(100 * (Math.log10(Math.min(Math.max(v, 10 ** lo), 10 ** hi)) - lo)) / (hi - lo)}%`;
+    const gdLike = name === "gd" || name === "sgd";
+    const solved = this.attempts.some((a) => a.status === "converged" && a.steps === 1);
+    const show = reg && gdLike && (this.get("mode") !== "exercise" || solved);
+    const col = this.data.style.regimes;
+    if (show) {
+      // the track painted with the regimes: each zone from its lowest rate to its highest
+      const zones = [
+        ["too small", 0, reg.band[0]],
+        ["goldilocks", reg.band[0], reg.band[1]],
+        ["too large", reg.band[1], reg.diverge],
+        ["diverges", reg.diverge, Infinity],
+      ];
+      const stops = zones.map(([k, a, b]) => `${col[k]} ${at(a)} ${at(b)}`);
+      c.range.style.setProperty("--track", `linear-gradient(to right, ${stops.join(", ")})`);
+    } else {
+      c.range.style.setProperty("--track", "");
+    }
+    c.range.classList.toggle("gdx-zoned", !!show);
+    if (!show) {
+      c.zones.replaceChildren(
+        h(
+          "span",
+          { class: "gdx-hint" },
+          this.get("mode") === "exercise"
+            ? this.L("explorer zones hidden")
+            : reg
+              ? this.L("explorer zones gd only")
+              : this.L("explorer zones none"),
+        ),
+      );
+      return;
+    }
+    const lr = this.get("lr"),
+      regime = reg.classify(lr);
+    const pill = h("span", { class: "gdx-pill", style: `background:${col[regime]}` }, this.L(regime));
+    const f = (v) => shown(Number(v.toPrecision(2)));
+    c.zones.replaceChildren(
+      pill,
+      h(
+        "span",
+        { class: "gdx-hint" },
+        ` ${this.L("goldilocks")} ${f(reg.band[0])}–${f(reg.band[1])} · ${this.L("diverges")} ≥ ${f(reg.diverge)} · L = ${gfmt(reg.L, 3)}`,
+      ),
+    );
+  }
+
+  syncHyper() {
+    const name = this.focus(),
+      entry = this.data.optimizers[name],
+      box = this.controls.hyper.wrap;
+    const hyper = this.get("hyper"),
+      i = this.get("lang") === "zh" ? 1 : 0,
+      S = this.surface();
+    const key = `${name}|${i}|${S.n || 0}|${this.get("mode")}`;
+    if (box.dataset.key !== key) {
+      box.dataset.key = key;
+      const items = entry.hyper.filter((hp) => hp.name !== "lr" && (hp.name !== "batch_size" || S.n));
+      const make = (hp) => this.hyperControl(name, hp);
+      const primary = items.filter((hp) => hp.primary).map(make);
+      const rest = items.filter((hp) => !hp.primary).map(make);
+      this.hyperControls = [...primary, ...rest];
+      const rule = h("pre", { class: "gdx-rule" }, entry.rule);
+      const more = rest.length
+        ? h(
+            "details",
+            { class: "gdx-morehp" },
+            h("summary", {}, this.L("explorer more hyperparameters")),
+            rest.map((c) => c.wrap),
+          )
+        : null;
+      box.replaceChildren(
+        ...primary.map((c) => c.wrap),
+        more || "",
+        h("details", { class: "gdx-rulebox" }, h("summary", {}, this.L("the rule")), rule),
+        h(
+          "button",
+          { type: "button", class: "gdx-small", onclick: () => this.set({ hyper: {}, t: -1 }) },
+          this.L("explorer defaults"),
+        ),
+      );
+    }
+    for (const c of this.hyperControls) c.sync(hyper);
+  }
+
+  hyperControl(name, hp) {
+    const label = `${hp.label[this.get("lang") === "zh" ? 1 : 0]}`;
+    const commit = (v) => {
+      const hyper = this.get("hyper");
+      if (v === hp.default || (v !== null && hp.default !== null && Math.abs(v - hp.default) < 1e-15))
+        delete hyper[hp.name];
+      else hyper[hp.name] = v;
+      this.set({ hyper, t: this.get("mode") === "exercise" ? 0 : -1 });
+    };
+    const id = `gdx-hp-${name}-${hp.name}-${Math.random().toString(36).slice(2, 6)}`;
+    const title = h("label", { for: id, id: `${id}-label` }, label, h("code", { class: "gdx-py" }, hp.name));
+    if (hp.type === "bool") {
+      const input = h("input", { type: "checkbox", id, onchange: () => commit(input.checked) });
+      return {
+        wrap: h(
+          "div",
+          { class: "gdx-field" },
+          h("label", { class: "gdx-check" }, input, h("span", {}, label, h("code", { class: "gdx-py" }, hp.name))),
+        ),
+        sync: (hy) => (input.checked = hy[hp.name] ?? hp.default),
+      };
+    }
+    if (hp.log) {
+      const c = this.logSlider({ ...hp, label: "" }, commit, { value: () => this.get("hyper")[hp.name] ?? hp.default });
+      c.label.replaceWith(title);
+      c.range.id = id;
+      c.box.setAttribute("aria-labelledby", title.id);
+      c.zones.remove();
+      return { wrap: c.wrap, sync: (hy) => c.set(hy[hp.name] ?? hp.default) };
+    }
+    const S = this.surface();
+    const full = hp.name === "batch_size";
+    const max = full ? S.n + 1 : hp.max;
+    const range = h("input", { type: "range", id, min: hp.min, max, step: hp.step ?? "any" });
+    const box = h("input", {
+      type: "number",
+      class: "gdx-num",
+      min: hp.min,
+      max: full ? S.n : hp.max,
+      step: hp.step ?? "any",
+      "aria-labelledby": `${id}-label`,
+    });
+    const value = (v) => (full && v > S.n ? null : v);
+    range.addEventListener("input", () => commit(value(Number(range.value))));
+    box.addEventListener("change", () => {
+      const v = Number(box.value);
+      if (box.value === "" && full) commit(null);
+      else if (Number.isFinite(v) && v >= hp.min && (hp.max === null || v <= hp.max))
+        commit(value(hp.type === "int" ? Math.round(v) : v));
+    });
+    const wrap = h("div", { class: "gdx-field gdx-logfield" }, title, box, range);
+    return {
+      wrap,
+      sync: (hy) => {
+        const v = hp.name in hy ? hy[hp.name] : hp.default;
+        range.value = v === null ? max : v;
+        if (document.activeElement !== box) box.value = v === null ? "" : v;
+        box.placeholder = full ? this.L("full batch") : "";
+        range.setAttribute("aria-valuetext", v === null ? this.L("full batch") : String(v));
+      },
+    };
+  }
+
+  syncExercise() {
+    if (this.get("mode") !== "exercise") return;
+    const lr = this.get("lr");
+    const task = (key, rate) =>
+      h(
+        "li",
+        {},
+        h("span", {}, this.L(key)),
+        rate === undefined
+          ? ""
+          : h(
+              "button",
+              {
+                type: "button",
+                class: `gdx-small${lr === rate ? " gdx-on" : ""}`,
+                onclick: () => this.set({ lr: rate, t: 0 }),
+              },
+              `lr = ${rate}`,
+            ),
+      );
+    const rows = this.attempts
+      .slice()
+      .sort((a, b) => a.lr - b.lr)
+      .map((a) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, shown(a.lr)),
+          h("td", {}, String(a.steps)),
+          h("td", { class: `gdx-${a.status}` }, this.L(a.status)),
+        ),
+      );
+    const solved = this.attempts.find((a) => a.status === "converged" && a.steps === 1);
+    this.exerciseBox.replaceChildren(
+      h(
+        "ol",
+        { class: "gdx-tasks" },
+        task("explorer task 1", EXERCISE_RATES[0]),
+        task("explorer task 2", EXERCISE_RATES[1]),
+        task("explorer task 3", EXERCISE_RATES[2]),
+        task("explorer task 4"),
+      ),
+      rows.length
+        ? h(
+            "table",
+            { class: "gdx-attempts" },
+            h(
+              "thead",
+              {},
+              h("tr", {}, h("th", {}, this.L("lr")), h("th", {}, this.L("explorer steps taken")), h("th", {}, this.L("explorer status"))),
+            ),
+            h("tbody", {}, rows),
+          )
+        : h("p", { class: "gdx-hint" }, this.L("explorer attempts")),
+      solved
+        ? h(
+            "p",
+            { class: "gdx-success" },
+            this.L("explorer solved").replace("{lr}", shown(solved.lr)).replace("{L}", gfmt(this.regime.L, 3)),
+          )
+        : "",
+    );
+  }
+
+  stepText() {
+    const t = this.shownStep(),
+      n = this.longest;
+    return this.get("mode") === "exercise" && t < n ? `${this.L("step")} ${t}` : `${this.L("step")} ${t} / ${n}`;
+  }
+
+  python() {
+    const p = this.paths.find((x) => x.name === this.focus()) || this.paths[0];
+    if (!p) return "";
+    const rec = this.data.surfaces[this.surfaceKey()];
+    const spec = rec.spec,
+      params = Object.entries(spec.params || {}).filter(([k]) => k !== "bounds");
+    const py = (v) =>
+      v === true
+        ? "True"
+        : v === false
+          ? "False"
+          : v === null
+            ? "None"
+            : typeof v === "string"
+              ? JSON.stringify(v)
+              : shown(v);
+    const surface = params.length
+      ? `gd.surface(${JSON.stringify(spec.name)}, ${params.map(([k, v]) => `${k}=${py(v)}`).join(", ")})`
+      : JSON.stringify(spec.name);
+    const hp = [`lr=${shown(p.lr)}`, ...Object.entries(p.hyper).map(([k, v]) => `${k}=${py(v)}`)].join(", ");
+    const extra = [`start=[${this.start().map(shown).join(", ")}]`, `steps=${this.get("steps")}`];
+    if (this.get("tol") !== null) extra.push(`tol=${shown(this.get("tol"))}`);
+    if (this.get("seed")) extra.push(`seed=${this.get("seed")}`);
+    return `import gdviz as gd\n\ntraj = gd.run(gd.optimizer(${JSON.stringify(p.name)}, ${hp}),\n              ${surface}, ${extra.join(", ")})\nprint(traj.status, traj.n_steps, traj.loss[-1])`;
+  }
+
+  // -- drawing ------------------------------------------------------------------------------
+  canvas(cv, width, height) {
+    const dpr = globalThis.devicePixelRatio || 1;
+    if (cv.width !== Math.round(width * dpr) || cv.height !== Math.round(height * dpr)) {
+      cv.width = Math.round(width * dpr);
+      cv.height = Math.round(height * dpr);
+      cv.style.width = `${width}px`;
+      cv.style.height = `${height}px`;
+    }
+    const ctx = cv.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    return { ctx, dpr };
+  }
+
+  draw() {
+    const S = this.surface();
+    const width = Math.max(320, Math.min(880, Math.floor(this.plotBox.clientWidth || 640)));
+    const height = Math.round(Math.min(width * (S.dim === 1 ? 0.6 : 0.72), 560));
+    const { ctx, dpr } = this.canvas(this.plot, width, height);
+    const win = this.window(S);
+    const m = { l: 64, r: 16, t: 14, b: 40 };
+    const geom = (this.geom = {
+      win,
+      m,
+      width,
+      height,
+      x: (v) => m.l + ((v - win[0][0]) / (win[0][1] - win[0][0])) * (width - m.l - m.r),
+      y: (v) => m.t + ((win[1][1] - v) / (win[1][1] - win[1][0])) * (height - m.t - m.b),
+      toData: (px, py) => [
+        win[0][0] + ((px - m.l) / (width - m.l - m.r)) * (win[0][1] - win[0][0]),
+        win[1][1] - ((py - m.t) / (height - m.t - m.b)) * (win[1][1] - win[1][0]),
+      ],
+    });
+    ctx.font = `12px ${FONT}`;
+    if (S.dim === 2) {
+      ctx.drawImage(this.background(S, geom, dpr), 0, 0, width, height);
+      if (this.get("field")) this.drawField(ctx, S, geom);
+    } else {
+      this.drawCurve(ctx, S, geom);
+    }
+    this.drawAxes(ctx, S, geom);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
+    ctx.clip();
+    const T = this.shownStep();
+    for (const p of this.paths)
+      if (p.rec) (S.dim === 2 ? this.drawPath2 : this.drawPath1).call(this, ctx, S, geom, p, T);
+    if (this.get("internals")) this.drawInternals(ctx, S, geom, T);
+    this.drawMinima(ctx, S, geom);
+    ctx.restore();
+    for (const p of this.paths) if (p.rec) this.markDivergence(ctx, S, geom, p, T);
+    this.plot.setAttribute("aria-label", this.describe());
+    this.drawLoss(width, T);
+    this.syncReadout(T);
+    this.counter.textContent = this.stepText();
+  }
+
+  window(S) {
+    // the surface's bounds, grown to show a start placed outside them
+    const s = this.start();
+    return S.bounds
+      .map(([lo, hi], i) => {
+        const pad = 0.08 * (hi - lo);
+        return [s[i] < lo ? s[i] - pad : lo, s[i] > hi ? s[i] + pad : hi];
+      })
+      .concat(S.dim === 1 ? [this.curveRange(S, S.bounds[0])] : []);
+  }
+
+  curveRange(S, [w0, w1]) {
+    const s = this.start()[0];
+    const lo = Math.min(w0, s),
+      hi = Math.max(w1, s);
+    let top = -Infinity,
+      low = Infinity;
+    for (let i = 0; i <= 200; i++) {
+      const z = S.value([lo + ((hi - lo) * i) / 200]);
+      if (Number.isFinite(z) && Math.abs(z) <= 1e300) {
+        top = Math.max(top, z);
+        low = Math.min(low, z);
+      }
+    }
+    if (!Number.isFinite(top)) return [0, 1];
+    low = Math.min(low, 0);
+    return [low - 0.04 * (top - low), top + 0.1 * (top - low || 1)];
+  }
+
+  /** The filled contours and contour lines of a 2-D surface, drawn once per surface and size:
+      the levels and band colours of the figures (gdviz.render.axes.draw_contours). */
+  background(S, g, dpr) {
+    const key = `${S.key}|${g.width}|${g.height}|${dpr}|${g.win.flat().join(",")}`;
+    if (this.cache[key]) return this.cache[key];
+    const cv = document.createElement("canvas");
+    cv.width = Math.round(g.width * dpr);
+    cv.height = Math.round(g.height * dpr);
+    const ctx = cv.getContext("2d");
+    const x0 = Math.round(g.m.l * dpr),
+      y0 = Math.round(g.m.t * dpr);
+    const w = Math.round((g.width - g.m.l - g.m.r) * dpr),
+      hgt = Math.round((g.height - g.m.t - g.m.b) * dpr);
+    const img = ctx.createImageData(w, hgt),
+      px = img.data;
+    const levels = S.levels,
+      colours = S.colours.map(rgb);
+    const band = (z) => {
+      let lo = 0,
+        hi = levels.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (levels[mid] <= z) lo = mid + 1;
+        else hi = mid;
+      }
+      return Math.min(Math.max(lo - 1, 0), colours.length - 1);
+    };
+    const [[a0, a1], [b0, b1]] = g.win;
+    for (let j = 0; j < hgt; j++) {
+      const y = b1 - ((j + 0.5) / hgt) * (b1 - b0);
+      for (let i = 0; i < w; i++) {
+        const z = S.value([a0 + ((i + 0.5) / w) * (a1 - a0), y]);
+        const c = Number.isFinite(z) ? colours[band(z)] : [255, 255, 255];
+        const o = 4 * (j * w + i);
+        px[o] = c[0];
+        px[o + 1] = c[1];
+        px[o + 2] = c[2];
+        px[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, x0, y0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.contourLines(ctx, S, g);
+    const keys = Object.keys(this.cache); // keep the last few surfaces: switching back is instant
+    if (keys.length >= 8) delete this.cache[keys[0]];
+    this.cache[key] = cv;
+    return cv;
+  }
+
+  contourLines(ctx, S, g) {
+    const n = 160,
+      [[a0, a1], [b0, b1]] = g.win;
+    const xs = linspace(a0, a1, n),
+      ys = linspace(b0, b1, n);
+    const Z = ys.map((y) => xs.map((x) => S.value([x, y])));
+    ctx.strokeStyle = this.data.style.contour_line;
+    ctx.globalAlpha = 0.55;
+    ctx.lineWidth = 0.8;
+    ctx.beginPath();
+    for (const lv of S.levels) {
+      for (let j = 0; j < n - 1; j++) {
+        for (let i = 0; i < n - 1; i++) {
+          const c = [Z[j][i], Z[j][i + 1], Z[j + 1][i + 1], Z[j + 1][i]];
+          if (!c.every(Number.isFinite)) continue;
+          const idx = (c[0] >= lv) | ((c[1] >= lv) << 1) | ((c[2] >= lv) << 2) | ((c[3] >= lv) << 3);
+          if (idx === 0 || idx === 15) continue;
+          const P = [
+            [xs[i], ys[j]],
+            [xs[i + 1], ys[j]],
+            [xs[i + 1], ys[j + 1]],
+            [xs[i], ys[j + 1]],
+          ];
+          const edge = (a, b) => {
+            const f = (lv - c[a]) / (c[b] - c[a]);
+            return [g.x(P[a][0] + f * (P[b][0] - P[a][0])), g.y(P[a][1] + f * (P[b][1] - P[a][1]))];
+          };
+          const E = [edge(0, 1), edge(1, 2), edge(2, 3), edge(3, 0)];
+          const mid = (c[0] + c[1] + c[2] + c[3]) / 4 >= lv;
+          const segs = {
+            1: [[3, 0]],
+            2: [[0, 1]],
+            3: [[3, 1]],
+            4: [[1, 2]],
+            5: mid
+              ? [
+                  [3, 2],
+                  [0, 1],
+                ]
+              : [
+                  [3, 0],
+                  [1, 2],
+                ],
+            6: [[0, 2]],
+            7: [[3, 2]],
+            8: [[2, 3]],
+            9: [[0, 2]],
+            10: mid
+              ? [
+                  [0, 3],
+                  [1, 2],
+                ]
+              : [
+                  [0, 1],
+                  [2, 3],
+                ],
+            11: [[1, 2]],
+            12: [[1, 3]],
+            13: [[0, 1]],
+            14: [[0, 3]],
+          }[idx];
+          for (const [a, b] of segs) {
+            ctx.moveTo(...E[a]);
+            ctx.lineTo(...E[b]);
+          }
+        }
+      }
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+
+  drawField(ctx, S, g) {
+    // the direction of -grad L on a 15 x 15 grid, arrows of equal length (gdviz.render.axes.draw_field)
+    const n = 15,
+      [[a0, a1], [b0, b1]] = g.win;
+    const cell = Math.min((a1 - a0) / (n + 1), (b1 - b0) / (n + 1)) * 0.4;
+    ctx.strokeStyle = ctx.fillStyle = this.data.style.field;
+    ctx.globalAlpha = 0.6;
+    ctx.lineWidth = 1.1;
+    for (let i = 1; i <= n; i++) {
+      for (let j = 1; j <= n; j++) {
+        const x = a0 + ((a1 - a0) * i) / (n + 1),
+          y = b0 + ((b1 - b0) * j) / (n + 1);
+        const gr = S.grad([x, y]),
+          norm = Math.hypot(gr[0], gr[1]);
+        if (!(norm > 0) || !Number.isFinite(norm)) continue;
+        this.arrow(ctx, [g.x(x), g.y(y)], [g.x(x - (gr[0] / norm) * cell), g.y(y - (gr[1] / norm) * cell)], 5);
+      }
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  arrow(ctx, a, b, head = 8, dashed = false) {
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1],
+      len = Math.hypot(dx, dy);
+    if (!(len > 0.5)) return;
+    const ux = dx / len,
+      uy = dy / len,
+      hl = Math.min(head, len * 0.6);
+    ctx.save();
+    if (dashed) ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(a[0], a[1]);
+    ctx.lineTo(b[0] - ux * hl * 0.6, b[1] - uy * hl * 0.6);
+    ctx.stroke();
+    ctx.restore();
+    ctx.beginPath();
+    ctx.moveTo(b[0], b[1]);
+    ctx.lineTo(b[0] - ux * hl - uy * hl * 0.45, b[1] - uy * hl + ux * hl * 0.45);
+    ctx.lineTo(b[0] - ux * hl + uy * hl * 0.45, b[1] - uy * hl - ux * hl * 0.45);
+    ctx.closePath();
+    ctx.fill();
+  }
+
+  /** An arrowhead at b, pointing away from a. */
+  head(ctx, a, b, size) {
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1],
+      len = Math.hypot(dx, dy) || 1,
+      ux = dx / len,
+      uy = dy / len;
+    ctx.beginPath();
+    ctx.moveTo(b[0], b[1]);
+    ctx.lineTo(b[0] - ux * size - uy * size * 0.45, b[1] - uy * size + ux * size * 0.45);
+    ctx.lineTo(b[0] - ux * size + uy * size * 0.45, b[1] - uy * size - ux * size * 0.45);
+    ctx.closePath();
+    ctx.fill();
+  }
+
+  drawAxes(ctx, S, g) {
+    const { m, width, height, win } = g,
+      st = this.data.style;
+    ctx.strokeStyle = "#b8b8b8";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
+    ctx.fillStyle = st.muted;
+    ctx.font = `11px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    const xt = ticks(win[0][0], win[0][1], Math.max(3, Math.round(width / 110)));
+    for (const v of xt) {
+      const x = g.x(v);
+      ctx.fillRect(x, height - m.b, 1, 4);
+      ctx.fillText(tickText(v, xt[1] - xt[0] || 1), x, height - m.b + 6);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    const yt = ticks(win[1][0], win[1][1], Math.max(3, Math.round(height / 90)));
+    for (const v of yt) {
+      const y = g.y(v);
+      ctx.fillRect(m.l - 4, y, 4, 1);
+      ctx.fillText(tickText(v, yt[1] - yt[0] || 1), m.l - 7, y);
+    }
+    ctx.fillStyle = st.ink;
+    ctx.font = `italic 13px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    const xname = S.dim === 1 && S.vars[0] === "w" ? this.L("weight") : S.vars[0];
+    ctx.fillText(xname, m.l + (width - m.l - m.r) / 2, height - 2);
+    ctx.save();
+    ctx.translate(16, m.t + (height - m.t - m.b) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(S.dim === 1 ? this.L("loss") : S.vars[1], 0, 0);
+    ctx.restore();
+  }
+
+  drawCurve(ctx, S, g) {
+    const [w0, w1] = g.win[0];
+    ctx.strokeStyle = "#444444";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i <= 400; i++) {
+      const w = w0 + ((w1 - w0) * i) / 400,
+        z = S.value([w]);
+      if (!Number.isFinite(z) || Math.abs(z) > 1e300) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(g.x(w), g.y(z));
+      else ctx.moveTo(g.x(w), g.y(z));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+
+  star(ctx, x, y, r, fill, edge) {
+    ctx.beginPath();
+    for (let k = 0; k < 10; k++) {
+      const a = -Math.PI / 2 + (k * Math.PI) / 5,
+        rr = k % 2 ? r * 0.45 : r;
+      ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+    }
+    ctx.closePath();
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+
+  drawMinima(ctx, S, g) {
+    S.minima.forEach((mn, k) => {
+      const x = g.x(mn[0]),
+        y = g.y(S.dim === 1 ? S.value(mn) : mn[1]);
+      if (k === 0 && S.global) this.star(ctx, x, y, 11, this.data.style.star, "#333333");
+      else this.star(ctx, x, y, 6.5, "#333333", "#ffffff");
+    });
+    for (const sd of S.saddles || []) {
+      const x = g.x(sd[0]),
+        y = g.y(sd[1]);
+      ctx.strokeStyle = "#333333";
+      ctx.lineWidth = 1.6;
+      ctx.beginPath();
+      ctx.moveTo(x - 5, y);
+      ctx.lineTo(x, y - 5);
+      ctx.lineTo(x + 5, y);
+      ctx.lineTo(x, y + 5);
+      ctx.closePath();
+      ctx.stroke();
+    }
+  }
+
+  /** A 2-D path: a faint whole path, the part played so far over it, start and current point. */
+  drawPath2(ctx, S, g, p, T) {
+    const P = p.rec.params,
+      n = Math.min(T, P.length - 1);
+    const pts = P.map(([a, b]) => [g.x(a), g.y(b)]);
+    const ghost = n < P.length - 1 && this.get("mode") !== "exercise";
+    const line = (k0, k1) => {
+      ctx.beginPath();
+      for (let k = k0; k <= k1; k++) (k === k0 ? ctx.moveTo : ctx.lineTo).call(ctx, pts[k][0], pts[k][1]);
+    };
+    ctx.lineJoin = ctx.lineCap = "round";
+    if (ghost) {
+      ctx.globalAlpha = 0.35;
+      ctx.setLineDash([5, 4]);
+      ctx.strokeStyle = p.colour;
+      ctx.lineWidth = 1.4;
+      line(n, P.length - 1);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+    }
+    if (n > 0) {
+      line(0, n);
+      ctx.strokeStyle = "rgba(255,255,255,0.85)";
+      ctx.lineWidth = 4.6;
+      ctx.stroke();
+      ctx.strokeStyle = p.colour;
+      ctx.lineWidth = 2.1;
+      ctx.stroke();
+    }
+    ctx.fillStyle = p.colour;
+    if (P.length <= 81) for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
+    ctx.strokeStyle = p.colour;
+    ctx.fillStyle = p.colour;
+    let drawn = 0;
+    for (let k = 0; k < Math.min(n, 60) && drawn < 8; k++) {
+      const [a, b] = [pts[k], pts[k + 1]];
+      if (Math.hypot(b[0] - a[0], b[1] - a[1]) < 18) continue;
+      ctx.lineWidth = 1.6;
+      this.arrow(ctx, a, [b[0] - (b[0] - a[0]) * 0.08, b[1] - (b[1] - a[1]) * 0.08], 8);
+      drawn++;
+    }
+    this.dot(ctx, pts[0], 5.5, "white", p.colour, 2.2);
+    this.dot(ctx, pts[n], n === P.length - 1 ? 5 : 6, p.colour, "white", 1.5);
+  }
+
+  dot(ctx, [x, y], r, fill, edge, lw) {
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = lw;
+    ctx.stroke();
+  }
+
+  /** A 1-D path: the points visited on the loss curve, an arc from each to the next. */
+  drawPath1(ctx, S, g, p, T) {
+    const P = p.rec.params,
+      L = p.rec.loss,
+      n = Math.min(T, P.length - 1);
+    const pts = P.map((w, k) => [g.x(w[0]), g.y(L[k])]);
+    const ghost = n < P.length - 1 && this.get("mode") !== "exercise";
+    ctx.strokeStyle = ctx.fillStyle = p.colour;
+    const arc = (a, b) => {
+      // a hop, raised like a thrown ball's (gdviz.render.geometry.hop)
+      const mx = (a[0] + b[0]) / 2;
+      const c = [mx, Math.min(a[1], b[1]) - 0.3 * Math.hypot(b[0] - a[0], b[1] - a[1])];
+      ctx.beginPath();
+      ctx.moveTo(...a);
+      ctx.quadraticCurveTo(c[0], c[1], b[0], b[1]);
+      ctx.stroke();
+      return c;
+    };
+    for (let k = 0; k < P.length - 1; k++) {
+      if (k >= n && !ghost) break;
+      const [a, b] = [pts[k], pts[k + 1]];
+      if (Math.hypot(b[0] - a[0], b[1] - a[1]) < 3) continue;
+      ctx.globalAlpha = k >= n ? 0.3 : 1;
+      ctx.lineWidth = 1.4;
+      const c = arc(a, b);
+      if (k < n && k < 40) this.head(ctx, c, b, 8);
+    }
+    ctx.globalAlpha = 1;
+    for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 4, p.colour, "white", 1);
+    this.dot(ctx, pts[0], 6, "white", p.colour, 2.2);
+    this.dot(ctx, pts[n], 7, p.colour, "white", 1.6);
+  }
+
+  markDivergence(ctx, S, g, p, T) {
+    if (p.rec.status !== "diverged") return;
+    const P = p.rec.params,
+      n = Math.min(T, P.length - 1);
+    const win = S.dim === 1 ? [g.win[0]] : g.win.slice(0, 2);
+    const [i, edge] = firstExit(P.slice(0, n + 1), win);
+    if (i === null) return;
+    const st = this.data.style;
+    const x = g.x(edge[0]),
+      y = S.dim === 1 ? g.m.t + 26 : g.y(edge[1]);
+    if (S.dim === 2) {
+      const a = [g.x(P[i - 1][0]), g.y(P[i - 1][1])],
+        d = [x - a[0], y - a[1]],
+        len = Math.hypot(...d) || 1;
+      ctx.strokeStyle = ctx.fillStyle = st.diverged;
+      ctx.lineWidth = 2.4;
+      this.arrow(ctx, [x - (d[0] / len) * 34, y - (d[1] / len) * 34], [x, y], 12);
+    }
+    const text = `${this.L("diverged")}${this.get("lang") === "en" ? " ✕" : " ✕"}`;
+    ctx.font = `bold 12px ${FONT}`;
+    const w = ctx.measureText(text).width + 12;
+    const cx = Math.min(Math.max(x - (x - g.width / 2) * 0.25, g.m.l + w / 2 + 4), g.width - g.m.r - w / 2 - 4);
+    const cy = Math.min(Math.max(y - (y - g.height / 2) * 0.2, g.m.t + 14), g.height - g.m.b - 14);
+    ctx.fillStyle = "white";
+    ctx.strokeStyle = st.diverged;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.roundRect ? ctx.roundRect(cx - w / 2, cy - 11, w, 22, 5) : ctx.rect(cx - w / 2, cy - 11, w, 22);
+    ctx.fill();
+    ctx.stroke();
+    ctx.fillStyle = st.diverged;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, cx, cy);
+  }
+
+  /** What the focused optimizer's update at the shown step is made of (gdviz.internals). */
+  drawInternals(ctx, S, g, T) {
+    const p = this.paths.find((x) => x.name === this.focus()) || this.paths[0];
+    this.inside = null;
+    if (!p || !p.rec || p.rec.params.length < 2) return;
+    const t = Math.min(T, p.rec.params.length - 2);
+    const ins = (this.inside = { ...internalsAt(p.rec, p.name, p.hp, t), t, name: p.name });
+    const st = this.data.style,
+      P = p.rec.params[t];
+    const at = (v) => (S.dim === 2 ? [g.x(v[0]), g.y(v[1])] : [g.x(v[0]), g.y(p.rec.loss[t])]);
+    const add = (a, b) => a.map((x, i) => x + b[i]);
+    const draw = (a, b, colour, lw = 2, dashed = false) => {
+      ctx.strokeStyle = ctx.fillStyle = colour;
+      ctx.lineWidth = lw;
+      this.arrow(ctx, at(a), at(b), 10, dashed);
+    };
+    if (S.dim === 1) {
+      // the course's picture: the tangent, and the step along w
+      const [w0, w1] = g.win[0],
+        half = 0.16 * (w1 - w0),
+        w = P[0],
+        y = p.rec.loss[t],
+        gr = p.rec.grads[t][0];
+      ctx.save();
+      ctx.setLineDash([6, 4]);
+      ctx.strokeStyle = st.push;
+      ctx.lineWidth = 1.6;
+      ctx.beginPath();
+      ctx.moveTo(g.x(w - half), g.y(y - gr * half));
+      ctx.lineTo(g.x(w + half), g.y(y + gr * half));
+      ctx.stroke();
+      ctx.restore();
+    }
+    if (ins.lookahead) {
+      draw(ins.position, ins.lookahead, st.carried);
+      this.dot(ctx, at(ins.lookahead), 4.5, "white", st.push, 1.6);
+      draw(ins.lookahead, add(ins.lookahead, ins.push), st.push);
+    } else if (ins.carried && ins.carried.some((v) => v !== 0)) {
+      const c = add(P, ins.carried);
+      draw(P, c, st.carried);
+      draw(c, add(c, ins.push), st.push);
+      draw(P, add(P, ins.push), st.push, 1, true);
+      draw(add(P, ins.push), add(add(P, ins.push), ins.carried), st.carried, 1, true);
+      draw(P, add(P, ins.step), st.step, 2.4);
+    } else if (ins.effective_lr) {
+      const shownLr = ins.effective_lr,
+        span = Math.min(...g.win.slice(0, S.dim).map(([a, b]) => b - a));
+      const top = Math.max(...shownLr, 1e-300),
+        half = shownLr.map((v) => (v * 0.12 * span) / top);
+      ctx.strokeStyle = st.box;
+      ctx.lineWidth = 1.3;
+      if (S.dim === 2) {
+        const a = at([P[0] - half[0], P[1] + half[1]]),
+          b = at([P[0] + half[0], P[1] - half[1]]);
+        ctx.strokeRect(a[0], a[1], b[0] - a[0], b[1] - a[1]);
+      }
+      draw(P, add(P, ins.step), st.step, 2.4);
+    } else {
+      draw(P, add(P, ins.step), S.dim === 1 ? st.carried : st.step, 2.4);
+    }
+  }
+
+  /** Loss against steps, every path, the part not yet played faint; log scale over decades. */
+  drawLoss(width, T) {
+    const height = 170,
+      { ctx } = this.canvas(this.lossCanvas, width, height),
+      st = this.data.style;
+    const m = { l: 64, r: 16, t: 10, b: 34 };
+    const runs = this.paths.filter((p) => p.rec);
+    // in the exercise the axis grows with the steps taken: it must not tell the count
+    const N = this.get("mode") === "exercise" && T < this.longest ? Math.max(10, Math.ceil(T * 1.5)) : this.longest;
+    const calm = runs
+      .flatMap((p) => (p.rec.status === "diverged" ? p.rec.loss.slice(0, 1) : p.rec.loss))
+      .filter(Number.isFinite);
+    if (!calm.length) return;
+    let lo = Math.min(...calm),
+      hi = Math.max(...calm);
+    const log = lo > 0 && hi / lo > 100;
+    const f = log ? Math.log10 : (v) => v;
+    let a = f(lo),
+      b = f(hi);
+    if (runs.some((p) => p.rec.status === "diverged")) b = log ? b + 1 : b + 0.5 * (b - a || 1);
+    if (!(b > a)) b = a + 1;
+    const pad = 0.05 * (b - a);
+    a -= log ? 0 : pad;
+    b += pad;
+    const X = (k) => m.l + (k / N) * (width - m.l - m.r),
+      Y = (v) => m.t + ((b - f(v)) / (b - a)) * (height - m.t - m.b);
+    ctx.strokeStyle = "#b8b8b8";
+    ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
+    ctx.fillStyle = st.muted;
+    ctx.font = `11px ${FONT}`;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    const yt = log
+      ? ticks(Math.ceil(a), Math.floor(b), 4)
+          .filter(Number.isInteger)
+          .map((e) => 10 ** e)
+      : ticks(a, b, 4);
+    for (const v of yt) {
+      ctx.fillRect(m.l - 4, Y(v), 4, 1);
+      ctx.fillText(log ? pow10(Math.round(Math.log10(v))) : tickText(v, yt[1] - yt[0] || 1), m.l - 7, Y(v));
+    }
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of ticks(0, N, 6).filter(Number.isInteger)) {
+      ctx.fillRect(X(v), height - m.b, 1, 4);
+      ctx.fillText(String(v), X(v), height - m.b + 5);
+    }
+    ctx.fillStyle = st.ink;
+    ctx.textBaseline = "bottom";
+    ctx.fillText(this.L("step"), m.l + (width - m.l - m.r) / 2, height - 1);
+    ctx.save();
+    ctx.translate(14, m.t + (height - m.t - m.b) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(this.L("loss") + (log ? this.L("log scale") : ""), 0, 0);
+    ctx.restore();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
+    ctx.clip();
+    for (const p of runs) {
+      const Ls = p.rec.loss,
+        n = Math.min(T, Ls.length - 1);
+      const y = (v) => (Number.isFinite(v) ? Math.min(Y(v), height + 50) : -50);
+      for (const [k0, k1, alpha] of [
+        [0, n, 1],
+        [n, Ls.length - 1, this.get("mode") === "exercise" ? 0 : 0.3],
+      ]) {
+        if (k1 <= k0 || !alpha) continue;
+        ctx.globalAlpha = alpha;
+        ctx.strokeStyle = p.colour;
+        ctx.lineWidth = alpha === 1 ? 2 : 1.3;
+        ctx.beginPath();
+        for (let k = k0; k <= k1; k++)
+          (k === k0 ? ctx.moveTo : ctx.lineTo).call(ctx, X(k), Math.max(y(Ls[k]), m.t - 40));
+        ctx.stroke();
+      }
+      ctx.globalAlpha = 1;
+      this.dot(ctx, [X(n), Math.max(Math.min(Y(Ls[n]), height - m.b), m.t + 3)], 4, p.colour, "white", 1.2);
+      if (p.rec.status === "diverged" && n === Ls.length - 1) {
+        ctx.strokeStyle = st.diverged;
+        ctx.lineWidth = 2.4;
+        const cx = X(n),
+          cy = Math.max(Math.min(Y(Ls[n]), height - m.b - 6), m.t + 6);
+        ctx.beginPath();
+        ctx.moveTo(cx - 5, cy - 5);
+        ctx.lineTo(cx + 5, cy + 5);
+        ctx.moveTo(cx + 5, cy - 5);
+        ctx.lineTo(cx - 5, cy + 5);
+        ctx.stroke();
+      }
+    }
+    ctx.strokeStyle = st.muted;
+    ctx.globalAlpha = 0.5;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(X(Math.min(T, N)), m.t);
+    ctx.lineTo(X(Math.min(T, N)), height - m.b);
+    ctx.stroke();
+    ctx.restore();
+    this.lossCanvas.setAttribute("aria-label", `${this.L("loss")} / ${this.L("step")}`);
+  }
+
+  status(p, n) {
+    const rec = p.rec;
+    if (!rec) return this.L("explorer error");
+    const at = n >= rec.params.length - 1;
+    if (!at) return this.L("explorer running");
+    if (rec.status === "converged") return this.L("explorer converged at").replace("{n}", rec.stop);
+    if (rec.status === "diverged") return this.L("explorer diverged at").replace("{n}", rec.stop);
+    return this.L("explorer stopped at").replace("{n}", rec.stop);
+  }
+
+  syncReadout(T) {
+    const S = this.surface(),
+      lang = this.get("lang") === "zh" ? 1 : 0;
+    const rows = this.paths.map((p) => {
+      const name = this.data.optimizers[p.name].label[lang];
+      if (!p.rec || p.error) {
+        return h(
+          "tr",
+          {},
+          h("th", {}, h("span", { class: "gdx-dot", style: `background:${p.colour}` }), name),
+          h("td", { colspan: 4, class: "gdx-error" }, p.error || ""),
+        );
+      }
+      const n = Math.min(T, p.rec.params.length - 1),
+        g = p.rec.grads[n];
+      return h(
+        "tr",
+        {},
+        h(
+          "th",
+          {},
+          h("span", { class: "gdx-dot", style: `background:${p.colour}` }),
+          name,
+          h("small", {}, ` lr ${shown(p.lr)}`),
+        ),
+        h("td", {}, `${n}`),
+        h("td", {}, readout(p.rec.loss[n])),
+        h("td", {}, vec(g)),
+        h("td", {}, vec(p.rec.params[n])),
+        h(
+          "td",
+          { class: `gdx-status gdx-${n >= p.rec.params.length - 1 ? p.rec.status : "running"}` },
+          this.status(p, n),
+        ),
+      );
+    });
+    const head = h(
+      "tr",
+      {},
+      ...["explorer optimizer", "step", "loss", "gradient", "explorer position", "explorer status"].map((k) =>
+        h("th", {}, this.L(k)),
+      ),
+    );
+    this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, rows)));
+    this.legend.replaceChildren(
+      ...this.paths.map((p) =>
+        h(
+          "span",
+          { class: "gdx-key" },
+          h("span", { class: "gdx-dot", style: `background:${p.colour}` }),
+          `${this.data.optimizers[p.name].label[lang]} (lr ${shown(p.lr)})`,
+        ),
+      ),
+    );
+    this.syncInside(S, lang);
+    const rec = this.data.surfaces[this.surfaceKey()];
+    const note = this.L(
+      { exercise: "explorer exercise caption", race: "explorer try race" }[this.get("mode")] ||
+        (S.dim === 1 || this.focus() === "gd" || this.focus() === "sgd"
+          ? "explorer try single"
+          : "explorer click to start"),
+    );
+    this.caption.replaceChildren(
+      h("strong", {}, rec.custom ? `${rec.title[lang]}: ${rec.key}` : rec.title[lang]),
+      h("span", { class: "gdx-hint" }, ` · ${note}`),
+    );
+  }
+
+  syncInside(S, lang) {
+    const ins = this.get("internals") ? this.inside : null;
+    this.insideBox.hidden = !ins;
+    if (!ins) return this.insideBox.replaceChildren();
+    const st = this.data.style,
+      key = (colour, label, dashed) =>
+        h(
+          "span",
+          { class: "gdx-key" },
+          h("span", { class: `gdx-swatch${dashed ? " gdx-dashed" : ""}`, style: `border-color:${colour}` }),
+          this.L(label),
+        );
+    const keys = [];
+    if (ins.lookahead) keys.push(key(st.carried, "to the look-ahead"), key(st.push, "push at the look-ahead"));
+    else if (ins.carried)
+      keys.push(key(st.carried, "carried velocity"), key(st.push, "gradient push"), key(st.step, "step taken"));
+    else if (ins.effective_lr) keys.push(key(st.box, "effective step box"), key(st.step, "step taken"));
+    else keys.push(key(S.dim === 1 ? st.carried : st.step, S.dim === 1 ? "gradient step" : "step = push"));
+    if (S.dim === 1) keys.push(key(st.push, "tangent", true));
+    const parts = [h("div", { class: "gdx-keys-row" }, h("strong", {}, `${this.L("update")} ${ins.t + 1}: `), keys)];
+    if (ins.scale) {
+      const p = this.paths.find((x) => x.name === ins.name),
+        top = Math.max(1e-300, ...this.scaleMax(p));
+      const squares = ins.scale.map((s, i) => {
+        const side = Math.max(2, (46 * s) / top);
+        return h(
+          "div",
+          { class: "gdx-square" },
+          h("div", { class: "gdx-sq", style: `width:${side}px;height:${side}px;background:${st.box}` }),
+          h("div", {}, h("em", {}, S.vars[i]), ` ${gfmt(s, 3)}`),
+          h("div", { class: "gdx-hint" }, `${this.L("effective rate")} ${gfmt(ins.effective_lr[i], 3)}`),
+        );
+      });
+      parts.push(
+        h("div", { class: "gdx-squares" }, h("div", { class: "gdx-hint" }, this.L(`accumulator ${ins.name}`)), squares),
+      );
+    }
+    this.insideBox.replaceChildren(...parts);
+  }
+
+  scaleMax(p) {
+    if (!p || !p.rec) return [1];
+    const tops = [];
+    const n = p.rec.params.length - 1;
+    for (let t = 0; t < n; t += Math.max(1, Math.floor(n / 200)))
+      tops.push(...(internalsAt(p.rec, p.name, p.hp, t).scale || [0]));
+    return tops;
+  }
+
+  describe() {
+    const S = this.data.surfaces[this.surfaceKey()],
+      lang = this.get("lang") === "zh" ? 1 : 0;
+    const parts = this.paths.map(
+      (p) =>
+        `${this.data.optimizers[p.name].label[lang]} lr ${shown(p.lr)}: ${p.rec ? this.L(p.rec.status === "converged" ? "converged" : p.rec.status) : p.error}`,
+    );
+    return `${S.title[lang]}. ${this.L("start")} ${vec(this.start())}. ${parts.join("; ")}`;
+  }
+
+  // -- the scripting and testing API (window.gdviz on the page) --------------------------------
+  makeApi() {
+    const view = this;
+    const settle = () => (view.dirty.run || view.dirty.controls || view.dirty.draw) && view.flush(); // what the UI changed
+    return {
+      /** Change settings: {surface, optimizer, lr, start, steps, hyper, ...} (Python's names). */
+      set(changes) {
+        const c = { ...changes };
+        if ("surface" in c) {
+          const key = Object.keys(view.data.surfaces).find((k) => k === String(c.surface).trim());
+          if (!key) throw new Error(`unknown surface '${c.surface}'; this page has: ${view.data.order.join(", ")}`);
+          if (key !== view.surfaceKey())
+            Object.assign(c, { ...view.onSurface(key, c.optimizer || view.focus()), ...c, surface: key });
+        }
+        if ("optimizer" in c && !(c.optimizer in view.data.optimizers)) {
+          throw new Error(
+            `unknown optimizer '${c.optimizer}'; this page has: ${Object.keys(view.data.optimizers).join(", ")}`,
+          );
+        }
+        if ("optimizer" in c && c.optimizer !== view.focus()) {
+          const { optimizer, ...rest } = c;
+          view.focusOn(optimizer);
+          if (!("hyper" in rest)) rest.hyper = view.get("hyper");
+          Object.assign(c, rest);
+          delete c.optimizer;
+        }
+        for (const [k, v] of Object.entries(c)) {
+          const p = view.prop[k];
+          if (!p) throw new Error(`unknown setting '${k}'; choose from: ${view.props.map((x) => x.name).join(", ")}`);
+          const ok = checkValue(p, v);
+          if (ok === undefined) throw new Error(`bad value for '${k}': ${JSON.stringify(v)}`);
+        }
+        if (!("t" in c)) c.t = -1;
+        view.set(c);
+        view.flush();
+        return this.state();
+      },
+      /** The focused path (or the racer `name`): params, loss, grads, state, status, stop. */
+      path(name) {
+        settle();
+        const p = view.paths.find((x) => x.name === (name || view.focus())) || view.paths[0];
+        if (!p) return null;
+        if (!p.rec) return { params: [], loss: [], status: "error", error: p.error };
+        const { params, loss, grads, state, status, stop, error } = p.rec;
+        return { params, loss, grads, state, status, stop, error, lr: p.lr, hyper: p.hp };
+      },
+      /** Every path shown, by optimizer. */
+      paths() {
+        return Object.fromEntries(view.paths.map((p) => [p.name, this.path(p.name)]));
+      },
+      /** Every setting. */
+      state() {
+        settle();
+        return Object.fromEntries(view.props.map((p) => [p.name, view.get(p.name)]));
+      },
+      /** The learning-rate zones at the start (gdviz.analysis.regimes). */
+      regimes() {
+        settle();
+        const r = view.regime;
+        return r && { L: r.L, mu: r.mu, goldilocks: r.goldilocks, diverge: r.diverge, band: r.band };
+      },
+      internals: (t) => {
+        settle();
+        const p = view.paths.find((x) => x.name === view.focus());
+        return internalsAt(p.rec, p.name, p.hp, t);
+      },
+      hash: () => toHash(Object.fromEntries(view.props.map((p) => [p.name, view.get(p.name)])), view.props),
+      /** The plot's window in data coordinates, [[x0, x1], [y0, y1]] (1-D: w and loss). */
+      window: () => settle() || (view.geom && view.geom.win),
+      /** Where a point of the plot is drawn, in CSS pixels from the canvas' top left. */
+      pixel: (pt) => settle() || (view.geom && [view.geom.x(pt[0]), view.geom.y(pt[1])]),
+      /** Recompute the paths (no drawing); returns milliseconds. */
+      recompute() {
+        const t0 = performance.now();
+        view.recompute();
+        return performance.now() - t0;
+      },
+      /** Recompute and draw everything; returns milliseconds. */
+      redraw() {
+        const t0 = performance.now();
+        view.dirty = { run: true, controls: true, draw: true };
+        view.flush();
+        return performance.now() - t0;
+      },
+      missing: () => Object.keys(view.data.missing || {}),
+      rules: () => Object.keys(RULES),
+    };
+  }
+
+  destroy() {
+    this.destroyed = true;
+    if (this.raf !== null) cancelAnimationFrame(this.raf);
+    this.raf = null;
+    this.playing = false;
+    for (const [ev, fn] of this.handlers) this.model.off(ev, fn);
+    if (this.observer) this.observer.disconnect();
+  }
+}
+
+/** Mount the explorer on `el` for `model` (anywidget's model interface); returns the view,
+    whose `api` is window.gdviz on the offline page. */
+export function mount(model, el, opts = {}) {
+  return new Explorer(model, el, opts);
+}
+
+export default {
+  render({ model, el }) {
+    const view = mount(model, el);
+    return () => view.destroy();
+  },
+};

@@ -1,0 +1,153 @@
+"""The explorer as one self-contained HTML file: no network, no server, works opened from disk.
+
+The page inlines ``explorer.css``, the data the JavaScript reads (the settings table, the
+optimizers, the surfaces printed to JavaScript, labels and colours) and ``explorer.js`` itself,
+mounted on a model backed by the URL hash, so a link reproduces the view.
+
+    >>> path = write_explorer("explorer.html", surfaces=["rosenbrock", "x**2 + 10*y**2"],
+    ...                       optimizers=["gd", "momentum", "adam"], lang="zh")
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..errors import UserInputError, unknown_name
+from . import state
+from .surfaces import BUILTIN, entry, resolve
+from .tables import CSS, JS, labels, mirrored, missing, optimizer_table, style_table, unshown
+
+MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB)
+HOST = """
+const data = JSON.parse(document.getElementById("gdviz-data").textContent);
+const view = mount(new HashModel(data), document.getElementById("gdviz"), { page: true });
+window.gdviz = view.api;
+document.documentElement.dataset.ready = "1";
+"""
+
+
+@functools.cache
+def _entry(key: str) -> dict:
+    return {**entry(*resolve(key)), "custom": key not in BUILTIN}
+
+
+def surface_keys(surfaces=()) -> list[str]:
+    """The page's surface keys for ``surfaces`` (names or expressions; unknown ones are a
+    UserInputError): the built-ins, then the expressions given."""
+    keys = [resolve(s)[0] for s in surfaces]
+    return list(BUILTIN) + [k for k in dict.fromkeys(keys) if k not in BUILTIN]
+
+
+def optimizer_names(optimizers=()) -> list[str]:
+    """``optimizers`` checked against the optimizers the page can run."""
+    from ..optim import OPTIMIZERS
+
+    out = []
+    for name in optimizers:
+        key = str(name).strip().lower()
+        if key in OPTIMIZERS and key not in mirrored():
+            raise UserInputError(f"optimizer '{name}' is not in the explorer yet (it has no JavaScript rule); "
+                                 f"choose from: {', '.join(mirrored())}")
+        if key not in mirrored():
+            raise unknown_name("optimizer", name, mirrored())
+        out.append(key)
+    return list(dict.fromkeys(out))
+
+
+def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> dict:
+    """What the JavaScript reads: the settings table (its defaults made from the arguments: the
+    first surface and optimizer given; several optimizers race), optimizers, surfaces, labels,
+    colours. ``settings`` override other defaults (e.g. ``field=True``)."""
+    from ..lessons import COURSE_RATES
+    from ..style import check_lang
+
+    keys = surface_keys(surfaces)
+    names = optimizer_names(optimizers)
+    defaults = {"lang": check_lang(lang)}
+    if surfaces:
+        defaults["surface"] = resolve(surfaces[0])[0]
+    if names:
+        defaults["optimizer"] = names[0]
+    if len(names) > 1:
+        defaults.update(mode="race", racers=names)
+    first = defaults.get("surface", state.prop("surface").default)
+    defaults["lr"] = _entry(first)["suggest"][defaults.get("optimizer", state.prop("optimizer").default)]
+    defaults.update(settings)
+    return {
+        "version": __version__,
+        "props": [p.to_dict() for p in state.props(**defaults)],
+        "optimizers": optimizer_table(),
+        "missing": {**{name: "no JavaScript rule in gdviz/web/explorer.js" for name in missing()},
+                    **{f"{name}: {', '.join(hp)}": "hyperparameters not shown (kept at their defaults)"
+                       for name, hp in unshown().items()}},
+        "surfaces": {k: _entry(k) for k in keys},
+        "order": keys,
+        "labels": labels(),
+        "style": style_table(),
+        "exercise": {"surface": "parabola", "rates": list(COURSE_RATES)},
+    }
+
+
+def explorer_html(surfaces=(), optimizers=(), *, lang: str = "en", stamp: str = "", **settings) -> str:
+    """The page's HTML (see :func:`page_data` for the arguments; ``stamp`` goes in a meta tag)."""
+    data = page_data(surfaces, optimizers, lang=lang, **settings)
+    js = JS.read_text(encoding="utf-8")
+    if "</script" in js.lower():
+        raise AssertionError("explorer.js must not contain '</script'")
+    blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    title = "gdviz explorer" if lang == "en" else "gdviz 交互探索"
+    return (f'<!doctype html>\n<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{title}</title><link rel="icon" href="data:,"><meta name="gdviz-explorer" content="{stamp}">\n'
+            f'<style>body {{ margin: 0; padding: 12px; background: #f0f1f3; }}\n{CSS.read_text(encoding="utf-8")}'
+            '</style>\n</head><body>\n<div id="gdviz">'
+            '<noscript>The explorer needs JavaScript. / 交互探索需要 JavaScript。</noscript></div>\n'
+            f'<script type="application/json" id="gdviz-data">{blob}</script>\n'
+            f'<script type="module">\n{js}\n{HOST}</script>\n</body></html>\n')
+
+
+def write_explorer(path, surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> Path:
+    """Write the page to ``path`` (.html): checked before any work, written atomically; at most
+    3 MB. Returns the path."""
+    from ..files import check_output, write_text
+
+    target = check_output(path, (".html", ".htm"))
+    text = explorer_html(surfaces, optimizers, lang=lang, **settings)
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise UserInputError(f"the explorer page would be {size / 2**20:.1f} MB (limit 3 MB): give fewer surfaces")
+    return write_text(target, text)
+
+
+def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
+    """``explorer.html`` beside a gallery's ``index.html``, opening on the surfaces its entries
+    draw (names and expressions; surfaces with parameters are left out). Written again only when
+    its inputs changed (a stamp of them is in the page), so a warm build stays fast."""
+    import hashlib
+
+    from ..files import write_text
+    from ..style import __file__ as style_file
+
+    surfaces = []
+    for e in spec.entries:
+        name = e.options.get("surface")
+        if isinstance(name, str) and not e.options.get("surface_params"):
+            try:
+                surfaces.append(resolve(name)[0])
+            except UserInputError:   # not in the explorer (logistic regression...)
+                continue
+    lang = "zh" if tuple(langs) == ("zh",) else "en"
+    sources = sorted(Path(__file__).parent.glob("*.[pjc]*")) + [Path(style_file)]
+    h = hashlib.sha256(json.dumps([__version__, surfaces, lang]).encode())
+    for f in sources:
+        h.update(f.read_bytes())
+    stamp = h.hexdigest()[:16]
+    target = Path(folder) / "explorer.html"
+    try:
+        if target.is_file() and f'content="{stamp}"' in target.read_text(encoding="utf-8")[:2000]:
+            return target
+    except (OSError, UnicodeDecodeError):
+        pass
+    return write_text(target, explorer_html(list(dict.fromkeys(surfaces)), lang=lang, stamp=stamp))

@@ -1,0 +1,169 @@
+"""The explorer's state: one declarative table drives the page's controls, its URL hash and the
+notebook widget's synced traitlets (TensorFlow Playground's ``State.PROPS``, without the second,
+hand-wired list of controls).
+
+Each :class:`Prop` names one setting, its type, default, limits and label (a key of
+``gdviz.style.LABELS``, English and Chinese). The page generates its controls from the table
+(``group`` says where a control goes), writes every setting that differs from its default into
+the hash (``#surface=rosenbrock&optimizer=adam&lr=0.05``) and reads it back, unknown or bad keys
+falling back to the defaults; a ``hide`` list lets a teacher share a page with fewer controls
+(``#hide=hyper,racers``). The widget has one traitlet per row.
+
+    >>> [p.name for p in PROPS][:4]
+    ['lang', 'mode', 'surface', 'racers']
+    >>> prop("lr").default, prop("lr").log
+    (0.076, True)
+
+Types: ``enum`` (one of ``choices``), ``text``, ``number`` (``log`` for a logarithmic slider;
+None allowed when the default is None), ``int``, ``bool``, ``point`` (a start: numbers, or None
+for the surface's own), ``list`` (names among ``choices``), ``dict`` (hyperparameter name ->
+value, Python's names) and ``settings`` (optimizer -> its dict, for the optimizers not shown).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+
+from ..errors import UserInputError, unknown_name
+
+MODES = ("single", "race", "exercise")
+MAX_STEPS = 5000
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One setting of the explorer (see the module docstring for the types)."""
+
+    name: str
+    type: str
+    default: object
+    label: str                      # key of gdviz.style.LABELS
+    group: str | None = None        # where the control goes: None = no control of its own
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    log: bool = False
+    choices: tuple | None = None
+    hideable: bool = True
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["choices"] = list(self.choices) if self.choices is not None else None
+        return d
+
+
+def _optimizer_names() -> tuple:
+    from .tables import mirrored
+
+    return tuple(mirrored())
+
+
+def _table() -> tuple[Prop, ...]:
+    names = _optimizer_names()
+    return (
+        Prop("lang", "enum", "en", "explorer language", "header", choices=("en", "zh")),
+        Prop("mode", "enum", "single", "explorer mode", "mode", choices=MODES),
+        Prop("surface", "text", "elongated", "explorer surface", "surface"),
+        Prop("racers", "list", ["gd", "momentum", "adam"], "explorer racers", "optimizer", choices=names),
+        Prop("optimizer", "enum", "gd", "explorer optimizer", "optimizer", choices=names),
+        Prop("lr", "number", 0.076, "learning rate", "optimizer", min=1e-5, max=10.0, log=True),
+        Prop("hyper", "dict", {}, "explorer hyperparameters", "optimizer"),
+        Prop("others", "settings", {}, "explorer others", None, hideable=False),
+        Prop("start", "point", None, "start", "surface"),
+        Prop("steps", "int", 500, "explorer max steps", "run", min=1, max=MAX_STEPS, step=1),
+        Prop("tol", "number", None, "explorer tolerance", "run", min=1e-12, max=1.0, log=True),
+        Prop("seed", "int", 0, "explorer seed", "run", min=0, max=MAX_SEED, step=1),
+        Prop("t", "int", -1, "explorer shown step", None, min=-1, max=MAX_STEPS, step=1, hideable=False),
+        Prop("speed", "number", 10.0, "explorer speed", "play", min=1.0, max=200.0, log=True),
+        Prop("field", "bool", False, "explorer field", "layers"),
+        Prop("internals", "bool", False, "explorer internals", "layers"),
+        Prop("hide", "list", [], "explorer hide", None, hideable=False),
+    )
+
+
+def props(**defaults) -> tuple[Prop, ...]:
+    """The table, with some defaults replaced (a page made for Rosenbrock starts there and keeps
+    it out of its hash). Unknown names and bad values are a UserInputError.
+
+        >>> props(surface="rosenbrock")[2].default
+        'rosenbrock'
+    """
+    table = _table()
+    by_name = {p.name: p for p in table}
+    for name in defaults:
+        if name not in by_name:
+            raise unknown_name("explorer setting", name, by_name)
+    hideable = tuple(p.name for p in table if p.hideable)
+    out = []
+    for p in table:
+        if p.name == "hide":
+            p = replace(p, choices=hideable)
+        if p.name in defaults:
+            p = replace(p, default=check(p, defaults[p.name]))
+        out.append(p)
+    return tuple(out)
+
+
+def prop(name: str) -> Prop:
+    """One row of the table by name."""
+    for p in _table():
+        if p.name == name:
+            return p
+    raise unknown_name("explorer setting", name, [p.name for p in _table()])
+
+
+def check(p: Prop, value):
+    """``value`` as the setting ``p`` holds it, or a UserInputError naming the setting."""
+    what = f"explorer setting '{p.name}'"
+    if p.type in ("enum", "text"):
+        if not isinstance(value, str) or not value.strip():
+            raise UserInputError(f"{what} must be text, got {value!r}")
+        if p.type == "enum" and value not in p.choices:
+            raise unknown_name(p.name, value, p.choices)
+        return value
+    if p.type == "bool":
+        if not isinstance(value, bool):
+            raise UserInputError(f"{what} must be true or false, got {value!r}")
+        return value
+    if p.type in ("number", "int"):
+        if value is None and p.default is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise UserInputError(f"{what} must be a number, got {value!r}")
+        if p.type == "int" and not float(value).is_integer():
+            raise UserInputError(f"{what} must be a whole number, got {value!r}")
+        if (p.min is not None and value < p.min) or (p.max is not None and value > p.max) or (p.log and value <= 0):
+            raise UserInputError(f"{what} must be in [{p.min:g}, {p.max:g}], got {value!r}")
+        return int(value) if p.type == "int" else float(value)
+    if p.type == "point":
+        if value is None:
+            return None
+        try:
+            pt = [float(v) for v in value]
+        except (TypeError, ValueError):
+            raise UserInputError(f"{what} must be numbers, got {value!r}") from None
+        if not 1 <= len(pt) <= 2 or not all(math.isfinite(v) for v in pt):
+            raise UserInputError(f"{what} must be 1 or 2 finite numbers, got {value!r}")
+        return pt
+    if p.type == "list":
+        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            raise UserInputError(f"{what} must be a list of names, got {value!r}")
+        for v in value:
+            if p.choices is not None and v not in p.choices:
+                raise unknown_name(p.name[:-1] if p.name.endswith("s") else p.name, v, p.choices)
+        return list(value)
+    if p.type in ("dict", "settings"):
+        if not isinstance(value, dict):
+            raise UserInputError(f"{what} must be a dict, got {value!r}")
+        return dict(value)
+    raise AssertionError(p.type)
+
+
+__all__ = ["Prop", "props", "prop", "check", "MODES"]  # and PROPS, the table (built on use)
+
+
+def __getattr__(name):
+    if name == "PROPS":   # built on use: the optimizer choices come from the registry
+        return props()
+    raise AttributeError(name)

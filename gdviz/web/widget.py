@@ -1,0 +1,113 @@
+"""The explorer as a notebook widget (Jupyter, JupyterLab, VS Code, marimo), built with anywidget on
+the page's own JavaScript module: one UI, two hosts.
+
+    >>> w = gd.explore("rosenbrock", optimizer=["gd", "momentum", "adam"])   # race them
+    >>> w                                   # the explorer, in the cell's output
+    >>> w.lr = 0.002                        # every setting is a synced traitlet: the view follows
+    >>> w.trajectory().status               # the Python engine on what the learner picked
+    'max_steps'
+
+The traitlets are the rows of the settings table (``gdviz.web.state``): ``surface``, ``mode``,
+``optimizer``, ``lr``, ``hyper`` (the optimizer's other hyperparameters, Python's names),
+``racers``, ``start``, ``steps``, ``tol``, ``seed``, ``t`` (the step shown), ``speed``, ``field``,
+``internals``, ``lang``, ``hide``. In marimo: ``mo.ui.anywidget(gd.explore(...))``.
+"""
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+from ..errors import unknown_name
+from . import state
+from .page import page_data
+from .tables import CSS, JS
+
+TRAITS = {  # the table's types as traitlets
+    "enum": lambda p: traitlets.Unicode(p.default),
+    "text": lambda p: traitlets.Unicode(p.default),
+    "number": lambda p: traitlets.Float(p.default, allow_none=p.default is None),
+    "int": lambda p: traitlets.Int(p.default),
+    "bool": lambda p: traitlets.Bool(p.default),
+    "point": lambda p: traitlets.List(traitlets.Float(), default_value=None, allow_none=True),
+    "list": lambda p: traitlets.List(traitlets.Unicode(), default_value=list(p.default)),
+    "dict": lambda p: traitlets.Dict(default_value=dict(p.default)),
+    "settings": lambda p: traitlets.Dict(default_value=dict(p.default)),
+}
+
+
+def _trait(p: state.Prop):
+    return TRAITS[p.type](p).tag(sync=True)
+
+
+class _Base(anywidget.AnyWidget):
+    _esm = JS
+    _css = CSS
+    _data = traitlets.Dict().tag(sync=True)
+
+    @traitlets.validate(*(p.name for p in state.props()))
+    def _checked(self, proposal):
+        """Every value checked as the table says (a UserInputError names the setting)."""
+        p = {q["name"]: q for q in self._data.get("props", [])}.get(proposal.trait.name)
+        row = state.Prop(**{**p, "choices": tuple(p["choices"]) if p["choices"] else None}) if p else \
+            state.prop(proposal.trait.name)
+        value = state.check(row, proposal.value)
+        if row.name == "surface" and self._data and value not in self._data["surfaces"]:
+            raise unknown_name("surface", value, self._data["order"])
+        return value
+
+    def trajectory(self, optimizer: str | None = None):
+        """``gd.run`` on the widget's settings for ``optimizer`` (default: the one whose sliders
+        show): the same surface, start, learning rate, hyperparameters, steps, tolerance and
+        seed as the page's path, as a :class:`gdviz.Trajectory`."""
+        from ..engine import run
+        from ..optim import optimizer as make_optimizer
+        from ..surfaces import surface
+
+        name = optimizer or (self.optimizer if self.mode != "exercise" else "gd")
+        if name not in self._data["optimizers"]:
+            raise unknown_name("optimizer", name, self._data["optimizers"])
+        key = self.surface if self.mode != "exercise" else self._data["exercise"]["surface"]
+        rec = self._data["surfaces"][key]
+        if name == (self.optimizer if self.mode != "exercise" else "gd"):
+            lr, hyper = self.lr, dict(self.hyper)
+        else:
+            hyper = dict(self.others.get(name, {}))
+            lr = hyper.pop("lr", rec["suggest"][name])
+        s = surface(rec["spec"]["name"], **rec["spec"]["params"])
+        start = self.start if self.start is not None and len(self.start) == s.dim and self.mode != "exercise" \
+            else rec["start"]
+        return run(make_optimizer(name, lr=lr, **hyper), s, start, self.steps, tol=self.tol, seed=self.seed)
+
+    def trajectories(self) -> dict:
+        """Every path the explorer shows (several in race mode), by optimizer."""
+        names = ["gd"] if self.mode == "exercise" else list(self.racers) if self.mode == "race" else [self.optimizer]
+        return {name: self.trajectory(name) for name in names}
+
+
+Explorer = type("Explorer", (_Base,), {
+    "__doc__": __doc__, "__module__": __name__,
+    **{p.name: _trait(p) for p in state.props()},
+})
+
+
+def explore(surface=None, optimizer=None, *, lang: str = "en", **settings) -> Explorer:
+    """The explorer widget. ``surface``: a name or an expression, or a list (the first is shown;
+    expressions join the built-in surfaces); ``optimizer``: a name, or a list to race them.
+    Any other setting of the table by name: ``lr=0.05``, ``start=[-1.5, 2]``, ``hyper={"beta1":
+    0.8}``, ``steps=300``, ``field=True``...
+
+        >>> w = explore("x**2 + 10*y**2", optimizer="momentum", lr=0.02, hyper={"momentum": 0.8})
+    """
+    surfaces = [surface] if isinstance(surface, str) else list(surface or [])
+    optimizers = [optimizer] if isinstance(optimizer, str) else list(optimizer or [])
+    names = {p.name for p in state.props()} - {"surface", "optimizer", "lang"}   # those are arguments
+    for k in settings:
+        if k not in names:
+            raise unknown_name("explorer setting", k, sorted(names))
+    data = page_data(surfaces, optimizers, lang=lang)
+    values = {p["name"]: p["default"] for p in data["props"]}
+    w = Explorer(_data=data)
+    with w.hold_trait_notifications():
+        for k, v in {**values, **settings}.items():
+            setattr(w, k, v)
+    return w
