@@ -20,8 +20,10 @@ import numpy as np
 
 from .engine import run
 from .errors import UserInputError, positive_number
-from .optim import Optimizer, optimizer as make_optimizer
-from .surfaces import Surface, surface as make_surface
+from .optim import Optimizer
+from .optim import optimizer as make_optimizer
+from .surfaces import Surface
+from .surfaces import surface as make_surface
 from .trajectory import Trajectory
 
 REGIMES = ("too small", "goldilocks", "too large", "diverges")
@@ -86,10 +88,10 @@ class Regimes:
 
     def quad(self) -> tuple[float, float, float, float]:
         """(small, just right, large, very large) for seed 004's tuning figure: 0.1 x the fastest
-        rate, the fastest rate, 80% of the way from it to 2/L (1.8/L in 1-D: overshoots at every
-        step and converges slower) and 2.1/L (diverges)."""
+        rate, the fastest rate, 94% of the way from it to 2/L (1.94/L in 1-D: overshoots at every
+        step and converges slower than the small rate) and 2.1/L (diverges)."""
         best = self.goldilocks
-        return 0.1 * best, best, best + 0.8 * (self.diverge - best), 2.1 / self.L
+        return 0.1 * best, best, best + 0.94 * (self.diverge - best), 2.1 / self.L
 
 
 def max_curvature(s: Surface, n: int = 41) -> float:
@@ -249,11 +251,17 @@ def restarts(surface, n: int = 20, *, optimizer="gd", lr=None, steps: int = 2000
         opt = make_optimizer(optimizer, lr=lr, **hyperparameters)
     traj = run(opt, s, starts, steps, seed=seed)
     finals = traj.params[-1]
-    radius = 0.05 * float((hi - lo).max()) if radius is None else positive_number("radius", radius)
-    if s.minima.size:
-        dist = np.linalg.norm(finals[:, None, :] - s.minima[None], axis=-1)
-        basin = np.where(dist.min(1) <= radius, dist.argmin(1), -1)
-    else:
-        basin = np.full(len(finals), -1)
+    basin = nearest_minimum(s, finals, radius)
     counts = np.array([(basin == k).sum() for k in range(len(s.minima))])
     return Restarts(starts, finals, basin, s.minima, counts, traj)
+
+
+def nearest_minimum(s: Surface, finals, radius: float | None = None) -> np.ndarray:
+    """For each final point (N, d): the index of the known minimum within ``radius`` (default 5%
+    of the window's span) of it, or -1."""
+    finals = np.asarray(finals, dtype=float)
+    radius = 0.05 * float(np.ptp(s.bounds, axis=1).max()) if radius is None else positive_number("radius", radius)
+    if not s.minima.size:
+        return np.full(len(finals), -1)
+    dist = np.linalg.norm(finals[:, None, :] - s.minima[None], axis=-1)
+    return np.where(dist.min(1) <= radius, dist.argmin(1), -1)

@@ -19,6 +19,9 @@ OPTIMIZER_COLOURS = {
     "gd": OKABE_ITO["blue"], "sgd": OKABE_ITO["sky"], "momentum": OKABE_ITO["green"],
     "nesterov": OKABE_ITO["purple"], "adagrad": OKABE_ITO["orange"], "adadelta": "#7F6A00",
     "rmsprop": OKABE_ITO["black"], "adam": OKABE_ITO["vermillion"],
+    # the optimizers beyond the course's eight: Paul Tol's muted palette (colour-blind safe)
+    "adamw": "#882255", "nadam": "#CC6677", "radam": "#332288", "adamax": "#44AA99", "rprop": "#999933",
+    "lion": "#AA4499", "newton": "#A6761D",
 }
 # For series that are not optimizers (several rates, batch sizes, restarts): in this order.
 SERIES = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
@@ -53,47 +56,87 @@ LABELS = {
                                 "from the same start, gradient descent needs {std} instead of {raw}.",
                                 "标准化 x 让等高线变圆（条件数 {c0} → {c1}）：\n"
                                 "从同一起点出发，梯度下降只需 {std}，而不是 {raw}。"),
-    "race steps": ("Same start, up to {n} each (learning rates in brackets)",
-                   "同一起点，每个最多 {n}（括号内为学习率）"),
-    "race caption beats": ("Every other optimizer ends lower than plain gradient descent, which is still "
-                           "crawling along the curved valley after {n}.",
-                           "其他优化器的最终损失都低于梯度下降；梯度下降走了 {n}，仍在弯曲的山谷里缓慢爬行。"),
-    "race caption global": ("{best} rolls through the dimples to the global minimum (★); "
-                            "gradient descent stops in the nearest local one.",
-                            "{best}冲过一个个小坑，到达全局最小值（★）；梯度下降停在最近的局部最小值。"),
+    "race steps": ("Same start, up to {n} each, each at its best learning rate (in brackets) of {grid} tried",
+                   "同一起点，每个最多 {n}；括号内为各自在 {grid} 个学习率中最好的一个"),
+    "race caption tuned": ("Each at its own best rate, {best} reaches the tolerance first ({n}), "
+                           "then {next} ({m}).",
+                           "各自使用最佳学习率时，{best}最先达到容差（{n}），其次是{next}（{m}）。"),
     "log scale": (" (log scale)", "（对数刻度）"),
     "update count": ("updates", "更新次数"),
     "same examples per run": ("Each run sees the same {n} examples ({passes} passes over the data)",
                               "每种方式都处理相同的 {n} 个样本（遍历数据 {passes} 次）"),
-    "batch caption": ("Same {passes} passes over the data: SGD's {n_sgd} cheap, noisy updates reach loss {l_sgd};\n"
-                      "the full batch's {n_full} exact but expensive updates only reach {l_full}.",
-                      "同样遍历数据 {passes} 次：随机梯度下降 {n_sgd} 次廉价而嘈杂的更新把损失降到 {l_sgd}；\n"
-                      "全批量 {n_full} 次精确但昂贵的更新只降到 {l_full}。"),
+    "batch caption": ("Same {passes} passes over the data: the full batch's {n_full} exact but expensive updates "
+                      "only reach loss {l_full}, SGD's {n_sgd} cheap, noisy ones reach {l_sgd}, "
+                      "and the mini-batch's {n_mini} steadier ones end lowest, at {l_mini}.",
+                      "同样遍历数据 {passes} 次：全批量 {n_full} 次精确但昂贵的更新只把损失降到 {l_full}；"
+                      "随机梯度下降 {n_sgd} 次廉价但带噪声的更新降到 {l_sgd}；"
+                      "小批量 {n_mini} 次更平稳的更新最终损失最低，为 {l_mini}。"),
     "restart starts": ("{n} random starts, gradient descent from each", "{n} 个随机起点，各自做梯度下降"),
-    "restarts caption": ("{n} starts end in {m} different minima; only {g} of them reach the global one. "
-                         "Keeping the best of many starts (ringed) finds it.",
-                         "{n} 个起点落入 {m} 个不同的最小值，只有 {g} 个到达全局最小值。"
-                         "从多个起点中保留最好的一个（圈出）就能找到它。"),
+    "restarts caption": ("{n} starts end in {m} different minima; only {g} of them reach the global one (ringed). "
+                         "Keeping the best of many starts finds it.",
+                         "{n} 个起点落入 {m} 个不同的最小值，只有 {g} 个到达全局最小值（圈出）。"
+                         "从多个起点中保留最好的一个，就能找到它。"),
+    "on its way down": ("on its way down", "下降途中"),
+    "lighter is lower": ("lighter: lower loss", "颜色越浅，损失越低"),
     "adagrad coordinate": ("Adagrad, {v} ({kind})", "Adagrad，{v} 方向（{kind}）"),
     "adagrad steep": ("steep", "陡峭"),
     "adagrad flat": ("flat", "平坦"),
-    "adaptive caption": ("Adagrad divides each coordinate's rate by its past gradients: steep {steep} {r_steep}, "
-                         "flat {flat} {r_flat}.\nNo zig-zag: it arrives in {n_ada}; "
-                         "gradient descent at its best fixed rate needs {n_gd}.",
-                         "Adagrad 用各坐标过去的梯度去除学习率：陡峭的 {steep} 方向得到 {r_steep}，"
-                         "平坦的 {flat} 方向得到 {r_flat}。\n"
-                         "不再之字形：它用 {n_ada}到达最小值；梯度下降用最好的固定学习率也需要 {n_gd}。"),
+    "adaptive caption": ("Adagrad divides each coordinate's rate by the root of its summed squared gradients: "
+                         "steep {steep} gets the smaller rate from the first step ({r0_steep} → {r_steep}), "
+                         "flat {flat} the larger ({r0_flat} → {r_flat}); both only shrink.\n"
+                         "No zig-zag: it arrives in {n_ada}; gradient descent at its best fixed rate needs {n_gd}.",
+                         "Adagrad 把各坐标的学习率除以其历史梯度平方和的平方根：陡峭的 {steep} 方向从第一步起"
+                         "学习率就更小（{r0_steep} → {r_steep}），平坦的 {flat} 方向更大（{r0_flat} → {r_flat}）；"
+                         "两者都只减不增。\n"
+                         "不再走之字形：它用 {n_ada}到达最小值；梯度下降用最好的固定学习率也需要 {n_gd}。"),
+    "arrived": ("arrived", "已到达"),
+    "fast forward": ("▶▶ ×{k} speed", "▶▶ 快进 ×{k}"),
     "loop title": ("Iterative approach to reducing loss", "降低损失的迭代方法"),
     "loop subtitle": ("Gradient descent on the course's loss curve, learning rate {lr}",
-                      "在课程的损失曲线上做梯度下降，学习率 {lr}"),
+                      "对课程中的损失曲线做梯度下降，学习率 {lr}"),
     "loop model": ("Model", "模型"),
     "loop loss": ("Compute loss", "计算损失"),
     "loop update": ("Compute\nparameter update", "计算参数更新"),
-    "loop pass": ("pass", "轮次"),
+    "loop pass": ("pass", "第"),
+    "loop pass after": ("", "轮"),
     "loop caption": ("Each pass: predict with w, compute the loss, step by −lr × gradient.\n"
                      "The loss falls at every pass: {n} passes take w from {w0} to {w1}, the loss from {l0} to {l1}.",
                      "每一轮：用 w 预测，计算损失，沿梯度反方向迈一步（−学习率 × 梯度）。\n"
                      "损失每一轮都在下降：{n} 轮把 w 从 {w0} 带到 {w1}，损失从 {l0} 降到 {l1}。"),
+    "inside momentum title": ("Inside momentum: the velocity it carries", "动量法内部：它带着的速度"),
+    "inside momentum sub": ("{surface}; the same learning rate {lr}, momentum β = {beta}",
+                            "{surface}；相同的学习率 {lr}，动量系数 β = {beta}"),
+    "inside gd step": ("gradient descent's\npush → 0", "梯度下降的\n推力 → 0"),
+    "inside sizes": ("length of each arrow", "每个箭头的长度"),
+    "inside momentum caption": ("Gradient descent's push fades in the first dimple: it stops there after {n_gd} "
+                                "(loss {l_gd}).\n"
+                                "At the same rate {lr}, momentum carries its velocity (β = {beta}):\n"
+                                "from update {k} on, the carried part is larger than the step ({share} ×),\n"
+                                "so it rolls through the dimples to the global minimum ★ in {n_mo}.",
+                                "梯度下降的推力在第一个凹坑里逐渐消失：{n_gd}后就停在那里（损失 {l_gd}）。\n"
+                                "相同学习率 {lr} 下，动量法带着速度前进（β = {beta}）：从第 {k} 次更新起，\n"
+                                "带过来的部分比实际步长还大（{share} 倍），所以它滚过一个个凹坑，"
+                                "用 {n_mo}到达全局最小值 ★。"),
+    "inside adaptive title": ("Inside Adagrad and Adam: one rate per coordinate",
+                              "Adagrad 与 Adam 内部：每个坐标一个学习率"),
+    "inside adagrad square": ("√Σg²: only grows", "√Σg²：只增不减"),
+    "inside adam square": ("√v̂: forgets", "√v̂：会遗忘"),
+    "inside adagrad rate": ("rate = {lr} / √Σg²", "学习率 = {lr} / √Σg²"),
+    "inside adam rate": ("rate = {lr} / (√v̂ + ε)", "学习率 = {lr} / (√v̂ + ε)"),
+    "inside squares": ("Accumulators (side √, area the squared gradients)", "累积量（边长取平方根，面积为梯度平方）"),
+    "inside rate": ("rate", "学习率"),
+    "inside coordinate": ("{v} ({kind})", "{v}（{kind}）"),
+    "inside adaptive caption": ("Adagrad's √Σg² only grows, most on steep {steep} ({s_steep} vs {s_flat}): "
+                                "{steep}'s rate shrinks to {r_steep}, {flat}'s to {r_flat}.\n"
+                                "Adam's √v̂ forgets: as gradients fade its rates grow back; steep {steep}'s stays lower "
+                                "({a_steep} vs {a_flat}).\n"
+                                "Both paths bend toward the minimum, no zig-zag: Adagrad arrives in {n_ada}, "
+                                "Adam in {n_adam}.",
+                                "Adagrad 的 √Σg² 只增不减，陡峭的 {steep} 方向增长最多（{s_steep} 对 {s_flat}）："
+                                "{steep} 的学习率缩小到 {r_steep}，{flat} 的为 {r_flat}。\n"
+                                "Adam 的 √v̂ 会遗忘：梯度变小后学习率又变大，但陡峭的 {steep} 方向仍然更小"
+                                "（{a_steep} 对 {a_flat}）。\n"
+                                "两条路径都弯向最小值，而不是走之字形：Adagrad 用 {n_ada}到达，Adam 用 {n_adam}。"),
     # -- end of the manim scenes' labels --
     "step": ("step", "步数"),
     "steps": ("steps", "步"),
@@ -139,15 +182,30 @@ LABELS = {
     "update": ("update", "更新"),
     "accumulator adagrad": ("√Σg² per coordinate: it only grows", "各坐标的 √Σg²：只增不减"),
     "accumulator rmsprop": ("√(moving average of g²) per coordinate: it forgets", "各坐标 g² 滑动平均的平方根：会遗忘"),
-    "accumulator adam": ("√v̂ (moving average of g²) per coordinate", "各坐标的 √v̂（g² 的滑动平均）"),
+    "accumulator adam": ("√v̂ per coordinate: the root of the moving average of g²", "各坐标的 √v̂：g² 滑动平均的平方根"),
     "accumulator adadelta": ("√(moving average of g²) per coordinate", "各坐标 g² 滑动平均的平方根"),
+    "accumulator adamax": ("u per coordinate: the largest recent |g| (decaying)",
+                           "各坐标的 u：近期最大的 |g|（逐渐衰减）"),
     "length": ("length", "长度"),
     "sizes of the terms": ("size of each term, update by update", "每次更新中各项的大小"),
     "inside": ("Inside the optimizer", "优化器内部"),
-    "the rule": ("The update rule (from its docstring)", "更新规则（来自文档字符串）"),
+    "the rule": ("The update rule", "更新规则"),
     "with the numbers": ("each term with the run's numbers", "每一项代入这次运行的数值"),
     "the step on the loss": ("the step on the loss", "损失曲面上的这一步"),
     "one step dissected": ("One step, dissected", "拆解一步更新"),
+    # -- figures "internals" and "one-step" (gdviz/render/figures/inside.py) --
+    "rest of the path": ("the rest of the path", "之后的路径"),
+    "other order": ("dashed: push first, then carried (same sum)", "虚线：先推力、后带过来的速度（和相同）"),
+    "carried > step": ("carried > step: the gradient pushes back", "带过来的 > 实际的一步：梯度往回推"),
+    "look-ahead torch": ("look-ahead point: PyTorch's parameter, gradient taken here",
+                         "前瞻点：即 PyTorch 的参数，在此计算梯度"),
+    "nesterov step": ("step taken θₜ → θₜ₊₁ = jump + push", "实际的一步 θₜ → θₜ₊₁ = 跳 + 推力"),
+    "nesterov path": ("Nesterov's path θ", "Nesterov 的路径 θ"),
+    "plain momentum": ("plain momentum, same lr and β", "普通动量法，学习率和 β 相同"),
+    "pytorch rule": ("PyTorch's {name}", "PyTorch 的 {name}"),
+    "update n": ("update {n} (t = {n})", "第 {n} 次更新，t = {n}"),
+    "path so far": ("the path, updates 1–{n}", "路径：第 1–{n} 次更新"),
+    "this update": ("update {n}", "第 {n} 次更新"),
     "parameter updates": ("number of parameter updates", "参数更新次数"),
     "lr exercise": ("The course's exercise: how many steps does each learning rate take?",
                     "课程练习：每个学习率需要多少步？"),
@@ -172,12 +230,31 @@ LABELS = {
     "to a local minimum": ("ends in a local minimum", "停在局部最小值"),
     "reached": ("reached", "到达"),
     "optimizer race": ("Optimizer race", "优化器比赛"),
+    "tuned race": ("Optimizer race, each at its best learning rate", "优化器比赛：各自使用最佳学习率"),
+    "tuned how": ("each rate: the best of {grid} from {lo} to {hi} (fewest steps to the tolerance, "
+                  "diverged runs excluded, ties by final loss)",
+                  "每个学习率：{lo} 到 {hi} 之间 {grid} 个中最好的（达到容差的步数最少，排除发散，平局比最终损失）"),
+    "optimizer": ("optimizer", "优化器"),
+    "steps to tolerance": ("steps to tolerance", "达到容差的步数"),
+    "wall time": ("wall time", "用时"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
     "momentum title": ("Momentum: speed builds up along the valley", "动量：沿山谷方向积累速度"),
     "same rate": ("the same learning rate", "相同的学习率"),
     "lr triptych": ("Learning rate: too small, Goldilocks, too large",
                     "学习率：过小、恰到好处、过大"),
     "lr sweep": ("Learning-rate sweep", "学习率扫描"),
     "lr curves": ("Loss against steps for several learning rates", "不同学习率下损失随步数的变化"),
+    # -- learning-rate figures (gdviz/render/figures/rates.py) --
+    "lr first k": ("each panel shows the first {k} steps", "每幅图显示前 {k} 步"),
+    "lr after k": ("after {k} steps: {d} from the minimum", "{k} 步后：距最小值 {d}"),
+    "lr wider axes": ("wider axes", "坐标范围更大"),
+    "lr limits": ("{surface}, L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, every "
+                  "rate diverges",
+                  "{surface}，L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
+    "lr fewest": ("fewest: {n} at {lr}", "最少：{lr} 时 {n}"),
+    "lr curves left": ("The first steps on the loss curve", "损失曲线上的前几步"),
+    "lr curves right": ("The loss at every step", "每一步的损失"),
     "batch vs sgd": ("Full batch, mini-batch and SGD", "全批量、小批量与随机梯度下降"),
     "feature scaling": ("Feature scaling", "特征缩放"),
     "adaptive": ("Adaptive learning rates: Adagrad", "自适应学习率：Adagrad"),
@@ -187,6 +264,26 @@ LABELS = {
     "escapes": ("starts at x = 0.01: plateau, then escape", "从 x = 0.01 出发：平台后逃离"),
     "saddle": ("Saddle points and plateaus", "鞍点与平台"),
     "convex vs nonconvex": ("Convex bowl vs egg crate: does the start matter?", "凸碗与蛋托：起点重要吗？"),
+    # paths and starts figures (gdviz.render.figures.paths, .starts)
+    "dots every": ("a dot every {k} steps", "每 {k} 步一个点"),
+    "race sub": ("{surface}: every optimizer from the same start ({start}), at most {n} steps; {dots}",
+                 "{surface}：所有优化器从同一起点 ({start}) 出发，最多 {n} 步；{dots}"),
+    "momentum sub": ("{surface}, from ({start}): the same learning rate {lr} for both, momentum β = {beta}; {dots}",
+                     "{surface}，起点 ({start})：两者学习率相同，都是 {lr}，动量 β = {beta}；{dots}"),
+    "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
+                   "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
+    "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),
+    "restarts title": ("Random restarts: the start decides the minimum", "随机重启：起点决定到达哪个最小值"),
+    "random start": ("random start", "随机起点"),
+    "field title": ("The gradient field −∇L and its basins", "梯度场 −∇L 及其吸引域"),
+    "field sub": ("Arrows: where gradient descent heads. Tints: each minimum's basin, the starts that end in it.",
+                  "箭头：梯度下降前进的方向。底色：每个最小值的吸引域，即最终到达它的所有起点。"),
+    "field arrows": ("direction of −∇L", "−∇L 的方向"),
+    "global basin": ("basin of the global minimum", "全局最小值的吸引域"),
+    "local basins": ("basins of local minima", "局部最小值的吸引域"),
+    "same draws": ("The same {n} random starts in both panels, at the same place relative to each window "
+                   "(the egg crate's is {k}× wider)", "两幅图中是同样的 {n} 个随机起点，在各自窗口中的相对位置相同"
+                   "（蛋托的窗口宽 {k} 倍）"),
     "loss functions": ("L1, L2 and Huber loss, and a fit with outliers", "L1、L2 与 Huber 损失，以及含离群点的拟合"),
     "residual": ("residual r = prediction - y", "残差 r = 预测值 - y"),
     "data": ("data", "数据"),
@@ -213,6 +310,7 @@ LABELS = {
     "pg class 0": ("class 0", "类别 0"),
     "pg class 1": ("class 1", "类别 1"),
     "pg boundary": ("boundary p = 0.5", "决策边界 p = 0.5"),
+    "pg jitter": ("the dots are spread up and down only to be seen", "圆点上下错开只为看清"),
     "sgd title": ("One pass over {n} examples: gradient descent takes 1 step, SGD has already taken {n}",
                   "遍历一次 {n} 个样本：梯度下降只走了 1 步，随机梯度下降已经走了 {n} 步"),
     "sgd sub": ("Linear regression on {n} points (standardized x), learning rate {lr}, the same start",
@@ -357,9 +455,14 @@ LABELS = {
     "explorer diverged at": ("diverged at step {n}", "第 {n} 步发散"),
     "explorer stopped at": ("not yet converged after {n} steps", "{n} 步后尚未收敛"),
     "explorer position": ("position", "位置"),
+    "explorer steps taken": ("steps taken", "所用步数"),
     "explorer status": ("status", "状态"),
     "explorer exercise caption": ("the course's exercise: press Step and count", "课程练习：按“单步”并数一数"),
     "explorer click to start": ("click or drag on the plot to move the start", "在图上点击或拖动以移动起点"),
+    "explorer try single": ("try: slide the learning rate across the coloured zones, click the plot to start elsewhere",
+                            "试试：把学习率滑过各个颜色区间，在图上点击换一个起点"),
+    "explorer try race": ("all start at the same point: click elsewhere and see who reaches the ★ first",
+                          "所有参赛者从同一点出发：在别处点击，看谁先到达 ★"),
     "hp momentum": ("momentum β", "动量系数 β"),
     "hp dampening": ("dampening", "阻尼"),
     "hp nesterov": ("Nesterov look-ahead", "Nesterov 前瞻"),
@@ -375,13 +478,24 @@ LABELS = {
     "hp beta2": ("β₂ (average of g²)", "β₂（g² 的平均）"),
     "hp amsgrad": ("AMSGrad (keep the largest v)", "AMSGrad（保留最大的 v）"),
     "hp lr": ("learning rate", "学习率"),
+    "hp decoupled_weight_decay": ("decoupled weight decay (AdamW)", "解耦权重衰减（AdamW）"),
+    "hp line_search": ("line search (halve lr until the loss falls enough)", "线搜索（学习率减半直到损失下降足够）"),
+    "hp momentum_decay": ("momentum decay ψ", "动量衰减 ψ"),
+    "hp etaminus": ("η− (shrink after a sign flip)", "η−（符号反转后缩小）"),
+    "hp etaplus": ("η+ (grow while the sign holds)", "η+（符号不变时增大）"),
+    "hp step_min": ("smallest step", "最小步长"),
+    "hp step_max": ("largest step", "最大步长"),
+    "hp damping": ("damping (added to the Hessian)", "阻尼（加到 Hessian 上）"),
 }
 
 OPTIMIZER_NAMES = {
     "gd": ("gradient descent", "梯度下降"), "sgd": ("SGD", "随机梯度下降"),
     "momentum": ("momentum", "动量法"), "nesterov": ("Nesterov", "Nesterov 动量"),
     "adagrad": ("Adagrad", "Adagrad"), "adadelta": ("Adadelta", "Adadelta"),
-    "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "custom": ("custom", "自定义"),
+    "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamw": ("AdamW", "AdamW"),
+    "nadam": ("NAdam", "NAdam"), "radam": ("RAdam", "RAdam"), "adamax": ("Adamax", "Adamax"),
+    "rprop": ("Rprop", "Rprop"), "lion": ("Lion", "Lion"), "newton": ("Newton's method", "牛顿法"),
+    "custom": ("custom", "自定义"),
 }
 
 
@@ -421,6 +535,11 @@ def colour(optimizer: str, index: int = 0) -> str:
 def colon(lang: str = "en") -> str:
     """': ' in English, the full-width '：' in Chinese."""
     return "：" if lang == "zh" else ": "
+
+
+def bracketed(text: str, lang: str = "en") -> str:
+    """' (text)' in English, '（text）' with full-width brackets in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 def readout(x: float) -> str:

@@ -65,22 +65,24 @@ def describe() -> dict[str, str]:
     return {
         "learning-rates": "too small, too large and Goldilocks rates on the course's parabola",
         "contour-descent": "gradient descent on a bowl, an elongated bowl, then raw against standardized features",
-        "optimizer-race": "gd, momentum, Nesterov, RMSprop and Adam on Rosenbrock and the egg crate",
+        "optimizer-race": "gd, momentum, Nesterov, RMSprop and Adam, each at its best rate, on Rosenbrock and Beale",
         "stochastic-vs-batch": "full batch, mini-batch and SGD on a linear-regression loss",
         "local-minima": "random restarts on the egg crate landing in different minima",
         "adaptive-rates": "Adagrad's shrinking per-coordinate rate against a fixed rate",
         "iterative-loop": "the iterative approach: model, compute loss, compute updates",
+        "inside-momentum": "momentum's carried velocity rolling through the egg crate's dimples; gd stops in one",
+        "inside-adaptive": "Adagrad's and Adam's accumulators as squares and their per-coordinate rates",
     }
 
 
-def check_time_scale(time_scale) -> float:
+def check_time_scale(time_scale, name: str = "time_scale") -> float:
     """A finite time scale > 0 and at most MAX_TIME_SCALE (scenes are at most half a minute, so
-    a render stays bounded)."""
+    a render stays bounded); ``name``: how the message calls it (the CLI's --time-scale)."""
     from .errors import positive_number
 
-    scale = float(positive_number("time_scale", time_scale))
+    scale = float(positive_number(name, time_scale))
     if scale > MAX_TIME_SCALE:
-        raise UserInputError(f"time_scale must be at most {MAX_TIME_SCALE:g} (a slowed-down scene is long "
+        raise UserInputError(f"{name} must be at most {MAX_TIME_SCALE:g} (a slowed-down scene is long "
                              f"enough at that), got {scale:g}")
     return scale
 

@@ -44,8 +44,10 @@ def test_claim_numbers_are_the_runs_numbers():
     (lambda: lessons.lr_triptych("parabola", [0.16, 0.5, 3.36]), "goldilocks-shown"),
     # random restarts that never find the global minimum (seed 0)
     (lambda: lessons.restarts(seed=0), "restarts-find-global"),
-    # the egg-crate race from another start: momentum stops in a local minimum too
-    (lambda: lessons.race("egg-crate", start=[-5.0, -2.5]), "global-not-local"),
+    # momentum on the egg crate from another start: it stops in a local minimum too
+    (lambda: lessons.rolling(start=[-5.0, -2.5]), "rolls-through"),
+    # a race whose tuning range is too narrow: the best rate sits at its edge
+    (lambda: lessons.race_runs(gd.race("elongated", ["gd"], span=(1e-3, 1e-2), steps=600)), "fair"),
 ])
 def test_a_misleading_picture_fails_its_claim(build_runs, key):
     runs = build_runs()
@@ -97,16 +99,18 @@ def test_a_users_misleading_entry_warns_once_and_strict_fails_it(tmp_path, capsy
 
 
 def test_the_builtin_gallery_refuses_a_picture_whose_claim_fails(tmp_path, monkeypatch):
-    import gdviz.lessons.paths as paths
+    from functools import partial
 
-    monkeypatch.setitem(paths.RACE_STARTS, "egg-crate", [-5.0, -2.5])   # momentum no longer wins
-    monkeypatch.setitem(lessons.BUILDERS, "race", paths.race)
-    result = build(None, tmp_path, only=["race-egg-crate"], langs=("en",), jobs=1)
-    assert list(result.failed) == ["race-egg-crate.gif"]
-    message = result.failed["race-egg-crate.gif"]
-    assert message.startswith('race-egg-crate: "momentum reaches the global minimum; gradient descent stops '
-                              'in a local one" does not hold:')
-    assert not (tmp_path / "race-egg-crate.gif").exists()
+    from gdviz.lessons import inside
+
+    # from another start momentum no longer rolls through to the global minimum
+    monkeypatch.setitem(lessons.BUILDERS, "rolling", partial(inside.rolling, start=(-5.0, -2.5)))
+    result = build(None, tmp_path, only=["momentum-egg-crate"], langs=("en",), jobs=1)
+    assert list(result.failed) == ["momentum-egg-crate.gif"]
+    message = result.failed["momentum-egg-crate.gif"]
+    assert message.startswith('momentum-egg-crate: "at the same rate, momentum rolls through the dimples to the '
+                              'global minimum; gradient descent stops in the first one" does not hold:')
+    assert not (tmp_path / "momentum-egg-crate.gif").exists()
 
 
 def test_index_page_shows_each_claim_with_its_numbers(tmp_path):

@@ -168,6 +168,20 @@ def test_version_change_renders_again(small_build, tmp_path, monkeypatch):
     assert result.rendered == ["curves.png"]
 
 
+def test_a_change_to_gdviz_itself_renders_again(small_build, tmp_path, monkeypatch):
+    """An edited label or lesson in an editable install (same version number) is not served stale."""
+    spec, out, _ = small_build
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    import importlib
+
+    module = importlib.import_module("gdviz.gallery.build")
+    assert len(module.code_digest()) == 64
+    monkeypatch.setattr(module, "code_digest", lambda: "edited")
+    result = build(spec, copy, jobs=1, only=["curves"], langs=("en",))
+    assert result.rendered == ["curves.png"]
+
+
 def test_force_and_deleted_files_render_again(small_build, tmp_path):
     spec, out, _ = small_build
     copy = tmp_path / "out"

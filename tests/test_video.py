@@ -268,10 +268,10 @@ def test_claims_of_what_each_scene_draws_hold(name):
 def test_gif_and_png_and_chinese(tmp_path):
     from PIL import Image
 
-    gif = video.render("learning-rates", tmp_path / "lr.gif", lang="zh", time_scale=0.05)
+    gif = video.render("learning-rates", tmp_path / "lr.gif", quality="low", lang="zh", time_scale=0.05)
     with Image.open(gif) as im:
         assert im.size == (854, 480) and im.n_frames > 3 and im.info["loop"] == 0
-    png = video.render("iterative-loop", tmp_path / "loop.png", time_scale=0.05)
+    png = video.render("iterative-loop", tmp_path / "loop.png", quality="low", time_scale=0.05)
     with Image.open(png) as im:
         assert im.size == (854, 480)
         assert np.asarray(im.convert("RGB"))[5, 5].tolist() == [255, 255, 255]  # white background
@@ -324,3 +324,147 @@ def test_missing_manim_is_one_clear_line(monkeypatch, capsys):
     assert main(["video", "learning-rates", "-o", "x.mp4"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'gdviz[manim]'" in err and "libcairo2-dev" in err and err.count("\n") == 1
+
+
+# -- inside the optimizer: the arrows and squares are the recorded state --------------------------
+INSIDE_SCENES = ["inside-momentum", "inside-adaptive"]
+
+
+@pytest.fixture(scope="module")
+def rolling():
+    return gd.lessons.rolling()
+
+
+@pytest.mark.parametrize("t", [0, 1, 5, 12, 40])
+def test_inside_velocity_arrow_draws_the_recorded_state(rolling, t):
+    """At tracker step t the arrows at the ball are update t's terms, read from the run's
+    state: carried = -lr beta b_(t-1) (torch's momentum_buffer), push = -lr g_t, and the
+    step they add up to lands on the next point."""
+    from gdviz.internals import internals
+    from gdviz.mobjects import VelocityArrow
+
+    traj = rolling.of("momentum")
+    lr, beta = float(traj.lr[t]), traj.hyperparams["momentum"]
+    field = ContourField(rolling.surface, width=7, height=5, window=[[-5, 1.5], [-2, 1.5]])
+    tracker = ValueTracker(t)
+    arrows = VelocityArrow(field, traj, tracker, internals=rolling.info["internals"])
+    p = traj.params[t]
+    to = field.to_scene
+
+    def drawn(delta):   # a parameter-space vector from p, as the scene draws it
+        return to([p + delta])[0] - to([p])[0]
+
+    buf = traj.state["momentum_buffer"]
+    carried = -lr * beta * buf[t - 1] if t > 0 else np.zeros(2)
+    np.testing.assert_allclose(carried, internals(traj).carried[t], atol=1e-12)
+    np.testing.assert_allclose(arrows.carried.vector(), drawn(carried) if t > 0 else np.zeros(3), atol=1e-9)
+    np.testing.assert_allclose(arrows.push.start, to([p + carried])[0], atol=1e-9)
+    np.testing.assert_allclose(arrows.push.vector(), drawn(-lr * traj.grads[t]), atol=1e-9)
+    np.testing.assert_allclose(arrows.step.start, to([p])[0], atol=1e-9)
+    np.testing.assert_allclose(arrows.step.end, to([traj.params[t + 1]])[0], atol=1e-9)
+    # the tip's apex is exactly the arrow's end
+    np.testing.assert_allclose(arrows.push.tip.points[0], arrows.push.end, atol=1e-9)
+    # between updates the arrows ride on the ball, their terms interpolated
+    tracker.set_value(t + 0.5)
+    arrows.update()
+    np.testing.assert_allclose(arrows.step.start, to([traj.at(t + 0.5)])[0], atol=1e-9)
+
+
+def test_inside_velocity_arrow_leaves_made_updates_behind_gd_only_pushes(rolling):
+    from gdviz.internals import internals
+    from gdviz.mobjects import VelocityArrow
+
+    plain = rolling.of("gd")
+    field = ContourField(rolling.surface, width=7, height=5, window=[[-5, 1.5], [-2, 1.5]])
+    tracker = ValueTracker(0)
+    arrows = VelocityArrow(field, plain, tracker, trail=[0, 1, 2])
+    family = len(arrows.get_family())
+    assert arrows.carried is None and arrows.step is None          # gradient descent: the push is the step
+    ghosts = arrows.ghosts[2]                                        # (step, carried, push): the push
+    assert len(ghosts.ends) == 0
+    tracker.set_value(2.4)
+    arrows.update()
+    assert len(ghosts.ends) == 2                                     # updates 0 and 1 are made, 2 is not
+    for k in (0, 1):
+        np.testing.assert_allclose(ghosts.ends[k], field.to_scene([plain.params[k], plain.params[k + 1]]), atol=1e-9)
+    np.testing.assert_allclose(internals(plain).push[:2], np.diff(plain.params, axis=0)[:2], atol=1e-12)
+    assert len(arrows.get_family()) == family                        # points change, not the family
+
+
+@pytest.mark.parametrize("t", [0, 3, 10.5, 60, 1e6])
+def test_inside_accumulator_square_side_follows_the_recorded_scale(t):
+    """A square's side is unit x internals.scale[t] (Adagrad: sqrt of the summed squared
+    gradients in the run's state), its read-outs the same numbers; scaled with its parent,
+    it keeps working."""
+    from gdviz.internals import internals
+    from gdviz.mobjects import AccumulatorSquare
+
+    runs = gd.lessons.adaptive_insides()
+    ada = runs.trajectories[0]
+    ins = runs.info["internals"][0]
+    np.testing.assert_allclose(ins.scale, np.sqrt(ada.state["sum"][: ada.n_steps]))
+    np.testing.assert_allclose(ins.scale, internals(ada).scale)
+    tracker = ValueTracker(t)
+    sq = AccumulatorSquare(ins, tracker, 1, unit=0.05, readout=True, rate="rate")
+    k = min(int(t), len(ins.scale) - 1)
+    u = t - k if k < len(ins.scale) - 1 else 0.0
+    want = ins.scale[k, 1] * (1 - u) + (ins.scale[min(k + 1, len(ins.scale) - 1), 1] * u)
+    assert sq.side() == pytest.approx(0.05 * want, abs=1e-9)
+    if u == 0:
+        assert sq.readout._shown == readable(ins.scale[k, 1])
+        assert sq.rate_readout._shown == readable(ins.effective_lr[k, 1])
+    from manim import VGroup
+
+    VGroup(sq).scale(2)
+    sq.update()
+    assert sq.side() == pytest.approx(0.1 * want, abs=1e-9)
+
+
+def test_inside_captions_state_the_claims_numbers():
+    """The closing captions carry the numbers the lessons' claims are checked with."""
+    from gdviz.scenes import InsideAdaptive, InsideMomentum
+
+    for cls in (InsideMomentum, InsideAdaptive):
+        runs, = cls.lesson_runs()
+        assert all(c.holds for c in runs.claims)
+        for lang in ("en", "zh"):
+            scene = cls.__new__(cls)
+            scene.lang = lang
+            note = scene.message(runs)
+            evidence = " ".join(c.evidence[lang] for c in runs.claims)
+            if cls is InsideMomentum:
+                from gdviz.scenes.inside_momentum import carried_share
+
+                k, share = carried_share(runs.info["internals"])
+                assert f"{k}" in note and f"{share:.2f}" in note and f"{share:.2f}" in evidence
+                assert (f"from update {k} on" if lang == "en" else f"从第 {k} 次更新起") in evidence
+            else:
+                for pair in ("0.0314", "0.187", "0.0959", "0.691"):
+                    assert pair in note and pair in evidence
+            if lang == "zh":   # every word of the Chinese caption is Chinese (numbers, symbols, names aside)
+                words = [w for w in note.replace("Adagrad", "").replace("Adam", "").split() if w.isascii()]
+                assert all(not any(c.isalpha() and c not in "xyβgε" for c in w) for w in words), words
+
+
+def test_inside_scenes_render_short_in_english_and_chinese(tmp_path):
+    jobs = [(name, str(tmp_path), lang) for name in INSIDE_SCENES for lang in ("en", "zh")]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(_render, *zip(*jobs)))
+    for out in outputs:
+        n, secs = imageio_ffmpeg.count_frames_and_secs(out)
+        assert n > 5 and secs > 0
+        fps, size, still = still_frames(out)
+        assert size == (854, 480) and not still.all()
+    assert all(name in video.describe() for name in INSIDE_SCENES)
+
+
+@pytest.mark.parametrize("name", INSIDE_SCENES)
+def test_inside_scene_at_medium_quality_moves_until_its_caption(name, tmp_path):
+    """1280x720 at 30 fps; still only for the closing hold (scaled), in both languages."""
+    budget = MEDIUM_SCALE * SCENES[name].still_budget() + 0.5
+    for lang in ("en", "zh"):
+        fps, size, still = still_frames(_render(name, tmp_path, lang, "medium", MEDIUM_SCALE))
+        assert size == (1280, 720) and fps >= 30
+        assert still.sum() / fps <= budget, f"{name} ({lang}): still {still.sum() / fps:.2f} s"
+        moving = np.flatnonzero(~still)   # motion from the first frames to the caption: only the ends hold
+        assert moving[0] / fps <= 0.2 and (len(still) - moving[-1] - 1) / fps <= budget

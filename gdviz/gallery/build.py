@@ -10,6 +10,7 @@ makes a second build into it wait, so two builds never interleave.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -51,11 +52,23 @@ def _version(dist: str) -> str:
         return "-"
 
 
+@functools.cache
+def code_digest() -> str:
+    """A digest of gdviz's own files (code, labels, data): a changed label or lesson renders
+    again even when the version number stays (an editable install)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".toml", ".js", ".css", ".json") and "__pycache__" not in f.parts:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def fingerprint(entry: Entry, lang: str) -> str:
-    """The cache key of one file."""
+    """The cache key of one file: the entry, the language, gdviz's code and the libraries that draw it."""
     libs = {d: _version(d) for d in LIBRARIES[entry.kind]}
-    blob = json.dumps({"spec": entry.spec(), "lang": lang, "gdviz": __version__, "libs": libs},
-                      sort_keys=True, default=str)
+    blob = json.dumps({"spec": entry.spec(), "lang": lang, "gdviz": __version__, "code": code_digest(),
+                       "libs": libs}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -226,7 +239,7 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
     from ..files import remove_stale_temporaries
 
     items = plan(spec, folder, only=only, langs=langs, force=force)
-    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html"])
+    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html", "explorer.html"])
     manifest = read_manifest(folder)
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
     names = {f: e.name for e, _, f, _, _ in items}
@@ -288,6 +301,12 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
     if write_index:
         from .page import write_index as write_page
 
+        try:   # the explorer beside the index, which links it
+            from ..web.page import write_for_gallery
+
+            write_for_gallery(spec, folder, langs)
+        except (OutputError, UserInputError) as e:
+            result.failed["explorer.html"] = str(e)
         try:
             result.index = write_page(spec, folder, langs=langs, claims=result.claims,
                                       spec_arg=None if spec_path is None else str(spec_path))

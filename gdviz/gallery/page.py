@@ -28,6 +28,7 @@ header h1 { margin: 0 0 4px; font-size: 24px; }
 header p { margin: 0; color: var(--muted); }
 nav { margin-top: 10px; display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 nav a { color: var(--accent); text-decoration: none; font-size: 13px; margin-right: 8px; }
+nav a.explorer { font-weight: bold; border: 1px solid var(--accent); border-radius: 6px; padding: 2px 8px; }
 .langs button { border: 1px solid var(--line); background: white; padding: 3px 10px; border-radius: 6px;
                 cursor: pointer; }
 .langs button.on { background: var(--accent); color: white; border-color: var(--accent); }
@@ -174,7 +175,10 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
         parts.append("</article>")
         sections.setdefault(concept, []).append("".join(parts))
     nav = "".join(f'<a href="#s{i}">{html.escape(titles[c])}</a>' for i, c in enumerate(sections))
-    body = "".join(f'<section id="s{i}"><h2>{html.escape(titles[c])}</h2><div class="grid">{"".join(cards)}</div></section>'
+    if (folder / "explorer.html").is_file():   # written by the build beside this page
+        nav = '<a class="explorer" href="explorer.html">Explorer / 交互探索 ↗</a>' + nav
+    body = "".join(f'<section id="s{i}"><h2>{html.escape(titles[c])}</h2>'
+                   f'<div class="grid">{"".join(cards)}</div></section>'
                    for i, (c, cards) in enumerate(sections.items()))
     title = " / ".join(dict.fromkeys(filter(None, [spec.title["en"], spec.title["zh"]])))
     desc = spec.description["en"]

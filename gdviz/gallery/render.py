@@ -10,7 +10,6 @@ from .spec import Entry
 def lesson_options(options: dict) -> dict:
     """The entry's lesson options as the builders take them (a surface with parameters built)."""
     from ..surfaces import surface
-
     from .spec import LESSON_KEYS
 
     out = {k: v for k, v in options.items() if k in LESSON_KEYS and k != "surface_params"}

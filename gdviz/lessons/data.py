@@ -59,6 +59,15 @@ def batch_claims(runs: Runs) -> list:
                          "全批量的损失每一步都下降；随机梯度下降的损失有时会上升",
                          loss_falls(full) and ups > 0, f"SGD's loss rises on {ups} of {small.n_steps} steps",
                          f"随机梯度下降 {small.n_steps} 步中有 {ups} 步损失上升"))
+    mini = next((t for k, t in keyed.items() if k.startswith("mini")), None)
+    if mini is not None and len(keyed) > 2:
+        others = [t.loss[-1] for t in keyed.values() if t is not mini]
+        out.append(claim("mini-batch-lowest", "the mini-batch, steadier than SGD and with more updates than the "
+                         "full batch, ends lowest", "小批量比随机梯度下降更平稳、比全批量更新次数更多，最终损失最低",
+                         mini.loss[-1] < min(others), f"mini-batch loss {mini.loss[-1]:.3g} after {mini.n_steps} "
+                         f"updates vs {', '.join(f'{x:.3g}' for x in others)}",
+                         f"小批量 {mini.n_steps} 次更新后损失 {mini.loss[-1]:.3g}，"
+                         f"对 {'、'.join(f'{x:.3g}' for x in others)}"))
     return out
 
 
@@ -125,6 +134,8 @@ FIT_X, FIT_Y, FIT_SLOPE = (0.5, 2.3, 2.9), (1.4, 1.9, 3.2), 0.64
 def fit_line(lr: float = 0.1, *, start: float = 0.0, steps: int = 50) -> Runs:
     """Seed 002: data, a line ``y = 0.64 x + b`` with its residuals, and the loss (sum of
     squared residuals) against the intercept b, descended by gradient steps from b = 0."""
+    from ..style import fmt_number  # the steps printed as the figure prints them
+
     terms = " + ".join(f"({y:g} - ({FIT_SLOPE:g}*{x:g} + b))**2" for x, y in zip(FIT_X, FIT_Y))
     s = make_surface(terms, bounds=[(-0.6, 2.6)], start=[start])
     s.title = {"en": "Sum of squared residuals against the intercept", "zh": "残差平方和随截距的变化"}
@@ -142,7 +153,8 @@ def fit_line(lr: float = 0.1, *, start: float = 0.0, steps: int = 50) -> Runs:
               f"b = {t.params[-1, 0]:.3f} after {steps_text(t)}", f"{steps_text(t, 'zh')}后 b = {t.params[-1, 0]:.3f}"),
         claim("steps-shrink", "the steps shrink as the slope flattens near the bottom",
               "越接近底部斜率越平，步子越小", bool(np.all(np.diff(moves) < 0)),
-              f"first step {moves[0]:.3f}, last {moves[-1]:.4f}", f"第一步 {moves[0]:.3f}，最后一步 {moves[-1]:.4f}")])
+              f"first step {fmt_number(moves[0])}, last {fmt_number(moves[-1])}",
+              f"第一步 {fmt_number(moves[0])}，最后一步 {fmt_number(moves[-1])}")])
 
 
 def cross_entropy() -> Runs:

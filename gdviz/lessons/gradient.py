@@ -9,6 +9,7 @@ from ..claims import claim, loss_falls, steps_text
 from ..engine import run
 from ..errors import UserInputError
 from ..optim import optimizer as make_optimizer
+from ..style import readout
 from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, with_claims
 
@@ -29,8 +30,8 @@ def gradient_step(surface="parabola", lr: float = 0.8, *, start=None, steps: int
               f"第一步：梯度 {g0:.3g}，w 移动 {w[1] - w[0]:+.3g} = −{lr:g} × {g0:.3g}"),
         claim("loss-falls", "the loss falls at every step until the minimum",
               "损失每一步都下降，直到最小值", loss_falls(t) and t.status == "converged",
-              f"{t.loss[0]:.3g} → {t.loss[-1]:.2g} in {steps_text(t)}",
-              f"{steps_text(t, 'zh')}内 {t.loss[0]:.3g} → {t.loss[-1]:.2g}")])
+              f"{readout(t.loss[0])} → {readout(t.loss[-1])} in {steps_text(t)}",
+              f"{steps_text(t, 'zh')}内 {readout(t.loss[0])} → {readout(t.loss[-1])}")])
 
 
 def gradient_vector(surface="elongated", points=((-3.0, 0.3),), *, samples: int = 360,

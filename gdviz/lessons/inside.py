@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..claims import claim
+from ..claims import claim, cost, steps_text
 from ..engine import run
 from ..errors import UserInputError
 from ..internals import ADAPTIVE, dissect
@@ -15,15 +15,19 @@ from .runs import Runs, one_point, with_claims
 # Settings that make each optimizer's insides visible on the elongated bowl (curvatures 1, 20):
 # momentum overshoots the valley and rolls along it, Adagrad's steep rate shrinks fastest.
 INSIDE = {"gd": 0.05, "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 1.0, "rmsprop": 0.1,
-          "adam": 0.3, "adadelta": 1.0}
+          "adam": 0.3, "adadelta": 1.0, "adamw": 0.3, "nadam": 0.3, "radam": 0.05, "adamax": 0.3, "rprop": 0.05,
+          "lion": 0.05, "newton": 0.3}
 
 
 def internals(surface="elongated", optimizer="momentum", lr: float | None = None, *, start=None,
-              steps: int = 400) -> Runs:
+              steps: int = 400, chart: int = 40) -> Runs:
     """One run and what each of its updates is made of (``info["internals"]``): the carried
     velocity and the gradient's push for momentum, the look-ahead for Nesterov, accumulators and
-    per-coordinate rates for the adaptive methods. Claims: every step is exactly the sum of the
-    drawn terms, and what the terms show (momentum carries; Adagrad slows the steep direction)."""
+    per-coordinate rates for the adaptive methods. For Nesterov also its path in the classic
+    form (``info["path"]``: the points theta_t, each step between them the jump plus the push)
+    and plain momentum at the same rate and beta (the second series). ``info["chart"]``: how
+    many updates the chart of term sizes shows. Claims: every step is exactly the sum of the
+    drawn terms, and what the picture shows (:func:`picture_claims`)."""
     s = make_surface(surface)
     if s.dim != 2:
         raise UserInputError("internals are drawn on a 2-D surface (the arrows are vectors)")
@@ -31,13 +35,109 @@ def internals(surface="elongated", optimizer="momentum", lr: float | None = None
     lr = INSIDE.get(name, 0.01) if lr is None else float(lr)
     traj = run(make_optimizer(name, lr=lr), s, one_point(start), steps)
     ins = derive(traj)
-    runs = Runs(s, [traj], [name], [lr], info={"internals": ins, "beta": traj.hyperparams.get("momentum")},
-                lesson="internals")
-    return with_claims(runs, inside_claims(traj, ins, s))
+    info = {"internals": ins, "beta": traj.hyperparams.get("momentum"), "chart": min(int(chart), len(ins.step))}
+    trajs, series = [traj], [name]
+    if ins.lookahead is not None:   # theta_0..theta_{n-1}, then theta_n = the last look-ahead plus its push
+        info["path"] = np.vstack([ins.position, ins.lookahead[-1] + ins.push[-1]])
+        trajs.append(run(make_optimizer("momentum", lr=lr, momentum=info["beta"]), s, traj.params[0], steps))
+        series.append("momentum")
+    runs = Runs(s, trajs, series, [lr] * len(trajs), info=info, lesson="internals")
+    return with_claims(runs, inside_claims(traj, ins, s, insights=False) + picture_claims(runs))
 
 
-def inside_claims(traj, ins, s) -> list:
-    """The drawn terms rebuild every step; and the one insight each optimizer's picture shows."""
+def picture_claims(runs) -> list:
+    """What the internals picture shows, checked on its runs: momentum's carried velocity is
+    often larger than the step (the gradient pushes back); Nesterov's step is the jump plus the
+    push, and it swings less than plain momentum; an adaptive method's first steps move every
+    coordinate by about lr, and the steep coordinate's accumulator is the larger one from the
+    first update (Adagrad's only grow; Adam's forget, so its rates grow)."""
+    traj, ins, s, v = runs.trajectories[0], runs.info["internals"], runs.surface, runs.surface.variables
+    if ins.lookahead is not None:
+        return _nesterov_claims(runs, traj, ins, s, v)
+    if ins.carried is not None:
+        n = runs.info["chart"]
+        c, st = np.linalg.norm(ins.carried[:n], axis=1), np.linalg.norm(ins.step[:n], axis=1)
+        big = c > st
+        back = ((ins.carried[:n] * ins.push[:n]).sum(1) < 0)[big]
+        top = float((c / np.maximum(st, 1e-300))[big].max()) if big.any() else 0.0
+        return [claim("carried-often-larger", "the carried velocity is often larger than the step: the gradient "
+                      "then pushes back against it", "带过来的速度常常比实际的一步还大：这时梯度在往回推",
+                      big.mean() >= 0.25 and back.all(),
+                      f"in {big.sum()} of the first {n} updates |carried| > |step| (up to {top:.1f} ×), and in "
+                      f"each of them the push points against the carried velocity",
+                      f"前 {n} 次更新中有 {big.sum()} 次 |带过来的速度| > |步长|（最多 {top:.1f} 倍），"
+                      f"每一次梯度的推力都与带过来的速度方向相反")]
+    return _adaptive_claims(runs, traj, ins, s, v) if ins.effective_lr is not None else []
+
+
+def _adaptive_claims(runs, traj, ins, s, v) -> list:
+    """Adagrad's and Adam's first steps move every coordinate by about lr (g / sqrt(g^2)); the
+    steep coordinate's accumulator is the larger one from update 1, its rate the smaller one all
+    along; Adagrad's accumulators only grow, Adam's rates grow as its sqrt(v-hat) forgets."""
+    lr, sc, e, out = float(runs.rates[0]), ins.scale, ins.effective_lr, []
+    if traj.optimizer in ("adagrad", "adam"):
+        near = (np.abs(np.abs(ins.step) / lr - 1) < 0.1).all(1)
+        k = len(near) if near.all() else int(np.argmin(near))
+        upto = "1" if k == 1 else f"1–{k}"
+        out.append(claim("diagonal-start", "the first steps move every coordinate by about lr, whatever its slope: "
+                         "the path starts along the diagonal",
+                         "最初几步每个坐标都移动约一个学习率，不论坡度：路径先沿对角线走", k >= 1,
+                         f"update{'s' if k > 1 else ''} {upto}: within 10% of lr = {lr:g} in each coordinate",
+                         f"第 {upto} 次更新：每个坐标的移动都在学习率 {lr:g} 的 10% 以内"))
+    h = np.diag(s.hessian(traj.params[0]))
+    steep, flat = int(np.argmax(h)), int(np.argmin(h))
+    if steep == flat:
+        return out
+    a, b, n = v[steep], v[flat], len(e)
+    ratio = sc[0, steep] / sc[0, flat]
+    out.append(claim("steep-from-the-start", f"the steep {a}'s accumulator is the larger one from the first update, "
+                     f"so its effective rate is the smaller one all along",
+                     f"陡峭的 {a} 的累积量从第一次更新起就更大，所以它的有效学习率始终更小",
+                     ratio > 3 and (e[:, steep] < e[:, flat]).all(),
+                     f"update 1: {a} {sc[0, steep]:.3g} vs {b} {sc[0, flat]:.3g} ({ratio:.1f} ×), rates "
+                     f"{e[0, steep]:.2g} vs {e[0, flat]:.2g}; update {n}: {sc[-1, steep]:.3g} vs {sc[-1, flat]:.3g}, "
+                     f"rates {e[-1, steep]:.2g} vs {e[-1, flat]:.2g}",
+                     f"第 1 次更新：{a} {sc[0, steep]:.3g} 对 {b} {sc[0, flat]:.3g}（{ratio:.1f} 倍），学习率 "
+                     f"{e[0, steep]:.2g} 对 {e[0, flat]:.2g}；第 {n} 次更新：{sc[-1, steep]:.3g} 对 "
+                     f"{sc[-1, flat]:.3g}，学习率 {e[-1, steep]:.2g} 对 {e[-1, flat]:.2g}"))
+    moves = [f"{x} {sc[0, i]:.3g} → {sc[-1, i]:.3g}" for x, i in ((b, flat), (a, steep))]
+    rates = [f"{x} {e[0, i]:.2g} → {e[-1, i]:.2g}" for x, i in ((b, flat), (a, steep))]
+    if traj.optimizer == "adagrad":
+        out.append(claim("only-grow", "the accumulators only grow", "累积量只增不减",
+                         bool((np.diff(sc, axis=0) >= 0).all()), ", ".join(moves), "，".join(moves)))
+    elif traj.optimizer == "adam":
+        out.append(claim("rates-grow", "√v̂ forgets: it shrinks as the gradients shrink, so both rates grow from "
+                         "the first update on", "√v̂ 会遗忘：梯度变小它就变小，所以两个学习率从第一次更新起一直在变大",
+                         bool((np.diff(e, axis=0) >= -1e-15).all()),
+                         f"√v̂ {', '.join(moves)}; rates {', '.join(rates)}",
+                         f"√v̂ {'，'.join(moves)}；学习率 {'，'.join(rates)}"))
+    return out
+
+
+def _nesterov_claims(runs, traj, ins, s, v) -> list:
+    """The drawn step theta_t -> theta_t+1 is the jump plus the push; against plain momentum
+    (the second run) it overshoots the minimum less in every coordinate and arrives no later."""
+    path, plain = runs.info["path"], runs.trajectories[1]
+    err = float(np.abs(np.diff(path, axis=0) - (ins.carried + ins.push)).max())
+    low = s.minima[0] if s.minima.size else path[-1]
+    side = np.sign(path[0] - low)
+    ne, mo = (np.maximum(-(p - low) * side, 0).max(0) for p in (path, plain.params))   # farthest past the minimum
+    holds = bool((ne <= mo + 1e-12).all() and (ne < mo).any() and cost(traj) <= cost(plain) < np.inf)
+    return [claim("step-is-jump-plus-push", "each step drawn (θₜ → θₜ₊₁) is the jump to the look-ahead point plus "
+                  "the push from the gradient taken there", "画出的每一步（θₜ → θₜ₊₁）等于跳到前瞻点的一跳加上"
+                  "在那里计算的梯度的推力", err < 1e-9, f"largest difference {err:.1e}", f"最大误差 {err:.1e}"),
+            claim("swings-less", "at the same rate and β, Nesterov goes less far past the minimum than plain "
+                  "momentum and arrives no later", "在相同的学习率和 β 下，Nesterov 冲过最小值的距离比普通动量法短，"
+                  "而且到达得不更晚", holds,
+                  "farthest past the minimum: " + ", ".join(f"{x} {p:.2f} vs {q:.2f}" for x, p, q in zip(v, ne, mo))
+                  + f"; Nesterov {steps_text(traj)}, momentum {steps_text(plain)}",
+                  "冲过最小值最远：" + "，".join(f"{x} {p:.2f} 对 {q:.2f}" for x, p, q in zip(v, ne, mo))
+                  + f"；Nesterov {steps_text(traj, 'zh')}，动量法 {steps_text(plain, 'zh')}")]
+
+
+def inside_claims(traj, ins, s, *, insights: bool = True) -> list:
+    """The drawn terms rebuild every step; and (``insights``) the one insight each optimizer's
+    picture in the manim scenes shows (the figures state theirs with :func:`picture_claims`)."""
     out = []
     if ins.carried is not None and ins.lookahead is None:
         err = float(np.abs(ins.carried + ins.push - ins.step).max())
@@ -45,13 +145,16 @@ def inside_claims(traj, ins, s) -> list:
                          "每一步都等于带过来的速度加上梯度的推力", err < 1e-9,
                          f"largest difference {err:.1e} over {len(ins.step)} steps",
                          f"{len(ins.step)} 步中最大误差 {err:.1e}"))
-        share = np.linalg.norm(ins.carried, axis=1) / np.maximum(np.linalg.norm(ins.step, axis=1), 1e-300)
-        k = int(np.argmax(share[: max(len(share) // 2, 1)] > 1.0)) if (share > 1.0).any() else -1
-        out.append(claim("momentum-carries", "once it is rolling, the carried velocity is larger than the step: "
-                         "it overshoots and the gradient pulls it back", "动量滚起来后，带过来的速度比实际步长还大："
-                         "它会冲过头，再被梯度拉回", k >= 0,
-                         f"from update {k + 1} on, e.g. |carried| = {share[k]:.2f} × |step|" if k >= 0 else "never",
-                         f"从第 {k + 1} 次更新起，例如 |带过来的速度| = {share[k]:.2f} × |步长|" if k >= 0 else "从未"))
+        if insights:
+            share = np.linalg.norm(ins.carried, axis=1) / np.maximum(np.linalg.norm(ins.step, axis=1), 1e-300)
+            k = int(np.argmax(share[: max(len(share) // 2, 1)] > 1.0)) if (share > 1.0).any() else -1
+            out.append(claim("momentum-carries", "once it is rolling, the carried velocity is larger than the "
+                             "step: it overshoots and the gradient pulls it back",
+                             "动量滚起来后，带过来的速度比实际步长还大：它会冲过头，再被梯度拉回", k >= 0,
+                             f"from update {k + 1} on, e.g. |carried| = {share[k]:.2f} × |step|" if k >= 0
+                             else "never",
+                             f"从第 {k + 1} 次更新起，例如 |带过来的速度| = {share[k]:.2f} × |步长|" if k >= 0
+                             else "从未"))
     elif ins.lookahead is not None:
         err = float(np.abs(ins.lookahead[:-1] + ins.push[:-1] - ins.position[1:]).max())
         gap = float(np.linalg.norm(ins.lookahead - ins.position, axis=1).max())
@@ -64,14 +167,18 @@ def inside_claims(traj, ins, s) -> list:
         drive = ins.first if ins.first is not None else ins.grads
         wd = float(traj.hyperparams.get("weight_decay", 0.0) or 0.0)
         drive = drive + (wd * traj.params[: len(drive)] if ins.first is None else 0)
-        err = float(np.abs(-ins.effective_lr * drive - ins.step).max())
-        what = ("m̂", "m̂") if ins.first is not None else ("g", "g")
+        decay = ins.decay if ins.decay is not None else 0.0
+        err = float(np.abs(-ins.effective_lr * drive + decay - ins.step).max())
+        what = {"nadam": ("its Nesterov momentum n", "它的 Nesterov 动量 n")}.get(
+            traj.optimizer, ("m̂", "m̂") if ins.first is not None else ("g", "g"))
+        if ins.decay is not None:
+            what = (f"{what[0]}, plus the decay −lr λ p", f"{what[1]}，再加上衰减 −lr λ p")
         out.append(claim("effective-rate", f"every step is each coordinate's effective rate times {what[0]}",
                          f"每一步都等于各坐标的有效学习率乘以 {what[1]}", err < 1e-9,
                          f"largest difference {err:.1e}", f"最大误差 {err:.1e}"))
         h = np.diag(s.hessian(traj.params[0]))
         steep, flat = int(np.argmax(h)), int(np.argmin(h))
-        if steep != flat:
+        if steep != flat and insights:
             e = ins.effective_lr[-1]
             v = s.variables
             out.append(claim("steep-rate-smaller", f"the steep coordinate ({v[steep]}) ends with a smaller "
@@ -86,23 +193,34 @@ def inside_claims(traj, ins, s) -> list:
     return out
 
 
-def one_step(optimizer="adam", t: int = 9, *, surface="rosenbrock", lr: float | None = None, start=None) -> Runs:
-    """Update t of one run, dissected term by term with its numbers (``info["terms"]``), next to
-    the rule in the optimizer's docstring (``info["rule"]``)."""
+def one_step(optimizer="adam", t: int | None = None, *, surface="rosenbrock", lr: float | None = None,
+             start=None) -> Runs:
+    """Update t of one run (counted from 0: the update from ``params[t]`` to ``params[t + 1]``,
+    torch's step t + 1), dissected term by term with its numbers (``info["terms"]``), next to
+    the rule in the optimizer's docstring (``info["rule"]``). Default t: 9, or half way to where
+    the run converges when it gets there in fewer (Newton's method), while the steps still show."""
     from ..internals import rule
 
     s = make_surface(surface)
     name = str(optimizer)
-    lr = {"adam": 0.05, "momentum": 1e-3, "nesterov": 1e-3, "gd": 1e-3, "adagrad": 0.5,
-          "rmsprop": 0.01, "adadelta": 1.0}.get(name, 0.01) if lr is None else float(lr)
+    lr = {"adam": 0.05, "momentum": 1e-3, "nesterov": 1e-3, "gd": 1e-3, "adagrad": 0.5, "rmsprop": 0.01,
+          "adadelta": 1.0, "adamw": 0.05, "nadam": 0.02, "adamax": 0.05, "lion": 0.01, "newton": 1.0}.get(
+              name, 0.01) if lr is None else float(lr)
+    if t is None:
+        probe = run(make_optimizer(name, lr=lr), s, one_point(start), 10)
+        t = 9 if probe.status != "converged" else (probe.n_steps - 1) // 2
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
         raise UserInputError(f"t must be a whole number >= 0 (the update to dissect), got {t!r}")
     traj = run(make_optimizer(name, lr=lr), s, one_point(start), int(t) + 1, tol=0)
+    if traj.n_steps <= t:
+        raise UserInputError(f"the run {traj.status.replace('_', ' ')} after {traj.n_steps} update(s), before update "
+                             f"{int(t) + 1}: pick an earlier t (0 to {traj.n_steps - 1}) or a smaller lr")
     terms = dissect(traj, int(t))
     runs = Runs(s, [traj], [name], [lr], info={"terms": terms, "rule": rule(name), "t": int(t)}, lesson="one-step")
     err = float(np.abs(terms[-1].value - traj.params[int(t) + 1]).max())
-    return with_claims(runs, [claim("terms-add-up", f"the terms of update {t} computed by hand land exactly where "
-                                    "the run went", f"手算第 {t} 次更新的各项，正好落在这次运行到达的位置", err < 1e-12,
+    n = int(t) + 1   # counted from 1, as torch's step t (the bias corrections' power)
+    return with_claims(runs, [claim("terms-add-up", f"the terms of update {n} computed by hand land exactly where "
+                                    "the run went", f"手算第 {n} 次更新的各项，正好落在这次运行到达的位置", err < 1e-12,
                                     f"difference {err:.1e}", f"误差 {err:.1e}")])
 
 
@@ -147,9 +265,11 @@ def _named(claims, optimizer):
     from dataclasses import replace
 
     from ..claims import name
+    from ..style import colon
 
-    return [replace(c, key=f"{optimizer}-{c.key}", text={lang: f"{name(optimizer, lang)}{'：' if lang == 'zh' else ': '}"
-                                                         f"{c.text[lang]}" for lang in c.text}) for c in claims]
+    return [replace(c, key=f"{optimizer}-{c.key}",
+                    text={lang: f"{name(optimizer, lang)}{colon(lang)}{c.text[lang]}" for lang in c.text})
+            for c in claims]
 
 
 __all__ = ["internals", "one_step", "rolling", "adaptive_insides", "INSIDE", "ADAPTIVE"]

@@ -8,70 +8,64 @@ from ..claims import claim, fewer_steps, name, steps_text
 from ..engine import run
 from ..errors import UserInputError
 from ..optim import optimizer as make_optimizer
+from ..races import DEFAULT as RACE_DEFAULT
+from ..races import tune_rate
 from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, per_series, with_claims
-
-# Rates that suit each optimizer in a race on these surfaces (stable from the default start).
-RACE_RATES = {
-    "rosenbrock": {"gd": 1e-3, "sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
-                   "adadelta": 1.0, "rmsprop": 5e-3, "adam": 0.05},
-    # from (-4.5, -1.5) momentum at the rate of gradient descent rolls through the dimples to the
-    # global minimum; the others stop in a nearer one
-    "egg-crate": {"gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 1.0,
-                  "adadelta": 1.0, "rmsprop": 0.05, "adam": 0.2},
-    "elongated": {"gd": 0.09, "sgd": 0.09, "momentum": 0.03, "nesterov": 0.03, "adagrad": 1.0,
-                  "adadelta": 1.0, "rmsprop": 0.05, "adam": 0.2},
-    "bowl": {"gd": 0.1, "sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0,
-             "adadelta": 1.0, "rmsprop": 0.05, "adam": 0.2},
-}
-RACE_STARTS = {"egg-crate": [-4.5, -1.5]}   # off the diagonal: the paths part ways
-RACE_DEFAULT = ("gd", "momentum", "nesterov", "rmsprop", "adam")
 
 
 def race(surface="rosenbrock", optimizers=RACE_DEFAULT, rates=None, *, start=None,
          steps: int = 1500) -> Runs:
-    """Several optimizers from one start. ``rates``: one per optimizer (default: ``RACE_RATES``,
-    else each optimizer's torch default). Claims: every other optimizer ends lower than plain
-    gradient descent; on a surface with several minima, who reaches the global one."""
-    s = make_surface(surface)
+    """Several optimizers from one start, each at its own best rate (``gdviz.races``: one batched
+    sweep of 200 rates per optimizer, fewest steps to the tolerance), or at ``rates`` when given.
+    ``info["table"]`` is the race's metrics table, ``info["space"]`` what was searched."""
+    from ..races import race as run_race
+
     optimizers = [optimizers] if isinstance(optimizers, str) else list(optimizers)
     if not optimizers:
         raise UserInputError("a race needs at least one optimizer")
-    if start is None:
-        start = RACE_STARTS.get(s.name)
-    runs = _one_run_each(s, optimizers, rates, start, steps, "race")
+    return race_runs(run_race(make_surface(surface), optimizers, tune=rates is None, rates=rates,
+                              start=one_point(start), steps=steps))
+
+
+def race_runs(r) -> Runs:
+    """The lesson runs of a :class:`gdviz.races.Race`, with its claims."""
+    runs = Runs(r.surface, r.trajectories, list(r.optimizers), r.rates, lesson="race",
+                info={"table": r.table, "space": r.space, "tuned": r.tuned,
+                      "edge": [t.optimizer for t in r.tunings if t.at_edge]})
     return with_claims(runs, race_claims(runs))
 
 
 def race_claims(runs: Runs) -> list:
-    s, out = runs.surface, []
-    gd = runs.of("gd")
-    if gd is None:
-        return out
-    several = len(s.minima) > 1
-    if several:
-        reach = {k: _basin(s, t) for k, t in zip(runs.series, runs.trajectories)}
-        winners = [k for k, b in reach.items() if b == 0]
-        best = winners[0] if winners else next(k for k in runs.series if k != "gd")
-        out.append(claim("global-not-local",
-                         f"{name(best)} reaches the global minimum; gradient descent stops in a local one",
-                         f"{name(best, 'zh')}到达全局最小值；梯度下降停在局部最小值",
-                         reach[best] == 0 and reach["gd"] != 0,
-                         f"{name(best)} ends in minimum #{reach[best]}, "
-                         f"gradient descent in #{reach['gd']} (#0 is global)",
-                         f"{name(best, 'zh')}停在第 {reach[best]} 个最小值，"
-                         f"梯度下降停在第 {reach['gd']} 个（第 0 个为全局）"))
-        return out
-    others = [(k, t) for k, t in zip(runs.series, runs.trajectories) if k != "gd"]
-    if others:
-        lows = {k: float(t.loss[-1]) for k, t in others}
-        worst = max(lows, key=lows.get)
-        out.append(claim("beats-gd", "every other optimizer ends with a lower loss than gradient descent",
-                         "其他每个优化器的最终损失都低于梯度下降",
-                         all(v < float(gd.loss[-1]) for v in lows.values()),
-                         f"gradient descent {gd.loss[-1]:.2g}; "
-                         f"the highest of the others {lows[worst]:.2g} ({name(worst)})",
-                         f"梯度下降 {gd.loss[-1]:.2g}；其他中最高 {lows[worst]:.2g}（{name(worst, 'zh')}）"))
+    """A tuned race is fair (each rate is the best of the same search, none at its edge); the
+    winner, with its numbers."""
+    from ..claims import steps_text
+
+    out, info = [], runs.info
+    table = info.get("table") or []
+    if info.get("tuned"):
+        space = info["space"]
+        edge = info["edge"]
+        lo, hi = space["span"]
+        out.append(claim("fair", f"each optimizer runs at its best of {space['grid']} rates from {lo:g} to {hi:g}, "
+                         "and no best rate is at the edge of that range",
+                         f"每个优化器都使用同一搜索中 {space['grid']} 个学习率（{lo:g} 到 {hi:g}）里最好的一个，"
+                         "且没有一个落在范围边缘", not edge,
+                         f"at the edge: {', '.join(edge)}" if edge else
+                         ", ".join(f"{name(r['optimizer'])} {r['lr']:.3g}" for r in table),
+                         f"位于边缘：{', '.join(edge)}" if edge else
+                         "，".join(f"{name(r['optimizer'], 'zh')} {r['lr']:.3g}" for r in table)))
+    if table:
+        win = table[0]
+        first = runs.of(win["optimizer"])
+        evidence = {lang: steps_text(first, lang) for lang in ("en", "zh")}
+        if len(table) > 1:
+            nxt, second = table[1]["optimizer"], runs.of(table[1]["optimizer"])
+            evidence["en"] += f"; next {name(nxt)}: {steps_text(second)}"
+            evidence["zh"] += f"；其次是{name(nxt, 'zh')}：{steps_text(second, 'zh')}"
+        out.append(claim("winner", f"{name(win['optimizer'])} reaches the tolerance first",
+                         f"{name(win['optimizer'], 'zh')}最先达到容差", win["status"] == "converged",
+                         evidence["en"], evidence["zh"]))
     return out
 
 
@@ -82,12 +76,19 @@ def _basin(s, traj, radius=None) -> int:
     return int(d.argmin()) if d.min() <= radius else -1
 
 
-def momentum(surface="elongated", lr: float = 0.02, *, beta: float = 0.9, start=None,
+VALLEY_START = (-3.5, 0.8)   # the momentum lesson's start on the elongated bowl: near the valley floor
+
+
+def momentum(surface="elongated", lr: float = 0.02, *, beta: float = 0.85, start=None,
              steps: int = 1000) -> Runs:
     """Gradient descent and heavy-ball momentum (beta) at the same learning rate: along the
-    flat valley momentum builds up speed where plain gradient descent crawls."""
+    flat valley momentum builds up speed where plain gradient descent crawls. On the elongated
+    bowl the default start is ``VALLEY_START``, close enough to the valley floor that momentum's
+    swings across the valley stay moderate (elsewhere: the surface's start)."""
     s = make_surface(surface)
     start = one_point(start)
+    if start is None and s.spec()["name"] == "elongated":
+        start = VALLEY_START
     gd = run(make_optimizer("gd", lr=lr), s, start, steps)
     mo = run(make_optimizer("momentum", lr=lr, momentum=beta), s, start, steps)
     runs = Runs(s, [gd, mo], ["gd", "momentum"], [lr, lr], info={"beta": beta}, lesson="momentum")
@@ -116,33 +117,51 @@ def adaptive(surface="elongated", *, lr: float = 1.0, fixed_lr: float | None = N
         steep, flat = int(np.argmax(h)), int(np.argmin(h))
         v = s.variables
         out.append(claim("steep-slows-more",
-                         f"Adagrad gives the steep direction ({v[steep]}) a smaller rate than the flat one ({v[flat]})",
-                         f"Adagrad 给陡峭方向（{v[steep]}）的学习率小于平坦方向（{v[flat]}）",
-                         effective[-1, steep] < effective[-1, flat],
-                         f"{effective[-1, steep]:.3g} vs {effective[-1, flat]:.3g} at the last step",
+                         f"from the first step on, Adagrad gives the steep direction ({v[steep]}) a smaller rate "
+                         f"than the flat one ({v[flat]})",
+                         f"从第一步起，Adagrad 给陡峭方向（{v[steep]}）的学习率就小于平坦方向（{v[flat]}）",
+                         bool(np.all(effective[:, steep] < effective[:, flat])),
+                         f"{v[steep]} {effective[0, steep]:.3g} vs {v[flat]} {effective[0, flat]:.3g} at the first "
+                         f"step, {effective[-1, steep]:.3g} vs {effective[-1, flat]:.3g} at the last",
+                         f"第一步 {v[steep]} {effective[0, steep]:.3g} 对 {v[flat]} {effective[0, flat]:.3g}，"
                          f"最后一步 {effective[-1, steep]:.3g} 对 {effective[-1, flat]:.3g}"))
+    shrink = "; ".join(f"{v[j]} {effective[0, j]:.3g} → {effective[-1, j]:.3g}" for j in range(effective.shape[1])) \
+        if len(effective) else ""
     out.append(claim("rates-shrink", "Adagrad's per-coordinate rates only shrink",
                      "Adagrad 的各坐标学习率只会变小", bool(np.all(np.diff(effective, axis=0) <= 0)),
-                     f"from {effective[0].min():.3g} to {effective[-1].min():.3g}" if len(effective) else "no steps",
-                     f"从 {effective[0].min():.3g} 到 {effective[-1].min():.3g}" if len(effective) else "没有步"))
+                     shrink or "no steps", shrink.replace("; ", "；") or "没有步"))
     out.append(fewer_steps("adagrad-faster", ("adagrad", ada), ("gd", fixed)))
     return with_claims(runs, out)
 
 
 def single(surface="rosenbrock", optimizers=("gd",), rates=None, *, start=None, steps: int = 500) -> Runs:
-    """One run per optimizer (or per rate): the plain path picture. Default rates as in
-    :func:`race` (``RACE_RATES``), else each optimizer's own default."""
+    """One run per optimizer (or per rate): the plain path picture. Without ``rates`` each
+    optimizer runs at its own best rate (``gdviz.races.tune_rate``, as in :func:`race`)."""
     s = make_surface(surface)
     optimizers = [optimizers] if isinstance(optimizers, str) else list(optimizers)
     if rates is not None and len(optimizers) == 1 and len(np.atleast_1d(rates)) > 1:
         optimizers = optimizers * len(np.atleast_1d(rates))
-    runs = _one_run_each(s, optimizers, rates, start, steps, "single")
+    start = one_point(start)
+    if rates is None:
+        rates = [_best_rate(s, o, start, steps) for o in optimizers]
+    rates = per_series("lr", rates, len(optimizers))
+    trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
+             for o, lr in zip(optimizers, rates)]
+    runs = Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs], lesson="single")
     out = []
     for k, t in zip(runs.series, runs.trajectories):
         if t.status == "diverged":
             out.append(claim("no-divergence", f"{name(k)} does not diverge", f"{name(k, 'zh')}不发散", False,
                              steps_text(t), steps_text(t, "zh")))
     return with_claims(runs, out)
+
+
+def _best_rate(s, optimizer, start, steps):
+    """The optimizer's tuned rate on ``s``, or (None: its default) when every rate diverges."""
+    try:
+        return tune_rate(s, optimizer, start=start, steps=steps).lr
+    except UserInputError:
+        return None
 
 
 def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
@@ -176,18 +195,5 @@ def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
     return with_claims(runs, out)
 
 
-def _one_run_each(s, optimizers, rates, start, steps, lesson) -> Runs:
-    """A run per optimizer, at the given rates or (None) the ``RACE_RATES`` for the surface."""
-    start = one_point(start)
-    if rates is None:
-        table = RACE_RATES.get(s.name, {})
-        rates = [table.get(o) for o in optimizers]
-    rates = per_series("lr", rates, len(optimizers))
-    trajs = [run(make_optimizer(o, **({} if lr is None else {"lr": lr})), s, start, steps)
-             for o, lr in zip(optimizers, rates)]
-    return Runs(s, trajs, optimizers, [t.hyperparams.get("lr") for t in trajs], lesson=lesson)
-
-
-
-__all__ = ["race", "momentum", "adaptive", "single", "saddle", "RACE_RATES", "RACE_DEFAULT",
+__all__ = ["race", "race_runs", "momentum", "adaptive", "single", "saddle", "RACE_DEFAULT",
            "race_claims"]

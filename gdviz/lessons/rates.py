@@ -8,6 +8,7 @@ from ..claims import claim, cost, crossings, fewer_steps, loss_falls, name, step
 from ..engine import run
 from ..optim import optimizer as make_optimizer
 from ..optim import schedule
+from ..style import readout
 from ..surfaces import surface as make_surface
 from .runs import Runs, per_series, with_claims
 
@@ -16,14 +17,17 @@ COURSE_STEPS = (81, 10, 6, 1, 3, None)              # None: diverges
 
 
 def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
-                steps: int = 200) -> Runs:
+                steps: int = 2000, compare: int | None = None) -> Runs:
     """Too small, Goldilocks and too large side by side (the course's figures 6-8). Default
     rates: :meth:`Regimes.triple` (0.1 x the fastest rate, the fastest rate 2/(L + mu), and
     2.1/L, past the divergence limit, where the point bounces farther away at every step).
+    ``compare``: the pictures show every run after this many steps (default 30 on a surface of
+    two parameters, where the step counts alone hide who is ahead; none in 1-D), in
+    ``info["compare"]``, with a claim that Goldilocks is then the closest to the minimum.
 
         >>> runs = lr_triptych("parabola")
         >>> [t.n_steps for t in runs.trajectories], runs.trajectories[2].status
-        ([50, 1, 152], 'diverged')
+        ([50, 1, 82], 'diverged')
     """
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
@@ -33,20 +37,48 @@ def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
         rates = per_series("lr", rates, 3)
         series = [str(r) for r in reg.classify(np.asarray(rates))]
     trajs = run(make_optimizer(optimizer, lr=np.asarray(rates, float)), s, reg.point, steps).members()
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "regimes": series}, lesson="lr-triptych")
-    return with_claims(runs, regime_claims(runs, reg))
+    compare = (30 if s.dim == 2 else None) if compare is None else int(compare) or None
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "regimes": series, "reg": reg, "compare": compare},
+                lesson="lr-triptych")
+    out = regime_claims(runs, reg)
+    if compare and "goldilocks" in series and s.minima.size:
+        out.append(closest_after(runs, compare))
+    return with_claims(runs, out)
 
 
-def lr_curves(surface="parabola", rates=None, *, optimizer="gd", start=None, steps: int = 60) -> Runs:
+def closest_after(runs: Runs, k: int):
+    """After ``k`` steps the Goldilocks run is the closest to the minimum (what a picture that
+    stops every run at step k shows)."""
+    m = runs.surface.minima[0]
+    dist = {key: float(np.linalg.norm(t.params[min(k, len(t.params) - 1)] - m))
+            for key, t in zip(runs.series, runs.trajectories)}
+    others = [key for key in runs.series if key != "goldilocks"]
+    shown = {lang: (" 对 " if lang == "zh" else " vs ").join(
+        [f"{dist['goldilocks']:.2g}"] + [f"{dist[key]:.3g}" + (f"（{name(key, lang)}）" if lang == "zh" else
+                                                                  f" ({name(key, lang)})") for key in others])
+        for lang in ("en", "zh")}
+    return claim("goldilocks-closest", f"after {k} steps the Goldilocks rate is the closest to the minimum",
+                 f"{k} 步后恰到好处的学习率离最小值最近",
+                 all(dist["goldilocks"] < dist[key] for key in others),
+                 f"distance to the minimum after {k} steps: {shown['en']}", f"{k} 步后与最小值的距离：{shown['zh']}",
+                 distances=dist)
+
+
+def lr_curves(surface="parabola", rates=None, *, optimizer="gd", start=None, steps: int = 150) -> Runs:
     """Seed 004's tuning figure: loss against steps for a small, a just-right, a large and a
-    very large rate (default :meth:`Regimes.quad`)."""
+    very large rate (default :meth:`Regimes.quad`: the large one overshoots so much that it is
+    slower than the small one, as in the course's figure, where it gets stuck)."""
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
     rates = [float(r) for r in np.atleast_1d(reg.quad() if rates is None else rates)]
     trajs = run(make_optimizer(optimizer, lr=np.asarray(rates)), s, reg.point, steps).members()
     series = [str(r) for r in reg.classify(np.asarray(rates))]
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L}, lesson="lr-curves")
-    return with_claims(runs, regime_claims(runs, reg))
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg}, lesson="lr-curves")
+    out = regime_claims(runs, reg)
+    if "too small" in series and "too large" in series:
+        out.append(fewer_steps("small-beats-large", ("too small", runs.of("too small")),
+                               ("too large", runs.of("too large"))))
+    return with_claims(runs, out)
 
 
 def regime_claims(runs: Runs, reg) -> list:
@@ -86,8 +118,9 @@ def regime_claims(runs: Runs, reg) -> list:
                                  f"{label['en']} overshoots at every step and lands farther away: it diverges",
                                  f"{label['zh']}每一步都越过最低点并落得更远：发散",
                                  flips == k and grows and t.loss[-1] > t.loss[0],
-                                 f"{flips} overshoots in the first {k} steps; loss {t.loss[0]:.3g} → {t.loss[-1]:.3g}",
-                                 f"前 {k} 步越过 {flips} 次；损失 {t.loss[0]:.3g} → {t.loss[-1]:.3g}",
+                                 f"{flips} overshoots in the first {k} steps; loss {readout(t.loss[0])} → "
+                                 f"{readout(t.loss[-1])}",
+                                 f"前 {k} 步越过 {flips} 次；损失 {readout(t.loss[0])} → {readout(t.loss[-1])}",
                                  overshoots=flips))
             else:
                 slower = cost(t) > cost(gold[0][1]) if gold else True
@@ -116,7 +149,7 @@ def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start
     rates = [float(r) for r in np.atleast_1d(rates)]
     trajs = run(make_optimizer(optimizer, lr=np.asarray(rates)), s, reg.point, steps).members()
     series = [str(r) for r in reg.classify(np.asarray(rates))]
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L}, lesson="lr-exercise")
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg}, lesson="lr-exercise")
     out = []
     below = [t.status == "converged" for t, r in zip(trajs, rates) if r * reg.L < 2]
     above = [t.status == "diverged" for t, r in zip(trajs, rates) if r * reg.L >= 2]
@@ -142,7 +175,12 @@ def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start
 
 
 def sweep(surface="parabola", optimizer="gd", rates=None, *, steps: int = 500, start=None) -> Runs:
-    """Learning-rate sweep (see :func:`gdviz.analysis.sweep`), in ``info["sweep"]``."""
+    """Learning-rate sweep (see :func:`gdviz.analysis.sweep`), in ``info["sweep"]``. The default
+    rates for the gradient-descent family include the fastest rate 2/(L + mu) (1/L in 1-D), so
+    the curve's lowest point is the theory's."""
+    if rates is None and optimizer in ("gd", "sgd", "momentum", "nesterov"):
+        reg = analysis.regimes(surface, start)
+        rates = np.union1d(np.geomspace(0.05 / reg.L, 2.5 / reg.L, 25), [reg.goldilocks])
     sw = analysis.sweep(surface, optimizer, rates, steps=steps, start=start)
     reg = sw.regimes
     s = make_surface(surface)
@@ -150,11 +188,12 @@ def sweep(surface="parabola", optimizer="gd", rates=None, *, steps: int = 500, s
     out = []
     if conv.any():
         best = sw.best()
+        n = int(sw.steps[np.flatnonzero(sw.lrs == best)[0]])
         out.append(claim("fastest-near-goldilocks", "the fewest steps are in the Goldilocks band around 2/(L + mu)",
                          "步数最少的学习率在 2/(L + mu) 附近的恰到好处区间内",
                          reg.classify(best) == "goldilocks",
-                         f"fastest rate {best:.3g}, Goldilocks {reg.goldilocks:.3g}",
-                         f"最快的学习率 {best:.3g}，恰到好处 {reg.goldilocks:.3g}", best=best))
+                         f"fastest rate {best:.3g} ({n} step{'s' * (n != 1)}), Goldilocks {reg.goldilocks:.3g}",
+                         f"最快的学习率 {best:.3g}（{n} 步），恰到好处 {reg.goldilocks:.3g}", best=best, steps=n))
     over = sw.lrs * reg.L >= 2
     if optimizer == "gd" and over.any():
         ok = bool(np.all(sw.status[over] == "diverged"))
@@ -167,11 +206,11 @@ def sweep(surface="parabola", optimizer="gd", rates=None, *, steps: int = 500, s
 
 def lr_decay(surface="parabola", lr: float | None = None, *, start=None, steps: int = 60) -> Runs:
     """Seed 004's adaptive rate eta_t = eta / sqrt(t + 1): big steps first, small ones near the
-    minimum. ``lr`` (eta, default 2.4/L) is too large to use as a constant: the constant rate
+    minimum. ``lr`` (eta, default 2.2/L) is too large to use as a constant: the constant rate
     diverges while the decaying one settles into the minimum."""
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
-    lr = 2.4 / reg.L if lr is None else float(lr)
+    lr = 2.2 / reg.L if lr is None else float(lr)
     const = run(make_optimizer("gd", lr=lr), s, reg.point, steps)
     decay = run(make_optimizer("gd", lr=schedule("inverse-sqrt", lr)), s, reg.point, steps)
     runs = Runs(s, [const, decay], ["constant rate", "decaying rate"], [lr, lr], info={"L": reg.L},
@@ -192,11 +231,18 @@ def lr_decay(surface="parabola", lr: float | None = None, *, start=None, steps: 
     return with_claims(runs, out)
 
 
+def misclassified(surface, params) -> int:
+    """How many of a logistic-regression surface's points the model (w, b) puts on the wrong
+    side of p = 0.5."""
+    w, b = params
+    return int(np.sum(((w * np.asarray(surface.x) + b) > 0) != (np.asarray(surface.y) == 1)))
+
+
 def playground(rates=(3.0, 0.3), *, steps: int = 40, marks=(10, 20)) -> Runs:
     """The course's Playground exercise (seed 001): a high learning rate (3) on a two-class
     problem, looked at after 10 and 20 steps, against a lower one. Logistic regression on the
-    built-in data, from w = b = 0: at 3 the loss jumps up and down, and 20 steps are no better
-    than 10; at 0.3 it falls at every step."""
+    built-in data, from w = b = 0: at 3 the loss jumps up and down, and the loss after 20 steps
+    is no lower than after 10; at 0.3 it falls at every step."""
     s = make_surface("logistic-regression")
     rates = [float(r) for r in rates]
     trajs = run(make_optimizer("gd", lr=np.asarray(rates)), s, [0.0, 0.0], steps, tol=0).members()
@@ -205,13 +251,16 @@ def playground(rates=(3.0, 0.3), *, steps: int = 40, marks=(10, 20)) -> Runs:
     high, low = trajs[0], trajs[-1]
     ups = int(np.sum(np.diff(high.loss[: marks[-1] + 1]) > 0))
     a, b = (float(high.loss[m]) for m in marks[:2])
+    wa, wb = (misclassified(s, high.params[m]) for m in marks[:2])
     out = [claim("high-rate-unstable", f"at rate {rates[0]:g} the loss goes up on some of the first {marks[-1]} steps",
                  f"学习率 {rates[0]:g} 时，前 {marks[-1]} 步中损失有若干步上升", ups > 0,
                  f"up on {ups} of {marks[-1]} steps", f"{marks[-1]} 步中有 {ups} 步上升", ups=ups),
-           claim("more-steps-no-better", f"at rate {rates[0]:g}, {marks[1]} steps are no better than {marks[0]}",
-                 f"学习率 {rates[0]:g} 时，{marks[1]} 步并不比 {marks[0]} 步好",
-                 b >= a - 0.01 * abs(a), f"loss {a:.3f} after {marks[0]} steps, {b:.3f} after {marks[1]}",
-                 f"{marks[0]} 步后损失 {a:.3f}，{marks[1]} 步后 {b:.3f}"),
+           claim("more-steps-no-better", f"at rate {rates[0]:g}, the loss after {marks[1]} steps is no lower than "
+                 f"after {marks[0]}", f"学习率 {rates[0]:g} 时，{marks[1]} 步后的损失并不比 {marks[0]} 步后低",
+                 b >= a - 0.01 * abs(a), f"loss {a:.3f} after {marks[0]} steps, {b:.3f} after {marks[1]} "
+                 f"({wa} and {wb} of {len(s.y)} points misclassified)",
+                 f"{marks[0]} 步后损失 {a:.3f}，{marks[1]} 步后 {b:.3f}（分错 {wa} 个和 {wb} 个，共 {len(s.y)} 个）",
+                 misclassified=[wa, wb]),
            claim("low-rate-smooth", f"at rate {rates[-1]:g} the loss falls at every step",
                  f"学习率 {rates[-1]:g} 时损失每一步都在下降", loss_falls(low),
                  f"loss {low.loss[0]:.3f} → {low.loss[-1]:.3f} in {steps} steps",

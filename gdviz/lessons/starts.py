@@ -5,21 +5,45 @@ import numpy as np
 
 from .. import analysis
 from ..claims import claim
+from ..engine import run
+from ..errors import UserInputError
+from ..optim import optimizer as make_optimizer
 from ..surfaces import surface as make_surface
 from .runs import Runs, with_claims
+
+
+def basin_map(s, optimizer, *, n: int = 201, steps: int = 2000, margin: float = 0.04) -> dict:
+    """Which known minimum ``optimizer`` reaches from each point of an n x n grid over the
+    surface's bounds grown by ``margin`` of their span on every side (the figures' window), in
+    one batched run: the basins. ``x``, ``y``: the grid's coordinates; ``basin``: (n, n) indices
+    into the minima (-1: none), rows along y."""
+    pad = margin * np.ptp(s.bounds, axis=1)
+    (x0, x1), (y0, y1) = s.bounds + np.stack([-pad, pad], 1)
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    X, Y = np.meshgrid(xs, ys)
+    traj = run(optimizer, s, np.column_stack([X.ravel(), Y.ravel()]), steps, record_every=steps)
+    return {"x": xs, "y": ys, "basin": analysis.nearest_minimum(s, traj.params[-1]).reshape(n, n)}
 
 
 def restarts(surface="egg-crate", n: int = 12, *, seed: int = 3, steps: int = 2000, **kw) -> Runs:
     """Random restarts: n seeded starts, each run to the minimum of its basin. With the default
     seed, 2 of the 12 starts land in the global minimum's basin; ``info["best"]`` is the start
-    that found the lowest minimum."""
+    that found the lowest minimum, ``info["basins"]`` the basin of every point of a grid (see
+    :func:`basin_map`; 2-D surfaces with known minima)."""
     res = analysis.restarts(surface, n, seed=seed, steps=steps, **kw)
     s = make_surface(surface)
     finals = res.trajectory.loss[-1]
     best = int(np.argmin(finals))
-    runs = Runs(s, res.trajectory.members(), [f"start {i + 1}" for i in range(n)], lesson="restarts",
-                info={"basin": res.basin.tolist(), "counts": res.counts.tolist(),
-                      "global_share": res.global_share, "best": best})
+    info = {"basin": res.basin.tolist(), "counts": res.counts.tolist(), "global_share": res.global_share,
+            "best": best}
+    if s.dim == 2 and s.minima.size:
+        try:   # the same optimizer, rebuilt from the record (not possible for a schedule or a function)
+            opt = make_optimizer(res.trajectory.optimizer, **res.trajectory.hyperparams)
+        except (UserInputError, TypeError):
+            opt = None
+        if opt is not None:
+            info["basins"] = basin_map(s, opt, steps=steps)
+    runs = Runs(s, res.trajectory.members(), [f"start {i + 1}" for i in range(n)], lesson="restarts", info=info)
     reached = len({b for b in res.basin.tolist() if b >= 0})
     g = int(np.sum(res.basin == 0))
     out = [claim("starts-decide", "different starts end in different minima",

@@ -140,11 +140,12 @@ class DescendingBall(VGroup):
         gone = self.gone(t) or not (x0 - 1e-9 <= pos[0] <= x1 + 1e-9)
         self.ball.move_to(pos)
         self.ball.set_opacity(0.0 if gone else 1.0)
-        if rows != self._trail_rows:  # the trail changes only when a step is completed
+        key = (rows, *np.round(self.curve.to_scene([[self.w0, 0.0]])[0], 6))   # moved with its curve, too
+        if key != self._trail_rows:  # the trail changes only when a step is completed
             keep = np.flatnonzero(self._inside[:rows])
             centres = self.curve.curve_points(self.traj.params[keep, 0])
             self.trail.points = (centres[:, None, :] + self._circle[None]).reshape(-1, 3)
-            self._trail_rows = rows
+            self._trail_rows = key
         self.hop_line.set_points_as_corners(arc if len(arc) > 1 else np.vstack([arc, arc]))
         self.hop_line.set_stroke(opacity=0.0 if len(arc) < 2 or gone else 0.6)
         if self.tangent is not None:   # the slope where this step is taken from

@@ -10,6 +10,7 @@ from manim import (
     Axes,
     Circle,
     Dot,
+    LineJointType,
     ManimColor,
     Rectangle,
     Text,
@@ -76,12 +77,13 @@ class ContourField(VGroup):
     matplotlib figures), a frame with ticks and numbers on the left and bottom, the variable
     names, and the known minima marked (the global one a yellow star). The field fits in
     ``width`` x ``height`` with equal scales on both axes. ``c2p(x, y)`` maps parameters to the scene.
+    ``names``: the axes' names (default: the surface's variables).
 
         >>> field = ContourField(gd.surface("rosenbrock"), width=6, height=5)
     """
 
     def __init__(self, surface, *, width: float = 6.0, height: float = 5.0, window=None,
-                 lang: str = "en", minima: bool = True, size: float = TICK_SIZE):
+                 lang: str = "en", minima: bool = True, size: float = TICK_SIZE, names=None):
         super().__init__()
         self.surface = surface
         self.window = np.asarray(surface.bounds if window is None else window, dtype=float)
@@ -99,7 +101,8 @@ class ContourField(VGroup):
         self.frame.move_to(self.axes.c2p((x0 + x1) / 2, (y0 + y1) / 2))
         self.tick_marks = ticks(self.to_scene, nice_ticks(x0, x1), nice_ticks(y0, y1), x_at=x0, y_at=y0,
                                 lang=lang, size=size)
-        names = [text(v, lang, size=LABEL_SIZE + 2, colour=INK, slant="ITALIC") for v in surface.variables]
+        names = [text(v, lang, size=LABEL_SIZE + 2, colour=INK, slant="ITALIC")
+                 for v in (surface.variables if names is None else names)]
         names[0].next_to(self.tick_marks, DOWN, buff=0.06).set_x(self.frame.get_center()[0])
         names[1].next_to(self.tick_marks, LEFT, buff=0.12).set_y(self.frame.get_center()[1])
         self.add(self.axes, self.bands, self.frame, self.tick_marks, *names)
@@ -127,21 +130,24 @@ class TrajectoryPath(VGroup):
     """The path of ``traj`` on a :class:`ContourField`, drawn up to the tracker's step, with a
     dot at ``traj.at(t)``. A diverging path stops at the window's edge with a 'diverged' mark.
     ``per_step``: tracker units per step, when one tracker drives runs on different clocks
-    (e.g. examples processed, for batches of different sizes).
+    (e.g. examples processed, for batches of different sizes); ``clock``: instead, a function
+    from the tracker's value to the fractional step (e.g. :class:`gdviz.scenes.base.HopClock`).
 
         >>> t = ValueTracker(0); path = TrajectoryPath(field, traj, t, colour("adam"))
     """
 
     def __init__(self, field: ContourField, traj, tracker: ValueTracker, colour=None, *,
                  lang: str = "en", stroke_width: float = 3.5, per_step: float = 1.0,
-                 dot_radius: float = 0.085, markers: bool = False):
+                 dot_radius: float = 0.085, markers: bool = False, clock=None):
         super().__init__()
         self.field, self.traj, self.tracker = field, traj, tracker
         self.per_step = float(per_step)   # tracker units per step (a clock shared by runs of other speeds)
+        self.clock = clock
         self.colour = colour if colour is not None else gd_colour(traj.optimizer)
         window = field.window
         self.exit, self.edge = first_exit(traj.params, window) if traj.status == "diverged" else (None, None)
-        self.line = VMobject(stroke_color=self.colour, stroke_width=stroke_width)
+        # round joins: a zig-zag's sharp corners would otherwise end in long miter spikes
+        self.line = VMobject(stroke_color=self.colour, stroke_width=stroke_width, joint_type=LineJointType.ROUND)
         self.start = Dot(field.c2p(*traj.params[0]), radius=0.08, color=WHITE, stroke_color=self.colour,
                          stroke_width=3)
         self.dot = Dot(radius=dot_radius, color=self.colour, stroke_color=WHITE, stroke_width=2)
@@ -177,7 +183,8 @@ class TrajectoryPath(VGroup):
 
     def step(self) -> float:
         """The (fractional) step shown: the tracker's value on this run's clock."""
-        return self.tracker.get_value() / self.per_step
+        t = self.tracker.get_value()
+        return float(self.clock(t)) if self.clock is not None else t / self.per_step
 
     def update_from_tracker(self):
         t = self.step()

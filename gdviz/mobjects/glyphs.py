@@ -24,12 +24,13 @@ REF = 0.01   # length of a read-out's reference segment
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-def readable(x: float, sig: int = 3, *, tiny: float = 1e-3, signed: bool = False) -> str:
+def readable(x: float, sig: int = 3, *, tiny: float = 1e-3, signed: bool = False, small: bool = False) -> str:
     """A number for people, with ``sig`` significant digits and no e-notation.
 
     0 is "0"; a positive value below ``tiny`` is "< 0.001" (``signed``: any value within
-    ``tiny`` of 0 is "≈ 0"); 100000 and more is "1.2 × 10⁵"; else fixed-point digits
-    (trailing zeros kept, so a read-out does not jump in width).
+    ``tiny`` of 0 is "≈ 0"; ``small``: below ``tiny`` it is written "3.1 × 10⁻⁴", so a
+    falling value keeps falling on screen); 100000 and more is "1.2 × 10⁵"; else fixed-point
+    digits (trailing zeros kept, so a read-out does not jump in width).
 
         >>> readable(6.2e-32), readable(0.000471), readable(6510.4), readable(-1.8125), readable(3.1e7)
         ('< 0.001', '< 0.001', '6510', '-1.81', '3.1 × 10⁷')
@@ -39,9 +40,9 @@ def readable(x: float, sig: int = 3, *, tiny: float = 1e-3, signed: bool = False
         return "∞" if x > 0 else ("-∞" if x < 0 else "?")
     if x == 0:
         return "0"
-    if abs(x) < tiny:
+    if abs(x) < tiny and not small:
         return "≈ 0" if signed or x < 0 else f"< {tiny:g}"
-    if abs(x) >= 1e5:
+    if abs(x) >= 1e5 or abs(x) < tiny:
         e = int(math.floor(math.log10(abs(x))))
         m = x / 10 ** e
         if round(abs(m), 1) >= 10:

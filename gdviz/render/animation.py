@@ -35,7 +35,7 @@ from ..style import label as L
 from ..trajectory import Trajectory
 from .axes import CARRIED, PUSH, STEP, draw_contours, draw_field, draw_loss_curve, mark_divergence
 from .encode import GifFrames, check_video_size, global_palette, write_gif, write_video
-from .geometry import first_exit, fit_window, hop
+from .geometry import first_exit, fit_window, focus_window, hop
 from .mpl import cjk_available, new_figure, rc
 from .output import ANIMATED, check_output
 from .pacing import Pace
@@ -87,6 +87,13 @@ def check_fps(fps) -> float:
 
 
 # -- text drawn per frame ------------------------------------------------------------------
+def _columns(text: str) -> int:
+    """Width of a line in monospace columns: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 @functools.cache
 def _font(lang: str, size_px: int):
     """The monospace face for counters: DejaVu Sans Mono, or Noto Sans Mono CJK SC for Chinese."""
@@ -217,14 +224,15 @@ class Animation:
     def _build_2d(self):
         s, fig = self.runs.surface, self.fig
         ax = self.ax = fig.add_axes(self._px(58, 44, 100, 30))
-        # the window grows to show every path that did not diverge (a start outside the bounds)
-        self.window = fit_window(s, self.trajs)
+        # the window grows to show every path that did not diverge (a start outside the bounds);
+        # on a landscape of many minima it closes in on where the paths go
+        self.window = focus_window(s, self.trajs) if len(s.minima) > 1 else fit_window(s, self.trajs)
         cs = draw_contours(ax, s, window=self.window, lang=self.lang)
         if self.field:
             draw_field(ax, s, self.window)
         w, h = self.size
         cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
-        cb = fig.colorbar(cs, cax=cax)
+        cb = fig.colorbar(cs, cax=cax, spacing="proportional")   # a linear scale, not one band per level
         cb.set_label(L("loss", self.lang), fontsize=9)
         cb.ax.tick_params(labelsize=8)
         from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -264,20 +272,29 @@ class Animation:
             self.artists.append(dict(trail=trail, tail=tail, start=start, head=head, exit=exit_i,
                                      mark=mark, rgb=to_rgb(c), parts=self._update_arrows(ax, t),
                                      shown=None if exit_i is None else np.vstack([t.params[:exit_i], edge])))
-        digits = len(str(self.n_max))
         single = len(self.trajs) == 1
         # one run: counter and loss at the top left; a race: the counter at the bottom left and
-        # a box of losses at the top right
-        wide = 2 if self.lang == "zh" else 1
-        width = max(len(L("step", self.lang)) * wide + 2 * digits + 3, len(L("loss", self.lang)) * wide + 10)
+        # a box of losses at the top right; each box as wide as the widest text it will show
+        lines = [self._step_text(self.n_max, self.n_max)]
+        if single:
+            lines += [self._loss_text(x) for x in self.trajs[0].loss]
         self.counter = _Overlay(self, ax, 0.02, 0.98 if single else 0.02, "left", "top" if single else "bottom",
-                                width, 2 if single else 1, style.INK)
+                                max(map(_columns, lines)), 2 if single else 1, style.INK)
         self.overlays = [self.counter]
         if not single:  # one box, a line per run in its colour: name and current loss
-            width = max(len(n) * (2 if self.lang == "zh" else 1) for n in self.names) + 10
+            width = max(_columns(self._race_line(n, x)) for n, t in zip(self.names, self.trajs) for x in t.loss)
             self.loss_box = _Overlay(self, ax, 0.98, 0.98, "right", "top", width, len(self.trajs),
                                      style.INK)
             self.overlays.append(self.loss_box)
+
+    def _step_text(self, k, n) -> str:
+        return f"{L('step', self.lang)} {k}/{n}"
+
+    def _loss_text(self, loss) -> str:
+        return f"{L('loss', self.lang)} {readout(loss)}"
+
+    def _race_line(self, name, loss) -> str:
+        return f"{name}  {readout(loss):>8}"
 
     def _build_1d(self):
         s, fig = self.runs.surface, self.fig
@@ -314,10 +331,8 @@ class Animation:
                            transform=ax.transAxes, ha="center", color=style.DIVERGED, fontsize=13,
                            fontweight="bold", animated=True, zorder=20,
                            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.DIVERGED))
-            digits = len(str(t.n_steps))
-            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top",
-                               len(L("step", self.lang)) * (2 if self.lang == "zh" else 1) + 2 * digits + 3,
-                               2, style.INK)
+            cols = max(_columns(x) for x in [self._step_text(t.n_steps, t.n_steps), *map(self._loss_text, t.loss)])
+            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top", cols, 2, style.INK)
             self.overlays.append(counter)
             self.artists.append(dict(dots=dots, trail=trail, tangent=tangent, head=head, exit=exit_i,
                                      mark=[mark], counter=counter))
@@ -409,12 +424,12 @@ class Animation:
             for m in a["mark"]:
                 m.set_visible(a["exit"] is not None and tt >= traj.step_of(a["exit"]))
         if self.counter is not None:
-            text = f"{L('step', self.lang)} {min(step, self.n_max)}/{self.n_max}"
+            text = self._step_text(min(step, self.n_max), self.n_max)
             if len(self.trajs) == 1:
                 t0 = self.trajs[0]
-                text += f"\n{L('loss', self.lang)} {readout(t0.loss[t0.rows_until(step) - 1])}"
+                text += "\n" + self._loss_text(t0.loss[t0.rows_until(step) - 1])
             else:
-                self.loss_box.text = [(f"{name}  {readout(traj.loss[traj.rows_until(step) - 1]):>8}", c)
+                self.loss_box.text = [(self._race_line(name, traj.loss[traj.rows_until(step) - 1]), c)
                                       for traj, name, c in zip(self.trajs, self.names, self.colours)]
             self.counter.text = text
 
@@ -450,8 +465,7 @@ class Animation:
             a["tangent"].set_data(xs, base[1] + g * (xs - base[0]))
         else:
             a["tangent"].set_data([], [])
-        a["counter"].text = (f"{L('step', self.lang)} {k}/{n}\n"
-                             f"{L('loss', self.lang)} {readout(traj.loss[last])}")
+        a["counter"].text = f"{self._step_text(k, n)}\n{self._loss_text(traj.loss[last])}"
 
     def _finish(self) -> Image.Image:
         w, h = self.fig.canvas.get_width_height()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, LogNorm
+from matplotlib.ticker import Locator
 
 from .. import style
 from ..errors import UserInputError
@@ -33,7 +34,8 @@ def contour_levels(Z, log: bool, n: int = 14):
     z = Z[np.isfinite(Z)]
     if log:
         lo = max(np.percentile(z, 0.5), z.max() * 1e-6, 1e-12)
-        return np.geomspace(lo, z.max(), n)
+        hi = max(z.max(), lo * (1 + 1e-9))   # a window too small to see the loss change: still increasing
+        return np.geomspace(lo, hi, n)
     levels = np.unique(np.quantile(z, np.linspace(0, 1, n)))
     return levels if len(levels) >= 2 else np.array([z.min(), z.min() + 1])
 
@@ -264,10 +266,14 @@ FIELD_COLOUR = "#7a869e"
 PUSH, CARRIED, STEP = style.OKABE_ITO["vermillion"], style.OKABE_ITO["green"], style.INK
 
 
-def draw_field(ax, surface, window=None, *, n: int = 15):
-    """The direction of -grad L on an n x n grid over the window, as light arrows of equal
-    length (0.4 of a grid cell), under the paths: where gradient descent would head from
-    anywhere."""
+FIELD_ARROWS = "#4a5672"   # darker than the explorer's FIELD_COLOUR: arrows that show on a projector
+
+
+def draw_field(ax, surface, window=None, *, n: int = 15, colour: str = FIELD_ARROWS, alpha: float = 0.75,
+               width: float = 0.003):
+    """The direction of -grad L on an n x n grid over the window, as arrows of equal length
+    (0.4 of a grid cell), under the paths: where gradient descent would head from anywhere.
+    ``width``: the shaft's, as a fraction of the axes' width."""
     (x0, x1), (y0, y1) = surface.bounds if window is None else window
     xs, ys = np.linspace(x0, x1, n + 2)[1:-1], np.linspace(y0, y1, n + 2)[1:-1]
     X, Y = np.meshgrid(xs, ys)
@@ -278,7 +284,8 @@ def draw_field(ax, surface, window=None, *, n: int = 15):
     U, V = np.where(ok, G[..., 0] / np.where(ok, norm, 1), 0), np.where(ok, G[..., 1] / np.where(ok, norm, 1), 0)
     cell = min((x1 - x0) / (n + 1), (y1 - y0) / (n + 1)) * 0.4
     q = ax.quiver(X[ok], Y[ok], U[ok] * cell, V[ok] * cell, angles="xy", scale_units="xy", scale=1,
-                  color=FIELD_COLOUR, alpha=0.55, width=0.0028, headwidth=3.5, headlength=4, zorder=2)
+                  color=colour, alpha=alpha, width=width, headwidth=3.8, headlength=4.2, headaxislength=3.8,
+                  zorder=2)
     return q
 
 
@@ -329,16 +336,6 @@ def draw_update(ax, ins, t: int, p, *, parallelogram: bool = False):
     arrow(ax, p, p + ins.step[t], STEP, lw=2.2, zorder=8)
 
 
-def draw_step_box(ax, p, half, colour, *, zorder: float = 5):
-    """The box of half-widths ``half`` (one per coordinate) around p: the step each coordinate
-    may take at its effective rate."""
-    from matplotlib.patches import Rectangle
-
-    (hx, hy), (x, y) = half, p
-    ax.add_patch(Rectangle((x - hx, y - hy), 2 * hx, 2 * hy, fill=False, ec=colour, lw=1.2, alpha=0.8,
-                           zorder=zorder))
-
-
 def draw_squares(ax, sides, colours, rows, cols, *, fmt=None):
     """A grid of squares, one row per coordinate and one column per moment (``sides[r][c]``,
     e.g. an accumulator's sqrt(sum of g^2)), all to one scale: growing squares are growing
@@ -355,7 +352,8 @@ def draw_squares(ax, sides, colours, rows, cols, *, fmt=None):
             s = side / top
             ax.add_patch(Rectangle((j * 1.3 + (1 - s) / 2, y + (1 - s) / 2), s, s, fc=c, ec=style.INK, lw=0.8,
                                    alpha=0.6))
-            ax.text(j * 1.3 + 0.5, y - 0.05, fmt(side), ha="center", va="top", fontsize=9, color=style.MUTED)
+            ax.text(j * 1.3 + 0.5, y + (1 - s) / 2 - 0.06, fmt(side), ha="center", va="top", fontsize=9,
+                    color=style.MUTED)   # right under its own square, never near the next row's
     for j, label in enumerate(cols):
         ax.text(j * 1.3 + 0.5, 1.12, label, ha="center", va="bottom", fontsize=9.5)
     ax.set_xlim(-0.6, len(cols) * 1.3)
@@ -387,3 +385,61 @@ def draw_overlays(fig, *, field: bool = False, arrows: bool = False, most: int =
             big = np.flatnonzero(np.linalg.norm(ins.step, axis=1) > 0.015 * span)[:most]
             for k in big:
                 draw_update(ax, ins, int(k), traj.params[k])
+
+
+def draw_table(ax, header, rows, colours=None, *, fontsize: float = 10):
+    """A plain table filling ``ax``: a bold header, one line per row, rules between; the first
+    cell of row i in ``colours[i]`` (the series colour that names it on the plot)."""
+    ax.axis("off")
+    table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center", edges="horizontal")
+    table.auto_set_font_size(False)
+    table.set_fontsize(fontsize)
+    table.scale(1, 1.35)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor(style.MUTED)
+        cell.set_linewidth(0.6)
+        if r == 0:
+            cell.set_text_props(fontweight="bold")
+        elif c == 0 and colours is not None:
+            cell.set_text_props(color=colours[r - 1], fontweight="bold")
+    return table
+
+
+def plain_log_axis(ax, axis: str = "y", *, special=(), most: int = 7):
+    """A log axis whose ticks read as plain numbers: 0.03, 0.05, 0.1, 0.2 or 5, 10, 100 (1, 2, 3, 5
+    times powers of ten, thinned to 1, 2, 5 and then 1 when there are more than ``most``), never
+    10^1 or 3×10^-2; ``special`` values (1/L, 2/L) are ticks too, and round ones crowding them go.
+    The ticks follow the axis limits, whenever they are set."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(PlainLogLocator(special, most))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}" if 1e-4 <= abs(v) < 1e5 else style.fmt_number(v)))
+    target.set_minor_locator(NullLocator())
+    target.set_minor_formatter(NullFormatter())
+
+
+class PlainLogLocator(Locator):
+    """Ticks for :func:`plain_log_axis`, computed from the view limits at draw time."""
+
+    def __init__(self, special=(), most: int = 7):
+        self.special, self.most = [float(v) for v in special], most
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        lo, hi = sorted((float(vmin), float(vmax)))
+        lo = lo if lo > 0 else hi * 1e-6
+        special = [v for v in self.special if lo <= v <= hi]
+        decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+        for mantissas in ((1, 2, 3, 5), (1, 2, 5), (1,)):
+            ticks = [m * 10.0 ** e for e in decades for m in mantissas]
+            ticks = [v for v in ticks if lo <= v <= hi and all(abs(np.log(v / x)) > np.log(1.4) for x in special)]
+            if len(ticks) + len(special) <= self.most:
+                break
+        ticks = sorted(ticks + special)
+        if len(ticks) < 2:   # a narrow range: its ends and middle, to two digits
+            ticks = sorted({float(f"{v:.2g}") for v in np.geomspace(lo, hi, 3)})
+        return ticks
+

@@ -74,3 +74,16 @@ def fit_window(surface, trajs, *, include_bounds: bool = True, margin: float = 0
     if include_bounds:
         lo, hi = np.minimum(lo, surface.bounds[:, 0]), np.maximum(hi, surface.bounds[:, 1])
     return np.stack([lo, hi], 1)
+
+
+def focus_window(surface, trajs, *, margin: float = 0.15, least: float = 0.3):
+    """A window (d, 2) on where the paths go and the global minimum, not the whole surface: for
+    landscapes with many minima, where the runs cross a few of them. Each side spans at least
+    ``least`` of the bounds' widest span."""
+    w = fit_window(surface, trajs, include_bounds=False, margin=margin)
+    if len(surface.minima):
+        w[:, 0] = np.minimum(w[:, 0], surface.minima[0] - margin)
+        w[:, 1] = np.maximum(w[:, 1], surface.minima[0] + margin)
+    span = least * float(np.ptp(surface.bounds, axis=1).max())
+    grow = np.maximum(span - (w[:, 1] - w[:, 0]), 0) / 2
+    return np.stack([w[:, 0] - grow, w[:, 1] + grow], 1)

@@ -49,6 +49,32 @@ class Pace:
             return np.zeros_like(np.asarray(u, dtype=float))
         return np.interp(np.clip(u, 0.0, 1.0), self._cum, np.arange(self.end + 1, dtype=float))
 
+    def share(self, step: float) -> float:
+        """The share of the motion's time spent when ``step`` is reached (inverse of :meth:`step_at`)."""
+        if not self.end:
+            return 1.0
+        return float(np.interp(step, np.arange(self.end + 1, dtype=float), self._cum))
+
+    def segment(self, a: float, b: float):
+        """For manim: the rate function of the motion from step ``a`` to step ``b`` (b > a),
+        played in ``share(b) - share(a)`` of the whole motion's time."""
+        ua, ub = self.share(a), self.share(b)
+        return lambda v: (float(self.step_at(ua + v * (ub - ua))) - a) / (b - a)
+
+    def stretch(self, upto: int, share: float) -> "Pace":
+        """This pace with steps ``0 .. upto`` given ``share`` of the motion's time (the rest
+        scaled to fit): a scene slows down its first steps where the runs part."""
+        k = int(min(max(upto, 0), self.end))
+        if 0 < k < self.end and 0 < share < 1:
+            head, tail = self.weights[:k].sum(), self.weights[k:].sum()
+            w = self.weights.copy()
+            w[:k] *= share / head
+            w[k:] *= (1 - share) / tail
+            self.weights = w
+            self._cum = np.concatenate([[0.0], np.cumsum(w)])
+            self._cum /= self._cum[-1]
+        return self
+
     def rate_func(self, u: float) -> float:
         """For manim: the share of ``end`` reached at the share ``u`` of the run time."""
         return float(self.step_at(u)) / self.end if self.end else 1.0

@@ -8,14 +8,16 @@ from ..style import label as L
 
 def series_label(key: str, lang: str = "en", lr=None) -> str:
     """'adam' -> 'Adam', 'too small' -> '过小' (zh), 'mini-batch 10' -> 'mini-batch (10)';
-    with ``lr``: 'Adam (lr=0.05)'."""
+    with ``lr``: 'Adam (lr = 0.05)', 'Adam（学习率 = 0.05）'."""
     if key in style.OPTIMIZER_NAMES:
         text = optimizer_name(key, lang)
     elif key.startswith("mini-batch"):
-        text = f"{L('mini-batch', lang)} ({key.split()[-1]})"
+        text = L("mini-batch", lang) + style.bracketed(key.split()[-1], lang)
     else:
         text = L(key, lang)
-    return f"{text} ({L('lr', lang)}={fmt_number(lr)})" if lr is not None else text
+    if lr is None:
+        return text
+    return text + style.bracketed(f"{L('lr', lang)} = {fmt_number(lr)}", lang)
 
 
 def series_colours(series: list[str]) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from .adaptive_rates import AdaptiveRates
 from .base import GdvizScene
 from .contour_descent import ContourDescent
+from .inside_adaptive import InsideAdaptive
+from .inside_momentum import InsideMomentum
 from .iterative_loop import IterativeLoop
 from .learning_rates import LearningRates
 from .local_minima import LocalMinima
@@ -16,7 +18,8 @@ from .stochastic_vs_batch import StochasticVsBatch
 
 SCENES = {"learning-rates": LearningRates, "contour-descent": ContourDescent,
           "optimizer-race": OptimizerRace, "stochastic-vs-batch": StochasticVsBatch,
-          "local-minima": LocalMinima, "adaptive-rates": AdaptiveRates, "iterative-loop": IterativeLoop}
+          "local-minima": LocalMinima, "adaptive-rates": AdaptiveRates, "iterative-loop": IterativeLoop,
+          "inside-momentum": InsideMomentum, "inside-adaptive": InsideAdaptive}
 
 
 def variant(cls, **attributes):

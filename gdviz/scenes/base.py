@@ -13,32 +13,57 @@ import math
 import re
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, WHITE, FadeIn, FadeOut, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, WHITE, FadeIn, FadeOut, Rectangle, Scene, VGroup, config, linear
 
 from ..mobjects.common import INK, MUTED, text
 from ..render.pacing import Pace
 from ..style import label as L
 
 
+class HopClock:
+    """Tracker units -> fractional step for a run whose steps cost ``per_step`` units each (e.g.
+    examples processed) and are made when paid for: the point stays put while a step's units
+    are spent and moves during the last ``move`` of them; at ``k * per_step`` step k is made.
+
+        >>> clock = HopClock(100); clock(50.0), clock(99.5), clock(100.0)
+        (0.0, 0.5, 1.0)
+    """
+
+    def __init__(self, per_step: float, move: float = 1.0):
+        self.per_step = float(per_step)
+        self.move = min(float(move), self.per_step)
+
+    def __call__(self, t):
+        t = np.asarray(t, dtype=float)
+        j = np.floor(t / self.per_step + 1e-9)
+        r = t - j * self.per_step
+        out = j + np.clip((r - (self.per_step - self.move)) / self.move, 0.0, 1.0)
+        return float(out) if out.ndim == 0 else out
+
+
 class Clocked:
     """A trajectory as :class:`~gdviz.render.pacing.Pace` sees it when one tracker drives runs
-    on other clocks or in other windows: tracker unit t is step ``t / per_step``, and points are
-    in ``window`` units ([0, 1] per axis; Pace is then given the unit window)."""
+    on other clocks or in other windows: tracker unit t is step ``t / per_step`` (or, for a
+    :class:`HopClock`, ``clock(t)``), and points are in ``window`` units ([0, 1] per axis;
+    Pace is then given the unit window)."""
 
-    def __init__(self, traj, window, per_step: float = 1.0):
-        self.traj, self.per_step = traj, float(per_step)
+    def __init__(self, traj, window, per_step=1.0):
+        self.clock = per_step if callable(per_step) else None
+        self.traj = traj
+        self.per_step = float(per_step.per_step if self.clock is not None else per_step)
         w = np.asarray(window, dtype=float)
         self.lo, self.span = w[:, 0], np.where(w[:, 1] > w[:, 0], w[:, 1] - w[:, 0], 1.0)
         self.n_steps = int(math.ceil(traj.n_steps * self.per_step - 1e-9))
 
     def at(self, t):
-        s = np.minimum(np.asarray(t, dtype=float) / self.per_step, self.traj.n_steps)
-        return (self.traj.at(s) - self.lo) / self.span
+        t = np.asarray(t, dtype=float)
+        s = self.clock(t) if self.clock is not None else t / self.per_step
+        return (self.traj.at(np.minimum(s, self.traj.n_steps)) - self.lo) / self.span
 
 
 def pace_of(items, *, pixels: int | None = None) -> Pace:
     """A :class:`Pace` for ``items``: (trajectory, window[, per_step]) tuples, each in its own
-    window and on its own clock (tracker units per step)."""
+    window and on its own clock (tracker units per step, or a :class:`HopClock`)."""
     views = [Clocked(*item) for item in items]
     d = views[0].lo.shape[0]
     unit = np.tile([0.0, 1.0], (d, 1))
@@ -67,7 +92,103 @@ def square_window(window, bounds=None, *, pad: float = 0.0) -> np.ndarray:
     return out
 
 
-EDGE = 6.75   # text keeps this far (in scene units) from the frame's centre, left and right
+# Line breaking. Chinese has no spaces between words, and a break may fall between any two
+# characters; a good one falls after punctuation, at a space (around Latin words and numbers),
+# or next to a particle, and never splits a word if it can help it. So breaks are chosen for the
+# whole line at once (balanced lines, no orphan), each break priced by where it falls.
+_CLOSE = set("，。：；、）！？」』%")      # never starts a line
+_OPEN = set("（「『")                     # never ends a line
+_AFTER = set("，。：；、！？）")           # a break after these is free
+_PARTICLE_AFTER = set("的了")             # a break after these costs little
+_PARTICLE_BEFORE = set("在把用从而但却就也都让被和与只还并每即")   # a break before these costs little
+
+
+def _cjk(c: str) -> bool:
+    return "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"
+
+
+def _break_cost(left: str, right: str, spaced: bool = False) -> float | None:
+    """The price of a break between tokens ``left`` and ``right`` (``spaced``: a space between
+    them; None: not allowed). A line costs 100 and an uneven one up to 20 more, so a break
+    inside a Chinese word is the last resort."""
+    a, b = left[-1], right[0]
+    if spaced:
+        if not (_cjk(a) or _cjk(b)):
+            return 0.0               # between English words
+        # in Chinese text a space sits by a number or a Latin word: keep "学习率 0.1", "71 步" whole
+        return 15.0 if a.isdigit() or b.isdigit() else 3.0
+    if b in _CLOSE or a in _OPEN:
+        return None
+    if a in _AFTER:
+        return 0.0
+    if not (_cjk(a) or _cjk(b)):
+        return None                  # inside a Latin word or a number
+    if not (_cjk(a) and _cjk(b)):
+        return 15.0 if a.isdigit() or b.isdigit() else 6.0    # by a number or a Latin word
+    if a in _PARTICLE_AFTER or b in _PARTICLE_BEFORE:
+        return 5.0
+    return 25.0                      # between two Chinese characters: maybe inside a word
+
+
+def wrap(line: str, room: float) -> list[str]:
+    """``line`` broken into lines of at most ``room`` half-em units (a Chinese character is two):
+    as few lines as fit, as even as possible, the last one not an orphan, breaking where it
+    costs least (:func:`_break_cost`). Words and numbers stay whole.
+
+        >>> wrap("Random restarts and basins", 20)
+        ['Random restarts', 'and basins']
+    """
+    tokens = re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+|\s+|.", line.strip())
+    if not tokens:
+        return []
+    n = len(tokens)
+    pos = [0]
+    for t in tokens:
+        pos.append(pos[-1] + _units(t))
+    # a line may break before token j (j in 1..n-1) when allowed; spaces at its ends drop out
+    cost_at = [None] * n + [0.0]
+    for j in range(1, n):
+        left, right = tokens[j - 1], tokens[j]
+        if left.isspace() and j >= 2:
+            cost_at[j] = _break_cost(tokens[j - 2], right, spaced=True)
+        elif right.isspace() and j + 1 < n:
+            cost_at[j] = _break_cost(left, tokens[j + 1], spaced=True)
+        elif not (left.isspace() or right.isspace()):
+            cost_at[j] = _break_cost(left, right)
+
+    def width(i, j):   # tokens i..j-1 without the spaces at either end
+        while i < j and tokens[i].isspace():
+            i += 1
+        while j > i and tokens[j - 1].isspace():
+            j -= 1
+        return pos[j] - pos[i]
+
+    best = [(0.0, 0, -1)] + [(math.inf, 0, -1)] * n     # (cost, lines, previous break) up to token j
+    for j in range(1, n + 1):
+        if cost_at[j] is None:
+            continue
+        for i in range(j - 1, -1, -1):
+            if best[i][0] == math.inf or (i and cost_at[i] is None):
+                continue
+            w = width(i, j)
+            if w > room and not (j == i + 1 or all(cost_at[k] is None for k in range(i + 1, j))):
+                break       # too long, and it could have been broken: no longer line will do
+            slack = max(room - w, 0.0) / room
+            last = j == n
+            bad = (4.0 * max(0.45 - w / room, 0.0)) ** 2 * 10 if last else 20 * slack ** 2
+            cost = best[i][0] + 100 + bad + cost_at[j] * (not last) + (50 if w > room else 0)
+            if cost < best[j][0]:
+                best[j] = (cost, best[i][1] + 1, i)
+    out, j = [], n
+    while j > 0:
+        i = best[j][2]
+        out.append("".join(tokens[i:j]).strip())
+        j = i
+    return [o for o in reversed(out) if o]
+
+
+EDGE = 6.75     # text keeps this far (in scene units) from the frame's centre, left and right
+MAX_HOLD = 3.0  # the longest the closing caption is held still (seconds): a summary, not a pause
 
 
 class GdvizScene(Scene):
@@ -76,7 +197,8 @@ class GdvizScene(Scene):
     lang : "en" or "zh" (a subclass with ``lang = "zh"`` is the Chinese version);
     time_scale : multiplies every run time (tests render a short version with 0.1);
     progress : ``f(seconds_done)``, called as frames are rendered (set by ``gdviz video``);
-    hold : seconds the closing caption is held still (at most 3);
+    hold : seconds the closing caption is held still (at most ``MAX_HOLD``, 3 s); the caption
+    fades in while the last steps still move, so it is on screen longer than the hold;
     acts, act_hold : how many acts, and how long each act's caption is held before the next.
 
     Each scene says which lesson runs it draws: :meth:`lesson_runs` (a classmethod, so the
@@ -87,7 +209,7 @@ class GdvizScene(Scene):
     lang = "en"
     time_scale = 1.0
     progress = None
-    hold = 2.5
+    hold = 3.0
     acts = 1          # scenes in several acts hold each act's caption for ``act_hold`` seconds
     act_hold = 0.0
 
@@ -95,7 +217,7 @@ class GdvizScene(Scene):
     def still_budget(cls) -> float:
         """Seconds the scene means to hold still (at time scale 1): the closing hold and the
         caption of each act before the next. Everything else moves."""
-        return min(cls.hold, 3.0) + (cls.acts - 1) * cls.act_hold
+        return min(cls.hold, MAX_HOLD) + (cls.acts - 1) * cls.act_hold
 
     @classmethod
     def lesson_runs(cls) -> list:
@@ -158,22 +280,9 @@ class GdvizScene(Scene):
 
     @staticmethod
     def _wrap(line: str, full: float, width: float) -> list[str]:
-        """``line`` (``full`` wide) broken into pieces narrower than ``width``."""
+        """``line`` (``full`` wide) broken into pieces narrower than ``width``: :func:`wrap`."""
         per_unit = full / max(_units(line), 1)
-        room = max(width / per_unit * 0.97, 1)
-        # words and numbers stay whole; Chinese may break between any two characters, but
-        # not before its punctuation
-        tokens = re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+|\s+|.", line)
-        out, cur = [], ""
-        for tok in tokens:
-            if (cur.strip() and _units(cur + tok.rstrip()) > room and not tok.isspace()
-                    and tok not in "，。：；、）！？"):
-                out.append(cur.rstrip())
-                cur = tok
-            else:
-                cur += tok
-        out.append(cur.rstrip())
-        return [o.lstrip() for o in out if o.strip()]
+        return wrap(line, max(width / per_unit * 0.97, 1))
 
     def caption(self, message: str, *, size: float = 24, width: float | None = None, colour=INK) -> VGroup:
         """The closing message (what to learn): lines split at newlines, wrapped to ``width``."""
@@ -189,6 +298,8 @@ class GdvizScene(Scene):
         plot); the static ones appear at once, or, with ``fade_static``, from under a white
         veil that fades out (cheap: only the veil is redrawn, not the contour fields)."""
         static, moving = list(static), list(moving)
+        for m in moving:
+            m.update(0)           # placed after the layout moved their fields: start where they start
         for m in static:
             m.suspend_updating()  # nothing to update: skip their families every frame
         self.add(*static)
@@ -208,25 +319,32 @@ class GdvizScene(Scene):
         return Rectangle(width=config.frame_width + 1, height=config.frame_height + 1, stroke_width=0,
                          fill_color=WHITE, fill_opacity=1)
 
-    def advance(self, tracker, pace: Pace, seconds: float):
+    def advance(self, tracker, pace: Pace, seconds: float, *, until: float | None = None, count: float = 0.0):
         """Move ``tracker`` through ``pace`` in ``seconds`` (motion where something moves), then
-        set it to the final step so counters show the true count."""
-        if pace.end > 0:
-            self.play(tracker.animate.set_value(pace.end), rate_func=pace.rate_func,
-                      run_time=self.secs(seconds))
-        tracker.set_value(pace.n)
+        on to the last step (``until``, default the pace's last, ``pace.n``): at once, or with
+        ``count`` > 0 at a steady rate in at most ``count`` seconds (one step a frame at least),
+        so that the counters are seen counting to their final numbers."""
+        last = pace.n if until is None else until
+        end = min(pace.end, last)
+        if end > 0:
+            self.play(tracker.animate.set_value(end), rate_func=pace.segment(0, end),
+                      run_time=self.secs(seconds * pace.share(end)))
+        if count > 0 and last > end:
+            self.play(tracker.animate.set_value(last), rate_func=linear,
+                      run_time=self.secs(min(count, (last - end) / config.frame_rate)))
+        tracker.set_value(last)
         self.update_mobjects(0)
 
     def conclude(self, caption, *, hold: float | None = None, run_time: float = 0.6, replace=None):
-        """Fade the caption in (cross-fading ``replace``, e.g. the heading it takes the place
-        of), then hold the picture: at most 3 s, a summary rather than a pause."""
+        """Fade ``replace`` (e.g. the heading the caption takes the place of) out first, then
+        the caption in (never one over the other), then hold the picture still for ``hold``
+        seconds (the class's by default; at most ``MAX_HOLD``)."""
         for m in self.mobjects:
             m.clear_updaters()   # everything has arrived: all of it is background now
-        fades = [FadeIn(caption, shift=0.15 * UP)]
         if replace is not None:
-            fades.insert(0, FadeOut(replace, run_time=self.secs(run_time) / 2))
-        self.play(*fades, run_time=self.secs(run_time))
-        self.wait(self.secs(min(self.hold if hold is None else hold, 3.0)))
+            self.play(FadeOut(replace), run_time=self.secs(run_time / 2))
+        self.play(FadeIn(caption, shift=0.15 * UP), run_time=self.secs(run_time))
+        self.wait(self.secs(min(self.hold if hold is None else hold, MAX_HOLD)))
 
     def clear_act(self, run_time: float = 0.45):
         """Fade to white (between acts): a white veil fades in over the picture, which stays
@@ -269,4 +387,5 @@ class GdvizScene(Scene):
             self.progress(self.renderer.time)
 
 
-__all__ = ["EDGE", "GdvizScene", "Clocked", "pace_of", "square_window", "DOWN", "LEFT", "RIGHT", "UP"]
+__all__ = ["EDGE", "GdvizScene", "Clocked", "HopClock", "wrap", "pace_of", "square_window",
+           "DOWN", "LEFT", "RIGHT", "UP"]

@@ -2,10 +2,11 @@
 then raw against standardized features on the same data."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup, linear
 
 from .. import lessons
 from ..mobjects import ContourField, RatePanel, TrajectoryPath, colour
+from ..mobjects.common import INK, text
 from ..render.geometry import fit_window
 from ..style import OKABE_ITO, fmt_number, optimizer_name
 from .base import EDGE, GdvizScene, pace_of
@@ -16,17 +17,20 @@ class ContourDescent(GdvizScene):
     frame, the path is drawn step by step (paced, so the first big steps can be followed and
     the crawl near the minimum does not take the time), the iteration and loss read out on
     the right, and a caption says what the act shows. Then the same data with raw and with
-    standardized features side by side: the standardized run arrives while the raw one
-    still crawls along its valley."""
+    standardized features side by side (the standardized parameters primed, w′ and b′): the
+    standardized run's steps are slowed to be followed; then the raw one's crawl along its
+    valley is played faster, with a tag saying how much faster."""
 
-    seconds = (4.0, 5.0, 5.5)     # motion of each act
+    seconds = (4.0, 5.0, 7.0)     # motion of each act
+    lr = 0.09                     # the same rate on both bowls (just below 2/L on the elongated one)
     acts = 3
-    act_hold = 1.2                # still time on each act's caption before the next
+    act_hold = 4.0                # still time on each act's caption before the next (~0.25 s a word)
+    first_steps = 3.0             # act 3: seconds for the steps the standardized run needs
 
     @classmethod
     def lesson_runs(cls) -> list:
-        return [lessons.single("bowl", ["gd"], [0.1], steps=200),
-                lessons.single("elongated", ["gd"], [0.09], steps=400),
+        return [lessons.single("bowl", ["gd"], [cls.lr], steps=200),
+                lessons.single("elongated", ["gd"], [cls.lr], steps=400),
                 lessons.feature_scaling()]
 
     def construct(self):
@@ -63,14 +67,15 @@ class ContourDescent(GdvizScene):
         for i, key in enumerate(runs.series):
             s, traj = runs.surface_of(i), runs.trajectories[i]
             c = OKABE_ITO["green"] if i else OKABE_ITO["vermillion"]
-            field = ContourField(s, width=5.6, height=4.85, window=fit_window(s, [traj]), lang=self.lang)
+            field = ContourField(s, width=5.6, height=4.85, window=fit_window(s, [traj]), lang=self.lang,
+                                 names=[f"{v}′" for v in s.variables] if key == "standardized" else None)
             fields.append(field)
             paths.append(TrajectoryPath(field, traj, step, c, lang=self.lang))
             panels.append(RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, size=20,
                                     lr=runs.rates[i], step_label=self.L("iteration")))
         for f, p in zip(fields, panels):
             VGroup(p, f).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        columns = VGroup(*[VGroup(p, f) for p, f in zip(panels, fields)]).arrange(RIGHT, buff=1.0)
+        columns = VGroup(*[VGroup(p, f) for p, f in zip(panels, fields)]).arrange(RIGHT, buff=1.0, aligned_edge=UP)
         self.fit(columns).to_edge(DOWN, buff=0.15)
         heads = [p.detach_static() for p in panels]
         cond = runs.info["condition"]
@@ -78,8 +83,33 @@ class ContourDescent(GdvizScene):
                                self.L("contour act scaling").format(raw=f"{cond[0]:.0f}", std=f"{cond[1]:.1f}"),
                                size=30, width=13.4)
         self.show([*fields, *heads, heading], [*paths, *panels], fade_static=True)
-        self.advance(step, pace_of([(t, f.window) for t, f in zip(runs.trajectories, fields)]), seconds)
         raw, std = runs.trajectories
+        pace = pace_of([(t, f.window) for t, f in zip(runs.trajectories, fields)])
+        # the steps the standardized run needs, slowly; then the raw run's crawl, faster (a tag says
+        # how much faster than the first steps), and its counter on to its last step
+        k, end, n = int(std.n_steps), pace.end, int(raw.n_steps)
+        self.play(step.animate.set_value(k), rate_func=pace.segment(0, k), run_time=self.secs(self.first_steps))
+        base = k / self.first_steps
+        crawl = seconds - self.first_steps
+        tag = self.fast_tag((end - k) / crawl / base, fields[0])
+        self.add(tag)
+        self.play(step.animate.set_value(end), rate_func=pace.segment(k, end), run_time=self.secs(crawl))
+        if n > end:
+            count = min(1.5, (n - end) / 30)
+            self.remove(tag)
+            tag = self.fast_tag((n - end) / count / base, fields[0])
+            self.add(tag)
+            self.play(step.animate.set_value(n), rate_func=linear, run_time=self.secs(count))
+        step.set_value(n)
+        self.update_mobjects(0)
+        self.remove(tag)
         note = self.L("contour caption scaling").format(std=self.steps(std.n_steps), raw=self.steps(raw.n_steps),
                                                         c0=f"{cond[0]:.0f}", c1=f"{cond[1]:.1f}")
         self.conclude(self.caption(note, size=22, width=13.4).to_edge(UP, buff=0.2), replace=heading)
+
+    def fast_tag(self, factor: float, field):
+        """"▶▶ ×50 speed": how much faster than the first steps the clock now runs, over the
+        top right corner of ``field``."""
+        k = float(f"{factor:.2g}" if factor < 100 else f"{factor:.1g}")
+        tag = text(self.L("fast forward").format(k=f"{k:g}"), self.lang, size=18, colour=INK, weight="BOLD")
+        return tag.next_to(field, UP, buff=0.06).align_to(field, RIGHT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker
 
 from .. import lessons
-from ..render.geometry import fit_window
 from ..mobjects import DescendingBall, LossCurve, RatePanel, colour
+from ..render.geometry import fit_window
 from ..style import fmt_number
 from .base import GdvizScene, pace_of
 
@@ -14,8 +14,10 @@ ORDER = ("too small", "too large", "goldilocks")  # the course's figures 6, 7 an
 
 class LearningRates(GdvizScene):
     """Three 1-D panels on the course's parabola (seed 001), one tracker driving all three;
-    the steps are paced so the big early jumps are slow enough to follow. The closing caption
-    replaces the title: Goldilocks takes one step, too small many, too large diverges."""
+    the steps are paced so the big early jumps are slow enough to follow, and the counters
+    then count on in step to the last converging run's count (too large reads "diverged" from
+    the step it leaves the curve). The closing caption replaces the title: Goldilocks takes
+    one step, too small many, too large diverges."""
 
     surface = "parabola"
     seconds = 9.0
@@ -34,15 +36,25 @@ class LearningRates(GdvizScene):
             traj, c = runs.trajectories[i], colour(key)
             curve = LossCurve(runs.surface, width=3.75, height=4.3, lang=self.lang, window=window)
             ball = DescendingBall(curve, traj, step, c, lang=self.lang)
-            panel = RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, lr=runs.rates[i], size=19)
+            gone = traj.step_of(ball.exit) if ball.exit is not None else None
+            panel = RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, lr=runs.rates[i], size=19,
+                              status_at=gone)
             columns.append(Group(panel, Group(curve, ball)).arrange(DOWN, buff=0.3, aligned_edge=LEFT))
             curves.append(curve), balls.append(ball), panels.append(panel)
-        self.fit(Group(*columns).arrange(RIGHT, buff=0.55)).to_edge(DOWN, buff=0.2)
+        self.fit(Group(*columns).arrange(RIGHT, buff=0.55, aligned_edge=UP)).to_edge(DOWN, buff=0.2)
+        for panel, column in zip(panels[1:], columns[1:]):   # rows and curves level, whatever the titles' descenders
+            up = UP * (panels[0].readout.get_bottom()[1] - panel.readout.get_bottom()[1])
+            panel.readout.shift(up)
+            if panel.status is not None:
+                panel.status.shift(up)
+            column[1].shift(UP * (columns[0][1][0].get_bottom()[1] - column[1][0].get_bottom()[1]))
         heads = [p.detach_static() for p in panels]
         title = self.heading(self.L("lr triptych"), runs.surface.title[self.lang])
         self.show([*curves, *heads, title], [*balls, *panels])
         pace = pace_of([(t, window) for t in runs.trajectories])
-        self.advance(step, pace, self.seconds)
+        # every counter runs until the last converging run stops (a diverging one reads "diverged")
+        until = max((t.n_steps for t in runs.trajectories if t.status != "diverged"), default=pace.n)
+        self.advance(step, pace, self.seconds, until=until, count=1.5)
         self.conclude(self.caption(self.message(runs), size=22, width=13.4).to_edge(UP, buff=0.2), replace=title)
 
     def message(self, runs) -> str:

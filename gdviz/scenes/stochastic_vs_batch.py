@@ -3,7 +3,7 @@ given the same number of examples."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Line, ValueTracker, VGroup, VMobject, smooth
 
 from .. import lessons
 from ..mobjects import Chart, ContourField, Readout, TrajectoryPath
@@ -12,16 +12,20 @@ from ..mobjects.common import MUTED, text
 from ..render.geometry import fit_window
 from ..render.series import series_label
 from ..style import SERIES
-from .base import GdvizScene, pace_of
+from .base import GdvizScene, HopClock, pace_of
 
 
 class StochasticVsBatch(GdvizScene):
     """One clock for all: examples processed. The noisy paths on the contours (left) and the
-    loss against examples processed (right, log scale), drawn as they go; each series reads
-    how many updates it has made. The full batch pays 100 examples for each of its 3 careful
-    updates, SGD 1 for each of its 300 noisy ones."""
+    loss against examples processed (right, log scale, a step at each update), drawn as they
+    go; each series reads how many updates it has made. The full batch pays 100 examples for
+    each of its 3 careful updates, SGD 1 for each of its 300 noisy ones: a point stays put
+    while its batch is being read and moves when the update is made (:class:`HopClock`). The
+    first examples, where the runs part, get a third of the time."""
 
-    seconds = 8.0
+    seconds = 9.0
+    slow_examples, slow_share = 30, 0.35
+    jump = 0.6            # seconds each of the full batch's updates takes
 
     @classmethod
     def lesson_runs(cls) -> list:
@@ -34,10 +38,11 @@ class StochasticVsBatch(GdvizScene):
         total = max(int(round(t.n_steps * c)) for t, c in zip(trajs, cost))
         examples = ValueTracker(0)
         colours = SERIES[: len(trajs)]
+        clocks = [HopClock(k) for k in cost]
         field = ContourField(runs.surface, width=5.8, height=5.8,
                              window=fit_window(runs.surface, trajs, include_bounds=False), lang=self.lang)
         paths = [TrajectoryPath(field, t, examples, c, lang=self.lang, stroke_width=2.5, per_step=k,
-                                dot_radius=0.07) for t, c, k in zip(trajs, colours, cost)]
+                                dot_radius=0.07, clock=clock) for t, c, k, clock in zip(trajs, colours, cost, clocks)]
         top = np.ceil(np.log10(max(t.loss.max() for t in trajs)))
         low = np.floor(np.log10(min(t.loss.min() for t in trajs)))
         chart = Chart([0, total], [low, top], width=6.6, height=5.5, lang=self.lang,
@@ -47,10 +52,9 @@ class StochasticVsBatch(GdvizScene):
 
         def redraw(group):
             e = examples.get_value()
-            for curve, t, k in zip(group, trajs, cost):
-                m = int(min(np.floor(e / k + 1e-9), t.n_steps))
-                xs = np.arange(m + 1) * k
-                curve.set_points_as_corners(chart.polyline(xs, np.log10(t.loss[: m + 1])))
+            for curve, t, k, clock in zip(group, trajs, cost, clocks):
+                xs, ys = steps_curve(t, k, clock, e)
+                curve.set_points_as_corners(chart.polyline(xs, ys))
 
         redraw(curves)
         curves.add_updater(redraw)
@@ -90,14 +94,42 @@ class StochasticVsBatch(GdvizScene):
         heading = self.heading(self.L("batch vs sgd"),
                                self.L("same examples per run").format(n=total, passes=f"{runs.info['passes']:g}"),
                                size=30, width=13.4)
-        self.show([field, chart, names, heading], [*paths, curves, counter_group])
-        pace = pace_of([(t, field.window, k) for t, k in zip(trajs, cost)])
-        self.advance(examples, pace, self.seconds)
-        self.conclude(self.caption(self.message(runs), size=23, width=13.4).to_edge(UP, buff=0.2), replace=heading)
+        goal = [field.global_star.copy()] if field.global_star is not None else []   # laid out: copy it now
+        # the noisiest run drawn first, under the others; the star over their lines, the dots over it
+        dots = [p.dot.copy().add_updater(lambda m, p=p: m.move_to(p.dot.get_center())) for p in paths[::-1]]
+        self.show([field, chart, names, heading], [*paths[::-1], *goal, *dots, curves, counter_group])
+        pace = pace_of([(t, field.window, c) for t, c in zip(trajs, clocks)]).stretch(self.slow_examples,
+                                                                                     self.slow_share)
+        # the full batch's updates are single jumps: each gets time of its own to be seen
+        big = max(cost)
+        jumps = [(j * big - 1, j * big) for j in range(1, int(round(total / big)) + 1)]
+        done = 0.0
+        for a, b in [*jumps, (total, total)]:
+            if a > done:
+                self.play(examples.animate.set_value(a), rate_func=pace.segment(done, a),
+                          run_time=self.secs(self.seconds * (pace.share(a) - pace.share(done))))
+            if b > a:
+                self.play(examples.animate.set_value(b), rate_func=smooth, run_time=self.secs(self.jump))
+            done = b
+        self.conclude(self.caption(self.message(runs), size=22, width=13.4).to_edge(UP, buff=0.2), replace=heading)
 
     def message(self, runs) -> str:
         keyed = dict(zip(runs.series, runs.trajectories))
         full, sgd = keyed["full batch"], keyed.get("stochastic") or runs.trajectories[-1]
+        mini = next(t for k, t in keyed.items() if k.startswith("mini"))
         return self.L("batch caption").format(
             passes=f"{runs.info['passes']:g}", n_sgd=int(sgd.n_steps), n_full=int(full.n_steps),
-            l_sgd=f"{sgd.loss[-1]:.3g}", l_full=f"{full.loss[-1]:.3g}")
+            n_mini=int(mini.n_steps), l_sgd=f"{sgd.loss[-1]:.3g}", l_full=f"{full.loss[-1]:.3g}",
+            l_mini=f"{mini.loss[-1]:.3g}")
+
+
+def steps_curve(traj, per_step: float, clock, e: float):
+    """The run's log10 loss against examples processed, up to ``e`` examples: flat while a
+    batch is read, falling (or rising) when its update is made, the way ``clock`` moves the point."""
+    n = int(traj.n_steps)
+    made = np.arange(1, n + 1) * per_step
+    corners = np.concatenate([[0.0], np.stack([made - clock.move, made], 1).ravel()])
+    xs = np.append(corners[corners < e], min(e, n * per_step))
+    s = np.minimum(clock(xs), n)
+    logs = np.log10(traj.loss)
+    return xs, np.interp(s, np.arange(n + 1), logs)

@@ -52,6 +52,13 @@ class Parabola(Surface):
     def _hessian(self, p):
         return np.full(p.shape[:-1] + (1, 1), self.k)
 
+    def symbolic(self):
+        """``(k/2) (w - c)^2`` in sympy: ``gd.surface("parabola").symbolic()`` is ``0.3125*w**2``."""
+        import sympy as sp
+
+        w = sp.Symbol(self.variables[0], real=True)
+        return sp.Float(0.5 * self.k) * (w - sp.Float(self.c)) ** 2
+
 
 class Quadratic2D(Surface):
     """``f(x, y) = (a x^2 + b y^2) / 2``: a convex quadratic with curvatures a and b."""
@@ -73,6 +80,13 @@ class Quadratic2D(Surface):
 
     def _hessian(self, p):
         return np.broadcast_to(np.diag([self.a, self.b]), p.shape[:-1] + (2, 2)).copy()
+
+    def symbolic(self):
+        """``(a x^2 + b y^2) / 2`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return sp.Float(0.5 * self.a) * x ** 2 + sp.Float(0.5 * self.b) * y ** 2
 
 
 class Bowl(Quadratic2D):
@@ -139,6 +153,13 @@ class EggCrate(Surface):
         z = np.zeros(p.shape[:-1])
         return _mat(d[..., 0], z, z, d[..., 1])
 
+    def symbolic(self):
+        """``x^2 + y^2 + A (sin^2 x + sin^2 y)`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return x ** 2 + y ** 2 + sp.Float(self.A) * (sp.sin(x) ** 2 + sp.sin(y) ** 2)
+
 
 def _eggcrate_1d_minima(A, half):
     """Minima of g(x) = x^2 + A sin^2 x in [-half, half], by Newton from each k*pi."""
@@ -191,6 +212,13 @@ class Rosenbrock(Surface):
         hxy = -4 * self.b * x
         return _mat(2 - 4 * self.b * (y - 3 * x * x), hxy, hxy, np.full_like(x, 2 * self.b))
 
+    def symbolic(self):
+        """``(a - x)^2 + b (y - x^2)^2`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return (sp.Float(self.a) - x) ** 2 + sp.Float(self.b) * (y - x ** 2) ** 2
+
 
 class Himmelblau(Surface):
     """Himmelblau's function ``(x^2 + y - 11)^2 + (x + y^2 - 7)^2``: four equal minima."""
@@ -219,6 +247,13 @@ class Himmelblau(Surface):
         u, v = x * x + y - 11, x + y * y - 7
         hxy = 4 * x + 4 * y
         return _mat(4 * u + 8 * x * x + 2, hxy, hxy, 2 + 4 * v + 8 * y * y)
+
+    def symbolic(self):
+        """``(x^2 + y - 11)^2 + (x + y^2 - 7)^2`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
 
 
 class Beale(Surface):
@@ -253,6 +288,13 @@ class Beale(Surface):
         hxy = sum(2 * dx * dy + 2 * r * i * y ** (i - 1) for i, (r, dx, dy) in enumerate(ts, 1))
         return _mat(hxx, hxy, hxy, hyy)
 
+    def symbolic(self):
+        """``sum_i (c_i - x + x y^i)^2`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return sum((sp.Float(c) - x + x * y ** i) ** 2 for i, c in enumerate(self._c, start=1))
+
 
 class Saddle(Surface):
     """A saddle between two minima: ``f(x, y) = (x^2 - 1)^2 / 4 + y^2``.
@@ -283,3 +325,10 @@ class Saddle(Surface):
         x = p[..., 0]
         z = np.zeros_like(x)
         return _mat(3 * x * x - 1, z, z, np.full_like(x, 2.0))
+
+    def symbolic(self):
+        """``(x^2 - 1)^2 / 4 + y^2`` in sympy."""
+        import sympy as sp
+
+        x, y = (sp.Symbol(v, real=True) for v in self.variables)
+        return (x ** 2 - 1) ** 2 / 4 + y ** 2

@@ -76,6 +76,16 @@ class Surface:
     def _hessian(self, p):
         raise NotImplementedError
 
+    def symbolic(self):
+        """The loss as a sympy expression in ``sympy.Symbol(v, real=True)`` for each name in
+        ``variables``: what the explorer prints to JavaScript, so the page cannot drift from
+        ``value`` and ``grad``. Surfaces that have no closed form raise NotImplementedError.
+
+            >>> gd.surface("bowl").symbolic()
+            1.0*x**2 + 1.0*y**2
+        """
+        raise NotImplementedError(f"'{self.name}' has no symbolic form")
+
     # -- helpers ----------------------------------------------------------------------------
     def _points(self, p):
         try:

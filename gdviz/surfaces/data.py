@@ -162,11 +162,11 @@ class LinearRegression(_DataSurface):
         params = {"loss": loss, **params}
         if loss == "huber":
             params["delta"] = self.delta
-        label = {"mse": ("MSE", "均方误差 (L2)"), "mae": ("MAE", "平均绝对误差 (L1)"),
+        label = {"mse": ("MSE", "均方误差（L2）"), "mae": ("MAE", "平均绝对误差（L1）"),
                  "huber": ("Huber", "Huber 损失")}[loss]
         self.title = {"en": f"Linear regression, {label[0]} loss" + (
             ", standardized x" if features == "standardized" else ""),
-            "zh": f"线性回归，{label[1]}" + ("，特征标准化" if features == "standardized" else "")}
+            "zh": "线性回归，" + ("特征标准化，" if features == "standardized" else "") + label[1]}  # no "），"
         self.formula = {"mse": r"$\frac{1}{N}\sum (wx_i + b - y_i)^2$",
                         "mae": r"$\frac{1}{N}\sum |wx_i + b - y_i|$",
                         "huber": r"$\frac{1}{N}\sum \mathrm{Huber}_\delta(wx_i + b - y_i)$"}[loss]
@@ -204,6 +204,31 @@ class LinearRegression(_DataSurface):
             wts = (np.abs(r) <= self.delta).astype(float)
         return np.einsum("...n,ni,nj->...ij", wts, self._X, self._X) / self.n_samples
 
+    def symbolic(self):
+        """The loss over (w, b) in sympy. MSE is an exact quadratic built from the data's moments,
+        ``E[x^2] w^2 + 2 E[x] w b + b^2 - 2 E[xy] w - 2 E[y] b + E[y^2]``; MAE and Huber are the
+        mean over the samples of ``|r_i|`` or the Huber piece of ``r_i = w x_i + b - y_i``.
+
+            >>> e = gd.surface("linear-regression", features="standardized").symbolic()
+            >>> sorted(map(str, e.free_symbols)), sympy.Poly(e).total_degree()
+            (['b', 'w'], 2)
+        """
+        import sympy as sp
+
+        w, b = (sp.Symbol(v, real=True) for v in self.variables)
+        x, y = self.x, self.y
+        if self.loss == "mse":
+            m = [float(v) for v in (np.mean(x * x), np.mean(x), np.mean(x * y), np.mean(y), np.mean(y * y))]
+            return (sp.Float(m[0]) * w ** 2 + 2 * sp.Float(m[1]) * w * b + b ** 2 - 2 * sp.Float(m[2]) * w
+                    - 2 * sp.Float(m[3]) * b + sp.Float(m[4]))
+        r = [w * sp.Float(float(xi)) + b - sp.Float(float(yi)) for xi, yi in zip(x, y)]
+        if self.loss == "mae":
+            terms = [sp.Abs(ri) for ri in r]
+        else:
+            d = sp.Float(self.delta)
+            terms = [sp.Piecewise((ri ** 2 / 2, sp.Abs(ri) <= d), (d * (sp.Abs(ri) - d / 2), True)) for ri in r]
+        return sp.Add(*terms) / len(r)
+
     def _solve(self):
         """The minimum: least squares, then iteratively reweighted least squares for L1/Huber."""
         X, y = self._X, self.y
@@ -230,7 +255,7 @@ class LogisticRegression(_DataSurface):
 
     name = "logistic-regression"
     title = {"en": "Logistic regression, cross-entropy", "zh": "逻辑回归，交叉熵损失"}
-    formula = r"$-\frac{1}{N}\sum y_i \log p_i + (1-y_i)\log(1-p_i)$"
+    formula = r"$-\frac{1}{N}\sum\,[\,y_i \log p_i + (1-y_i)\log(1-p_i)\,]$"
 
     def __init__(self, features="raw", x=None, y=None, data=None, x_column=None, y_column=None,
                  n=100, seed=0):
@@ -254,6 +279,15 @@ class LogisticRegression(_DataSurface):
         z = p[..., :1] * self.x + p[..., 1:]
         s = _sigmoid(z)
         return np.einsum("...n,ni,nj->...ij", s * (1 - s), self._X, self._X) / self.n_samples
+
+    def symbolic(self):
+        """Cross-entropy over (w, b) in sympy: the mean of ``log(1 + e^z_i) - y_i z_i``,
+        ``z_i = w x_i + b``."""
+        import sympy as sp
+
+        w, b = (sp.Symbol(v, real=True) for v in self.variables)
+        z = [w * sp.Float(float(xi)) + b for xi in self.x]
+        return sp.Add(*[sp.log(1 + sp.exp(zi)) - sp.Float(float(yi)) * zi for zi, yi in zip(z, self.y)]) / len(z)
 
     def _solve(self):
         beta = np.zeros(2)

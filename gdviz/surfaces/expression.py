@@ -465,6 +465,11 @@ class ExpressionSurface(Surface):
     def spec(self) -> dict:
         return {"name": self.expression, "params": {"bounds": self.bounds.tolist()}}
 
+    def symbolic(self):
+        """The typed formula as sympy parsed it (the same tree ``value`` and ``grad`` are compiled
+        from): ``ExpressionSurface("x^2 + 10*y^2").symbolic()`` is ``x**2 + 10*y**2``."""
+        return parse_expression(self.expression)[0]
+
     def _cols(self, p):
         return [p[..., i] for i in range(self.dim)]
 

@@ -6,12 +6,15 @@ from ... import style
 
 
 def formula(surface) -> str:
-    """The surface's formula as mathtext, or '' when matplotlib cannot typeset it."""
+    """The surface's formula as mathtext with its left-hand side ('$L(x, y) = x^2 + y^2$'), or ''
+    when matplotlib cannot typeset it."""
     from matplotlib.mathtext import MathTextParser
 
     text = getattr(surface, "formula", "") or ""
     if not text:
         return ""
+    if "=" not in text and text.startswith("$"):
+        text = f"$L({', '.join(surface.variables)}) = {text[1:]}"
     try:
         MathTextParser("path").parse(text)
     except ValueError:

@@ -4,10 +4,19 @@ from __future__ import annotations
 import numpy as np
 
 from ... import style
-from ...style import fmt_number, optimizer_name
+from ...style import bracketed, colon, fmt_number, optimizer_name
 from ...style import label as L
-from ..axes import draw_contours, draw_loss_curve, draw_loss_vs_step, draw_path, draw_surface_3d
-from ..geometry import fit_window
+from ..axes import (
+    HALO,
+    draw_contours,
+    draw_loss_curve,
+    draw_loss_vs_step,
+    draw_path,
+    draw_surface_3d,
+    draw_table,
+    plain_log_axis,
+)
+from ..geometry import fit_window, inside
 from ..series import layered_widths, series_colours, series_label, status_text
 from .common import axes_formula, formula, title
 
@@ -23,8 +32,7 @@ def plot_path(fig, runs, lang):
         draw_contours(ax, s, lang=lang)
         widths = layered_widths(len(runs.trajectories))
         for t, key, c, lr, lw in zip(runs.trajectories, runs.series, cols, runs.rates or [None] * 99, widths):
-            lab = (f"{series_label(key, lang)} ({L('lr', lang)} = {fmt_number(lr)}): {status_text(t, lang)}"
-                   if lr else None)
+            lab = run_label(key, lang, lr, t) if lr else None
             draw_path(ax, t, c, label=lab, surface=s, lang=lang, lw=lw)
         if any(runs.rates or []):
             ax.legend(loc="upper right")
@@ -56,67 +64,211 @@ def plot_surface_3d(fig, runs, lang):
     return fig
 
 
-def race_panels(fig, runs, lang, heading, sub=None):
-    """Paths on the contours (left) and loss against step (right), one colour per optimizer;
-    paths are drawn widest first so none hides another."""
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
+
+
+def dot_spacing(trajs, most: int = 20) -> int:
+    """A round number of steps between dots, so that the longest path gets at most ``most``."""
+    n = max(int(t.n_steps) for t in trajs)
+    return next((k for k in NICE_STEPS if n / k <= most), NICE_STEPS[-1])
+
+
+def step_dots(ax, traj, colour, every: int, *, window=None, zorder: float = 6, size: float = 5.5,
+              numbers=(), above: bool = True):
+    """A dot on the path every ``every`` steps: dots far apart are fast progress, dots close
+    together a crawl. ``numbers``: step counts to write beside their dots, where there is room
+    (above or below the path)."""
+    idx = np.arange(every, traj.n_steps + 1, every)
+    pts = traj.params[idx]
+    if window is not None:
+        keep = inside(pts, np.asarray(window, dtype=float))
+        idx, pts = idx[keep], pts[keep]
+    ax.plot(pts[:, 0], pts[:, 1], "o", ms=size, color=colour, mec="white", mew=0.9, zorder=zorder, ls="none")
+    if not numbers:
+        return
+    span = np.ptp(np.asarray(window if window is not None else [ax.get_xlim(), ax.get_ylim()]), axis=1)
+    last = None
+    for i, p in zip(idx, pts):
+        if i not in numbers or (last is not None and np.linalg.norm((p - last) / span) < 0.07):
+            continue
+        ax.annotate(str(i), p, xytext=(0, 8 if above else -8), textcoords="offset points", ha="center",
+                    va="bottom" if above else "top", fontsize=8.5, color=colour, fontweight="bold",
+                    zorder=zorder + 1, path_effects=HALO)
+        last = p
+
+
+def run_label(key, lang, lr, traj) -> str:
+    """'gradient descent (lr = 0.02, 746 steps)', '梯度下降（学习率 = 0.02，746 步）'."""
+    rate = f"{L('lr', lang)} = {fmt_number(lr)}{'，' if lang == 'zh' else ', '}" if lr is not None else ""
+    return series_label(key, lang) + bracketed(rate + status_text(traj, lang), lang)
+
+
+def point_text(p) -> str:
+    """A start point for a subtitle: '-3.5, 0.8'."""
+    return ", ".join(fmt_number(v).replace("-", "−") for v in p)
+
+
+def race_panels(fig, runs, area, lang, *, every: int):
+    """One small contour panel per optimizer in the gridspec cell ``area``: its path alone, a dot
+    every ``every`` steps, and as its title its name, rate and steps in its colour. Each panel
+    shows the surface's window grown to its own path, at equal scale on both axes, so no path
+    hides another and a wide loop (Adam's) does not shrink the others' valley."""
     s, cols = runs.surface, series_colours(runs.series)
-    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-    window = fit_window(s, runs.trajectories)
-    draw_contours(ax, s, window=window, lang=lang)
-    labels = [series_label(k, lang, lr) for k, lr in zip(runs.series, runs.rates)]
-    for t, c, lw in zip(runs.trajectories, cols, layered_widths(len(runs.trajectories))):
-        draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=lw, window=window)
-    ax.set_aspect("equal", adjustable="box")
-    draw_loss_vs_step(ax2, runs.trajectories, [f"{lab}: {status_text(t, lang)}" for lab, t in
-                                               zip(labels, runs.trajectories)], cols, lang=lang)
-    ax2.legend(loc="upper right", fontsize=9)
-    ax.set_title(s.title[lang], fontsize=11)
-    ax2.set_title(L("loss", lang), fontsize=11)
-    title(fig, heading, sub or s.title[lang], formula(s))
-    fig.subplots_adjust(top=0.84, wspace=0.22, left=0.05, right=0.98, bottom=0.1)
-    return fig
+    ranked = [r["optimizer"] for r in runs.info.get("table") or []]
+    order = sorted(range(len(runs.series)), key=lambda i: ranked.index(runs.series[i]) if runs.series[i] in ranked
+                   else len(ranked))   # as the table ranks them
+    windows = [fit_window(s, [runs.trajectories[i]]) for i in order]
+    aspects = [float(np.ptp(w[0]) / np.ptp(w[1])) for w in windows]
+    n = len(windows)
+    rows = 1 if n <= 5 else 2
+    per_row = -(-n // rows)
+    widths = [max(aspects[i] for i in range(c, n, per_row)) for c in range(per_row)]
+    grid = area.subgridspec(rows, per_row, wspace=0.28, hspace=0.75, width_ratios=widths)
+    axes = []
+    for i, (j, w) in enumerate(zip(order, windows)):
+        t, key, lr, c = runs.trajectories[j], runs.series[j], runs.rates[j], cols[j]
+        ax = fig.add_subplot(grid[i // per_row, i % per_row])
+        draw_contours(ax, s, window=w, lang=lang)
+        draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=2.0, window=w)
+        step_dots(ax, t, c, every, window=w, size=4.5)
+        ax.set_aspect("equal", adjustable="box")
+        ax.tick_params(labelsize=8)
+        ax.set_xlabel(ax.get_xlabel(), fontsize=9, labelpad=1)
+        ax.set_ylabel(ax.get_ylabel() if i % per_row == 0 else "", fontsize=9)
+        rate = f"{L('lr', lang)} = {fmt_number(lr)}{'，' if lang == 'zh' else ', '}" if lr is not None else ""
+        ax.set_title(f"{series_label(key, lang)}\n{rate}{status_text(t, lang)}", fontsize=9.5, color=c,
+                     fontweight="bold")
+        axes.append(ax)
+    return axes
+
+
+def metrics_table(rows, lang):
+    """A race's metrics table (``Race.table``) as a header and rows of text."""
+    header = [L(k, lang) for k in ("optimizer", "lr", "steps to tolerance", "final loss", "diverged", "wall time")]
+    text = [[optimizer_name(r["optimizer"], lang), fmt_number(r["lr"]),
+             str(r["steps"]) if r["status"] == "converged" else f"{r['steps']}+",
+             "—" if r["diverged"] else f"{r['final_loss']:.3g}", L("yes" if r["diverged"] else "no", lang),
+             f"{r['seconds'] * 1000:.0f} ms"] for r in rows]
+    return header, text
+
+
+def fit_columns(table, total: float = 1.0):
+    """Column widths of a matplotlib table in proportion to their longest text (a CJK character
+    counts twice), together ``total`` of the axes' width."""
+    width = {}
+    for (_, c), cell in table.get_celld().items():
+        text = cell.get_text().get_text()
+        width[c] = max(width.get(c, 0), sum(2 if ord(ch) > 0x2e80 else 1 for ch in text) + 3)
+    for (_, c), cell in table.get_celld().items():
+        cell.set_width(total * width[c] / sum(width.values()))
 
 
 def plot_race(fig, runs, lang):
-    """Several optimizers on one contour plot, with a synchronised loss-vs-step panel."""
-    return race_panels(fig, runs, lang, L("optimizer race", lang))
+    """Several optimizers from one start: one small contour panel each (above), loss against step
+    for all (below left) and the race's metrics table (below right); a tuned race says how the
+    rates were chosen."""
+    s, info, cols = runs.surface, runs.info, series_colours(runs.series)
+    every = dot_spacing(runs.trajectories)
+    many = len(runs.series) > 5   # two rows of panels
+    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.3, top=0.84, bottom=0.1,
+                             left=0.065, right=0.98)
+    race_panels(fig, runs, outer[0], lang, every=every)
+    below = outer[1].subgridspec(1, 2, width_ratios=[1, 1.1], wspace=0.12)
+    ax = fig.add_subplot(below[0])
+    draw_loss_vs_step(ax, runs.trajectories, [series_label(k, lang) for k in runs.series], cols, lang=lang)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=min(len(cols), 4 if many else 3), fontsize=9,
+              frameon=False, borderaxespad=0, handlelength=1.6, columnspacing=1.2)
+    table = info.get("table")
+    if table:
+        colour_of = dict(zip(runs.series, cols))
+        tab = draw_table(fig.add_subplot(below[1]), *metrics_table(table, lang), fontsize=9.5,
+                         colours=[colour_of[r["optimizer"]] for r in table])
+        fit_columns(tab)
+    start = point_text(runs.trajectories[0].params[0])
+    sub = L("race sub", lang).format(surface=s.title[lang], start=start, n=max(t.n_steps for t in runs.trajectories),
+                                     dots=L("dots every", lang).format(k=every))
+    title(fig, L("tuned race" if info.get("tuned") else "optimizer race", lang), sub, formula(s))
+    if info.get("tuned"):
+        sp = info["space"]
+        fig.text(0.05, 0.012, L("tuned how", lang).format(grid=sp["grid"], lo=fmt_number(sp["span"][0]),
+                                                         hi=fmt_number(sp["span"][1])),
+                 fontsize=9.5, color=style.MUTED, va="bottom")
+    return fig
+
+
+def widen(window, most: float = 2.0):
+    """The window grown about its centre so that neither side is more than ``most`` times the other."""
+    w = np.array(window, dtype=float)
+    span, mid = np.ptp(w, axis=1), w.mean(axis=1)
+    need = np.maximum(span, span.max() / most)
+    return np.stack([mid - need / 2, mid + need / 2], 1)
 
 
 def plot_momentum(fig, runs, lang):
-    """Gradient descent and momentum at the same rate: momentum rolls along the valley."""
-    beta, lr = runs.info.get("beta"), runs.rates[0]
-    sub = f"{L('same rate', lang)}: {L('lr', lang)} = {fmt_number(lr)} · β = {fmt_number(beta)}"
-    return race_panels(fig, runs, lang, L("momentum title", lang), sub)
+    """Gradient descent and momentum at the same rate on one contour plot, a dot every few
+    steps on both (momentum's far apart: it builds up speed; gradient descent's bunched: it
+    crawls), gradient descent drawn on top; loss against step beside it."""
+    s, beta, lr = runs.surface, runs.info.get("beta"), runs.rates[0]
+    cols = series_colours(runs.series)
+    every = dot_spacing(runs.trajectories, most=80)
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[1.55, 1])
+    window = widen(fit_window(s, runs.trajectories, include_bounds=False, margin=0.1))
+    draw_contours(ax, s, window=window, lang=lang)
+    labels = [run_label(k, lang, r, t) for k, r, t in zip(runs.series, runs.rates, runs.trajectories)]
+    order = sorted(range(len(runs.series)), key=lambda i: runs.series[i] == "gd")   # gradient descent last: on top
+    for z, i in enumerate(order):
+        t, c = runs.trajectories[i], cols[i]
+        draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=2.0, window=window,
+                  zorder=3 + 2 * z, label=labels[i])
+        step_dots(ax, t, c, every, window=window, zorder=4 + 2 * z, numbers=[k * every for k in (1, 2, 5, 10, 20)],
+                  above=runs.series[i] != "gd")
+    ax.set_aspect("equal", adjustable="box")
+    draw_loss_vs_step(ax2, runs.trajectories, labels, cols, lang=lang)
+    handles = ax.get_legend_handles_labels()[0][::-1]   # in the series' order
+    handles.append(ax.plot([], [], "o", ms=5.5, color=style.MUTED, mec="white", ls="none",
+                           label=L("dots every", lang).format(k=every))[0])
+    fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize=9.5, bbox_to_anchor=(0.5, 0.0))
+    sub = L("momentum sub", lang).format(surface=s.title[lang], start=point_text(runs.trajectories[0].params[0]),
+                                         lr=fmt_number(lr), beta=fmt_number(beta),
+                                         dots=L("dots every", lang).format(k=every))
+    title(fig, L("momentum title", lang), sub, formula(s))
+    fig.subplots_adjust(top=0.83, wspace=0.16, left=0.05, right=0.98, bottom=0.2)
+    return fig
 
 
 def plot_adaptive(fig, runs, lang):
     """Adagrad vs a fixed rate: the paths, and Adagrad's per-coordinate rate shrinking."""
     s = runs.surface
-    ax, ax2 = fig.subplots(1, 2)
-    window = fit_window(s, runs.trajectories)
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    window = widen(fit_window(s, runs.trajectories, include_bounds=False, margin=0.1), 1.6)
     draw_contours(ax, s, window=window, lang=lang)
     ada, fixed = runs.trajectories
     cols = [style.colour("adagrad"), style.colour("gd")]
     draw_path(ax, fixed, cols[1], surface=s, arrows=3, lang=lang, lw=3.4, window=window,
-              label=f"{optimizer_name('gd', lang)} ({L('lr', lang)} = {fmt_number(runs.rates[1])}): "
-                    f"{status_text(fixed, lang)}")
-    draw_path(ax, ada, cols[0], surface=s, arrows=3, lang=lang, lw=2.0, window=window, zorder=8,
-              label=f"Adagrad (η = {fmt_number(runs.rates[0])}): {status_text(ada, lang)}")
+              label=run_label("gd", lang, runs.rates[1], fixed))
+    # Adagrad over gradient descent, but under the minimum's star (its end dot would hide it)
+    draw_path(ax, ada, cols[0], surface=s, arrows=3, lang=lang, lw=2.0, window=window, zorder=6,
+              label=run_label("adagrad", lang, runs.rates[0], ada))
     ax.set_aspect("equal", adjustable="box")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9.5, frameon=False)
     eff = runs.info["effective"]
     steps = np.arange(1, len(eff) + 1)
+    h = np.diag(s.hessian(ada.params[0])) if len(eff) else np.zeros(s.dim)
     for k, ls in zip(range(s.dim), ("-", "--")):
+        kind = L("adagrad steep" if h[k] >= h.max() and h[k] > h.min() else "adagrad flat", lang)
         ax2.plot(steps, eff[:, k], color=cols[0], ls=ls, lw=2,
-                 label=f"Adagrad: η / √Σg²  (${s.variables[k]}$)")
-    ax2.axhline(runs.rates[1], color=cols[1], lw=1.6, label=L("fixed rate", lang))
+                 label=L("adagrad coordinate", lang).format(v=s.variables[k], kind=kind) + colon(lang) + "η / √Σg²")
+    ax2.axhline(runs.rates[1], color=cols[1], lw=1.6,
+                label=f"{optimizer_name('gd', lang)}{colon(lang)}{L('fixed rate', lang)} {fmt_number(runs.rates[1])}")
     ax2.set_yscale("log")
+    plain_log_axis(ax2)
     ax2.set_xlabel(L("step", lang))
     ax2.set_ylabel(L("effective rate", lang))
     ax2.grid(True, alpha=0.25, which="both")
-    ax2.legend(fontsize=9)
+    ax2.set_xlim(left=0)
+    ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=9.5, frameon=False)
     title(fig, L("adaptive", lang), s.title[lang], formula(s))
-    fig.subplots_adjust(top=0.84, wspace=0.25, left=0.06, right=0.98, bottom=0.2)
+    fig.subplots_adjust(top=0.84, wspace=0.25, left=0.06, right=0.98, bottom=0.24)
     return fig
 
 
@@ -135,9 +287,25 @@ def plot_saddle(fig, runs, lang):
     for t, c in zip(runs.trajectories, cols):
         draw_path(ax, t, c, surface=s, arrows=3, markers=False, lang=lang)
     ax.set_aspect("equal", adjustable="box")
-    draw_loss_vs_step(ax2, runs.trajectories, labels, cols, lang=lang, log=False)
-    ax2.legend(loc="upper right", fontsize=9)
-    title(fig, L("saddle", lang), s.title[lang], formula(s))
+    # the run that escapes first, the one that stalls dashed on top: where they coincide both show
+    order = sorted(range(len(labels)), key=lambda i: runs.series[i] == "stalls at the saddle")
+    draw_loss_vs_step(ax2, [runs.trajectories[i] for i in order], [labels[i] for i in order],
+                      [cols[i] for i in order], lang=lang, log=False)
+    for line in ax2.get_lines():
+        if line.get_label() == L("stalls at the saddle", lang):
+            line.set(linestyle=(0, (5, 3)), linewidth=2.4, zorder=4)
+    if len(s.saddles):
+        v = float(s.value(s.saddles[0]))
+        on = [np.flatnonzero(np.abs(t.loss - v) < 0.02) for t in runs.trajectories]
+        x = float(np.median(np.concatenate(on))) if sum(map(len, on)) else 0.0   # the middle of the plateau
+        ax2.annotate(L("plateau note", lang).format(v=fmt_number(v)), (x, v), xytext=(0, 60),
+                     textcoords="offset points", ha="left", va="bottom", fontsize=10, color=style.INK,
+                     arrowprops=dict(arrowstyle="-|>", color=style.INK, lw=1.1))
+    handles = {h.get_label(): h for h in ax2.get_legend_handles_labels()[0]}
+    ax2.legend(handles=[handles[lab] for lab in labels], loc="upper right", fontsize=9.5)
+    starts = [point_text(t.params[0]) for t in runs.trajectories]
+    sub = L("saddle sub", lang).format(lr=fmt_number(runs.rates[0]), a=starts[0], b=starts[-1])
+    title(fig, L("saddle", lang), sub, formula(s))
     fig.subplots_adjust(top=0.84, wspace=0.25, left=0.06, right=0.98, bottom=0.1)
     return fig
 
@@ -146,7 +314,7 @@ KINDS = {
     "path": ("single", plot_path, (800, 600), "paths on the contour plot (2-D) or the loss curve (1-D)"),
     "loss-vs-step": ("single", plot_loss_vs_step, (800, 520), "loss against step for each run"),
     "surface-3d": ("single", plot_surface_3d, (800, 640), "the surface in 3-D with the path on it"),
-    "race": ("race", plot_race, (1200, 560), "optimizer race: paths and loss against step"),
+    "race": ("race", plot_race, (1200, 760), "optimizer race: paths, loss against step, metrics table"),
     "momentum": ("momentum", plot_momentum, (1200, 560), "gradient descent and momentum at the same rate"),
     "adaptive": ("adaptive", plot_adaptive, (1200, 580), "Adagrad's per-coordinate rate shrinking"),
     "saddle": ("saddle", plot_saddle, (1200, 540), "stalling at a saddle point, or a plateau and escape"),

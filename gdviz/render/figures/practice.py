@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import LogLocator, MaxNLocator
 
 from ... import style
 from ...errors import UserInputError
+from ...lessons.rates import misclassified
 from ...style import fmt_number
 from ...style import label as L
-from ..axes import draw_contours, draw_loss_curve, draw_path
+from ..axes import draw_contours, draw_loss_curve, draw_path, plain_log_axis
 from ..series import status_text
 from .common import formula, title
+from .rates import centred_window, draw_steps, mark_minimum, set_curve_top
 
 BLUE, ORANGE = style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]        # Playground's two classes
 GREEN, VERMILLION = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -28,15 +30,6 @@ def _tint(colour, amount):
 # p(x) = 0 blue, 0.5 white, 1 orange: light tints, so the data points stand out on them
 PROBABILITY_CMAP = LinearSegmentedColormap.from_list(
     "gdviz-playground", [_tint(BLUE, 0.5), (1, 1, 1), _tint(ORANGE, 0.5)])
-
-
-def _plain_log_axis(ax, axis="y"):
-    """A log axis with plain tick labels (0.3, 1, 5), never 10^-1 or 3e-01."""
-    fmt = FuncFormatter(lambda v, _: f"{v:g}" if 1e-3 <= abs(v) < 1e6 else fmt_number(v))
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    target.set_major_formatter(fmt)
-    target.set_minor_formatter(NullFormatter())
 
 
 # -- lr-decay ----------------------------------------------------------------------------------
@@ -58,44 +51,25 @@ def plot_lr_decay(fig, runs, lang):
     names = (f"{L('lr decay constant', lang)} η = {fmt_number(eta)}",
              f"{L('lr decay decaying', lang)} {fmt_number(eta)}/√(t+1)")
     # one window for both curves, centred on the minimum: the whole decaying run and the
-    # constant run's first two bounces (its next point is off the picture, marked "diverged")
-    centre = float(s.minima[0, 0]) if s.minima.size else float(np.mean(s.bounds[0]))
+    # constant run's first two bounces (its next step leaves the picture, marked "diverged")
     shown = [decay.params[:, 0], const.params[: (3 if const.status == "diverged" else None), 0]]
-    half = 1.1 * max(float(np.max(np.abs(p - centre))) for p in shown)
-    window = np.array([[centre - half, centre + half]])
+    window = centred_window(s, np.concatenate(shown), grow=1.1)
     for ax, t, c, name in ((ax1, const, c_const, names[0]), (ax2, decay, c_decay, names[1])):
-        draw_loss_curve(ax, s, t, c, lang=lang, window=window, max_points=len(t.params))
-        _number_points(ax, t, window)
+        draw_loss_curve(ax, s, None, lang=lang, window=window)
+        set_curve_top(ax, s, window)
+        draw_steps(ax, s, t, c, numbers=True, lang=lang)
+        mark_minimum(ax, s)
         ax.set_title(f"{name}\n{status_text(t, lang)}", color=c, fontweight="bold", fontsize=11.5)
         ax.grid(True, alpha=0.2)
     ax2.set_ylabel("")
     ax2.tick_params(labelleft=False)
     _draw_schedule(ax3, eta, lim, decay, c_const, c_decay, lang)
-    sub = f"{s.title[lang]} · η = {fmt_number(eta)}, L = {fmt_number(runs.info['L'])}, 2/L = {fmt_number(lim)}"
-    if lang == "zh":
-        sub = f"{s.title[lang]}，η = {fmt_number(eta)}，L = {fmt_number(runs.info['L'])}，2/L = {fmt_number(lim)}"
+    sep = "，" if lang == "zh" else ", "
+    sub = sep.join([s.title[lang], f"η = {fmt_number(eta)}", f"L = {fmt_number(runs.info['L'])}",
+                    f"2/L = {fmt_number(lim)}"])
     title(fig, L("lr decay title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.78, left=0.055, right=0.985, bottom=0.12, wspace=0.2)
     return fig
-
-
-def _number_points(ax, traj, window, min_gap=0.06):
-    """The step number t next to each point on a loss curve: above it, or below it when an
-    earlier point sits at the same place (a step that comes back); points piling up near the
-    minimum are left unnumbered."""
-    (w0, w1), = window
-    taken = []                                    # (w, above?) of the numbered points
-    for i, (w, z) in enumerate(zip(traj.params[:, 0], traj.loss)):
-        if not w0 <= w <= w1:
-            break
-        near = [above for v, above in taken if abs(w - v) < min_gap * (w1 - w0)]
-        low = z < 0.15 * ax.get_ylim()[1]           # no room below: the curve's bottom, the axis
-        if len(near) > 1 or (near and (not near[0] or low)):
-            continue
-        above = not near
-        ax.annotate(str(i), xy=(w, z), xytext=(0, 8) if above else (9, -15), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=9.5, color=style.INK, zorder=6)
-        taken.append((w, above))
 
 
 def _draw_schedule(ax, eta, lim, decay, c_const, c_decay, lang):
@@ -164,7 +138,7 @@ def plot_playground(fig, runs, lang):
         ax.text(m, 1.005, L("pg step n", lang).format(n=m), transform=ax.get_xaxis_transform(), ha="center",
                 va="bottom", fontsize=9.5, color="#444444")
     ax.set_yscale("log")
-    _plain_log_axis(ax)
+    plain_log_axis(ax)
     lo = min(float(t.loss.min()) for t in runs.trajectories)
     hi = max(float(t.loss.max()) for t in runs.trajectories)
     ax.set_ylim(lo / 1.35, hi * 1.6)
@@ -193,7 +167,7 @@ def plot_playground(fig, runs, lang):
                 sax.scatter(x[sel], heights[sel], s=22, color=col, edgecolors="white", linewidths=0.9, zorder=2)
             if w != 0 and x0 < -b / w < x1:
                 sax.axvline(-b / w, color=style.INK, ls="--", lw=1.2, zorder=3, gid=f"boundary {lr:g} {m}")
-            wrong = int(np.sum((_sigmoid(w * x + b) > 0.5) != (y == 1)))
+            wrong = misclassified(s, (w, b))
             sax.set_xlim(x0, x1)
             sax.set_ylim(0, 1)
             sax.set_yticks([])
@@ -205,7 +179,7 @@ def plot_playground(fig, runs, lang):
                           loc="left", fontsize=10, color=c, fontweight="bold", pad=3)
             if (i, j) != (k - 1, len(marks) - 1):
                 sax.tick_params(labelbottom=False)
-    strips[-1].set_xlabel(L("pg feature", lang), labelpad=2)
+    strips[-1].set_xlabel(L("pg feature", lang) + ("；" if lang == "zh" else "; ") + L("pg jitter", lang), labelpad=2)
     key = gs[-1, 1].subgridspec(1, 2, width_ratios=[0.4, 0.6], wspace=0.05)
     _probability_key(fig.add_subplot(key[0]), fig.add_subplot(key[1]), lang)
     sub = L("pg sub", lang)
@@ -226,16 +200,16 @@ def _probability_key(cax, lax, lang):
     cax.set_yticks([])
     cax.set_xticks([0, 0.5, 1])
     cax.set_xticklabels(["0", "0.5", "1"])
-    cax.tick_params(labelsize=9, length=2, pad=1)
+    cax.tick_params(labelsize=10, length=2, pad=1)
     for side in cax.spines.values():
         side.set_visible(True)
         side.set_color("#bbbbbb")
-    cax.set_title(L("pg key", lang), fontsize=9.5, pad=3, loc="left", color=style.INK)
+    cax.set_title(L("pg key", lang), fontsize=10.5, pad=3, loc="left", color=style.INK)
     lax.axis("off")
     handles = [lax.scatter([], [], s=34, color=BLUE, edgecolors="white", label=L("pg class 0", lang)),
                lax.scatter([], [], s=34, color=ORANGE, edgecolors="white", label=L("pg class 1", lang)),
                lax.plot([], [], "--", color=style.INK, lw=1.2, label=L("pg boundary", lang))[0]]
-    lax.legend(handles=handles, loc="center left", frameon=False, fontsize=9.5, ncols=3, handlelength=1.5,
+    lax.legend(handles=handles, loc="center left", frameon=False, fontsize=10, ncols=3, handlelength=1.5,
                columnspacing=1.0, handletextpad=0.4, borderaxespad=0)
 
 
@@ -280,13 +254,15 @@ def plot_sgd_epoch(fig, runs, lang):
     ups = np.flatnonzero(np.diff(sgd.loss) > 0) + 1
     ax3.plot(ups * per[i_s], sgd.loss[ups], "^", ms=9, mfc="none", mec=style.INK, mew=1.3, zorder=5, gid="ups",
              label=L("sgd ups", lang).format(k=len(ups), n=sgd.n_steps))
-    ax3.axvline(n, color="#888888", ls=":", lw=1.2, zorder=1)
-    ax3.text(n, 0.3, L("sgd one pass", lang) + " ", transform=ax3.get_xaxis_transform(), ha="right",
-             va="bottom", rotation=90, fontsize=9.5, color="#444444")
     ax3.set_yscale("log")
-    _plain_log_axis(ax3)
+    plain_log_axis(ax3)
     allloss = np.concatenate([full.loss, sgd.loss])
     ax3.set_ylim(allloss.min() / 1.8, allloss.max() * 9)        # room above the curves for the legend
+    # "one pass" is a dotted line from the axis up to the full batch's one update (under the
+    # legend: no), its label left of the line, between the SGD curve's end and that update
+    ax3.plot([n, n], [ax3.get_ylim()[0], full.loss[-1]], ls=":", color="#888888", lw=1.2, zorder=1, gid="one pass")
+    ax3.annotate(L("sgd one pass", lang), xy=(n, float(np.sqrt(full.loss[-1] * sgd.loss[-1]))), xytext=(-7, 0),
+                 textcoords="offset points", ha="right", va="center", rotation=90, fontsize=9.5, color="#444444")
     ax3.set_xlim(-0.6, n * 1.04)
     ax3.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax3.set_xlabel(L("examples processed", lang))
@@ -315,26 +291,27 @@ def plot_fit_line(fig, runs, lang):
     slope, best = float(runs.info["slope"]), float(runs.info["best"])
     b0, b1 = float(t.params[0, 0]), float(t.params[-1, 0])
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [0.9, 1.2]})
-    # left: data, the start line and the line after descent, each with its residuals (the start's
-    # a little to the left of each point, the fit's a little to the right, so both show)
+    # left: data, the start line and the line after descent, each with its residuals: the vertical
+    # drop from each point to the line (the start's thin and dotted, under the fit's)
     pad = 0.35 * np.ptp(x)
     xs = np.array([min(0.0, x.min() - pad), x.max() + pad])
-    dx = 0.022 * np.ptp(xs)
-    for b, which, col, res_col, side in ((b0, "start", "#888888", "#999999", -1),
-                                         (b1, "fit", style.SERIES[0], VERMILLION, 1)):
+    for b, which, col, res_col in ((b0, "start", "#888888", "#999999"), (b1, "fit", style.SERIES[0], VERMILLION)):
         fit = which == "fit"
         sse = float(np.sum((y - (slope * x + b)) ** 2))
         ax.plot(xs, slope * xs + b, "-" if fit else "--", color=col, lw=2, zorder=2,
                 label=L("fit final line" if fit else "fit start line", lang).format(b=f"{b:.3f}" if b else "0",
                                                                                    sse=f"{sse:.3f}"))
         for xi, yi in zip(x, y):
-            ax.plot([xi + side * dx] * 2, [slope * xi + b, yi], color=res_col, lw=2.2 if fit else 1.6,
-                    ls="-" if fit else (0, (2, 1.5)), zorder=3, solid_capstyle="butt", gid=f"residual {which}")
+            ax.plot([xi, xi], [slope * xi + b, yi], color=res_col, lw=3 if fit else 1.4,
+                    ls="-" if fit else (0, (2, 1.5)), zorder=3 if fit else 2.5, solid_capstyle="butt",
+                    gid=f"residual {which}")
     ax.plot([], [], color=VERMILLION, lw=2.2, label=L("fit residuals", lang))
     ax.scatter(x, y, s=60, color=style.INK, zorder=5, edgecolors="white", linewidths=1, label=L("data", lang))
     for xi, yi in zip(x, y):
         r = yi - (slope * xi + b1)
-        ax.annotate(f"{r:+.2f}", xy=(xi + dx, (yi + slope * xi + b1) / 2), xytext=(5, 0), textcoords="offset points",
+        above = r * slope > 0      # on the side of the bar away from the rising or falling line
+        ax.annotate(f"{r:+.2f}", xy=(xi, (yi + slope * xi + b1) / 2), xytext=(-6 if above else 6, 0),
+                    textcoords="offset points", ha="right" if above else "left",
                     va="center", fontsize=9.5, color=VERMILLION, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
     ax.set_xlim(*xs)
@@ -385,7 +362,7 @@ def plot_cross_entropy(fig, runs, lang):
     ax.plot(p, -np.log(p), color=VERMILLION, lw=2.4, label=L("ce log", lang), zorder=3)
     ax.plot(p, (1 - p) ** 2, color=style.SERIES[0], lw=2.4, label=L("ce square", lang), zorder=3)
     ax.set_xscale("log")
-    _plain_log_axis(ax, "x")
+    plain_log_axis(ax, "x")
     ax.xaxis.set_major_locator(LogLocator(base=10))
     ax.set_xlim(lo, 1)
     ax.set_ylim(0, top)

@@ -7,10 +7,11 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Arc, Circle
 from matplotlib.ticker import MaxNLocator
+from mpl_toolkits.mplot3d import proj3d
 
 from ... import style
 from ...errors import UserInputError
-from ...style import fmt_number
+from ...style import colon, fmt_number
 from ...style import label as L
 from ..axes import draw_contours, draw_path, grid
 from ..series import status_text
@@ -98,6 +99,8 @@ def surface_3d(ax, surface, *, n=140, window=None, alpha=0.92, cmap=SURFACE_CMAP
                     shade=False, zorder=1)
     ax.set_xlim(X.min(), X.max())
     ax.set_ylim(Y.min(), Y.max())
+    for axis, (lo, hi) in ((ax.xaxis, (X.min(), X.max())), (ax.yaxis, (Y.min(), Y.max()))):
+        axis.set_ticks(inner_ticks(lo, hi))  # none at the corners, where x's and y's last ticks meet
     ax.set_xlabel(surface.variables[0], fontstyle="italic", labelpad=2)
     ax.set_ylabel(surface.variables[1], fontstyle="italic", labelpad=2)
     ax.tick_params(labelsize=8.5, pad=0)
@@ -108,11 +111,77 @@ def surface_3d(ax, surface, *, n=140, window=None, alpha=0.92, cmap=SURFACE_CMAP
     return X, Y, Z
 
 
-def pin(ax, xyz, height, text, colour=style.INK, *, gid=None):
-    """A 3-D callout: a thin vertical line from the point up to its label."""
+def inner_ticks(lo, hi, n=6):
+    """Round ticks strictly inside (lo, hi), clear of both ends."""
+    ticks = MaxNLocator(n, steps=[1, 2, 5, 10]).tick_values(lo, hi)
+    margin = 0.06 * (hi - lo)
+    return ticks[(ticks > lo + margin) & (ticks < hi - margin)]
+
+
+def hidden(ax, surface, points):
+    """Which 3-D ``points`` (n, 3) the surface hides from the camera of ``ax``: some point of the
+    line of sight toward the viewer (drawn in the axes' box, seen from far) lies under the surface."""
+    elev, azim = np.radians(ax.elev), np.radians(ax.azim)
+    lims = np.array([ax.get_xlim(), ax.get_ylim(), ax.get_zlim()])
+    box = np.asarray(ax.get_box_aspect(), float)
+    to_eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+    to_eye = to_eye * np.ptp(lims, axis=1) / box   # one box unit toward the eye, in data units
+    reach = np.linspace(0.002, 3 * box.max(), 3000)[:, None] * to_eye
+    out = []
+    for p in np.asarray(points, float):
+        q = p + reach
+        q = q[np.all((q[:, :2] >= lims[:2, 0]) & (q[:, :2] <= lims[:2, 1]), axis=1)]
+        out.append(bool(len(q)) and bool(np.any(surface.value(q[:, :2]) > q[:, 2])))
+    return np.array(out, dtype=bool)
+
+
+def clear_view(axes, surfaces, lifts, *, azim=-60, elevations=range(34, 76, 2), spare=2):
+    """The lowest camera elevation (plus ``spare`` degrees) from which every known minimum of every
+    surface shows, not hidden behind a ridge in front of it; the highest tried if none is clear."""
+    for elev in elevations:
+        clear = True
+        for ax, s, lift in zip(axes, surfaces, lifts):
+            ax.view_init(elev=elev, azim=azim)
+            mins = np.c_[s.minima, s.value(s.minima) + lift]
+            clear = clear and not hidden(ax, s, mins).any()
+        if clear:
+            return min(elev + spare, max(elevations))
+    return max(elevations)
+
+
+def clear_rise(ax, xyz, text, others, rises, *, size=10.5):
+    """The first of ``rises`` (and the side of its pin, ``ha``) at which a pin's label (see
+    :func:`pin`) over the 3-D point ``xyz`` covers none of the 3-D points ``others`` as ``ax`` shows
+    them; the last rise, centred, if none is clear."""
+    renderer = ax.figure.canvas.get_renderer()
+    probe = ax.figure.text(0, 0, text, fontsize=size, fontweight="bold", bbox=BOX)
+    w, h = probe.get_window_extent(renderer).size
+    probe.remove()
+    ax.apply_aspect()
+    M = ax.get_proj()
+
+    def screen(p):
+        x, y, _ = proj3d.proj_transform(*np.asarray(p, float).T, M)
+        return ax.transData.transform(np.c_[x, y])
+
+    dots = screen(np.atleast_2d(others)) if len(others) else np.empty((0, 2))
+    x, y, z = xyz
+    pad = 9  # the box's padding and a marker's radius, in pixels
+    for rise in rises:
+        (cx, cy), = screen([[x, y, z + rise]])
+        rows = (dots[:, 1] > cy - pad) & (dots[:, 1] < cy + h + pad)
+        for ha, (x0, x1) in (("center", (cx - w / 2, cx + w / 2)), ("left", (cx, cx + w)), ("right", (cx - w, cx))):
+            if not np.any(rows & (dots[:, 0] > x0 - pad) & (dots[:, 0] < x1 + pad)):
+                return float(rise), ha
+    return float(rises[-1]), "center"
+
+
+def pin(ax, xyz, height, text, colour=style.INK, *, ha="center", gid=None):
+    """A 3-D callout: a thin vertical line from the point up to its label (``ha``: the label's
+    side of the line)."""
     x, y, z = xyz
     ax.plot([x, x], [y, y], [z, z + height], color=colour, lw=1.2, zorder=20)
-    t = ax.text(x, y, z + height, text, ha="center", va="bottom", fontsize=10.5, fontweight="bold",
+    t = ax.text(x, y, z + height, text, ha=ha, va="bottom", fontsize=10.5, fontweight="bold",
                 color=colour, zorder=21, bbox=BOX)
     if gid:
         t.set_gid(gid)
@@ -121,14 +190,22 @@ def pin(ax, xyz, height, text, colour=style.INK, *, gid=None):
 
 def plot_surfaces_3d(fig, runs, lang):
     """Seed 000: the convex bowl (one lowest point) beside the egg crate (many), in 3-D; every
-    minimum marked, the egg crate's global minimum as a gold star."""
+    minimum marked, the egg crate's global minimum as a gold star, each surface seen from just high
+    enough that no ridge hides a minimum (orthographic, so what is drawn is what is in front)."""
     surfaces = runs.surfaces or [runs.surface]
     axes = [fig.add_subplot(1, len(surfaces), i + 1, projection="3d") for i in range(len(surfaces))]
+    fig.subplots_adjust(top=0.79, bottom=0.06, left=0.0, right=0.97, wspace=0.02)  # first: labels are placed on it
+    lifts, tops = [], []
     for ax, s in zip(axes, surfaces):
         need_2d(s, "surfaces-3d")
         X, Y, Z = surface_3d(ax, s)
-        span = float(np.ptp(Z))
-        lift = 0.012 * span
+        ax.set_proj_type("ortho")
+        ax.set_box_aspect((4, 4, 2), zoom=0.95)
+        ax.set_zlim(ax.get_zlim())  # fixed: a pin drawn later must not rescale what its label was placed on
+        lifts.append(0.012 * float(np.ptp(Z)))
+        tops.append(float(np.nanmax(Z)))
+    for ax, s, lift, top in zip(axes, surfaces, lifts, tops):
+        span = lift / 0.012
         mins = s.minima
         zs = s.value(mins) + lift
         many = len(mins) > 1
@@ -137,26 +214,27 @@ def plot_surfaces_3d(fig, runs, lang):
                        depthshade=False, zorder=10, gid="local-minima")
         ax.scatter(*mins[0], zs[0], marker="*", s=330, c=GOLD,
                    edgecolors=style.INK, linewidths=1.1, depthshade=False, zorder=11, gid="global-minimum")
-        pin(ax, (*mins[0], zs[0]), float(np.nanmax(Z)) - zs[0] + 0.08 * span,  # above the far rim
-            L("global minimum" if many else "minimum", lang), gid="min-label")
         ax.set_zlabel(L("loss", lang), labelpad=2)
-        ax.view_init(elev=42, azim=-60)
+        ax.view_init(elev=clear_view([ax], [s], [lift]), azim=-60)  # each as low as its minima allow
+        text = L("global minimum" if many else "minimum", lang)
+        rise, ha = clear_rise(ax, (*mins[0], zs[0]), text, np.c_[mins[1:], zs[1:]],  # no marker under the label
+                              np.linspace(0.25, 1.2, 39) * (top - zs[0] + 0.08 * span))
+        pin(ax, (*mins[0], zs[0]), rise, text, ha=ha, gid="min-label")
         count = len(mins)
         if many:
             sub = lang_text(lang, f"{count} minima: 1 global, {count - 1} local",
                             f"{count} 个最小值：1 个全局最小值，{count - 1} 个局部最小值")
         else:
             sub = lang_text(lang, "one minimum", "只有一个最小值")
-        ax.set_title(f"{s.title[lang]}\n{sub}", fontsize=11.5, pad=0)
+        ax.set_title(f"{s.title[lang]}\n{sub}", fontsize=11.5, pad=22)
         math = formula(s)
-        if math:
-            ax.text2D(0.5, -0.02, math, transform=ax.transAxes, ha="center", va="top", fontsize=11,
-                      color=style.INK)
+        if math:  # under the title, a text of its own (mathtext cannot typeset CJK)
+            ax.text2D(0.5, 1.0, math, transform=ax.transAxes, ha="center", va="bottom", fontsize=11,
+                      color=style.INK, gid="formula")
     handles = [Line2D([], [], ls="", marker="*", ms=15, mfc=GOLD, mec=style.INK, label=L("global minimum", lang)),
                Line2D([], [], ls="", marker="o", ms=6.5, mfc="white", mec=style.INK, label=L("local minimum", lang))]
     fig.legend(handles=handles, loc="lower center", ncols=2, frameon=False, fontsize=10.5)
     title(fig, L("surfaces 3d", lang), L("surfaces 3d sub", lang))
-    fig.subplots_adjust(top=0.83, bottom=0.1, left=0.0, right=0.97, wspace=0.02)
     return fig
 
 
@@ -167,37 +245,47 @@ def plot_error_surface(fig, runs, lang):
     s, t = runs.surface, runs.trajectories[0]
     need_2d(s, "error-surface")
     colour = style.colour("gd")
-    gs = fig.add_gridspec(1, 2, width_ratios=[1.3, 1])
+    gs = fig.add_gridspec(1, 2, width_ratios=[1.45, 1])
     ax = fig.add_subplot(gs[0, 0], projection="3d")
     ax2 = fig.add_subplot(gs[0, 1])
+    ax2.set_anchor("W")  # the square contour panel next to the 3-D one, no gap between
     window = s.bounds
     X, Y, Z = surface_3d(ax, s, n=90, window=window, alpha=0.8)
     span = float(np.ptp(Z))
     p = t.params
     keep = np.all((p >= window[:, 0]) & (p <= window[:, 1]), axis=1)
     q = p[keep]
-    z = s.value(q) + 0.015 * span
-    ax.plot(q[:, 0], q[:, 1], z, "-o", color=colour, lw=2.4, ms=3.5, zorder=10, gid="path-3d")
+    lift = 0.015 * span
+    z = s.value(q) + lift
+    # each step is straight in (w, b); over it the loss follows the surface, so draw it on the surface
+    along = np.linspace(0, 1, 40)[:, None]
+    seg = np.concatenate([a + along * (b - a) for a, b in zip(q[:-1], q[1:])]) if len(q) > 1 else q
+    ax.plot(seg[:, 0], seg[:, 1], s.value(seg) + lift, "-", color=colour, lw=2.4, zorder=10, gid="steps-3d")
+    ax.plot(q[:, 0], q[:, 1], z, "o", color=colour, ms=3.5, zorder=10, gid="path-3d")
     ax.scatter(*q[0], z[0], s=70, c="white", edgecolors=colour, linewidths=2, depthshade=False, zorder=11)
     m = s.minima[0]
     zm = float(s.value(m)) + 0.015 * span
     ax.scatter(*m, zm, marker="*", s=300, c=GOLD, edgecolors=style.INK, linewidths=1.1, depthshade=False,
                zorder=12)
-    pin(ax, (*m, zm), 0.3 * span, L("minimum", lang), gid="min-label")
-    pin(ax, (*q[0], z[0]), 0.12 * span, L("start", lang), colour=colour)
-    ax.set_xlabel(L("slope w", lang), labelpad=2)
-    ax.set_ylabel(L("intercept b", lang), labelpad=2)
-    ax.set_zlabel(L("loss", lang) + " (MSE)", labelpad=2)
     # look from (roughly) the side opposite the start: the path runs down the far wall, in view
     away = np.degrees(np.arctan2(*(m - p[0])[::-1] / np.ptp(window, axis=1)[::-1]))
     ax.view_init(elev=26, azim=away - 25)
-    ax.set_box_aspect(None, zoom=1.12)
+    ax.set_box_aspect(None, zoom=1.3)
+    # the label on the side of its pin away from the start, whence the path comes down beside it
+    sx, _, _ = proj3d.proj_transform(np.array([q[0, 0], m[0]]), np.array([q[0, 1], m[1]]),
+                                     np.array([z[0], zm]), ax.get_proj())
+    pin(ax, (*m, zm), 0.3 * span, L("minimum", lang), ha="left" if sx[0] < sx[1] else "right", gid="min-label")
+    pin(ax, (*q[0], z[0]), 0.12 * span, L("start", lang), colour=colour)
+    ax.set_xlabel(L("slope w", lang), labelpad=2)
+    ax.set_ylabel(L("intercept b", lang), labelpad=2)
+    ax.set_zlabel(L("loss", lang) + style.bracketed("MSE", lang), labelpad=2)
     ax.set_title(L("error surface 3d", lang), fontsize=11.5, pad=0)
 
     draw_contours(ax2, s, window=window, lang=lang, levels=16, n=300)
     name, lr = style.optimizer_name("gd", lang), f"{L('lr', lang)} = {fmt_number(runs.rates[0])}"
-    lab = lang_text(lang, f"{name} ({lr}): ", f"{name}（{lr}）：") + status_text(t, lang) + \
-        f" · {L('loss', lang)} {fmt_number(t.loss[0])} → {fmt_number(t.loss[-1])}"
+    loss = f"{L('loss', lang)} {fmt_number(t.loss[0])} → {fmt_number(t.loss[-1])}"
+    lab = lang_text(lang, f"{name}, {lr}: {status_text(t, lang)}, {loss}",  # no "）：" in Chinese
+                    f"{name}，{lr}：{status_text(t, lang)}，{loss}")
     draw_path(ax2, t, colour, surface=s, arrows=4, lang=lang, window=window, label=lab)
     ax2.scatter(*m, marker="*", s=300, c=GOLD, edgecolors=style.INK, linewidths=1.1, zorder=9)
     note(ax2, m, f"{L('minimum', lang)}\n(w, b) = ({fmt_number(m[0])}, {fmt_number(m[1])})", offset=(12, -6),
@@ -209,7 +297,7 @@ def plot_error_surface(fig, runs, lang):
     ax2.set_title(L("error surface contours", lang), fontsize=11.5)
     ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=10)
     title(fig, L("error surface", lang), s.title[lang], formula(s))
-    fig.subplots_adjust(top=0.83, bottom=0.16, left=0.0, right=0.97, wspace=0.08)
+    fig.subplots_adjust(top=0.83, bottom=0.16, left=0.0, right=0.99, wspace=0.0)
     return fig
 
 
@@ -279,6 +367,29 @@ def num(x) -> str:
     return fmt_number(x).replace("-", "−")
 
 
+def field(ax, surface, window, keep_clear, *, nx=14):
+    """A light field of −∇L directions (unit length) on a grid, kept clear of the segments
+    ``keep_clear`` and of every label already on the axes (no arrow half hidden under a box)."""
+    span = np.ptp(window, axis=1)
+    unit = span.min()
+    ny = max(3, int(round(nx * span[1] / span[0])))
+    fx, fy = np.meshgrid(np.linspace(*window[0], nx + 2)[1:-1], np.linspace(*window[1], ny + 2)[1:-1])
+    fp = np.stack([fx, fy], -1).reshape(-1, 2)
+    fg = -surface.grad(fp)
+    norm = np.linalg.norm(fg, axis=1)
+    ok = (np.min([segment_distance(fp, a, b) for a, b in keep_clear], axis=0) > 0.1 * unit) & (norm > 0)
+    u = fg / np.where(norm > 0, norm, 1)[:, None] * 0.07 * unit
+    renderer = ax.figure.canvas.get_renderer()
+    ax.apply_aspect()
+    pix = ax.transData.transform(np.r_[fp - u / 2, fp, fp + u / 2]).reshape(3, -1, 2)  # tail, middle, head
+    for t in ax.texts:
+        if t.get_text().strip():
+            (x0, y0), (x1, y1) = t.get_window_extent(renderer).padded(4).get_points()
+            ok &= ~np.any((pix[..., 0] >= x0) & (pix[..., 0] <= x1) & (pix[..., 1] >= y0) & (pix[..., 1] <= y1), 0)
+    ax.quiver(fp[ok, 0] - u[ok, 0] / 2, fp[ok, 1] - u[ok, 1] / 2, u[ok, 0], u[ok, 1], angles="xy", scale_units="xy",
+              scale=1, color="#6f7d99", alpha=0.7, width=0.0022, headwidth=4.5, headlength=5, zorder=2, gid="field")
+
+
 def plot_gradient_vector(fig, runs, lang):
     """Seeds 003-004: at the point, the gradient (∂L/∂x, ∂L/∂y) with its two partial derivatives
     as the legs of a right angle; −∇L, perpendicular to the contour line, is the step's
@@ -298,19 +409,6 @@ def plot_gradient_vector(fig, runs, lang):
     ax.contour(*grid(s, 400, window), levels=[float(s.value(p))], colors=[style.INK], linewidths=1.4, zorder=2)
     tip, tail = p + k * g, p - k * g
     m = s.minima[0] if s.minima.size else None
-    # a light field of -grad L directions (unit length), kept clear of the main drawing
-    nx = 14
-    ny = max(3, int(round(nx * span[1] / span[0])))
-    fx, fy = np.meshgrid(np.linspace(*window[0], nx + 2)[1:-1], np.linspace(*window[1], ny + 2)[1:-1])
-    fp = np.stack([fx, fy], -1).reshape(-1, 2)
-    fg = -s.grad(fp)
-    norm = np.linalg.norm(fg, axis=1)
-    clear = np.min([segment_distance(fp, p, tip), segment_distance(fp, p, tail),
-                    segment_distance(fp, p, m if m is not None else p)], axis=0) > 0.1 * unit
-    ok = clear & (norm > 0)
-    u = fg[ok] / norm[ok, None] * 0.07 * unit
-    ax.quiver(fp[ok, 0] - u[:, 0] / 2, fp[ok, 1] - u[:, 1] / 2, u[:, 0], u[:, 1], angles="xy", scale_units="xy",
-              scale=1, color="#6f7d99", alpha=0.7, width=0.0022, headwidth=4.5, headlength=5, zorder=2, gid="field")
     for q, gq in zip(pts[1:], grads[1:]):  # further points, if any: their -grad L at the same scale
         arrow(ax, q, q - k * gq, GREEN, lw=1.8, size=12)
         ax.plot(*q, "o", ms=6, mfc="white", mec=style.INK, zorder=7)
@@ -363,6 +461,7 @@ def plot_gradient_vector(fig, runs, lang):
     plane_ax(ax)
     ax.text(0.99, 0.015, L("arrows scaled", lang).format(k=fmt_number(k)), transform=ax.transAxes, ha="right",
             va="bottom", fontsize=9.5, color=style.MUTED, bbox=BOX, gid="scale-note")
+    field(ax, s, window, [(p, tip), (p, tail), (p, m if m is not None else p)])
     handles = [Line2D([], [], color=style.INK, lw=1.4, label=L("contour through the point", lang)),
                Line2D([], [], color="#6f7d99", marker=r"$\rightarrow$", ls="", ms=13, label=L("field", lang))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2, frameon=False)
@@ -385,6 +484,11 @@ def plot_gradient_vector(fig, runs, lang):
 def signed_angle(u, v) -> float:
     """The angle in degrees from direction ``u`` to direction ``v``, anticlockwise positive."""
     return float(np.degrees(np.arctan2(u[0] * v[1] - u[1] * v[0], u @ v)))
+
+
+def degrees(a) -> str:
+    """An angle to read: one decimal below 10° (0.7°, not 1°), whole degrees above (59°)."""
+    return f"{a:.1f}°" if abs(a) < 9.95 else f"{a:.0f}°"
 
 
 def plot_taylor(fig, runs, lang):
@@ -432,7 +536,7 @@ def plot_taylor(fig, runs, lang):
     low = lows[-1]
     to_low = (low - p) / np.linalg.norm(low - p)
     at = angle_arc(ax, p, down, to_low, 0.55 * rmax, cols[-1])
-    note(ax, at, f"{abs(signed_angle(down, to_low)):.0f}°", cols[-1], offset=(4, 2), ha="left", va="bottom",
+    note(ax, at, degrees(abs(signed_angle(down, to_low))), cols[-1], offset=(4, 2), ha="left", va="bottom",
          size=11.5, gid="angle")
     ax.plot([p[0], low[0]], [p[1], low[1]], ":", color=cols[-1], lw=1.4, zorder=6)
     ax.plot(*p, "o", ms=7, color=style.INK, mec="white", zorder=10)
@@ -456,25 +560,27 @@ def plot_taylor(fig, runs, lang):
         a.plot(ang, float(s.value(low)), "o", ms=9, color=col, mec="white", mew=1.2, zorder=6, gid=f"curve-lowest-{i}")
         a.plot(0, f0 - r * np.linalg.norm(g), "o", ms=13, mfc="white", mec=style.INK, mew=1.8, zorder=5)
         a.axvline(0, color=GREEN, lw=1.3, alpha=0.9, zorder=0)
-        a.text(0, 1.02, "−∇L", transform=a.get_xaxis_transform(), ha="center", va="bottom", color=GREEN,
-               fontsize=10, fontweight="bold")
+        a.annotate("−∇L", xy=(0, 1), xycoords=a.get_xaxis_transform(), xytext=(5, -3), textcoords="offset points",
+                   ha="left", va="top", color=GREEN, fontsize=10, fontweight="bold")  # inside, beside its line
         a.set_xlim(-180, 180)
         a.margins(y=0.12)  # the markers at the lowest points stay whole
         a.set_xticks(range(-180, 181, 60))
         a.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}°".replace("-", "−"))
         a.grid(True, alpha=0.25)
         a.set_ylabel(L("loss", lang))
-        verdict = lang_text(lang, f"r = {fmt_number(r)}: lowest point {c['angle']:.0f}° from −∇L; "
+        verdict = lang_text(lang, f"r = {fmt_number(r)}: lowest point {degrees(c['angle'])} from −∇L; "
                                   f"linear error {c['error']:.0%} of the drop",
-                            f"r = {fmt_number(r)}：最低点与 −∇L 相差 {c['angle']:.0f}°；"
+                            f"r = {fmt_number(r)}：最低点与 −∇L 相差 {degrees(c['angle'])}；"
                             f"线性近似误差为下降量的 {c['error']:.0%}")
-        a.set_title(verdict, fontsize=10, color=col, fontweight="bold", loc="left", pad=16)
+        a.set_title(verdict, fontsize=10, color=col, fontweight="bold", loc="left", pad=6)
         if i == len(circles) - 1:
             a.set_xlabel(L("angle from -grad", lang))
-        if i == 0:
-            a.legend(loc="upper center", fontsize=9.5, ncols=2, bbox_to_anchor=(0.5, 0.99))
+            keys = [Line2D([], [], color=style.MUTED, lw=2.4, label=L("true loss", lang)),
+                    Line2D([], [], color=style.INK, lw=1.5, ls="--", label=L("linear approximation", lang))]
+            a.legend(handles=keys, loc="upper center", fontsize=9.5, ncols=2, bbox_to_anchor=(0.5, -0.3),
+                     frameon=False)
     title(fig, L("taylor", lang), L("taylor sub", lang), r"$L(q) \approx L(p) + \nabla L(p)\cdot(q-p)$")
-    fig.subplots_adjust(top=0.84, bottom=0.14, left=0.05, right=0.98)
+    fig.subplots_adjust(top=0.84, bottom=0.14, left=0.05, right=0.965)
     return fig
 
 
@@ -514,14 +620,13 @@ def plot_adagrad_intuition(fig, runs, lang):
             ax.plot(x, y, "o", ms=10, color=col, mec="white", mew=1.4, zorder=7, gid=f"point-{i}")
             edge = abs(x) > 0.6 * wmax  # near the edge: label above, inward; else below, outward
             side = (-1 if x < 0 else 1) * (-1 if edge else 1)
-            note(ax, (x, y), f"{names[i]}{'：' if lang == 'zh' else ':'} |g'| = {fmt_number(abs(d1))}", col,
+            note(ax, (x, y), f"{names[i]}{colon(lang)}|g'| = {fmt_number(abs(d1))}", col,
                  offset=(side * 6, 12 if edge else -12), ha="left" if side > 0 else "right",
                  va="bottom" if edge else "top", size=10.5)
-            if j not in first:  # the best step, written out once per curve
-                first[j] = i
-                note(ax, (x / 2, y), f"|g'|/g'' = {fmt_number(abs(d1))}/{fmt_number(d2)} = {fmt_number(q['best'])}",
-                     GREEN, offset=(0, -8 if edge else 8), va="top" if edge else "bottom", size=10,
-                     gid=f"best-label-{i}")  # on the other side of the arrow from the points' labels
+            if j not in first:  # the best step, written out once per curve: centred over the arrows'
+                first[j] = i    # meeting point, clear of the tangents, above the points' labels
+                note(ax, (0, y), f"|g'|/g'' = {fmt_number(abs(d1))}/{fmt_number(d2)} = {fmt_number(q['best'])}",
+                     GREEN, offset=(0, 32 if edge else 8), va="bottom", size=10, gid=f"best-label-{i}")
         var = f"w{subs[j] if j < len(subs) else j + 1}"
         kind = L("flat" if c == min(curv) else "steep", lang)
         ax.set_title(lang_text(lang, f"{var}: {kind}, g'' = {fmt_number(c)}", f"{var}：{kind}，g'' = {fmt_number(c)}"),
@@ -558,8 +663,7 @@ def plot_adagrad_intuition(fig, runs, lang):
     root = np.sqrt(np.cumsum(g * g, axis=0))
     steps = np.arange(1, len(root) + 1)
     for j, c in enumerate(curv):
-        colon = "：" if lang == "zh" else ": "
-        ax3.plot(steps, root[:, j], color=cols[j], lw=2.6, label=f"w{subs[j]}{colon}g'' = {fmt_number(c)}",
+        ax3.plot(steps, root[:, j], color=cols[j], lw=2.6, label=f"w{subs[j]}{colon(lang)}g'' = {fmt_number(c)}",
                  gid=f"root-{j}")
         ax3.annotate(fmt_number(root[-1, j]), xy=(steps[-1], root[-1, j]), xytext=(5, 0),
                      textcoords="offset points", va="center", fontsize=10.5, color=cols[j], fontweight="bold")
@@ -570,6 +674,17 @@ def plot_adagrad_intuition(fig, runs, lang):
     ax3.grid(True, alpha=0.25)
     ax3.legend(loc="center right", fontsize=10)
     ax3.set_title(L("adagrad root", lang), fontsize=12)
+    # which run the right panel plots: its loss, rate, start and length
+    loss = " + ".join(f"{fmt_number(c / 2)} w{subs[j]}²" for j, c in enumerate(curv))
+    w0 = ", ".join(num(v) for v in ada.params[0])
+    names_w = ", ".join(f"w{subs[j]}" for j in range(len(curv)))
+    run_text = lang_text(lang, f"Adagrad on L = {loss}\nlr = {fmt_number(runs.rates[0])}, from ({names_w}) = ({w0}), "
+                               f"{ada.n_steps} steps",
+                         f"Adagrad 作用于 L = {loss}\n学习率 = {fmt_number(runs.rates[0])}，起点 ({names_w}) = ({w0})，"
+                         f"{ada.n_steps} 步")
+    box3 = ax3.get_position()
+    fig.text((box3.x0 + box3.x1) / 2, 0.045, run_text, ha="center", va="bottom", fontsize=10.5, color=style.INK,
+             linespacing=1.6, bbox=dict(boxstyle="round,pad=0.5", fc="#f6f6f6", ec="#dddddd"), gid="adagrad-run")
     title(fig, L("adagrad intuition", lang), L("adagrad intuition sub", lang),
           r"$w \leftarrow w - \frac{\eta}{\sqrt{\sum g^2}}\,g$")
     return fig
