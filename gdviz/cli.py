@@ -94,11 +94,13 @@ def surface_options(f):
 
 def optimizer_options(f):
     f = click.option("--optimizer", "-o", "optimizer_name", default="gd", show_default=True,
-                     help="Optimizer: gd, sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam.")(f)
+                     help="Optimizer: a name from `gdviz list`, or a class of an installed library: "
+                          "torch:AdamW, pytorch_optimizer:Lion, optax:adam.")(f)
     f = click.option("--hp", "-H", "hyperparams", multiple=True, metavar="KEY=VALUE",
                      help="Optimizer hyperparameter, e.g. -H momentum=0.8 -H batch_size=8 (repeatable).")(f)
     f = click.option("--schedule", default=None,
-                     help="Learning-rate schedule: constant, inverse-sqrt, step, exponential, cosine.")(f)
+                     help="Learning-rate schedule: constant, inverse-sqrt, step, exponential, cosine, warmup, "
+                          "warmup-cosine, one-cycle; its parameters as -H (e.g. -H t_max=500 -H warmup=50).")(f)
     f = click.option("--start", default=None, metavar="X[,Y]",
                      help="Start point, comma-separated (use --start=-1.5,2 for negatives). "
                           "Default: the surface's own.")(f)
@@ -110,6 +112,20 @@ def optimizer_options(f):
     return f
 
 
+def optimizer_arg(name: str) -> str:
+    """An --optimizer value, checked before anything runs: a gdviz name passes as it is (the
+    registry judges it); ``torch:Name`` (a class in torch.optim), ``pytorch_optimizer:Name``,
+    ``torch_optimizer:Name`` (a class the package exports) and ``optax:name`` (an optax optimizer)
+    must name a ``torch.optim.Optimizer`` subclass (or an optax alias) in an installed package.
+    Anything else with a ':' (another module, a dotted path, a function) is refused in one line;
+    only those packages are ever imported (gdviz.optim.adapters.resolve)."""
+    if ":" in str(name):
+        from .optim.adapters import resolve
+
+        resolve(name)
+    return name
+
+
 def _build(surface, surface_params, optimizer_name, hyperparams, schedule_name, lr):
     from . import optim, surfaces
 
@@ -118,9 +134,11 @@ def _build(surface, surface_params, optimizer_name, hyperparams, schedule_name, 
     if lr is not None:
         hp["lr"] = lr
     if schedule_name:
-        extra = {k: hp.pop(k) for k in ("step_size", "gamma", "t_max", "lr_min") if k in hp}
+        from .optim.schedules import PARAMETERS
+
+        extra = {k: hp.pop(k) for k in PARAMETERS if k in hp}
         hp["lr"] = optim.schedule(schedule_name, hp.get("lr", 0.01), **extra)
-    return s, optim.optimizer(optimizer_name, **hp)
+    return s, optim.optimizer(optimizer_arg(optimizer_name), **hp)
 
 
 def _number(option, text, cast=float):
@@ -157,6 +175,9 @@ def list_cmd():
                         ("Learning-rate schedules (--schedule)", schedules.describe())):
         _print_table(title, rows)
         console.print()
+    console.print("Any torch.optim.Optimizer subclass of an installed library runs too: -o torch:AdamW, "
+                  "-o pytorch_optimizer:Lion (pip install 'gdviz[torch]'), or an optax transform: -o optax:adam "
+                  "(pip install 'gdviz[jax]').")
 
 
 @cli.command()
@@ -219,7 +240,7 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     hp = parse_assignments("--hp", hyperparams)
     hp.pop("lr", None)
-    sw = run_sweep(s, optimizer_name, parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
+    sw = run_sweep(s, optimizer_arg(optimizer_name), parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
                    steps=_number("--steps", steps, int), tol=_number("--tol", tol),
                    seed=_number("--seed", seed, int), record_every=_number("--record-every", record_every, int),
                    **hp)
@@ -247,22 +268,93 @@ def print_sweep(sw, title):
 @cli.command()
 def demo():
     """The engine's demonstration: the course's learning-rate exercise and an optimizer race."""
-    from . import analysis, engine, optim, surfaces
+    from . import analysis, surfaces
+    from .races import race as run_race
 
     s = surfaces.surface("parabola")
     sw = analysis.sweep(s, "gd", [0.1, 0.7, 1.0, 1.6, 1.8, 4.0], steps=200)
     print_sweep(sw, "The course's learning-rate exercise (gradient descent, L(w) = 0.3125 w^2, w0 = -2.9)")
     console.print()
-    rb = surfaces.surface("rosenbrock")
-    table = Table(title="Optimizer race on Rosenbrock from (-1.5, 2), 3000 steps", title_justify="left")
-    for col in ("optimizer", "lr", "status", "steps", "final loss", "final point", "distance to (1, 1)"):
-        table.add_column(col, justify="left" if col in ("optimizer", "status") else "right")
-    for name, lr in RACE:
-        traj = engine.run(optim.optimizer(name, lr=lr), rb, steps=3000)
-        dist = float(np.linalg.norm(traj.params[-1] - rb.minima[0]))
-        table.add_row(name, _fmt(lr), traj.status, str(traj.n_steps), _fmt(traj.loss[-1]),
-                      _fmt(traj.params[-1], 3), _fmt(dist))
+    print_race(run_race("rosenbrock", ("gd", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"),
+                        steps=3000))
+
+
+@cli.command()
+@click.option("--surface", "-s", default="rosenbrock", show_default=True, help="Surface name or expression.")
+@click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
+@click.option("--optimizer", "-O", "optimizers", default="gd,momentum,nesterov,rmsprop,adam", show_default=True,
+              metavar="O[,O...]", help="The optimizers that race.")
+@click.option("--tune/--no-tune", default=None,
+              help="Each optimizer at its best rate of one batched sweep (the default unless --lr is given).")
+@click.option("--lr", default=None, metavar="X[,X...]",
+              help="Fixed rates instead of tuning: one, or one per optimizer.")
+@click.option("--grid", default="200", show_default=True, help="How many log-spaced rates the tuning tries.")
+@click.option("--span", default="1e-6,1e3", show_default=True, metavar="LO,HI", help="The range of rates tried.")
+@click.option("--steps", "-n", default="1000", show_default=True, help="Step budget of every run.")
+@click.option("--start", default=None, metavar="X[,Y]", help="Start point (use --start=-1.5,2).")
+@click.option("--tol", default=None, help="Gradient-norm tolerance that ends a run (the finish line).")
+@click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")
+@click.option("--output", "-o", default=None, metavar="FILE",
+              help="Also draw the race with its metrics table (.png, .svg or .pdf).")
+@click.option("--lang", default="en", help="Label language of the figure: en or zh.")
+@click.option("--size", default=None, metavar="WxH", help="Figure size in pixels.")
+def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start, tol, seed, output, lang, size):
+    """Race optimizers from one start, fairly: each at its own best learning rate (one batched
+    sweep of --grid rates per optimizer; fewest steps to the tolerance wins, diverged runs are
+    excluded, ties go by final loss). Prints the metrics table; -o also draws it."""
+    from . import style, surfaces
+    from .races import race as run_race
+
+    rates = _split("--lr", lr, float)
+    if tune and rates:
+        raise UserInputError("give --lr or --tune, not both (--tune picks each optimizer's rate)")
+    if output:
+        from .render.output import STATIC, check_output
+
+        check_output(output, STATIC)
+        style.check_lang(lang)
+    bounds = parse_numbers("--span", span)
+    if bounds is None or len(bounds) != 2:
+        raise UserInputError(f"--span must be two rates LO,HI, got '{span}'")
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    r = run_race(s, _split("--optimizer", optimizers), tune=not rates, rates=rates,
+                 start=parse_numbers("--start", start), steps=_number("--steps", steps, int), span=bounds,
+                 grid=_number("--grid", grid, int), tol=_number("--tol", tol), seed=_number("--seed", seed, int))
+    print_race(r)
+    if output:
+        from .lessons.paths import race_runs
+        from .render import figures
+
+        runs = race_runs(r)
+        fig = figures.figure("race", lang=lang, size=size, runs=runs)
+        path = figures.save(fig, output)
+        for claim in figures.failed(fig.gdviz_claims):
+            click.echo(f"gdviz: warning: this picture misleads: {printable(claim.failure())}", err=True)
+        console.print(f"wrote {shown(path)}")
+
+
+def print_race(r):
+    """A race's metrics table, best first, and how its rates were chosen."""
+    start = _fmt(r.trajectories[0].params[0]) if r.trajectories else ""
+    steps = r.space.get("steps") if r.tuned else len(r.trajectories[0].loss) - 1
+    table = Table(title=shown(f"Optimizer race on {r.surface.title['en']} from {start}"), title_justify="left")
+    for col in ("optimizer", "lr", "steps to tolerance", "final loss", "diverged", "seconds"):
+        table.add_column(col, justify="left" if col == "optimizer" else "right")
+    for row in r.table:
+        reached = row["status"] == "converged"
+        table.add_row(row["optimizer"], _fmt(row["lr"]), str(row["steps"]) if reached else f"{row['steps']}+",
+                      "-" if row["diverged"] else _fmt(row["final_loss"]),
+                      "[red]yes[/]" if row["diverged"] else "no", f"{row['seconds']:.3f}")
     console.print(table)
+    if r.tuned:
+        sp = r.space
+        console.print(f"rates: each the best of {sp['grid']} log-spaced from {_fmt(sp['span'][0])} to "
+                      f"{_fmt(sp['span'][1])} in {steps} steps ({sp['objective']}); tuning took "
+                      f"{sum(t.seconds for t in r.tunings):.2f} s")
+        edge = [t.optimizer for t in r.tunings if t.at_edge]
+        if edge:
+            click.echo(f"gdviz: warning: the best rate of {', '.join(edge)} is at the edge of --span: "
+                       "widen it to be sure it is the best", err=True)
 
 
 class LazyProgress:
@@ -276,8 +368,7 @@ class LazyProgress:
 
     def __call__(self, done: int):
         if self.bar is None and self._time() - self.start > self.delay:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeRemainingColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
@@ -381,7 +472,8 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
 
     style.check_lang(lang)
     builder = lessons.BUILDERS[figures.FIGURES[kind][0]]
-    opts = _lesson_options(kind, builder, surface, surface_params, _split("--optimizer", optimizers),
+    opts = _lesson_options(kind, builder, surface, surface_params,
+                           [optimizer_arg(n) for n in _split("--optimizer", optimizers) or []] or None,
                            _split("--lr", lr, float), _number("--steps", steps, int),
                            parse_numbers("--start", start), figures.DEFAULTS.get(kind, {}).get("surface"))
     fig = figures.figure(kind, lang=lang, size=size, field=field, arrows=arrows, **opts)
@@ -396,7 +488,8 @@ def plot(kind, list_kinds, surface, surface_params, optimizers, lr, steps, start
 @click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
 @click.option("--optimizer", "-O", "optimizers", default="adam", show_default=True, metavar="O[,O...]",
               help="Optimizer(s); several race on one plot.")
-@click.option("--lr", default=None, metavar="X[,X...]", help="Learning rate(s); several compare.")
+@click.option("--lr", default=None, metavar="X[,X...]",
+              help="Learning rate(s); several compare. Default: each optimizer's best (as gdviz race --tune).")
 @click.option("--hp", "-H", "hyperparams", multiple=True, metavar="KEY=VALUE",
               help="Optimizer hyperparameter, e.g. -H momentum=0.8 (repeatable).")
 @click.option("--steps", "-n", default="600", show_default=True, help="Maximum number of updates.")
@@ -417,7 +510,7 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     """Animate optimizer paths to a GIF, MP4 or WebM (by the extension of -o)."""
     from . import style, surfaces
     from .engine import run as run_engine
-    from .lessons import RACE_RATES, Runs
+    from .lessons import Runs
     from .optim import optimizer as make_optimizer
     from .render.animation import Animation, check_fps, check_frames, check_size
     from .render.encode import check_video_size
@@ -430,7 +523,7 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
     rate = check_fps(_number("--fps", fps))
     style.check_lang(lang)
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
-    names = _split("--optimizer", optimizers)
+    names = [optimizer_arg(n) for n in _split("--optimizer", optimizers)]
     rates = _split("--lr", lr, float)
     hp = parse_assignments("--hp", hyperparams)
     if "lr" in hp:  # -H lr=... means --lr
@@ -440,12 +533,14 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
         raise UserInputError(f"give one --lr, or one per optimizer ({len(names)}), got {len(rates)}")
     if rates and len(names) == 1:
         names = names * len(rates)
-    if not rates:
-        rates = [RACE_RATES.get(s.name, {}).get(n) for n in names]
-    elif len(rates) == 1:
-        rates = rates * len(names)
     start_pt = parse_numbers("--start", start)
     n_steps, seed_v = _number("--steps", steps, int), _number("--seed", seed, int)
+    if not rates:   # each at its best rate, as in a fair race
+        from .races import tune_rate
+
+        rates = [tune_rate(s, n, start=start_pt, steps=n_steps, seed=seed_v, **hp).lr for n in names]
+    elif len(rates) == 1:
+        rates = rates * len(names)
     every = _number("--record-every", record_every, int)
     trajs = [run_engine(make_optimizer(n, **hp, **({} if r is None else {"lr": r})), s, start_pt,
                         n_steps, seed=seed_v, record_every=every) for n, r in zip(names, rates)]
@@ -495,11 +590,10 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
         output = Path("output") / f"{scene}{suffix}.{fmt or 'mp4'}"
     elif fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() or "mp4"
-    from .errors import positive_number
     from .style import check_lang
 
     check_lang(lang)
-    scale = video_mod.check_time_scale(_number("--time-scale", time_scale))
+    scale = video_mod.check_time_scale(_number("--time-scale", time_scale), "--time-scale")
     progress = LazyProgress(f"rendering {Path(output).name}", 1000, delay=0.5)
     try:
         path = video_mod.render(scene, output, quality=quality, fmt=fmt, lang=lang, time_scale=scale,
@@ -507,6 +601,26 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
     finally:
         progress.close()
     console.print(f"wrote {shown(path)}")
+
+
+@cli.command()
+@click.option("--surface", "-s", "surfaces", multiple=True, metavar="S",
+              help="Surface to open on (repeatable; an expression such as 'x**2 + 10*y**2' joins the built-in ones).")
+@click.option("--optimizer", "-O", "optimizers", multiple=True, metavar="O",
+              help="Optimizer to open with (repeatable, or O,O...): several race from the same start.")
+@click.option("--lang", default="en", show_default=True, help="Language of the page: en or zh (a toggle switches).")
+@click.option("--output", "-o", default="explorer.html", show_default=True, metavar="FILE.html", help="Output page.")
+def explore(surfaces, optimizers, lang, output):
+    """Write the explorer: one self-contained HTML page (no network, no server) to move the learning rate and watch."""
+    from .files import check_output
+    from .style import check_lang
+    from .web import write_explorer
+
+    path = check_output(output, (".html", ".htm"))
+    check_lang(lang)
+    names = _split("--optimizer", ",".join(optimizers)) if optimizers else []
+    path = write_explorer(path, surfaces, names, lang=lang)
+    console.print(f"wrote {shown(path)} ({path.stat().st_size / 1e3:,.0f} kB): open it in a browser, no server needed")
 
 
 class BuildFailed(Exception):
@@ -522,11 +636,18 @@ class BuildFailed(Exception):
 @click.option("--lang", default="all", show_default=True, help="en, zh or all.")
 @click.option("--no-index", is_flag=True, help="Do not write index.html.")
 @click.option("--strict", is_flag=True,
-              help="Fail an entry whose picture makes a claim its runs do not bear out (default for the built-in gallery).")
+              help="Fail an entry whose picture makes a claim its runs do not bear out "
+                   "(default for the built-in gallery).")
 def build_cmd(spec, out, jobs, only, force, lang, no_index, strict):
     """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from .gallery import build as build_gallery
     from .style import LANGS
@@ -575,12 +696,6 @@ def _print_table(title, rows):
     for name, line in rows.items():
         table.add_row(name, line)
     console.print(table)
-
-
-# Rates that suit each optimizer on Rosenbrock from (-1.5, 2): fast, yet stable at the start,
-# where the top curvature is about 1900 (plain GD diverges above ~1e-3).
-RACE = (("gd", 1e-3), ("sgd", 1e-3), ("momentum", 2e-4), ("nesterov", 2e-4), ("adagrad", 0.5),
-        ("adadelta", 1.0), ("rmsprop", 5e-3), ("adam", 0.05))
 
 
 def main(argv=None) -> int:

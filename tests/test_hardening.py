@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from PIL import Image
 from hypothesis import strategies as st
+from PIL import Image
 
 import gdviz as gd
 from gdviz.cli import main
@@ -30,7 +30,7 @@ BAD = [
     (["run", "--surface", "x.real"], 2, "attribute access"),
     (["run", "--surface", "x" + "+x" * 200], 2, "too long"),
     (["run", "--surface", "(x"], 2, "not valid arithmetic"),
-    (["run", "--optimizer", "adamw"], 2, "did you mean 'adam'"),
+    (["run", "--optimizer", "adan"], 2, "did you mean 'adam'"),
     (["run", "--start=1,2,3"], 2, "start must have 2 coordinate(s)"),
     (["run", "--start=1,nan"], 2, "start must be finite"),
     (["run", "--start=1,,2"], 2, "--start must be numbers separated by commas"),

@@ -278,7 +278,7 @@ def test_cli_gif_and_plot(tmp_path, capsys):
     (["gif", "--fps", "-5", "-o", "x.gif"], "fps must be a finite number > 0"),
     (["gif", "--fps", "1000", "-o", "x.gif"], "fps must be at most 60"),
     (["gif", "--lr", "0.1,,0.2", "-o", "x.gif"], "--lr must be numbers separated by commas"),
-    (["gif", "--optimizer", "adamw", "-o", "x.gif"], "unknown optimizer 'adamw'"),
+    (["gif", "--optimizer", "adamq", "-o", "x.gif"], "unknown optimizer 'adamq'"),
     (["gif", "--size", "641x480", "-o", "x.mp4"], "even width and height"),
 ])
 def test_render_bad_input(args, message, tmp_path, monkeypatch, capsys):
