@@ -48,3 +48,12 @@ def test_spec_example_is_valid_and_complete():
     used = set(re.findall(r"^(\w+) =", text, flags=re.M))
     assert set(ENTRY_KEYS) - {"figure", "lesson", "scene"} - used <= {"alt_zh", "n", "seed", "lr", "optimizer", "t"}
     assert {"title", "title_zh", "description"} <= used and set(TOP_KEYS) >= {"defaults", "entry"}
+
+
+def test_every_optimizer_is_in_the_readme_with_its_update_rule():
+    import gdviz as gd
+
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)`(?:, `\w+`)* \| (.+?) \|", README, flags=re.M)}
+    rows.update({"sgd": rows.get("gd", "")})
+    missing = [name for name in gd.OPTIMIZERS if "←" not in rows.get(name, "")]
+    assert missing == [], f"README lists no update rule for: {', '.join(missing)}"
