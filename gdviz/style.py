@@ -233,7 +233,8 @@ LABELS = {
     "tuned race": ("Optimizer race, each at its best learning rate", "优化器比赛：各自使用最佳学习率"),
     "tuned how": ("each rate: the best of {grid} from {lo} to {hi} (fewest steps to the tolerance, "
                   "diverged runs excluded, ties by final loss)",
-                  "每个学习率：{lo} 到 {hi} 之间 {grid} 个中最好的（达到容差的步数最少，排除发散，平局比最终损失）"),
+                  "每个学习率：{lo} 到 {hi} 之间 {grid} 个中最好的"
+                  "（达到容差的步数最少，排除发散，平局时比较最终损失）"),
     "optimizer": ("optimizer", "优化器"),
     "steps to tolerance": ("steps to tolerance", "达到容差的步数"),
     "wall time": ("wall time", "用时"),

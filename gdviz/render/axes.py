@@ -414,9 +414,16 @@ def plain_log_axis(ax, axis: str = "y", *, special=(), most: int = 7):
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_locator(PlainLogLocator(special, most))
-    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}" if 1e-4 <= abs(v) < 1e5 else style.fmt_number(v)))
+    target.set_major_formatter(FuncFormatter(lambda v, _: _plain(v)))
     target.set_minor_locator(NullLocator())
     target.set_minor_formatter(NullFormatter())
+
+
+def _plain(v: float) -> str:
+    """A log tick as a plain number: 1000, 0.03 (not 1e+03, 3e-02); huge or tiny ones compact."""
+    if not 1e-4 <= abs(v) < 1e5:
+        return style.fmt_number(v)
+    return f"{v:.0f}" if abs(v) >= 1 and float(v).is_integer() else f"{v:.3g}"
 
 
 class PlainLogLocator(Locator):

@@ -8,7 +8,7 @@ from .. import lessons
 from ..mobjects import ContourField, TrajectoryPath
 from ..mobjects.common import INK, MUTED, text
 from ..style import CONTOUR_COLOURS, OKABE_ITO
-from .base import EDGE, GdvizScene, pace_of
+from .base import EDGE, GdvizScene, pace_of, square_window
 
 GLOBAL, LOCAL = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
 ON_ITS_WAY = "#4a4a4a"     # a path not yet landed: no colour gives its outcome away
@@ -30,7 +30,10 @@ class LocalMinima(GdvizScene):
     def construct(self):
         runs, = self.runs()
         step = ValueTracker(0)
-        field = ContourField(runs.surface, width=7.0, height=7.0, lang=self.lang)
+        # starts are drawn anywhere in the bounds: a margin keeps the ones near an edge whole
+        span = float(np.ptp(runs.surface.bounds, axis=1).max())
+        field = ContourField(runs.surface, width=7.0, height=7.0, lang=self.lang,
+                             window=square_window(runs.surface.bounds, pad=0.03 * span))
         self.place_field(field)
         basin = runs.info["basin"]
         paths = [TrajectoryPath(field, t, step, ON_ITS_WAY, lang=self.lang, stroke_width=3)

@@ -60,7 +60,8 @@ class OptimizerRace(GdvizScene):
                                   size=18, colour=MUTED, width=width)
         self.column(heading, steps_note, legend, left=left, width=width, buff=0.3)
         static = legend.detach_static()
-        self.show([field, heading, steps_note, static], [*paths, legend], fade_static=not first)
+        goal = [field.global_star.copy()] if field.global_star is not None else []   # over the paths
+        self.show([field, heading, steps_note, static], [*paths, *goal, legend], fade_static=not first)
         self.advance(step, pace_of([(t, field.window) for t in runs.trajectories]), seconds, count=1.5)
         caption = self.caption(self.message(runs), size=22, width=width)
         caption.next_to(static, DOWN, buff=0.5, aligned_edge=LEFT)

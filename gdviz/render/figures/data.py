@@ -38,7 +38,8 @@ def plot_batch_sizes(fig, runs, lang):
     labels = [lang_text(lang, f"{series_label(k, lang)}: {t.n_steps} {L('updates', lang)}",  # no "）：" in zh
                         f"{series_label(k, lang)}共 {t.n_steps} {L('updates', lang)}")
               for k, t in zip(runs.series, runs.trajectories)]
-    for t, c, lw in zip(runs.trajectories, cols, (3.2, 2.0, 1.3)):
+    # SGD's scribble first, under the mini-batch's path and the full batch's few long steps
+    for t, c, lw in reversed(list(zip(runs.trajectories, cols, (3.2, 2.0, 1.3)))):
         draw_path(ax, t, c, surface=s, arrows=3 if t.n_steps < 10 else 0, markers=t.n_steps < 40, lang=lang,
                   lw=lw, window=window)
     star(ax, s.minima[0])  # over SGD's scribble

@@ -404,9 +404,9 @@ def plot_cross_entropy(fig, runs, lang):
 
 KINDS = {
     "lr-decay": ("lr-decay", plot_lr_decay, (1400, 540),
-                 "seed 004's eta/sqrt(t+1): a constant rate diverges, the decaying one settles"),
+                 "course note 004's eta/sqrt(t+1): a constant rate diverges, the decaying one settles"),
     "playground": ("playground", plot_playground, (1300, 640),
-                   "seed 001's Playground exercise: rate 3 after 10 and 20 steps against a lower rate"),
+                   "course note 001's Playground exercise: rate 3 after 10 and 20 steps against a lower rate"),
     "sgd-epoch": ("sgd-epoch", plot_sgd_epoch, (1400, 560),
                   "one pass over the data: 1 gradient-descent update against 20 SGD updates"),
     "fit-line": ("fit-line", plot_fit_line, (1250, 560),

@@ -274,8 +274,8 @@ def _draw_first_steps(ax, traj, colour, k, window, lang, minimum=None):
     ax.plot(*p[-1], "o", ms=7, color=colour, mec="white", mew=1.2, zorder=7)
     if k is not None and minimum is not None:
         d = float(np.linalg.norm(p[-1] - minimum))
-        ax.text(0.97, 0.04, L("lr after k", lang).format(k=len(p) - 1, d=f"{d:.2g}"), transform=ax.transAxes,
-                ha="right", va="bottom", color=colour, fontsize=10, fontweight="bold", zorder=9, gid="after k",
+        ax.text(0.5, 0.04, L("lr after k", lang).format(k=len(p) - 1, d=f"{d:.2g}"), transform=ax.transAxes,
+                ha="center", va="bottom", color=colour, fontsize=9, fontweight="bold", zorder=9, gid="after k",
                 bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=colour, lw=0.8))
 
 
