@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import arith
 from .engine import run
 from .errors import UserInputError, positive_number
 from .optim import Optimizer
@@ -99,7 +100,7 @@ def max_curvature(s: Surface, n: int = 41) -> float:
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, s.dim)
     with np.errstate(all="ignore"):
-        ev = np.linalg.eigvalsh(s.hessian(grid)).max(-1)
+        ev = arith.eigh(s.hessian(grid))[..., -1]
     return float(np.nanmax(ev))
 
 
@@ -115,8 +116,7 @@ def regimes(surface, start=None) -> Regimes:
                              f"got {start!r:.60}") from None
     if not np.isfinite(p).all():
         raise UserInputError(f"start must be finite numbers, got {p.tolist()}")
-    ev = np.linalg.eigvalsh(s.hessian(p))
-    L, mu = float(ev.max()), float(ev.min())
+    mu, L = (float(e) for e in arith.eigh(s.hessian(p))[[0, -1]])
     if not np.isfinite(L) or L <= 0:
         L, mu = max_curvature(s), None
     if not np.isfinite(L) or L <= 0:
@@ -263,5 +263,5 @@ def nearest_minimum(s: Surface, finals, radius: float | None = None) -> np.ndarr
     radius = 0.05 * float(np.ptp(s.bounds, axis=1).max()) if radius is None else positive_number("radius", radius)
     if not s.minima.size:
         return np.full(len(finals), -1)
-    dist = np.linalg.norm(finals[:, None, :] - s.minima[None], axis=-1)
+    dist = arith.norm(finals[:, None, :] - s.minima[None])
     return np.where(dist.min(1) <= radius, dist.argmin(1), -1)

@@ -17,7 +17,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, arith
 from .errors import OutputError, UserInputError, printable
 
 console = Console(highlight=False)
@@ -216,7 +216,7 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
     table.add_row("final point", _fmt(traj.params[-1]))
     table.add_row("final loss", _fmt(traj.loss[-1], 6))
     if s.minima.size:
-        d = np.linalg.norm(s.minima - traj.params[-1], axis=1)
+        d = arith.norm(s.minima - traj.params[-1])
         table.add_row("nearest minimum", f"{_fmt(s.minima[d.argmin()])}  (distance {_fmt(d.min())})")
     if save:
         table.add_row("saved", shown(save))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import __version__
+from .arith import sumsq
 from .errors import UserInputError, positive_number
 from .optim import Optimizer
 from .optim import optimizer as make_optimizer
@@ -170,7 +171,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
     hi, lo = float((centre + limit).min()), float((centre - limit).max())
     for t in range(steps):
         # converged: gradient norm below tol (the cheap min() test first, members only if needed)
-        gn2 = np.einsum("bd,bd->b", gfull, gfull) if tol2 else None
+        gn2 = sumsq(gfull) if tol2 else None
         if tol2 and gn2.min() < tol2:
             converged = active & (gn2 < tol2)
             if converged.any():

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import arith
 from .errors import UserInputError
 
 MOMENTUM = ("momentum", "nesterov", "gd", "sgd")     # torch.optim.SGD and its names here
@@ -131,15 +132,15 @@ def nadam_mu(t, beta1: float, momentum_decay: float):
     """NAdam's momentum coefficient mu_t = beta1 (1 - 0.96^(t psi) / 2) and the product
     mu_1 ... mu_t, for updates t = 1, 2, ... (arrays like ``t``)."""
     t = np.asarray(t)
-    mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
-    all_mu = beta1 * (1.0 - 0.5 * 0.96 ** (np.arange(1, int(t.max()) + 2) * momentum_decay))
+    mu = beta1 * (1.0 - 0.5 * arith.exp(t * momentum_decay * arith.LN_096))
+    all_mu = beta1 * (1.0 - 0.5 * arith.exp(np.arange(1, int(t.max()) + 2) * momentum_decay * arith.LN_096))
     return mu, np.cumprod(all_mu)[t - 1]
 
 
 def radam_rectification(t, beta2: float):
     """RAdam's rho_t and r_t (0 while rho_t <= 5: those updates are plain momentum), t = 1, 2, ..."""
     rho_inf = 2 / (1 - beta2) - 1
-    rho = rho_inf - 2 * t * beta2 ** t / (1 - beta2 ** t)
+    rho = rho_inf - 2 * t * arith.powi(beta2, t) / (1 - arith.powi(beta2, t))
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
     return rho, np.where(rho > 5, r, 0.0)
@@ -149,12 +150,12 @@ def _adam_family(name, step, lr, g, g_used, hp, st, n, t, eps, decay) -> Interna
     """Adam, AdamW, NAdam, RAdam and Adamax: step = -effective_lr * first (+ decay)."""
     b1, b2 = float(hp.get("beta1", 0.9)), float(hp.get("beta2", 0.999))
     m = st["exp_avg"][:n]
-    first = m / (1 - b1 ** t)
+    first = m / (1 - arith.powi(b1, t))
     if name == "adamax":
         scale = st["exp_inf"][:n]
         return Internals(name, step, -lr * g, scale=scale, effective_lr=lr / scale, first=first, grads=g, decay=decay)
     v = st.get("max_exp_avg_sq", st["exp_avg_sq"])[:n]
-    bc2 = 1 - b2 ** t
+    bc2 = 1 - arith.powi(b2, t)
     scale = np.sqrt(v / bc2)
     if name == "nadam":
         mu, prod = nadam_mu(t, b1, float(hp.get("momentum_decay", 4e-3)))
@@ -268,7 +269,7 @@ def dissect(traj, t: int) -> list[Term]:
     elif name in MOMENTUM and "step_size" in st:      # the line search
         a = float(st["step_size"][t][0])
         halvings = int(round(np.log2(lr / a))) if a > 0 else 0
-        gg = float(g @ g)
+        gg = float(arith.sumsq(g))
         terms.append(Term("α", f"{lr:g} halved {halvings} time{'s' * (halvings != 1)} = {a:g}", np.full_like(g, a)))
         terms.append(Term("L", f"L(p − α g) = {traj.loss[t + 1]:.5g} ≤ L(p) − 10⁻⁴ α |g|² = "
                                f"{traj.loss[t] - 1e-4 * a * gg:.5g}", np.atleast_1d(traj.loss[t + 1])))

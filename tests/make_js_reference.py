@@ -135,6 +135,26 @@ def regimes():
     return out
 
 
+def arithmetic():
+    """gdviz.arith's results on awkward inputs: what the page's mirror must give to the bit."""
+    from gdviz import arith
+
+    rng = np.random.default_rng(11)
+    H = rng.standard_normal((60, 2, 2)) * 10.0 ** rng.integers(-8, 8, (60, 1, 1))
+    H = H + np.swapaxes(H, 1, 2)
+    H[:6] = [[[2, 1], [1, 2]], [[1, 0], [0, 1]], [[0, 0], [0, 0]], [[1, 2], [2, 4]], [[0, 3], [3, 0]],
+             [[-4, 0], [0, 1e-9]]]
+    b = rng.standard_normal((60, 2))
+    xs = [-800.0, -745.0, -30.5, -1.0, -0.04, -1e-12, 0.0, 1e-9, 0.3, 0.5, 1.0, 2.0, 10.0, 88.7, 700.0, 709.0, 710.0]
+    return {
+        "powi": [[x, n, arith.powi(x, n)] for x in (0.9, 0.999, 0.99, 0.8, 1.0000001, 2.0, 0.5, -1.5) for n in
+                 (0, 1, 2, 3, 7, 13, 64, 100, 1000, 4097) if np.isfinite(arith.powi(x, n))],
+        "exp": [[x, arith.exp(x)] for x in xs + (rng.uniform(-50, 50, 40)).tolist() if np.isfinite(arith.exp(x))],
+        "eigh": [[h.tolist(), arith.eigh(h).tolist()] for h in H] + [[[[3.5]], arith.eigh(np.array([[3.5]])).tolist()]],
+        "solve": [[h.tolist(), v.tolist(), arith.solve(h, v).tolist()] for h, v in zip(H, b)],
+    }
+
+
 def make() -> dict:
     cases = [case(*row) for row in OPTIMIZER_CASES if factory(row[0])]
     surfaces = {}
@@ -147,7 +167,7 @@ def make() -> dict:
     tables = {n: {"hyper": [{k: h[k] for k in keep if k in h} for h in hyperparameters(n)]} for n in names}
     return {"optimizers": list(gd.OPTIMIZERS), "tables": tables, "surfaces": surfaces, "cases": cases,
             "draws": draws(),
-            "sums": sums(), "regimes": regs}
+            "sums": sums(), "regimes": regs, "arith": arithmetic()}
 
 
 def main():

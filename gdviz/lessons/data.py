@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import arith
 from ..claims import claim, fewer_steps, loss_falls, steps_text
 from ..engine import run
 from ..errors import UserInputError
@@ -92,7 +93,7 @@ def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 20
     std_start = np.array([w0 * sd, b0 + w0 * mean])  # the same line y = w x + b
     trajs, conds, rates = [], [], []
     for s, start in ((raw, raw.start), (std, std_start)):
-        ev = np.linalg.eigvalsh(s.hessian(s.minima[0]))
+        ev = arith.eigh(s.hessian(s.minima[0]))
         if ev.max() <= 0:
             raise UserInputError(f"feature-scaling needs a loss with curvature (mse or huber), not '{loss}'")
         conds.append(float(ev.max() / max(ev.min(), 1e-300)))
@@ -116,7 +117,7 @@ def loss_functions(outliers: int = 8, *, delta: float = 1.0, seed: int = 0) -> R
         s = make_surface("linear-regression", loss=loss, outliers=outliers, delta=delta, seed=seed)
         fits[loss] = s.minima[0]
     clean = make_surface("linear-regression", seed=seed).minima[0]   # the same data, no outliers
-    pull = {k: float(np.linalg.norm(v - clean)) for k, v in fits.items()}
+    pull = {k: float(arith.norm(v - clean)) for k, v in fits.items()}
     runs = Runs(s, [], [], lesson="loss-functions",
                 info={"fits": fits, "x": s.x, "y": s.y, "delta": delta, "outliers": outliers, "clean": clean})
     return with_claims(runs, [claim(

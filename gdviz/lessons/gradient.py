@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis
+from .. import analysis, arith
 from ..claims import claim, loss_falls, steps_text
 from ..engine import run
 from ..errors import UserInputError
@@ -49,14 +49,14 @@ def gradient_vector(surface="elongated", points=((-3.0, 0.3),), *, samples: int 
     dirs = np.stack([np.cos(angles), np.sin(angles)], -1)
     drop = s.value(p) - s.value(p + radius * dirs)
     best = dirs[np.argmax(drop)]
-    down = -g / np.linalg.norm(g)
+    down = -g / arith.norm(g)
     off = float(np.degrees(np.arccos(np.clip(best @ down, -1, 1))))
     runs = Runs(s, [], [], lesson="gradient-vector", info={"points": pts, "grads": grads})
     out = [claim("steepest-descent", f"of {samples} directions, a small step along −∇L lowers the loss the most",
                  f"在 {samples} 个方向中，沿 −∇L 走一小步损失下降最多", off <= 360 / samples,
                  f"the best sampled direction is {off:.1f}° from −∇L", f"采样中最好的方向与 −∇L 相差 {off:.1f}°")]
     if s.minima.size:
-        to_min = (s.minima[0] - p) / np.linalg.norm(s.minima[0] - p)
+        to_min = (s.minima[0] - p) / arith.norm(s.minima[0] - p)
         miss = float(np.degrees(np.arccos(np.clip(to_min @ down, -1, 1))))
         out.append(claim("not-at-minimum", "on the elongated bowl −∇L does not point at the minimum",
                          "在狭长的碗上，−∇L 并不指向最小值", miss > 20,
@@ -75,7 +75,7 @@ def taylor(surface="himmelblau", point=(0.0, 1.5), radii=(0.25, 2.0), *, samples
         raise UserInputError(f"the Taylor circles need a 2-D surface; '{s.spec()['name']}' is 1-D")
     p = np.asarray(point, dtype=float)
     f0, g = float(s.value(p)), s.grad(p)
-    down = -g / np.linalg.norm(g)
+    down = -g / arith.norm(g)
     angles = np.linspace(0, 2 * np.pi, samples, endpoint=False)
     dirs = np.stack([np.cos(angles), np.sin(angles)], -1)
     circles = []
@@ -148,7 +148,7 @@ def error_surface(lr: float | None = None, *, steps: int = 200) -> Runs:
     t = run(make_optimizer("gd", lr=lr), s, None, steps)
     xs = [np.linspace(lo, hi, 21) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*xs), -1).reshape(-1, 2)
-    low = float(np.linalg.eigvalsh(s.hessian(grid)).min())
+    low = float(arith.eigh(s.hessian(grid)).min())
     runs = Runs(s, [t], ["gd"], [lr], lesson="error-surface")
     return with_claims(runs, [
         claim("convex", "the error surface over (w, b) is a convex bowl: its curvature is positive everywhere",
@@ -156,5 +156,5 @@ def error_surface(lr: float | None = None, *, steps: int = 200) -> Runs:
               f"smallest Hessian eigenvalue on the window {low:.3g}", f"窗口内 Hessian 最小特征值 {low:.3g}"),
         claim("reaches-minimum", "gradient descent reaches its single minimum",
               "梯度下降到达唯一的最小值",
-              t.status == "converged" and np.linalg.norm(t.params[-1] - s.minima[0]) < 1e-3,
+              t.status == "converged" and arith.norm(t.params[-1] - s.minima[0]) < 1e-3,
               steps_text(t), steps_text(t, "zh"))])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import arith
 from ..claims import claim, cost, steps_text
 from ..engine import run
 from ..errors import UserInputError
@@ -56,7 +57,7 @@ def picture_claims(runs) -> list:
         return _nesterov_claims(runs, traj, ins, s, v)
     if ins.carried is not None:
         n = runs.info["chart"]
-        c, st = np.linalg.norm(ins.carried[:n], axis=1), np.linalg.norm(ins.step[:n], axis=1)
+        c, st = arith.norm(ins.carried[:n]), arith.norm(ins.step[:n])
         big = c > st
         back = ((ins.carried[:n] * ins.push[:n]).sum(1) < 0)[big]
         top = float((c / np.maximum(st, 1e-300))[big].max()) if big.any() else 0.0
@@ -146,7 +147,7 @@ def inside_claims(traj, ins, s, *, insights: bool = True) -> list:
                          f"largest difference {err:.1e} over {len(ins.step)} steps",
                          f"{len(ins.step)} 步中最大误差 {err:.1e}"))
         if insights:
-            share = np.linalg.norm(ins.carried, axis=1) / np.maximum(np.linalg.norm(ins.step, axis=1), 1e-300)
+            share = arith.norm(ins.carried) / np.maximum(arith.norm(ins.step), 1e-300)
             k = int(np.argmax(share[: max(len(share) // 2, 1)] > 1.0)) if (share > 1.0).any() else -1
             out.append(claim("momentum-carries", "once it is rolling, the carried velocity is larger than the "
                              "step: it overshoots and the gradient pulls it back",
@@ -157,7 +158,7 @@ def inside_claims(traj, ins, s, *, insights: bool = True) -> list:
                              else "从未"))
     elif ins.lookahead is not None:
         err = float(np.abs(ins.lookahead[:-1] + ins.push[:-1] - ins.position[1:]).max())
-        gap = float(np.linalg.norm(ins.lookahead - ins.position, axis=1).max())
+        gap = float(arith.norm(ins.lookahead - ins.position).max())
         out.append(claim("look-ahead", "Nesterov takes its gradient at the look-ahead point, where momentum "
                          "would carry it, then steps from there", "Nesterov 在前瞻点（动量会把它带到的地方）计算梯度，"
                          "再从那里走一步", err < 1e-9 and gap > 0,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis
+from .. import analysis, arith
 from ..claims import claim, fewer_steps, name, steps_text
 from ..engine import run
 from ..errors import UserInputError
@@ -72,7 +72,7 @@ def race_claims(runs: Runs) -> list:
 def _basin(s, traj, radius=None) -> int:
     """The index of the known minimum a run ended at (-1: none within 5% of the window)."""
     radius = 0.05 * float(np.ptp(s.bounds, axis=1).max()) if radius is None else radius
-    d = np.linalg.norm(s.minima - traj.params[-1], axis=1)
+    d = arith.norm(s.minima - traj.params[-1])
     return int(d.argmin()) if d.min() <= radius else -1
 
 
@@ -179,7 +179,7 @@ def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
     saddle_pt = s.saddles[0]
     for key, t in zip(series, trajs):
         if key == "stalls at the saddle":
-            d = float(np.linalg.norm(t.params[-1] - saddle_pt))
+            d = float(arith.norm(t.params[-1] - saddle_pt))
             out.append(claim("stalls", "started on x = 0, gradient descent stops at the saddle point, not at a minimum",
                              "从 x = 0 出发，梯度下降停在鞍点，而不是最小值", d < 1e-3 and t.loss[-1] > 0.2,
                              f"ends {d:.1e} from the saddle with loss {t.loss[-1]:.3f}",

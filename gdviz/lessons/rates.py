@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis
+from .. import analysis, arith
 from ..claims import claim, cost, crossings, fewer_steps, loss_falls, name, steps_text
 from ..engine import run
 from ..optim import optimizer as make_optimizer
@@ -50,7 +50,7 @@ def closest_after(runs: Runs, k: int):
     """After ``k`` steps the Goldilocks run is the closest to the minimum (what a picture that
     stops every run at step k shows)."""
     m = runs.surface.minima[0]
-    dist = {key: float(np.linalg.norm(t.params[min(k, len(t.params) - 1)] - m))
+    dist = {key: float(arith.norm(t.params[min(k, len(t.params) - 1)] - m))
             for key, t in zip(runs.series, runs.trajectories)}
     others = [key for key in runs.series if key != "goldilocks"]
     shown = {lang: (" 对 " if lang == "zh" else " vs ").join(
@@ -136,8 +136,8 @@ def regime_claims(runs: Runs, reg) -> list:
 def _along_stiffest(traj, minimum, surface):
     """The error along the stiffest direction at the start (top Hessian eigenvector): in 1-D
     just w - w*; its sign flips each time a step overshoots."""
-    ev, vec = np.linalg.eigh(surface.hessian(traj.params[0]))
-    return (traj.params - minimum) @ vec[:, -1]
+    v = arith.top_eigenvector(surface.hessian(traj.params[0]))
+    return sum((traj.params[:, i] - minimum[i]) * v[i] for i in range(len(v)))
 
 
 def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start=None,

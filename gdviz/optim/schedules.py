@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import arith
 from ..errors import UserInputError, number_in, positive_number, unknown_name
 
 
@@ -75,7 +76,7 @@ class StepDecay(Schedule):
         object.__setattr__(self, "gamma", _gamma(self.gamma, self.lr0))
 
     def __call__(self, step):
-        return self.lr0 * self.gamma ** (step // self.step_size)
+        return self.lr0 * arith.powi(self.gamma, step // self.step_size)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Exponential(Schedule):
         object.__setattr__(self, "gamma", _gamma(self.gamma, self.lr0))
 
     def __call__(self, step):
-        return self.lr0 * self.gamma ** step
+        return self.lr0 * arith.powi(self.gamma, step)
 
 
 @dataclass(frozen=True)

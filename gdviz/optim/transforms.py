@@ -8,11 +8,11 @@ the gradient) and returns a new one. ``chain`` runs several in order; the last u
 """
 from __future__ import annotations
 
-import math
 from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .. import arith
 from .schedules import rate_at, trusted
 
 
@@ -233,9 +233,8 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False) -> Transform:
 def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
     """m_t = beta1 m + (1 - beta1) u;  v_t = beta2 v + (1 - beta2) u^2;
     u <- (m_t / (1 - beta1^t)) / (sqrt(v_t) / sqrt(1 - beta2^t) + eps)   (t = step + 1);
-    ``amsgrad`` uses the running maximum of v_t."""
-
-    root = math.sqrt if isinstance(beta2, float) else np.sqrt  # scalars: no numpy call
+    ``amsgrad`` uses the running maximum of v_t. Powers beta^t by :func:`gdviz.arith.powi`
+    (the same bits in the page), where torch calls ``pow``: they agree to 1e-15."""
 
     def init(params):
         return AdamState(np.zeros_like(params), np.zeros_like(params), np.zeros_like(params) if amsgrad else None)
@@ -247,8 +246,8 @@ def scale_by_adam(beta1=0.9, beta2=0.999, eps=1e-8, amsgrad=False) -> Transform:
         v = beta2 * v + (1 - beta2) * u * u
         if amsgrad:
             vmax = np.maximum(vmax, v)
-        denom = np.sqrt(vmax if amsgrad else v) / root(1 - beta2 ** t) + eps
-        return m / denom / (1 - beta1 ** t), AdamState(m, v, vmax)
+        denom = np.sqrt(vmax if amsgrad else v) / np.sqrt(1 - arith.powi(beta2, t)) + eps
+        return m / denom / (1 - arith.powi(beta1, t)), AdamState(m, v, vmax)
 
     return Transform(init, update)
 
@@ -257,7 +256,8 @@ def scale_by_nadam(beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3) -> Tra
     """NAdam (torch.optim.NAdam; t = step + 1): mu_t = beta1 (1 - 0.96^(t psi) / 2) with
     psi = ``momentum_decay``, mu_prod_t = mu_1 ... mu_t;  m, v as in Adam;
     u <- ((1 - mu_t) / (1 - mu_prod_t) u + mu_{t+1} / (1 - mu_prod_t mu_{t+1}) m_t)
-         / (sqrt(v_t / (1 - beta2^t)) + eps)."""
+         / (sqrt(v_t / (1 - beta2^t)) + eps).
+    0.96^(t psi) is ``arith.exp(t psi log 0.96)`` and beta2^t ``arith.powi``: the same bits in the page."""
 
     def init(params):
         return NAdamState(np.zeros_like(params), np.zeros_like(params), np.ones_like(np.asarray(beta1, float)))
@@ -265,12 +265,12 @@ def scale_by_nadam(beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3) -> Tra
     def update(u, state, params, step):
         m, v, prod = state
         t = step + 1
-        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
-        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        mu = beta1 * (1.0 - 0.5 * arith.exp(t * momentum_decay * arith.LN_096))
+        mu_next = beta1 * (1.0 - 0.5 * arith.exp((t + 1) * momentum_decay * arith.LN_096))
         prod = prod * mu
         m = m + (1 - beta1) * (u - m)
         v = beta2 * v + (1 - beta2) * u * u
-        denom = np.sqrt(v / (1 - beta2 ** t)) + eps
+        denom = np.sqrt(v / (1 - arith.powi(beta2, t))) + eps
         out = (1 - mu) / (1 - prod) * u / denom + mu_next / (1 - prod * mu_next) * m / denom
         return out, NAdamState(m, v, prod)
 
@@ -291,10 +291,10 @@ def scale_by_radam(beta1=0.9, beta2=0.999, eps=1e-8) -> Transform:
         t = step + 1
         m = m + (1 - beta1) * (u - m)
         v = beta2 * v + (1 - beta2) * u * u
-        bc2 = 1 - beta2 ** t
+        bc2 = 1 - arith.powi(beta2, t)
         rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * t * beta2 ** t / bc2
-        corrected = m / (1 - beta1 ** t)
+        rho_t = rho_inf - 2 * t * arith.powi(beta2, t) / bc2
+        corrected = m / (1 - arith.powi(beta1, t))
         rectified = np.sqrt(np.maximum(rho_t - 4, 0) * np.maximum(rho_t - 2, 0) * rho_inf /
                             ((rho_inf - 4) * (rho_inf - 2) * rho_t))
         adaptive = corrected * (np.sqrt(bc2) / (np.sqrt(v) + eps)) * rectified
@@ -314,7 +314,7 @@ def scale_by_adamax(beta1=0.9, beta2=0.999, eps=1e-8) -> Transform:
         m, inf = state
         m = m + (1 - beta1) * (u - m)
         inf = np.maximum(beta2 * inf, np.abs(u) + eps)
-        return m / inf / (1 - beta1 ** (step + 1)), AdamaxState(m, inf)
+        return m / inf / (1 - arith.powi(beta1, step + 1)), AdamaxState(m, inf)
 
     return Transform(init, update)
 
@@ -356,7 +356,8 @@ def scale_by_lion(beta1=0.9, beta2=0.99) -> Transform:
 
 def newton_direction(hessian, damping=0.0) -> Transform:
     """u <- (H(p) + damping I)^-1 u with the exact Hessian H at p (the pseudo-inverse where that is
-    singular). The state records H's eigenvalues: where the smallest is <= 0 the Hessian is not
+    singular), solved by :func:`gdviz.arith.solve` (the same bits on every machine and in the
+    page). The state records H's eigenvalues: where the smallest is <= 0 the Hessian is not
     positive definite, and the step heads for a saddle or a maximum of the local quadratic."""
 
     def init(params):
@@ -364,13 +365,12 @@ def newton_direction(hessian, damping=0.0) -> Transform:
 
     def update(u, state, params, step):
         h = hessian(params)
-        eig = np.linalg.eigvalsh(h)
-        h = h + np.asarray(damping, float)[..., None] * np.eye(params.shape[-1]) if np.any(damping) else h
-        try:
-            out = np.linalg.solve(h, u[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            out = (np.linalg.pinv(h) @ u[..., None])[..., 0]
-        return out, NewtonState(eig)
+        eig = arith.eigh(h)
+        if np.any(damping):   # on the diagonal only
+            h = h.copy()
+            for i in range(h.shape[-1]):
+                h[..., i, i] += np.reshape(damping, -1) if np.ndim(damping) else damping
+        return arith.solve(h, u), NewtonState(eig)
 
     return Transform(init, update)
 
@@ -383,7 +383,7 @@ def backtracking(schedule, loss, c1=1e-4, shrink=0.5, tries=60) -> Transform:
 
     def update(u, state, params, step):
         lr = np.broadcast_to(rate(step, u), (len(u), 1)).astype(float)
-        f0, need = loss(params), c1 * np.einsum("bd,bd->b", u, u)
+        f0, need = loss(params), c1 * arith.sumsq(u)
         todo = np.arange(len(u))
         for _ in range(tries):
             passed = loss(params[todo] - lr[todo] * u[todo]) <= f0[todo] - need[todo] * lr[todo, 0]

@@ -6,19 +6,10 @@ import math
 import numpy as np
 
 from ..errors import positive_number
-from .base import Surface
+from .base import Formula
 
 
-def _stack(*cols):
-    return np.stack(cols, axis=-1)
-
-
-def _mat(a, b, c, d):
-    """Stack four same-shape arrays into ``(..., 2, 2)`` matrices [[a, b], [c, d]]."""
-    return np.stack([np.stack([a, b], -1), np.stack([c, d], -1)], -2)
-
-
-class Parabola(Surface):
+class Parabola(Formula):
     """1-D parabola ``f(w) = (k/2) (w - c)^2`` with curvature ``k`` and centre ``c``.
 
     The defaults reproduce the course's learning-rate exercise (seed 001): with k = 0.625 the
@@ -43,14 +34,12 @@ class Parabola(Surface):
         super().__init__(bounds=[(c - half, c + half)], minima=[[c]], start=[c - 2.9],
                          params={"curvature": k, "centre": c}, variables=("w",), tol=1e-2)
 
-    def _value(self, p):
-        return 0.5 * self.k * (p[..., 0] - self.c) ** 2
+    def _fg(self, w):
+        d = w - self.c
+        return 0.5 * self.k * (d * d), (self.k * d,)
 
-    def _grad(self, p):
-        return self.k * (p - self.c)
-
-    def _hessian(self, p):
-        return np.full(p.shape[:-1] + (1, 1), self.k)
+    def _h(self, w):
+        return ((self.k,),)
 
     def symbolic(self):
         """``(k/2) (w - c)^2`` in sympy: ``gd.surface("parabola").symbolic()`` is ``0.3125*w**2``."""
@@ -60,7 +49,7 @@ class Parabola(Surface):
         return sp.Float(0.5 * self.k) * (w - sp.Float(self.c)) ** 2
 
 
-class Quadratic2D(Surface):
+class Quadratic2D(Formula):
     """``f(x, y) = (a x^2 + b y^2) / 2``: a convex quadratic with curvatures a and b."""
 
     def __init__(self, a, b, *, half, start, params):
@@ -68,18 +57,12 @@ class Quadratic2D(Surface):
         super().__init__(bounds=[(-half, half), (-half, half)], minima=[[0.0, 0.0]],
                          start=start, params=params)
 
-    def value_and_grad(self, p):
-        x, y = p[..., 0], p[..., 1]
-        return 0.5 * (self.a * x * x + self.b * y * y), p * np.array([self.a, self.b])
+    def _fg(self, x, y):
+        ax, by = self.a * x, self.b * y
+        return 0.5 * (ax * x + by * y), (ax, by)
 
-    def _value(self, p):
-        return 0.5 * (self.a * p[..., 0] ** 2 + self.b * p[..., 1] ** 2)
-
-    def _grad(self, p):
-        return p * np.array([self.a, self.b])
-
-    def _hessian(self, p):
-        return np.broadcast_to(np.diag([self.a, self.b]), p.shape[:-1] + (2, 2)).copy()
+    def _h(self, x, y):
+        return (self.a, 0.0), (0.0, self.b)
 
     def symbolic(self):
         """``(a x^2 + b y^2) / 2`` in sympy."""
@@ -117,7 +100,7 @@ class Elongated(Quadratic2D):
         super().__init__(1.0, kappa, half=4.0, start=[-3.5, 1.5], params={"condition": kappa})
 
 
-class EggCrate(Surface):
+class EggCrate(Formula):
     """Non-convex egg crate ``f(x, y) = x^2 + y^2 + A (sin^2 x + sin^2 y)``.
 
     A grid of local minima near (j pi, k pi); the global minimum is at the origin. ``amplitude``
@@ -137,21 +120,15 @@ class EggCrate(Surface):
         super().__init__(bounds=[(-half, half), (-half, half)], minima=mins, start=[-4.5, -4.5],
                          params={"amplitude": A})
 
-    def _value(self, p):
-        s = np.sin(p)
-        return (p * p).sum(-1) + self.A * (s * s).sum(-1)
+    def _f(self, x, y):
+        sx, sy = np.sin(x), np.sin(y)
+        return x * x + y * y + self.A * (sx * sx + sy * sy)
 
-    def _grad(self, p):
-        return 2 * p + self.A * np.sin(2 * p)
+    def _fg(self, x, y):
+        return self._f(x, y), (2 * x + self.A * np.sin(2 * x), 2 * y + self.A * np.sin(2 * y))
 
-    def value_and_grad(self, p):
-        s = np.sin(p)
-        return (p * p).sum(-1) + self.A * (s * s).sum(-1), 2 * p + self.A * np.sin(2 * p)
-
-    def _hessian(self, p):
-        d = 2 + 2 * self.A * np.cos(2 * p)
-        z = np.zeros(p.shape[:-1])
-        return _mat(d[..., 0], z, z, d[..., 1])
+    def _h(self, x, y):
+        return (2 + 2 * self.A * np.cos(2 * x), 0.0), (0.0, 2 + 2 * self.A * np.cos(2 * y))
 
     def symbolic(self):
         """``x^2 + y^2 + A (sin^2 x + sin^2 y)`` in sympy."""
@@ -177,7 +154,7 @@ def _eggcrate_1d_minima(A, half):
     return sorted(out, key=abs)
 
 
-class Rosenbrock(Surface):
+class Rosenbrock(Formula):
     """Rosenbrock's banana valley ``f(x, y) = (a - x)^2 + b (y - x^2)^2``; minimum (a, a^2)."""
 
     name = "rosenbrock"
@@ -190,27 +167,18 @@ class Rosenbrock(Surface):
         super().__init__(bounds=[(-2.0, 2.0), (-1.0, 3.0)], minima=[[self.a, self.a ** 2]],
                          start=[-1.5, 2.0], params={"a": self.a, "b": self.b})
 
-    def value_and_grad(self, p):
-        x, y = p[..., 0], p[..., 1]
+    def _f(self, x, y):
+        u, v = self.a - x, y - x * x
+        return u * u + self.b * v * v
+
+    def _fg(self, x, y):
         u, v = self.a - x, y - x * x
         bv = self.b * v
-        g = np.empty_like(p)
-        np.multiply(x, bv, out=g[..., 0])
-        g[..., 0] *= -4
-        g[..., 0] -= 2 * u
-        np.multiply(bv, 2, out=g[..., 1])
-        return u * u + bv * v, g
+        return u * u + bv * v, (-4 * x * bv - 2 * u, 2 * bv)
 
-    def _value(self, p):
-        return self.value_and_grad(p)[0]
-
-    def _grad(self, p):
-        return self.value_and_grad(p)[1]
-
-    def _hessian(self, p):
-        x, y = p[..., 0], p[..., 1]
+    def _h(self, x, y):
         hxy = -4 * self.b * x
-        return _mat(2 - 4 * self.b * (y - 3 * x * x), hxy, hxy, np.full_like(x, 2 * self.b))
+        return (2 - 4 * self.b * (y - 3 * x * x), hxy), (hxy, 2 * self.b)
 
     def symbolic(self):
         """``(a - x)^2 + b (y - x^2)^2`` in sympy."""
@@ -220,7 +188,7 @@ class Rosenbrock(Surface):
         return (sp.Float(self.a) - x) ** 2 + sp.Float(self.b) * (y - x ** 2) ** 2
 
 
-class Himmelblau(Surface):
+class Himmelblau(Formula):
     """Himmelblau's function ``(x^2 + y - 11)^2 + (x + y^2 - 7)^2``: four equal minima."""
 
     name = "himmelblau"
@@ -233,20 +201,14 @@ class Himmelblau(Surface):
                 (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)]
         super().__init__(bounds=[(-5.0, 5.0), (-5.0, 5.0)], minima=mins, start=[0.0, -0.5])
 
-    def _value(self, p):
-        x, y = p[..., 0], p[..., 1]
-        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
-
-    def _grad(self, p):
-        x, y = p[..., 0], p[..., 1]
+    def _fg(self, x, y):
         u, v = x * x + y - 11, x + y * y - 7
-        return _stack(4 * x * u + 2 * v, 2 * u + 4 * y * v)
+        return u * u + v * v, (4 * x * u + 2 * v, 2 * u + 4 * y * v)
 
-    def _hessian(self, p):
-        x, y = p[..., 0], p[..., 1]
+    def _h(self, x, y):
         u, v = x * x + y - 11, x + y * y - 7
         hxy = 4 * x + 4 * y
-        return _mat(4 * u + 8 * x * x + 2, hxy, hxy, 2 + 4 * v + 8 * y * y)
+        return (4 * u + 8 * x * x + 2, hxy), (hxy, 2 + 4 * v + 8 * y * y)
 
     def symbolic(self):
         """``(x^2 + y - 11)^2 + (x + y^2 - 7)^2`` in sympy."""
@@ -256,7 +218,7 @@ class Himmelblau(Surface):
         return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
 
 
-class Beale(Surface):
+class Beale(Formula):
     """Beale's function ``sum_i (c_i - x + x y^i)^2`` with c = (1.5, 2.25, 2.625); min (3, 0.5)."""
 
     name = "beale"
@@ -268,25 +230,27 @@ class Beale(Surface):
     def __init__(self):
         super().__init__(bounds=[(-4.5, 4.5), (-4.5, 4.5)], minima=[[3.0, 0.5]], start=[1.0, 1.5])
 
-    def _terms(self, p):
-        x, y = p[..., 0], p[..., 1]
-        return x, y, [(c - x + x * y ** i, y ** i - 1, i * x * y ** (i - 1))
-                      for i, c in enumerate(self._c, start=1)]
+    def _terms(self, x, y):
+        """Per term i = 1, 2, 3: the residual r_i = c_i - x + x y^i and its derivatives
+        dr/dx = y^i - 1, dr/dy = i x y^(i-1); ``ys`` holds 1, y, y^2, y^3 as products."""
+        ys = (1.0, y, y * y, y * y * y)
+        return ys, [(c - x + x * ys[i], ys[i] - 1, i * x * ys[i - 1]) for i, c in enumerate(self._c, start=1)]
 
-    def _value(self, p):
-        return sum(r * r for r, _, _ in self._terms(p)[2])
+    def _fg(self, x, y):
+        _, (t1, t2, t3) = self._terms(x, y)
+        value = t1[0] * t1[0] + t2[0] * t2[0] + t3[0] * t3[0]
+        gx = 2 * t1[0] * t1[1] + 2 * t2[0] * t2[1] + 2 * t3[0] * t3[1]
+        gy = 2 * t1[0] * t1[2] + 2 * t2[0] * t2[2] + 2 * t3[0] * t3[2]
+        return value, (gx, gy)
 
-    def _grad(self, p):
-        _, _, ts = self._terms(p)
-        return _stack(sum(2 * r * dx for r, dx, _ in ts), sum(2 * r * dy for r, _, dy in ts))
-
-    def _hessian(self, p):
-        x, y, ts = self._terms(p)
-        hxx = sum(2 * dx * dx for _, dx, _ in ts)
-        hyy = sum(2 * dy * dy + 2 * r * i * (i - 1) * x * y ** (i - 2)
-                  for i, (r, _, dy) in enumerate(ts, start=1))
-        hxy = sum(2 * dx * dy + 2 * r * i * y ** (i - 1) for i, (r, dx, dy) in enumerate(ts, 1))
-        return _mat(hxx, hxy, hxy, hyy)
+    def _h(self, x, y):
+        ys, ts = self._terms(x, y)
+        (r1, dx1, dy1), (r2, dx2, dy2), (r3, dx3, dy3) = ts
+        hxx = 2 * dx1 * dx1 + 2 * dx2 * dx2 + 2 * dx3 * dx3
+        # d2 r_i / dy2 = i (i - 1) x y^(i-2): 0, 2 x, 6 x y;  d2 r_i / dx dy = i y^(i-1): 1, 2 y, 3 y^2
+        hyy = 2 * dy1 * dy1 + (2 * dy2 * dy2 + 2 * r2 * (2 * x)) + (2 * dy3 * dy3 + 2 * r3 * (6 * x * y))
+        hxy = (2 * dx1 * dy1 + 2 * r1) + (2 * dx2 * dy2 + 2 * r2 * (2 * y)) + (2 * dx3 * dy3 + 2 * r3 * (3 * ys[2]))
+        return (hxx, hxy), (hxy, hyy)
 
     def symbolic(self):
         """``sum_i (c_i - x + x y^i)^2`` in sympy."""
@@ -296,7 +260,7 @@ class Beale(Surface):
         return sum((sp.Float(c) - x + x * y ** i) ** 2 for i, c in enumerate(self._c, start=1))
 
 
-class Saddle(Surface):
+class Saddle(Formula):
     """A saddle between two minima: ``f(x, y) = (x^2 - 1)^2 / 4 + y^2``.
 
     The saddle point is the origin (curvature -1 along x, +2 along y); the minima are (+-1, 0).
@@ -313,18 +277,12 @@ class Saddle(Surface):
                          start=[0.01, 1.8])
         self.saddles = np.array([[0.0, 0.0]])
 
-    def _value(self, p):
-        x, y = p[..., 0], p[..., 1]
-        return 0.25 * (x * x - 1) ** 2 + y * y
+    def _fg(self, x, y):
+        u = x * x - 1
+        return 0.25 * (u * u) + y * y, (x * u, 2 * y)
 
-    def _grad(self, p):
-        x, y = p[..., 0], p[..., 1]
-        return _stack(x * (x * x - 1), 2 * y)
-
-    def _hessian(self, p):
-        x = p[..., 0]
-        z = np.zeros_like(x)
-        return _mat(3 * x * x - 1, z, z, np.full_like(x, 2.0))
+    def _h(self, x, y):
+        return (3 * x * x - 1, 0.0), (0.0, 2.0)
 
     def symbolic(self):
         """``(x^2 - 1)^2 / 4 + y^2`` in sympy."""

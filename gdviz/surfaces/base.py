@@ -1,6 +1,8 @@
 """The `Surface` base class: a loss over 1 or 2 parameters, vectorised over a batch axis."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..errors import UserInputError
@@ -107,6 +109,59 @@ class Surface:
     def __repr__(self) -> str:
         extra = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if _short(v))
         return f"Surface({self.name!r}{', ' if extra else ''}{extra})"
+
+
+class Formula(Surface):
+    """A surface written as arithmetic on its coordinates, the one source of its numbers: in
+    Python, and in the explorer's engine, which runs these very operations (gdviz.web.trace
+    prints them to JavaScript, so the page computes the same bits).
+
+    Subclasses define, on columns ``x, y`` (arrays of any shape, or traced values):
+    ``_fg(x, y) -> (loss, (dL/dx, dL/dy))`` and ``_h(x, y) -> ((Lxx, Lxy), (Lyx, Lyy))``, and may
+    define ``_f(x, y) -> loss`` when the loss alone is cheaper. Use ``+ - * /``, ``x * x`` (not
+    ``x ** 3``: numpy's ``pow`` and JavaScript's differ in the last bit) and numpy functions.
+    ``quiet``: evaluate with numpy's floating-point warnings off (typed expressions)."""
+
+    quiet = False
+
+    def _f(self, *xs):
+        return self._fg(*xs)[0]
+
+    def _fg(self, *xs):
+        raise NotImplementedError
+
+    def _h(self, *xs):
+        raise NotImplementedError
+
+    def _errors(self):
+        return np.errstate(all="ignore") if self.quiet else contextlib.nullcontext()
+
+    def _columns(self, p):
+        return [p[..., i] for i in range(self.dim)]
+
+    def _value(self, p):
+        with self._errors():
+            return _filled(self._f(*self._columns(p)), p.shape[:-1])
+
+    def _grad(self, p):
+        return self.value_and_grad(p)[1]
+
+    def value_and_grad(self, p):
+        with self._errors():
+            f, g = self._fg(*self._columns(p))
+        shape = p.shape[:-1]
+        return _filled(f, shape), np.stack([_filled(gi, shape) for gi in g], -1)
+
+    def _hessian(self, p):
+        with self._errors():
+            h = self._h(*self._columns(p))
+        shape = p.shape[:-1]
+        return np.stack([np.stack([_filled(v, shape) for v in row], -1) for row in h], -2)
+
+
+def _filled(v, shape) -> np.ndarray:
+    """``v`` (a number or an array) as a new float array of ``shape``."""
+    return np.array(np.broadcast_to(np.asarray(v, dtype=float), shape))
 
 
 def _short(v) -> bool:

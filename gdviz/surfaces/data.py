@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import arith
 from ..errors import UserInputError, positive_number, unknown_name
 from .base import Surface
 
@@ -117,7 +118,6 @@ class _DataSurface(Surface):
                 raise UserInputError("cannot standardize x: all values are equal")
             x = (x - x.mean()) / sd
         self.x, self.y, self.n_samples = x, y, x.size
-        self._X = np.stack([x, np.ones_like(x)], -1)  # (N, 2) design matrix
         params = dict(params, features=features)
         minimum = self._solve()
         half = 1.2 * max(1.0, np.abs(minimum).max())
@@ -202,7 +202,7 @@ class LinearRegression(_DataSurface):
             wts = np.zeros_like(r)
         else:
             wts = (np.abs(r) <= self.delta).astype(float)
-        return np.einsum("...n,ni,nj->...ij", wts, self._X, self._X) / self.n_samples
+        return _moments(wts, x)
 
     def symbolic(self):
         """The loss over (w, b) in sympy. MSE is an exact quadratic built from the data's moments,
@@ -230,16 +230,18 @@ class LinearRegression(_DataSurface):
         return sp.Add(*terms) / len(r)
 
     def _solve(self):
-        """The minimum: least squares, then iteratively reweighted least squares for L1/Huber."""
-        X, y = self._X, self.y
-        beta = np.linalg.lstsq(X, y, rcond=None)[0]
+        """The minimum: least squares (the normal equations), then iteratively reweighted least
+        squares for L1/Huber; every sum and solve in gdviz.arith's fixed order (no LAPACK), so the
+        window and start built from it are the same on every machine."""
+        x, y = self.x, self.y
+        beta = _weighted_fit(np.ones_like(x), x, y)
         if self.loss == "mse":
             return beta
         for _ in range(200):
-            a = np.abs(X @ beta - y)
+            a = np.abs(beta[0] * x + beta[1] - y)
             wts = 1 / np.maximum(a, 1e-9) if self.loss == "mae" else \
                 np.where(a <= self.delta, 1.0, self.delta / np.maximum(a, 1e-12))
-            new = np.linalg.solve(X.T @ (wts[:, None] * X), X.T @ (wts * y))
+            new = _weighted_fit(wts, x, y)
             if np.abs(new - beta).max() < 1e-12:
                 break
             beta = new
@@ -278,7 +280,7 @@ class LogisticRegression(_DataSurface):
     def _hessian(self, p):
         z = p[..., :1] * self.x + p[..., 1:]
         s = _sigmoid(z)
-        return np.einsum("...n,ni,nj->...ij", s * (1 - s), self._X, self._X) / self.n_samples
+        return _moments(s * (1 - s), self.x)
 
     def symbolic(self):
         """Cross-entropy over (w, b) in sympy: the mean of ``log(1 + e^z_i) - y_i z_i``,
@@ -293,14 +295,30 @@ class LogisticRegression(_DataSurface):
         beta = np.zeros(2)
         for _ in range(100):
             g, h = self.batch_grad(beta, None), self._hessian(beta)
-            if np.linalg.cond(h) > 1e12:
+            lo, hi = arith.eigh(h)
+            if not lo * 1e12 >= hi:    # condition number over 1e12 (or a zero curvature)
                 raise UserInputError("the classes are perfectly separable: cross-entropy has no minimum")
-            step = np.linalg.solve(h, g)
+            step = arith.solve(h, g)
             beta = beta - step
             if np.abs(step).max() < 1e-12:
                 break
         return beta
 
 
+def _moments(wts, x):
+    """The Hessian of a mean loss over (w, b) with curvature ``wts`` (..., N) per sample:
+    [[mean(wts x^2), mean(wts x)], [mean(wts x), mean(wts)]] (numpy's pairwise sums)."""
+    hwb = (wts * x).mean(-1)
+    return np.stack([np.stack([(wts * x * x).mean(-1), hwb], -1), np.stack([hwb, wts.mean(-1)], -1)], -2)
+
+
+def _weighted_fit(wts, x, y):
+    """(w, b) minimising sum(wts (w x + b - y)^2): the 2x2 normal equations, by gdviz.arith.solve."""
+    return arith.solve(_moments(wts, x), np.array([(wts * x * y).mean(), (wts * y).mean()]))
+
+
 def _sigmoid(z):
-    return 0.5 * (1 + np.tanh(0.5 * z))
+    """1 / (1 + e^-z), from e^-|z| (never overflows). Not 0.5 (1 + tanh(z / 2)): numpy's tanh runs
+    different code on different CPUs (AVX2 or not), and rounds differently."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))

@@ -32,8 +32,9 @@ import math
 
 import numpy as np
 
+from .. import arith
 from ..errors import UserInputError
-from .base import Surface
+from .base import Formula, Surface
 
 MAX_LENGTH = 300
 MAX_NODES = 200
@@ -409,18 +410,36 @@ def _derivatives(expr, syms, text):
     return grad, hess
 
 
-def _compile(syms, expr):
-    """``expr`` as a numpy function of ``syms``: sympy's lambdify, printing terms in the order
-    sympy holds them (sorting them, its default, costs more than the rest for large Hessians)."""
-    sp = _sympy()[0]
+@functools.cache
+def _printer():
+    """sympy's numpy printer with powers written in exact arithmetic: x**3 as (x*x*x), x**-2 as
+    (1/(x*x)), x**(3/2) as (sqrt(x)*x); any other power is numpy.power. Terms are
+    printed in the order sympy holds them (sorting them, its default, costs more than the rest
+    for large Hessians). The explorer runs the printed operations as they are (gdviz.web.trace),
+    so a formula of + - * / and sqrt gives the same bits in the page."""
     from sympy.printing.numpy import NumPyPrinter
 
-    printer = NumPyPrinter({"fully_qualified_modules": False, "inline": True,
-                            "allow_unknown_functions": True, "order": "none"})
-    return sp.lambdify(syms, expr, "numpy", printer=printer)
+    class Printer(NumPyPrinter):
+        def _print_Pow(self, expr, rational=False):
+            base, e = f"({self._print(expr.base)})", expr.exp
+            if e.is_Integer and 1 <= abs(int(e)) <= MAX_EXPONENT:
+                product = "(" + "*".join([base] * abs(int(e))) + ")"
+                return product if e > 0 else f"(1/{product})"
+            if e.is_Rational and e.q == 2 and abs(e.p) <= 2 * MAX_EXPONENT:   # x**(3/2) = sqrt(x)*x
+                product = "(" + "*".join([f"numpy.sqrt{base}"] + [base] * (abs(int(e.p)) // 2)) + ")"
+                return product if e > 0 else f"(1/{product})"
+            return f"numpy.power({base}, {self._print(e)})"
+
+    return Printer({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True,
+                    "order": "none"})
 
 
-class ExpressionSurface(Surface):
+def _compile(syms, expr):
+    """``expr`` as a numpy function of ``syms`` (sympy's lambdify with :func:`_printer`)."""
+    return _sympy()[0].lambdify(syms, expr, "numpy", printer=_printer())
+
+
+class ExpressionSurface(Formula):
     """A surface from a formula the user typed, e.g. ``"x**2 + 10*y**2"`` or ``"(w-3)**2"``.
 
     Gradient and Hessian are exact (sympy's derivatives, compiled to numpy). ``bounds``
@@ -438,9 +457,9 @@ class ExpressionSurface(Surface):
         syms = [sp.Symbol(n, real=True) for n in names]
         grad, hess = _derivatives(expr, syms, expression)
         self.expression = expression.strip()
-        self._f = _compile(syms, expr)
-        self._g = [_compile(syms, g) for g in grad]
-        self._h = [[_compile(syms, h) for h in row] for row in hess]
+        self._loss = _compile(syms, expr)
+        self._grads = [_compile(syms, g) for g in grad]
+        self._hessians = [[_compile(syms, h) for h in row] for row in hess]
         self.formula = f"${sp.latex(expr)}$"
         if bounds is None:
             bounds = [(-4.0, 4.0)] * self.dim
@@ -470,25 +489,16 @@ class ExpressionSurface(Surface):
         from): ``ExpressionSurface("x^2 + 10*y^2").symbolic()`` is ``x**2 + 10*y**2``."""
         return parse_expression(self.expression)[0]
 
-    def _cols(self, p):
-        return [p[..., i] for i in range(self.dim)]
+    quiet = True   # a typed formula may be undefined in places: NaN there, no warning
 
-    def _value(self, p):
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(self._f(*self._cols(p)), p.shape[:-1]).astype(float)
+    def _f(self, *xs):
+        return self._loss(*xs)
 
-    def _grad(self, p):
-        cols = self._cols(p)
-        with np.errstate(all="ignore"):
-            return np.stack([np.broadcast_to(g(*cols), p.shape[:-1]) for g in self._g], -1) \
-                .astype(float)
+    def _fg(self, *xs):
+        return self._loss(*xs), [g(*xs) for g in self._grads]
 
-    def _hessian(self, p):
-        cols = self._cols(p)
-        with np.errstate(all="ignore"):
-            rows = [np.stack([np.broadcast_to(h(*cols), p.shape[:-1]) for h in r], -1)
-                    for r in self._h]
-        return np.stack(rows, -2).astype(float)
+    def _h(self, *xs):
+        return [[h(*xs) for h in row] for row in self._hessians]
 
 
 def _check_bounds(bounds, dim):
@@ -505,7 +515,7 @@ def _is_local_min(s: Surface, p, spacing) -> bool:
     """Stationary (gradient ~ 0), or no lower than its neighbours a tenth of a grid step away
     (kinks like |x - 3| have no zero gradient but are minima)."""
     g, v = s._grad(p), s._value(p)
-    if np.isfinite(g).all() and np.linalg.norm(g) <= 1e-6 * (1 + abs(v)):
+    if np.isfinite(g).all() and arith.norm(g) <= 1e-6 * (1 + abs(v)):
         return True
     for i in range(s.dim):
         for sign in (-1, 1):
@@ -527,13 +537,8 @@ def _newton(s: Surface, p, steps: int = 30):
                 break
             h, g = s._hessian(p[active]), s._grad(p[active])
             ok = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
-            ok[ok] = np.linalg.eigvalsh(h[ok]).min(axis=1) > 0
-            step = np.full(g.shape, np.nan)
-            for k in np.flatnonzero(ok):  # d x d each: cheap; a singular one stops its row
-                try:
-                    step[k] = np.linalg.solve(h[k], g[k])
-                except np.linalg.LinAlgError:
-                    ok[k] = False
+            ok[ok] = arith.eigh(h[ok]).min(axis=1) > 0   # positive definite, so not singular
+            step = arith.solve(h, g)
             p[active[ok]] -= step[ok]
             active = active[ok]
     return p

@@ -239,24 +239,19 @@ export const MAX_LOSS = 1e100; // gdviz.engine.MAX_LOSS
 const zeros = (d) => new Array(d).fill(0);
 const finite = (v) => v.every(Number.isFinite);
 
-/** One surface of the page, its functions compiled from the JavaScript sympy printed. */
+/** One surface of the page: its loss `f`, loss and gradient `vg` and Hessian `h`, function
+    bodies traced from the surface's Python arithmetic (gdviz/web/trace.py), so they compute
+    gd.run's bits; a data surface computes its loss and gradient from its data instead. */
 export function compileSurface(rec) {
   const vars = rec.vars;
-  const f = new Function(...vars, rec.f);
-  const g = new Function(...vars, rec.g);
   const h = new Function(...vars, rec.h);
-  const S = {
-    ...rec,
-    value: (p) => f(...p),
-    grad: (p) => g(...p),
-    hessian: (p) => h(...p),
-    vg: (p) => [f(...p), g(...p)],
-  };
+  const S = { ...rec, hessian: (p) => h(...p) };
   if (rec.data) {
+    // gdviz.surfaces.data.LinearRegression for MSE: r = w x + b - y, loss mean(r r), gradient
+    // the mean over the samples idx of 2 r x and 2 r; every mean a pairwise sum over n, as numpy
     const { x, y } = rec.data;
     S.n = x.length;
-    // gdviz.surfaces.data.LinearRegression.batch_grad for MSE: the mean over the samples idx of
-    // 2 r x and 2 r, r = w x + b - y, summed as numpy sums (pairwise)
+    const all = Array.from({ length: S.n }, (_, i) => i);
     S.batchGrad = (p, idx) => {
       const a = new Array(idx.length),
         b = new Array(idx.length);
@@ -268,8 +263,108 @@ export function compileSurface(rec) {
       }
       return [pairwiseSum(a) / idx.length, pairwiseSum(b) / idx.length];
     };
+    S.value = (p) => {
+      const rr = x.map((xi, i) => {
+        const r = p[0] * xi + p[1] - y[i];
+        return r * r;
+      });
+      return pairwiseSum(rr) / S.n;
+    };
+    S.vg = (p) => [S.value(p), S.batchGrad(p, all)];
+  } else {
+    const f = new Function(...vars, rec.f),
+      vg = new Function(...vars, rec.vg);
+    S.value = (p) => f(...p);
+    S.vg = (p) => vg(...p);
   }
+  S.grad = (p) => S.vg(p)[1];
   return S;
+}
+
+// -- gdviz/arith.py, operation for operation: the arithmetic that decides a path ------------
+
+const sumsq = (v) => v.reduce((a, x, i) => (i === 0 ? x * x : a + x * x), 0);
+
+/** x ** n for a whole n >= 0 by repeated squaring (arith.powi): x^13 = x * x^4 * x^8. */
+export function powi(x, n) {
+  let result = 1.0,
+    base = x;
+  while (n) {
+    if (n & 1) result = result * base;
+    n = Math.floor(n / 2);
+    if (n) base = base * base;
+  }
+  return result;
+}
+
+const LN2_HI = 6.9314718036912381649e-1,
+  LN2_LO = 1.90821492927058770002e-10,
+  INV_LN2 = 1.442695040888963387,
+  EXP_TERMS = 15;
+export const LN_096 = -0.040821994520255166; // arith.LN_096, log(0.96)
+const FACTORIAL = [1];
+for (let j = 1; j < EXP_TERMS; j++) FACTORIAL.push(FACTORIAL[j - 1] * j);
+
+/** e^x in basic arithmetic (arith.exp): x = k ln 2 + r, Horner's rule on 1/j!, times 2^k. */
+export function exp(x) {
+  if (Number.isNaN(x)) return NaN;
+  if (x > 709.78) return Infinity;
+  if (x < -745.2) return 0;
+  const k = Math.floor(x * INV_LN2 + 0.5);
+  const r = x - k * LN2_HI - k * LN2_LO;
+  let p = 1 / FACTORIAL[EXP_TERMS - 1];
+  for (let j = EXP_TERMS - 2; j >= 0; j--) p = p * r + 1 / FACTORIAL[j];
+  const kk = Math.min(Math.max(k, -1100), 1100);
+  return p * (kk >= 0 ? powi(2.0, kk) : powi(0.5, -kk));
+}
+
+/** numpy's sign: 0 for either zero, NaN for NaN. */
+const sgn = (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v);
+
+/** Eigenvalues of a symmetric 1x1 or 2x2 matrix, smallest first (arith.eigh: LAPACK's dlaev2). */
+export function eig(H) {
+  if (H.length === 1) return [H[0][0]];
+  const a = H[0][0],
+    b = H[0][1],
+    c = H[1][1];
+  const sm = a + c,
+    df = a - c,
+    tb = b + b;
+  const adf = Math.abs(df),
+    ab = Math.abs(tb);
+  const [acmx, acmn] = Math.abs(a) > Math.abs(c) ? [a, c] : [c, a];
+  const rt =
+    adf > ab
+      ? adf * Math.sqrt(1.0 + (ab / adf) * (ab / adf))
+      : adf < ab
+        ? ab * Math.sqrt(1.0 + (adf / ab) * (adf / ab))
+        : ab * 1.4142135623730951;
+  let rt1 = sm < 0 ? 0.5 * (sm - rt) : 0.5 * (sm + rt);
+  let rt2 = (acmx / rt1) * acmn - (b / rt1) * b;
+  if (sm === 0) [rt1, rt2] = [0.5 * rt, -0.5 * rt];
+  if (Number.isNaN(rt1) || Number.isNaN(rt2)) return [NaN, NaN];
+  return rt1 <= rt2 ? [rt1, rt2] : [rt2, rt1];
+}
+
+/** x with A x = b for a symmetric 1x1 or 2x2 A (arith.solve): Cramer's rule; the
+    pseudo-inverse where the determinant is exactly 0. */
+export function solve(A, b) {
+  if (A.length === 1) return [A[0][0] !== 0 ? b[0] / A[0][0] : 0];
+  const [[a00, a01], [a10, a11]] = A,
+    det = a00 * a11 - a01 * a10;
+  if (det !== 0) return [(a11 * b[0] - a01 * b[1]) / det, (a00 * b[1] - a10 * b[0]) / det];
+  const [lo, hi] = eig(A),
+    top = Math.max(Math.abs(lo), Math.abs(hi));
+  const out = [0.0, 0.0];
+  for (const lam of [lo, hi]) {
+    if (!(Math.abs(lam) > 1e-15 * top)) continue;
+    const v = a01 !== 0 ? [a01, lam - a00] : lam === a00 ? [1.0, 0.0] : [0.0, 1.0];
+    const n2 = v[0] * v[0] + v[1] * v[1];
+    const w = (v[0] * b[0] + v[1] * b[1]) / (n2 * lam);
+    out[0] = out[0] + w * v[0];
+    out[1] = out[1] + w * v[1];
+  }
+  return out;
 }
 
 /** numpy's pairwise summation (add.reduce over a contiguous axis), bit for bit. */
@@ -343,7 +438,7 @@ function sgdLike(fixed = {}) {
 function backtrack(S, p, g, hp) {
   let lr = hp.lr;
   const f0 = S.value(p),
-    need = 1e-4 * g.reduce((a, x) => a + x * x, 0);
+    need = 1e-4 * sumsq(g);
   for (let k = 0; k < 60; k++) {
     if (S.value(p.map((v, i) => v - lr * g[i])) <= f0 - need * lr) break;
     lr *= 0.5;
@@ -430,8 +525,8 @@ const scaleByAdam = {
     const state = { exp_avg: m, exp_avg_sq: v };
     let top = v;
     if (amsgrad) top = state.max_exp_avg_sq = s.max_exp_avg_sq.map((x, i) => Math.max(x, v[i]));
-    const root = Math.sqrt(1 - beta2 ** t),
-      bias = 1 - beta1 ** t;
+    const root = Math.sqrt(1 - powi(beta2, t)),
+      bias = 1 - powi(beta1, t);
     return [m.map((mi, i) => mi / (Math.sqrt(top[i]) / root + eps) / bias), state];
   },
 };
@@ -441,13 +536,13 @@ const scaleByNadam = {
   init: (d) => ({ exp_avg: zeros(d), exp_avg_sq: zeros(d), _mu_product: 1 }),
   step(u, s, { beta1, beta2, eps, momentum_decay: psi }, step) {
     const t = step + 1;
-    const mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi)),
-      muNext = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi));
+    const mu = beta1 * (1.0 - 0.5 * exp(t * psi * LN_096)),
+      muNext = beta1 * (1.0 - 0.5 * exp((t + 1) * psi * LN_096));
     const prod = s._mu_product * mu;
     const m = lerp(s.exp_avg, u, beta1);
     const v = s.exp_avg_sq.map((vi, i) => beta2 * vi + (1 - beta2) * u[i] * u[i]);
     const out = u.map((ui, i) => {
-      const denom = Math.sqrt(v[i] / (1 - beta2 ** t)) + eps;
+      const denom = Math.sqrt(v[i] / (1 - powi(beta2, t))) + eps;
       return (((1 - mu) / (1 - prod)) * ui) / denom + ((muNext / (1 - prod * muNext)) * m[i]) / denom;
     });
     return [out, { exp_avg: m, exp_avg_sq: v, _mu_product: prod }];
@@ -460,14 +555,14 @@ const scaleByRadam = {
     const t = step + 1;
     const m = lerp(s.exp_avg, u, beta1);
     const v = s.exp_avg_sq.map((vi, i) => beta2 * vi + (1 - beta2) * u[i] * u[i]);
-    const bc2 = 1 - beta2 ** t,
+    const bc2 = 1 - powi(beta2, t),
       rhoInf = 2 / (1 - beta2) - 1,
-      rho = rhoInf - (2 * t * beta2 ** t) / bc2;
+      rho = rhoInf - (2 * t * powi(beta2, t)) / bc2;
     const rect = Math.sqrt(
       (Math.max(rho - 4, 0) * Math.max(rho - 2, 0) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho),
     );
     const out = m.map((mi, i) => {
-      const corrected = mi / (1 - beta1 ** t);
+      const corrected = mi / (1 - powi(beta1, t));
       return rho > 5.0 ? corrected * (Math.sqrt(bc2) / (Math.sqrt(v[i]) + eps)) * rect : corrected;
     });
     return [out, { exp_avg: m, exp_avg_sq: v }];
@@ -479,7 +574,7 @@ const scaleByAdamax = {
   step(u, s, { beta1, beta2, eps }, step) {
     const m = lerp(s.exp_avg, u, beta1);
     const inf = s.exp_inf.map((x, i) => Math.max(beta2 * x, Math.abs(u[i]) + eps));
-    return [m.map((mi, i) => mi / inf[i] / (1 - beta1 ** (step + 1))), { exp_avg: m, exp_inf: inf }];
+    return [m.map((mi, i) => mi / inf[i] / (1 - powi(beta1, step + 1))), { exp_avg: m, exp_inf: inf }];
   },
 };
 
@@ -487,12 +582,12 @@ const rprop = {
   // each coordinate's own step size, from lr; only the gradient's sign counts
   init: (d, hp) => ({ prev: zeros(d), step_size: new Array(d).fill(hp.lr) }),
   step(p, g, s, { etaminus, etaplus, step_min, step_max }) {
-    const sign = g.map((gi, i) => Math.sign(gi * s.prev[i]));
+    const sign = g.map((gi, i) => sgn(gi * s.prev[i]));
     const size = s.step_size.map((x, i) =>
       Math.min(Math.max(x * (sign[i] > 0 ? etaplus : sign[i] < 0 ? etaminus : 1.0), step_min), step_max),
     );
     const kept = g.map((gi, i) => (sign[i] < 0 ? 0.0 : gi));
-    return [kept.map((gi, i) => -Math.sign(gi) * size[i]), { prev: kept, step_size: size }];
+    return [kept.map((gi, i) => -sgn(gi) * size[i]), { prev: kept, step_size: size }];
   },
 };
 
@@ -501,7 +596,7 @@ const lion = {
   init: (d) => ({ exp_avg: zeros(d) }),
   step(p, g, s, hp) {
     const m = s.exp_avg,
-      out = scale(lerp(m, g, hp.beta1).map(Math.sign), hp.lr);
+      out = scale(lerp(m, g, hp.beta1).map(sgn), hp.lr);
     return [hp.weight_decay ? decoupled(out, p, hp) : out, { exp_avg: lerp(m, g, hp.beta2) }];
   },
 };
@@ -516,31 +611,11 @@ const newton = {
         const H = S.hessian(p),
           curvature = eig(H);
         const A = H.map((row, i) => row.map((x, j) => (i === j && hp.damping ? x + hp.damping : x)));
-        return [scale(solve(A, g), hp.lr), { curvature: H.length === 1 ? [curvature[0]] : curvature }];
+        return [scale(solve(A, g), hp.lr), { curvature }];
       },
     };
   },
 };
-
-/** x with A x = b for a symmetric 1 x 1 or 2 x 2 A (the pseudo-inverse when A is singular). */
-function solve(A, b) {
-  if (A.length === 1) return [A[0][0] !== 0 ? b[0] / A[0][0] : 0];
-  const [[a, c], [c2, d]] = A,
-    det = a * d - c * c2;
-  if (det !== 0) return [(d * b[0] - c * b[1]) / det, (a * b[1] - c2 * b[0]) / det];
-  const [lo, hi] = eig(A),
-    top = Math.max(Math.abs(lo), Math.abs(hi)); // pinv: 1/lambda on each eigenvector
-  const out = [0, 0];
-  for (const l of [lo, hi]) {
-    if (Math.abs(l) <= 1e-15 * top) continue;
-    const v = Math.abs(c) > 0 ? [c, l - a] : l === a ? [1, 0] : [0, 1],
-      n = Math.hypot(v[0], v[1]);
-    const w = (v[0] * b[0] + v[1] * b[1]) / (n * n * l);
-    out[0] += w * v[0];
-    out[1] += w * v[1];
-  }
-  return out;
-}
 
 export const RULES = {
   gd: sgdLike(),
@@ -608,7 +683,7 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   if (rule.bind) rule = rule.bind(S); // an optimizer that needs more of the surface than its gradient
   let state = rule.init(p.length, hp);
   for (let t = 0; t < steps; t++) {
-    if (tol2 && g.reduce((a, x) => a + x * x, 0) < tol2) {
+    if (tol2 && sumsq(g) < tol2) {
       rec.status = "converged";
       rec.stop = t;
       break;
@@ -658,14 +733,6 @@ export function batches(seed, n, size) {
 
 // -- learning-rate regimes (gdviz.analysis.regimes) -----------------------------------------
 
-function eig(H) {
-  if (H.length === 1) return [H[0][0], H[0][0]];
-  const [[a, b], [, c]] = H;
-  const m = (a + c) / 2,
-    r = Math.hypot((a - c) / 2, b);
-  return [m - r, m + r];
-}
-
 function linspace(a, b, n) {
   const step = (b - a) / (n - 1);
   return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + i * step));
@@ -676,7 +743,7 @@ export function maxCurvature(S, n = 41) {
   const axes = S.bounds.map(([lo, hi]) => linspace(lo, hi, n));
   let top = -Infinity;
   const visit = (pt) => {
-    const e = eig(S.hessian(pt))[1];
+    const e = eig(S.hessian(pt)).at(-1);
     if (e > top) top = e;
   };
   if (S.dim === 1) axes[0].forEach((x) => visit([x]));
@@ -687,7 +754,8 @@ export function maxCurvature(S, n = 41) {
 /** Regimes of gradient descent from the curvature at `start`: L, mu, Goldilocks 2/(L + mu),
     divergence 2/L and the Goldilocks band; null where there is no positive curvature. */
 export function regimes(S, start) {
-  let [mu, L] = eig(S.hessian(start));
+  const ev = eig(S.hessian(start));
+  let [mu, L] = [ev[0], ev.at(-1)];
   if (!Number.isFinite(L) || L <= 0) [L, mu] = [maxCurvature(S), null];
   if (!Number.isFinite(L) || L <= 0) return null;
   if (!(mu !== null && Number.isFinite(mu) && mu > 0)) mu = null;
@@ -748,8 +816,8 @@ export function internalsAt(rec, name, hp, t) {
   }
   if (name === "adam") {
     const v = row(st.max_exp_avg_sq ? "max_exp_avg_sq" : "exp_avg_sq");
-    const scale = v.map((x) => Math.sqrt(x / (1 - hp.beta2 ** T)));
-    const first = row("exp_avg").map((m) => m / (1 - hp.beta1 ** T));
+    const scale = v.map((x) => Math.sqrt(x / (1 - powi(hp.beta2, T))));
+    const first = row("exp_avg").map((m) => m / (1 - powi(hp.beta1, T)));
     return { step, push, scale, effective_lr: scale.map((s) => lr / (s + hp.eps)), first };
   }
   if (name === "adadelta") {

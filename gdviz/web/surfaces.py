@@ -1,22 +1,22 @@
 """The surfaces of the page, printed to JavaScript from each surface's sympy expression.
 
-Every surface becomes a small record: its loss, gradient and Hessian as JavaScript expressions
-(``Surface.symbolic()`` differentiated exactly as gdviz differentiates a typed expression, then
-printed with sympy's JavaScript printer, every number as the exact double Python holds), its
-window, start, tolerance and divergence bounds as ``gd.run`` uses them, the contour levels and
-band colours of the figures (``gdviz.render.axes.draw_contours``), its formula as an image, and
-learning rates that suit each optimizer there.
+Every surface becomes a small record: its loss, loss-and-gradient and Hessian as JavaScript
+function bodies that run the very operations gd.run runs (:mod:`gdviz.web.trace`: the same bits
+where only ``+ - * /`` and ``sqrt`` are involved, ``exact``), its window, start, tolerance and
+divergence bounds as ``gd.run`` uses them, the contour levels and band colours of the figures
+(``gdviz.render.axes.draw_contours``), its formula as an image, and learning rates that suit each
+optimizer there. A data surface carries its data, and the page computes its loss and gradient
+as ``LinearRegression`` does (numpy's pairwise sums).
 
     >>> key, s = resolve("x^2 + 10*y^2")
-    >>> entry(key, s)["g"]
-    'return [2*x, 20*y];'
+    >>> print(entry(key, s)["vg"])
+    const t0 = x * x;
+    ...
 """
 from __future__ import annotations
 
 import base64
-import functools
 import io
-import math
 import re
 
 import numpy as np
@@ -24,7 +24,9 @@ import numpy as np
 from .. import style
 from ..errors import UserInputError, unknown_name
 from ..surfaces import SURFACES, Surface, surface
+from ..surfaces.base import Formula
 from ..surfaces.expression import VARIABLE_ORDER
+from .trace import literal, trace
 
 # The built-in surfaces every page offers: key -> (registry name, parameters)
 BUILTIN = {
@@ -58,50 +60,28 @@ def resolve(text) -> tuple[str, Surface]:
     return s.expression, s
 
 
-@functools.cache
-def _printer():
-    from sympy.printing.jscode import JavascriptCodePrinter
-
-    class Printer(JavascriptCodePrinter):
-        """sympy's JavaScript printer; a number prints as the double Python holds (shortest
-        repr), terms in the order sympy keeps them (as gdviz's numpy printer does)."""
-
-        def _print_Float(self, e):
-            x = float(e)
-            text = repr(x) if math.isfinite(x) else ("Infinity" if x > 0 else "-Infinity") if x == x else "NaN"
-            return f"({text})" if text.startswith("-") else text
-
-    return Printer({"order": "none"})
-
-
-def js(expr) -> str:
-    """One sympy expression as a JavaScript expression."""
-    return _printer().doprint(expr)
-
-
 def engine_record(key: str, s: Surface) -> dict:
-    """What the page's engine needs of ``s``: its variables, loss, gradient and Hessian as
-    JavaScript function bodies, and gd.run's start, tolerance and divergence bounds (``centre``,
-    ``limit``: 1000 spans of the bounds). Data surfaces also carry their data, for mini-batches."""
-    import sympy as sp
-
-    from ..surfaces.expression import _derivatives
-
-    expr = s.symbolic()
-    syms = [sp.Symbol(v, real=True) for v in s.variables]
-    grad, hess = _derivatives(expr, syms, key)
+    """What the page's engine needs of ``s``: its variables; its loss (``f``), loss and gradient
+    (``vg``) and Hessian (``h``) as JavaScript function bodies traced from the surface's own
+    arithmetic (``exact``: they give Python's bits); gd.run's start, tolerance and divergence
+    bounds (``centre``, ``limit``: 1000 spans of the bounds). A data surface carries its data
+    instead of ``f`` and ``vg`` (the page sums it as numpy does), and its constant Hessian."""
     bounds = s.bounds
     rec = {
         "key": key, "dim": s.dim, "vars": list(s.variables), "bounds": bounds.tolist(), "start": s.start.tolist(),
         "tol": float(s.tol), "centre": bounds.mean(axis=1).tolist(),
         "limit": DISTANCE_FACTOR * float((bounds[:, 1] - bounds[:, 0]).max()),
-        "f": f"return {js(expr)};",
-        "g": f"return [{', '.join(js(g) for g in grad)}];",
-        "h": "return [" + ", ".join("[" + ", ".join(js(h) for h in row) + "]" for row in hess) + "];",
-        "text": str(expr),
+        "text": str(s.symbolic()),
     }
-    if s.n_samples is not None and getattr(s, "loss", None) == "mse":
-        rec["data"] = {"x": s.x.tolist(), "y": s.y.tolist(), "loss": "mse"}
+    if isinstance(s, Formula):
+        parts = {what: trace(s, what) for what in ("f", "vg", "h")}
+        rec.update({what: fn.body for what, fn in parts.items()}, exact=all(fn.exact for fn in parts.values()))
+    elif s.n_samples is not None and getattr(s, "loss", None) == "mse":
+        h = s.hessian(s.minima[0]).tolist()    # constant: 2 [[mean x^2, mean x], [mean x, 1]]
+        rec.update(data={"x": s.x.tolist(), "y": s.y.tolist(), "loss": "mse"}, exact=True,
+                   h="return [" + ", ".join("[" + ", ".join(literal(v) for v in row) + "]" for row in h) + "];")
+    else:
+        raise UserInputError(f"surface '{key}' cannot be computed in the explorer")
     return rec
 
 

@@ -1,0 +1,21 @@
+// Runs the explorer's engine (gdviz/web/explorer.js, as shipped) on cases read from stdin as JSON
+// {surfaces: {key: engine record}, tables: {optimizer: {hyper: [...]}}, cases: [{optimizer, hyper,
+// lr, surface, start, steps, seed}]} and writes each run's record (params, loss, grads, state,
+// status, stop) to stdout as JSON. tests/test_same_numbers.py holds these to gd.run.
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const copy = join(mkdtempSync(join(tmpdir(), "gdviz-js-")), "explorer.mjs");
+copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", import.meta.url)), copy);
+const E = await import(pathToFileURL(copy).href);
+
+const input = JSON.parse(readFileSync(0, "utf8"));
+const surfaces = Object.fromEntries(Object.entries(input.surfaces).map(([k, rec]) => [k, E.compileSurface(rec)]));
+const out = input.cases.map((c) => {
+  const hp = E.hyperparameters(input.tables[c.optimizer], c.hyper, c.lr);
+  const rec = E.run(surfaces[c.surface], E.RULES[c.optimizer], hp, c.start, c.steps, { seed: c.seed ?? 0 });
+  return { params: rec.params, loss: rec.loss, grads: rec.grads, state: rec.state, status: rec.status, stop: rec.stop };
+});
+process.stdout.write(JSON.stringify(out));
