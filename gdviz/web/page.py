@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
@@ -30,7 +31,21 @@ document.documentElement.dataset.ready = "1";
 
 @functools.cache
 def _entry(key: str) -> dict:
-    return {**entry(*resolve(key)), "custom": key not in BUILTIN}
+    rec = entry(*resolve(key))
+    return {**rec, "custom": key not in BUILTIN, "python": python_surface(rec["spec"])}
+
+
+def python_surface(spec: dict) -> str:
+    """The surface as the page's "same run in Python" snippet passes it to ``gd.run``: Python's own
+    literals (``repr``), so the snippet reads back the exact values.
+
+        >>> python_surface({"name": "elongated", "params": {"condition": 20.0}})
+        "gd.surface('elongated', condition=20.0)"
+    """
+    params = {k: v for k, v in spec.get("params", {}).items() if k != "bounds"}   # an expression's own
+    if not params:
+        return repr(spec["name"])
+    return f"gd.surface({spec['name']!r}, {', '.join(f'{k}={v!r}' for k, v in params.items())})"
 
 
 def surface_keys(surfaces=()) -> list[str]:
@@ -75,10 +90,15 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
     first = defaults.get("surface", state.prop("surface").default)
     defaults["lr"] = _entry(first)["suggest"][defaults.get("optimizer", state.prop("optimizer").default)]
     defaults.update(settings)
+    props = [replace(p, choices=tuple(keys)) if p.name == "surface" else p for p in state.props(**defaults)]
+    table = optimizer_table()
+    values = {p.name: p.default for p in props}
+    state.check_hyper(table, state.focus(values), values["hyper"])
+    state.check_others(table, values["others"])
     return {
         "version": __version__,
-        "props": [p.to_dict() for p in state.props(**defaults)],
-        "optimizers": optimizer_table(),
+        "props": [p.to_dict() for p in props],
+        "optimizers": table,
         "missing": {**{name: "no JavaScript rule in gdviz/web/explorer.js" for name in missing()},
                     **{f"{name}: {', '.join(hp)}": "hyperparameters not shown (kept at their defaults)"
                        for name, hp in unshown().items()}},
