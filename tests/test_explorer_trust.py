@@ -1,5 +1,6 @@
 """Nothing a link, a script or a notebook can put into the explorer reaches its state, its
-drawing or the Python snippet it shows (issue 16, section 2).
+drawing or the Python snippet it shows (issue 16, section 2), and ``gdviz explore`` refuses a page
+too big before it computes any surface (section 3).
 
 - the hash and ``gdviz.set``: own keys only (``constructor``, ``__proto__``, ``toString`` are
   names like any other unknown one), hyperparameters checked against the optimizer's own table,
@@ -25,7 +26,9 @@ import numpy as np
 import pytest
 
 import gdviz as gd
-from gdviz.web.page import page_data, write_explorer
+from gdviz.cli import cli, main
+from gdviz.web import page as page_mod
+from gdviz.web.page import MAX_SURFACES, page_data, write_explorer
 
 HERE = Path(__file__).parent
 JS = HERE.parent / "gdviz" / "web" / "explorer.js"
@@ -402,3 +405,32 @@ def test_the_widget_refuses_surfaces_the_page_has_not():
             w.surface = name
         assert f"unknown surface '{name}'" in one_line(exc)
     assert w.surface == "rosenbrock"
+
+
+# -- gdviz explore: the page's size is bounded before any work ---------------------------------------
+def test_explore_refuses_too_many_surfaces_before_computing_any(tmp_path, capsys, monkeypatch):
+    computed = []
+    monkeypatch.setattr(page_mod, "_entry", lambda key: computed.append(key) or {})
+    monkeypatch.setattr(page_mod, "resolve", lambda text: computed.append(text) or (text, None))
+    exprs = [f"x**2 + {k}*y**2" for k in range(1, MAX_SURFACES + 2)]
+    args = ["explore", *[a for e in exprs for a in ("-s", e)], "-o", str(tmp_path / "e.html")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == (f"gdviz: error: the explorer takes at most {MAX_SURFACES} surfaces (names or expressions), "
+                   f"got {MAX_SURFACES + 1}: give fewer\n"), err
+    assert computed == [] and list(tmp_path.iterdir()) == []
+    # the same surface given twice counts once; the built-in ones are on every page anyway
+    assert page_mod.surface_count(["bowl", "bowl", " bowl", EXPRESSION]) == 2
+    option = next(o for o in cli.get_command(None, "explore").params if o.name == "surfaces")
+    assert f"at most {MAX_SURFACES}" in option.help   # and --help states it
+
+
+def test_the_limit_leaves_room_for_the_largest_expressions():
+    """MAX_SURFACES of the largest entries we found (a formula at the parser's 200 parts: its image
+    is most of its 81 kB), with half again for worse ones, stay under the page's 3 MB: the count,
+    checked first, is the limit that answers, not the size once everything is computed."""
+    dense = "+".join(f"atan(x*{k}-y)*log(1+(x+{k})**2)" for k in range(1, 7))
+    base = len(json.dumps(page_data(), ensure_ascii=False))
+    one = len(json.dumps(page_mod._entry(gd.surface(dense).expression), ensure_ascii=False))
+    assert one > 60_000, one
+    assert base + MAX_SURFACES * 1.5 * one < page_mod.MAX_BYTES, (base, one)

@@ -20,7 +20,10 @@ from . import state
 from .surfaces import BUILTIN, entry, resolve
 from .tables import CSS, JS, labels, mirrored, missing, optimizer_table, style_table, unshown
 
-MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB)
+MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB), checked once the page is made
+# Surfaces a page may be asked for, checked before any is parsed: an expression takes 1 to 6 s and
+# up to about 80 kB (its formula's image, at the parser's 200 parts), so 20 of them fit in 3 MB
+MAX_SURFACES = 20
 HOST = """
 const data = JSON.parse(document.getElementById("gdviz-data").textContent);
 const view = mount(new HashModel(data), document.getElementById("gdviz"), { page: true });
@@ -48,9 +51,19 @@ def python_surface(spec: dict) -> str:
     return f"gd.surface({spec['name']!r}, {', '.join(f'{k}={v!r}' for k, v in params.items())})"
 
 
+def surface_count(surfaces) -> int:
+    """How many surfaces ``surfaces`` names (each text once), before any is read."""
+    return len({str(s).strip() for s in surfaces})
+
+
 def surface_keys(surfaces=()) -> list[str]:
     """The page's surface keys for ``surfaces`` (names or expressions; unknown ones are a
-    UserInputError): the built-ins, then the expressions given."""
+    UserInputError): the built-ins, then the expressions given. At most MAX_SURFACES may be given,
+    checked before any is parsed."""
+    surfaces = list(surfaces)
+    if surface_count(surfaces) > MAX_SURFACES:
+        raise UserInputError(f"the explorer takes at most {MAX_SURFACES} surfaces (names or expressions), "
+                             f"got {surface_count(surfaces)}: give fewer")
     keys = [resolve(s)[0] for s in surfaces]
     return list(BUILTIN) + [k for k in dict.fromkeys(keys) if k not in BUILTIN]
 
@@ -158,6 +171,7 @@ def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
                 surfaces.append(resolve(name)[0])
             except UserInputError:   # not in the explorer (logistic regression...)
                 continue
+    surfaces = list(dict.fromkeys(surfaces))[:MAX_SURFACES]   # a large gallery: the first ones it draws
     lang = "zh" if tuple(langs) == ("zh",) else "en"
     sources = sorted(Path(__file__).parent.glob("*.[pjc]*")) + [Path(style_file)]
     h = hashlib.sha256(json.dumps([__version__, surfaces, lang]).encode())
@@ -170,4 +184,4 @@ def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
             return target
     except (OSError, UnicodeDecodeError):
         pass
-    return write_text(target, explorer_html(list(dict.fromkeys(surfaces)), lang=lang, stamp=stamp))
+    return write_text(target, explorer_html(surfaces, lang=lang, stamp=stamp))
