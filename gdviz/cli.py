@@ -605,7 +605,8 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
 
 @cli.command()
 @click.option("--surface", "-s", "surfaces", multiple=True, metavar="S",
-              help="Surface to open on (repeatable; an expression such as 'x**2 + 10*y**2' joins the built-in ones).")
+              help="Surface to open on (repeatable, at most 20; an expression such as 'x**2 + 10*y**2' joins the "
+                   "built-in ones).")
 @click.option("--optimizer", "-O", "optimizers", multiple=True, metavar="O",
               help="Optimizer to open with (repeatable, or O,O...): several race from the same start.")
 @click.option("--lang", default="en", show_default=True, help="Language of the page: en or zh (a toggle switches).")

@@ -24,6 +24,16 @@
 
 const clone = (v) => (v === null || typeof v !== "object" ? v : JSON.parse(JSON.stringify(v)));
 
+/** obj[key] if obj has it as its own (never what Object.prototype has: "constructor", "__proto__"). */
+export const own = (obj, key) =>
+  obj !== null && typeof obj === "object" && Object.hasOwn(obj, key) ? obj[key] : undefined;
+
+/** A plain object (JSON's objects, {...}): not an array, null, a function or a class instance. */
+const isDict = (v) =>
+  v !== null &&
+  typeof v === "object" &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
 export function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -37,13 +47,13 @@ export function defaults(props) {
 
 const num = (t) => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : NaN);
 
-/** A value as the setting `p` may hold it, or undefined (then the default is kept). */
+/** A value as the setting `p` (a row of the settings table, or of an optimizer's hyperparameters)
+    may hold it, or undefined (then the default is kept). */
 export function checkValue(p, v) {
   switch (p.type) {
     case "enum":
-      return p.choices.includes(v) ? v : undefined;
-    case "text":
-      return typeof v === "string" && v.trim() ? v : undefined;
+    case "text": // text with choices: a page's surfaces, its own keys
+      return typeof v === "string" && v.trim() && (!p.choices || p.choices.includes(v)) ? v : undefined;
     case "bool":
       return typeof v === "boolean" ? v : undefined;
     case "number":
@@ -51,22 +61,84 @@ export function checkValue(p, v) {
       if (v === null && p.default === null) return null;
       if (typeof v !== "number" || !Number.isFinite(v)) return undefined;
       if (p.type === "int" && !Number.isInteger(v)) return undefined;
-      if ((p.min !== null && v < p.min) || (p.max !== null && v > p.max) || (p.log && v <= 0)) return undefined;
+      if ((p.min != null && v < p.min) || (p.max != null && v > p.max) || (p.log && v <= 0)) return undefined;
       return v;
     }
     case "point":
       if (v === null) return null;
       return Array.isArray(v) && v.length >= 1 && v.length <= 2 && v.every(Number.isFinite) ? v.slice() : undefined;
-    case "list":
+    case "list": // each name once (a link repeating a racer 5000 times runs it once)
       return Array.isArray(v) && v.every((x) => typeof x === "string" && (!p.choices || p.choices.includes(x)))
-        ? v.slice()
+        ? [...new Set(v)]
         : undefined;
-    case "dict":
-      return v && typeof v === "object" && !Array.isArray(v) ? clone(v) : undefined;
-    case "settings":
-      return v && typeof v === "object" && !Array.isArray(v) ? clone(v) : undefined;
+    case "dict": // checked against the optimizer's table by fitHyper
+    case "settings": // and by fitOthers
+      return isDict(v) ? clone(v) : undefined;
   }
   return undefined;
+}
+
+const said = (v) => (typeof v === "number" ? String(v) : v === undefined ? "undefined" : JSON.stringify(v));
+
+/** What the setting `p` accepts, as an error names it: "a number in [1e-05, 10]", "true or false". */
+export function accepted(p) {
+  if (p.type === "enum" || p.type === "text" || p.type === "list")
+    return p.choices ? `one of: ${p.choices.join(", ")}` : "text";
+  if (p.type === "bool") return "true or false";
+  if (p.type === "point") return "null or 1 or 2 finite numbers";
+  if (p.type === "dict" || p.type === "settings") return "an object";
+  const lo = p.min != null ? gfmt(p.min, 6) : null,
+    hi = p.max != null ? gfmt(p.max, 6) : null;
+  const range = lo !== null && hi !== null ? ` in [${lo}, ${hi}]` : lo !== null ? ` >= ${lo}` : "";
+  return `${p.type === "int" ? "a whole number" : "a number"}${range}${p.default === null ? " or null" : ""}`;
+}
+
+/** The error for a value of setting `p` that checkValue refuses (one line). */
+export function refusal(p, v, what = p.name) {
+  if ((p.type === "enum" || p.type === "text") && p.choices && typeof v === "string")
+    return `unknown ${p.name} '${v}'; choose from: ${p.choices.join(", ")}`;
+  return `${what} must be ${accepted(p)}, got ${said(v)}`;
+}
+
+/** The hyperparameters in `hyper` that optimizer `name` takes (its rows of `optimizers`, the page's
+    table; `lr` only `withLr`: the focused one's is a setting of its own), each in its range:
+    [those, the first problem or null]. */
+export function fitHyper(optimizers, name, hyper, withLr = false) {
+  const entry = own(optimizers, name);
+  if (!entry) return [{}, `unknown optimizer '${name}'; choose from: ${Object.keys(optimizers).join(", ")}`];
+  if (!isDict(hyper)) return [{}, `the hyperparameters of ${name} must be an object, got ${said(hyper)}`];
+  const rows = entry.hyper.filter((row) => withLr || row.name !== "lr");
+  const out = {};
+  let problem = null;
+  for (const [k, v] of Object.entries(hyper)) {
+    const row = rows.find((r) => r.name === k);
+    const why = !row
+      ? `unknown hyperparameter '${k}' of ${name}; choose from: ${rows.map((r) => r.name).join(", ")}`
+      : checkValue(row, v) === undefined
+        ? refusal(row, v, `${k} of ${name}`)
+        : null;
+    if (why) problem = problem || why;
+    else out[k] = v;
+  }
+  return [out, problem];
+}
+
+/** `others` (optimizer -> its lr and hyperparameters while another is focused) as fitHyper keeps
+    each: [what fits, the first problem or null]. */
+export function fitOthers(optimizers, others) {
+  if (!isDict(others)) return [{}, `others must be an object, got ${said(others)}`];
+  const out = {};
+  let problem = null;
+  for (const [name, d] of Object.entries(others)) {
+    const [fit, why] = !own(optimizers, name)
+      ? [{}, `unknown optimizer '${name}' in others; choose from: ${Object.keys(optimizers).join(", ")}`]
+      : !isDict(d)
+        ? [{}, `others: ${name}'s settings must be an object of hyperparameters, got ${said(d)}`]
+        : fitHyper(optimizers, name, d, true);
+    problem = problem || why;
+    if (Object.keys(fit).length) out[name] = fit;
+  }
+  return [out, problem];
 }
 
 function encDict(d) {
@@ -76,8 +148,8 @@ function encDict(d) {
 }
 
 function decDict(t) {
-  const out = {};
-  if (!t) return out;
+  const out = [];
+  if (!t) return {};
   for (const part of t.split(",")) {
     const i = part.indexOf(":");
     if (i < 1) return undefined;
@@ -85,9 +157,9 @@ function decDict(t) {
       raw = part.slice(i + 1);
     const v = raw === "true" ? true : raw === "false" ? false : raw === "null" ? null : num(raw);
     if (typeof v === "number" && !Number.isFinite(v)) return undefined;
-    out[k] = v;
+    out.push([k, v]);
   }
-  return out;
+  return Object.fromEntries(out); // own keys, even "__proto__" (refused later as any unknown name)
 }
 
 const CODEC = {
@@ -106,16 +178,17 @@ const CODEC = {
         .map((k) => `${k}(${encDict(v[k])})`)
         .join(""),
     (t) => {
-      const out = {};
+      const out = [];
       const re = /([A-Za-z0-9_.:-]+)\(([^()]*)\)/gy;
       let m,
         end = 0;
       while ((m = re.exec(t))) {
-        out[m[1]] = decDict(m[2]);
-        if (out[m[1]] === undefined) return undefined;
+        const d = decDict(m[2]);
+        if (d === undefined) return undefined;
+        out.push([m[1], d]);
         end = re.lastIndex;
       }
-      return end === t.length ? out : undefined;
+      return end === t.length ? Object.fromEntries(out) : undefined;
     },
   ],
 };
@@ -134,16 +207,19 @@ export function toHash(state, props) {
   return parts.join("&");
 }
 
-/** The state a hash describes: missing, unknown or bad keys fall back to the defaults. */
-export function parseHash(hash, props) {
+/** The state a hash describes: missing, unknown or bad keys fall back to the defaults. Names are
+    looked up as own keys only; `hyper` keeps the hyperparameters of `optimizer` that are in range
+    and `others` those of each optimizer (`optimizers`: the page's table), each bad one falling
+    back to its default; the exercise is gradient descent's. */
+export function parseHash(hash, props, optimizers) {
   const state = defaults(props);
-  const byName = Object.fromEntries(props.map((p) => [p.name, p]));
+  const byName = new Map(props.map((p) => [p.name, p]));
   for (const part of String(hash || "")
     .replace(/^#/, "")
     .split("&")) {
     const i = part.indexOf("=");
     if (i < 1) continue;
-    const p = byName[part.slice(0, i)];
+    const p = byName.get(part.slice(0, i));
     if (!p) continue;
     let text;
     try {
@@ -154,6 +230,15 @@ export function parseHash(hash, props) {
     const v = checkValue(p, CODEC[p.type][1](text, p));
     if (v !== undefined) state[p.name] = v;
   }
+  return fitTogether(state, optimizers);
+}
+
+/** A state whose settings fit together: the exercise runs gd; `hyper` holds only what the
+    focused optimizer takes, `others` only what each optimizer takes. */
+function fitTogether(state, optimizers) {
+  if (state.mode === "exercise") state.optimizer = "gd";
+  if (Object.hasOwn(state, "hyper")) state.hyper = fitHyper(optimizers, state.optimizer, state.hyper)[0];
+  if (Object.hasOwn(state, "others")) state.others = fitOthers(optimizers, state.others)[0];
   return state;
 }
 
@@ -164,7 +249,7 @@ export class HashModel {
     this.data = data;
     this.props = data.props;
     this.win = win;
-    this.state = parseHash(win ? win.location.hash : "", this.props);
+    this.state = parseHash(win ? win.location.hash : "", this.props, data.optimizers);
     this.handlers = {};
     this.timer = null;
     this.onHash = () => this.load(this.win.location.hash);
@@ -216,7 +301,7 @@ export class HashModel {
   }
 
   load(hash) {
-    const next = parseHash(hash, this.props);
+    const next = parseHash(hash, this.props, this.data.optimizers);
     for (const p of this.props) {
       if (!same(next[p.name], this.state[p.name])) {
         this.state[p.name] = next[p.name];
@@ -1009,6 +1094,35 @@ export function readout(x) {
   return a < 1e9 ? Math.round(x).toLocaleString("en-US") : "> 10^9";
 }
 
+/** Python's repr of a float: the shortest digits that read back the same double, in fixed form
+    for exponents -4 to 15 (0.0001, 5.0, 1000000000000000.0), else 1e-05, 1.5e+16; null for
+    inf and nan, which have no literal. */
+export function pyFloat(x) {
+  if (typeof x !== "number" || !Number.isFinite(x)) return null;
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [m, e] = Math.abs(x).toExponential().split("e"), // the shortest round-trip digits
+    digits = m.replace(".", ""),
+    exp = Number(e),
+    sign = x < 0 ? "-" : "";
+  if (exp < -4 || exp >= 16) {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+  return `${sign}${whole}.${digits.slice(exp + 1) || "0"}`;
+}
+
+/** A value as a Python literal of its kind ("number", "int", "bool", "text"), or null when it has
+    none: True, None, 8, 0.1, 'adam'. */
+export function pyLiteral(v, type) {
+  if (v === null) return "None";
+  if (type === "bool") return v === true ? "True" : v === false ? "False" : null;
+  if (type === "int") return Number.isSafeInteger(v) ? String(v) : null;
+  if (type === "text") return typeof v === "string" && /^[a-z][a-z0-9_]*$/.test(v) ? `'${v}'` : null; // a name
+  return pyFloat(v);
+}
+
 /** A number as typed: 0.05, 1.6, 1e-05 (shortest form that reads back the same). */
 export function shown(x) {
   if (x === null || x === undefined) return "";
@@ -1128,15 +1242,15 @@ class Explorer {
     this.opts = opts;
     this.data = model.get("_data");
     this.props = this.data.props;
-    this.prop = Object.fromEntries(this.props.map((p) => [p.name, p]));
-    this.compiled = {};
+    this.prop = new Map(this.props.map((p) => [p.name, p]));
+    this.compiled = new Map();
     this.paths = [];
     this.playing = false;
     this.raf = null;
     this.dirty = { run: true, controls: true, draw: true };
-    this.cache = {};
+    this.cache = new Map();
     this.attempts = [];
-    this.nice = niceNumbers(this.prop.lr.min, this.prop.lr.max);
+    this.nice = niceNumbers(this.prop.get("lr").min, this.prop.get("lr").max);
     this.build();
     this.handlers = this.props.map((p) => [`change:${p.name}`, () => this.changed(p.name)]);
     for (const [ev, fn] of this.handlers) model.on(ev, fn);
@@ -1154,7 +1268,7 @@ class Explorer {
   }
 
   L(key) {
-    const pair = this.data.labels[key];
+    const pair = own(this.data.labels, key);
     return pair ? pair[this.get("lang") === "zh" ? 1 : 0] : key;
   }
 
@@ -1193,12 +1307,12 @@ class Explorer {
   surfaceKey() {
     const key = this.get("surface");
     if (this.get("mode") === "exercise") return this.data.exercise.surface;
-    return key in this.data.surfaces ? key : this.data.order[0];
+    return own(this.data.surfaces, key) ? key : this.data.order[0];
   }
 
   surface(key = this.surfaceKey()) {
-    if (!this.compiled[key]) this.compiled[key] = compileSurface(this.data.surfaces[key]);
-    return this.compiled[key];
+    if (!this.compiled.has(key)) this.compiled.set(key, compileSurface(this.data.surfaces[key]));
+    return this.compiled.get(key);
   }
 
   start() {
@@ -1211,7 +1325,7 @@ class Explorer {
     const mode = this.get("mode");
     if (mode === "exercise") return ["gd"];
     if (mode === "race") {
-      const r = this.get("racers").filter((n) => n in this.data.optimizers);
+      const r = this.get("racers").filter((n) => own(this.data.optimizers, n));
       return r.length ? r : [this.get("optimizer")];
     }
     return [this.focus()];
@@ -1220,13 +1334,13 @@ class Explorer {
   focus() {
     if (this.get("mode") === "exercise") return "gd";
     const name = this.get("optimizer");
-    return name in this.data.optimizers ? name : Object.keys(this.data.optimizers)[0];
+    return own(this.data.optimizers, name) ? name : Object.keys(this.data.optimizers)[0];
   }
 
   /** lr and hyperparameters of optimizer `name`: the focused one's are `lr` and `hyper`. */
   settingsOf(name) {
     if (name === this.focus()) return { lr: this.get("lr"), hyper: this.get("hyper") };
-    const { lr, ...hyper } = this.get("others")[name] || {};
+    const { lr, ...hyper } = own(this.get("others"), name) || {};
     return { lr: lr ?? this.data.surfaces[this.surfaceKey()].suggest[name] ?? 0.01, hyper };
   }
 
@@ -1236,7 +1350,7 @@ class Explorer {
       others = this.get("others");
     if (name === old) return this.set(extra);
     others[old] = { lr: this.get("lr"), ...this.get("hyper") };
-    const { lr, ...hyper } = others[name] || {};
+    const { lr, ...hyper } = own(others, name) || {};
     delete others[name];
     this.set({
       optimizer: name,
@@ -1552,7 +1666,7 @@ class Explorer {
       let i = nice.findIndex((v) => v >= cur * (1 - 1e-9));
       if (i < 0) i = nice.length - 1;
       const moves = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
-      if (e.key in moves) {
+      if (Object.hasOwn(moves, e.key)) {
         e.preventDefault();
         const j = Math.min(
           nice.length - 1,
@@ -1594,9 +1708,38 @@ class Explorer {
     };
   }
 
+  /** `changes` (gdviz.set) checked before anything changes: every name a setting (own names
+      only), every value as its row allows, `hyper` what the optimizer focused after the change
+      takes, `others` what each optimizer takes; an Error names the first problem. */
+  checkChanges(changes) {
+    if (!isDict(changes))
+      throw new Error(`gdviz.set takes an object of settings, e.g. {lr: 0.05}, got ${said(changes)}`);
+    const c = {};
+    for (const [k, v] of Object.entries(changes)) {
+      const p = this.prop.get(k);
+      if (!p) throw new Error(`unknown setting '${k}'; choose from: ${this.props.map((x) => x.name).join(", ")}`);
+      const ok = checkValue(p, k === "surface" && typeof v === "string" ? v.trim() : v);
+      if (ok === undefined) throw new Error(refusal(p, v));
+      c[k] = ok;
+    }
+    const mode = c.mode ?? this.get("mode");
+    if (mode === "exercise" && c.optimizer !== undefined && c.optimizer !== "gd") {
+      const why = "the exercise is gradient descent's: optimizer must be 'gd' in mode 'exercise'";
+      throw new Error(`${why}, got '${c.optimizer}'`);
+    }
+    const focus = mode === "exercise" ? "gd" : (c.optimizer ?? this.focus());
+    // the values as given (NaN, undefined or a function would not survive the copy in c)
+    const problem =
+      (c.hyper !== undefined && fitHyper(this.data.optimizers, focus, changes.hyper)[1]) ||
+      (c.others !== undefined && fitOthers(this.data.optimizers, changes.others)[1]);
+    if (problem) throw new Error(problem);
+    return c;
+  }
+
   /** Set one setting from its control, with what it implies. */
   pick(name, value) {
-    if (this.prop[name] && checkValue(this.prop[name], value) === undefined) return this.syncControls(); // refused
+    const p = this.prop.get(name);
+    if (p && checkValue(p, value) === undefined) return this.syncControls(); // refused
     if (name === "optimizer") return this.focusOn(value);
     if (name === "surface") return this.set(this.onSurface(value));
     if (name === "mode") return this.setMode(value);
@@ -1670,7 +1813,7 @@ class Explorer {
 
   plotKey(e) {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-    if (!(e.key in moves) || this.get("mode") === "exercise") return;
+    if (!Object.hasOwn(moves, e.key) || this.get("mode") === "exercise") return;
     e.preventDefault();
     e.stopPropagation();
     const S = this.surface(),
@@ -1685,13 +1828,16 @@ class Explorer {
 
   key(e) {
     if (TYPING.has(e.target.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
-    const act = {
-      s: () => this.step(),
-      ".": () => this.step(),
-      p: () => this.play(),
-      k: () => this.play(),
-      r: () => this.reset(),
-    }[e.key];
+    const act = own(
+      {
+        s: () => this.step(),
+        ".": () => this.step(),
+        p: () => this.play(),
+        k: () => this.play(),
+        r: () => this.reset(),
+      },
+      e.key,
+    );
     if (act) {
       e.preventDefault();
       e.stopPropagation();
@@ -1867,8 +2013,8 @@ class Explorer {
     const c = this.controls.lr,
       reg = this.regime,
       name = this.focus();
-    const lo = Math.log10(this.prop.lr.min),
-      hi = Math.log10(this.prop.lr.max);
+    const lo = Math.log10(this.prop.get("lr").min),
+      hi = Math.log10(this.prop.get("lr").max);
     const at = (v) => `${(100 * (Math.log10(Math.min(Math.max(v, 10 ** lo), 10 ** hi)) - lo)) / (hi - lo)}%`;
     const gdLike = name === "gd" || name === "sgd";
     const solved = this.attempts.some((a) => a.status === "converged" && a.steps === 1);
@@ -2087,30 +2233,34 @@ class Explorer {
     return this.get("mode") === "exercise" && t < n ? `${this.L("step")} ${t}` : `${this.L("step")} ${t} / ${n}`;
   }
 
+  /** The focused run as Python: a gd.run call whose arguments are literals made from checked
+      settings only (names from the optimizer's table, numbers as Python's repr prints them). */
   python() {
     const p = this.paths.find((x) => x.name === this.focus()) || this.paths[0];
-    if (!p) return "";
-    const rec = this.data.surfaces[this.surfaceKey()];
-    const spec = rec.spec,
-      params = Object.entries(spec.params || {}).filter(([k]) => k !== "bounds");
-    const py = (v) =>
-      v === true
-        ? "True"
-        : v === false
-          ? "False"
-          : v === null
-            ? "None"
-            : typeof v === "string"
-              ? JSON.stringify(v)
-              : shown(v);
-    const surface = params.length
-      ? `gd.surface(${JSON.stringify(spec.name)}, ${params.map(([k, v]) => `${k}=${py(v)}`).join(", ")})`
-      : JSON.stringify(spec.name);
-    const hp = [`lr=${shown(p.lr)}`, ...Object.entries(p.hyper).map(([k, v]) => `${k}=${py(v)}`)].join(", ");
-    const extra = [`start=[${this.start().map(shown).join(", ")}]`, `steps=${this.get("steps")}`];
-    if (this.get("tol") !== null) extra.push(`tol=${shown(this.get("tol"))}`);
-    if (this.get("seed")) extra.push(`seed=${this.get("seed")}`);
-    return `import gdviz as gd\n\ntraj = gd.run(gd.optimizer(${JSON.stringify(p.name)}, ${hp}),\n              ${surface}, ${extra.join(", ")})\nprint(traj.status, traj.n_steps, traj.loss[-1])`;
+    const entry = p && own(this.data.optimizers, p.name);
+    if (!entry) return "";
+    const rows = new Map(entry.hyper.map((row) => [row.name, row]));
+    const args = [];
+    for (const [k, v] of [["lr", p.lr], ...Object.entries(p.hyper).filter(([k]) => k !== "lr")]) {
+      const row = rows.get(k),
+        text = row && checkValue(row, v) !== undefined ? pyLiteral(v, row.type) : null;
+      if (text !== null) args.push(`${k}=${text}`); // an unknown or bad one: nothing (the page says why)
+    }
+    const start = this.start().map((v) => pyLiteral(v, "number")),
+      [steps, tol, seed] = ["steps", "tol", "seed"].map((k) => this.get(k));
+    const extra = [`start=[${start.join(", ")}]`, `steps=${pyLiteral(steps, "int")}`];
+    if (tol !== null) extra.push(`tol=${pyLiteral(tol, "number")}`);
+    if (seed) extra.push(`seed=${pyLiteral(seed, "int")}`);
+    if ([...start, pyLiteral(steps, "int"), pyLiteral(tol, "number"), pyLiteral(seed, "int")].includes(null)) return "";
+    const name = pyLiteral(p.name, "text"),
+      surface = this.data.surfaces[this.surfaceKey()].python;
+    return [
+      "import gdviz as gd",
+      "",
+      `traj = gd.run(gd.optimizer(${name}, ${args.join(", ")}),`,
+      `              ${surface}, ${extra.join(", ")})`,
+      "print(traj.status, traj.n_steps, traj.loss[-1])",
+    ].join("\n");
   }
 
   // -- drawing ------------------------------------------------------------------------------
@@ -2205,7 +2355,7 @@ class Explorer {
       the levels and band colours of the figures (gdviz.render.axes.draw_contours). */
   background(S, g, dpr) {
     const key = `${S.key}|${g.width}|${g.height}|${dpr}|${g.win.flat().join(",")}`;
-    if (this.cache[key]) return this.cache[key];
+    if (this.cache.has(key)) return this.cache.get(key);
     const cv = document.createElement("canvas");
     cv.width = Math.round(g.width * dpr);
     cv.height = Math.round(g.height * dpr);
@@ -2244,9 +2394,8 @@ class Explorer {
     ctx.putImageData(img, x0, y0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.contourLines(ctx, S, g);
-    const keys = Object.keys(this.cache); // keep the last few surfaces: switching back is instant
-    if (keys.length >= 8) delete this.cache[keys[0]];
-    this.cache[key] = cv;
+    if (this.cache.size >= 8) this.cache.delete(this.cache.keys().next().value); // keep the last few surfaces
+    this.cache.set(key, cv); // switching back is instant
     return cv;
   }
 
@@ -2906,35 +3055,19 @@ class Explorer {
     const view = this;
     const settle = () => (view.dirty.run || view.dirty.controls || view.dirty.draw) && view.flush(); // what the UI changed
     return {
-      /** Change settings: {surface, optimizer, lr, start, steps, hyper, ...} (Python's names). */
+      /** Change settings: {surface, optimizer, lr, start, steps, hyper, ...} (Python's names), as
+          the controls do: another mode, optimizer or surface brings what it implies (the
+          exercise's gd, the optimizer's own settings, the surface's start and rates), then the
+          other values are set. All are checked first: a bad one throws an Error naming it and
+          what is accepted, and nothing changes. */
       set(changes) {
-        const c = { ...changes };
-        if ("surface" in c) {
-          const key = Object.keys(view.data.surfaces).find((k) => k === String(c.surface).trim());
-          if (!key) throw new Error(`unknown surface '${c.surface}'; this page has: ${view.data.order.join(", ")}`);
-          if (key !== view.surfaceKey())
-            Object.assign(c, { ...view.onSurface(key, c.optimizer || view.focus()), ...c, surface: key });
-        }
-        if ("optimizer" in c && !(c.optimizer in view.data.optimizers)) {
-          throw new Error(
-            `unknown optimizer '${c.optimizer}'; this page has: ${Object.keys(view.data.optimizers).join(", ")}`,
-          );
-        }
-        if ("optimizer" in c && c.optimizer !== view.focus()) {
-          const { optimizer, ...rest } = c;
-          view.focusOn(optimizer);
-          if (!("hyper" in rest)) rest.hyper = view.get("hyper");
-          Object.assign(c, rest);
-          delete c.optimizer;
-        }
-        for (const [k, v] of Object.entries(c)) {
-          const p = view.prop[k];
-          if (!p) throw new Error(`unknown setting '${k}'; choose from: ${view.props.map((x) => x.name).join(", ")}`);
-          const ok = checkValue(p, v);
-          if (ok === undefined) throw new Error(`bad value for '${k}': ${JSON.stringify(v)}`);
-        }
-        if (!("t" in c)) c.t = -1;
-        view.set(c);
+        const { mode, optimizer, surface, ...rest } = view.checkChanges(changes),
+          exercise = mode === "exercise" && view.get("mode") !== "exercise"; // it starts at step 0
+        if (mode !== undefined && mode !== view.get("mode")) view.setMode(mode);
+        if (optimizer !== undefined && optimizer !== view.focus()) view.focusOn(optimizer);
+        if (surface !== undefined && surface !== view.get("surface")) view.set(view.onSurface(surface));
+        if (!Object.hasOwn(rest, "t") && !exercise) rest.t = -1;
+        view.set(rest);
         view.flush();
         return this.state();
       },
@@ -2962,9 +3095,13 @@ class Explorer {
         const r = view.regime;
         return r && { L: r.L, mu: r.mu, goldilocks: r.goldilocks, diverge: r.diverge, band: r.band };
       },
+      /** What update `t` (0, 1, ... of the focused path) is made of (gdviz.internals). */
       internals: (t) => {
         settle();
-        const p = view.paths.find((x) => x.name === view.focus());
+        const p = view.paths.find((x) => x.name === view.focus()),
+          last = p && p.rec ? p.rec.params.length - 2 : -1;
+        if (!Number.isInteger(t) || t < 0 || t > last)
+          throw new Error(`t must be a whole number in [0, ${last}], got ${said(t)}`);
         return internalsAt(p.rec, p.name, p.hp, t);
       },
       hash: () => toHash(Object.fromEntries(view.props.map((p) => [p.name, view.get(p.name)])), view.props),

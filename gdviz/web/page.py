@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
@@ -19,7 +20,10 @@ from . import state
 from .surfaces import BUILTIN, entry, resolve
 from .tables import CSS, JS, labels, mirrored, missing, optimizer_table, style_table, unshown
 
-MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB)
+MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB), checked once the page is made
+# Surfaces a page may be asked for, checked before any is parsed: an expression takes 1 to 6 s and
+# up to about 80 kB (its formula's image, at the parser's 200 parts), so 20 of them fit in 3 MB
+MAX_SURFACES = 20
 HOST = """
 const data = JSON.parse(document.getElementById("gdviz-data").textContent);
 const view = mount(new HashModel(data), document.getElementById("gdviz"), { page: true });
@@ -30,12 +34,36 @@ document.documentElement.dataset.ready = "1";
 
 @functools.cache
 def _entry(key: str) -> dict:
-    return {**entry(*resolve(key)), "custom": key not in BUILTIN}
+    rec = entry(*resolve(key))
+    return {**rec, "custom": key not in BUILTIN, "python": python_surface(rec["spec"])}
+
+
+def python_surface(spec: dict) -> str:
+    """The surface as the page's "same run in Python" snippet passes it to ``gd.run``: Python's own
+    literals (``repr``), so the snippet reads back the exact values.
+
+        >>> python_surface({"name": "elongated", "params": {"condition": 20.0}})
+        "gd.surface('elongated', condition=20.0)"
+    """
+    params = {k: v for k, v in spec.get("params", {}).items() if k != "bounds"}   # an expression's own
+    if not params:
+        return repr(spec["name"])
+    return f"gd.surface({spec['name']!r}, {', '.join(f'{k}={v!r}' for k, v in params.items())})"
+
+
+def surface_count(surfaces) -> int:
+    """How many surfaces ``surfaces`` names (each text once), before any is read."""
+    return len({str(s).strip() for s in surfaces})
 
 
 def surface_keys(surfaces=()) -> list[str]:
     """The page's surface keys for ``surfaces`` (names or expressions; unknown ones are a
-    UserInputError): the built-ins, then the expressions given."""
+    UserInputError): the built-ins, then the expressions given. At most MAX_SURFACES may be given,
+    checked before any is parsed."""
+    surfaces = list(surfaces)
+    if surface_count(surfaces) > MAX_SURFACES:
+        raise UserInputError(f"the explorer takes at most {MAX_SURFACES} surfaces (names or expressions), "
+                             f"got {surface_count(surfaces)}: give fewer")
     keys = [resolve(s)[0] for s in surfaces]
     return list(BUILTIN) + [k for k in dict.fromkeys(keys) if k not in BUILTIN]
 
@@ -75,10 +103,15 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
     first = defaults.get("surface", state.prop("surface").default)
     defaults["lr"] = _entry(first)["suggest"][defaults.get("optimizer", state.prop("optimizer").default)]
     defaults.update(settings)
+    props = [replace(p, choices=tuple(keys)) if p.name == "surface" else p for p in state.props(**defaults)]
+    table = optimizer_table()
+    values = {p.name: p.default for p in props}
+    state.check_hyper(table, state.focus(values), values["hyper"])
+    state.check_others(table, values["others"])
     return {
         "version": __version__,
-        "props": [p.to_dict() for p in state.props(**defaults)],
-        "optimizers": optimizer_table(),
+        "props": [p.to_dict() for p in props],
+        "optimizers": table,
         "missing": {**{name: "no JavaScript rule in gdviz/web/explorer.js" for name in missing()},
                     **{f"{name}: {', '.join(hp)}": "hyperparameters not shown (kept at their defaults)"
                        for name, hp in unshown().items()}},
@@ -138,6 +171,7 @@ def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
                 surfaces.append(resolve(name)[0])
             except UserInputError:   # not in the explorer (logistic regression...)
                 continue
+    surfaces = list(dict.fromkeys(surfaces))[:MAX_SURFACES]   # a large gallery: the first ones it draws
     lang = "zh" if tuple(langs) == ("zh",) else "en"
     sources = sorted(Path(__file__).parent.glob("*.[pjc]*")) + [Path(style_file)]
     h = hashlib.sha256(json.dumps([__version__, surfaces, lang]).encode())
@@ -150,4 +184,4 @@ def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
             return target
     except (OSError, UnicodeDecodeError):
         pass
-    return write_text(target, explorer_html(list(dict.fromkeys(surfaces)), lang=lang, stamp=stamp))
+    return write_text(target, explorer_html(surfaces, lang=lang, stamp=stamp))

@@ -113,13 +113,14 @@ def prop(name: str) -> Prop:
     raise unknown_name("explorer setting", name, [p.name for p in _table()])
 
 
-def check(p: Prop, value):
-    """``value`` as the setting ``p`` holds it, or a UserInputError naming the setting."""
-    what = f"explorer setting '{p.name}'"
+def check(p: Prop, value, what: str | None = None):
+    """``value`` as the setting ``p`` holds it, or a UserInputError naming the setting (or ``what``:
+    "hyperparameter 'beta1' of adam")."""
+    what = what or f"explorer setting '{p.name}'"
     if p.type in ("enum", "text"):
         if not isinstance(value, str) or not value.strip():
             raise UserInputError(f"{what} must be text, got {value!r}")
-        if p.type == "enum" and value not in p.choices:
+        if p.choices is not None and value not in p.choices:   # a page's surfaces: its own keys
             raise unknown_name(p.name, value, p.choices)
         return value
     if p.type == "bool":
@@ -129,12 +130,13 @@ def check(p: Prop, value):
     if p.type in ("number", "int"):
         if value is None and p.default is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise UserInputError(f"{what} must be a number, got {value!r}")
-        if p.type == "int" and not float(value).is_integer():
+        if p.type == "int" and math.isfinite(value) and not float(value).is_integer():
             raise UserInputError(f"{what} must be a whole number, got {value!r}")
-        if (p.min is not None and value < p.min) or (p.max is not None and value > p.max) or (p.log and value <= 0):
-            raise UserInputError(f"{what} must be in [{p.min:g}, {p.max:g}], got {value!r}")
+        if not math.isfinite(value) or (p.min is not None and value < p.min) or \
+                (p.max is not None and value > p.max) or (p.log and value <= 0):
+            raise UserInputError(f"{what} must be {_interval(p)}, got {value!r}")
         return int(value) if p.type == "int" else float(value)
     if p.type == "point":
         if value is None:
@@ -152,7 +154,7 @@ def check(p: Prop, value):
         for v in value:
             if p.choices is not None and v not in p.choices:
                 raise unknown_name(p.name[:-1] if p.name.endswith("s") else p.name, v, p.choices)
-        return list(value)
+        return list(dict.fromkeys(value))   # each name once
     if p.type in ("dict", "settings"):
         if not isinstance(value, dict):
             raise UserInputError(f"{what} must be a dict, got {value!r}")
@@ -160,7 +162,59 @@ def check(p: Prop, value):
     raise AssertionError(p.type)
 
 
-__all__ = ["Prop", "props", "prop", "check", "MODES"]  # and PROPS, the table (built on use)
+def _interval(p: Prop) -> str:
+    """The values a number may take, as an error names them: "in [0, 0.999]", "a finite number >= 1"."""
+    if p.min is not None and p.max is not None:
+        return f"in [{p.min:g}, {p.max:g}]"
+    return f"a finite number >= {p.min:g}" if p.min is not None else "a finite number"
+
+
+# -- the hyperparameters: checked against the optimizer's own table ---------------------------------
+def focus(settings: dict) -> str:
+    """The optimizer whose sliders show, and whose hyperparameters ``hyper`` holds: ``optimizer``;
+    the exercise is gradient descent's."""
+    return "gd" if settings.get("mode") == "exercise" else settings["optimizer"]
+
+
+def check_hyper(optimizers: dict, name: str, hyper, with_lr: bool = False) -> dict:
+    """``hyper`` (Python's names -> values) checked against optimizer ``name``'s rows of the page's
+    table (``optimizers``: :func:`gdviz.web.tables.optimizer_table`): names it takes (``lr`` only
+    ``with_lr``: it is a setting of its own), values in their ranges. A UserInputError names the
+    first problem and what is accepted.
+
+        >>> check_hyper(optimizer_table(), "adam", {"beta1": 0.8})
+        {'beta1': 0.8}
+    """
+    if not isinstance(hyper, dict):
+        raise UserInputError(f"the hyperparameters of {name} must be a dict, got {hyper!r}")
+    rows = {r["name"]: r for r in optimizers[name]["hyper"] if with_lr or r["name"] != "lr"}
+    out = {}
+    for k, v in hyper.items():
+        if k not in rows:
+            raise UserInputError(f"unknown hyperparameter {k!r} of {name}; choose from: {', '.join(rows)}")
+        r = rows[k]
+        row = Prop(k, r["type"], r["default"], "", min=r.get("min"), max=r.get("max"), log=r.get("log", False))
+        out[k] = check(row, v, f"hyperparameter '{k}' of {name}")
+    return out
+
+
+def check_others(optimizers: dict, others) -> dict:
+    """``others`` (optimizer -> its lr and hyperparameters, kept while another is focused) checked
+    against the table, as :func:`check_hyper` with ``lr``."""
+    if not isinstance(others, dict):
+        raise UserInputError(f"explorer setting 'others' must be a dict, got {others!r}")
+    out = {}
+    for name, settings in others.items():
+        if name not in optimizers:
+            raise unknown_name("optimizer", name, optimizers)
+        if not isinstance(settings, dict):
+            raise UserInputError(f"others[{name!r}] must be a dict of hyperparameters, got {settings!r}")
+        out[name] = check_hyper(optimizers, name, settings, with_lr=True)
+    return out
+
+
+# and PROPS, the table (built on use)
+__all__ = ["Prop", "props", "prop", "check", "check_hyper", "check_others", "focus", "MODES"]
 
 
 def __getattr__(name):

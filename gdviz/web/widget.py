@@ -17,7 +17,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from ..errors import unknown_name
+from ..errors import UserInputError, unknown_name
 from . import state
 from .page import page_data
 from .tables import CSS, JS
@@ -39,6 +39,11 @@ def _trait(p: state.Prop):
     return TRAITS[p.type](p).tag(sync=True)
 
 
+class Refused(UserInputError, traitlets.TraitError):
+    """A setting the widget refuses: a UserInputError, and a TraitError so that traitlets rolls back
+    every setting of a ``hold_trait_notifications`` block whose final values do not fit together."""
+
+
 class _Base(anywidget.AnyWidget):
     _esm = JS
     _css = CSS
@@ -46,13 +51,35 @@ class _Base(anywidget.AnyWidget):
 
     @traitlets.validate(*(p.name for p in state.props()))
     def _checked(self, proposal):
-        """Every value checked as the table says (a UserInputError names the setting)."""
-        p = {q["name"]: q for q in self._data.get("props", [])}.get(proposal.trait.name)
+        """Every value checked as the page's table says (a UserInputError names the setting);
+        ``hyper`` against the focused optimizer's own table, ``others`` against the optimizers'."""
+        try:
+            return self._check(proposal.trait.name, proposal.value)
+        except UserInputError as e:
+            raise Refused(str(e)) from None
+
+    def _check(self, name, value):
+        p = {q["name"]: q for q in self._data.get("props", [])}.get(name)
         row = state.Prop(**{**p, "choices": tuple(p["choices"]) if p["choices"] else None}) if p else \
-            state.prop(proposal.trait.name)
-        value = state.check(row, proposal.value)
-        if row.name == "surface" and self._data and value not in self._data["surfaces"]:
-            raise unknown_name("surface", value, self._data["order"])
+            state.prop(name)
+        value = state.check(row, value)
+        if not self._data:
+            return value
+        table = self._data["optimizers"]
+        if name == "others":
+            return state.check_others(table, value)
+        if name in ("hyper", "optimizer", "mode"):
+            now = {"hyper": self.hyper, "optimizer": self.optimizer, "mode": self.mode, name: value}
+            focus = state.focus(now)
+            try:
+                hyper = state.check_hyper(table, focus, now["hyper"])
+            except UserInputError as e:
+                if name == "hyper":
+                    raise
+                who = "the exercise (gradient descent)" if focus != now["optimizer"] else f"optimizer '{focus}'"
+                raise UserInputError(f"{who} does not fit hyper: {e}; set hyper = {{}} first, or both at once") \
+                    from None
+            return hyper if name == "hyper" else value
         return value
 
     def trajectory(self, optimizer: str | None = None):

@@ -151,7 +151,22 @@ test("hash -> state -> hash comes back unchanged; bad keys fall back to the defa
     { name: "racers", type: "list", default: ["gd"], choices: ["gd", "adam", "momentum"] },
     { name: "hyper", type: "dict", default: {} },
     { name: "others", type: "settings", default: {} },
+    { name: "optimizer", type: "enum", default: "adam", choices: ["gd", "adam", "momentum"] },
   ];
+  // each optimizer's rows, as gdviz.web.tables.optimizer_table has them: hyper and others are checked against them
+  const lr = { name: "lr", type: "number", default: 0.001, min: 1e-5, max: 10, log: true };
+  const optimizers = {
+    gd: { hyper: [lr, { name: "momentum", type: "number", default: 0, min: 0, max: 0.999 }] },
+    adam: {
+      hyper: [
+        lr,
+        { name: "beta1", type: "number", default: 0.9, min: 0, max: 0.999 },
+        { name: "amsgrad", type: "bool", default: false },
+        { name: "batch_size", type: "int", default: null, min: 1, max: null },
+      ],
+    },
+    momentum: { hyper: [lr] },
+  };
   const state = {
     surface: "x**2 + 10*y**2 & (w-3)^2 #%",
     mode: "race",
@@ -165,9 +180,13 @@ test("hash -> state -> hash comes back unchanged; bad keys fall back to the defa
     others: { adam: { lr: 0.05 }, gd: { lr: 0.001, momentum: 0.5 } },
   };
   const hash = E.toHash(state, props);
-  assert.deepEqual(E.parseHash(hash, props), state);
-  assert.equal(E.toHash(E.parseHash(hash, props), props), hash);
+  assert.deepEqual(E.parseHash(hash, props, optimizers), { ...state, optimizer: "adam" });
+  assert.equal(E.toHash(E.parseHash(hash, props, optimizers), props), hash);
   assert.equal(E.toHash(E.defaults(props), props), "");
-  const bad = E.parseHash("#lr=-3&mode=nope&steps=1.5&bogus=1&start=1,x&racers=gd,sgd&hyper=%zz&field=yes", props);
+  const bad = E.parseHash(
+    "#lr=-3&mode=nope&steps=1.5&bogus=1&start=1,x&racers=gd,sgd&hyper=%zz&field=yes",
+    props,
+    optimizers,
+  );
   assert.deepEqual(bad, E.defaults(props));
 });
