@@ -180,19 +180,37 @@ def trace(surface, what: str) -> Function:
 
 
 def _print(program: Program, out) -> str:
-    """``const tN = ...;`` for every statement the output needs (in order), then ``return``."""
-    needed, stack = set(), [out]
+    """The statements the output needs, in order: one used once is written inline, in
+    parentheses (the same operations in the same order); one used more often is a ``const``."""
+    uses: dict[int, int] = {}
+    stack = [(out, 1)]
     while stack:
-        v = stack.pop()
+        v, times = stack.pop()
         if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif isinstance(v, Traced) and v.index is not None and v.name not in needed:
-            needed.add(v.name)
-            stack.extend(program.statements[v.index][2])
-    lines = [f"const {name} = {template.format(*(literal(a) for a in operands))};"
-             for name, template, operands in program.statements if name in needed]
+            stack.extend((x, 1) for x in v)
+        elif isinstance(v, Traced) and v.index is not None:
+            first = v.index not in uses
+            uses[v.index] = uses.get(v.index, 0) + times
+            if first:   # an operand the template writes twice (x * x) counts twice: a const
+                _, template, operands = program.statements[v.index]
+                stack.extend((a, template.count(f"{{{i}}}")) for i, a in enumerate(operands))
+    text: dict[int, str] = {}
+
+    def operand(v) -> str:
+        if isinstance(v, Traced) and v.index is not None:
+            return v.name if uses[v.index] > 1 else f"({text[v.index]})"
+        return literal(v)
+
+    lines = []
+    for index in sorted(uses):
+        _, template, operands = program.statements[index]
+        text[index] = template.format(*(operand(a) for a in operands))
+        if uses[index] > 1:
+            lines.append(f"const t{index} = {text[index]};")
 
     def js(v):
-        return "[" + ", ".join(js(x) for x in v) + "]" if isinstance(v, (list, tuple)) else literal(v)
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(js(x) for x in v) + "]"
+        return v.name if isinstance(v, Traced) and v.index is not None and uses[v.index] > 1 else operand(v)
 
     return "\n".join(lines + [f"return {js(out)};"])
