@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import matplotlib
 import numpy as np
@@ -15,7 +16,8 @@ import pytest
 import gdviz as gd
 from gdviz.cli import main
 from gdviz.errors import UserInputError
-from gdviz.gallery import load
+from gdviz.gallery import build, load
+from gdviz.gallery.build import MANIFEST, read_manifest
 
 matplotlib.use("Agg")
 
@@ -95,6 +97,104 @@ def test_brackets_in_strings_and_comments_do_not_count_as_nesting(tmp_path):
     assert spec.entries[0].texts["caption"] == "[" * 40 + "{" * 40
 
 
+# -- the manifest: a regular file under a cap, strictly shaped records --------------------------
+def read_within(folder, seconds=20):
+    """read_manifest(folder) in a thread: (finished, result)."""
+    out = []
+    t = threading.Thread(target=lambda: out.append(read_manifest(folder)), daemon=True)
+    t.start()
+    t.join(seconds)
+    return (not t.is_alive()), (out[0] if out else None)
+
+
+def test_a_fifo_in_place_of_the_manifest_counts_as_missing(tmp_path):
+    os.mkfifo(tmp_path / MANIFEST)
+    assert read_within(tmp_path) == (True, {})
+
+
+def test_a_manifest_linked_to_dev_zero_or_over_the_cap_counts_as_missing(tmp_path):
+    from gdviz.gallery.build import MAX_MANIFEST_BYTES
+
+    (tmp_path / MANIFEST).symlink_to("/dev/zero")
+    proc = run_child(f"""
+        from pathlib import Path
+        from gdviz.gallery.build import read_manifest
+        print(read_manifest(Path({str(tmp_path)!r})))
+        """, memory=1 << 30)
+    assert (proc.returncode, proc.stdout) == (0, "{}\n"), proc.stderr
+    (tmp_path / MANIFEST).unlink()
+    with open(tmp_path / MANIFEST, "wb") as fh:         # a sparse file one byte over the cap
+        fh.truncate(MAX_MANIFEST_BYTES + 1)
+    proc = run_child(proc.args[-1], memory=1 << 30)
+    assert (proc.returncode, proc.stdout) == (0, "{}\n"), proc.stderr
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """A one-figure spec built once (no index): (spec, folder, its manifest record)."""
+    root = tmp_path_factory.mktemp("once")
+    spec = spec_file(root, "g.toml", figure_entry("fig"))
+    out = root / "out"
+    assert build(spec, out, jobs=1, write_index=False).rendered == ["fig.png"]
+    return spec, out, json.loads((out / MANIFEST).read_text())
+
+
+CLAIM = {"key": "k", "text": {"en": "a", "zh": "甲"}, "evidence": {"en": "1", "zh": "1"}, "holds": True,
+         "numbers": {"steps": 3, "rates": [0.1, 1e-3], "none": None, "by name": {"gd": 0.5, "adam": "inf"}}}
+
+
+@pytest.mark.parametrize("change", [
+    {"claims": [1]},
+    {"claims": [{**CLAIM, "holds": "no"}]},
+    {"claims": [{**CLAIM, "holds": 1}]},
+    {"claims": [{**CLAIM, "text": {"en": "a"}}]},
+    {"claims": [{**CLAIM, "text": {"en": "a", "zh": 2}}]},
+    {"claims": [{**CLAIM, "key": None}]},
+    {"claims": [{**CLAIM, "numbers": [1]}]},
+    {"claims": [{**CLAIM, "numbers": {"a": [[[[[1]]]]]}}]},
+    {"claims": [{**CLAIM, "extra": 1}]},
+    {"claims": {"a": 1}},
+    {"size": True},
+    {"size": -1},
+    {"size": 1.5},
+    {"sha256": "not hex"},
+    {"sha256": 7},
+    {"hash": ["x"]},
+    {"hash": ""},
+    {"spec": {"id": "x"}},
+    {"spec": 3},
+    {"unknown": 1},
+])
+def test_a_malformed_record_counts_as_missing_and_the_file_renders_again(built_once, tmp_path, change):
+    spec, out, manifest = built_once
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "fig.png").write_bytes((out / "fig.png").read_bytes())
+    record = {**manifest["files"]["fig.png"], **change}
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "files": {"fig.png": record}}))
+    assert read_manifest(folder) == {}
+    result = build(spec, folder, jobs=1, write_index=False)
+    assert result.rendered == ["fig.png"] and not result.failed and not result.warnings
+
+
+def test_a_well_formed_record_with_claims_is_trusted(built_once, tmp_path):
+    spec, out, manifest = built_once
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "fig.png").write_bytes((out / "fig.png").read_bytes())
+    record = {**manifest["files"]["fig.png"], "claims": [CLAIM, {**CLAIM, "holds": False}]}
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "files": {"fig.png": record}}))
+    result = build(spec, folder, jobs=1, write_index=False)
+    assert result.cached == ["fig.png"] and not result.rendered
+    assert [c.holds for c in result.claims["fig.png"]] == [True, False]
+    assert result.warnings == ['fig: "a" does not hold: 1']
+
+
+def test_a_manifest_nested_too_deep_counts_as_missing(tmp_path):
+    (tmp_path / MANIFEST).write_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert read_manifest(tmp_path) == {}
+
+
 # -- a surface that overflows in its window ------------------------------------------------------
 def blank_notes(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().startswith(("blank", "空白"))]
@@ -165,3 +265,80 @@ def test_nothing_finite_is_one_line_in_plot_gif_and_explore(tmp_path, capsys, co
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("gdviz: error: ") and "not finite" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_bad_surface_is_one_failure_and_the_index_and_explorer_are_written(tmp_path, capsys):
+    spec = spec_file(tmp_path, "g.toml", figure_entry("good"), figure_entry("overflows", OVERFLOWS),
+                     figure_entry("hopeless", NOTHING_FINITE))
+    out = tmp_path / "out"
+    assert main(["build", str(spec), "--out", str(out), "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gdviz: failed: hopeless.png: ") and "not finite" in lines[0]
+    assert (out / "good.png").is_file() and (out / "overflows.png").is_file()
+    assert not (out / "hopeless.png").exists()
+    page = (out / "explorer.html").read_text()
+    assert f'"{OVERFLOWS}"' in page and "x+10" not in page
+    assert "hopeless.png was not rendered" in (out / "index.html").read_text()
+
+
+# -- two specs, one folder -----------------------------------------------------------------------
+def test_a_build_into_another_specs_folder_refuses_to_overwrite_its_pictures(tmp_path, capsys):
+    out = tmp_path / "out"
+    a = spec_file(tmp_path, "a.toml", figure_entry("fig"), figure_entry("mine"))
+    b = spec_file(tmp_path, "b.toml", figure_entry("fig", start=[1.0, 1.0]), figure_entry("theirs"))
+    assert sorted(build(a, out, jobs=1, write_index=False).rendered) == ["fig.png", "mine.png"]
+    before = (out / "fig.png").read_bytes()
+    assert main(["build", str(b), "--out", str(out), "--no-index"]) == 2
+    assert capsys.readouterr().err == (
+        f"gdviz: error: '{out}' holds fig.png, built from spec 'a.toml'; building spec 'b.toml' there would "
+        "overwrite it: build into another --out, or pass --overwrite to replace it\n")
+    assert (out / "fig.png").read_bytes() == before and not (out / "theirs.png").exists()
+    again = build(a, out, jobs=1, write_index=False)            # the folder's own spec: all cached
+    assert sorted(again.cached) == ["fig.png", "mine.png"] and not again.rendered
+    assert main(["build", str(b), "--out", str(out), "--no-index", "--overwrite"]) == 0
+    assert (out / "fig.png").read_bytes() != before
+    assert main(["build", str(a), "--out", str(out), "--no-index"]) == 2   # now fig.png is b's
+    assert "holds fig.png, built from spec 'b.toml'; building spec 'a.toml'" in capsys.readouterr().err
+
+
+def test_a_build_over_another_specs_index_says_so(tmp_path):
+    out = tmp_path / "out"
+    a = spec_file(tmp_path, "a.toml", figure_entry("one"))
+    b = spec_file(tmp_path, "b.toml", figure_entry("two"))
+    assert build(a, out, jobs=1).warnings == []
+    assert build(a, out, jobs=1).warnings == []
+    assert build(b, out, jobs=1).warnings == ["index.html showed spec 'a.toml'; it now shows spec 'b.toml'"]
+
+
+def test_a_titled_spec_stays_itself_when_copied_or_moved_and_a_retitled_one_does_not(tmp_path):
+    out = tmp_path / "out"
+    (tmp_path / "old").mkdir()
+    first = spec_file(tmp_path / "old", "g.toml", 'title = "My course"\n', figure_entry("fig"))
+    build(first, out, jobs=1, write_index=False)
+    moved = spec_file(tmp_path, "moved.toml", 'title = "My course"\n', figure_entry("fig", start=[1.0, 2.0]))
+    assert build(moved, out, jobs=1, write_index=False).rendered == ["fig.png"]
+    other = spec_file(tmp_path, "other.toml", 'title = "Another course"\n', figure_entry("fig", start=[2.0, 1.0]))
+    with pytest.raises(UserInputError, match=r"holds fig.png, built from spec 'moved.toml'; building spec "
+                                             r"'other.toml' there would overwrite it"):
+        build(other, out, jobs=1, write_index=False)
+
+
+# -- outputs re-checked before success ------------------------------------------------------------
+def test_outputs_deleted_during_the_build_are_failures(tmp_path):
+    out = tmp_path / "out"
+    spec = spec_file(tmp_path, "g.toml", figure_entry("a"), figure_entry("b"), figure_entry("c"))
+    build(spec, out, jobs=1, only=["a"], write_index=False)
+
+    def delete(done, total, current):
+        if done == 1:     # b has just been recorded; a is cached
+            (out / "a.png").unlink()
+            (out / "b.png").unlink()
+
+    result = build(spec, out, jobs=1, progress=delete)
+    assert sorted(result.failed) == ["a.png", "b.png"] and result.rendered == ["c.png"]
+    assert result.failed["a.png"] == "gone or changed since this build checked it (removed while the build ran?)"
+    assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == ["c.png"]
+    page = (out / "index.html").read_text()
+    assert "a.png was not rendered" in page and "b.png was not rendered" in page
+    assert build(spec, out, jobs=1, write_index=False).rendered == ["a.png", "b.png"]

@@ -41,6 +41,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_NAME = 80          # characters in an entry name (it becomes a file name)
 MAX_TEXT = 2000        # characters in a title, caption or alt text
 MAX_HOLD = 30.0        # seconds an animation may hold its last frame
+DEFAULT_TITLE = "gdviz gallery"   # the title of a spec that gives none
 MAX_SPEC_BYTES = 4_000_000   # a spec's size (the built-in course of 40 entries is 12 kB)
 MAX_NESTING = 16       # lists and tables inside each other (a spec needs 3: surface_params = {a = [1, 2]})
 
@@ -161,7 +162,7 @@ def load(path=None, *, text: str | None = None) -> Spec:
             files[file] = entry.name
         entries.append(entry)
     return Spec(Path(path) if path is not None else None,
-                {"en": data.get("title", "gdviz gallery"), "zh": data.get("title_zh", data.get("title", ""))},
+                {"en": data.get("title", DEFAULT_TITLE), "zh": data.get("title_zh", data.get("title", ""))},
                 {"en": data.get("description", ""), "zh": data.get("description_zh", data.get("description", ""))},
                 entries)
 
