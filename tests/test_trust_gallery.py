@@ -4,6 +4,7 @@ other's pictures, outputs re-checked before success is reported, and "make it ag
 that carry the exact numbers."""
 import json
 import os
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -342,3 +343,34 @@ def test_outputs_deleted_during_the_build_are_failures(tmp_path):
     page = (out / "index.html").read_text()
     assert "a.png was not rendered" in page and "b.png was not rendered" in page
     assert build(spec, out, jobs=1, write_index=False).rendered == ["a.png", "b.png"]
+
+
+# -- "make it again" ------------------------------------------------------------------------------
+def test_make_it_again_prints_exact_numbers_and_reproduces_the_picture(tmp_path):
+    from gdviz.gallery.render import command
+
+    out = tmp_path / "out"
+    spec = spec_file(tmp_path, "g.toml", figure_entry("fig", start=[0.1234567891, -1.0000001], rates=[0.0123456789]),
+                     )
+    entry = load(spec).entries[0]
+    text = command(entry, "en", str(out), str(spec))
+    args = shlex.split(text)
+    assert args[args.index("--lr") + 1] == "0.0123456789"
+    assert "--start=0.1234567891,-1.0000001" in args
+    build(spec, out, jobs=1, write_index=False)
+    again = tmp_path / "again.png"
+    args[args.index("-o") + 1] = str(again)
+    assert main(args[1:]) == 0
+    assert again.read_bytes() == (out / "fig.png").read_bytes()
+
+
+def test_make_it_again_passes_surface_parameters_as_the_cli_reads_them(tmp_path):
+    from gdviz.cli import parse_assignments
+    from gdviz.gallery.render import command
+
+    spec = spec_file(tmp_path, "g.toml", figure_entry("fig", surface="elongated"),
+                     "[entry.surface_params]\ncondition = 12.345678901\n")
+    entry = load(spec).entries[0]
+    args = shlex.split(command(entry, "en", "out", str(spec)))
+    params = [args[i + 1] for i, a in enumerate(args) if a == "-P"]
+    assert parse_assignments("-P", params) == {"condition": 12.345678901}
