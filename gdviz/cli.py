@@ -639,7 +639,8 @@ class BuildFailed(Exception):
 @click.option("--strict", is_flag=True,
               help="Fail an entry whose picture makes a claim its runs do not bear out "
                    "(default for the built-in gallery).")
-def build_cmd(spec, out, jobs, only, force, lang, no_index, strict):
+@click.option("--overwrite", is_flag=True, help="Replace files another spec built into the folder (else refused).")
+def build_cmd(spec, out, jobs, only, force, lang, no_index, strict, overwrite):
     """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
     from rich.progress import (
         BarColumn,
@@ -674,7 +675,7 @@ def build_cmd(spec, out, jobs, only, force, lang, no_index, strict):
 
     try:
         result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress,
-                               write_index=not no_index, strict=True if strict else None,
+                               write_index=not no_index, strict=True if strict else None, overwrite=overwrite,
                                on_wait=lambda: click.echo(f"gdviz: waiting for another gdviz build into "
                                                           f"'{printable(out)}' to finish", err=True))
     finally:

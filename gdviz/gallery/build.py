@@ -2,10 +2,14 @@
 
 The cache is a manifest in the output folder (``.gdviz-cache.json``): for every file, a hash of
 its entry's spec, the language, the gdviz version and the versions of the rendering libraries,
-and the size and SHA-256 of the file written. A file is rendered again when that hash changed,
-or the file is gone, truncated or replaced. The manifest is rewritten (atomically) after every
-finished file, so an interrupted build resumes where it stopped. A lock on the output folder
-makes a second build into it wait, so two builds never interleave.
+the size and SHA-256 of the file written, its claims, and the spec that wrote it. A file is
+rendered again when that hash changed, or the file is gone, truncated or replaced. The manifest
+is rewritten (atomically) after every finished file, so an interrupted build resumes where it
+stopped; it is trusted only as a regular file of at most MAX_MANIFEST_BYTES whose records have
+exactly the shape written here (anything else counts as missing: those files render again).
+A lock on the output folder makes a second build into it wait, so two builds never interleave.
+Specs may share a folder, but a build never overwrites a file another spec wrote unless told to
+(``overwrite``); before it reports, it checks that every file it counts is still there.
 """
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ import functools
 import hashlib
 import json
 import os
+import re
+import stat
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -22,9 +28,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import OutputError, UserInputError, unknown_name
-from .spec import Entry, Spec, load
+from .spec import DEFAULT_TITLE, Entry, Spec, load
 
 MANIFEST = ".gdviz-cache.json"
+MAX_MANIFEST_BYTES = 32_000_000   # about 15,000 files' records
 LIBRARIES = {"figure": ("numpy", "matplotlib", "pillow", "sympy"),
              "gif": ("numpy", "matplotlib", "pillow", "sympy"),
              "video": ("numpy", "matplotlib", "manim", "manimpango", "pycairo", "av", "sympy", "typst")}
@@ -72,19 +79,101 @@ def fingerprint(entry: Entry, lang: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def read_manifest(folder: Path) -> dict:
-    """file -> {"hash", "size", "sha256", "claims"} from the folder's manifest; a missing,
-    unreadable or wrongly shaped manifest (or entry) counts as empty: those files render again."""
+def spec_owner(spec: Spec, spec_path) -> dict:
+    """Which spec wrote a file, as the manifest records it: a digest of the spec's title (so a
+    spec stays itself when edited, copied or moved) or, for a spec without one, of its file's
+    full path (the path itself stays private); and its file name.
+
+        {"id": "3f2a9c0d5e1b7a64", "name": "a.toml"}
+    """
+    if spec_path is None:
+        return {"id": "built-in", "name": "built-in"}
+    p = Path(spec_path).resolve()
+    key = f"title:{spec.title['en']}" if spec.title["en"] != DEFAULT_TITLE else f"path:{p}"
+    return {"id": hashlib.sha256(key.encode()).hexdigest()[:16], "name": p.name}
+
+
+def called(owner: dict) -> str:
+    """A spec as messages name it: "spec 'a.toml'", or "the built-in gallery"."""
+    return "the built-in gallery" if owner["id"] == "built-in" else f"spec '{owner['name']}'"
+
+
+def read_regular(path: Path, cap: int, *, head: bool = False) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
+    ``cap`` bytes (with ``head``: its first ``cap`` bytes), else None; never blocks, never reads
+    more than ``cap + 1`` bytes."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or (st.st_size > cap and not head):
+                return None
+            data = fh.read(cap if head else cap + 1)
+        except OSError:
+            return None
+    return data if len(data) <= cap else None
+
+
+def read_manifest(folder: Path) -> dict:
+    """file -> record ({"hash", "size", "sha256", "claims", "spec"}) from the folder's manifest.
+    A manifest that is missing, not a regular file, over MAX_MANIFEST_BYTES or not JSON counts
+    as empty, and a record that is not exactly the shape :func:`record` writes counts as missing:
+    those files render again."""
+    data = read_regular(folder / MANIFEST, MAX_MANIFEST_BYTES)
+    try:
+        data = json.loads(data.decode("utf-8")) if data is not None else None
+    except (ValueError, RecursionError):
         return {}
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {f: v for f, v in files.items() if isinstance(f, str) and isinstance(v, dict)
-            and isinstance(v.get("hash"), str) and isinstance(v.get("size"), int)
-            and isinstance(v.get("sha256"), str) and isinstance(v.get("claims", []), list)}
+    return {f: v for f, v in files.items() if isinstance(f, str) and valid_record(v)}
+
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def record(h: str, size: int, sha: str, claims: list, owner: dict) -> dict:
+    """One file's record in the manifest (claims as :meth:`gdviz.claims.Claim.to_dict` gives them)."""
+    return {"hash": h, "size": size, "sha256": sha, "claims": claims, "spec": owner}
+
+
+def valid_record(v) -> bool:
+    """Whether ``v`` has exactly the keys and types :func:`record` writes."""
+    return (isinstance(v, dict) and set(v) == {"hash", "size", "sha256", "claims", "spec"}
+            and isinstance(v["hash"], str) and 0 < len(v["hash"]) <= 256 and _hex64(v["sha256"])
+            and type(v["size"]) is int and v["size"] >= 0
+            and isinstance(v["claims"], list) and all(valid_claim(c) for c in v["claims"])
+            and isinstance(v["spec"], dict) and set(v["spec"]) == {"id", "name"}
+            and all(isinstance(x, str) and 0 < len(x) <= 255 for x in v["spec"].values()))
+
+
+def valid_claim(c) -> bool:
+    """Whether ``c`` has exactly the shape of :meth:`gdviz.claims.Claim.to_dict`: text and
+    evidence in English and Chinese, ``holds`` true or false, numbers by name."""
+    return (isinstance(c, dict) and set(c) == {"key", "text", "evidence", "holds", "numbers"}
+            and isinstance(c["key"], str) and type(c["holds"]) is bool
+            and all(isinstance(c[k], dict) and set(c[k]) == {"en", "zh"}
+                    and all(isinstance(t, str) for t in c[k].values()) for k in ("text", "evidence"))
+            and isinstance(c["numbers"], dict)
+            and all(isinstance(k, str) and _plain_number(v) for k, v in c["numbers"].items()))
+
+
+def _hex64(v) -> bool:
+    return isinstance(v, str) and HEX64.fullmatch(v) is not None
+
+
+def _plain_number(v, depth: int = 0) -> bool:
+    """A measured number as a claim records it: a number, true/false, text ("inf"), null, or a
+    list of them or table of them by name (at most 4 inside each other)."""
+    if isinstance(v, list):
+        return depth < 4 and all(_plain_number(x, depth + 1) for x in v)
+    if isinstance(v, dict):
+        return depth < 4 and all(isinstance(k, str) and _plain_number(x, depth + 1) for k, x in v.items())
+    return v is None or isinstance(v, (bool, int, float, str))
 
 
 def write_manifest(folder: Path, files: dict):
@@ -199,7 +288,7 @@ def claim_failure(name: str, bad) -> str:
 
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
           langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None,
-          on_wait=None) -> Result:
+          on_wait=None, overwrite: bool = False) -> Result:
     """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
 
     Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
@@ -208,6 +297,8 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     is still made.
     progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
     on_wait : called once if another build holds the folder's lock (this one then waits).
+    overwrite : replace files another spec wrote into ``out`` (otherwise a UserInputError names them).
+    A file counted as rendered or cached is checked to be still there before the build reports.
     """
     strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
@@ -228,19 +319,25 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UserInputError(f"output folder '{folder}' is not writable")
     with locked(folder, on_wait):
-        result = _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict)
+        result = _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict,
+                               overwrite)
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict) -> Result:
-    """The build, with the folder's lock held: plan against the manifest, render what is not
-    intact, record each file as it finishes, write the index."""
+def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, write_index, strict,
+                  overwrite) -> Result:
+    """The build, with the folder's lock held: plan against the manifest, refuse to overwrite
+    another spec's files, render what is not intact, record each file as it finishes, check that
+    every file is still there, write the index."""
     from ..files import remove_stale_temporaries
 
     items = plan(spec, folder, only=only, langs=langs, force=force)
-    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html", "explorer.html"])
     manifest = read_manifest(folder)
+    owner = spec_owner(spec, spec_path)
+    if not overwrite:
+        _refuse_others(folder, owner, [(f, manifest.get(f)) for _, _, f, _, todo in items if todo])
+    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html", "explorer.html"])
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
     names = {f: e.name for e, _, f, _, _ in items}
     warned = set()
@@ -266,7 +363,7 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
         if error is None:
             try:
                 size, sha = digest(folder / file)
-                manifest[file] = {"hash": hashes[file], "size": size, "sha256": sha, "claims": outcome["claims"]}
+                manifest[file] = record(hashes[file], size, sha, outcome["claims"], owner)
                 write_manifest(folder, manifest)
                 result.rendered.append(file)
             except OSError as e:
@@ -298,21 +395,83 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
     except BaseException:   # interrupted: the workers are stopped; no temporary file stays
         remove_stale_temporaries(folder, list(hashes) + [MANIFEST])
         raise
+    _recheck(folder, manifest, result)
     if write_index:
-        from .page import write_index as write_page
+        _write_pages(spec, spec_path, folder, langs, owner, result)
+        if _recheck(folder, manifest, result):   # gone while the pages were written: say so on the page
+            _write_pages(spec, spec_path, folder, langs, owner, result, explorer=False)
+    return result
 
+
+def _refuse_others(folder: Path, owner: dict, todo):
+    """A UserInputError when files this build would write are there and another spec wrote them
+    (``todo``: (file, its manifest record or None))."""
+    theirs = [(f, r["spec"]) for f, r in todo if r is not None and r["spec"]["id"] != owner["id"]
+              and os.path.lexists(folder / f)]
+    if not theirs:
+        return
+    files = [f for f, _ in theirs]
+    shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    others = ", ".join(dict.fromkeys(called(o) for _, o in theirs))
+    it = "it" if len(files) == 1 else "them"
+    raise UserInputError(f"'{folder}' holds {shown}, built from {others}; building {called(owner)} there "
+                         f"would overwrite {it}: build into another --out, or pass --overwrite to replace {it}")
+
+
+GONE = "gone or changed since this build checked it (removed while the build ran?)"
+
+
+def _recheck(folder: Path, manifest: dict, result: Result) -> list[str]:
+    """Move every file counted as rendered or cached that is no longer there (or no longer its
+    recorded size) to the failures, and out of the manifest; returns those files."""
+    def there(file):
+        p = folder / file
+        try:
+            return p.is_file() and p.stat().st_size == manifest[file]["size"]
+        except (OSError, KeyError):
+            return False
+
+    lost = [f for f in result.rendered + result.cached if not there(f)]
+    for f in lost:
+        for done in (result.rendered, result.cached):
+            if f in done:
+                done.remove(f)
+        result.failed[f] = GONE
+        result.claims.pop(f, None)
+        manifest.pop(f, None)
+    if lost:
+        with contextlib.suppress(OutputError):   # if it cannot be written, those files fail its check later
+            write_manifest(folder, manifest)
+    return lost
+
+
+def _write_pages(spec, spec_path, folder, langs, owner, result, explorer=True):
+    """The explorer (opening on the surfaces of the entries that did not fail) and the index;
+    a warning when the index was another spec's."""
+    import dataclasses
+
+    from .page import index_owner
+    from .page import write_index as write_page
+
+    if explorer:
+        failed = set(result.failed)
+        shown = dataclasses.replace(spec, entries=[e for e in spec.entries
+                                                   if not any(e.filename(lg) in failed for lg in e.langs)])
         try:   # the explorer beside the index, which links it
             from ..web.page import write_for_gallery
 
-            write_for_gallery(spec, folder, langs)
+            write_for_gallery(shown, folder, langs)
         except (OutputError, UserInputError) as e:
             result.failed["explorer.html"] = str(e)
-        try:
-            result.index = write_page(spec, folder, langs=langs, claims=result.claims,
-                                      spec_arg=None if spec_path is None else str(spec_path))
-        except OutputError as e:
-            result.failed["index.html"] = str(e)
-    return result
+    before = index_owner(folder)
+    try:
+        result.index = write_page(spec, folder, langs=langs, claims=result.claims,
+                                  spec_arg=None if spec_path is None else str(spec_path), owner=owner)
+    except OutputError as e:
+        result.failed["index.html"] = str(e)
+        return
+    if before is not None and before["id"] != owner["id"]:
+        result.warnings.append(f"index.html showed {called(before)}; it now shows {called(owner)}")
 
 
 def _died(file, how):

@@ -148,8 +148,10 @@ def _claims(claims, lang: str) -> str:
 
 
 def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
-                claims=None) -> str:
-    """The page's HTML; ``claims``: file -> the claims its picture makes (shown under it)."""
+                claims=None, owner=None) -> str:
+    """The page's HTML; ``claims``: file -> the claims its picture makes (shown under it);
+    ``owner``: the spec that builds it ({"id", "name"}, see :func:`gdviz.gallery.build.spec_owner`),
+    kept in a meta tag (:func:`index_owner` reads it back)."""
     claims = claims or {}
     sections: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
@@ -182,9 +184,11 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
                    for i, (c, cards) in enumerate(sections.items()))
     title = " / ".join(dict.fromkeys(filter(None, [spec.title["en"], spec.title["zh"]])))
     desc = spec.description["en"]
+    meta = "" if owner is None else \
+        f'<meta name="gdviz-spec" content="{html.escape(owner["id"])}" data-name="{html.escape(owner["name"])}">'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>{CSS}</style></head>
+{meta}<title>{html.escape(title)}</title><style>{CSS}</style></head>
 <body><header><h1>{html.escape(title)}</h1><p>{html.escape(desc)}</p>
 <nav><span class="langs"><button data-lang="all" class="on" onclick="showLang('all')">EN + 中文</button>
 <button data-lang="en" onclick="showLang('en')">English</button>
@@ -194,15 +198,24 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 
 
 def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
-                claims=None) -> Path:
+                claims=None, owner=None) -> Path:
     """Write ``index.html`` atomically (unchanged text: left alone); returns its path."""
     from ..files import write_text
+    from .build import read_regular
 
-    text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims)
+    text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims, owner=owner)
     target = folder / "index.html"
-    try:
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            return target
-    except (OSError, UnicodeDecodeError):
-        pass
+    data = text.encode("utf-8")
+    if read_regular(target, len(data)) == data:
+        return target
     return write_text(target, text)
+
+
+def index_owner(folder: Path) -> dict | None:
+    """The spec that wrote the folder's ``index.html`` ({"id", "name"}), or None (no page, or
+    one without the tag)."""
+    from .build import read_regular
+
+    head = (read_regular(folder / "index.html", 4096, head=True) or b"").decode("utf-8", "replace")
+    m = re.search(r'<meta name="gdviz-spec" content="([^"]*)" data-name="([^"]*)">', head)
+    return None if m is None else {"id": html.unescape(m[1]), "name": html.unescape(m[2])}

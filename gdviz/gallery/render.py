@@ -63,23 +63,26 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
 
 
 def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
-    """A gdviz command that makes this file again."""
+    """A gdviz command that makes this file again, every number as Python's ``repr`` (the exact
+    double: ``0.1234567891``, not ``0.123457``); ``gdviz build --only`` when the options have
+    no ``gdviz plot`` equivalent."""
     out = f"{folder}/{entry.filename(lang)}"
     o = entry.options
-    if entry.kind == "figure" and not ({"n", "seed", "lr"} & set(o)):
+    params = [_literal(v) for v in o.get("surface_params", {}).values()]
+    if entry.kind == "figure" and not ({"n", "seed", "lr", "t"} & set(o)) and None not in params:
         args = ["gdviz", "plot", o.get("figure", entry.name)]
-        if "surface" in o:
-            args += ["--surface", o["surface"]]
-        for k, v in o.get("surface_params", {}).items():
+        if "surface" in o or "surface_params" in o:   # the build's surface with parameters: rosenbrock's
+            args += ["--surface", o.get("surface", "rosenbrock")]
+        for k, v in zip(o.get("surface_params", {}), params):
             args += ["-P", f"{k}={v}"]
-        if "optimizers" in o:
-            args += ["--optimizer", ",".join(o["optimizers"])]
+        if "optimizers" in o or "optimizer" in o:
+            args += ["--optimizer", ",".join(o.get("optimizers") or [o["optimizer"]])]
         if "rates" in o:
-            args += ["--lr", ",".join(f"{r:g}" for r in o["rates"])]
+            args += ["--lr", ",".join(_literal(r) for r in o["rates"])]
         if "steps" in o:
             args += ["--steps", str(o["steps"])]
         if "start" in o:
-            args += [f"--start={','.join(f'{v:g}' for v in o['start'])}"]
+            args += [f"--start={','.join(_literal(v) for v in o['start'])}"]
         if "size" in o:
             args += ["--size", o["size"]]
         args += ["--field"] * bool(o.get("field")) + ["--arrows"] * bool(o.get("arrows"))
@@ -89,8 +92,33 @@ def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
         args = ["gdviz", "video", o.get("scene", entry.name), "--quality", o.get("quality", "medium"),
                 "--lang", lang]
         if o.get("time_scale", 1.0) != 1.0:
-            args += ["--time-scale", f"{o['time_scale']:g}"]
+            args += ["--time-scale", _literal(o["time_scale"])]
         return shlex.join(args + ["-o", out])
     args = ["gdviz", "build"] + ([spec] if spec else []) + ["--out", folder, "--only", entry.name,
                                                           "--lang", lang]
     return shlex.join(args)
+
+
+def _literal(v) -> str | None:
+    """``v`` as the command line reads it back exactly (``gdviz.cli``'s KEY=VALUE and X,Y
+    parsing): numbers by ``repr``, true/false, text without commas, lists joined by commas;
+    None when there is no such text (the command then falls back to ``gdviz build``).
+
+        >>> _literal(0.1234567891), _literal([1, 2.5]), _literal(True)
+        ('0.1234567891', '1,2.5', 'true')
+    """
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str) and v and "," not in v and v.strip() == v and v.lower() not in (
+            "true", "false", "yes", "no", "on", "off", "none", "null"):
+        try:
+            float(v)
+        except ValueError:
+            return v
+        return None
+    if isinstance(v, list) and len(v) > 1 and not any(isinstance(x, list) for x in v):   # [x] would read as x
+        parts = [_literal(x) for x in v]
+        return None if None in parts else ",".join(parts)
+    return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_NAME = 80          # characters in an entry name (it becomes a file name)
 MAX_TEXT = 2000        # characters in a title, caption or alt text
 MAX_HOLD = 30.0        # seconds an animation may hold its last frame
+DEFAULT_TITLE = "gdviz gallery"   # the title of a spec that gives none
+MAX_SPEC_BYTES = 4_000_000   # a spec's size (the built-in course of 40 entries is 12 kB)
+MAX_NESTING = 16       # lists and tables inside each other (a spec needs 3: surface_params = {a = [1, 2]})
 
 
 @dataclass(frozen=True)
@@ -109,14 +113,22 @@ def load(path=None, *, text: str | None = None) -> Spec:
             raise UserInputError(f"spec file '{where}' does not exist" if not p.exists() else
                                  f"spec '{where}' is not a regular file")
         text = _read_utf8(p, where)
+    elif len(text) > MAX_SPEC_BYTES:
+        raise UserInputError(f"spec '{where}' is {len(text) / 1e6:.1f} MB; a spec may be at most "
+                             f"{MAX_SPEC_BYTES / 1e6:g} MB")
+
+    def fail(line, message):
+        raise UserInputError(f"{where}:{line}: {message}")
+
+    deep = _too_deep(text)
+    if deep:
+        fail(deep, f"lists and tables nest more than {MAX_NESTING} levels deep here; a gallery spec needs 3 at most")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise UserInputError(f"{where}: not valid TOML: {e}") from None
     loc = _Locator(text)
-
-    def fail(line, message):
-        raise UserInputError(f"{where}:{line}: {message}")
+    _check_depth(data, text, loc, fail)
 
     for key in data:
         if key not in TOP_KEYS:
@@ -150,21 +162,111 @@ def load(path=None, *, text: str | None = None) -> Spec:
             files[file] = entry.name
         entries.append(entry)
     return Spec(Path(path) if path is not None else None,
-                {"en": data.get("title", "gdviz gallery"), "zh": data.get("title_zh", data.get("title", ""))},
+                {"en": data.get("title", DEFAULT_TITLE), "zh": data.get("title_zh", data.get("title", ""))},
                 {"en": data.get("description", ""), "zh": data.get("description_zh", data.get("description", ""))},
                 entries)
 
 
 def _read_utf8(p: Path, where: str) -> str:
     """The file's text: UTF-8, with or without a byte-order mark; anything else is an error
-    naming the line where it stops being UTF-8."""
-    data = p.read_bytes()
+    naming the line where it stops being UTF-8. A file over MAX_SPEC_BYTES is refused before it
+    is read (and never more than that is read, should it grow meanwhile)."""
+    try:
+        with open(p, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_SPEC_BYTES + 1) if size <= MAX_SPEC_BYTES else b""
+    except OSError as e:
+        from ..files import cause
+
+        raise UserInputError(f"cannot read spec '{where}': {cause(e)}") from None
+    if max(size, len(data)) > MAX_SPEC_BYTES:
+        raise UserInputError(f"spec '{where}' is {max(size, len(data)) / 1e6:.1f} MB; a spec may be at most "
+                             f"{MAX_SPEC_BYTES / 1e6:g} MB")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise UserInputError(f"{where}:{line}: the spec is not UTF-8 text (byte {data[e.start]:#04x}); "
                              "save it as UTF-8") from None
+
+
+# what changes the nesting of TOML values: brackets, and the strings and comments they may hide in
+_TOKEN = re.compile(r'"""|\'\'\'|\\.|["\'#\[\]{}\n\\]', re.S)
+
+
+def _too_deep(text: str) -> int:
+    """The line where ``[`` and ``{`` outside strings and comments first nest more than
+    MAX_NESTING deep (0 when they never do): checked before parsing, whose recursion a deeper
+    value would exhaust.
+
+        >>> _too_deep("a = [[1]]"), _too_deep("a = " + "[" * 17)
+        (0, 1)
+    """
+    depth, line, inside = 0, 1, None     # inside: the string or comment being read
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        line += t.count("\n")
+        if inside is None:
+            if t in ('"', "'", '"""', "'''", "#"):
+                inside = t
+            elif t in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return line
+            elif t in "]}":
+                depth = max(depth - 1, 0)
+        elif inside == "#":
+            inside = None if t.endswith("\n") else inside
+        elif t == inside or (inside == "'" and t == "\\'"):   # a backslash is no escape in '...'
+            inside = None
+        elif inside in ('"', "'") and t.endswith("\n"):        # a one-line string ends with its line
+            inside = None
+    return 0
+
+
+def _depth(value) -> int:
+    """How many lists and tables nest in ``value`` (0 for a number or text), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d + 1)
+            if deepest > MAX_NESTING:
+                break
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def _check_depth(data: dict, text: str, loc, fail):
+    """Refuse values nested more than MAX_NESTING deep (dotted keys nest without brackets:
+    ``surface_params.a.a.a = 1``), naming the line of the key."""
+    def check(where, key, value, line):
+        if _depth(value) > MAX_NESTING:
+            fail(line, f"{where}'{key}' nests more than {MAX_NESTING} levels deep; a gallery spec needs 3 at most")
+
+    for key, value in data.items():
+        if key == "entry" and isinstance(value, list):
+            for i, raw in enumerate(value):
+                for k, v in (raw.items() if isinstance(raw, dict) else ()):
+                    name = raw.get("name")
+                    check(f"entry {name!r}: " if isinstance(name, str) else f"entry {i + 1}: ", k, v,
+                          _key_line(loc, loc.entry_lines[i] if i < len(loc.entry_lines) else 0, k))
+        elif key == "defaults" and isinstance(value, dict):
+            for k, v in value.items():
+                check("[defaults]: ", k, v, _key_line(loc, loc.defaults_line, k))
+        else:
+            check("", key, value, _top_line(text, key))
+
+
+def _key_line(loc, start: int, key: str) -> int:
+    """The line of ``key`` (also as ``key.x = ...``) in the table whose header is at ``start``."""
+    for j in range(start, len(loc.lines)):
+        s = loc.lines[j].strip()
+        if s.startswith("[[") and j >= start:
+            break
+        if re.match(rf"^(\[entry\.)?{re.escape(key)}\s*[.=\]]", s):
+            return j + 1
+    return start
 
 
 def _top_line(text, key):

@@ -18,6 +18,7 @@ from .mpl import CONTOUR_CMAP
 
 HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
 MAX_GRID = 2000  # contour grid points per side
+MAX_LEVEL = 1e200  # |loss| drawn above it is in the top band (matplotlib's extended band starts at 1e250)
 
 
 def grid(surface, n: int = 220, window=None):
@@ -27,6 +28,67 @@ def grid(surface, n: int = 220, window=None):
     with np.errstate(all="ignore"):
         Z = surface.value(np.stack([X, Y], -1))
     return X, Y, Z
+
+
+def finite_part(Z, surface, window):
+    """``Z`` ready to draw: finite values beyond +-MAX_LEVEL clipped to it (they stay above the top
+    level, in its band: matplotlib's extended bands end at 1e250), inf and NaN left as they are
+    (drawn blank, see :func:`note_blank`). A UserInputError when nothing finite is left, e.g.
+    ``exp(exp(exp(x + 10)))`` over x in [-4, 4]."""
+    finite = np.isfinite(Z)
+    if not finite.any():
+        (x0, x1), (y0, y1) = window
+        name = getattr(surface, "expression", None) or surface.name
+        raise UserInputError(
+            f"the loss of '{name}' is not a finite number anywhere in the window {surface.variables[0]} from "
+            f"{x0:g} to {x1:g}, {surface.variables[1]} from {y0:g} to {y1:g} (it overflows or is undefined "
+            "there); choose a surface or a window where it is finite")
+    return np.where(finite, np.clip(Z, -MAX_LEVEL, MAX_LEVEL), Z)
+
+
+def note_blank(ax, Z, lang: str = "en", *, fontsize: float = 8):
+    """When the loss is not a number on part of the window (inf: it overflows; NaN: outside its
+    domain), that part is blank: say so, with its share of the window, inside the blank part
+    where the note fits (``Z``: the grid over the axes' limits), so it hides nothing drawn."""
+    blank = ~np.isfinite(Z)
+    if not blank.any():
+        return None
+    share = 100 * blank.mean()
+    overflows, undefined = bool(np.isinf(Z).any()), bool(np.isnan(Z).any())
+    key = "blank: overflows or undefined" if overflows and undefined else \
+        "blank: overflows" if overflows else "blank: undefined"
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    narrow = width_in < 4   # inches: one panel of several
+    text = L(key + (" (short)" if narrow else ""), lang).format(share=f"{share:.0f}%" if share >= 1 else "<1%")
+    ems = sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in text)          # CJK characters are a full em
+    (x, y, ha, va) = (0.015, 0.985, "left", "top") if hasattr(ax, "text2D") else \
+        _blankest(blank, min(0.97, ems * fontsize / 72 / width_in + 0.02), 0.09)
+    return getattr(ax, "text2D", ax.text)(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=fontsize,
+                                          color=style.INK, zorder=10,
+                                          bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="#bbbbbb", lw=0.6,
+                                                    alpha=0.9))
+
+
+# where a note may sit, in axes fractions: (x, y, ha, va), in order of preference
+NOTE_PLACES = [(0.985, 0.015, "right", "bottom"), (0.985, 0.985, "right", "top"), (0.015, 0.015, "left", "bottom"),
+               (0.015, 0.985, "left", "top"), (0.985, 0.5, "right", "center"), (0.015, 0.5, "left", "center"),
+               (0.5, 0.985, "center", "top"), (0.5, 0.015, "center", "bottom"), (0.5, 0.5, "center", "center")]
+
+
+def _blankest(blank, w: float, h: float):
+    """The place in NOTE_PLACES whose w x h box (axes fractions) covers the most of ``blank``
+    (rows: y upwards, columns: x), the first one on a tie."""
+    ny, nx = blank.shape
+
+    def covered(place):
+        x, y, ha, va = place
+        x0 = x - {"left": 0, "center": w / 2, "right": w}[ha]
+        y0 = y - {"bottom": 0, "center": h / 2, "top": h}[va]
+        rows = slice(max(int(y0 * ny), 0), max(int(np.ceil((y0 + h) * ny)), 1))
+        cols = slice(max(int(x0 * nx), 0), max(int(np.ceil((x0 + w) * nx)), 1))
+        return blank[rows, cols].mean()
+
+    return max(NOTE_PLACES, key=covered)
 
 
 def contour_levels(Z, log: bool, n: int = 14):
@@ -41,14 +103,17 @@ def contour_levels(Z, log: bool, n: int = 14):
 
 
 def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | None = None,
-                  minima: bool = True, lines: bool = True, window=None, lang: str = "en"):
+                  minima: bool = True, lines: bool = True, window=None, lang: str = "en", note: bool = True):
     """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
     lines, and the known minima marked with a star. Axis limits: ``window`` (default: the
-    surface's bounds, see :func:`fit_window`). ``levels``: how many, or the levels themselves."""
+    surface's bounds, see :func:`fit_window`). ``levels``: how many, or the levels themselves.
+    Where the loss is not a number (it overflows, or is outside its domain) the picture is blank,
+    with a note saying so (``note``); nothing finite at all is a UserInputError."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 10 <= n <= MAX_GRID:
         raise UserInputError(f"grid resolution must be a whole number from 10 to {MAX_GRID}, got {n!r}")
     window = surface.bounds if window is None else np.asarray(window, dtype=float)
     X, Y, Z = grid(surface, n, window)
+    Z = finite_part(Z, surface, window)
     log = surface.log_scale if log is None else log
     lv = np.asarray(levels, dtype=float) if np.ndim(levels) else contour_levels(Z, log, levels)
     norm = LogNorm(lv[0], lv[-1]) if log else BoundaryNorm(lv, CONTOUR_CMAP.N)
@@ -62,6 +127,8 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
         if len(surface.minima) > 1 and surface.value(surface.minima[0]) < surface.value(surface.minima[1]) - 1e-9:
             ax.scatter(*surface.minima[0], marker="*", s=260, c=style.OKABE_ITO["yellow"],
                        edgecolors="#333333", linewidths=1.0, zorder=9)  # the global minimum
+    if note:
+        note_blank(ax, Z, lang)
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax._gdviz_contours = (surface, window)   # for overlays added later (draw_overlays)
@@ -243,15 +310,23 @@ def draw_loss_vs_step(ax, trajs, labels, colours, *, log: bool | None = None, la
 
 def draw_surface_3d(ax, surface, traj=None, colour: str = style.OKABE_ITO["vermillion"], *,
                     n: int = 120, lang: str = "en"):
-    """A 3-D surface (log-compressed for surfaces like Rosenbrock) with the path on it."""
+    """A 3-D surface (log-compressed for surfaces like Rosenbrock) with the path on it; where the
+    loss is not a number the surface has a hole, noted as in :func:`draw_contours`."""
     X, Y, Z = grid(surface, n)
-    f = (lambda z: np.log10(z - np.nanmin(Z) + 1)) if surface.log_scale else (lambda z: z)
+    Z = finite_part(Z, surface, surface.bounds)
+    finite = np.isfinite(Z)
+    low = Z[finite].min()
+    f = (lambda z: np.log10(z - low + 1)) if surface.log_scale else (lambda z: z)
+    with np.errstate(all="ignore"):
+        F = np.where(finite, f(Z), np.nan)
+    lift = 0.01 * np.ptp(F[finite])
     ax.computed_zorder = False  # draw the path over the surface, not under it
-    ax.plot_surface(X, Y, f(Z), cmap="viridis", alpha=0.85, linewidth=0, antialiased=True,
+    ax.plot_surface(X, Y, F, cmap="viridis", alpha=0.85, linewidth=0, antialiased=True,
                     rstride=1, cstride=1, zorder=1)
+    note_blank(ax, Z, lang)
     if traj is not None:
         p = clip_to_window(traj.params, surface.bounds)
-        z = f(surface.value(p)) + 0.01 * np.ptp(f(Z))
+        z = f(surface.value(p)) + lift
         ax.plot(p[:, 0], p[:, 1], z, color=colour, lw=2.4, zorder=10)
         ax.scatter(*p[0], z[0], color="white", edgecolors=colour, s=40, depthshade=False)
         ax.scatter(*p[-1], z[-1], color=colour, s=40, depthshade=False)
