@@ -17,7 +17,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, stdio
 from .errors import OutputError, UserInputError, printable
 
 console = Console(highlight=False)
@@ -747,6 +747,8 @@ def main(argv=None) -> int:
         return 128 + e.signum if isinstance(e, Terminated) else 130
     except click.exceptions.Exit as e:
         return e.exit_code
+    except stdio.StdoutFailed as e:   # closed, full, or a pipe whose reader left
+        return stdio.report(e)
     except Exception as e:  # a bug, not a user mistake: say so briefly
         if debug:
             raise
@@ -770,13 +772,10 @@ def _report_warnings(caught, debug: bool):
 def console_entry():
     """The ``gdviz`` console script: run, flush, and leave without Python's slow teardown of
     every imported module (about 0.1 s once matplotlib is loaded). Files are already complete:
-    every output is written to a temporary file and renamed before this point."""
-    import os
-
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    every output is written to a temporary file and renamed before this point. Standard output
+    closed, full or a closed pipe: see gdviz.stdio."""
+    stdio.guard()
+    stdio.leave(main())
 
 
 if __name__ == "__main__":
