@@ -750,6 +750,12 @@ def main(argv=None) -> int:
     except stdio.StdoutFailed as e:   # closed, full, or a pipe whose reader left
         return stdio.report(e)
     except Exception as e:  # a bug, not a user mistake: say so briefly
+        from .files import too_long
+
+        message = too_long(e)   # a path the OS refuses (an input, or a folder to make)
+        if message and not debug:
+            click.echo(f"gdviz: error: {printable(message)}", err=True)
+            return 2
         if debug:
             raise
         click.echo(f"gdviz: internal error: {type(e).__name__}: {printable(e)} (run with --debug for the traceback)",

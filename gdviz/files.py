@@ -101,6 +101,15 @@ def check_length(p: Path):
             raise UserInputError(f"output {what} '{shorten(part)}' is too long ({size} bytes; at most {limit})")
 
 
+def too_long(e: BaseException) -> str | None:
+    """For an OS error 'file name too long' (ENAMETOOLONG), one line naming the path; else None."""
+    if not (isinstance(e, OSError) and e.errno == errno.ENAMETOOLONG and e.filename is not None):
+        return None
+    path = os.fsdecode(e.filename)
+    return (f"path '{shorten(path)}' is too long ({len(os.fsencode(path)):,} bytes; at most "
+            f"{PATH_MAX - 1:,}, and {NAME_MAX} in one name)")
+
+
 def name_max(folder) -> int:
     """The longest file name ``folder``'s file system takes, in bytes (NAME_MAX if unknown)."""
     try:
