@@ -44,7 +44,7 @@ from .series import layered_widths, series_colours, series_label
 
 MIN_SIDE, MAX_WIDTH, MAX_HEIGHT = 160, 3840, 2160
 MAX_FRAMES, MAX_FPS = 5000, 60
-MAX_GIF_PIXELS = 600_000_000   # frames x width x height kept in memory while a GIF is encoded
+MAX_GIF_PIXELS = 600_000_000   # frames x width x height of one GIF (its size and encoding time)
 HELD_BYTES = 64_000_000        # raw frames the writing process may hold from the other renderer
 MAX_TURN = 30                  # frames per turn of each renderer (a GIF renders one more per turn)
 TEXT_PT = 10                   # counter text size, points (at 100 dpi: 13.9 px)
