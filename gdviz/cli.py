@@ -17,7 +17,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, stdio
+from . import __version__
 from .errors import OutputError, UserInputError, printable
 
 console = Console(highlight=False)
@@ -700,6 +700,7 @@ def _print_table(title, rows):
 
 def main(argv=None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and exit code 2."""
+    from . import stdio
     from .interrupt import install
 
     install()
@@ -780,6 +781,8 @@ def console_entry():
     every imported module (about 0.1 s once matplotlib is loaded). Files are already complete:
     every output is written to a temporary file and renamed before this point. Standard output
     closed, full or a closed pipe: see gdviz.stdio."""
+    from . import stdio
+
     stdio.guard()
     stdio.leave(main())
 
