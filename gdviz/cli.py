@@ -702,6 +702,7 @@ def _print_table(title, rows):
 
 def main(argv=None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and exit code 2."""
+    from . import stdio
     from .interrupt import install
 
     install()
@@ -749,7 +750,15 @@ def main(argv=None) -> int:
         return 128 + e.signum if isinstance(e, Terminated) else 130
     except click.exceptions.Exit as e:
         return e.exit_code
+    except stdio.StdoutFailed as e:   # closed, full, or a pipe whose reader left
+        return stdio.report(e)
     except Exception as e:  # a bug, not a user mistake: say so briefly
+        from .files import too_long
+
+        message = too_long(e)   # a path the OS refuses (an input, or a folder to make)
+        if message and not debug:
+            click.echo(f"gdviz: error: {printable(message)}", err=True)
+            return 2
         if debug:
             raise
         click.echo(f"gdviz: internal error: {type(e).__name__}: {printable(e)} (run with --debug for the traceback)",
@@ -772,13 +781,12 @@ def _report_warnings(caught, debug: bool):
 def console_entry():
     """The ``gdviz`` console script: run, flush, and leave without Python's slow teardown of
     every imported module (about 0.1 s once matplotlib is loaded). Files are already complete:
-    every output is written to a temporary file and renamed before this point."""
-    import os
+    every output is written to a temporary file and renamed before this point. Standard output
+    closed, full or a closed pipe: see gdviz.stdio."""
+    from . import stdio
 
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    stdio.guard()
+    stdio.leave(main())
 
 
 if __name__ == "__main__":

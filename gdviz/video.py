@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from .errors import OutputError, UserInputError, unknown_name
@@ -94,7 +91,7 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
 
     progress : ``f(fraction)`` called as frames are rendered.
     """
-    from .files import atomic_path, cause, check_output
+    from .files import cause, check_output, publish, temporary_folder
 
     time_scale = check_time_scale(time_scale)
     if quality not in QUALITIES:
@@ -109,11 +106,10 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
     cls = scene_class(name, lang, time_scale)
     from manim import tempconfig
 
-    media = Path(tempfile.mkdtemp(prefix=".gdviz-manim-", dir=out.parent if str(out.parent) else "."))
     # GIFs: manim's own GIF builds a palette per frame (speckles, large files); frames go to a
     # lossless intermediate instead and gdviz's encoder makes the GIF (one palette, deltas)
     movie = fmt in ("mp4", "webm")
-    settings = {"quality": QUALITIES[quality], "media_dir": str(media), "verbosity": "ERROR",
+    settings = {"quality": QUALITIES[quality], "verbosity": "ERROR",
                 "progress_bar": "none", "disable_caching": True,
                 "format": fmt if movie else ("png" if fmt == "png" else "none"),
                 "write_to_movie": movie, "save_last_frame": fmt == "png",
@@ -121,7 +117,10 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
     if fmt == "mp4":  # x264's "veryfast" preset: 40% less encoding time, a smaller file than "medium"
         settings["video_encoder_options"] = {"preset": "veryfast"}
     try:
-        with _quiet():
+        # manim's media folder: beside the output (so the result moves in one rename), private to
+        # this render, removed afterwards (and by the next run, if this one is killed)
+        with temporary_folder(out.parent) as media, _quiet():
+            settings["media_dir"] = str(media)
             if progress is not None:
                 with tempconfig({**settings, "dry_run": True}):
                     dry = cls()
@@ -137,15 +136,12 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
                     scene.render()
                     writer = scene.renderer.file_writer
                     produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
-        if not produced.is_file():
-            raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
-        with atomic_path(out) as tmp:
-            os.replace(produced, tmp)
+            if not produced.is_file():
+                raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
+            publish(produced, out)
         return out
     except OSError as e:   # the disk (or PyAV's encoder, whose errors are OSErrors) refused
         raise OutputError(f"cannot write '{out}': {cause(e)}") from None
-    finally:
-        shutil.rmtree(media, ignore_errors=True)
 
 
 def _render_gif(scene, media: Path, out: Path) -> Path:

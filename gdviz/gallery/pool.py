@@ -16,6 +16,8 @@ import multiprocessing
 import signal
 from multiprocessing.connection import wait
 
+from ..interrupt import child_signals
+
 DIED = "the worker rendering it died ({how}); the other entries went on"
 
 
@@ -42,7 +44,8 @@ class _Worker:
     def __init__(self, ctx, fn):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker, args=(child, fn), daemon=True)
-        self.proc.start()
+        with child_signals():   # Ctrl-C is ignored from its first instant (no traceback while it starts)
+            self.proc.start()
         child.close()
         self.key = None
 

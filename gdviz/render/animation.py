@@ -13,6 +13,7 @@ tail, a mark where a path diverges (at the window's edge), a hold on the last fr
 from __future__ import annotations
 
 import base64
+import collections
 import functools
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import style
-from ..errors import UserInputError, positive_number
+from ..errors import OutputError, UserInputError, positive_number
 from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, readout
@@ -43,7 +44,9 @@ from .series import layered_widths, series_colours, series_label
 
 MIN_SIDE, MAX_WIDTH, MAX_HEIGHT = 160, 3840, 2160
 MAX_FRAMES, MAX_FPS = 5000, 60
-MAX_GIF_PIXELS = 600_000_000   # frames x width x height kept in memory while a GIF is encoded
+MAX_GIF_PIXELS = 600_000_000   # frames x width x height of one GIF (its size and encoding time)
+HELD_BYTES = 64_000_000        # raw frames the writing process may hold from the other renderer
+MAX_TURN = 30                  # frames per turn of each renderer (a GIF renders one more per turn)
 TEXT_PT = 10                   # counter text size, points (at 100 dpi: 13.9 px)
 
 
@@ -510,7 +513,9 @@ class Animation:
     # -- rendering all frames, in two processes where the machine has two cores ---------------
     def _render(self, make_converter, on_frame=None, workers=None):
         """Yield ``converter(frame(i))`` (bytes) for every frame, in order. With ``workers`` > 1
-        a forked child renders the last part while this process renders the first.
+        a forked child renders every other turn of :func:`frames_per_turn` frames while this
+        process renders the turns between; this process holds at most two of the child's turns
+        (the child waits for room), so memory does not grow with the number of frames.
 
         ``make_converter()`` gives a fresh converter per process; a converter may keep state
         from frame to frame (``prime(image)`` shows it the frame before its first one)."""
@@ -523,34 +528,43 @@ class Animation:
                 if on_frame:
                     on_frame(i + 1)
             return
-        split = int(n * 0.45)  # this process also writes the file: give the child a bit more
+        turn = frames_per_turn(self.size, n)
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_child_render, args=(self, make_converter, split, n, sender),
-                            daemon=True)
+        child = ctx.Process(target=_child_render, args=(self, make_converter, turn, sender), daemon=True)
         with child_signals():  # the child inherits: ignore Ctrl-C, die on SIGTERM
             child.start()
         sender.close()
-        received = []
-        try:
-            def drain(block):
-                while len(received) < n - split and (block or receiver.poll()):
-                    if not receiver.poll(0.5 if block else 0):
-                        if child.exitcode not in (None, 0):
-                            raise RuntimeError(f"frame renderer stopped (exit code {child.exitcode})")
-                        continue
-                    received.append(receiver.recv_bytes())
+        held = collections.deque()   # the child's frames, in order, not yet passed on
+        to_come = sum(1 for i in range(n) if (i // turn) % 2)   # frames the child will send
 
-            for i in range(split):
-                yield convert(self.frame(i))
-                drain(block=False)
-                if on_frame:
-                    on_frame(i + 1 + len(received))
-            drain(block=True)
-            for j, data in enumerate(received):
+        def receive(wait: bool):
+            """Take the child's frames: one, waiting for it; or, without waiting, as many as
+            have arrived while fewer than two turns are held."""
+            nonlocal to_come
+            try:
+                while to_come and ((wait and not held) or (not wait and len(held) < 2 * turn and receiver.poll())):
+                    held.append(receiver.recv_bytes())
+                    to_come -= 1
+            except EOFError:   # the child ended before sending every frame
+                child.join()
+                code = child.exitcode
+                how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                raise OutputError(f"the frame renderer died ({how})") from None
+
+        try:
+            for i in range(n):
+                if (i // turn) % 2 == 0:   # this process's turn
+                    if i % turn == 0 and i and hasattr(convert, "prime"):
+                        convert.prime(self.frame(i - 1))
+                    data = convert(self.frame(i))
+                else:
+                    receive(wait=True)
+                    data = held.popleft()
                 yield data
+                receive(wait=False)
                 if on_frame:
-                    on_frame(split + j + 1)
+                    on_frame(i + 1 + len(held))
             child.join()
         finally:
             if child.is_alive():
@@ -589,18 +603,28 @@ def _rgb_bytes(image: Image.Image) -> bytes:
     return image.tobytes()
 
 
-def _child_render(anim: Animation, make_converter, first: int, end: int, sender):
-    """In the forked child: render frames first..end-1 and send them back as bytes, in order.
-    It writes no file and dies with its parent."""
+def frames_per_turn(size, frames: int) -> int:
+    """Frames in each turn of the two processes of :meth:`Animation._render`: two turns of raw
+    frames fit in HELD_BYTES (1080p: 5 frames; 4K: 1), at most MAX_TURN, and at least four
+    turns in all."""
+    w, h = size
+    return max(1, min(MAX_TURN, HELD_BYTES // (2 * 3 * w * h), frames // 4))
+
+
+def _child_render(anim: Animation, make_converter, turn: int, sender):
+    """In the forked child: render the odd turns (frames turn..2 turn-1, 3 turn..4 turn-1, ...)
+    and send them, in order. A send waits while the parent holds enough. It writes no file and
+    dies with its parent."""
     from ..interrupt import die_with_parent
 
     die_with_parent()
     try:
         convert = make_converter()
-        if hasattr(convert, "prime"):
-            convert.prime(anim.frame(first - 1))
-        for i in range(first, end):
-            sender.send_bytes(convert(anim.frame(i)))
+        for start in range(turn, anim.n_frames, 2 * turn):
+            if hasattr(convert, "prime"):
+                convert.prime(anim.frame(start - 1))
+            for i in range(start, min(start + turn, anim.n_frames)):
+                sender.send_bytes(convert(anim.frame(i)))
     except (KeyboardInterrupt, BrokenPipeError):  # stopped, or the parent went away: leave quietly
         raise SystemExit(1) from None
     finally:
