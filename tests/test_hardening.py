@@ -229,9 +229,14 @@ def test_grid_resolution_is_checked():
 
 
 # -- interruptions -------------------------------------------------------------------------------
-def _interrupt(cmd, cwd, delay, sig, group=False):
+def _interrupt(cmd, cwd, delay, sig, started, group=False):
+    """Run ``cmd``, wait until ``started()`` says its work began (gdviz has imported and installed its
+    signal handlers by then, however loaded the machine), then ``delay`` seconds, then send ``sig``."""
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not started() and time.monotonic() < deadline:
+        time.sleep(0.02)
     time.sleep(delay)
     if proc.poll() is None:
         (os.killpg if group else os.kill)(proc.pid, sig)
@@ -251,7 +256,8 @@ def test_interrupted_gif_keeps_the_previous_file(tmp_path, seed):
     cmd = GDVIZ + ["gif", "--optimizer", "gd,momentum,adam", "--steps", "800", "--frames", "400",
                    "--size", "800x600", "-o", str(target)]
     sig = [signal.SIGTERM, signal.SIGINT][seed % 2]
-    code, err = _interrupt(cmd, tmp_path, float(rng.uniform(0.4, 1.6)), sig, group=sig == signal.SIGINT)
+    code, err = _interrupt(cmd, tmp_path, float(rng.uniform(0.2, 1.0)), sig, lambda: _leftovers(tmp_path),
+                           group=sig == signal.SIGINT)
     assert "Traceback" not in err
     if code == 0:  # finished first: a whole GIF
         assert Image.open(target).n_frames == 400
@@ -266,7 +272,7 @@ def test_interrupted_video_leaves_no_media_folder(tmp_path):
     target.write_bytes(b"previous")
     rng = np.random.default_rng(7)
     code, err = _interrupt(GDVIZ + ["video", "learning-rates", "--time-scale", "0.5", "-o", str(target)],
-                           tmp_path, float(rng.uniform(3, 6)), signal.SIGTERM)
+                           tmp_path, float(rng.uniform(1, 4)), signal.SIGTERM, lambda: _leftovers(tmp_path))
     assert "Traceback" not in err
     assert code in (0, 143)
     if code == 143:
@@ -293,7 +299,7 @@ def test_interrupted_build_resumes_and_its_manifest_stays_whole(tmp_path, seed, 
     out = tmp_path / "out"
     rng = np.random.default_rng(seed)
     code, err = _interrupt(GDVIZ + ["build", str(spec), "--out", str(out), "--jobs", "2"], tmp_path,
-                           float(rng.uniform(2.5, 5.0)), sig, group=sig == signal.SIGINT)
+                           float(rng.uniform(1.0, 3.0)), sig, out.exists, group=sig == signal.SIGINT)
     assert "Traceback" not in err and code in (0, 130, 143)
     done = {}
     if (out / ".gdviz-cache.json").exists():
