@@ -44,7 +44,8 @@ def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz") -> Inline:
     from .errors import UserInputError
     from .gallery import build, load
 
-    result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False)
+    # the folder is this notebook's cache: another spec's picture of the same name is replaced
+    result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False, overwrite=True)
     if result.failed:
         raise UserInputError(f"could not render '{name}': {next(iter(result.failed.values())).splitlines()[0]}")
     entry = next(e for e in load(spec).entries if e.name == name)

@@ -318,3 +318,17 @@ def test_unwritable_folder_check_without_permissions(tmp_path, monkeypatch, caps
 def test_style_colours_are_fixed_per_optimizer():
     assert style.colour("adam") == "#D55E00" and style.colour("gd") == "#0072B2"
     assert len(set(style.OPTIMIZER_COLOURS.values())) == len(style.OPTIMIZER_COLOURS)
+
+
+@pytest.mark.parametrize("dim_surface", ["parabola", "bowl"])
+def test_every_figure_kind_draws_or_refuses_in_one_line_in_either_dimension(dim_surface):
+    """A 1-D surface for a 2-D picture (or the other way round) is a clear error, never an internal one."""
+    import matplotlib.pyplot as plt
+
+    from gdviz.render.figures import FIGURES, figure
+
+    for kind in FIGURES:
+        try:
+            plt.close(figure(kind, surface=dim_surface))
+        except gd.UserInputError as e:
+            assert "\n" not in str(e), (kind, str(e))

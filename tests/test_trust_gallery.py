@@ -374,3 +374,16 @@ def test_make_it_again_passes_surface_parameters_as_the_cli_reads_them(tmp_path)
     args = shlex.split(command(entry, "en", "out", str(spec)))
     params = [args[i + 1] for i, a in enumerate(args) if a == "-P"]
     assert parse_assignments("-P", params) == {"condition": 12.345678901}
+
+
+def test_a_notebook_shows_entries_of_two_specs_with_the_same_name(tmp_path):
+    """gd.show caches into one folder: an entry of another spec with the same name replaces the
+    picture there (it is the notebook's cache, not a gallery folder another spec owns)."""
+    import gdviz as gd
+
+    for i, figure in enumerate(("loss-functions", "cross-entropy")):
+        spec = tmp_path / f"s{i}.toml"
+        spec.write_text(f'title = "spec {i}"\n[[entry]]\nname = "fig"\nkind = "figure"\nfigure = "{figure}"\n'
+                        'lang = "en"\n')
+        shown = gd.show("fig", spec=spec, folder=tmp_path / ".gdviz")
+        assert shown.path.is_file()

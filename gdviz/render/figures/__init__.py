@@ -12,6 +12,7 @@ from __future__ import annotations
 from ... import lessons, style
 from ...claims import failed
 from ...errors import UserInputError, unknown_name
+from ...surfaces import surface as make_surface
 from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
@@ -19,7 +20,9 @@ from . import data, inside, paths, practice, rates, shape, starts
 
 FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
            **inside.KINDS}
-NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step"}
+NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step",
+            "gradient-field"}
+NEEDS_1D = {"gradient-step"}
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {
     "path": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
@@ -61,11 +64,10 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, field: bool = F
 
     width, height = check_size(size or default_size)
     if runs is None:
+        if "surface" in options:   # the kind's dimension first, before its lesson runs
+            _check_dim(kind, make_surface(options["surface"]))
         runs = runs_for(kind, **options)
-    surface = runs.surface
-    if kind in NEEDS_2D and surface is not None and surface.dim != 2:
-        raise UserInputError(f"figure '{kind}' needs a 2-D surface, '{surface.spec()['name']}' is 1-D; "
-                             "for 1-D use path, loss-curve, loss-vs-step, lr-triptych or lr-curves")
+    _check_dim(kind, runs.surface)
     with rc(lang):
         fig = new_figure(width, height)
         fig._gdviz_lang = lang
@@ -76,6 +78,17 @@ def figure(kind: str, *, lang: str = "en", size=None, runs=None, field: bool = F
             fig.tight_layout()
     fig.gdviz_claims = list(runs.claims)
     return fig
+
+
+def _check_dim(kind, surface):
+    if surface is None:
+        return
+    if kind in NEEDS_2D and surface.dim != 2:
+        raise UserInputError(f"figure '{kind}' needs a 2-D surface, '{surface.spec()['name']}' is 1-D; "
+                             "for 1-D use path, loss-curve, loss-vs-step, lr-triptych or lr-curves")
+    if kind in NEEDS_1D and surface.dim != 1:
+        raise UserInputError(f"figure '{kind}' needs a 1-D surface (a loss curve such as 'parabola'), "
+                             f"'{surface.spec()['name']}' is 2-D; for 2-D use path, gradient-vector or lr-triptych")
 
 
 def save(fig, path, *, dpi: int = 100):
