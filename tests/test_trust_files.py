@@ -6,12 +6,16 @@ gdviz open another file; data surfaces, CSV files and a trajectory's metadata ha
 caps checked before allocating; the gallery's cache follows the content of the files an entry
 reads.
 """
+import io
+import json
 import os
+import zipfile
 
 import numpy as np
 import pytest
 
 import gdviz as gd
+from gdviz import trajfile
 from gdviz.cli import main
 from gdviz.errors import UserInputError
 from gdviz.gallery import load
@@ -187,3 +191,125 @@ def test_csv_rows_and_bytes_are_capped(tmp_path, monkeypatch):
         gd.surface("linear-regression", data=str(p))
     assert str(err.value) == (f"data file '{p}' is {p.stat().st_size} bytes; a data file may hold at most "
                               "40 bytes (MAX_DATA_BYTES)")
+
+
+# -- a trajectory file never opens another file; what it asks for is bounded ------------------------
+def _crafted(tmp_path, surface, surface_params, name="crafted.npz"):
+    """A trajectory file whose metadata asks for ``surface`` built with ``surface_params``."""
+    traj = gd.run(gd.optimizer("gd", lr=0.01), "linear-regression", steps=3)
+    path = traj.save(tmp_path / name)
+    with np.load(path) as z:
+        members = {k: z[k] for k in z.files}
+    info = json.loads(str(members["info"]))
+    info["surface"], info["meta"]["surface_params"] = surface, surface_params
+    members["info"] = np.array(json.dumps(info))
+    np.savez(path, **members)
+    return path
+
+
+def test_a_loaded_file_never_reads_a_data_file(tmp_path, monkeypatch):
+    csv = tmp_path / "private.csv"
+    csv.write_text("a,b\n1,3\n2,5\n3,7.5\n")
+
+    def never(*a, **k):
+        raise AssertionError("the loaded file made gdviz read a data file")
+
+    path = _crafted(tmp_path, "linear-regression", {"data": str(csv), "x_column": "a", "y_column": "b"})
+    traj = gd.load(path)   # loading is fine: the arrays are all there
+    monkeypatch.setattr(data_mod, "load_csv", never)
+    with pytest.raises(UserInputError) as err:
+        gd.animate(traj)
+    assert str(err.value) == (
+        "this trajectory's surface parameters name a data file (meta['surface_params']['data']); a "
+        "trajectory never makes gdviz open another file: give the surface yourself, e.g. gd.animate(traj, "
+        "surface=gd.surface(traj.surface, data='your.csv'))")
+    with pytest.raises(UserInputError, match="never makes gdviz open another file"):
+        traj.rebuild_surface()
+
+
+def test_a_loaded_file_asks_for_bounded_data_only(tmp_path, monkeypatch):
+    def never(*a, **k):
+        raise AssertionError("the data was allocated")
+
+    traj = gd.load(_crafted(tmp_path, "linear-regression", {"n": 10_000_000}))
+    monkeypatch.setattr(data_mod, "synthetic_regression", never)
+    with pytest.raises(UserInputError, match=r"^n must be a whole number from 2 to 100,000 \(MAX_DATA_POINTS\), "
+                                             r"got 10000000$"):
+        gd.animate(traj)
+
+
+def test_a_run_on_a_csv_keeps_its_data_and_animates_without_it(tmp_path):
+    csv = tmp_path / "prices.csv"
+    csv.write_text("area,price\n1,3\n2,5\n3,7.5\n4,9\n5,11.2\n")
+    s = gd.surface("linear-regression", data=str(csv), x_column="area", y_column="price")
+    traj = gd.run(gd.optimizer("gd", lr=0.01), s, steps=20)
+    assert "data" not in traj.meta["surface_params"]
+    saved = traj.save(tmp_path / "run.npz")
+    csv.write_text("area,price\n1,100\n2,-5\n")   # edited, then gone: the file holds what the run used
+    csv.unlink()
+    back = gd.load(saved)
+    rebuilt = back.rebuild_surface()
+    np.testing.assert_array_equal(rebuilt.x, s.x)
+    np.testing.assert_array_equal(rebuilt.y, s.y)
+    np.testing.assert_array_equal(rebuilt.minima, s.minima)
+    anim = gd.animate(back)
+    np.testing.assert_array_equal(anim.runs.surface.minima, s.minima)
+
+
+def test_trajectory_errors_do_not_repeat_the_file(tmp_path):
+    """numpy's header errors repeat the header text; the loader reports the kind of damage only."""
+    good = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=3)
+    with np.load(good.save(tmp_path / "good.npz")) as z:
+        members = {k: z[k] for k in z.files}
+    header = ("{'descr': '" + SECRET + "', 'fortran_order': False, 'shape': (4, 2), }").ljust(117) + "\n"
+    bad = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + bytes(64)
+    with zipfile.ZipFile(tmp_path / "bad.npz", "w") as zf:
+        for k, v in members.items():
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, v)
+            zf.writestr(k + ".npy", bad if k == "params" else buf.getvalue())
+    with pytest.raises(UserInputError, match="is not a gdviz trajectory file") as err:
+        gd.load(tmp_path / "bad.npz")
+    assert SECRET not in str(err.value)
+
+
+# -- the info text of a trajectory file is capped -----------------------------------------------------
+def test_info_text_is_capped_before_it_is_decompressed(tmp_path):
+    good = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=3)
+    with np.load(good.save(tmp_path / "good.npz")) as z:
+        members = {k: z[k] for k in z.files}
+    chars = trajfile.MAX_INFO_CHARS + 1
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": f"<U{chars}", "fortran_order": False, "shape": ()})
+    with zipfile.ZipFile(tmp_path / "big.npz", "w", zipfile.ZIP_DEFLATED) as zf:
+        for k, v in members.items():
+            if k == "info":
+                zf.writestr("info.npy", buf.getvalue() + bytes(64))
+            else:
+                b = io.BytesIO()
+                np.lib.format.write_array(b, v)
+                zf.writestr(k + ".npy", b.getvalue())
+    with pytest.raises(UserInputError) as err:
+        gd.load(tmp_path / "big.npz")
+    assert str(err.value) == (f"'{tmp_path / 'big.npz'}' is not a gdviz trajectory file: info claims {chars:,} "
+                              f"characters of text, more than the {trajfile.MAX_INFO_CHARS:,} a trajectory's "
+                              "metadata may hold (MAX_INFO_CHARS); refusing to load it")
+
+
+def test_save_refuses_metadata_that_load_would_refuse(tmp_path, monkeypatch):
+    traj = gd.run(gd.optimizer("gd", lr=0.01), "linear-regression", steps=3)
+    size = len(json.dumps(traj.meta))
+    monkeypatch.setattr(trajfile, "MAX_INFO_CHARS", size // 2)
+    with pytest.raises(UserInputError, match=r"^the run's metadata takes [\d,]+ characters, more than the "
+                                             r"[\d,]+ a trajectory file may hold \(MAX_INFO_CHARS\)"):
+        traj.save(tmp_path / "t.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_data_surface_still_saves_and_loads(tmp_path):
+    n = data_mod.MAX_DATA_POINTS
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=n) * 1e3
+    traj = gd.run(gd.optimizer("gd", lr=1e-7), gd.surface("linear-regression", x=x, y=np.pi * x), steps=2)
+    back = gd.load(traj.save(tmp_path / "t.npz"))
+    np.testing.assert_array_equal(back.rebuild_surface().x, x)
