@@ -18,7 +18,7 @@ import gdviz as gd
 from gdviz import trajfile
 from gdviz.cli import main
 from gdviz.errors import UserInputError
-from gdviz.gallery import load
+from gdviz.gallery import build, load
 from gdviz.surfaces import data as data_mod
 
 SECRET = "sk-live-8f3b2c"
@@ -313,3 +313,131 @@ def test_the_largest_data_surface_still_saves_and_loads(tmp_path):
     traj = gd.run(gd.optimizer("gd", lr=1e-7), gd.surface("linear-regression", x=x, y=np.pi * x), steps=2)
     back = gd.load(traj.save(tmp_path / "t.npz"))
     np.testing.assert_array_equal(back.rebuild_surface().x, x)
+
+
+# -- a spec's data paths: beside the spec, inside its folder unless allowed --------------------------
+ENTRY = ('[[entry]]\nname = "fit"\nkind = "figure"\nfigure = "path"\nsurface = "linear-regression"\n'
+         'surface_params = {{data = "{data}", x_column = "area", y_column = "price"}}\nsteps = 20\nlang = "en"\n')
+PRICES = "area,price\n1,3\n2,5\n3,7.5\n4,9\n5,11.2\n"
+
+
+@pytest.fixture
+def docs(tmp_path):
+    """docs/gallery.toml beside docs/data/prices.csv, and a private file outside docs/."""
+    root = tmp_path / "docs"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "prices.csv").write_text(PRICES)
+    (tmp_path / "private.csv").write_text(PRICES)
+    return root
+
+
+def _spec(docs, data, name="gallery.toml"):
+    path = docs / name
+    path.write_text(ENTRY.format(data=data))
+    return path
+
+
+def test_relative_data_paths_resolve_beside_the_spec(docs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)   # not the spec's folder
+    spec = load(_spec(docs, "data/prices.csv"))
+    assert spec.entries[0].options["surface_params"]["data"] == os.path.realpath(docs / "data" / "prices.csv")
+    result = build(_spec(docs, "data/prices.csv"), tmp_path / "out", jobs=1, write_index=False)
+    assert result.failed == {} and result.rendered == ["fit.png"]
+
+
+@pytest.mark.parametrize("written", ["../private.csv", "data/../../private.csv", "{root}/private.csv"])
+def test_paths_leaving_the_spec_folder_are_refused_unless_allowed(docs, tmp_path, written):
+    written = written.format(root=tmp_path)
+    spec = _spec(docs, written)
+    with pytest.raises(UserInputError) as err:
+        load(spec)
+    assert str(err.value) == (
+        f"{spec}:6: entry 'fit': data path '{written}' is outside the spec's folder; allow it with "
+        "gdviz build --allow-outside-paths (Sphinx: gdviz_allow_outside_paths = True; MkDocs: "
+        "allow_outside_paths: true under extra: gdviz:)")
+    allowed = load(spec, allow_outside_paths=True)
+    assert allowed.entries[0].options["surface_params"]["data"] == os.path.realpath(tmp_path / "private.csv")
+
+
+def test_a_symlink_out_of_the_spec_folder_is_refused(docs, tmp_path):
+    (docs / "data" / "link.csv").symlink_to(tmp_path / "private.csv")
+    with pytest.raises(UserInputError, match=r"data path 'data/link.csv' is outside the spec's folder"):
+        load(_spec(docs, "data/link.csv"))
+
+
+def test_data_path_must_be_text(docs):
+    spec = docs / "g.toml"
+    spec.write_text(ENTRY.format(data="x").replace('data = "x"', "data = 5"))
+    with pytest.raises(UserInputError, match=r":6: entry 'fit': surface_params.data must be the path of a "
+                                             r"CSV file \(text\), got 5$"):
+        load(spec)
+
+
+def test_cli_build_option_allows_outside_paths(docs, tmp_path, capsys):
+    spec = _spec(docs, "../private.csv")
+    out = tmp_path / "out"
+    code, _, err = cli("build", str(spec), "--out", str(out), "--jobs", "1", "--no-index", capsys=capsys)
+    assert code == 2
+    assert "data path '../private.csv' is outside the spec's folder" in one_line_error(err)
+    assert not (out / "fit.png").exists()
+    code, out_text, err = cli("build", str(spec), "--out", str(out), "--jobs", "1", "--no-index",
+                              "--allow-outside-paths", capsys=capsys)
+    assert code == 0, err
+    assert (out / "fit.png").is_file()
+
+
+def test_mkdocs_setting_allows_outside_paths(docs, tmp_path):
+    from gdviz.mkdocs import on_pre_build
+
+    _spec(docs, "../private.csv")
+    (docs / "site").mkdir()
+    config = {"config_file_path": str(docs / "mkdocs.yml"), "docs_dir": str(docs / "site"),
+              "extra": {"gdviz": {"spec": "gallery.toml", "jobs": 1}}}
+    with pytest.raises(UserInputError, match="is outside the spec's folder"):
+        on_pre_build(config)
+    config["extra"]["gdviz"]["allow_outside_paths"] = "yes"
+    with pytest.raises(UserInputError, match=r"^extra: gdviz: allow_outside_paths must be true or false, "
+                                             r"got 'yes'$"):
+        on_pre_build(config)
+    config["extra"]["gdviz"]["allow_outside_paths"] = True
+    on_pre_build(config)
+    assert (docs / "site" / "img" / "gdviz" / "fit.png").is_file()
+
+
+def test_sphinx_setting_allows_outside_paths(docs, tmp_path):
+    pytest.importorskip("sphinx")
+    import subprocess
+    import sys
+
+    _spec(docs, "../private.csv")
+    (docs / "index.rst").write_text("Docs\n====\n\n.. gdviz:: fit\n")
+    conf = 'extensions = ["gdviz.sphinx"]\ngdviz_spec = "gallery.toml"\n'
+    (docs / "conf.py").write_text(conf)
+    args = [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(docs), str(tmp_path / "html")]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert "data path '../private.csv' is outside the spec's folder" in r.stderr
+    assert "gdviz_allow_outside_paths = True" in r.stderr
+    assert not (tmp_path / "html" / "_gdviz" / "fit.png").exists()
+    (docs / "conf.py").write_text(conf + "gdviz_allow_outside_paths = True\n")
+    r = subprocess.run(args + ["-E"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "outside" not in r.stderr, r.stderr
+    assert (tmp_path / "html" / "_gdviz" / "fit.png").is_file()
+
+
+def test_notebook_show_takes_the_same_permission(docs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = _spec(docs, "../private.csv")
+    with pytest.raises(UserInputError, match="is outside the spec's folder"):
+        gd.show("fit", spec=spec)
+    shown = gd.show("fit", spec=spec, allow_outside_paths=True)
+    assert shown._repr_png_()[:4] == b"\x89PNG"
+
+
+def test_a_spec_entry_does_not_put_the_file_in_the_build_log(tmp_path, secret_env, capsys):
+    spec = tmp_path / "g.toml"
+    spec.write_text('[[entry]]\nname = "fit"\nkind = "figure"\nfigure = "path"\nsurface = "linear-regression"\n'
+                    'surface_params = {data = "secret.env", x_column = "a"}\nsteps = 5\nlang = "en"\n')
+    code, out, err = cli("build", str(spec), "--out", str(tmp_path / "out"), "--jobs", "1", capsys=capsys)
+    assert code == 1
+    assert "column 'a' is not in" in err and "the header has 1 column" in err
+    assert SECRET not in out + err and "API_TOKEN" not in out + err

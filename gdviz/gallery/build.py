@@ -288,7 +288,7 @@ def claim_failure(name: str, bad) -> str:
 
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
           langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None,
-          on_wait=None, overwrite: bool = False) -> Result:
+          on_wait=None, overwrite: bool = False, allow_outside_paths: bool = False) -> Result:
     """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
 
     Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
@@ -298,11 +298,12 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
     on_wait : called once if another build holds the folder's lock (this one then waits).
     overwrite : replace files another spec wrote into ``out`` (otherwise a UserInputError names them).
+    allow_outside_paths : let the spec's data paths be absolute or leave its folder (see :func:`load`).
     A file counted as rendered or cached is checked to be still there before the build reports.
     """
     strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
-    spec = load(spec_path)
+    spec = load(spec_path, allow_outside_paths=allow_outside_paths)
     folder = Path(out)
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:
