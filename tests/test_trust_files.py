@@ -19,6 +19,7 @@ from gdviz import trajfile
 from gdviz.cli import main
 from gdviz.errors import UserInputError
 from gdviz.gallery import build, load
+from gdviz.gallery.build import fingerprint
 from gdviz.surfaces import data as data_mod
 
 SECRET = "sk-live-8f3b2c"
@@ -441,3 +442,33 @@ def test_a_spec_entry_does_not_put_the_file_in_the_build_log(tmp_path, secret_en
     assert code == 1
     assert "column 'a' is not in" in err and "the header has 1 column" in err
     assert SECRET not in out + err and "API_TOKEN" not in out + err
+
+
+# -- the cache follows the content of the files an entry reads ---------------------------------------
+def test_fingerprint_follows_the_data_file(docs):
+    csv = docs / "data" / "prices.csv"
+    entry = load(_spec(docs, "data/prices.csv")).entries[0]
+    before = fingerprint(entry, "en")
+    assert fingerprint(entry, "en") == before
+    stat = csv.stat()
+    csv.write_text(PRICES.replace("11.2", "11.9"))            # same size, same times: still seen
+    os.utime(csv, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert csv.stat().st_size == stat.st_size
+    edited = fingerprint(entry, "en")
+    assert edited != before
+    csv.unlink()
+    assert fingerprint(entry, "en") not in (before, edited)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(csv)   # a FIFO in its place is not opened (no writer would ever come)
+        assert fingerprint(entry, "en") not in (before, edited)
+
+
+def test_editing_the_csv_renders_the_entry_again(docs, tmp_path):
+    spec = _spec(docs, "data/prices.csv")
+    out = tmp_path / "out"
+    first = build(spec, out, jobs=1, write_index=False)
+    assert first.rendered == ["fit.png"]
+    assert build(spec, out, jobs=1, write_index=False).cached == ["fit.png"]
+    (docs / "data" / "prices.csv").write_text(PRICES.replace("11.2", "14.9"))
+    again = build(spec, out, jobs=1, write_index=False)
+    assert again.rendered == ["fit.png"] and again.cached == []

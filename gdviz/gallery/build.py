@@ -72,11 +72,27 @@ def code_digest() -> str:
 
 
 def fingerprint(entry: Entry, lang: str) -> str:
-    """The cache key of one file: the entry, the language, gdviz's code and the libraries that draw it."""
+    """The cache key of one file: the entry, the language, gdviz's code, the libraries that draw
+    it, and the content of every file the entry reads (a CSV edited in place renders again)."""
     libs = {d: _version(d) for d in LIBRARIES[entry.kind]}
+    reads = {path: content_digest(path) for path in entry.reads()}
     blob = json.dumps({"spec": entry.spec(), "lang": lang, "gdviz": __version__, "code": code_digest(),
-                       "libs": libs}, sort_keys=True, default=str)
+                       "libs": libs, "reads": reads}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def content_digest(path: str) -> str:
+    """SHA-256 of a file an entry reads, or why there is none ("missing: ..."): only a regular
+    file within the data cap is read (a FIFO in its place is never opened), so the key changes
+    whenever what the entry would read changes, and the render reports the problem."""
+    from ..reading import read_capped
+    from ..surfaces.data import MAX_DATA_BYTES
+
+    try:
+        data = read_capped(path, "data file", "give the path of a CSV file", MAX_DATA_BYTES, "MAX_DATA_BYTES")
+        return hashlib.sha256(data).hexdigest()
+    except UserInputError as e:
+        return f"missing: {e}"
 
 
 def spec_owner(spec: Spec, spec_path) -> dict:
