@@ -640,7 +640,9 @@ class BuildFailed(Exception):
               help="Fail an entry whose picture makes a claim its runs do not bear out "
                    "(default for the built-in gallery).")
 @click.option("--overwrite", is_flag=True, help="Replace files another spec built into the folder (else refused).")
-def build_cmd(spec, out, jobs, only, force, lang, no_index, strict, overwrite):
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Let the spec's data files be absolute paths or lie outside its folder ('..').")
+def build_cmd(spec, out, jobs, only, force, lang, no_index, strict, overwrite, allow_outside_paths):
     """Render a gallery (default: the built-in "Reducing Loss" course) with an index page."""
     from rich.progress import (
         BarColumn,
@@ -676,6 +678,7 @@ def build_cmd(spec, out, jobs, only, force, lang, no_index, strict, overwrite):
     try:
         result = build_gallery(spec, out, jobs=n_jobs, only=names, force=force, langs=langs, progress=progress,
                                write_index=not no_index, strict=True if strict else None, overwrite=overwrite,
+                               allow_outside_paths=allow_outside_paths,
                                on_wait=lambda: click.echo(f"gdviz: waiting for another gdviz build into "
                                                           f"'{printable(out)}' to finish", err=True))
     finally:

@@ -8,6 +8,7 @@
       gdviz:
         spec: gallery.toml             # relative to mkdocs.yml; omit for the built-in gallery
         out: img/gdviz                 # relative to docs_dir
+        allow_outside_paths: false     # true lets the spec's data files lie outside its folder
 
     ![Optimizer race](img/gdviz/race.png)
 
@@ -32,13 +33,18 @@ from pathlib import Path
 
 
 def on_pre_build(config, **kwargs):
+    from .errors import UserInputError
     from .gallery import build
 
     settings = (config.get("extra") or {}).get("gdviz", {}) or {}
     root = Path(config["config_file_path"]).parent
     spec = settings.get("spec")
     out = Path(config["docs_dir"]) / settings.get("out", "img/gdviz")
-    result = build(str(root / spec) if spec else None, out, jobs=settings.get("jobs"), write_index=False)
+    allow = settings.get("allow_outside_paths", False)
+    if not isinstance(allow, bool):
+        raise UserInputError(f"extra: gdviz: allow_outside_paths must be true or false, got {allow!r:.40}")
+    result = build(str(root / spec) if spec else None, out, jobs=settings.get("jobs"), write_index=False,
+                   allow_outside_paths=allow)
     if result.failed:
         raise RuntimeError("gdviz: failed to render " + ", ".join(result.failed))
     explorer = settings.get("explorer")

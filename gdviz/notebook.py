@@ -38,17 +38,19 @@ class Inline:
         return f"Inline({str(self.path)!r})"
 
 
-def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz") -> Inline:
+def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz", allow_outside_paths: bool = False) -> Inline:
     """Render the gallery entry ``name`` (of ``spec``, default the built-in gallery) in ``lang``
-    into ``folder`` (cached) and return it for inline display."""
+    into ``folder`` (cached) and return it for inline display. ``allow_outside_paths``: let the
+    spec's data files lie outside its folder (see :func:`gdviz.gallery.load`)."""
     from .errors import UserInputError
     from .gallery import build, load
 
     # the folder is this notebook's cache: another spec's picture of the same name is replaced
-    result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False, overwrite=True)
+    result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False, overwrite=True,
+                   allow_outside_paths=allow_outside_paths)
     if result.failed:
         raise UserInputError(f"could not render '{name}': {next(iter(result.failed.values())).splitlines()[0]}")
-    entry = next(e for e in load(spec).entries if e.name == name)
+    entry = next(e for e in load(spec, allow_outside_paths=allow_outside_paths).entries if e.name == name)
     if lang not in entry.langs:
         raise UserInputError(f"entry '{name}' has no '{lang}' version; it has: {', '.join(entry.langs)}")
     return Inline(Path(folder) / entry.filename(lang), entry.text("alt", lang) or entry.text("caption", lang))

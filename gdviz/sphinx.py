@@ -3,6 +3,7 @@
     # conf.py
     extensions = ["gdviz.sphinx"]
     gdviz_spec = "gallery.toml"        # optional; default: the built-in "Reducing Loss" gallery
+    gdviz_allow_outside_paths = False  # True lets the spec's data files lie outside its folder
 
     .. gdviz:: race
        :lang: zh
@@ -45,13 +46,17 @@ class GdvizDirective(Directive):
             spec = str((Path(app.confdir) / spec).resolve())
         name, lang = self.arguments[0], self.options.get("lang", "en")
         folder = Path(app.outdir) / "_gdviz"
+        allow = app.config.gdviz_allow_outside_paths
+        if not isinstance(allow, bool):
+            raise self.error(f"gdviz: gdviz_allow_outside_paths must be True or False, got {allow!r:.40}")
         try:
-            result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False)
+            result = build(spec, folder, only=[name], langs=(lang,), jobs=1, write_index=False,
+                           allow_outside_paths=allow)
         except ValueError as e:
             raise self.error(f"gdviz: {e}") from None
         if result.failed:
             raise self.error(f"gdviz: {name} failed: {next(iter(result.failed.values())).splitlines()[0]}")
-        entry = next(e for e in load(spec).entries if e.name == name)
+        entry = next(e for e in load(spec, allow_outside_paths=allow).entries if e.name == name)
         file = entry.filename(lang)
         caption = self.options.get("caption") or entry.text("caption", lang)
         alt = html.escape(entry.text("alt", lang) or caption or name)
@@ -104,6 +109,7 @@ def _relative_root(env) -> str:
 
 def setup(app):
     app.add_config_value("gdviz_spec", None, "env")
+    app.add_config_value("gdviz_allow_outside_paths", False, "env")
     app.add_directive("gdviz", GdvizDirective)
     app.add_directive("gdviz-explorer", ExplorerDirective)
     return {"version": __version__, "parallel_read_safe": False, "parallel_write_safe": True}

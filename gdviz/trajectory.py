@@ -165,6 +165,7 @@ class Trajectory:
     def save(self, path) -> Path:
         """Write a ``.npz`` file with all arrays and the metadata (atomically: a temporary file
         in the same folder, then renamed)."""
+        from . import trajfile
         from .files import atomic_path, check_output
 
         path = Path(path)
@@ -174,6 +175,12 @@ class Trajectory:
         info = {"surface": self.surface, "optimizer": self.optimizer,
                 "hyperparams": self.hyperparams, "seed": self.seed, "meta": self.meta,
                 "status": np.asarray(self.status).tolist(), "stop": np.asarray(self.stop).tolist()}
+        text = json.dumps(info, default=_json)
+        if len(text) > trajfile.MAX_INFO_CHARS:   # what load would refuse is never written
+            raise UserInputError(f"the run's metadata takes {len(text):,} characters, more than the "
+                                 f"{trajfile.MAX_INFO_CHARS:,} a trajectory file may hold (MAX_INFO_CHARS); "
+                                 "it keeps the surface's data points and each run's settings: save fewer "
+                                 "runs or points per file")
         arrays = {"params": self.params, "loss": self.loss, "grads": self.grads}
         if self.lr is not None:
             arrays["lr"] = self.lr
@@ -182,7 +189,7 @@ class Trajectory:
         for name, arr in self.state.items():
             arrays[f"state.{name}"] = arr
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez_compressed(fh, info=np.array(json.dumps(info, default=_json)), **arrays)
+            np.savez_compressed(fh, info=np.array(text), **arrays)
         return path
 
     @classmethod
@@ -199,6 +206,28 @@ class Trajectory:
         from .trajfile import read_trajectory
 
         return cls(**read_trajectory(path, engine.MAX_RECORD_BYTES))
+
+    def rebuild_surface(self):
+        """The surface this run was on, built again from its name and ``meta["surface_params"]``
+        (what :func:`gdviz.animate` draws a trajectory on when given no surface).
+
+        A trajectory never makes gdviz open another file: parameters naming a data file (files
+        written by gdviz 0.1.0 for runs on a CSV file) are refused; runs on a CSV file now keep
+        its points as ``x`` and ``y``, so their files rebuild without it. What the parameters
+        may ask for is bounded: data surfaces take at most ``MAX_DATA_POINTS`` points, typed
+        expressions are bounded in size and nesting.
+        """
+        from .surfaces import surface
+
+        params = self.meta.get("surface_params", {})
+        if not isinstance(params, dict):
+            raise UserInputError("this trajectory's meta['surface_params'] must be a dict of the surface's parameters")
+        if "data" in params:
+            raise UserInputError(
+                "this trajectory's surface parameters name a data file (meta['surface_params']['data']); a "
+                "trajectory never makes gdviz open another file: give the surface yourself, e.g. "
+                "gd.animate(traj, surface=gd.surface(traj.surface, data='your.csv'))")
+        return surface(self.surface, **params)
 
     def summary(self) -> dict:
         """Status, steps, final loss and final point (of a single run)."""

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -21,6 +20,7 @@ import zlib
 import numpy as np
 
 from .errors import UserInputError
+from .reading import check_regular, open_regular
 
 _MEMBERS = ("info", "params", "loss", "grads", "lr", "step_index")  # what save writes
 _STATE = re.compile(r"^state\.[A-Za-z_][A-Za-z0-9_]{0,39}$")     # and state.<name>, one per state array
@@ -30,6 +30,8 @@ _INFO_KEYS = ("surface", "optimizer", "hyperparams", "seed", "meta", "status", "
 _STATUSES = ("converged", "diverged", "max_steps")
 _MAX_DIRECTORY = 64 * 2**10  # bytes of zip central directory (save's holds 6 short entries)
 _MAX_DEPTH = 32  # nesting of JSON values in info
+MAX_INFO_CHARS = 2**23  # characters of info text (8 Mi): parsing it takes at most a few hundred MB
+_HINT = "give the path of a .npz file written by Trajectory.save"
 
 
 class _Bad(Exception):
@@ -55,8 +57,11 @@ def read_trajectory(path, limit: int) -> dict:
 
 
 def _reason(e: BaseException) -> str:
-    """One line about ``e`` (numpy's hints about pickled data are dropped: never loaded)."""
-    text = (str(e).strip().splitlines() or [""])[0]
+    """The kind of damage ``e`` reports, in one line: its message up to the first quote, colon,
+    bracket or sentence end, since what follows repeats the file (numpy's header errors quote the
+    header, zipfile's quote member names); numpy's hints about pickled data are dropped (never
+    loaded). "Cannot parse header: b'{...'" -> "Cannot parse header"."""
+    text = re.split(r"""['"{(\[:]|\.\s""", (str(e).strip().splitlines() or [""])[0])[0].strip()
     if "pickle" in text.lower() or not text:
         text = type(e).__name__
     return text if len(text) <= 160 else text[:157] + "..."
@@ -74,11 +79,13 @@ def _parse(path, name, limit) -> dict:
     if hasattr(path, "read") and not isinstance(path, (str, bytes, os.PathLike)):
         fh, close = path, False  # an open file object: the caller opened it
         try:
-            _regular(os.fstat(fh.fileno()).st_mode, name)
+            mode = os.fstat(fh.fileno()).st_mode
         except (AttributeError, OSError, ValueError):
-            pass  # not backed by a file descriptor (e.g. io.BytesIO)
+            mode = None  # not backed by a file descriptor (e.g. io.BytesIO)
+        if mode is not None:
+            check_regular(mode, name, "trajectory file", _HINT)
     else:
-        fh, close = _open_regular(path, name), True
+        fh, close = open_regular(path, "trajectory file", _HINT), True
     try:
         _check_directory(fh)
         with zipfile.ZipFile(fh) as zf:
@@ -90,39 +97,6 @@ def _parse(path, name, limit) -> dict:
         if close:
             fh.close()
     return _build(arrays)
-
-
-def _open_regular(path, name):
-    """Open ``path`` for reading if it is a regular file. The type is checked with stat()
-    before opening (opening a FIFO for reading blocks until a writer comes), and again on the
-    open descriptor (opened non-blocking) in case the path was swapped in between."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise UserInputError(f"trajectory file '{name}' does not exist") from None
-    except (OSError, ValueError) as e:  # e.g. a symlink loop, a name too long, a NUL in the name
-        raise UserInputError(f"cannot read trajectory file '{name}': {getattr(e, 'strerror', None) or e}") from None
-    _regular(st.st_mode, name)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as e:  # e.g. permission denied
-        raise UserInputError(f"cannot read trajectory file '{name}': {e.strerror or e}") from None
-    try:
-        _regular(os.fstat(fd).st_mode, name)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _regular(mode, name):
-    if stat.S_ISREG(mode):
-        return
-    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
-            "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode) else
-            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-    raise UserInputError(f"'{name}' is {kind}, not a trajectory file: give the path of a .npz file "
-                         "written by Trajectory.save")
 
 
 def _check_directory(fh):
@@ -212,6 +186,10 @@ def _check_headers(h: dict, limit: int):
         if n > limit:
             what = f"{n // 4:,} characters of text" if k == "info" else f"shape {shape} of {dtype}"
             raise _Bad(f"{k} claims {_mib(n)} ({what}), {bound}")
+    chars = h["info"][2] // 4
+    if chars > MAX_INFO_CHARS:
+        raise _Bad(f"info claims {chars:,} characters of text, more than the {MAX_INFO_CHARS:,} a trajectory's "
+                   "metadata may hold (MAX_INFO_CHARS); refusing to load it")
     record = sum(h[k][2] for k in h if k in ("params", "loss", "grads", "lr") or k.startswith("state."))
     if record > limit:
         raise _Bad(f"its arrays claim {_mib(record)} together (params of shape {h['params'][0]}), {bound}")
@@ -273,8 +251,20 @@ def _build(a: dict) -> dict:
 
 
 def _info(arr) -> dict:
+    odd = []   # non-finite numbers met while parsing; only then is every number looked at, for its place
+
+    def number(text):
+        v = float(text)
+        if not math.isfinite(v):   # 1e999
+            odd.append(v)
+        return v
+
+    def constant(name):   # NaN, Infinity, -Infinity
+        odd.append(name)
+        return float(name.replace("Infinity", "inf"))
+
     try:
-        info = json.loads(str(arr[()]))
+        info = json.loads(str(arr[()]), parse_float=number, parse_constant=constant)
     except RecursionError:
         raise _Bad("info is not valid JSON (nested too deeply)") from None
     except ValueError as e:
@@ -296,24 +286,37 @@ def _info(arr) -> dict:
     for k in ("hyperparams", "meta"):
         if not isinstance(info[k], dict):
             raise _Bad(f"info's {k} must be a JSON object, got {_short(info[k])}")
-        _plain(info[k], k, 0)
+        _plain(info[k], k, 0, bool(odd))
     if "surface_params" in info["meta"] and not isinstance(info["meta"]["surface_params"], dict):
         raise _Bad(f"info's meta.surface_params must be a JSON object, got {_short(info['meta']['surface_params'])}")
     return info
 
 
-def _plain(v, where, depth):
-    """Finite numbers, text, true/false, null, and lists and objects of them (not too deep)."""
+def _plain(v, where, depth, floats):
+    """Finite numbers, text, true/false, null, and lists and objects of them (not too deep).
+    Only containers are visited, and numbers only when parsing met a non-finite one (``floats``);
+    ``where`` (a text or a (parent, key) pair) is spelled out only for an error: a metadata of a
+    million numbers is checked in C-speed passes, not a Python call each."""
     if depth > _MAX_DEPTH:
-        raise _Bad(f"info's {where} is nested too deeply")
+        raise _Bad(f"info's {_spell(where)} is nested too deeply")
     if isinstance(v, float) and not math.isfinite(v):
-        raise _Bad(f"info's {where} is not finite ({v}); a trajectory's numbers are finite")
-    if isinstance(v, list):
-        for i, x in enumerate(v):
-            _plain(x, f"{where}[{i}]", depth + 1)
-    elif isinstance(v, dict):
-        for k, x in v.items():
-            _plain(x, f"{where}.{k}", depth + 1)
+        raise _Bad(f"info's {_spell(where)} is not finite ({v}); a trajectory's numbers are finite")
+    if isinstance(v, (list, dict)):
+        values = v if isinstance(v, list) else v.values()
+        visit = (list, dict, float) if floats else (list, dict)
+        if not set(map(type, values)).isdisjoint(visit):
+            for k, x in (enumerate(v) if isinstance(v, list) else v.items()):
+                t = type(x)
+                if ((t is list or t is dict) and x) or (floats and t is float):   # empty ones hold nothing
+                    _plain(x, (where, k), depth + 1, floats)
+
+
+def _spell(where) -> str:
+    """('meta', 'x'), 3) -> 'meta.x[3]'."""
+    if isinstance(where, str):
+        return where
+    parent, key = where
+    return f"{_spell(parent)}[{key}]" if isinstance(key, int) else f"{_spell(parent)}.{key}"
 
 
 def _status(v, where):

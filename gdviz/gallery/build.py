@@ -72,11 +72,27 @@ def code_digest() -> str:
 
 
 def fingerprint(entry: Entry, lang: str) -> str:
-    """The cache key of one file: the entry, the language, gdviz's code and the libraries that draw it."""
+    """The cache key of one file: the entry, the language, gdviz's code, the libraries that draw
+    it, and the content of every file the entry reads (a CSV edited in place renders again)."""
     libs = {d: _version(d) for d in LIBRARIES[entry.kind]}
+    reads = {path: content_digest(path) for path in entry.reads()}
     blob = json.dumps({"spec": entry.spec(), "lang": lang, "gdviz": __version__, "code": code_digest(),
-                       "libs": libs}, sort_keys=True, default=str)
+                       "libs": libs, "reads": reads}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def content_digest(path: str) -> str:
+    """SHA-256 of a file an entry reads, or why there is none ("missing: ..."): only a regular
+    file within the data cap is read (a FIFO in its place is never opened), so the key changes
+    whenever what the entry would read changes, and the render reports the problem."""
+    from ..reading import read_capped
+    from ..surfaces.data import MAX_DATA_BYTES
+
+    try:
+        data = read_capped(path, "data file", "give the path of a CSV file", MAX_DATA_BYTES, "MAX_DATA_BYTES")
+        return hashlib.sha256(data).hexdigest()
+    except UserInputError as e:
+        return f"missing: {e}"
 
 
 def spec_owner(spec: Spec, spec_path) -> dict:
@@ -288,7 +304,7 @@ def claim_failure(name: str, bad) -> str:
 
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
           langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None,
-          on_wait=None, overwrite: bool = False) -> Result:
+          on_wait=None, overwrite: bool = False, allow_outside_paths: bool = False) -> Result:
     """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
 
     Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
@@ -298,11 +314,12 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     progress : ``f(done, total, current)`` after each file (``current``: what is rendering).
     on_wait : called once if another build holds the folder's lock (this one then waits).
     overwrite : replace files another spec wrote into ``out`` (otherwise a UserInputError names them).
+    allow_outside_paths : let the spec's data paths be absolute or leave its folder (see :func:`load`).
     A file counted as rendered or cached is checked to be still there before the build reports.
     """
     strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
-    spec = load(spec_path)
+    spec = load(spec_path, allow_outside_paths=allow_outside_paths)
     folder = Path(out)
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:

@@ -14,7 +14,9 @@
     caption = "Three optimizers race on Rosenbrock"
     caption_zh = "三种优化器在 Rosenbrock 函数上比赛"
 
-Every error names the file, the line and the accepted values; unknown keys are errors.
+Every error names the file, the line and the accepted values; unknown keys are errors. A data
+file (``surface_params = {data = "data/prices.csv"}``) is found beside the spec and must stay
+inside its folder unless allowed (see :func:`load`).
 """
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
 
 from ..errors import UserInputError
 
@@ -44,6 +46,8 @@ MAX_HOLD = 30.0        # seconds an animation may hold its last frame
 DEFAULT_TITLE = "gdviz gallery"   # the title of a spec that gives none
 MAX_SPEC_BYTES = 4_000_000   # a spec's size (the built-in course of 40 entries is 12 kB)
 MAX_NESTING = 16       # lists and tables inside each other (a spec needs 3: surface_params = {a = [1, 2]})
+ALLOW_OUTSIDE = ("gdviz build --allow-outside-paths (Sphinx: gdviz_allow_outside_paths = True; "
+                 "MkDocs: allow_outside_paths: true under extra: gdviz:)")   # what lets data paths leave the folder
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class Entry:
     def spec(self) -> dict:
         """Everything that decides the picture (for the cache key)."""
         return {"name": self.name, "kind": self.kind, "format": self.format, **self.options}
+
+    def reads(self) -> list[str]:
+        """The files this entry reads (resolved paths): its data file, if any."""
+        data = self.options.get("surface_params", {}).get("data")
+        return [data] if isinstance(data, str) else []
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,12 @@ class _Locator:
         return start
 
 
-def load(path=None, *, text: str | None = None) -> Spec:
-    """Read and validate a spec file (or ``text``); the built-in gallery when both are None."""
+def load(path=None, *, text: str | None = None, allow_outside_paths: bool = False) -> Spec:
+    """Read and validate a spec file (or ``text``); the built-in gallery when both are None.
+
+    Data paths (``surface_params.data``) resolve against the spec file's folder (the current
+    folder for ``text``) and must stay inside it: an absolute path, a ``..`` or a symbolic link
+    leading out is refused unless ``allow_outside_paths``."""
     if path is None and text is None:
         path = Path(__file__).parent.parent / "data" / "reducing-loss.toml"
     where = str(path) if path is not None else "<spec>"
@@ -151,6 +164,8 @@ def load(path=None, *, text: str | None = None) -> Spec:
         if not isinstance(raw, dict):
             fail(_top_line(text, "entry"), f"entry {i + 1} must be a table ([[entry]] with keys), got {raw!r:.60}")
         entry = _entry(i, {**defaults, **raw}, raw, loc, fail)
+        entry = _resolve_data(entry, Path(path).parent if path is not None else Path.cwd(), allow_outside_paths,
+                              loc.of(i, "surface_params"), fail)
         if entry.name in seen:
             fail(loc.of(i, "name"), f"entry name '{entry.name}' is used twice (first at line {seen[entry.name]})")
         seen[entry.name] = loc.of(i, "name")
@@ -165,6 +180,30 @@ def load(path=None, *, text: str | None = None) -> Spec:
                 {"en": data.get("title", DEFAULT_TITLE), "zh": data.get("title_zh", data.get("title", ""))},
                 {"en": data.get("description", ""), "zh": data.get("description_zh", data.get("description", ""))},
                 entries)
+
+
+def _resolve_data(entry: Entry, folder: Path, allow_outside: bool, line: int, fail) -> Entry:
+    """``entry`` with its data path (``surface_params.data``, as written in the spec) resolved
+    against the spec's ``folder``; a path that leaves the folder (absolute, with ``..``, or
+    through a symbolic link) is refused unless ``allow_outside``."""
+    params = entry.options.get("surface_params")
+    if not isinstance(params, dict) or "data" not in params:
+        return entry
+    written = params["data"]
+    if not isinstance(written, str):
+        fail(line, f"entry '{entry.name}': surface_params.data must be the path of a CSV file (text), "
+                   f"got {written!r:.60}")
+    try:
+        root = os.path.realpath(folder)
+        target = os.path.realpath(os.path.join(root, written))
+    except ValueError:   # a NUL in the path
+        fail(line, f"entry '{entry.name}': surface_params.data is not a usable path (it holds a NUL character)")
+    inside = (not os.path.isabs(written) and ".." not in PurePath(written).parts
+              and os.path.commonpath([root, target]) == root)
+    if not inside and not allow_outside:
+        fail(line, f"entry '{entry.name}': data path '{written}' is outside the spec's folder; allow it with "
+                   f"{ALLOW_OUTSIDE}")
+    return replace(entry, options={**entry.options, "surface_params": {**params, "data": target}})
 
 
 def _read_utf8(p: Path, where: str) -> str:

@@ -162,7 +162,7 @@ def _as_runs(what, surface) -> Runs:
                              f"{', '.join(sorted({m.surface for m in members}))}")
     if surface is None:
         first = members[0]
-        surface = make_surface(first.surface, **first.meta.get("surface_params", {}))
+        surface = first.rebuild_surface()   # never opens a file a trajectory names
     s = make_surface(surface)
     keys = [m.optimizer for m in members]
     rates = [m.hyperparams.get("lr") if isinstance(m.hyperparams.get("lr"), (int, float)) else None

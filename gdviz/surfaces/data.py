@@ -11,16 +11,21 @@ uses for mini-batch and stochastic gradient descent.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+import io
+import math
+import os
 
 import numpy as np
 
 from .. import arith
 from ..errors import UserInputError, positive_number, unknown_name
+from ..reading import read_capped
 from .base import Surface
 
 LOSSES = ("mse", "mae", "huber")
 FEATURES = ("raw", "standardized")
+MAX_DATA_POINTS = 100_000       # data points of a data surface: n, the rows of a CSV file, x and y arrays
+MAX_DATA_BYTES = 16 * 2**20     # bytes of a CSV data file (read no further)
 
 
 def synthetic_regression(n=100, seed=0, outliers=0, slope=3.0, intercept=4.0, noise=2.0):
@@ -46,44 +51,125 @@ def synthetic_classification(n=100, seed=0):
 
 
 def load_csv(path, x_column=None, y_column=None):
-    """Two numeric columns from a CSV file (with or without a header row)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserInputError(f"data file '{path}' does not exist")
-    with p.open(newline="") as fh:
-        rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise UserInputError(f"data file '{path}' is empty")
-    header = None
+    """Two numeric columns from a CSV file (UTF-8, with or without a header row): x from column 0
+    and y from column 1 unless ``x_column`` / ``y_column`` name a column of the header or give a
+    column number (from 0). At most ``MAX_DATA_BYTES`` are read and ``MAX_DATA_POINTS`` rows
+    taken; only a regular file is opened. Errors describe the file (its size, its rows, how many
+    columns its header has) and never quote it:
+
+        column 'price' is not in 'houses.csv': the header has 3 columns
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise UserInputError(f"data must be the path of a CSV file, got {_kind(path)}")
+    name = os.fsdecode(path)
+    raw = read_capped(path, "data file", "give the path of a CSV file", MAX_DATA_BYTES, "MAX_DATA_BYTES")
     try:
-        [float(c) for c in rows[0]]
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise UserInputError(f"data file '{name}' is not UTF-8 text (line {line}); save it as UTF-8 CSV") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out = np.empty((MAX_DATA_POINTS, 2))   # rows are read one at a time into it, never all kept
+    n, header, columns = 0, None, None
+    try:
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if columns is None:   # the first row: a header, or already data
+                if not all(_is_number(c) for c in row):
+                    header = [c.strip() for c in row]
+                columns = [_column(name, key, which, default, header, len(row))
+                           for key, which, default in (("x_column", x_column, 0), ("y_column", y_column, 1))]
+                if header is not None:
+                    continue
+            if n == MAX_DATA_POINTS:
+                raise UserInputError(f"data file '{name}' has more than {MAX_DATA_POINTS:,} data rows; a data "
+                                     f"surface takes at most {MAX_DATA_POINTS:,} points (MAX_DATA_POINTS)")
+            try:
+                out[n] = float(row[columns[0]]), float(row[columns[1]])
+            except (IndexError, ValueError):
+                axis, c = next((a, c) for a, c in zip("xy", columns) if c >= len(row) or not _is_number(row[c]))
+                problem = f"has no {axis} column" if c >= len(row) else f"has no number in its {axis} column"
+                raise UserInputError(f"data file '{name}' needs two numeric columns (x, y) on every row; "
+                                     f"line {reader.line_num} {problem}") from None
+            n += 1
+    except csv.Error as e:   # its messages are fixed text ("line contains NUL"), never the line
+        raise UserInputError(f"data file '{name}': line {reader.line_num} is not valid CSV ({e})") from None
+    if columns is None:
+        raise UserInputError(f"data file '{name}' is empty")
+    if n == 0:
+        raise UserInputError(f"data file '{name}' has a header row but no data rows")
+    return out[:n, 0].copy(), out[:n, 1].copy()
+
+
+def _column(name, key, which, default, header, width) -> int:
+    """The index of column ``which`` (a header name or a number from 0); the file is described
+    (how many columns), never quoted."""
+    if which is None:
+        return default
+    if isinstance(which, (int, np.integer)) and not isinstance(which, bool):
+        if not 0 <= which < width:
+            raise UserInputError(f"{key} {which} is out of range: '{name}' has {_count(width, 'column')}, "
+                                 f"numbered 0 to {width - 1}")
+        return int(which)
+    if not isinstance(which, str):
+        raise UserInputError(f"{key} must be a column name or a column number (from 0), got {_kind(which)}")
+    if header is None:
+        raise UserInputError(f"column '{which}' is not in '{name}': it has no header row; give {key} as a "
+                             f"column number, 0 to {width - 1}")
+    if which not in header:
+        raise UserInputError(f"column '{which}' is not in '{name}': the header has {_count(width, 'column')}")
+    return header.index(which)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
     except ValueError:
-        header, rows = [c.strip() for c in rows[0]], rows[1:]
+        return False
 
-    def col(which, default):
-        if which is None:
-            return default
-        if isinstance(which, int):
-            return which
-        if header is None or which not in header:
-            raise UserInputError(f"column '{which}' is not in '{path}'"
-                                 + (f"; columns: {', '.join(header)}" if header else " (no header)"))
-        return header.index(which)
 
-    ix, iy = col(x_column, 0), col(y_column, 1)
-    try:
-        data = np.array([[float(r[ix]), float(r[iy])] for r in rows])
-    except (ValueError, IndexError):
-        raise UserInputError(f"data file '{path}' needs two numeric columns (x, y) on every row") from None
-    return data[:, 0], data[:, 1]
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _kind(value) -> str:
+    """What ``value`` is, without printing it: 'a number', 'a list'..."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return {list: "a list", tuple: "a list", dict: "a table", type(None): "nothing"}.get(type(value),
+                                                                                       type(value).__name__)
+
+
+def _whole(key: str, value, lo: int, hi: int | None = None, what_hi: str | None = None, *,
+           floats: bool = True) -> int:
+    """``value`` as a whole number in [lo, hi] (``floats``: 3.0 counts), checked before anything
+    is allocated."""
+    ok = (isinstance(value, (int, np.integer)) or (floats and isinstance(value, (float, np.floating)) and
+                                                   math.isfinite(value) and float(value).is_integer()))
+    if isinstance(value, bool) or not ok or value < lo or (hi is not None and value > hi):
+        shown = (int(value) if isinstance(value, np.integer) else value if isinstance(value, (int, float))
+                 else _kind(value))
+        span = f">= {lo}" if hi is None else f"from {lo} to {what_hi or f'{hi:,}'}"
+        raise UserInputError(f"{key} must be a whole number {span}, got {shown}")
+    return int(value)
 
 
 def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
     """The (x, y) arrays from a CSV file, the user's arrays, or the built-in synthetic set, and
-    the parameters that rebuild them."""
+    the parameters that rebuild them. Data read from a file is kept as arrays (``x``, ``y``), so
+    a saved run rebuilds its surface from the points it ran on and never opens the file again.
+    Every source is capped at ``MAX_DATA_POINTS`` before anything is allocated."""
+    if data is not None and (x is not None or y is not None):
+        raise UserInputError("give either data=FILE.csv or x and y arrays, not both")
+    if data is None and (x_column is not None or y_column is not None):
+        raise UserInputError("x_column and y_column pick the columns of a data file; give data=FILE.csv too")
     if data is not None:
         x, y = load_csv(data, x_column, y_column)
-        return x, y, {"data": str(data), "x_column": x_column, "y_column": y_column}
+        return x, y, {"x": x, "y": y}
     if x is not None or y is not None:
         if x is None or y is None:
             raise UserInputError("give both x and y arrays")
@@ -91,8 +177,14 @@ def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
             x, y = np.asarray(x, float), np.asarray(y, float)
         except (TypeError, ValueError):
             raise UserInputError("x and y must be arrays of numbers (CLI: -P x=1,2,3 -P y=2,4,6)") from None
+        if max(x.size, y.size) > MAX_DATA_POINTS:
+            raise UserInputError(f"x and y hold {max(x.size, y.size):,} points; a data surface takes at most "
+                                 f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
         return x, y, {"x": x, "y": y}
-    n = int(positive_number("n", n))
+    n = _whole("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
+    _whole("seed", synthetic_params["seed"], 0, floats=False)   # numpy's generator takes whole numbers only
+    if "outliers" in synthetic_params:
+        _whole("outliers", synthetic_params["outliers"], 0, n, f"n ({n})")
     x, y = synthetic(n)
     return x, y, {"n": n, **synthetic_params}
 
