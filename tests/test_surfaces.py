@@ -279,3 +279,22 @@ def test_expressions_report_no_fake_minima(text):
 
 def test_kink_minimum_is_found():
     np.testing.assert_allclose(gd.surface("abs(w - 3) + 1").minima, [[3.0]], atol=1e-9)
+
+
+@pytest.mark.parametrize("kw", [{"loss": "mse"}, {"loss": "huber"}, {"loss": "mae"}, None])
+def test_data_surfaces_evaluate_a_grid_in_bounded_chunks_with_the_same_numbers(monkeypatch, kw):
+    """A contour grid over many samples is evaluated a few points at a time (points x samples at
+    most CHUNK_VALUES numbers at once): the same bits as in one go."""
+    from gdviz.surfaces import data
+
+    s = gd.surface("linear-regression", n=500, **kw) if kw else gd.surface("logistic-regression", n=500)
+    grid = sample_points(s, 7 * 9).reshape(7, 9, 2)
+    whole = s.value(grid), s.grad(grid), s.hessian(grid), s.batch_grad(grid, np.arange(0, 500, 3))
+    calls = []
+    monkeypatch.setattr(data, "CHUNK_VALUES", 2000)   # 4 points of 500 samples at a time
+    original = data.np.concatenate
+    monkeypatch.setattr(data.np, "concatenate", lambda parts, *a, **k: calls.append(len(parts)) or original(parts))
+    chunked = s.value(grid), s.grad(grid), s.hessian(grid), s.batch_grad(grid, np.arange(0, 500, 3))
+    for a, b in zip(whole, chunked):
+        assert a.shape == b.shape and np.array_equal(a, b)
+    assert calls and max(calls) >= 16   # 63 points in chunks of 4 (6 for the 167-sample batch)

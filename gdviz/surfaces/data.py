@@ -11,6 +11,7 @@ uses for mini-batch and stochastic gradient descent.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import os
@@ -26,6 +27,7 @@ LOSSES = ("mse", "mae", "huber")
 FEATURES = ("raw", "standardized")
 MAX_DATA_POINTS = 100_000       # data points of a data surface: n, the rows of a CSV file, x and y arrays
 MAX_DATA_BYTES = 16 * 2**20     # bytes of a CSV data file (read no further)
+CHUNK_VALUES = 2**22            # points x samples evaluated at once (32 MiB per intermediate array)
 
 
 def synthetic_regression(n=100, seed=0, outliers=0, slope=3.0, intercept=4.0, noise=2.0):
@@ -189,6 +191,25 @@ def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
     return x, y, {"n": n, **synthetic_params}
 
 
+def _in_chunks(method):
+    """``method(self, p, ...)`` over chunks of the points ``p`` (..., 2), so that no intermediate
+    (points x samples) array holds more than CHUNK_VALUES numbers: a contour grid over 100,000
+    samples stays in bounded memory. Each point is computed on its own, so the numbers are the
+    same as in one go."""
+
+    @functools.wraps(method)
+    def chunked(self, p, *rest):
+        samples = self.n_samples if not rest or rest[0] is None else len(rest[0])
+        rows = max(1, CHUNK_VALUES // max(samples, 1))
+        flat = p.reshape(-1, p.shape[-1])
+        if len(flat) <= rows:
+            return method(self, p, *rest)
+        out = np.concatenate([method(self, flat[i:i + rows], *rest) for i in range(0, len(flat), rows)])
+        return out.reshape(p.shape[:-1] + out.shape[1:])
+
+    return chunked
+
+
 class _DataSurface(Surface):
     """Shared machinery: data arrays, feature scaling, bounds around the minimum."""
 
@@ -264,6 +285,7 @@ class LinearRegression(_DataSurface):
                         "huber": r"$\frac{1}{N}\sum \mathrm{Huber}_\delta(wx_i + b - y_i)$"}[loss]
         super().__init__(x, y, features, params, tol=1e-6 if loss != "mae" else 1e-3)
 
+    @_in_chunks
     def _value(self, p):
         r, _ = self._residual(p)
         a = np.abs(r)
@@ -281,11 +303,13 @@ class LinearRegression(_DataSurface):
             return np.sign(r)
         return np.clip(r, -self.delta, self.delta)
 
+    @_in_chunks
     def batch_grad(self, p, idx):
         r, x = self._residual(p, idx)
         d = self._dloss(r)
         return np.stack([(d * x).mean(-1), d.mean(-1)], -1)
 
+    @_in_chunks
     def _hessian(self, p):
         r, x = self._residual(p)
         if self.loss == "mse":
@@ -359,16 +383,19 @@ class LogisticRegression(_DataSurface):
             raise UserInputError("logistic-regression labels y must be 0 or 1")
         super().__init__(x, y, features, params)
 
+    @_in_chunks
     def _value(self, p):
         z = p[..., :1] * self.x + p[..., 1:]
         return (np.logaddexp(0, z) - self.y * z).mean(-1)
 
+    @_in_chunks
     def batch_grad(self, p, idx):
         r, x = self._residual(p, idx)  # r = z - y
         y = self.y if idx is None else self.y[idx]
         d = _sigmoid(r + y) - y
         return np.stack([(d * x).mean(-1), d.mean(-1)], -1)
 
+    @_in_chunks
     def _hessian(self, p):
         z = p[..., :1] * self.x + p[..., 1:]
         s = _sigmoid(z)
