@@ -29,6 +29,8 @@ import ast
 import cmath
 import functools
 import math
+import re
+import unicodedata
 
 import numpy as np
 
@@ -55,6 +57,13 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b}
 _SIMPLIFY = "use fewer functions inside functions, or fewer factors"
+# characters that look like (or stand for) plain ASCII, for the suggestion in a refusal; others that
+# fold to ASCII under NFKD (mathematical italic x, fullwidth x, accented letters) need no entry
+LOOKALIKES = {
+    "а": "a", "в": "b", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i",
+    "ј": "j", "ԁ": "d", "ԝ": "w", "ь": "b", "ν": "v", "ο": "o", "υ": "u", "χ": "x", "ω": "w", "α": "a",
+    "θ": "theta", "π": "pi", "−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/", "²": "**2",
+    "³": "**3", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
 
 
 def _sigmoid(z: complex) -> complex:
@@ -115,6 +124,7 @@ def parse_expression(text: str):
         raise UserInputError("expression is empty; write a formula such as 'x**2 + 10*y**2'")
     if len(text) > MAX_LENGTH:
         raise UserInputError(f"expression is too long ({len(text)} characters; at most {MAX_LENGTH})")
+    _check_ascii(text)
     try:
         tree = ast.parse(text.strip().replace("^", "**"), mode="eval")  # ^ means power
     except SyntaxError as e:
@@ -138,6 +148,34 @@ def parse_expression(text: str):
         raise UserInputError(f"expression {text!r} has {len(names)} variables ({', '.join(names)});"
                              " gdviz draws surfaces of 1 or 2 variables")
     return expr, tuple(names)
+
+
+def _check_ascii(text: str):
+    """Refuse any character outside ASCII, naming its code point, before Python's parser folds
+    lookalikes (it reads the identifier 𝑥, U+1D465, as x) or calls them unknown (Cyrillic х)."""
+    bad = re.search(r"[^\x00-\x7f]", text)
+    if bad is None:
+        return
+    ch = bad.group()
+    code = f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+    if ch.isalpha():  # a letter: name the word it is part of
+        word = next(m.group() for m in re.finditer(r"\w+", text) if m.start() <= bad.start() < m.end())
+        guess = "".join(_ascii_of(c) for c in word)
+        known = guess in VARIABLE_ORDER or guess in CONSTANTS or guess in FUNCTIONS
+        raise UserInputError(f"expression {text!r} has an unknown name {word!r} ({code}); "
+                             + (f"did you mean {guess!r}?" if known else "formulas are plain ASCII: "
+                                f"variables {', '.join(VARIABLE_ORDER[:4])}, constants {', '.join(CONSTANTS)}"))
+    guess = _ascii_of(ch)
+    raise UserInputError(f"expression {text!r} is not valid arithmetic: it uses {ch!r} ({code}); "
+                         + (f"did you mean {guess!r}?" if guess != ch else "formulas are plain ASCII"))
+
+
+def _ascii_of(ch: str) -> str:
+    """The ASCII that ``ch`` looks like or stands for (``ch`` itself when none is known)."""
+    if ch in LOOKALIKES or ch.isascii():
+        return LOOKALIKES.get(ch, ch)
+    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return folded if folded.isascii() and folded.isalnum() else ch
 
 
 def _build(node, symbols, text):
@@ -172,7 +210,8 @@ def _build(node, symbols, text):
         value = None
         if lv is not None and rv is not None:
             value = _number(lambda: _BINOPS[type(node.op)](lv, rv), node, text)
-        return _checked(_BINOPS[type(node.op)](left, right), value, node, text)
+        expr, value = _checked(_BINOPS[type(node.op)](left, right), value, node, text)
+        return _same_domain(expr, (left, right), _own_restrictions(node.op, left, right), node, text), value
     if isinstance(node, ast.Call):
         fname = node.func.id if isinstance(node.func, ast.Name) else None
         if fname not in FUNCTIONS:
@@ -184,7 +223,9 @@ def _build(node, symbols, text):
             raise UserInputError(f"{fname}() takes exactly one argument")
         arg, av = _build(node.args[0], symbols, text)
         value = None if av is None else _number(lambda: _FLOAT_FUNCS[fname](av), node, text)
-        return _checked(funcs[fname](arg), value, node, text)
+        expr, value = _checked(funcs[fname](arg), value, node, text)
+        own = _unmet({("root" if fname == "sqrt" else "log", arg)} if fname in ("sqrt", "log", "ln") else set())
+        return _same_domain(expr, (arg,), own, node, text), value
     raise _reject(_describe(node))
 
 
@@ -233,6 +274,80 @@ def _checked(expr, value, node, text):
     if long:
         expr = expr.xreplace(long)
     return expr, value
+
+
+# the values each variable takes where a simplification is checked (see _same_domain)
+_SAMPLES = sorted({0.0, *(s * v for v in (0.1, 0.5, 1.0, 2.0, 3.0, 7.5, 30.0, 1e3, 1e6, 1e12) for s in (1, -1))},
+                  key=lambda v: (abs(v), v))
+
+
+@functools.lru_cache(maxsize=1024)
+def _restrictions(expr) -> frozenset:
+    """Where ``expr`` has no value in numpy's real arithmetic, as ``(kind, b)`` pairs: ``("root",
+    b)``, b**p with p not a whole number, needs b >= 0; ``("log", b)`` needs b >= 0 (log(0) is
+    -inf, a value); ``("pole", b)``, b**p with p < 0, needs b != 0. Those sympy proves always met
+    are left out (sqrt(x**2 + 1), 1/exp(x))."""
+    sp = _sympy()[0]
+    out = set()
+    for e in expr.atoms(sp.Pow, sp.log):
+        out |= _unmet({("log", e.args[0])}) if isinstance(e, sp.log) else _own_restrictions(ast.Pow(), *e.args)
+    return frozenset(out)
+
+
+def _own_restrictions(op, left, right) -> set:
+    """The restrictions of the step ``left ** right`` or ``left / right``."""
+    out = set()
+    if isinstance(op, ast.Div):
+        out.add(("pole", right))
+    elif isinstance(op, ast.Pow):
+        if not (right.is_integer or right.is_Float and float(right).is_integer()):  # x**0.5, x**y; not x**2.0
+            out.add(("root", left))
+        if right.is_negative or not right.is_number:
+            out.add(("pole", left))
+    return _unmet(out)
+
+
+def _unmet(restrictions) -> set:
+    """The restrictions sympy cannot prove always met, on parts with a variable (a number's own
+    domain is checked when it is computed). b >= 0 is also met where b is a root (x**0.5 is
+    never negative where it has a value), which sympy cannot prove for complex roots."""
+    met = {"root": lambda b: b.is_nonnegative or _is_root(b), "log": lambda b: b.is_nonnegative or _is_root(b),
+           "pole": lambda b: b.is_zero is False}
+    return {(kind, b) for kind, b in restrictions if not b.is_number and met[kind](b) is not True}
+
+
+def _is_root(b) -> bool:
+    return b.is_Pow and ("root", b.base) in _own_restrictions(ast.Pow(), b.base, b.exp)
+
+
+def _same_domain(expr, operands, own, node, text):
+    """``expr``, the step at ``node`` as sympy built it, unless sympy's automatic simplification
+    gave it values where what was typed has none: ``sqrt(x)**2`` is ``x``, ``exp(log(x))`` is
+    ``x``, ``x/x`` is ``1``. A restriction of the typed step (its operands' and its own, see
+    :func:`_restrictions`) that ``expr`` no longer has is checked at the points of ``_SAMPLES``:
+    where it fails, the typed step is NaN or infinite, so ``expr`` must not be finite there."""
+    lost = set(own).union(*(_restrictions(o) for o in operands)) - _restrictions(expr)
+    if not lost:
+        return expr
+    sp = _sympy()[0]
+    syms = sorted(set().union(*(o.free_symbols for o in operands)), key=lambda v: v.name)
+    grid = np.meshgrid(*[np.array(_SAMPLES)] * len(syms), indexing="ij")
+    cols = [g.ravel() for g in grid]
+    order = np.argsort(sum(np.abs(c) for c in cols), kind="stable")  # small numbers first
+    cols = [c[order] for c in cols]
+    with np.errstate(all="ignore"):
+        defined = np.isfinite(np.broadcast_to(_compile(syms, expr)(*cols), cols[0].shape))
+        for kind, b in sorted(lost, key=str):
+            at = np.broadcast_to(_compile(syms, b)(*cols), cols[0].shape)
+            fails = (at == 0) if kind == "pole" else (at < 0)
+            where = np.flatnonzero(fails & defined)
+            if where.size:
+                point = ", ".join(f"{v} = {c[where[0]]:g}" for v, c in zip(syms, cols))
+                raise UserInputError(f"expression {text!r}: sympy would simplify {_src(node, text)} to "
+                                     f"{sp.sstr(expr)}, which has values where {_src(node, text)} has none "
+                                     f"(e.g. at {point}); gdviz evaluates what you type: type "
+                                     f"{sp.sstr(expr)} if you mean it")
+    return expr
 
 
 def _measure(expr, limit: int):
