@@ -7,6 +7,14 @@
 The text is parsed with :mod:`ast` and only numbers, the variables, arithmetic (``+ - * / **``,
 ``^`` as power) and the functions in ``FUNCTIONS`` become sympy objects; anything else is
 rejected before any evaluation. User text never reaches ``eval``, ``sympify`` or ``exec``.
+The text is plain ASCII: any other character is refused by its code point, with the ASCII it
+looks like (Cyrillic ``х``, U+0445, is not ``x``; Python's parser would read ``𝑥`` as ``x``).
+
+What was typed is what is evaluated, in numpy's real arithmetic: where sympy's automatic
+simplification would give a part values where the typed part has none (``sqrt(x)**2`` is ``x``,
+also for x < 0; ``exp(log(x))`` is ``x``; ``x/x`` is ``1``, also at 0), the formula is refused,
+naming the part and a point (see :func:`_same_domain`). Simplifications that keep the domain
+(``sqrt(x**2)`` is ``|x|``, ``log(exp(x))`` is ``x``, ``sqrt(4*x)`` is ``2*sqrt(x)``) stay.
 
 Building a surface is bounded in time and memory by structural limits, checked as the formula
 is built (each step can only grow it a little, so no step is ever expensive):
