@@ -216,8 +216,12 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
     table.add_row("final point", _fmt(traj.params[-1]))
     table.add_row("final loss", _fmt(traj.loss[-1], 6))
     if s.minima.size:
-        d = arith.norm(s.minima - traj.params[-1])
-        table.add_row("nearest minimum", f"{_fmt(s.minima[d.argmin()])}  (distance {_fmt(d.min())})")
+        off = s.minima - traj.params[-1]
+        valleys = getattr(s, "valleys", np.zeros_like(s.minima))  # a valley of minima: the distance to its line
+        d = arith.norm(off - (off * valleys).sum(-1, keepdims=True) * valleys)
+        i = int(d.argmin())
+        on = f" on a valley of minima along {_fmt(valleys[i])}" if valleys[i].any() else ""
+        table.add_row("nearest minimum", f"{_fmt(s.minima[i])}{on}  (distance {_fmt(d[i])})")
     if save:
         table.add_row("saved", shown(save))
     console.print(table)

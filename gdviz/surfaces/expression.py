@@ -55,6 +55,7 @@ MAX_SIZE = 1000           # parts of the formula as sympy holds it
 MAX_GRADIENT_SIZE = 2000  # parts of all first derivatives together
 MAX_HESSIAN_SIZE = 15000  # parts of all second derivatives together (each pair once)
 MAX_BITS = 4096           # an exact fraction longer than this becomes a float
+STATIONARY = 1e-6         # a minimum's gradient norm, at most, relative to 1 + |loss|
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "tanh", "sinh", "cosh",
              "atan", "arctan", "sigmoid", "softplus")
@@ -567,7 +568,11 @@ class ExpressionSurface(Formula):
 
     Gradient and Hessian are exact (sympy's derivatives, compiled to numpy). ``bounds``
     default to (-4, 4) per variable; ``start`` to the corner-ish point 80% of the way out;
-    ``minima`` are found numerically (grid search refined by Newton's method).
+    ``minima`` are found numerically (grid search refined by Newton's method), those of the loss
+    as computed in floating point. A minimum that is not isolated, on a valley of minima
+    (``x**2 + 0*y``: every point with x = 0), is listed once, at the valley's point nearest the
+    window's centre; ``valleys[i]`` is the valley's direction there (zeros for an isolated
+    minimum) and ``minima_note`` says it in words.
     """
 
     name = "expression"
@@ -591,7 +596,7 @@ class ExpressionSurface(Formula):
                          start=bounds[:, 0] if start is None else start,
                          params={"expression": self.expression, "bounds": bounds.tolist()},
                          variables=names)
-        self.minima = _find_minima(self)
+        self.minima, self.valleys = _find_minima(self)
         if start is None:
             self.start = self._default_start()
 
@@ -606,6 +611,18 @@ class ExpressionSurface(Formula):
 
     def spec(self) -> dict:
         return {"name": self.expression, "params": {"bounds": self.bounds.tolist()}}
+
+    @property
+    def minima_note(self) -> str | None:
+        """The valleys of minima in words, None when every minimum is isolated. For ``x**2 + 0*y``:
+        "the minimum is not isolated: the loss is 0 all along a valley through (0, 0), direction
+        (0, 1); minima lists one point of each valley, the nearest to the window's centre"."""
+        valleys = [f"the loss is {_shown(float(self._value(m)))} all along a valley through {_pair(m)}, "
+                   f"direction {_pair(v)}" for m, v in zip(self.minima, self.valleys) if v.any()]
+        if not valleys:
+            return None
+        return (f"the minimum is not isolated: {'; '.join(valleys)}; minima lists one point of each valley, "
+                "the nearest to the window's centre")
 
     def symbolic(self):
         """The typed formula as sympy parsed it (the same tree ``value`` and ``grad`` are compiled
@@ -622,6 +639,14 @@ class ExpressionSurface(Formula):
 
     def _h(self, *xs):
         return [[h(*xs) for h in row] for row in self._hessians]
+
+
+def _shown(v: float) -> str:
+    return "0" if abs(v) < 1e-12 else f"{v:.6g}"
+
+
+def _pair(p) -> str:
+    return "(" + ", ".join(_shown(float(v)) for v in p) + ")"
 
 
 def _check_bounds(bounds, dim):
@@ -668,27 +693,169 @@ def _newton(s: Surface, p, steps: int = 30):
 
 
 def _find_minima(s: Surface, n: int = 81, keep: int = 8):
-    """Local minima inside ``s.bounds``: grid points below all neighbours, refined by Newton."""
+    """``(minima, valleys)`` inside ``s.bounds``: the lowest point of each group of touching grid
+    points that are no higher than any neighbour, refined by Newton's method and then by steps
+    along the gradient (:func:`_slide`, which also reaches a valley floor, where the Hessian is
+    singular). ``valleys[i]`` is the direction of the valley of minima through ``minima[i]``
+    (zeros when it is isolated); a valley's minimum is its point nearest the window's centre.
+    A point where the loss is flat all around (a plateau, such as tanh saturating) is none."""
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
     z = s._value(grid)
-    # a minimum is an interior grid point below all its neighbours, every one of them finite:
-    # the window's edge and the rim of a singularity (1/x) are not minima
+    # a minimum is an interior grid point no higher than its neighbours, every one of them
+    # finite: the window's edge and the rim of a singularity (1/x) are not minima
     pad = np.pad(np.where(np.isfinite(z), z, -np.inf), 1, constant_values=-np.inf)
     is_min = np.isfinite(z)
     for shift in np.ndindex(*(3,) * s.dim):
         if all(k == 1 for k in shift):
             continue
         sl = tuple(slice(k, k + n) for k in shift)
-        is_min &= z < pad[sl]
-    cand = grid[is_min]
+        is_min &= z <= pad[sl]
+    centre = s.bounds.mean(axis=1)
+    cand = _lowest_of_groups(grid, z, is_min, centre)
     spacing = (s.bounds[:, 1] - s.bounds[:, 0]) / (n - 1)
     out = []
     with np.errstate(all="ignore"):
-        for p in _newton(s, cand[np.argsort(s._value(cand))][: 4 * keep]):
-            inside = ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all()
-            if inside and np.isfinite(p).all() and _is_local_min(s, p, spacing) \
-                    and not any(np.abs(p - q).max() < 1e-4 for q in out):
-                out.append(p)
-    out.sort(key=lambda q: float(s._value(q)))
-    return np.array(out[:keep]).reshape(-1, s.dim)
+        first = _newton(s, cand[: 4 * keep])
+        short = np.flatnonzero([not _stationary(s, p) for p in first])
+        for i, slid in zip(short, _slide(s, first[short])):  # where Newton stopped short of a valley's floor
+            if _stationary(s, slid):
+                first[i] = slid
+        for p in first:
+            if len(out) == keep:
+                break
+            if not _inside(s, p) or any(np.abs(p - q).max() < 1e-4 for q, _ in out) \
+                    or not _is_local_min(s, p, spacing) or _on_a_floor(s, p, [q for q, v in out if v.any()]):
+                continue
+            direction = _valley(s, p, spacing)
+            if direction is None:  # no minimum after all
+                continue
+            if direction.any():
+                p, direction = _nearest_centre(s, p, direction, centre, spacing)
+            if not any(np.abs(p - q).max() < 1e-4 for q, _ in out):
+                out.append((p, direction))
+    out.sort(key=lambda m: float(s._value(m[0])))
+    out = out[:keep]
+    return (np.array([p for p, _ in out]).reshape(-1, s.dim), np.array([v for _, v in out]).reshape(-1, s.dim))
+
+
+def _on_a_floor(s: Surface, p, valleys) -> bool:
+    """Whether ``p`` lies on the floor of the valley through one of the minima ``valleys``
+    (one point per valley): sliding down from the segment between them ends at that loss."""
+    v = s._value(np.array(valleys).reshape(-1, s.dim))
+    same = np.abs(v - s._value(p)) <= 1e-12 * (1 + np.abs(v))
+    if not same.any():
+        return False
+    qs = np.array(valleys)[same]
+    t = np.array([0.25, 0.5, 0.75])[None, :, None]
+    floor = _slide(s, (qs[:, None] + t * (p - qs[:, None])).reshape(-1, s.dim), 20)
+    level = v[same][:, None]
+    return bool((np.abs(s._value(floor).reshape(len(qs), 3) - level) <= 1e-12 * (1 + np.abs(level))).all(-1).any())
+
+
+def _inside(s: Surface, p) -> bool:
+    return bool(np.isfinite(p).all() and ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all())
+
+
+def _lowest_of_groups(grid, z, mask, centre):
+    """One point per group of touching ``mask`` cells (the 3**d - 1 cells around each): its
+    lowest, then nearest ``centre``; lowest groups first."""
+    left = {tuple(c) for c in np.argwhere(mask)}
+    around = [tuple(k - 1 for k in shift) for shift in np.ndindex(*(3,) * mask.ndim) if any(k != 1 for k in shift)]
+    best = []
+    while left:
+        stack = [min(left)]
+        left.remove(stack[0])
+        group = []
+        while stack:
+            cell = stack.pop()
+            group.append(cell)
+            for step in around:
+                nb = tuple(c + k for c, k in zip(cell, step))
+                if nb in left:
+                    left.remove(nb)
+                    stack.append(nb)
+        best.append(min(group, key=lambda c: (z[c], float(((grid[c] - centre) ** 2).sum()), c)))
+    best.sort(key=lambda c: (z[c], float(((grid[c] - centre) ** 2).sum()), c))
+    return np.array([grid[c] for c in best]).reshape(-1, grid.shape[-1])
+
+
+def _slide(s: Surface, p, steps: int = 50):
+    """From every row of ``p``, steps along the gradient to the lowest point of the loss's
+    quadratic model on that line, ``p - (g.g / g.H.g) g``: where Newton's method stops at a
+    singular Hessian (a valley's floor is flat along the valley) this still reaches the floor, in
+    one step for a quadratic valley. A row stops where g.H.g is not positive or a step would not
+    lower the loss by more than rounding."""
+    p = p.copy()
+    active = np.arange(len(p))
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            if not active.size:
+                break
+            q = p[active]
+            g, h = s._grad(q), s._hessian(q)
+            gg = (g * g).sum(-1)
+            ghg = (g[:, :, None] * h * g[:, None, :]).sum((1, 2))
+            new = q - (gg / ghg)[:, None] * g
+            before = s._value(q)
+            ok = (ghg > 0) & np.isfinite(new).all(-1) & (s._value(new) < before - 1e-14 * (1 + np.abs(before)))
+            p[active[ok]] = new[ok]
+            active = active[ok]
+    return p
+
+
+def _stationary(s: Surface, p) -> bool:
+    """Whether the gradient at ``p`` is zero, to ``STATIONARY`` relative to the loss."""
+    g, v = s._grad(p), s._value(p)
+    return bool(np.isfinite(g).all() and np.sqrt((g * g).sum()) <= STATIONARY * (1 + abs(v)))
+
+
+def _valley(s: Surface, p, spacing):
+    """The direction (a unit vector) of the valley of minima through the minimum ``p``; zeros
+    when ``p`` is isolated; None when ``p`` is no minimum after all: the loss is flat all around
+    it (it stops changing in floating point, as tanh far out), or lower elsewhere on the floor.
+    From ``p`` +- a grid step along 8 directions, slide back down (:func:`_slide`): where that
+    ends at ``p``'s loss at least half a step from ``p``, the valley runs that way; its floor,
+    followed across the window, must nowhere be lower."""
+    delta = float(spacing.min())
+    a = np.arange(8) * (np.pi / 8)
+    units = np.array([[1.0], [-1.0]]) if s.dim == 1 else np.stack([np.cos(a), np.sin(a)], -1)
+    starts = np.concatenate([p + delta * units, p - delta * units])
+    v = float(s._value(p))
+    tol = 1e-12 * (1 + abs(v))
+    if (np.abs(s._value(starts) - v) <= tol).all():
+        return None
+    if s.dim == 1:
+        return np.zeros(1)
+    ends = _slide(s, starts, 20)
+    apart = np.sqrt(((ends - p) ** 2).sum(-1))
+    flat = (np.abs(s._value(ends) - v) <= tol) & (apart >= delta / 2)
+    if not flat.any():
+        return np.zeros(s.dim)
+    far = int(np.argmax(np.where(flat, apart, -1)))
+    direction = (ends[far] - p) / apart[far]
+    direction = direction if direction[np.flatnonzero(np.abs(direction) > 1e-12)[0]] > 0 else -direction
+    span = float(np.sqrt(((s.bounds[:, 1] - s.bounds[:, 0]) ** 2).sum()))
+    walk = p + np.linspace(-span, span, 17)[:, None] * direction
+    floor = _slide(s, walk[((walk >= s.bounds[:, 0]) & (walk <= s.bounds[:, 1])).all(-1)], 20)
+    return None if (s._value(floor) < v - tol).any() else direction
+
+
+def _nearest_centre(s: Surface, p, direction, centre, spacing):
+    """The point of the valley through ``p`` nearest ``centre``: project ``centre`` onto the
+    valley's line, slide down to its floor, and again (a curved valley) while that stays a
+    minimum of the same loss inside the window."""
+    v = float(s._value(p))
+    for _ in range(3):
+        q = _slide(s, (p + ((centre - p) @ direction) * direction)[None])[0]
+        same = abs(float(s._value(q)) - v) <= 1e-12 * (1 + abs(v))
+        if not (_inside(s, q) and same and _is_local_min(s, q, spacing)):
+            break
+        moved = np.abs(q - p).max()
+        turned = _valley(s, q, spacing)
+        if turned is None or not turned.any():
+            break
+        p, direction = q, turned
+        if moved < 1e-12:
+            break
+    return p, direction
