@@ -132,6 +132,8 @@ def _build(surface, surface_params, optimizer_name, hyperparams, schedule_name, 
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     hp = parse_assignments("--hp", hyperparams)
     if lr is not None:
+        if "lr" in hp:
+            raise UserInputError(f"give the learning rate once: --lr {lr:g} or -H lr={hp['lr']}, not both")
         hp["lr"] = lr
     if schedule_name:
         from .optim.schedules import PARAMETERS
@@ -243,7 +245,8 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
 
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     hp = parse_assignments("--hp", hyperparams)
-    hp.pop("lr", None)
+    if "lr" in hp:
+        raise UserInputError("gdviz sweep varies the learning rate: give the rates as --lrs, not -H lr")
     sw = run_sweep(s, optimizer_arg(optimizer_name), parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
                    steps=_number("--steps", steps, int), tol=_number("--tol", tol),
                    seed=_number("--seed", seed, int), record_every=_number("--record-every", record_every, int),

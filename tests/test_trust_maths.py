@@ -195,6 +195,11 @@ def test_foreign_optimizers_refuse_numbers_that_are_not_finite(spec, hp, name):
         gd.optimizer(spec, **hp)
 
 
+def test_an_infinite_value_the_library_itself_defaults_to_is_accepted():
+    opt = gd.optimizer("pytorch_optimizer:Prodigy", growth_rate=math.inf)   # its default: no limit
+    assert opt.hyperparams["growth_rate"] == "inf"
+
+
 def test_a_learning_rate_given_twice_is_refused():
     with pytest.raises(UserInputError, match="optax:adam: give the learning rate once, as lr or learning_rate"):
         gd.optimizer("optax:adam", lr=0.1, learning_rate=0.5)
@@ -207,6 +212,12 @@ def test_gdviz_run_refuses_two_learning_rates_in_one_line(args, capsys):
     assert main(["run", *args, "-n", "5"]) == 2
     err = capsys.readouterr().err
     assert "learning rate once" in err and err.count("\n") == 1
+
+
+def test_gdviz_sweep_refuses_a_learning_rate_as_a_hyperparameter(capsys):
+    assert main(["sweep", "-s", "bowl", "-H", "lr=0.5", "-n", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "gdviz sweep varies the learning rate: give the rates as --lrs, not -H lr" in err and err.count("\n") == 1
 
 
 def test_pytorch_optimizer_adafactor_runs_and_records_its_state_in_float64():
