@@ -311,7 +311,9 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
     excluded, ties go by final loss). Prints the metrics table; -o also draws it."""
     from . import style, surfaces
     from .races import race as run_race
+    from .races import racers
 
+    names = racers(_split("--optimizer", optimizers))   # counted and checked before anything is built
     rates = _split("--lr", lr, float)
     if tune and rates:
         raise UserInputError("give --lr or --tune, not both (--tune picks each optimizer's rate)")
@@ -324,7 +326,7 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
     if bounds is None or len(bounds) != 2:
         raise UserInputError(f"--span must be two rates LO,HI, got '{span}'")
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
-    r = run_race(s, _split("--optimizer", optimizers), tune=not rates, rates=rates,
+    r = run_race(s, names, tune=not rates, rates=rates,
                  start=parse_numbers("--start", start), steps=_number("--steps", steps, int), span=bounds,
                  grid=_number("--grid", grid, int), tol=_number("--tol", tol), seed=_number("--seed", seed, int))
     print_race(r)
@@ -362,6 +364,8 @@ def print_race(r):
         if edge:
             click.echo(f"gdviz: warning: the best rate of {', '.join(edge)} is at the edge of --span: "
                        "widen it to be sure it is the best", err=True)
+    if r.note:
+        click.echo(f"gdviz: warning: {printable(r.note)}", err=True)
 
 
 class LazyProgress:

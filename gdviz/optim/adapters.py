@@ -187,6 +187,12 @@ def resolve(spec: str):
     raise unknown_name(kind, name, sorted(choices))
 
 
+def canonical(spec: str) -> str:
+    """The name ``spec`` resolves to (see :func:`resolve`): ``torch:adamw`` is ``torch:AdamW``."""
+    found = resolve(spec)
+    return _torch_name(found) if isinstance(found, type) else f"optax:{found.__name__}"
+
+
 def from_spec(spec: str, **hyperparameters) -> Optimizer:
     """``optimizer("torch:AdamW", lr=0.01)``: resolve ``spec`` (see :func:`resolve`) and wrap it."""
     found = resolve(spec)
