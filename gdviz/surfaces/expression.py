@@ -56,6 +56,7 @@ MAX_GRADIENT_SIZE = 2000  # parts of all first derivatives together
 MAX_HESSIAN_SIZE = 15000  # parts of all second derivatives together (each pair once)
 MAX_BITS = 4096           # an exact fraction longer than this becomes a float
 STATIONARY = 1e-6         # a minimum's gradient norm, at most, relative to 1 + |loss|
+MAX_VALLEY_PARTS = 1000   # valleys of minima are looked for in formulas (with derivatives) this small
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "tanh", "sinh", "cosh",
              "atan", "arctan", "sigmoid", "softplus")
@@ -596,7 +597,8 @@ class ExpressionSurface(Formula):
                          start=bounds[:, 0] if start is None else start,
                          params={"expression": self.expression, "bounds": bounds.tolist()},
                          variables=names)
-        self.minima, self.valleys = _find_minima(self)
+        parts = sum(_measure(e, MAX_VALLEY_PARTS)[0] for e in (expr, *grad, *(h for row in hess for h in row)))
+        self.minima, self.valleys = _find_minima(self, flat=parts <= MAX_VALLEY_PARTS)
         if start is None:
             self.start = self._default_start()
 
@@ -662,9 +664,9 @@ def _check_bounds(bounds, dim):
 def _is_local_min(s: Surface, p, spacing) -> bool:
     """Stationary (gradient ~ 0), or no lower than its neighbours a tenth of a grid step away
     (kinks like |x - 3| have no zero gradient but are minima)."""
-    g, v = s._grad(p), s._value(p)
-    if np.isfinite(g).all() and arith.norm(g) <= 1e-6 * (1 + abs(v)):
+    if _stationary(s, p):
         return True
+    v = s._value(p)
     for i in range(s.dim):
         for sign in (-1, 1):
             q = p.copy()
@@ -692,13 +694,15 @@ def _newton(s: Surface, p, steps: int = 30):
     return p
 
 
-def _find_minima(s: Surface, n: int = 81, keep: int = 8):
+def _find_minima(s: Surface, n: int = 81, keep: int = 8, flat: bool = True):
     """``(minima, valleys)`` inside ``s.bounds``: the lowest point of each group of touching grid
     points that are no higher than any neighbour, refined by Newton's method and then by steps
     along the gradient (:func:`_slide`, which also reaches a valley floor, where the Hessian is
     singular). ``valleys[i]`` is the direction of the valley of minima through ``minima[i]``
     (zeros when it is isolated); a valley's minimum is its point nearest the window's centre.
-    A point where the loss is flat all around (a plateau, such as tanh saturating) is none."""
+    A point where the loss is flat all around (a plateau, such as tanh saturating) is none.
+    Without ``flat`` (a formula too large to search for valleys in bounded time, see
+    ``MAX_VALLEY_PARTS``), only grid points below all their neighbours, refined by Newton."""
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
     z = s._value(grid)
@@ -710,24 +714,22 @@ def _find_minima(s: Surface, n: int = 81, keep: int = 8):
         if all(k == 1 for k in shift):
             continue
         sl = tuple(slice(k, k + n) for k in shift)
-        is_min &= z <= pad[sl]
+        is_min &= (z <= pad[sl]) if flat else (z < pad[sl])
     centre = s.bounds.mean(axis=1)
     cand = _lowest_of_groups(grid, z, is_min, centre)
     spacing = (s.bounds[:, 1] - s.bounds[:, 0]) / (n - 1)
     out = []
     with np.errstate(all="ignore"):
         first = _newton(s, cand[: 4 * keep])
-        short = np.flatnonzero([not _stationary(s, p) for p in first])
+        short = np.flatnonzero([flat and not _stationary(s, p) for p in first])
         for i, slid in zip(short, _slide(s, first[short])):  # where Newton stopped short of a valley's floor
             if _stationary(s, slid):
                 first[i] = slid
         for p in first:
-            if len(out) == keep:
-                break
             if not _inside(s, p) or any(np.abs(p - q).max() < 1e-4 for q, _ in out) \
                     or not _is_local_min(s, p, spacing) or _on_a_floor(s, p, [q for q, v in out if v.any()]):
                 continue
-            direction = _valley(s, p, spacing)
+            direction = _valley(s, p, spacing) if flat else np.zeros(s.dim)
             if direction is None:  # no minimum after all
                 continue
             if direction.any():
@@ -794,7 +796,7 @@ def _slide(s: Surface, p, steps: int = 50):
                 break
             q = p[active]
             g, h = s._grad(q), s._hessian(q)
-            gg = (g * g).sum(-1)
+            gg = arith.sumsq(g)
             ghg = (g[:, :, None] * h * g[:, None, :]).sum((1, 2))
             new = q - (gg / ghg)[:, None] * g
             before = s._value(q)
@@ -807,7 +809,7 @@ def _slide(s: Surface, p, steps: int = 50):
 def _stationary(s: Surface, p) -> bool:
     """Whether the gradient at ``p`` is zero, to ``STATIONARY`` relative to the loss."""
     g, v = s._grad(p), s._value(p)
-    return bool(np.isfinite(g).all() and np.sqrt((g * g).sum()) <= STATIONARY * (1 + abs(v)))
+    return bool(np.isfinite(g).all() and arith.norm(g) <= STATIONARY * (1 + abs(v)))
 
 
 def _valley(s: Surface, p, spacing):
@@ -828,14 +830,14 @@ def _valley(s: Surface, p, spacing):
     if s.dim == 1:
         return np.zeros(1)
     ends = _slide(s, starts, 20)
-    apart = np.sqrt(((ends - p) ** 2).sum(-1))
+    apart = arith.norm(ends - p)
     flat = (np.abs(s._value(ends) - v) <= tol) & (apart >= delta / 2)
     if not flat.any():
         return np.zeros(s.dim)
     far = int(np.argmax(np.where(flat, apart, -1)))
     direction = (ends[far] - p) / apart[far]
     direction = direction if direction[np.flatnonzero(np.abs(direction) > 1e-12)[0]] > 0 else -direction
-    span = float(np.sqrt(((s.bounds[:, 1] - s.bounds[:, 0]) ** 2).sum()))
+    span = float(arith.norm(s.bounds[:, 1] - s.bounds[:, 0]))
     walk = p + np.linspace(-span, span, 17)[:, None] * direction
     floor = _slide(s, walk[((walk >= s.bounds[:, 0]) & (walk <= s.bounds[:, 1])).all(-1)], 20)
     return None if (s._value(floor) < v - tol).any() else direction
