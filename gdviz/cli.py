@@ -132,6 +132,8 @@ def _build(surface, surface_params, optimizer_name, hyperparams, schedule_name, 
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     hp = parse_assignments("--hp", hyperparams)
     if lr is not None:
+        if "lr" in hp:
+            raise UserInputError(f"give the learning rate once: --lr {lr:g} or -H lr={hp['lr']}, not both")
         hp["lr"] = lr
     if schedule_name:
         from .optim.schedules import PARAMETERS
@@ -216,8 +218,12 @@ def run(surface, surface_params, optimizer_name, hyperparams, schedule, start, s
     table.add_row("final point", _fmt(traj.params[-1]))
     table.add_row("final loss", _fmt(traj.loss[-1], 6))
     if s.minima.size:
-        d = arith.norm(s.minima - traj.params[-1])
-        table.add_row("nearest minimum", f"{_fmt(s.minima[d.argmin()])}  (distance {_fmt(d.min())})")
+        off = s.minima - traj.params[-1]
+        valleys = getattr(s, "valleys", np.zeros_like(s.minima))  # a valley of minima: the distance to its line
+        d = arith.norm(off - (off * valleys).sum(-1, keepdims=True) * valleys)
+        i = int(d.argmin())
+        on = f" on a valley of minima along {_fmt(valleys[i])}" if valleys[i].any() else ""
+        table.add_row("nearest minimum", f"{_fmt(s.minima[i])}{on}  (distance {_fmt(d[i])})")
     if save:
         table.add_row("saved", shown(save))
     console.print(table)
@@ -239,7 +245,8 @@ def sweep(surface, surface_params, optimizer_name, hyperparams, schedule, start,
 
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     hp = parse_assignments("--hp", hyperparams)
-    hp.pop("lr", None)
+    if "lr" in hp:
+        raise UserInputError("gdviz sweep varies the learning rate: give the rates as --lrs, not -H lr")
     sw = run_sweep(s, optimizer_arg(optimizer_name), parse_numbers("--lrs", lrs), start=parse_numbers("--start", start),
                    steps=_number("--steps", steps, int), tol=_number("--tol", tol),
                    seed=_number("--seed", seed, int), record_every=_number("--record-every", record_every, int),
@@ -304,7 +311,9 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
     excluded, ties go by final loss). Prints the metrics table; -o also draws it."""
     from . import style, surfaces
     from .races import race as run_race
+    from .races import racers
 
+    names = racers(_split("--optimizer", optimizers))   # counted and checked before anything is built
     rates = _split("--lr", lr, float)
     if tune and rates:
         raise UserInputError("give --lr or --tune, not both (--tune picks each optimizer's rate)")
@@ -317,7 +326,7 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
     if bounds is None or len(bounds) != 2:
         raise UserInputError(f"--span must be two rates LO,HI, got '{span}'")
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
-    r = run_race(s, _split("--optimizer", optimizers), tune=not rates, rates=rates,
+    r = run_race(s, names, tune=not rates, rates=rates,
                  start=parse_numbers("--start", start), steps=_number("--steps", steps, int), span=bounds,
                  grid=_number("--grid", grid, int), tol=_number("--tol", tol), seed=_number("--seed", seed, int))
     print_race(r)
@@ -355,6 +364,8 @@ def print_race(r):
         if edge:
             click.echo(f"gdviz: warning: the best rate of {', '.join(edge)} is at the edge of --span: "
                        "widen it to be sure it is the best", err=True)
+    if r.note:
+        click.echo(f"gdviz: warning: {printable(r.note)}", err=True)
 
 
 class LazyProgress:

@@ -9,9 +9,20 @@ Stopping rules, checked at every step t for each batch member:
 
 - converged: the (full-batch) gradient norm at the current point is below ``tol``;
 - diverged: the new point is farther than ``max_distance`` from the centre of the surface's
-  bounds in some coordinate, its loss exceeds ``max_loss``, or either is not finite (then the
-  last finite point is kept): caught before anything overflows;
+  bounds in some coordinate, its loss exceeds ``max_loss``, or the point, its loss or its
+  gradient is not finite (then the last point where all three are finite is kept): caught
+  before anything overflows;
 - max_steps: ``steps`` updates were made.
+
+A kink or cusp, where the loss is finite but its gradient is not (``sqrt(x**2 + y**2)`` at 0,
+a 0/0), is no divergence when it is a minimum of the loss: where no point nearby is lower (at
+distances ``KINK_RADII`` of the window's span, in 16 directions; both ways in 1-D), the gradient
+there is taken as 0, a subgradient (no direction goes down), so the run has converged there,
+with a finite record. A kink that is not a minimum (``sqrt(x**2 + y**2) + 2*x`` at 0) has no
+gradient to follow: the run stops at its last point with one, as diverged, with a warning that
+says why; a start there is refused.
+
+A start farther from the centre than the divergence bound is refused, with both numbers.
 """
 from __future__ import annotations
 
@@ -30,6 +41,7 @@ from .surfaces import surface as make_surface
 from .trajectory import Trajectory
 
 MAX_LOSS = 1e100
+KINK_RADII = (1e-9, 1e-6, 1e-3)  # where a kink's neighbours are looked at, in window spans
 MAX_RECORD_BYTES = 256 * 2**20  # memory for a trajectory's recorded arrays
 DISTANCE_FACTOR = 1000.0  # default max_distance, in multiples of the bounds' widest span
 
@@ -63,17 +75,60 @@ def run(optimizer, surface, start=None, steps: int = 1000, *, tol: float | None 
     centre = s.bounds.mean(axis=1)
     span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
     limit = DISTANCE_FACTOR * span if max_distance is None else positive_number("max_distance", max_distance)
+    _within_bound(s, p0, centre, limit, max_distance is None)
     rng = np.random.default_rng(None if seed is None else _whole("seed", seed, minimum=0))
     stochastic = opt.batch_size is not None and s.n_samples is not None
     state0 = opt.init(p0)
     kept = state_paths(state0, like=p0.shape)   # what the record keeps of the optimizer's state
     k = _record_every(record_every, steps, *p0.shape, n_state=len(kept))
     with np.errstate(all="ignore"):
-        rec = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k, state0)
+        rec, kink = _loop(opt, s, p0, steps, tol * tol, centre, limit, rng, stochastic, k, state0)
     traj = _trajectory(rec, s, opt, single, tol, seed, stochastic, k)
     if "curvature" in traj.state:
         _warn_not_positive_definite(traj)
+    if kink is not None:
+        _warn_kink(opt, s, *kink)
     return traj
+
+
+def _within_bound(s: Surface, p, centre, limit, default: bool):
+    """Refuse a start farther than ``limit`` from the centre of the window in some coordinate
+    (the run could only be "diverged" at once), naming the distance and the bound."""
+    far = np.abs(p - centre) > limit
+    if far.any():
+        i, j = np.argwhere(far)[0]
+        how = f", by default {DISTANCE_FACTOR:g} x the window's widest span" if default else ""
+        raise UserInputError(f"start {p[i].tolist()} is {abs(p[i, j] - centre[j]):g} from the centre of the window "
+                             f"in {s.variables[j]}, past the divergence bound {limit:g} (max_distance{how}): "
+                             "start closer, or allow a larger max_distance")
+
+
+def _at_kinks(s: Surface, p, loss, g):
+    """``g`` with 0 in the rows where the loss is finite but the gradient is not and no point
+    nearby is lower (see the module docstring): a kink or cusp minimum, where 0 is a subgradient."""
+    rows = np.flatnonzero(np.isfinite(loss) & ~np.isfinite(g).all(-1))
+    if not rows.size:
+        return g
+    if s.dim == 1:
+        directions = np.array([[1.0], [-1.0]])
+    else:
+        a = np.arange(16) * (np.pi / 8)
+        directions = np.stack([np.cos(a), np.sin(a)], -1)
+    span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
+    offsets = (np.array(KINK_RADII)[:, None, None] * span * directions).reshape(-1, s.dim)
+    nearby = s._value(p[rows][:, None, :] + offsets)
+    g = g.copy()
+    g[rows[~(nearby < loss[rows, None]).any(-1)]] = 0.0
+    return g
+
+
+def _warn_kink(opt, s: Surface, step: int, point):
+    import warnings
+
+    where = ", ".join(f"{v:g}" for v in point)
+    warnings.warn(f"{opt.name}: the gradient of '{s.spec()['name']}' is not defined at ({where}), reached at step "
+                  f"{step}, and that point is not a minimum (the loss falls in some direction): with no gradient "
+                  f"to follow there, the run stops at step {step - 1}, recorded as diverged", stacklevel=3)
 
 
 def _warn_not_positive_definite(traj):
@@ -155,6 +210,11 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
     B, d = p.shape
     rec = _Recorder(B, d, k, steps, state_paths(state, like=p.shape))
     loss, gfull = s.value_and_grad(p)
+    gfull = _at_kinks(s, p, loss, gfull)
+    bad = ~np.isfinite(gfull).all(-1)
+    if np.isfinite(loss).all() and bad.any():
+        raise UserInputError(f"the gradient of '{s.spec()['name']}' is not defined at the start "
+                             f"{p[bad][0].tolist()}, a kink or cusp that is not a minimum: start elsewhere")
     if not (np.isfinite(loss).all() and np.isfinite(gfull).all()):
         raise UserInputError(f"the loss or gradient of '{s.name}' is not finite at the start "
                              f"{p[:1].tolist()}")
@@ -169,6 +229,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
     # a box test on the whole batch first (two reductions); members are checked one by one only
     # when it fails: hi/lo are the tightest of the per-coordinate bounds centre +- limit
     hi, lo = float((centre + limit).min()), float((centre - limit).max())
+    kink = None  # (step, point) where a member first met a gradient that is not defined
     for t in range(steps):
         # converged: gradient norm below tol (the cheap min() test first, members only if needed)
         gn2 = sumsq(gfull) if tol2 else None
@@ -195,11 +256,17 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
             keep_state(state)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
+        smooth = bool(np.isfinite(new_g).all())
+        if not smooth:  # a kink or cusp: 0 where it is a minimum
+            new_g = _at_kinks(s, new, new_loss, new_g)
         # diverged: past the distance or loss bound, or not finite (NaN fails every comparison)
-        if not (new.max() <= hi and new.min() >= lo and new_loss.max() <= MAX_LOSS) or n_active < B:
-            ok = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
+        if not (new.max() <= hi and new.min() >= lo and new_loss.max() <= MAX_LOSS and smooth) or n_active < B:
+            inside = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
+            ok = inside & np.isfinite(new_g).all(-1)
             finite = np.isfinite(new).all(-1) & np.isfinite(new_loss) & np.isfinite(new_g).all(-1)
             diverged = active & ~ok
+            if kink is None and (diverged & inside).any():
+                kink = (t + 1, new[np.flatnonzero(diverged & inside)[0]].copy())
             status[diverged] = "diverged"
             stop[diverged] = t + finite[diverged]  # a non-finite point is not recorded
             keep = ~active | ~finite
@@ -213,7 +280,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
             n = t + 1
             break
     P, L, G, S, ST = rec.finish(n, p, loss, gfull)
-    return P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S, ST
+    return (P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S, ST), kink
 
 
 def _rates(opt, steps, B, stop):

@@ -13,6 +13,7 @@ diverged runs are excluded; ties, and optimizers that never reach it, go by the 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,7 @@ from .optim import optimizer as make_optimizer
 from .surfaces import surface as make_surface
 
 DEFAULT = ("gd", "momentum", "nesterov", "rmsprop", "adam")
+MAX_RACERS = 8          # the race figure draws one panel each: more are unreadable
 SPAN = (1e-6, 1e3)      # the learning rates tried, log-spaced
 GRID = 200
 OBJECTIVE = ("fewest steps to reach the tolerance from the start; diverged runs excluded; ties (and runs that "
@@ -83,7 +85,9 @@ class Race:
     optimizers, rates : names and the rate each ran at; tuned : whether rates were tuned;
     tunings : the :class:`Tuning` of each (when tuned); table : one row per optimizer, best
     first, with the keys optimizer, lr, steps, final_loss, diverged, seconds (and status);
-    space : the search space (span, grid, objective) when tuned.
+    space : the search space (span, grid, objective) when tuned; note : what the order cannot
+    say, or "" (no optimizer reached the tolerance on a surface with no minimum in its window:
+    the lowest final loss is only the farthest downhill, as on ``x + y``).
     """
 
     surface: object
@@ -94,6 +98,46 @@ class Race:
     tuned: bool
     tunings: list = field(default_factory=list)
     space: dict = field(default_factory=dict)
+    note: str = ""
+
+
+def racers(optimizers) -> list[str]:
+    """The optimizers of a race, checked before anything is built or run: names only (each is
+    tuned by its name: ``adam``, ``torch:AdamW``), at most ``MAX_RACERS``, each once (an alias or
+    another spelling of one counts: ``gd`` and ``gradient-descent``)."""
+    if isinstance(optimizers, str) or callable(optimizers):
+        names = [optimizers]
+    else:
+        try:
+            names = list(optimizers)
+        except TypeError:
+            names = [optimizers]
+    if not names:
+        raise UserInputError("a race needs at least one optimizer")
+    for n in names:
+        if not isinstance(n, str):
+            what = (f"a function ({getattr(n, '__qualname__', '?')})" if callable(n) and not isinstance(n, type)
+                    else f"a value of type {type(n).__name__}")
+            raise UserInputError(f"a race takes optimizer names such as 'adam' or 'torch:AdamW' (each one's rate is "
+                                 f"tuned by name), got {what}; run your own optimizer with gd.run")
+    if len(names) > MAX_RACERS:
+        raise UserInputError(f"a race takes at most {MAX_RACERS} optimizers (one panel each), got {len(names)}")
+    seen: dict = {}
+    for n in names:
+        key = _canonical(n)
+        if key in seen:
+            also = f" (as '{seen[key]}' and '{n}')" if seen[key] != n else ""
+            raise UserInputError(f"a race takes each optimizer once: '{key}' is named twice{also}")
+        seen[key] = n
+    return names
+
+
+def _canonical(name: str) -> str:
+    if ":" in name:
+        from .optim.adapters import canonical
+
+        return canonical(name)
+    return make_optimizer(name).name
 
 
 def race(surface="rosenbrock", optimizers=DEFAULT, *, tune: bool = True, rates=None, start=None,
@@ -102,10 +146,8 @@ def race(surface="rosenbrock", optimizers=DEFAULT, *, tune: bool = True, rates=N
     rate (see the module docstring); else at ``rates`` (one per optimizer, or each optimizer's
     torch default). ``Race.table`` is the metrics table, best first."""
     do_tune = bool(tune)
+    names = racers(optimizers)
     s = make_surface(surface)
-    names = [optimizers] if isinstance(optimizers, str) else list(optimizers)
-    if not names:
-        raise UserInputError("a race needs at least one optimizer")
     if do_tune and rates is not None:
         raise UserInputError("give rates or tune=True, not both")
     tunings = [tune_rate(s, n, start=start, steps=steps, span=span, grid=grid, tol=tol, seed=seed)
@@ -132,4 +174,10 @@ def race(surface="rosenbrock", optimizers=DEFAULT, *, tune: bool = True, rates=N
                                                     rows[i]["final_loss"]))
     space = {"span": [float(span[0]), float(span[1])], "grid": int(grid), "objective": OBJECTIVE,
              "steps": int(steps), "seed": int(seed)} if do_tune else {}
-    return Race(s, names, [float(r["lr"]) for r in rows], trajs, [rows[i] for i in order], do_tune, tunings, space)
+    note = ""
+    if not s.minima.size and not any(row["status"] == "converged" for row in rows):
+        note = (f"no optimizer reached the tolerance and '{s.spec()['name']}' has no minimum in its window: the "
+                "order by final loss only says which went farthest downhill, not which optimizer is better")
+        warnings.warn(note, stacklevel=2)
+    return Race(s, names, [float(r["lr"]) for r in rows], trajs, [rows[i] for i in order], do_tune, tunings, space,
+                note)

@@ -187,6 +187,12 @@ def resolve(spec: str):
     raise unknown_name(kind, name, sorted(choices))
 
 
+def canonical(spec: str) -> str:
+    """The name ``spec`` resolves to (see :func:`resolve`): ``torch:adamw`` is ``torch:AdamW``."""
+    found = resolve(spec)
+    return _torch_name(found) if isinstance(found, type) else f"optax:{found.__name__}"
+
+
 def from_spec(spec: str, **hyperparameters) -> Optimizer:
     """``optimizer("torch:AdamW", lr=0.01)``: resolve ``spec`` (see :func:`resolve`) and wrap it."""
     found = resolve(spec)
@@ -211,6 +217,32 @@ def _plain(v):
     if isinstance(v, (tuple, list)):
         return [_plain(x) for x in v]
     return str(v)
+
+
+def _check_finite(hp: dict, defaults: dict, who: str):
+    """Refuse inf and NaN, alone or inside a pair or a per-run list (``momentum=inf`` would only
+    show as a divergence), unless the parameter's own default is not finite (then the library
+    means such a value, e.g. no limit)."""
+    for k, v in hp.items():
+        if _not_finite(v) and not _not_finite(defaults.get(k)):
+            raise UserInputError(f"{k} for {who} must be finite, got {_text(v)}")
+
+
+def _not_finite(v) -> bool:
+    if isinstance(v, (float, np.floating)):
+        return not math.isfinite(v)
+    if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+        return not np.isfinite(v).all()
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return any(_not_finite(x) for x in v)
+    return False
+
+
+def _text(v) -> str:
+    """A hyperparameter as it reads in a message: ``0.1``, ``inf``, ``(0.9, nan)``."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "(" + ", ".join(_text(x) for x in v) + ")"
+    return repr(float(v)) if isinstance(v, (float, np.floating)) else repr(v)
 
 
 def _python(v, like):
@@ -339,6 +371,7 @@ def torch_optimizer(cls, **hyperparameters) -> Optimizer:
         if k not in named:
             raise unknown_name(f"hyperparameter for {name}", k, list(named))
     defaults = {k: (None if v is inspect.Parameter.empty else v) for k, v in named.items()}
+    _check_finite(hyperparameters, defaults, name)
     members, batch = _split_batch(hyperparameters, defaults, name)
     # build each distinct member once: the class checks its hyperparameters (torch checks only
     # the constructor's, not a param group's), and its groups give what is recorded
@@ -458,8 +491,8 @@ class _TorchRun:
             arr = np.zeros_like(self.P)
             for opt, p, rows in self.blocks:
                 v = opt.state.get(p, {}).get(name)
-                if v is not None and v.numel() == (rows.stop - rows.start) * d:
-                    arr[rows] = v.detach().numpy().reshape(-1, d)
+                if v is not None and v.numel() == (rows.stop - rows.start) * d:  # any float type (AdaFactor: bfloat16)
+                    arr[rows] = v.detach().to(self.torch.float64).numpy().reshape(-1, d)
             out[name] = arr
         return out
 
@@ -485,11 +518,15 @@ def _optax_alias(fn, name: str, hyperparameters: dict) -> Optimizer:
     batch_size = _batch_size(hp.pop("batch_size", None))
     sig = inspect.signature(fn).parameters
     if "lr" in hp and "learning_rate" in sig:
+        if "learning_rate" in hp:
+            raise UserInputError(f"{name}: give the learning rate once, as lr or learning_rate, not both (got "
+                                 f"lr={_text(hp['lr'])} and learning_rate={_text(hp['learning_rate'])})")
         hp["learning_rate"] = hp.pop("lr")
     for k in hp:
         if k not in sig:
             raise unknown_name(f"hyperparameter for {name}", k, list(sig))
     defaults = {k: (None if p.default is inspect.Parameter.empty else p.default) for k, p in sig.items()}
+    _check_finite(hp, defaults, name)
     missing = [k for k, p in sig.items() if p.default is inspect.Parameter.empty and k not in hp
                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     if missing:

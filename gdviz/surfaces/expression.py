@@ -7,6 +7,14 @@
 The text is parsed with :mod:`ast` and only numbers, the variables, arithmetic (``+ - * / **``,
 ``^`` as power) and the functions in ``FUNCTIONS`` become sympy objects; anything else is
 rejected before any evaluation. User text never reaches ``eval``, ``sympify`` or ``exec``.
+The text is plain ASCII: any other character is refused by its code point, with the ASCII it
+looks like (Cyrillic ``х``, U+0445, is not ``x``; Python's parser would read ``𝑥`` as ``x``).
+
+What was typed is what is evaluated, in numpy's real arithmetic: where sympy's automatic
+simplification would give a part values where the typed part has none (``sqrt(x)**2`` is ``x``,
+also for x < 0; ``exp(log(x))`` is ``x``; ``x/x`` is ``1``, also at 0), the formula is refused,
+naming the part and a point (see :func:`_same_domain`). Simplifications that keep the domain
+(``sqrt(x**2)`` is ``|x|``, ``log(exp(x))`` is ``x``, ``sqrt(4*x)`` is ``2*sqrt(x)``) stay.
 
 Building a surface is bounded in time and memory by structural limits, checked as the formula
 is built (each step can only grow it a little, so no step is ever expensive):
@@ -29,6 +37,8 @@ import ast
 import cmath
 import functools
 import math
+import re
+import unicodedata
 
 import numpy as np
 
@@ -45,6 +55,8 @@ MAX_SIZE = 1000           # parts of the formula as sympy holds it
 MAX_GRADIENT_SIZE = 2000  # parts of all first derivatives together
 MAX_HESSIAN_SIZE = 15000  # parts of all second derivatives together (each pair once)
 MAX_BITS = 4096           # an exact fraction longer than this becomes a float
+STATIONARY = 1e-6         # a minimum's gradient norm, at most, relative to 1 + |loss|
+MAX_VALLEY_PARTS = 1000   # valleys of minima are looked for in formulas (with derivatives) this small
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "tanh", "sinh", "cosh",
              "atan", "arctan", "sigmoid", "softplus")
@@ -55,6 +67,13 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b}
 _SIMPLIFY = "use fewer functions inside functions, or fewer factors"
+# characters that look like (or stand for) plain ASCII, for the suggestion in a refusal; others that
+# fold to ASCII under NFKD (mathematical italic x, fullwidth x, accented letters) need no entry
+LOOKALIKES = {
+    "а": "a", "в": "b", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i",
+    "ј": "j", "ԁ": "d", "ԝ": "w", "ь": "b", "ν": "v", "ο": "o", "υ": "u", "χ": "x", "ω": "w", "α": "a",
+    "θ": "theta", "π": "pi", "−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/", "²": "**2",
+    "³": "**3", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
 
 
 def _sigmoid(z: complex) -> complex:
@@ -115,6 +134,7 @@ def parse_expression(text: str):
         raise UserInputError("expression is empty; write a formula such as 'x**2 + 10*y**2'")
     if len(text) > MAX_LENGTH:
         raise UserInputError(f"expression is too long ({len(text)} characters; at most {MAX_LENGTH})")
+    _check_ascii(text)
     try:
         tree = ast.parse(text.strip().replace("^", "**"), mode="eval")  # ^ means power
     except SyntaxError as e:
@@ -138,6 +158,34 @@ def parse_expression(text: str):
         raise UserInputError(f"expression {text!r} has {len(names)} variables ({', '.join(names)});"
                              " gdviz draws surfaces of 1 or 2 variables")
     return expr, tuple(names)
+
+
+def _check_ascii(text: str):
+    """Refuse any character outside ASCII, naming its code point, before Python's parser folds
+    lookalikes (it reads the identifier 𝑥, U+1D465, as x) or calls them unknown (Cyrillic х)."""
+    bad = re.search(r"[^\x00-\x7f]", text)
+    if bad is None:
+        return
+    ch = bad.group()
+    code = f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+    if ch.isalpha():  # a letter: name the word it is part of
+        word = next(m.group() for m in re.finditer(r"\w+", text) if m.start() <= bad.start() < m.end())
+        guess = "".join(_ascii_of(c) for c in word)
+        known = guess in VARIABLE_ORDER or guess in CONSTANTS or guess in FUNCTIONS
+        raise UserInputError(f"expression {text!r} has an unknown name {word!r} ({code}); "
+                             + (f"did you mean {guess!r}?" if known else "formulas are plain ASCII: "
+                                f"variables {', '.join(VARIABLE_ORDER[:4])}, constants {', '.join(CONSTANTS)}"))
+    guess = _ascii_of(ch)
+    raise UserInputError(f"expression {text!r} is not valid arithmetic: it uses {ch!r} ({code}); "
+                         + (f"did you mean {guess!r}?" if guess != ch else "formulas are plain ASCII"))
+
+
+def _ascii_of(ch: str) -> str:
+    """The ASCII that ``ch`` looks like or stands for (``ch`` itself when none is known)."""
+    if ch in LOOKALIKES or ch.isascii():
+        return LOOKALIKES.get(ch, ch)
+    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return folded if folded.isascii() and folded.isalnum() else ch
 
 
 def _build(node, symbols, text):
@@ -172,7 +220,8 @@ def _build(node, symbols, text):
         value = None
         if lv is not None and rv is not None:
             value = _number(lambda: _BINOPS[type(node.op)](lv, rv), node, text)
-        return _checked(_BINOPS[type(node.op)](left, right), value, node, text)
+        expr, value = _checked(_BINOPS[type(node.op)](left, right), value, node, text)
+        return _same_domain(expr, (left, right), _own_restrictions(node.op, left, right), node, text), value
     if isinstance(node, ast.Call):
         fname = node.func.id if isinstance(node.func, ast.Name) else None
         if fname not in FUNCTIONS:
@@ -184,7 +233,9 @@ def _build(node, symbols, text):
             raise UserInputError(f"{fname}() takes exactly one argument")
         arg, av = _build(node.args[0], symbols, text)
         value = None if av is None else _number(lambda: _FLOAT_FUNCS[fname](av), node, text)
-        return _checked(funcs[fname](arg), value, node, text)
+        expr, value = _checked(funcs[fname](arg), value, node, text)
+        own = _unmet({("root" if fname == "sqrt" else "log", arg)} if fname in ("sqrt", "log", "ln") else set())
+        return _same_domain(expr, (arg,), own, node, text), value
     raise _reject(_describe(node))
 
 
@@ -233,6 +284,80 @@ def _checked(expr, value, node, text):
     if long:
         expr = expr.xreplace(long)
     return expr, value
+
+
+# the values each variable takes where a simplification is checked (see _same_domain)
+_SAMPLES = sorted({0.0, *(s * v for v in (0.1, 0.5, 1.0, 2.0, 3.0, 7.5, 30.0, 1e3, 1e6, 1e12) for s in (1, -1))},
+                  key=lambda v: (abs(v), v))
+
+
+@functools.lru_cache(maxsize=1024)
+def _restrictions(expr) -> frozenset:
+    """Where ``expr`` has no value in numpy's real arithmetic, as ``(kind, b)`` pairs: ``("root",
+    b)``, b**p with p not a whole number, needs b >= 0; ``("log", b)`` needs b >= 0 (log(0) is
+    -inf, a value); ``("pole", b)``, b**p with p < 0, needs b != 0. Those sympy proves always met
+    are left out (sqrt(x**2 + 1), 1/exp(x))."""
+    sp = _sympy()[0]
+    out = set()
+    for e in expr.atoms(sp.Pow, sp.log):
+        out |= _unmet({("log", e.args[0])}) if isinstance(e, sp.log) else _own_restrictions(ast.Pow(), *e.args)
+    return frozenset(out)
+
+
+def _own_restrictions(op, left, right) -> set:
+    """The restrictions of the step ``left ** right`` or ``left / right``."""
+    out = set()
+    if isinstance(op, ast.Div):
+        out.add(("pole", right))
+    elif isinstance(op, ast.Pow):
+        if not (right.is_integer or right.is_Float and float(right).is_integer()):  # x**0.5, x**y; not x**2.0
+            out.add(("root", left))
+        if right.is_negative or not right.is_number:
+            out.add(("pole", left))
+    return _unmet(out)
+
+
+def _unmet(restrictions) -> set:
+    """The restrictions sympy cannot prove always met, on parts with a variable (a number's own
+    domain is checked when it is computed). b >= 0 is also met where b is a root (x**0.5 is
+    never negative where it has a value), which sympy cannot prove for complex roots."""
+    met = {"root": lambda b: b.is_nonnegative or _is_root(b), "log": lambda b: b.is_nonnegative or _is_root(b),
+           "pole": lambda b: b.is_zero is False}
+    return {(kind, b) for kind, b in restrictions if not b.is_number and met[kind](b) is not True}
+
+
+def _is_root(b) -> bool:
+    return b.is_Pow and ("root", b.base) in _own_restrictions(ast.Pow(), b.base, b.exp)
+
+
+def _same_domain(expr, operands, own, node, text):
+    """``expr``, the step at ``node`` as sympy built it, unless sympy's automatic simplification
+    gave it values where what was typed has none: ``sqrt(x)**2`` is ``x``, ``exp(log(x))`` is
+    ``x``, ``x/x`` is ``1``. A restriction of the typed step (its operands' and its own, see
+    :func:`_restrictions`) that ``expr`` no longer has is checked at the points of ``_SAMPLES``:
+    where it fails, the typed step is NaN or infinite, so ``expr`` must not be finite there."""
+    lost = set(own).union(*(_restrictions(o) for o in operands)) - _restrictions(expr)
+    if not lost:
+        return expr
+    sp = _sympy()[0]
+    syms = sorted(set().union(*(o.free_symbols for o in operands)), key=lambda v: v.name)
+    grid = np.meshgrid(*[np.array(_SAMPLES)] * len(syms), indexing="ij")
+    cols = [g.ravel() for g in grid]
+    order = np.argsort(sum(np.abs(c) for c in cols), kind="stable")  # small numbers first
+    cols = [c[order] for c in cols]
+    with np.errstate(all="ignore"):
+        defined = np.isfinite(np.broadcast_to(_compile(syms, expr)(*cols), cols[0].shape))
+        for kind, b in sorted(lost, key=str):
+            at = np.broadcast_to(_compile(syms, b)(*cols), cols[0].shape)
+            fails = (at == 0) if kind == "pole" else (at < 0)
+            where = np.flatnonzero(fails & defined)
+            if where.size:
+                point = ", ".join(f"{v} = {c[where[0]]:g}" for v, c in zip(syms, cols))
+                raise UserInputError(f"expression {text!r}: sympy would simplify {_src(node, text)} to "
+                                     f"{sp.sstr(expr)}, which has values where {_src(node, text)} has none "
+                                     f"(e.g. at {point}); gdviz evaluates what you type: type "
+                                     f"{sp.sstr(expr)} if you mean it")
+    return expr
 
 
 def _measure(expr, limit: int):
@@ -444,7 +569,11 @@ class ExpressionSurface(Formula):
 
     Gradient and Hessian are exact (sympy's derivatives, compiled to numpy). ``bounds``
     default to (-4, 4) per variable; ``start`` to the corner-ish point 80% of the way out;
-    ``minima`` are found numerically (grid search refined by Newton's method).
+    ``minima`` are found numerically (grid search refined by Newton's method), those of the loss
+    as computed in floating point. A minimum that is not isolated, on a valley of minima
+    (``x**2 + 0*y``: every point with x = 0), is listed once, at the valley's point nearest the
+    window's centre; ``valleys[i]`` is the valley's direction there (zeros for an isolated
+    minimum) and ``minima_note`` says it in words.
     """
 
     name = "expression"
@@ -468,7 +597,8 @@ class ExpressionSurface(Formula):
                          start=bounds[:, 0] if start is None else start,
                          params={"expression": self.expression, "bounds": bounds.tolist()},
                          variables=names)
-        self.minima = _find_minima(self)
+        parts = sum(_measure(e, MAX_VALLEY_PARTS)[0] for e in (expr, *grad, *(h for row in hess for h in row)))
+        self.minima, self.valleys = _find_minima(self, flat=parts <= MAX_VALLEY_PARTS)
         if start is None:
             self.start = self._default_start()
 
@@ -483,6 +613,18 @@ class ExpressionSurface(Formula):
 
     def spec(self) -> dict:
         return {"name": self.expression, "params": {"bounds": self.bounds.tolist()}}
+
+    @property
+    def minima_note(self) -> str | None:
+        """The valleys of minima in words, None when every minimum is isolated. For ``x**2 + 0*y``:
+        "the minimum is not isolated: the loss is 0 all along a valley through (0, 0), direction
+        (0, 1); minima lists one point of each valley, the nearest to the window's centre"."""
+        valleys = [f"the loss is {_shown(float(self._value(m)))} all along a valley through {_pair(m)}, "
+                   f"direction {_pair(v)}" for m, v in zip(self.minima, self.valleys) if v.any()]
+        if not valleys:
+            return None
+        return (f"the minimum is not isolated: {'; '.join(valleys)}; minima lists one point of each valley, "
+                "the nearest to the window's centre")
 
     def symbolic(self):
         """The typed formula as sympy parsed it (the same tree ``value`` and ``grad`` are compiled
@@ -501,6 +643,14 @@ class ExpressionSurface(Formula):
         return [[h(*xs) for h in row] for row in self._hessians]
 
 
+def _shown(v: float) -> str:
+    return "0" if abs(v) < 1e-12 else f"{v:.6g}"
+
+
+def _pair(p) -> str:
+    return "(" + ", ".join(_shown(float(v)) for v in p) + ")"
+
+
 def _check_bounds(bounds, dim):
     try:
         b = np.asarray(bounds, dtype=float).reshape(dim, 2)
@@ -514,9 +664,9 @@ def _check_bounds(bounds, dim):
 def _is_local_min(s: Surface, p, spacing) -> bool:
     """Stationary (gradient ~ 0), or no lower than its neighbours a tenth of a grid step away
     (kinks like |x - 3| have no zero gradient but are minima)."""
-    g, v = s._grad(p), s._value(p)
-    if np.isfinite(g).all() and arith.norm(g) <= 1e-6 * (1 + abs(v)):
+    if _stationary(s, p):
         return True
+    v = s._value(p)
     for i in range(s.dim):
         for sign in (-1, 1):
             q = p.copy()
@@ -544,28 +694,170 @@ def _newton(s: Surface, p, steps: int = 30):
     return p
 
 
-def _find_minima(s: Surface, n: int = 81, keep: int = 8):
-    """Local minima inside ``s.bounds``: grid points below all neighbours, refined by Newton."""
+def _find_minima(s: Surface, n: int = 81, keep: int = 8, flat: bool = True):
+    """``(minima, valleys)`` inside ``s.bounds``: the lowest point of each group of touching grid
+    points that are no higher than any neighbour, refined by Newton's method and then by steps
+    along the gradient (:func:`_slide`, which also reaches a valley floor, where the Hessian is
+    singular). ``valleys[i]`` is the direction of the valley of minima through ``minima[i]``
+    (zeros when it is isolated); a valley's minimum is its point nearest the window's centre.
+    A point where the loss is flat all around (a plateau, such as tanh saturating) is none.
+    Without ``flat`` (a formula too large to search for valleys in bounded time, see
+    ``MAX_VALLEY_PARTS``), only grid points below all their neighbours, refined by Newton."""
     axes = [np.linspace(lo, hi, n) for lo, hi in s.bounds]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
     z = s._value(grid)
-    # a minimum is an interior grid point below all its neighbours, every one of them finite:
-    # the window's edge and the rim of a singularity (1/x) are not minima
+    # a minimum is an interior grid point no higher than its neighbours, every one of them
+    # finite: the window's edge and the rim of a singularity (1/x) are not minima
     pad = np.pad(np.where(np.isfinite(z), z, -np.inf), 1, constant_values=-np.inf)
     is_min = np.isfinite(z)
     for shift in np.ndindex(*(3,) * s.dim):
         if all(k == 1 for k in shift):
             continue
         sl = tuple(slice(k, k + n) for k in shift)
-        is_min &= z < pad[sl]
-    cand = grid[is_min]
+        is_min &= (z <= pad[sl]) if flat else (z < pad[sl])
+    centre = s.bounds.mean(axis=1)
+    cand = _lowest_of_groups(grid, z, is_min, centre)
     spacing = (s.bounds[:, 1] - s.bounds[:, 0]) / (n - 1)
     out = []
     with np.errstate(all="ignore"):
-        for p in _newton(s, cand[np.argsort(s._value(cand))][: 4 * keep]):
-            inside = ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all()
-            if inside and np.isfinite(p).all() and _is_local_min(s, p, spacing) \
-                    and not any(np.abs(p - q).max() < 1e-4 for q in out):
-                out.append(p)
-    out.sort(key=lambda q: float(s._value(q)))
-    return np.array(out[:keep]).reshape(-1, s.dim)
+        first = _newton(s, cand[: 4 * keep])
+        short = np.flatnonzero([flat and not _stationary(s, p) for p in first])
+        for i, slid in zip(short, _slide(s, first[short])):  # where Newton stopped short of a valley's floor
+            if _stationary(s, slid):
+                first[i] = slid
+        for p in first:
+            if not _inside(s, p) or any(np.abs(p - q).max() < 1e-4 for q, _ in out) \
+                    or not _is_local_min(s, p, spacing) or _on_a_floor(s, p, [q for q, v in out if v.any()]):
+                continue
+            direction = _valley(s, p, spacing) if flat else np.zeros(s.dim)
+            if direction is None:  # no minimum after all
+                continue
+            if direction.any():
+                p, direction = _nearest_centre(s, p, direction, centre, spacing)
+            if not any(np.abs(p - q).max() < 1e-4 for q, _ in out):
+                out.append((p, direction))
+    out.sort(key=lambda m: float(s._value(m[0])))
+    out = out[:keep]
+    return (np.array([p for p, _ in out]).reshape(-1, s.dim), np.array([v for _, v in out]).reshape(-1, s.dim))
+
+
+def _on_a_floor(s: Surface, p, valleys) -> bool:
+    """Whether ``p`` lies on the floor of the valley through one of the minima ``valleys``
+    (one point per valley): sliding down from the segment between them ends at that loss."""
+    v = s._value(np.array(valleys).reshape(-1, s.dim))
+    same = np.abs(v - s._value(p)) <= 1e-12 * (1 + np.abs(v))
+    if not same.any():
+        return False
+    qs = np.array(valleys)[same]
+    t = np.array([0.25, 0.5, 0.75])[None, :, None]
+    floor = _slide(s, (qs[:, None] + t * (p - qs[:, None])).reshape(-1, s.dim), 20)
+    level = v[same][:, None]
+    return bool((np.abs(s._value(floor).reshape(len(qs), 3) - level) <= 1e-12 * (1 + np.abs(level))).all(-1).any())
+
+
+def _inside(s: Surface, p) -> bool:
+    return bool(np.isfinite(p).all() and ((p >= s.bounds[:, 0]) & (p <= s.bounds[:, 1])).all())
+
+
+def _lowest_of_groups(grid, z, mask, centre):
+    """One point per group of touching ``mask`` cells (the 3**d - 1 cells around each): its
+    lowest, then nearest ``centre``; lowest groups first."""
+    left = {tuple(c) for c in np.argwhere(mask)}
+    around = [tuple(k - 1 for k in shift) for shift in np.ndindex(*(3,) * mask.ndim) if any(k != 1 for k in shift)]
+    best = []
+    while left:
+        stack = [min(left)]
+        left.remove(stack[0])
+        group = []
+        while stack:
+            cell = stack.pop()
+            group.append(cell)
+            for step in around:
+                nb = tuple(c + k for c, k in zip(cell, step))
+                if nb in left:
+                    left.remove(nb)
+                    stack.append(nb)
+        best.append(min(group, key=lambda c: (z[c], float(((grid[c] - centre) ** 2).sum()), c)))
+    best.sort(key=lambda c: (z[c], float(((grid[c] - centre) ** 2).sum()), c))
+    return np.array([grid[c] for c in best]).reshape(-1, grid.shape[-1])
+
+
+def _slide(s: Surface, p, steps: int = 50):
+    """From every row of ``p``, steps along the gradient to the lowest point of the loss's
+    quadratic model on that line, ``p - (g.g / g.H.g) g``: where Newton's method stops at a
+    singular Hessian (a valley's floor is flat along the valley) this still reaches the floor, in
+    one step for a quadratic valley. A row stops where g.H.g is not positive or a step would not
+    lower the loss by more than rounding."""
+    p = p.copy()
+    active = np.arange(len(p))
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            if not active.size:
+                break
+            q = p[active]
+            g, h = s._grad(q), s._hessian(q)
+            gg = arith.sumsq(g)
+            ghg = (g[:, :, None] * h * g[:, None, :]).sum((1, 2))
+            new = q - (gg / ghg)[:, None] * g
+            before = s._value(q)
+            ok = (ghg > 0) & np.isfinite(new).all(-1) & (s._value(new) < before - 1e-14 * (1 + np.abs(before)))
+            p[active[ok]] = new[ok]
+            active = active[ok]
+    return p
+
+
+def _stationary(s: Surface, p) -> bool:
+    """Whether the gradient at ``p`` is zero, to ``STATIONARY`` relative to the loss."""
+    g, v = s._grad(p), s._value(p)
+    return bool(np.isfinite(g).all() and arith.norm(g) <= STATIONARY * (1 + abs(v)))
+
+
+def _valley(s: Surface, p, spacing):
+    """The direction (a unit vector) of the valley of minima through the minimum ``p``; zeros
+    when ``p`` is isolated; None when ``p`` is no minimum after all: the loss is flat all around
+    it (it stops changing in floating point, as tanh far out), or lower elsewhere on the floor.
+    From ``p`` +- a grid step along 8 directions, slide back down (:func:`_slide`): where that
+    ends at ``p``'s loss at least half a step from ``p``, the valley runs that way; its floor,
+    followed across the window, must nowhere be lower."""
+    delta = float(spacing.min())
+    a = np.arange(8) * (np.pi / 8)
+    units = np.array([[1.0], [-1.0]]) if s.dim == 1 else np.stack([np.cos(a), np.sin(a)], -1)
+    starts = np.concatenate([p + delta * units, p - delta * units])
+    v = float(s._value(p))
+    tol = 1e-12 * (1 + abs(v))
+    if (np.abs(s._value(starts) - v) <= tol).all():
+        return None
+    if s.dim == 1:
+        return np.zeros(1)
+    ends = _slide(s, starts, 20)
+    apart = arith.norm(ends - p)
+    flat = (np.abs(s._value(ends) - v) <= tol) & (apart >= delta / 2)
+    if not flat.any():
+        return np.zeros(s.dim)
+    far = int(np.argmax(np.where(flat, apart, -1)))
+    direction = (ends[far] - p) / apart[far]
+    direction = direction if direction[np.flatnonzero(np.abs(direction) > 1e-12)[0]] > 0 else -direction
+    span = float(arith.norm(s.bounds[:, 1] - s.bounds[:, 0]))
+    walk = p + np.linspace(-span, span, 17)[:, None] * direction
+    floor = _slide(s, walk[((walk >= s.bounds[:, 0]) & (walk <= s.bounds[:, 1])).all(-1)], 20)
+    return None if (s._value(floor) < v - tol).any() else direction
+
+
+def _nearest_centre(s: Surface, p, direction, centre, spacing):
+    """The point of the valley through ``p`` nearest ``centre``: project ``centre`` onto the
+    valley's line, slide down to its floor, and again (a curved valley) while that stays a
+    minimum of the same loss inside the window."""
+    v = float(s._value(p))
+    for _ in range(3):
+        q = _slide(s, (p + ((centre - p) @ direction) * direction)[None])[0]
+        same = abs(float(s._value(q)) - v) <= 1e-12 * (1 + abs(v))
+        if not (_inside(s, q) and same and _is_local_min(s, q, spacing)):
+            break
+        moved = np.abs(q - p).max()
+        turned = _valley(s, q, spacing)
+        if turned is None or not turned.any():
+            break
+        p, direction = q, turned
+        if moved < 1e-12:
+            break
+    return p, direction
