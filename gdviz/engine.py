@@ -42,6 +42,10 @@ from .trajectory import Trajectory
 
 MAX_LOSS = 1e100
 KINK_RADII = (1e-9, 1e-6, 1e-3)  # where a kink's neighbours are looked at, in window spans
+# ... in 16 directions (cos, sin of k pi / 8), written out: the page uses the same numbers
+_COS = (1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898, 0.0)
+_COS16 = _COS + tuple(-c for c in _COS[-2::-1]) + tuple(-c for c in _COS[1:]) + _COS[-2:0:-1]
+KINK_DIRECTIONS = np.array([(_COS16[k], _COS16[(k - 4) % 16]) for k in range(16)])
 MAX_RECORD_BYTES = 256 * 2**20  # memory for a trajectory's recorded arrays
 DISTANCE_FACTOR = 1000.0  # default max_distance, in multiples of the bounds' widest span
 
@@ -109,11 +113,7 @@ def _at_kinks(s: Surface, p, loss, g):
     rows = np.flatnonzero(np.isfinite(loss) & ~np.isfinite(g).all(-1))
     if not rows.size:
         return g
-    if s.dim == 1:
-        directions = np.array([[1.0], [-1.0]])
-    else:
-        a = np.arange(16) * (np.pi / 8)
-        directions = np.stack([np.cos(a), np.sin(a)], -1)
+    directions = np.array([[1.0], [-1.0]]) if s.dim == 1 else KINK_DIRECTIONS
     span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
     offsets = (np.array(KINK_RADII)[:, None, None] * span * directions).reshape(-1, s.dim)
     nearby = s._value(p[rows][:, None, :] + offsets)

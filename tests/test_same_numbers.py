@@ -304,3 +304,20 @@ def test_no_lapack_or_blas_call_decides_a_run(monkeypatch):
         gd.surface(key, **({"loss": "huber"} if key == "linear-regression" else {}))
     for key in ("parabola", "elongated", "rosenbrock", "himmelblau", "linear-regression"):
         gd.regimes(key)
+
+
+@needs_node
+def test_the_page_stops_at_kinks_as_gd_run_does():
+    """A kink minimum reached exactly (gd.run: converged there, gradient 0) and a kink that is not
+    one (diverged at the last point with a gradient): the same in the page."""
+    cases = [{"optimizer": "gd", "hyper": {}, "lr": 1.0, "surface": "sqrt(x^2 + y^2)", "start": [1.0, 0.0], "steps": 50},
+             {"optimizer": "gd", "hyper": {}, "lr": 1 / 3, "surface": "sqrt(x^2 + y^2) + 2*x", "start": [1.0, 0.0],
+              "steps": 50},
+             {"optimizer": "momentum", "hyper": {}, "lr": 0.5, "surface": "abs(w - 1)", "start": [3.0], "steps": 50}]
+    for c, js in zip(cases, js_runs(cases)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = py_run(c)
+        assert (js["status"], js["stop"]) == (t.status, t.stop), (c["surface"], js["status"], t.status)
+        assert np.array_equal(np.asarray(js["params"]), t.params) and np.array_equal(np.asarray(js["grads"]), t.grads)
+    assert [py_run(c).status for c in cases[:2]] == ["converged", "diverged"]

@@ -755,11 +755,14 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   const { centre, limit } = S;
   let p = start.slice();
   let [loss, g] = S.vg(p);
+  g = atKink(S, p, loss, g);
   const rec = { params: [p], loss: [loss], grads: [], state: {}, status: "max_steps", stop: steps, error: null };
   if (!Number.isFinite(loss) || !finite(g)) {
     rec.status = "error";
     rec.stop = 0;
-    rec.error = `the loss or gradient is not finite at the start [${p.join(", ")}]`;
+    rec.error = Number.isFinite(loss)
+      ? `the gradient is not defined at the start [${p.join(", ")}], a kink or cusp that is not a minimum: start elsewhere`
+      : `the loss or gradient is not finite at the start [${p.join(", ")}]`;
     rec.grads.push(g);
     return rec;
   }
@@ -782,7 +785,8 @@ export function run(S, rule, hp, start, steps, opts = {}) {
     }
     let q = p.map((v, i) => v + u[i]);
     let [ql, qg] = S.vg(q);
-    const ok = q.every((v, i) => Math.abs(v - centre[i]) <= limit) && ql <= MAX_LOSS;
+    qg = atKink(S, q, ql, qg);
+    const ok = q.every((v, i) => Math.abs(v - centre[i]) <= limit) && ql <= MAX_LOSS && finite(qg);
     if (!ok) {
       rec.status = "diverged";
       const fin = finite(q) && Number.isFinite(ql) && finite(qg);
@@ -796,6 +800,23 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   }
   rec.grads.push(g); // the full gradient at the final point
   return rec;
+}
+
+// gdviz.engine's KINK_RADII and KINK_DIRECTIONS (cos, sin of k pi / 8, written out)
+const KINK_RADII = [1e-9, 1e-6, 1e-3];
+const COS = [1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898, 0.0];
+const COS16 = [...COS, ...COS.slice(0, -1).reverse().map((c) => -c), ...COS.slice(1).map((c) => -c), ...COS.slice(1, -1).reverse()];
+const KINK_DIRECTIONS = COS16.map((c, k) => [c, COS16[(k + 12) % 16]]);
+
+/** gdviz.engine._at_kinks: where the loss is finite but the gradient is not (a kink or cusp, 0/0)
+    and no point nearby is lower, the gradient is 0, a subgradient: the run has converged there. */
+function atKink(S, p, loss, g) {
+  if (!Number.isFinite(loss) || finite(g)) return g;
+  const span = Math.max(...S.bounds.map(([lo, hi]) => hi - lo));
+  const dirs = S.dim === 1 ? [[1.0], [-1.0]] : KINK_DIRECTIONS;
+  for (const r of KINK_RADII)
+    for (const d of dirs) if (S.value(p.map((v, i) => v + r * span * d[i])) < loss) return g;
+  return g.map(() => 0.0);
 }
 
 /** The t-th mini-batch of the stream default_rng(seed).choice(n, size, replace=False) draws:
