@@ -310,7 +310,8 @@ def test_no_lapack_or_blas_call_decides_a_run(monkeypatch):
 def test_the_page_stops_at_kinks_as_gd_run_does():
     """A kink minimum reached exactly (gd.run: converged there, gradient 0) and a kink that is not
     one (diverged at the last point with a gradient): the same in the page."""
-    cases = [{"optimizer": "gd", "hyper": {}, "lr": 1.0, "surface": "sqrt(x^2 + y^2)", "start": [1.0, 0.0], "steps": 50},
+    cases = [{"optimizer": "gd", "hyper": {}, "lr": 1.0, "surface": "sqrt(x^2 + y^2)", "start": [1.0, 0.0],
+              "steps": 50},
              {"optimizer": "gd", "hyper": {}, "lr": 1 / 3, "surface": "sqrt(x^2 + y^2) + 2*x", "start": [1.0, 0.0],
               "steps": 50},
              {"optimizer": "momentum", "hyper": {}, "lr": 0.5, "surface": "abs(w - 1)", "start": [3.0], "steps": 50}]
