@@ -472,3 +472,17 @@ def test_editing_the_csv_renders_the_entry_again(docs, tmp_path):
     (docs / "data" / "prices.csv").write_text(PRICES.replace("11.2", "14.9"))
     again = build(spec, out, jobs=1, write_index=False)
     assert again.rendered == ["fit.png"] and again.cached == []
+
+
+def test_the_index_command_for_an_entry_with_data_outside_its_folder_allows_it(docs, tmp_path):
+    """The 'make it again' command falls back to gdviz build --only for options gdviz plot cannot
+    express; for data the build only read with --allow-outside-paths, it says so."""
+    from gdviz.gallery.render import command
+
+    spec = _spec(docs, "../private.csv")
+    entry = load(spec, allow_outside_paths=True).entries[0]
+    entry.options["seed"] = 3   # no gdviz plot equivalent: the build command
+    assert command(entry, "en", "out", str(spec)).endswith("--allow-outside-paths")
+    inside = load(_spec(docs, "data/prices.csv")).entries[0]
+    inside.options["seed"] = 3
+    assert "--allow-outside-paths" not in command(inside, "en", "out", str(docs / "gallery.toml"))

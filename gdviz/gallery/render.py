@@ -96,6 +96,10 @@ def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:
         return shlex.join(args + ["-o", out])
     args = ["gdviz", "build"] + ([spec] if spec else []) + ["--out", folder, "--only", entry.name,
                                                           "--lang", lang]
+    data = o.get("surface_params", {}).get("data")
+    home = Path(spec).resolve().parent if spec else Path.cwd()
+    if isinstance(data, str) and not Path(data).resolve().is_relative_to(home):   # the build allowed it
+        args.append("--allow-outside-paths")
     return shlex.join(args)
 
 
