@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import OutputError, UserInputError
+from .interrupt import check as check_interrupted
 
 TMP_MARK = ".gdviz-tmp"
 # .<target name, cut to fit NAME_MAX>.<8 random characters from mkstemp>.gdviz-tmp[.<extension>]
@@ -207,6 +208,7 @@ def atomic_path(path):
     tmp, lock = temporary(p)
     try:
         yield tmp
+        check_interrupted()   # an interruption a callback swallowed: the file is not published
         publish(tmp, p)
     except OSError as e:
         _unlink(tmp)

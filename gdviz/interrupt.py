@@ -1,11 +1,18 @@
 """Interruptions: SIGTERM and SIGHUP (a closed terminal) become an exception (like Ctrl-C's
 KeyboardInterrupt), so every ``finally`` runs and no temporary file is left behind when a
-render is stopped; child processes die with their parent."""
+render is stopped; child processes die with their parent.
+
+Python raises a signal's exception wherever the program is; when that is a weakref callback or a
+``__del__`` (matplotlib has many), Python cannot raise it there and prints "Exception ignored"
+with a traceback instead, and the render would go on. :func:`install` keeps such an interruption
+for :func:`check`, which every frame and every output (before it is published) calls.
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import sys
 
 
 class Terminated(KeyboardInterrupt):
@@ -28,8 +35,34 @@ def _raise(signum, frame):
     raise Terminated(f"stopped by signal {signum}", signum)
 
 
+_pending: BaseException | None = None   # an interruption Python could not raise where it came
+_next_hook = sys.unraisablehook
+
+
+def _unraisable(info):
+    """sys.unraisablehook: keep an interruption that landed in a callback or finalizer (see the
+    module docstring); pass anything else on."""
+    global _pending
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        _pending = _pending or info.exc_value
+        return
+    _next_hook(info)
+
+
+def check():
+    """Raise the interruption a callback or finalizer swallowed, if any."""
+    global _pending
+    if _pending is not None:
+        e, _pending = _pending, None
+        raise e
+
+
 def install():
-    """Turn SIGTERM and SIGHUP into :class:`Terminated` in this process (main thread only)."""
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` in this process (main thread only), and
+    keep interruptions that land in callbacks for :func:`check`."""
+    global _next_hook
+    if sys.unraisablehook is not _unraisable:
+        _next_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
     with contextlib.suppress(ValueError):  # not the main thread: leave the default
         for sig in STOP_SIGNALS:
             signal.signal(sig, _raise)

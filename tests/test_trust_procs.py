@@ -313,3 +313,35 @@ def test_any_path_the_os_finds_too_long_is_one_line_exit_2(tmp_path, capsys, mon
     err = capsys.readouterr().err
     assert err.startswith("gdviz: error: path '") and err.endswith(
         f"' is too long ({size}; at most 4,095, and 255 in one name)\n") and err.count("\n") == 1
+
+
+def test_an_interruption_a_finalizer_swallows_still_stops_the_render(tmp_path):
+    """Ctrl-C landing in a weakref callback or __del__ (matplotlib has many) is printed by Python as
+    'Exception ignored' with a traceback and lost; gdviz keeps it: the output is not published, the
+    previous file stays, and nothing is printed."""
+    script = f"""
+import gc, sys
+from pathlib import Path
+from gdviz import interrupt
+from gdviz.files import atomic_path
+interrupt.install()
+
+class Finalizer:
+    def __del__(self):
+        raise KeyboardInterrupt
+
+target = Path({str(tmp_path / "out.png")!r})
+target.write_bytes(b"previous")
+try:
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(b"new")
+        Finalizer()          # dropped at once: its KeyboardInterrupt cannot be raised here
+        gc.collect()
+    print("published")
+except KeyboardInterrupt:
+    print("stopped")
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == "stopped" and r.stderr == ""
+    assert (tmp_path / "out.png").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]

@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import style
 from ..errors import OutputError, UserInputError, positive_number
+from ..interrupt import check as check_interrupted
 from ..interrupt import child_signals
 from ..lessons import Runs
 from ..style import fmt_number, readout
@@ -482,6 +483,7 @@ class Animation:
         """Frame ``i`` as an RGB image: the saved background plus the moving artists."""
         if not 0 <= i < self.n_frames:
             raise IndexError(f"frame {i} out of range 0..{self.n_frames - 1}")
+        check_interrupted()
         self._update(i)
         self.fig.canvas.restore_region(self._bg)
         for art in self._animated():
