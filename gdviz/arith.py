@@ -40,7 +40,7 @@ def powi(x, n):
         >>> powi(2.0, 10), powi(np.array([0.5, 0.9]), 2).tolist()
         (1024.0, [0.25, 0.81])
     """
-    if np.ndim(n) == 0:
+    if isinstance(n, (int, np.integer)) or np.ndim(n) == 0:
         n = int(n)
         if n < 0:
             raise ValueError(f"powi needs a whole exponent >= 0, got {n}")

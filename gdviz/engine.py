@@ -256,11 +256,12 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
             keep_state(state)
         new = p + u
         new_loss, new_g = s.value_and_grad(new)
-        smooth = bool(np.isfinite(new_g).all())
-        if not smooth:  # a kink or cusp: 0 where it is a minimum
-            new_g = _at_kinks(s, new, new_loss, new_g)
-        # diverged: past the distance or loss bound, or not finite (NaN fails every comparison)
-        if not (new.max() <= hi and new.min() >= lo and new_loss.max() <= MAX_LOSS and smooth) or n_active < B:
+        # diverged: past the distance or loss bound, or not finite (NaN fails every comparison; the
+        # gradient's sum is finite only if every component is)
+        if not (new.max() <= hi and new.min() >= lo and new_loss.max() <= MAX_LOSS
+                and -np.inf < new_g.sum() < np.inf) or n_active < B:
+            if not np.isfinite(new_g).all():  # a kink or cusp: 0 where it is a minimum
+                new_g = _at_kinks(s, new, new_loss, new_g)
             inside = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
             ok = inside & np.isfinite(new_g).all(-1)
             finite = np.isfinite(new).all(-1) & np.isfinite(new_loss) & np.isfinite(new_g).all(-1)

@@ -147,21 +147,35 @@ class Formula(Surface):
         return self.value_and_grad(p)[1]
 
     def value_and_grad(self, p):
-        with self._errors():
+        if self.quiet:
+            with np.errstate(all="ignore"):
+                f, g = self._fg(*self._columns(p))
+        else:
             f, g = self._fg(*self._columns(p))
-        shape = p.shape[:-1]
-        return _filled(f, shape), np.stack([_filled(gi, shape) for gi in g], -1)
+        value, grad = np.empty(p.shape[:-1]), np.empty(p.shape)   # the engine's hot path: no helper
+        value[...] = f
+        for i, gi in enumerate(g):
+            grad[..., i] = gi
+        return value, grad
 
     def _hessian(self, p):
         with self._errors():
             h = self._h(*self._columns(p))
-        shape = p.shape[:-1]
-        return np.stack([np.stack([_filled(v, shape) for v in row], -1) for row in h], -2)
+        return _filled(h, p.shape[:-1])
 
 
 def _filled(v, shape) -> np.ndarray:
-    """``v`` (a number or an array) as a new float array of ``shape``."""
-    return np.array(np.broadcast_to(np.asarray(v, dtype=float), shape))
+    """``v`` (a number or an array; a list of them, or a list of such lists) as a new float array
+    of ``shape`` plus one axis per level of list: [g_x, g_y] -> (..., 2)."""
+    if isinstance(v, (list, tuple)):
+        parts = [_filled(x, shape) for x in v]
+        out = np.empty(shape + (len(parts),) + parts[0].shape[len(shape):])
+        for i, part in enumerate(parts):
+            out[(Ellipsis, i) + (slice(None),) * (part.ndim - len(shape))] = part
+        return out
+    out = np.empty(shape)
+    out[...] = v
+    return out
 
 
 def _short(v) -> bool:
