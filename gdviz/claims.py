@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .style import outcome
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -55,19 +57,18 @@ def claim(key: str, en: str, zh: str, holds, evidence_en: str, evidence_zh: str 
 
 
 def steps_text(traj, lang: str = "en") -> str:
-    """A run's outcome for evidence: '45 steps', 'diverged', 'not converged in 600 steps'."""
+    """A run's outcome for evidence: '45 steps', 'stopped at a saddle point after 45 steps',
+    'diverged', 'not converged in 600 steps' (gdviz.style.outcome)."""
     n = int(traj.n_steps)
-    if traj.status == "converged":
-        return f"{n} 步" if lang == "zh" else f"{n} step{'s' * (n != 1)}"
-    if traj.status == "diverged":
-        return "发散" if lang == "zh" else "diverged"
-    return f"{n} 步内未收敛" if lang == "zh" else f"not converged in {n} steps"
+    return outcome(traj, lang) or (f"{n} 步内未收敛" if lang == "zh" else f"not converged in {n} steps")
 
 
 def cost(traj) -> float:
-    """Steps to converge, for comparisons: the step count when converged, infinity otherwise
-    (a run that has not converged is slower than any that has)."""
-    return float(traj.n_steps) if traj.status == "converged" else float("inf")
+    """Steps to a minimum, for comparisons: the step count when the run converged to a minimum
+    (or a local one), infinity otherwise: a run that has not converged, or that stopped at a
+    saddle point, a maximum or on a plateau, is slower than any that arrived."""
+    arrived = traj.status == "converged" and getattr(traj, "reason", "") not in ("saddle point", "maximum", "plateau")
+    return float(traj.n_steps) if arrived else float("inf")
 
 
 def name(key: str, lang: str = "en") -> str:

@@ -14,6 +14,11 @@ Stopping rules, checked at every step t for each batch member:
   before anything overflows;
 - max_steps: ``steps`` updates were made.
 
+Beside the status, ``Trajectory.reason`` says why a member stopped (gdviz.stops): converged at
+a "minimum", a "local minimum", a "saddle point", a "maximum" or on a "plateau" (the Hessian's
+eigenvalues and the loss at the stop); diverged "too far", "loss too large", "not finite" or at a
+"kink".
+
 A kink or cusp, where the loss is finite but its gradient is not (``sqrt(x**2 + y**2)`` at 0,
 a 0/0), is no divergence when it is a minimum of the loss: where no point nearby is lower (at
 distances ``KINK_RADII`` of the window's span, in 16 directions; both ways in 1-D), the gradient
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import __version__
+from . import __version__, stops
 from .arith import sumsq
 from .errors import UserInputError, positive_number
 from .optim import Optimizer
@@ -224,6 +229,7 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
     active = np.ones(B, dtype=bool)
     n_active = B
     status = np.full(B, "max_steps", dtype=object)
+    reason = np.full(B, "", dtype=object)   # why a member stopped (gdviz.stops)
     stop = np.full(B, steps)
     n = steps
     # a box test on the whole batch first (two reductions); members are checked one by one only
@@ -262,10 +268,13 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
                 and -np.inf < new_g.sum() < np.inf) or n_active < B:
             if not np.isfinite(new_g).all():  # a kink or cusp: 0 where it is a minimum
                 new_g = _at_kinks(s, new, new_loss, new_g)
-            inside = (np.abs(new - centre) <= limit).all(-1) & (new_loss <= MAX_LOSS)
+            near = (np.abs(new - centre) <= limit).all(-1)
+            inside = near & (new_loss <= MAX_LOSS)
             ok = inside & np.isfinite(new_g).all(-1)
             finite = np.isfinite(new).all(-1) & np.isfinite(new_loss) & np.isfinite(new_g).all(-1)
             diverged = active & ~ok
+            why = np.select([~finite & ~inside, ~near, ~inside], ["not finite", "too far", "loss too large"], "kink")
+            reason[diverged] = why[diverged]
             if kink is None and (diverged & inside).any():
                 kink = (t + 1, new[np.flatnonzero(diverged & inside)[0]].copy())
             status[diverged] = "diverged"
@@ -281,7 +290,10 @@ def _loop(opt, s, p, steps, tol2, centre, limit, rng, stochastic, k, state):
             n = t + 1
             break
     P, L, G, S, ST = rec.finish(n, p, loss, gfull)
-    return (P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S, ST), kink
+    done = status == "converged"
+    if done.any():
+        reason[done] = stops.at_convergence(s, p[done], loss[done], L[0, done])
+    return (P, L, G, _rates(opt, S[:-1], B, stop), status, stop, S, ST, reason), kink
 
 
 def _rates(opt, steps, B, stop):
@@ -298,7 +310,7 @@ def _rates(opt, steps, B, stop):
 
 
 def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
-    P, L, G, LR, status, stop, S, ST = rec
+    P, L, G, LR, status, stop, S, ST, reason = rec
     meta = {"surface_params": s.spec()["params"], "surface_title": s.title, "tol": tol,
             "gdviz_version": __version__, "dim": s.dim, "batch_size": opt.batch_size if stochastic else None,
             "record_every": k}
@@ -310,9 +322,9 @@ def _trajectory(rec, s, opt, single, tol, seed, stochastic, k):
     if single:
         return Trajectory(P[:, 0], L[:, 0], G[:, 0], None if LR is None else LR[:, 0], str(status[0]),
                           int(stop[0]), s.spec()["name"], opt.name, opt.hyperparams, seed, meta, steps,
-                          {name: arr[:, 0] for name, arr in ST.items()})
+                          {name: arr[:, 0] for name, arr in ST.items()}, str(reason[0]))
     return Trajectory(P, L, G, LR, status, stop.astype(int), s.spec()["name"], opt.name,
-                      opt.hyperparams, seed, meta, steps, ST)
+                      opt.hyperparams, seed, meta, steps, ST, reason.astype(str))
 
 
 def _record_every(record_every, steps: int, B: int, d: int, n_state: int = 0) -> int:

@@ -156,6 +156,11 @@ LABELS = {
     "too large": ("too large", "过大"),
     "diverges": ("diverges", "发散"),
     "diverged": ("diverged", "发散"),
+    # why a converged run stopped (gdviz.stops): {n} is "12 steps" / "12 步"
+    "stop local minimum": ("{n} to a local minimum", "{n}，停在局部最小值"),
+    "stop saddle point": ("stopped at a saddle point after {n}", "{n}后停在鞍点"),
+    "stop maximum": ("stopped at a maximum after {n}", "{n}后停在极大值点"),
+    "stop plateau": ("stopped on a plateau after {n}", "{n}后停在平台上"),
     "blank: overflows": ("blank: the loss overflows there ({share} of the window)",
                          "空白处：损失溢出（占窗口的 {share}）"),
     "blank: undefined": ("blank: the loss is undefined there ({share} of the window)",
@@ -462,6 +467,10 @@ LABELS = {
     "explorer error": ("cannot run", "无法运行"),
     "explorer running": ("on its way", "进行中"),
     "explorer converged at": ("converged at step {n}", "第 {n} 步收敛"),
+    "explorer stop local minimum": ("local minimum at step {n}", "第 {n} 步停在局部最小值"),
+    "explorer stop saddle point": ("stopped at a saddle point, step {n}", "第 {n} 步停在鞍点"),
+    "explorer stop maximum": ("stopped at a maximum, step {n}", "第 {n} 步停在极大值点"),
+    "explorer stop plateau": ("stopped on a plateau, step {n}", "第 {n} 步停在平台上"),
     "explorer diverged at": ("diverged at step {n}", "第 {n} 步发散"),
     "explorer stopped at": ("not yet converged after {n} steps", "{n} 步后尚未收敛"),
     "explorer position": ("position", "位置"),
@@ -540,6 +549,23 @@ def short_name(name: str, lang: str = "en") -> str:
 def colour(optimizer: str, index: int = 0) -> str:
     """The fixed colour of an optimizer, or the index-th series colour for anything else."""
     return OPTIMIZER_COLOURS.get(optimizer, SERIES[index % len(SERIES)])
+
+
+def outcome(traj, lang: str = "en") -> str | None:
+    """A stopped run's outcome in words: '12 steps', '12 steps to a local minimum', 'stopped at a
+    saddle point after 12 steps', 'diverged'; None while it is still going (max_steps).
+
+        >>> outcome(gd.run(gd.optimizer("gd", lr=0.1), "saddle", start=[0.0, 1.0]))
+        'stopped at a saddle point after 66 steps'
+    """
+    n = int(traj.n_steps)
+    if traj.status == "diverged":
+        return label("diverged", lang)
+    if traj.status != "converged":
+        return None
+    steps = f"{n} 步" if lang == "zh" else f"{n} step{'s' * (n != 1)}"
+    why = getattr(traj, "reason", "")
+    return label(f"stop {why}", lang).format(n=steps) if f"stop {why}" in LABELS else steps
 
 
 def colon(lang: str = "en") -> str:

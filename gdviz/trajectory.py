@@ -30,11 +30,14 @@ class Trajectory:
         one per recorded row but the last.
     status : "converged" (gradient norm <= tol), "diverged" (loss or distance past the
         divergence bound, or non-finite) or "max_steps".
+    reason : why it stopped (:mod:`gdviz.stops`): "minimum", "local minimum", "saddle point",
+        "maximum" or "plateau" when converged; "too far", "loss too large", "not finite" or
+        "kink" when diverged; "" while still going (max_steps) or when unknown.
     stop : the step at which the run stopped (= n for a single run).
 
     For a batch of B runs (a start of shape (B, d), or hyperparameter arrays of shape (B,)),
     ``params`` is (n+1, B, d), ``loss`` (n+1, B), ``grads`` (n+1, B, d), ``lr`` (n, B),
-    ``status`` and ``stop`` arrays of shape (B,); a member that stopped keeps its last value.
+    ``status``, ``reason`` and ``stop`` arrays of shape (B,); a member that stopped keeps its last value.
     ``traj[i]`` is member i as a single trajectory of its own length.
 
     surface, optimizer : the names; hyperparams : the optimizer's hyperparameters;
@@ -68,6 +71,7 @@ class Trajectory:
     meta: dict = field(default_factory=dict)
     step_index: np.ndarray | None = None
     state: dict = field(default_factory=dict)
+    reason: object = ""
 
     # -- shape -----------------------------------------------------------------------------
     @property
@@ -114,7 +118,8 @@ class Trajectory:
                           None if self.lr is None else self.lr[: rows - 1, i].copy(),
                           str(self.status[i]), n, self.surface, self.optimizer, hp, self.seed,
                           dict(self.meta), steps,
-                          {name: arr[: rows - 1, i].copy() for name, arr in self.state.items()})
+                          {name: arr[: rows - 1, i].copy() for name, arr in self.state.items()},
+                          str(np.broadcast_to(np.asarray(self.reason, dtype=object), (B,))[i]))
 
     def members(self) -> list["Trajectory"]:
         """All members of a batch (or ``[self]``)."""
@@ -174,7 +179,8 @@ class Trajectory:
         check_output(path, (".npz",))
         info = {"surface": self.surface, "optimizer": self.optimizer,
                 "hyperparams": self.hyperparams, "seed": self.seed, "meta": self.meta,
-                "status": np.asarray(self.status).tolist(), "stop": np.asarray(self.stop).tolist()}
+                "status": np.asarray(self.status).tolist(), "stop": np.asarray(self.stop).tolist(),
+                "reason": np.asarray(self.reason).tolist()}
         text = json.dumps(info, default=_json)
         if len(text) > trajfile.MAX_INFO_CHARS:   # what load would refuse is never written
             raise UserInputError(f"the run's metadata takes {len(text):,} characters, more than the "

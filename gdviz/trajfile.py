@@ -27,6 +27,7 @@ _STATE = re.compile(r"^state\.[A-Za-z_][A-Za-z0-9_]{0,39}$")     # and state.<na
 _MAX_STATE = 16
 _REQUIRED = ("info", "params", "loss", "grads")  # lr and step_index are optional
 _INFO_KEYS = ("surface", "optimizer", "hyperparams", "seed", "meta", "status", "stop")
+_OPTIONAL_KEYS = ("reason",)   # files written before stop reasons have none
 _STATUSES = ("converged", "diverged", "max_steps")
 _MAX_DIRECTORY = 64 * 2**10  # bytes of zip central directory (save's holds 6 short entries)
 _MAX_DEPTH = 32  # nesting of JSON values in info
@@ -234,20 +235,24 @@ def _build(a: dict) -> dict:
     info = _info(a["info"])
     params = out["params"]
     last = len(params) - 1 if steps is None else int(steps[-1])
-    status, stop = info["status"], info["stop"]
+    status, stop, reason = info["status"], info["stop"], info.get("reason")
     if params.ndim == 2:
         status, stop = _status(status, "status"), _stop(stop, "stop", last)
+        reason = "" if reason is None else _reason_of(reason, "reason")
     else:
         B = params.shape[1]
-        for k, v in (("status", status), ("stop", stop)):
+        reason = [""] * B if reason is None else reason
+        for k, v in (("status", status), ("stop", stop), ("reason", reason)):
             if not isinstance(v, list) or len(v) != B:
                 raise _Bad(f"info's {k} must be a list of {B} (one per batch member), got {_short(v)}")
         status = np.array([_status(v, f"status[{i}]") for i, v in enumerate(status)])
         stop = np.array([_stop(v, f"stop[{i}]", last) for i, v in enumerate(stop)], dtype=int)
+        reason = np.array([_reason_of(v, f"reason[{i}]") for i, v in enumerate(reason)])
     return {"params": params, "loss": out["loss"], "grads": out["grads"], "lr": out.get("lr"),
             "status": status, "stop": stop, "surface": info["surface"], "optimizer": info["optimizer"],
             "hyperparams": info["hyperparams"], "seed": info["seed"], "meta": info["meta"],
-            "step_index": steps, "state": {k[len("state."):]: out[k] for k in out if k.startswith("state.")}}
+            "step_index": steps, "state": {k[len("state."):]: out[k] for k in out if k.startswith("state.")},
+            "reason": reason}
 
 
 def _info(arr) -> dict:
@@ -272,11 +277,12 @@ def _info(arr) -> dict:
     if not isinstance(info, dict):
         raise _Bad(f"info must be a JSON object, got {type(info).__name__}")
     missing = [k for k in _INFO_KEYS if k not in info]
-    extra = [k for k in info if k not in _INFO_KEYS]
+    extra = [k for k in info if k not in _INFO_KEYS + _OPTIONAL_KEYS]
     if missing or extra:
         which = (f"no key {', '.join(map(repr, missing))}" if missing else
                  f"unexpected key(s) {', '.join(repr(k[:40]) for k in extra[:5])}")
-        raise _Bad(f"info has {which}; expected exactly: {', '.join(_INFO_KEYS)}")
+        raise _Bad(f"info has {which}; expected exactly: {', '.join(_INFO_KEYS)} (and optionally "
+                   f"{', '.join(_OPTIONAL_KEYS)})")
     for k in ("surface", "optimizer"):
         if not isinstance(info[k], str):
             raise _Bad(f"info's {k} must be text, got {_short(info[k])}")
@@ -322,6 +328,14 @@ def _spell(where) -> str:
 def _status(v, where):
     if v not in _STATUSES:
         raise _Bad(f"info's {where} must be one of {', '.join(_STATUSES)}, got {_short(v)}")
+    return v
+
+
+def _reason_of(v, where):
+    from .stops import REASONS
+
+    if v not in REASONS:
+        raise _Bad(f"info's {where} must be one of {', '.join(map(repr, REASONS))}, got {_short(v)}")
     return v
 
 

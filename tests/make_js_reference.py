@@ -96,7 +96,8 @@ def case(name, hyper, key, steps=STEPS, seed=0):
         traj = gd.run(factory(name)(lr=lr, **hyper), s, steps=steps, seed=seed)
     return {
         "optimizer": name, "hyper": hyper, "lr": lr, "surface": k, "start": s.start.tolist(), "steps": steps,
-        "seed": seed, "status": traj.status, "stop": int(traj.stop), "params": traj.params.tolist(),
+        "seed": seed, "status": traj.status, "reason": traj.reason, "stop": int(traj.stop),
+        "params": traj.params.tolist(),
         "loss": traj.loss.tolist(), "grads": traj.grads.tolist(),
         "state": {n: a.tolist() for n, a in traj.state.items()},
     }

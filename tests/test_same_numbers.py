@@ -119,8 +119,8 @@ def test_the_page_and_gd_run_agree_to_the_bit_on_exact_surfaces():
     for c, js in zip(cases, results):
         t = py_run(c)
         label = (c["optimizer"], c["surface"], c["lr"])
-        if (js["status"], js["stop"]) != (t.status, t.stop):
-            bad.append((label, js["status"], js["stop"], t.status, t.stop))
+        if (js["status"], js["reason"], js["stop"]) != (t.status, t.reason, t.stop):
+            bad.append((label, js["status"], js["reason"], js["stop"], t.status, t.reason, t.stop))
             continue
         dev = max([deviation(js["params"], t.params), deviation(js["loss"], t.loss), deviation(js["grads"], t.grads)]
                   + [deviation(js["state"][k], t.state[k]) for k in t.state])
@@ -151,7 +151,7 @@ def test_newton_is_the_same_run_in_the_page_everywhere():
              for lr, h in ((1.0, {}), (0.5, {"damping": 1.0}))]
     for c, js in zip(cases, js_runs(cases)):
         t = py_run(c)
-        assert (js["status"], js["stop"]) == (t.status, t.stop), c
+        assert (js["status"], js["reason"], js["stop"]) == (t.status, t.reason, t.stop), c
         assert np.array_equal(np.asarray(js["params"]), t.params), c
         assert np.array_equal(np.asarray(js["state"]["curvature"]), t.state["curvature"]), c
 
@@ -319,6 +319,6 @@ def test_the_page_stops_at_kinks_as_gd_run_does():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t = py_run(c)
-        assert (js["status"], js["stop"]) == (t.status, t.stop), (c["surface"], js["status"], t.status)
+        assert (js["status"], js["reason"], js["stop"]) == (t.status, t.reason, t.stop), (c["surface"], js, t.reason)
         assert np.array_equal(np.asarray(js["params"]), t.params) and np.array_equal(np.asarray(js["grads"]), t.grads)
     assert [py_run(c).status for c in cases[:2]] == ["converged", "diverged"]

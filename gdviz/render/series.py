@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import style
-from ..style import fmt_number, optimizer_name
+from ..style import fmt_number, optimizer_name, outcome
 from ..style import label as L
 
 
@@ -36,13 +36,9 @@ def series_colours(series: list[str]) -> list[str]:
 
 
 def status_text(traj, lang: str = "en") -> str:
-    """'10 steps', 'diverged' or '600+ steps' (not converged yet)."""
-    if traj.status == "converged":
-        unit = L("step" if traj.n_steps == 1 and lang == "en" else "steps", lang)
-        return f"{traj.n_steps} {unit}"
-    if traj.status == "diverged":
-        return L("diverged", lang)
-    return f"{traj.n_steps}+ {L('steps', lang)}"
+    """'10 steps', 'stopped at a saddle point after 10 steps', 'diverged' or '600+ steps' (not
+    converged yet): :func:`gdviz.style.outcome`."""
+    return outcome(traj, lang) or f"{traj.n_steps}+ {L('steps', lang)}"
 
 
 def layered_widths(n: int, thin: float = 1.8, step: float = 1.1) -> list[float]:

@@ -756,7 +756,16 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   let p = start.slice();
   let [loss, g] = S.vg(p);
   g = atKink(S, p, loss, g);
-  const rec = { params: [p], loss: [loss], grads: [], state: {}, status: "max_steps", stop: steps, error: null };
+  const rec = {
+    params: [p],
+    loss: [loss],
+    grads: [],
+    state: {},
+    status: "max_steps",
+    reason: "",
+    stop: steps,
+    error: null,
+  };
   if (!Number.isFinite(loss) || !finite(g)) {
     rec.status = "error";
     rec.stop = 0;
@@ -773,6 +782,7 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   for (let t = 0; t < steps; t++) {
     if (tol2 && sumsq(g) < tol2) {
       rec.status = "converged";
+      rec.reason = stopReason(S, p, loss, rec.loss[0]);
       rec.stop = t;
       break;
     }
@@ -786,10 +796,13 @@ export function run(S, rule, hp, start, steps, opts = {}) {
     let q = p.map((v, i) => v + u[i]);
     let [ql, qg] = S.vg(q);
     qg = atKink(S, q, ql, qg);
-    const ok = q.every((v, i) => Math.abs(v - centre[i]) <= limit) && ql <= MAX_LOSS && finite(qg);
+    const near = q.every((v, i) => Math.abs(v - centre[i]) <= limit),
+      inside = near && ql <= MAX_LOSS;
+    const ok = inside && finite(qg);
     if (!ok) {
       rec.status = "diverged";
       const fin = finite(q) && Number.isFinite(ql) && finite(qg);
+      rec.reason = !fin && !inside ? "not finite" : !near ? "too far" : !inside ? "loss too large" : "kink";
       rec.stop = t + (fin ? 1 : 0);
       if (!fin) [q, ql, qg] = [p, loss, g];
     }
@@ -800,6 +813,26 @@ export function run(S, rule, hp, start, steps, opts = {}) {
   }
   rec.grads.push(g); // the full gradient at the final point
   return rec;
+}
+
+/** gdviz.stops.at_convergence: why a run converged where it did, from the Hessian's eigenvalues
+    there and the loss against the lowest known minimum (S.lowest, null when none is known). */
+export function stopReason(S, p, loss, startLoss) {
+  const lam = eig(S.hessian(p)),
+    lowest = S.lowest ?? null;
+  const level =
+    lowest !== null &&
+    loss - lowest <= 1e-4 * Math.max(startLoss - lowest, 0.0) + 1e-12 * (1 + Math.abs(lowest));
+  const atMinimum = lowest === null || level ? "minimum" : "local minimum";
+  if (!lam.every(Number.isFinite)) return atMinimum; // a kink no nearby point undercuts
+  const tiny = 1e-8 * Math.max(...lam.map(Math.abs)),
+    lo = Math.min(...lam),
+    hi = Math.max(...lam);
+  if (lo > tiny) return atMinimum;
+  if (level) return "minimum"; // a valley's floor is flat along the valley
+  if (hi < -tiny) return "maximum";
+  if (lo < -tiny) return "saddle point";
+  return "plateau";
 }
 
 // gdviz.engine's KINK_RADII and KINK_DIRECTIONS (cos, sin of k pi / 8, written out)
@@ -2939,6 +2972,8 @@ class Explorer {
     if (!rec) return this.L("explorer error");
     const at = n >= rec.params.length - 1;
     if (!at) return this.L("explorer running");
+    if (rec.status === "converged" && own(this.data.labels, `explorer stop ${rec.reason}`))
+      return this.L(`explorer stop ${rec.reason}`).replace("{n}", rec.stop);
     if (rec.status === "converged") return this.L("explorer converged at").replace("{n}", rec.stop);
     if (rec.status === "diverged") return this.L("explorer diverged at").replace("{n}", rec.stop);
     return this.L("explorer stopped at").replace("{n}", rec.stop);
@@ -3098,8 +3133,8 @@ class Explorer {
         const p = view.paths.find((x) => x.name === (name || view.focus())) || view.paths[0];
         if (!p) return null;
         if (!p.rec) return { params: [], loss: [], status: "error", error: p.error };
-        const { params, loss, grads, state, status, stop, error } = p.rec;
-        return { params, loss, grads, state, status, stop, error, lr: p.lr, hyper: p.hp };
+        const { params, loss, grads, state, status, reason, stop, error } = p.rec;
+        return { params, loss, grads, state, status, reason, stop, error, lr: p.lr, hyper: p.hp };
       },
       /** Every path shown, by optimizer. */
       paths() {

@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 
-from .. import style
+from .. import stops, style
 from ..errors import UserInputError, unknown_name
 from ..surfaces import SURFACES, Surface, surface
 from ..surfaces.base import Formula
@@ -71,7 +71,7 @@ def engine_record(key: str, s: Surface) -> dict:
         "key": key, "dim": s.dim, "vars": list(s.variables), "bounds": bounds.tolist(), "start": s.start.tolist(),
         "tol": float(s.tol), "centre": bounds.mean(axis=1).tolist(),
         "limit": DISTANCE_FACTOR * float((bounds[:, 1] - bounds[:, 0]).max()),
-        "text": str(s.symbolic()),
+        "text": str(s.symbolic()), "lowest": stops.lowest_minimum(s),
     }
     if isinstance(s, Formula):
         parts = {what: trace(s, what) for what in ("f", "vg", "h")}

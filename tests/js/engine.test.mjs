@@ -92,6 +92,7 @@ for (const c of REF.cases) {
     const S = surfaces[c.surface];
     const rec = E.run(S, E.RULES[c.optimizer], settings(c), c.start, c.steps, { seed: c.seed });
     assert.equal(rec.status, c.status);
+    assert.equal(rec.reason, c.reason, "stop reason");
     assert.equal(rec.stop, c.stop);
     assert.deepEqual(Object.keys(rec.state).sort(), Object.keys(c.state).sort(), "state names differ");
     const worst = Math.max(

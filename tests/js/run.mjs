@@ -16,6 +16,7 @@ const surfaces = Object.fromEntries(Object.entries(input.surfaces).map(([k, rec]
 const out = input.cases.map((c) => {
   const hp = E.hyperparameters(input.tables[c.optimizer], c.hyper, c.lr);
   const rec = E.run(surfaces[c.surface], E.RULES[c.optimizer], hp, c.start, c.steps, { seed: c.seed ?? 0 });
-  return { params: rec.params, loss: rec.loss, grads: rec.grads, state: rec.state, status: rec.status, stop: rec.stop };
+  const { params, loss, grads, state, status, reason, stop } = rec;
+  return { params, loss, grads, state, status, reason, stop };
 });
 process.stdout.write(JSON.stringify(out));
