@@ -67,3 +67,54 @@ def test_course_optimizers_stay_apart_from_adagrad_and_adam():
             if b != a:
                 d = ciede2000(_lab(_linear(style.colour(a))), _lab(_linear(style.colour(b))))
                 assert d > 20, (a, b, d)
+
+
+# -- the accumulators drawn change visibly -----------------------------------------------------------
+def test_adagrad_squares_grow_visibly_in_the_snapshots_drawn():
+    from gdviz.lessons.inside import internals
+
+    runs = internals(optimizer="adagrad")
+    picks, sc = runs.info["snapshots"], runs.info["internals"].scale
+    assert picks[0] == 0 and picks[-1] == len(sc) - 1 and picks == sorted(set(picks))
+    grow = sc[picks[-1]] / sc[picks[0]]
+    assert (grow > 1.5).all(), grow    # each side half as long again: y 30 -> 47.7, x 3.5 -> 10
+    grew = next(c for c in runs.claims if c.key == "only-grow")
+    assert grew.holds and "30 → 41 → 47.3 → 47.7" in grew.evidence["en"]
+
+
+def test_adagrad_squares_that_barely_change_fail_the_claim():
+    from gdviz.lessons.inside import internals
+
+    runs = internals(optimizer="adagrad", lr=1.0)   # y 30 -> 31.9: "only grows" is invisible
+    assert not next(c for c in runs.claims if c.key == "only-grow").holds
+
+
+def test_adam_squares_change_visibly_in_the_snapshots_drawn():
+    from gdviz.lessons.inside import internals
+
+    runs = internals(optimizer="adam")
+    picks, sc = runs.info["snapshots"], runs.info["internals"].scale
+    assert (sc[picks[-1]] / sc[picks[0]] < 0.5).all()   # both roots of v-hat at least halve
+
+
+# -- the figures: few arrows, a map that fills its panel, plain words -------------------------------
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "adagrad", "adam"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_inside_figures_draw_few_spread_arrows_on_a_map_that_fills_its_panel(optimizer, lang):
+    import matplotlib.pyplot as plt
+
+    from gdviz.render import figures
+
+    fig = figures.figure("internals", optimizer=optimizer, lang=lang)
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        title = ax.get_title()
+        listed = title.split("1、" if lang == "zh" else "updates ")[-1]
+        assert "1" in title and len(listed.replace("、", ",").split(",")) <= 4, title
+        box, drawn = ax.get_position(original=True), ax.get_position()
+        assert drawn.width * drawn.height > 0.97 * box.width * box.height   # no blank band beside the map
+        words = " ".join(t.get_text() for t in fig.findobj(plt.Text))
+        assert "PyTorch" not in words
+    finally:
+        plt.close(fig)
