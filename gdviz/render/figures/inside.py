@@ -216,7 +216,8 @@ def plot_internals(fig, runs, lang):
     rates (adaptive)."""
     s, name, ins = runs.surface, runs.series[0], runs.info["internals"]
     adaptive = ins.effective_lr is not None
-    grid = fig.add_gridspec(2 if adaptive else 1, 2, width_ratios=[1.3, 1])
+    grid = fig.add_gridspec(2 if adaptive else 1, 2, width_ratios=[1.3, 1],
+                            height_ratios=[1.3, 1] if adaptive else None)   # room for the squares to grow
     ax = fig.add_subplot(grid[:, 0])
     fig.subplots_adjust(top=0.86, left=0.06, right=0.97, bottom=0.2, wspace=0.2, hspace=0.45)
     keys = _arrows_panel(ax, runs, lang)   # its window fills the box laid out above
