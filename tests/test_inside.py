@@ -118,3 +118,18 @@ def test_inside_figures_draw_few_spread_arrows_on_a_map_that_fills_its_panel(opt
         assert "PyTorch" not in words
     finally:
         plt.close(fig)
+
+
+def test_arrows_left_along_a_path_are_few_and_spread_out():
+    from gdviz.internals import internals as derive
+    from gdviz.lessons.inside import rolling
+    from gdviz.render.figures.inside import shown_updates
+
+    runs = rolling()
+    mo = runs.of("momentum")
+    window = np.array([[-5.0, 1.5], [-2.5, 2.0]])
+    kept = shown_updates(derive(mo), window, most=6, points=mo.params, apart=0.1)
+    assert 3 <= len(kept) <= 6 and kept[0] == 0
+    starts = mo.params[kept]
+    gaps = np.linalg.norm(starts[:, None] - starts[None], axis=2) + np.eye(len(kept)) * 1e9
+    assert gaps.min() >= 0.1 * 6.5   # a tenth of the window's span between any two
