@@ -17,10 +17,11 @@ OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green":
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
 OPTIMIZER_COLOURS = {
     "gd": OKABE_ITO["blue"], "sgd": OKABE_ITO["sky"], "momentum": OKABE_ITO["green"],
-    "nesterov": OKABE_ITO["purple"], "adagrad": OKABE_ITO["orange"], "adadelta": "#7F6A00",
-    "rmsprop": OKABE_ITO["black"], "adam": OKABE_ITO["vermillion"],
-    # the optimizers beyond the course's eight: Paul Tol's muted palette (colour-blind safe)
-    "adamw": "#882255", "nadam": "#CC6677", "radam": "#332288", "adamax": "#44AA99", "rprop": "#999933",
+    "nesterov": OKABE_ITO["purple"], "adadelta": "#7F6A00", "rmsprop": OKABE_ITO["black"],
+    # Adagrad in Tol's wine, far from Adam's vermillion (CIEDE2000 41; 35 for deuteranopes; L* 32 vs 54)
+    "adagrad": "#882255", "adam": OKABE_ITO["vermillion"],
+    # the optimizers beyond the course's eight: Paul Tol's palettes (colour-blind safe)
+    "adamw": "#661100", "nadam": "#CC6677", "radam": "#332288", "adamax": "#44AA99", "rprop": "#999933",
     "lion": "#AA4499", "newton": "#A6761D",
 }
 # For series that are not optimizers (several rates, batch sizes, restarts): in this order.
@@ -126,13 +127,13 @@ LABELS = {
     "inside squares": ("Accumulators (side √, area the squared gradients)", "累积量（边长取平方根，面积为梯度平方）"),
     "inside rate": ("rate", "学习率"),
     "inside coordinate": ("{v} ({kind})", "{v}（{kind}）"),
-    "inside adaptive caption": ("Adagrad's √Σg² only grows, most on steep {steep} ({s_steep} vs {s_flat}): "
+    "inside adaptive caption": ("Adagrad's √Σg² only grows, steep {steep}'s always the larger ({s_steep} vs {s_flat}): "
                                 "{steep}'s rate shrinks to {r_steep}, {flat}'s to {r_flat}.\n"
                                 "Adam's √v̂ forgets: as gradients fade its rates grow back; steep {steep}'s stays lower "
                                 "({a_steep} vs {a_flat}).\n"
                                 "Both paths bend toward the minimum, no zig-zag: Adagrad arrives in {n_ada}, "
                                 "Adam in {n_adam}.",
-                                "Adagrad 的 √Σg² 只增不减，陡峭的 {steep} 方向增长最多（{s_steep} 对 {s_flat}）："
+                                "Adagrad 的 √Σg² 只增不减，陡峭的 {steep} 方向始终更大（{s_steep} 对 {s_flat}）："
                                 "{steep} 的学习率缩小到 {r_steep}，{flat} 的为 {r_flat}。\n"
                                 "Adam 的 √v̂ 会遗忘：梯度变小后学习率又变大，但陡峭的 {steep} 方向仍然更小"
                                 "（{a_steep} 对 {a_flat}）。\n"
@@ -192,7 +193,6 @@ LABELS = {
     "look-ahead point": ("look-ahead point (gradient taken here)", "前瞻点（在此计算梯度）"),
     "push at the look-ahead": ("push from the look-ahead's gradient", "前瞻点梯度的推力"),
     "effective step box": ("effective step per coordinate", "各坐标的有效步长"),
-    "first updates": ("the first {n} updates", "前 {n} 次更新"),
     "update": ("update", "更新"),
     "accumulator adagrad": ("√Σg² per coordinate: it only grows", "各坐标的 √Σg²：只增不减"),
     "accumulator rmsprop": ("√(moving average of g²) per coordinate: it forgets", "各坐标 g² 滑动平均的平方根：会遗忘"),
@@ -211,8 +211,9 @@ LABELS = {
     "rest of the path": ("the rest of the path", "之后的路径"),
     "other order": ("dashed: push first, then carried (same sum)", "虚线：先推力、后带过来的速度（和相同）"),
     "carried > step": ("carried > step: the gradient pushes back", "带过来的 > 实际的一步：梯度往回推"),
-    "look-ahead torch": ("look-ahead point: PyTorch's parameter, gradient taken here",
-                         "前瞻点：即 PyTorch 的参数，在此计算梯度"),
+    "look-ahead torch": ("look-ahead point: where momentum alone would carry it; gradient taken here",
+                         "前瞻点：只靠动量会到达的地方；梯度在这里计算"),
+    "arrows at updates": ("arrows at updates {list}", "箭头画在第 {list} 次更新"),
     "nesterov step": ("step taken θₜ → θₜ₊₁ = jump + push", "实际的一步 θₜ → θₜ₊₁ = 跳 + 推力"),
     "nesterov path": ("Nesterov's path θ", "Nesterov 的路径 θ"),
     "plain momentum": ("plain momentum, same lr and β", "普通动量法，学习率和 β 相同"),

@@ -138,7 +138,7 @@ def test_the_drawn_velocity_is_the_momentum_buffer_times_the_rate(tmp_path):
     traj, lr = runs.trajectories[0], runs.rates[0]
     ax = fig.axes[0]
     steps = drawn_arrows(ax, STEP)
-    assert len(steps) >= 6
+    assert len(steps) >= 3   # few arrows (issue 17), each checked
     for a, b in steps:   # each black arrow starts at p_t and is -lr * momentum_buffer[t]
         t = int(np.argmin(np.linalg.norm(traj.params - a, axis=1)))
         np.testing.assert_allclose(b - a, -lr * traj.state["momentum_buffer"][t], rtol=1e-9, atol=1e-12)

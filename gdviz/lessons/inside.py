@@ -14,10 +14,17 @@ from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, with_claims
 
 # Settings that make each optimizer's insides visible on the elongated bowl (curvatures 1, 20):
-# momentum overshoots the valley and rolls along it, Adagrad's steep rate shrinks fastest.
-INSIDE = {"gd": 0.05, "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 1.0, "rmsprop": 0.1,
+# momentum overshoots the valley and rolls along it, Adagrad's steep rate shrinks fastest; at
+# Adagrad's 0.4 its sums keep growing for ten updates (y's root 30 -> 47.3; at 1.0 only 30 -> 31.9).
+INSIDE = {"gd": 0.05, "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.4, "rmsprop": 0.1,
           "adam": 0.3, "adadelta": 1.0, "adamw": 0.3, "nadam": 0.3, "radam": 0.05, "adamax": 0.3, "rprop": 0.05,
           "lion": 0.05, "newton": 0.3}
+
+
+def snapshots(n: int) -> list[int]:
+    """The updates whose accumulators are drawn as squares (counted from 0): 1, 3, 10 and the
+    last, e.g. ``snapshots(360) == [0, 2, 9, 359]``."""
+    return sorted({0, min(2, n - 1), min(9, n - 1), n - 1})
 
 
 def internals(surface="elongated", optimizer="momentum", lr: float | None = None, *, start=None,
@@ -36,7 +43,8 @@ def internals(surface="elongated", optimizer="momentum", lr: float | None = None
     lr = INSIDE.get(name, 0.01) if lr is None else float(lr)
     traj = run(make_optimizer(name, lr=lr), s, one_point(start), steps)
     ins = derive(traj)
-    info = {"internals": ins, "beta": traj.hyperparams.get("momentum"), "chart": min(int(chart), len(ins.step))}
+    info = {"internals": ins, "beta": traj.hyperparams.get("momentum"), "chart": min(int(chart), len(ins.step)),
+            "snapshots": snapshots(len(ins.step))}
     trajs, series = [traj], [name]
     if ins.lookahead is not None:   # theta_0..theta_{n-1}, then theta_n = the last look-ahead plus its push
         info["path"] = np.vstack([ins.position, ins.lookahead[-1] + ins.push[-1]])
@@ -103,9 +111,14 @@ def _adaptive_claims(runs, traj, ins, s, v) -> list:
                      f"{sc[-1, flat]:.3g}，学习率 {e[-1, steep]:.2g} 对 {e[-1, flat]:.2g}"))
     moves = [f"{x} {sc[0, i]:.3g} → {sc[-1, i]:.3g}" for x, i in ((b, flat), (a, steep))]
     rates = [f"{x} {e[0, i]:.2g} → {e[-1, i]:.2g}" for x, i in ((b, flat), (a, steep))]
-    if traj.optimizer == "adagrad":
-        out.append(claim("only-grow", "the accumulators only grow", "累积量只增不减",
-                         bool((np.diff(sc, axis=0) >= 0).all()), ", ".join(moves), "，".join(moves)))
+    if traj.optimizer == "adagrad":   # and visibly so: each square drawn half as long again by the last
+        picks = runs.info["snapshots"]
+        drawn = [f"{x} " + " → ".join(f"{sc[k, i]:.3g}" for k in picks) for x, i in ((b, flat), (a, steep))]
+        at = ", ".join(str(k + 1) for k in picks)
+        out.append(claim("only-grow", "the accumulators only grow, and the squares drawn visibly so",
+                         "累积量只增不减，画出的方块明显变大",
+                         bool((np.diff(sc, axis=0) >= 0).all() and (sc[picks[-1]] >= 1.5 * sc[picks[0]]).all()),
+                         f"updates {at}: {', '.join(drawn)}", f"第 {at} 次更新：{'，'.join(drawn)}"))
     elif traj.optimizer == "adam":
         out.append(claim("rates-grow", "√v̂ forgets: it shrinks as the gradients shrink, so both rates grow from "
                          "the first update on", "√v̂ 会遗忘：梯度变小它就变小，所以两个学习率从第一次更新起一直在变大",
@@ -273,4 +286,4 @@ def _named(claims, optimizer):
             for c in claims]
 
 
-__all__ = ["internals", "one_step", "rolling", "adaptive_insides", "INSIDE", "ADAPTIVE"]
+__all__ = ["internals", "one_step", "rolling", "adaptive_insides", "snapshots", "INSIDE", "ADAPTIVE"]

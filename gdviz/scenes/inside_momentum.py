@@ -72,7 +72,8 @@ class InsideMomentum(GdvizScene):
         # the field: the two paths, and at each ball what its update is made of
         gd_ins = derive(gd)
         rough = self.window(runs)
-        trails = [(i, shown_updates(i, rough, most=12)) for i in (gd_ins, ins)]
+        trails = [(i, shown_updates(i, rough, most=6, points=t.params, apart=0.1))   # few, spread out
+                  for t, i in ((gd, gd_ins), (mo, ins))]
         field = ContourField(runs.surface, width=8.3, height=below + 3.35, window=self.window(runs, trails),
                              lang=self.lang)
         field.to_edge(LEFT, buff=0.55).align_to([0, below, 0], UP)

@@ -25,22 +25,31 @@ from ..axes import (
 from ..geometry import fit_window
 from .common import formula, title
 
+ARROWS = 4                                                      # updates drawn as arrows: few, large
 LATER = "#a3a3a3"                                               # the path beyond the updates drawn as arrows
 PLAIN = "#6b6b6b"                                               # plain momentum, beside Nesterov
 COORDS = [style.OKABE_ITO["sky"], style.OKABE_ITO["vermillion"]]  # x, y in the adaptive panels
 
 
-def shown_updates(ins, window, most: int = 12) -> list[int]:
+def shown_updates(ins, window, most: int = 12, *, points=None, apart: float = 0.0) -> list[int]:
     """The updates worth an arrow: the first ``most`` whose step is longer than 1.5% of the
-    window (later ones are too short to see)."""
+    window (later ones are too short to see), skipping any whose start (``points[t]``) lies
+    within ``apart`` of the window's span from one already kept (so the arrows do not pile up)."""
     span = float(np.ptp(window, axis=1).max())
     big = np.flatnonzero(np.linalg.norm(ins.step, axis=1) > 0.015 * span)
-    return [int(t) for t in big[:most]]
+    kept = []
+    for t in big:
+        if not apart or all(np.linalg.norm(points[t] - points[k]) >= apart * span for k in kept):
+            kept.append(int(t))
+        if len(kept) == most:
+            break
+    return kept
 
 
-def _sep(lang) -> str:
-    """The separator between a title's parts: never '·' (it reads as a product)."""
-    return "，" if lang == "zh" else ", "
+def _sep(lang, kind: str = "parts") -> str:
+    """The separator between a title's parts (never '·': it reads as a product), or between the
+    items of a list of numbers ('1, 3, 7' / '1、3、7')."""
+    return ("，" if kind == "parts" else "、") if lang == "zh" else ", "
 
 
 def _path(ax, pts, colour, *, ls="-", markers=True, lw=1.3, zorder=4):
@@ -70,6 +79,21 @@ def _legend_under(ax, handles, *, gap: float = 0.085):
     return leg
 
 
+def filled(window, aspect: float):
+    """``window`` grown about its centre to ``aspect`` (height / width): drawn with equal scales
+    it fills an axes box of that shape, no blank band beside the contours."""
+    lo, hi = window[:, 0], window[:, 1]
+    centre, span = (lo + hi) / 2, hi - lo
+    span = np.array([max(span[0], span[1] / aspect), max(span[1], span[0] * aspect)])
+    return np.stack([centre - span / 2, centre + span / 2], 1)
+
+
+def _box_aspect(ax) -> float:
+    """Height / width of the axes box on the figure (before any aspect adjustment)."""
+    box, (w, h) = ax.get_position(original=True), ax.figure.get_size_inches()
+    return box.height * h / (box.width * w)
+
+
 def _window(runs, shown):
     """Every point drawn: the path(s), the arrows of the shown updates, the minimum."""
     s, traj, ins = runs.surface, runs.trajectories[0], runs.info["internals"]
@@ -86,8 +110,10 @@ def _arrows_panel(ax, runs, lang):
     """The path on the contours and, at each of its first big updates, what the update is made
     of; returns the handles of its key."""
     s, traj, name, ins = runs.surface, runs.trajectories[0], runs.series[0], runs.info["internals"]
-    shown = shown_updates(ins, fit_window(s, [traj], include_bounds=False, margin=0.12), most=8)
-    window = _window(runs, shown)
+    starts = ins.position if ins.lookahead is not None else traj.params
+    shown = shown_updates(ins, fit_window(s, [traj], include_bounds=False, margin=0.12), most=ARROWS,
+                          points=starts, apart=0.16)
+    window = filled(_window(runs, shown), _box_aspect(ax))
     draw_contours(ax, s, window=window, lang=lang)
     nesterov = ins.lookahead is not None
     path = runs.info["path"] if nesterov else traj.params
@@ -108,8 +134,9 @@ def _arrows_panel(ax, runs, lang):
     ax.set_aspect("equal", adjustable="box")
     sep = _sep(lang)
     beta = f"{sep}β = {fmt_number(runs.info['beta'])}" if runs.info.get("beta") else ""
+    at = _sep(lang, "list").join(str(k + 1) for k in shown)
     ax.set_title(f"{optimizer_name(name, lang)}{sep}{L('lr', lang)} = {fmt_number(runs.rates[0])}{beta}"
-                 f"{colon(lang)}{L('first updates', lang).format(n=len(shown))}", fontsize=11)
+                 f"{colon(lang)}{L('arrows at updates', lang).format(list=at)}", fontsize=11)
     line = lambda c, key, **kw: Line2D([], [], color=c, lw=kw.pop("lw", 2), label=L(key, lang), **kw)  # noqa: E731
     if nesterov:
         return [line(CARRIED, "to the look-ahead"),
@@ -161,7 +188,7 @@ def _adaptive_panels(fig, grid, runs, lang):
     s, name, ins = runs.surface, runs.series[0], runs.info["internals"]
     n = len(ins.step)
     sq = fig.add_subplot(grid[0, 1])
-    picks = sorted({0, min(2, n - 1), min(9, n - 1), n - 1})
+    picks = runs.info["snapshots"]
     draw_squares(sq, ins.scale[picks].T, COORDS, list(s.variables), [str(k + 1) for k in picks])
     sq.text(-0.15, 1.12, L("update", lang), ha="right", va="bottom", fontsize=9.5)
     same_as = "adam" if name in ("adamw", "nadam", "radam") else name   # the same √v̂
@@ -189,16 +216,17 @@ def plot_internals(fig, runs, lang):
     rates (adaptive)."""
     s, name, ins = runs.surface, runs.series[0], runs.info["internals"]
     adaptive = ins.effective_lr is not None
-    grid = fig.add_gridspec(2 if adaptive else 1, 2, width_ratios=[1.15, 1])
+    grid = fig.add_gridspec(2 if adaptive else 1, 2, width_ratios=[1.3, 1],
+                            height_ratios=[1.3, 1] if adaptive else None)   # room for the squares to grow
     ax = fig.add_subplot(grid[:, 0])
-    keys = _arrows_panel(ax, runs, lang)
+    fig.subplots_adjust(top=0.86, left=0.06, right=0.97, bottom=0.2, wspace=0.2, hspace=0.45)
+    keys = _arrows_panel(ax, runs, lang)   # its window fills the box laid out above
     chart = None
     if adaptive:
         _adaptive_panels(fig, grid, runs, lang)
     else:
         _sizes_chart(chart := fig.add_subplot(grid[0, 1]), runs, lang)
     title(fig, f"{L('inside', lang)}{colon(lang)}{optimizer_name(name, lang)}", s.title[lang], formula(s))
-    fig.subplots_adjust(top=0.86, left=0.06, right=0.97, bottom=0.2, wspace=0.2, hspace=0.45)
     ax.apply_aspect()
     if chart is not None:   # the chart as tall as the map beside it, the key under both
         box, at = chart.get_position(), ax.get_position()
