@@ -10,7 +10,9 @@ bits everywhere) and the loss there tell them apart:
   definite there;
 - "local minimum": the Hessian is positive definite (or the stop is a kink no nearby point
   undercuts) but the loss is above the lowest known minimum;
-- "saddle point": the Hessian has a negative eigenvalue (and a positive one);
+- "saddle point": the Hessian has a negative eigenvalue (and a positive one), or the loss still
+  falls a step of PROBE window spans further downhill (each coordinate against its gradient's
+  sign): a 1-D inflection where the slope vanishes, f'' small but positive at the stop;
 - "maximum": every eigenvalue is negative;
 - "plateau": no eigenvalue is clearly negative or positive (|lambda| <= 1e-8 of the largest, or
   all 0) and the loss is above the lowest known minimum: flat ground, not a minimum.
@@ -34,6 +36,7 @@ DIVERGED = ("too far", "loss too large", "not finite", "kink")
 REASONS = CONVERGED + DIVERGED + ("",)
 FLAT = 1e-8        # an eigenvalue within this share of the largest |eigenvalue| counts as 0
 LEVEL = 1e-4       # a loss within this share of the start's drop of the lowest minimum is at its level
+PROBE = 1e-3       # how far past a stop the loss is looked at, in window spans (engine.KINK_RADII's largest)
 
 
 def lowest_minimum(surface) -> float | None:
@@ -57,12 +60,17 @@ def at_convergence(surface, points, losses, start_losses) -> np.ndarray:
             ev = arith.eigh(surface.hessian(points))
     except NotImplementedError:      # a surface without a Hessian: its stops are just "converged"
         return np.full(len(points), "", dtype=object)
+    span = float((surface.bounds[:, 1] - surface.bounds[:, 0]).max())
+    with np.errstate(all="ignore"):
+        further = surface.value(points - PROBE * span * np.sign(surface.grad(points))) < losses
     out = np.empty(len(points), dtype=object)
     for i, (lam, loss, start) in enumerate(zip(ev, losses, start_losses)):
         level = lowest is not None and loss - lowest <= LEVEL * max(start - lowest, 0.0) + 1e-12 * (1 + abs(lowest))
         tiny = FLAT * float(np.max(np.abs(lam))) if np.isfinite(lam).all() else np.nan
         if not np.isfinite(lam).all():          # a kink the engine found no nearby point below
             out[i] = "minimum" if lowest is None or level else "local minimum"
+        elif lam.min() > tiny and not level and further[i]:
+            out[i] = "saddle point"             # an inflection: downhill goes on past the stop
         elif lam.min() > tiny:
             out[i] = "minimum" if lowest is None or level else "local minimum"
         elif level:

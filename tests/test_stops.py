@@ -26,6 +26,8 @@ CASES = [
     (("gd", 0.1, "x^2 + 0*y", None, 500), ("converged", "minimum")),                    # a valley's flat floor
     (("gd", 0.5, "sqrt(x^2 + y^2)", [1.0, 0.0], 50), ("converged", "minimum")),         # a kink minimum
     (("gd", 0.01, "(x^2 + y^2 - 4)^2 / 100 + 1e-7 * x^4", [0.0, 1e-30], 5000), ("converged", "maximum")),
+    (("gd", 1.0, "x^3", [0.3], 2000), ("converged", "saddle point")),                  # a 1-D inflection, f'' > 0
+    (("gd", 0.05, "(x^2 - 1)^2 + 0.3*x", [1.5], 2000), ("converged", "local minimum")),
     (("gd", 4.0, "parabola", None, 500), ("diverged", "too far")),
     (("gd", 3.0, "exp(x^2) + y^2", [1.0, 1.0], 50), ("diverged", "loss too large")),
     (("gd", 3.0, "sqrt(x) + y^2", [1.0, 1.0], 50), ("diverged", "not finite")),

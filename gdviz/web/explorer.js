@@ -816,7 +816,8 @@ export function run(S, rule, hp, start, steps, opts = {}) {
 }
 
 /** gdviz.stops.at_convergence: why a run converged where it did, from the Hessian's eigenvalues
-    there and the loss against the lowest known minimum (S.lowest, null when none is known). */
+    there, the loss against the lowest known minimum (S.lowest, null when none is known) and the
+    loss a step further downhill. */
 export function stopReason(S, p, loss, startLoss) {
   const lam = eig(S.hessian(p)),
     lowest = S.lowest ?? null;
@@ -828,6 +829,12 @@ export function stopReason(S, p, loss, startLoss) {
   const tiny = 1e-8 * Math.max(...lam.map(Math.abs)),
     lo = Math.min(...lam),
     hi = Math.max(...lam);
+  if (lo > tiny && !level) {
+    // an inflection where the slope vanishes: downhill goes on past the stop (stops.PROBE)
+    const span = Math.max(...S.bounds.map(([a, b]) => b - a)),
+      g = S.grad(p);
+    if (S.value(p.map((v, i) => v - 1e-3 * span * Math.sign(g[i]))) < loss) return "saddle point";
+  }
   if (lo > tiny) return atMinimum;
   if (level) return "minimum"; // a valley's floor is flat along the valley
   if (hi < -tiny) return "maximum";
