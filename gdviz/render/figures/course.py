@@ -24,11 +24,14 @@ def plot_feature_ranges(fig, runs, lang):
     """Raw against standardized features over (w1, w2), equal scales: contours along the axes,
     ten times longer in w1 than in w2, against circles; the paths from w = 0, a dot every 100
     steps on the long crawl; each panel's feature ranges and curvatures under it."""
-    axes = fig.subplots(1, 2)
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.45, 1]})
     x1, x2 = runs.info["x1"], runs.info["x2"]
     for i, (ax, t) in enumerate(zip(axes, runs.trajectories)):
         s = runs.surface_of(i)
         window = _square(fit_window(s, [t], margin=0.12))
+        if not i:   # the raw ellipses are 10 times longer than wide: a window to their shape
+            mid, half = float(s.minima[0][1]), 0.2 * float(np.ptp(window[0]))
+            window[1] = (mid - half, mid + half)
         low = float(s.value(s.minima[0]))
         rise = float(t.loss[0]) - low
         levels = low + np.geomspace(rise * 3e-4, rise * 3, 14)
@@ -36,8 +39,10 @@ def plot_feature_ranges(fig, runs, lang):
         long = t.n_steps > 200
         draw_path(ax, t, style.SERIES[i], surface=s, arrows=3, lang=lang, window=window, markers=not long)
         if long:
-            _mark_every(ax, t, 100, style.SERIES[i], lang)
+            _mark_every(ax, t, 100, style.SERIES[i], lang, above=True)
         star(ax, s.minima[0])
+        ax.set_xlim(*window[0])
+        ax.set_ylim(*window[1])
         ax.set_aspect("equal", adjustable="box")
         prime = "′" if i else ""
         ax.set_xlabel(f"w1{prime}", fontstyle="italic")
@@ -50,10 +55,9 @@ def plot_feature_ranges(fig, runs, lang):
             head = L("fr raw", lang).format(a=f"{x1.min():g}", b=f"{x1.max():g}", c=f"{x2.min():g}",
                                             d=f"{x2.max():g}")
         kappa = runs.info["condition"][i]
-        ax.set_title(f"{head}\n{L('condition number', lang)} {kappa:.0f}{'，' if lang == 'zh' else ', '}"
-                     f"{status_text(t, lang)}", fontsize=10.5)
-        ax.text(0.5, -0.2, L("fr curvature", lang).format(c1=f"{c1:.3g}", c2=f"{c2:.3g}"), transform=ax.transAxes,
-                ha="center", va="top", fontsize=10, color=style.MUTED)
+        sep = "，" if lang == "zh" else ", "
+        ax.set_title(f"{head}\n{L('fr curvature', lang).format(c1=f'{c1:.3g}', c2=f'{c2:.3g}')}\n"
+                     f"{L('condition number', lang)} {kappa:.0f}{sep}{status_text(t, lang)}", fontsize=10.5)
     raw, std = (fmt_number(r) for r in runs.rates)
     title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std))
     fig.subplots_adjust(top=0.8, wspace=0.25, left=0.07, right=0.98, bottom=0.16)
@@ -79,16 +83,17 @@ def plot_plateau_saddle(fig, runs, lang):
     points = runs.info["points"]
     m = points["minimum"]
     star(ax, (m, float(s.value(np.array([m])))), zorder=7)
-    notes = {"plateau": (0.1, 3.0, (0, -48), "center"),
-             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (0, 22),
+    notes = {"plateau": (-0.35, 3.0, (0, 26), "left"),
+             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (40, 48),
                               "center"),
              "local minimum": (points["local minimum"], float(s.value(np.array([points["local minimum"]]))),
                                (0, -40), "center"),
              "minimum": (m, float(s.value(np.array([m]))), (-34, 12), "right")}
     for key, c in zip(runs.series, cols):
         x, y, off, ha = notes[key]
+        arrow = dict(arrowstyle="-|>", color=c, lw=1.2, shrinkB=6) if key == "saddle point" else None
         ax.annotate(L(f"ps {key}", lang), xy=(x, y), xytext=off, textcoords="offset points", ha=ha,
-                    va="center", fontsize=10.5, color=c, fontweight="bold", zorder=8)
+                    va="center", fontsize=10.5, color=c, fontweight="bold", zorder=8, arrowprops=arrow)
     ax.set_xlim(w0, w1)
     ax.set_ylim(-0.45, 3.55)
     ax.set_xlabel("x")
@@ -107,7 +112,7 @@ def plot_plateau_saddle(fig, runs, lang):
     ax2.set_xlabel(L("ps step", lang))
     ax2.set_ylabel(L("loss", lang))
     ax2.grid(True, alpha=0.25, which="both")
-    ax2.legend(loc="lower left", fontsize=9.5, framealpha=0.95)
+    ax2.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=9.5, framealpha=0.95)
     ax2.set_title(L("ps right title", lang), fontsize=11)
     title(fig, L("ps title", lang), L("ps sub", lang).format(lr=fmt_number(runs.rates[0]),
                                                              steps=max(t.n_steps for t in runs.trajectories)))
