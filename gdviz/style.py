@@ -386,8 +386,9 @@ LABELS = {
     "ps stopped": ("stopped at x = {x} after {n} steps", "{n} 步后停在 x = {x}"),
     "cec title": ("Cross-entropy over three classes: only the true class counts",
                   "三个类别的交叉熵：只有真实类别那一项起作用"),
-    "cec sub": ("The true class is {cls} (y = 1 there, 0 elsewhere); each panel is one predicted distribution p",
-                "真实类别是{cls}（该类 y = 1，其余为 0）；每幅图是一个预测的概率分布 p"),
+    "cec sub": ("The true class is {cls} (y = 1 there, 0 elsewhere); each panel is one predicted distribution p; "
+                "log is the natural logarithm",
+                "真实类别是{cls}（该类 y = 1，其余为 0）；每幅图是一个预测的概率分布 p；log 为自然对数"),
     "cec prediction": ("prediction {k}: loss {loss}", "预测 {k}：损失 {loss}"),
     "cec true": ("true y", "真实 y"),
     "cec predicted": ("predicted p", "预测 p"),

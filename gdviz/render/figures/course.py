@@ -131,9 +131,8 @@ def plot_cross_entropy_classes(fig, runs, lang):
     xs = np.arange(len(classes))
     for k, (ax, p, loss) in enumerate(zip(axes, info["predictions"], info["losses"])):
         cols = [CLASS_COLOURS[c] for c in classes]
-        ax.bar(xs - 0.2, y, 0.38, color="white", edgecolor=cols, linewidth=2, hatch="//",
-               label=L("cec true", lang))
-        ax.bar(xs + 0.2, p, 0.38, color=cols, edgecolor=style.INK, linewidth=0.6, label=L("cec predicted", lang))
+        ax.bar(xs - 0.2, y, 0.38, color="white", edgecolor=cols, linewidth=2, hatch="//")
+        ax.bar(xs + 0.2, p, 0.38, color=cols, edgecolor=style.INK, linewidth=0.6)
         for xi, q in zip(xs, p):
             ax.text(xi + 0.2, q + 0.02, f"{q:g}", ha="center", va="bottom", fontsize=10, color=style.INK)
         ax.set_xticks(xs, [L(c, lang) for c in classes])
@@ -148,12 +147,16 @@ def plot_cross_entropy_classes(fig, runs, lang):
         ax.text(0.5, -0.14, f"−({terms})\n= −log {p[info['truth']]:g} = {loss:.3f}", transform=ax.transAxes,
                 ha="center", va="top", fontsize=10, color=style.INK)
         if k == 0:
+            from matplotlib.patches import Patch
+
             ax.set_ylabel(L("cec probability", lang))
-            ax.legend(loc="upper left", fontsize=9.5)
+            ax.legend(handles=[Patch(facecolor="white", edgecolor=style.INK, hatch="//", label=L("cec true", lang)),
+                               Patch(facecolor="#999999", edgecolor=style.INK, label=L("cec predicted", lang))],
+                      loc="upper left", fontsize=9.5)
     true = classes[info["truth"]]
     title(fig, L("cec title", lang), L("cec sub", lang).format(cls=L(true, lang)),
           r"$L = -\sum_k\, y_k \log p_k$")
-    fig.subplots_adjust(top=0.8, wspace=0.08, left=0.06, right=0.98, bottom=0.25)
+    fig.subplots_adjust(top=0.8, wspace=0.08, left=0.06, right=0.98, bottom=0.21)
     return fig
 
 
@@ -197,15 +200,15 @@ def plot_feed_forward(fig, runs, lang):
         ax2.plot([-6, zk], [ak, ak], color=c, lw=1.2, ls="--")
         ax2.plot(zk, ak, "o", ms=9, color=c, mec="white", mew=1.2, zorder=4)
         ax2.annotate(f"{L('ff patient', lang).format(k=k + 1)}\nz = {zk:.2f}, a = {ak:.3f}", xy=(zk, ak),
-                     xytext=(12, -24 if ak > 0.5 else 16), textcoords="offset points", fontsize=10, color=c,
-                     fontweight="bold", ha="left", va="center")
+                     xytext=(12, -24) if ak > 0.5 else (-16, 36), textcoords="offset points", fontsize=10,
+                     color=c, fontweight="bold", ha="left" if ak > 0.5 else "right", va="center")
     ax2.set_xlim(-6, 6)
     ax2.set_ylim(-0.02, 1.02)
     ax2.set_xlabel("z = θᵀx + b")
     ax2.set_ylabel(L("ff probability", lang))
     ax2.grid(True, alpha=0.25)
     ax2.set_title(L("ff right title", lang), fontsize=11)
-    title(fig, L("ff title", lang), L("ff sub", lang), r"$a = \sigma(\theta^T x + b)$")
+    title(fig, L("ff title", lang), L("ff sub", lang))
     fig.subplots_adjust(top=0.8, wspace=0.12, left=0.03, right=0.98, bottom=0.11)
     return fig
 
