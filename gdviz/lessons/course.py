@@ -98,7 +98,7 @@ def stuck(*, lr: float = 0.1, steps: int = 10000, starts=(0.4, 1.2, 2.5, 6.0)) -
     0 but the loss goes on down beyond it), one in a local minimum, one in the minimum. ``info``:
     the curve's special points, the gradient at each start."""
     s = stuck_curve()
-    trajs = [run(make_optimizer("gd", lr=lr), s, [x0], steps) for x0 in starts]
+    trajs = run(make_optimizer("gd", lr=lr), s, np.reshape(starts, (-1, 1)), steps).members()   # one batched run
     series = ["plateau", "saddle point", "local minimum", "minimum"]
     grads = [float(abs(s.grad(np.array([x0]))[0])) for x0 in starts]
     info = {"points": dict(STUCK_POINTS), "plateau": 3.0, "start grads": grads, "tol": s.tol}
