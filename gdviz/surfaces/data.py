@@ -491,9 +491,12 @@ class TwoFeatureRegression(Surface):
         self.c1, self.c2, self.yc, self.n_samples = c1, c2, y - y.mean(), y.size
         self.title = {"en": "Two features, " + ("standardized" if features == "standardized" else "raw"),
                       "zh": "两个特征，" + ("标准化" if features == "standardized" else "原始")}
-        minimum = arith.solve(self._hessian(np.zeros(2)), 2 * np.array([(c1 * self.yc).mean(), (c2 * self.yc).mean()]))
-        if not np.isfinite(minimum).all():
+        h = self._hessian(np.zeros(2))
+        if h[0, 0] == 0 or h[1, 1] == 0:
+            raise UserInputError("all values of a feature are equal: the loss has no single minimum")
+        if h[0, 0] * h[1, 1] - h[0, 1] ** 2 <= 1e-12 * h[0, 0] * h[1, 1]:
             raise UserInputError("the two features are proportional: the loss has no single minimum")
+        minimum = arith.solve(h, 2 * np.array([(c1 * self.yc).mean(), (c2 * self.yc).mean()]))
         half = 1.25 * max(1.0, float(np.abs(minimum).max()))
         super().__init__(bounds=[(minimum[0] - half, minimum[0] + half), (minimum[1] - half, minimum[1] + half)],
                          minima=[minimum], start=[0.0, 0.0], params=dict(params, features=features),
@@ -506,6 +509,18 @@ class TwoFeatureRegression(Surface):
         if self.params["features"] == "standardized":
             return np.full(p.shape[:-1], self.y.mean())
         return self.y.mean() - p[..., 0] * self.x1_raw.mean() - p[..., 1] * self.x2_raw.mean()
+
+    def symbolic(self):
+        """The loss over (w1, w2) in sympy, an exact quadratic from the centred data's moments:
+        ``E[c1^2] w1^2 + 2 E[c1 c2] w1 w2 + E[c2^2] w2^2 - 2 E[c1 yc] w1 - 2 E[c2 yc] w2 + E[yc^2]``."""
+        import sympy as sp
+
+        w1, w2 = (sp.Symbol(v, real=True) for v in self.variables)
+        m = {k: sp.Float(float(v.mean())) for k, v in (("11", self.c1 * self.c1), ("12", self.c1 * self.c2),
+                                                          ("22", self.c2 * self.c2), ("1y", self.c1 * self.yc),
+                                                          ("2y", self.c2 * self.yc), ("yy", self.yc * self.yc))}
+        return (m["11"] * w1 ** 2 + 2 * m["12"] * w1 * w2 + m["22"] * w2 ** 2 - 2 * m["1y"] * w1 - 2 * m["2y"] * w2
+                + m["yy"])
 
     def _residual(self, p, idx=None):
         c1, c2, yc = (self.c1, self.c2, self.yc) if idx is None else (self.c1[idx], self.c2[idx], self.yc[idx])
