@@ -383,7 +383,10 @@ LABELS = {
     "ps step": ("step + 1", "步数 + 1"),
     "ps run": ("start {x0}: {outcome}", "起点 {x0}：{outcome}"),
     "ps moved": ("moved {d} in {n} steps", "{n} 步只移动了 {d}"),
-    "ps stopped": ("stopped at x = {x} after {n} steps", "{n} 步后停在 x = {x}"),
+    "ps stopped": ("stopped at the {where} x = {x} after {n} steps", "{n} 步后停在{where} x = {x}"),
+    "ps at saddle point": ("saddle point", "鞍点"),
+    "ps at local minimum": ("local minimum", "局部最小值"),
+    "ps at minimum": ("minimum", "最小值"),
     "cec title": ("Cross-entropy over three classes: only the true class counts",
                   "三个类别的交叉熵：只有真实类别那一项起作用"),
     "cec sub": ("The true class is {cls} (y = 1 there, 0 elsewhere); each panel is one predicted distribution p; "

@@ -60,7 +60,7 @@ def plot_feature_ranges(fig, runs, lang):
                      f"{L('condition number', lang)} {kappa:.0f}{sep}{status_text(t, lang)}", fontsize=10.5)
     raw, std = (fmt_number(r) for r in runs.rates)
     title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std))
-    fig.subplots_adjust(top=0.8, wspace=0.25, left=0.07, right=0.98, bottom=0.16)
+    fig.subplots_adjust(top=0.8, wspace=0.25, left=0.07, right=0.98, bottom=0.1)
     return fig
 
 
@@ -99,10 +99,10 @@ def plot_plateau_saddle(fig, runs, lang):
     ax.set_xlabel("x")
     ax.set_ylabel(L("loss", lang))
     ax.grid(True, alpha=0.25)
-    for t, c in zip(runs.trajectories, cols):
+    for t, c, key in zip(runs.trajectories, cols, runs.series):
         x0 = float(t.params[0, 0])
-        if t.status == "converged":
-            out = L("ps stopped", lang).format(x=f"{t.params[-1, 0]:.3f}", n=t.n_steps)
+        if t.status == "converged":   # where the lesson's claims check that it stopped
+            out = L("ps stopped", lang).format(where=L(f"ps at {key}", lang), x=f"{t.params[-1, 0]:.3f}", n=t.n_steps)
         else:
             out = L("ps moved", lang).format(d=f"{abs(t.params[-1, 0] - x0):.2f}", n=t.n_steps)
         ax2.plot(np.arange(1, len(t.loss) + 1), t.loss, color=c, lw=2.4,
