@@ -121,17 +121,26 @@ def stuck(*, lr: float = 0.1, steps: int = 10000, starts=(0.4, 1.2, 2.5, 6.0)) -
               "一次运行停在鞍点：那里梯度为 0，但越过它损失还会继续下降",
               near(saddle, STUCK_POINTS["saddle point"]) and float(saddle.loss[-1]) > low
               and float(s.value(np.array([STUCK_POINTS["saddle point"] + 1.0]))) < float(saddle.loss[-1]),
-              f"stopped at x = {ends[1]:.3f} after {saddle.n_steps} steps, loss {saddle.loss[-1]:.2f}",
-              f"{saddle.n_steps} 步后停在 x = {ends[1]:.3f}，损失 {saddle.loss[-1]:.2f}"),
+              f"{_where(saddle)} x = {ends[1]:.3f} after {saddle.n_steps} steps, loss {saddle.loss[-1]:.2f}",
+              f"{saddle.n_steps} 步后{_where(saddle, 'zh')} x = {ends[1]:.3f}，损失 {saddle.loss[-1]:.2f}"),
         claim("local", "a run is stuck in the local minimum, above the lowest loss",
               "一次运行困在局部最小值，损失高于最低值",
               near(local, STUCK_POINTS["local minimum"]) and float(local.loss[-1]) > low + 1,
-              f"x = {ends[2]:.3f}, loss {local.loss[-1]:.2f} vs {low:.2f} at the minimum",
-              f"x = {ends[2]:.3f}，损失 {local.loss[-1]:.2f}，最小值处为 {low:.2f}"),
+              f"{_where(local)} x = {ends[2]:.3f} after {local.n_steps} steps, loss {local.loss[-1]:.2f} vs {low:.2f} "
+              "at the minimum",
+              f"{local.n_steps} 步后{_where(local, 'zh')} x = {ends[2]:.3f}，损失 {local.loss[-1]:.2f}，"
+              f"最小值处为 {low:.2f}"),
         claim("minimum", "only the run started beyond the maximum reaches the minimum",
               "只有从极大值点另一侧出发的运行到达最小值",
               near(best, STUCK_POINTS["minimum"]) and all(abs(e - STUCK_POINTS["minimum"]) > 1 for e in ends[:3]),
-              f"x = {ends[3]:.3f} after {best.n_steps} steps", f"{best.n_steps} 步后 x = {ends[3]:.3f}")])
+              f"{_where(best)} x = {ends[3]:.3f} after {best.n_steps} steps",
+              f"{best.n_steps} 步后{_where(best, 'zh')} x = {ends[3]:.3f}")])
+
+
+def _where(traj, lang="en") -> str:
+    """'stopped at' for a converged run, else where it still was ('still at', 'diverged from')."""
+    words = {"converged": ("stopped at", "停在"), "diverged": ("diverged, last at", "发散，最后位于")}
+    return words.get(traj.status, ("still at", "仍在"))[lang == "zh"]
 
 
 # -- cross-entropy over three classes (seed 002) --------------------------------------------------
