@@ -364,17 +364,18 @@ LABELS = {
     # -- the course's pictures no other entry shows (figures/course.py) --
     "fr title": ("Feature scaling: two features on very different ranges", "特征缩放：两个取值范围相差很大的特征"),
     "fr sub": ("House price = b + w1·rooms + w2·age (25 houses), b at its best; gradient descent from w = 0 "
-               "at 0.5 / (largest curvature): {raw} raw, {std} standardized",
+               "at 0.5 / (largest curvature): {raw} raw, {std} standardized; a run stops when |gradient| < {tol}",
                "房价 = b + w1·房间数 + w2·房龄（25 套房子），b 取最优；梯度下降从 w = 0 出发，学习率 0.5 / 最大曲率："
-               "原始 {raw}，标准化 {std}"),
+               "原始 {raw}，标准化 {std}；|梯度| < {tol} 时停止"),
     "fr raw": ("Raw: rooms x1 from {a} to {b}, age x2 from {c} to {d}",
                "原始：房间数 x1 从 {a} 到 {b}，房龄 x2 从 {c} 到 {d}"),
     "fr std": ("Standardized: x′ = (x − μ) / σ, both from {a} to {b}", "标准化：x′ = (x − μ) / σ，都从 {a} 到 {b}"),
     "fr curvature": ("curvature {c1} along w1, {c2} along w2", "沿 w1 曲率 {c1}，沿 w2 曲率 {c2}"),
     "ps title": ("Where gradient descent gets stuck: a plateau, a saddle point, a local minimum",
                  "梯度下降会卡在哪里：平台、鞍点、局部最小值"),
-    "ps sub": ("One loss curve, gradient descent at learning rate {lr} from four starts (○), at most {steps} steps",
-               "同一条损失曲线，梯度下降学习率 {lr}，从四个起点（○）出发，最多 {steps} 步"),
+    "ps sub": ("One loss curve, gradient descent at learning rate {lr} from four starts (○), at most {steps} steps; "
+               "a run stops when |gradient| < {tol}",
+               "同一条损失曲线，梯度下降学习率 {lr}，从四个起点（○）出发，最多 {steps} 步；|梯度| < {tol} 时停止"),
     "ps plateau": ("plateau: gradient ≈ 0,\nvery slow", "平台：梯度 ≈ 0，\n非常慢"),
     "ps saddle point": ("saddle point:\ngradient = 0, stuck", "鞍点：\n梯度 = 0，卡住"),
     "ps local minimum": ("local minimum:\ngradient = 0, stuck", "局部最小值：\n梯度 = 0，卡住"),

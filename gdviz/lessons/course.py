@@ -92,16 +92,17 @@ def stuck_curve():
     return s
 
 
-def stuck(*, lr: float = 0.1, steps: int = 10000, starts=(0.4, 1.2, 2.5, 6.0)) -> Runs:
+def stuck(*, lr: float = 0.1, steps: int = 3000, starts=(0.4, 1.2, 2.5, 6.0), tol: float = 1e-5) -> Runs:
     """Seed 004's limits of gradient descent on one curve: from four starts at one rate, a run
     crawls on a plateau (the gradient is almost 0), one stops at a saddle point (the gradient is
     0 but the loss goes on down beyond it), one in a local minimum, one in the minimum. ``info``:
-    the curve's special points, the gradient at each start."""
+    the curve's special points, the gradient at each start. A run stops when |gradient| < ``tol``
+    (1e-5: the run into the saddle point slows as 1/t, and stops in 2679 steps, not 8561 at 1e-6)."""
     s = stuck_curve()
-    trajs = run(make_optimizer("gd", lr=lr), s, np.reshape(starts, (-1, 1)), steps).members()   # one batched run
+    trajs = run(make_optimizer("gd", lr=lr), s, np.reshape(starts, (-1, 1)), steps, tol=tol).members()
     series = ["plateau", "saddle point", "local minimum", "minimum"]
     grads = [float(abs(s.grad(np.array([x0]))[0])) for x0 in starts]
-    info = {"points": dict(STUCK_POINTS), "plateau": 3.0, "start grads": grads, "tol": s.tol}
+    info = {"points": dict(STUCK_POINTS), "plateau": 3.0, "start grads": grads, "tol": tol}
     runs = Runs(s, trajs, series, [lr] * len(trajs), info=info, lesson="plateau-saddle")
     plateau, saddle, local, best = trajs
     ends = [float(t.params[-1, 0]) for t in trajs]
@@ -114,7 +115,7 @@ def stuck(*, lr: float = 0.1, steps: int = 10000, starts=(0.4, 1.2, 2.5, 6.0)) -
     return with_claims(runs, [
         claim("plateau", f"on the plateau the gradient is almost 0: in {plateau.n_steps} steps the run moves only "
               f"{moved:.2f}", f"在平台上梯度几乎为 0：{plateau.n_steps} 步只移动了 {moved:.2f}",
-              plateau.status == "max_steps" and moved < 0.2 and grads[0] < 1e-4,
+              plateau.status == "max_steps" and moved < 0.05 and grads[0] < 1e-4,
               f"gradient {grads[0]:.1e} at x = {starts[0]:g}; x = {ends[0]:.3f} after {plateau.n_steps} steps",
               f"x = {starts[0]:g} 处梯度 {grads[0]:.1e}；{plateau.n_steps} 步后 x = {ends[0]:.3f}"),
         claim("saddle", "a run stops at the saddle point, where the gradient is 0 but the loss goes on down beyond it",

@@ -59,7 +59,7 @@ def plot_feature_ranges(fig, runs, lang):
         ax.set_title(f"{head}\n{L('fr curvature', lang).format(c1=f'{c1:.3g}', c2=f'{c2:.3g}')}\n"
                      f"{L('condition number', lang)} {kappa:.0f}{sep}{status_text(t, lang)}", fontsize=10.5)
     raw, std = (fmt_number(r) for r in runs.rates)
-    title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std))
+    title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std, tol=f"{runs.info['tol']:g}"))
     fig.subplots_adjust(top=0.8, wspace=0.25, left=0.07, right=0.98, bottom=0.1)
     return fig
 
@@ -114,7 +114,7 @@ def plot_plateau_saddle(fig, runs, lang):
     ax2.grid(True, alpha=0.25, which="both")
     ax2.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=9.5, framealpha=0.95)
     ax2.set_title(L("ps right title", lang), fontsize=11)
-    title(fig, L("ps title", lang), L("ps sub", lang).format(lr=fmt_number(runs.rates[0]),
+    title(fig, L("ps title", lang), L("ps sub", lang).format(lr=fmt_number(runs.rates[0]), tol=f"{runs.info['tol']:g}",
                                                              steps=max(t.n_steps for t in runs.trajectories)))
     fig.subplots_adjust(top=0.82, wspace=0.2, left=0.06, right=0.98, bottom=0.11)
     return fig
