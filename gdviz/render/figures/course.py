@@ -84,7 +84,7 @@ def plot_plateau_saddle(fig, runs, lang):
     m = points["minimum"]
     star(ax, (m, float(s.value(np.array([m])))), zorder=7)
     notes = {"plateau": (-0.35, 3.0, (0, 26), "left"),
-             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (40, 48),
+             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (62, 45),
                               "center"),
              "local minimum": (points["local minimum"], float(s.value(np.array([points["local minimum"]]))),
                                (0, -40), "center"),
@@ -108,11 +108,12 @@ def plot_plateau_saddle(fig, runs, lang):
         ax2.plot(np.arange(1, len(t.loss) + 1), t.loss, color=c, lw=2.4,
                  label=L("ps run", lang).format(x0=f"{x0:g}", outcome=out))
     ax2.set_xscale("log")
-    ax2.set_ylim(-0.2, 3.9)
+    ax2.set_ylim(-0.2, 4.9)   # room above the runs for the legend
     ax2.set_xlabel(L("ps step", lang))
     ax2.set_ylabel(L("loss", lang))
     ax2.grid(True, alpha=0.25, which="both")
-    ax2.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1), fontsize=9.5, framealpha=0.95)
+    ax2.legend(loc="upper right", fontsize=9.5, framealpha=0.95)
+    ax2.set_yticks(np.arange(0, 3.6, 0.5))
     ax2.set_title(L("ps right title", lang), fontsize=11)
     title(fig, L("ps title", lang), L("ps sub", lang).format(lr=fmt_number(runs.rates[0]), tol=f"{runs.info['tol']:g}",
                                                              steps=max(t.n_steps for t in runs.trajectories)))
