@@ -364,9 +364,10 @@ LABELS = {
     # -- the course's pictures no other entry shows (figures/course.py) --
     "fr title": ("Feature scaling: two features on very different ranges", "特征缩放：两个取值范围相差很大的特征"),
     "fr sub": ("House price = b + w1·rooms + w2·age (25 houses), b at its best; gradient descent from w = 0 "
-               "at 0.5 / (largest curvature): {raw} raw, {std} standardized; a run stops when |gradient| < {tol}",
+               "at 0.5 / (largest curvature): {raw} raw, {std} standardized",
                "房价 = b + w1·房间数 + w2·房龄（25 套房子），b 取最优；梯度下降从 w = 0 出发，学习率 0.5 / 最大曲率："
-               "原始 {raw}，标准化 {std}；|梯度| < {tol} 时停止"),
+               "原始 {raw}，标准化 {std}"),
+    "fr steps": ("{steps} to |gradient| < {tol}", "{steps}（至 |梯度| < {tol}）"),
     "fr raw": ("Raw: rooms x1 from {a} to {b}, age x2 from {c} to {d}",
                "原始：房间数 x1 从 {a} 到 {b}，房龄 x2 从 {c} 到 {d}"),
     "fr std": ("Standardized: x′ = (x − μ) / σ, both from {a} to {b}", "标准化：x′ = (x − μ) / σ，都从 {a} 到 {b}"),

@@ -19,6 +19,11 @@ CLASS_COLOURS = {"red": style.OKABE_ITO["vermillion"], "green": style.OKABE_ITO[
                  "blue": style.OKABE_ITO["blue"]}
 
 
+def tol_text(tol: float) -> str:
+    """A tolerance as a person writes it: 1e-6, not 1e-06."""
+    return f"{tol:g}".replace("e-0", "e-")
+
+
 # -- feature-ranges ------------------------------------------------------------------------------
 def plot_feature_ranges(fig, runs, lang):
     """Raw against standardized features over (w1, w2), equal scales: contours along the axes,
@@ -57,9 +62,11 @@ def plot_feature_ranges(fig, runs, lang):
         kappa = runs.info["condition"][i]
         sep = "，" if lang == "zh" else ", "
         ax.set_title(f"{head}\n{L('fr curvature', lang).format(c1=f'{c1:.3g}', c2=f'{c2:.3g}')}\n"
-                     f"{L('condition number', lang)} {kappa:.0f}{sep}{status_text(t, lang)}", fontsize=10.5)
+                     f"{L('condition number', lang)} {kappa:.0f}{sep}"
+                     f"{L('fr steps', lang).format(steps=status_text(t, lang), tol=tol_text(runs.info['tol']))}",
+                     fontsize=10.5)
     raw, std = (fmt_number(r) for r in runs.rates)
-    title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std, tol=f"{runs.info['tol']:g}"))
+    title(fig, L("fr title", lang), L("fr sub", lang).format(raw=raw, std=std))
     fig.subplots_adjust(top=0.8, wspace=0.25, left=0.07, right=0.98, bottom=0.1)
     return fig
 
@@ -115,8 +122,8 @@ def plot_plateau_saddle(fig, runs, lang):
     ax2.legend(loc="upper right", fontsize=9.5, framealpha=0.95)
     ax2.set_yticks(np.arange(0, 3.6, 0.5))
     ax2.set_title(L("ps right title", lang), fontsize=11)
-    title(fig, L("ps title", lang), L("ps sub", lang).format(lr=fmt_number(runs.rates[0]), tol=f"{runs.info['tol']:g}",
-                                                             steps=max(t.n_steps for t in runs.trajectories)))
+    title(fig, L("ps title", lang), L("ps sub", lang).format(
+        lr=fmt_number(runs.rates[0]), tol=tol_text(runs.info["tol"]), steps=max(t.n_steps for t in runs.trajectories)))
     fig.subplots_adjust(top=0.82, wspace=0.2, left=0.06, right=0.98, bottom=0.11)
     return fig
 
