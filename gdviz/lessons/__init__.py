@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 
 from ..errors import unknown_name
+from .course import cross_entropy_classes, feature_ranges, feed_forward, stuck
 from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_functions, sgd_epoch
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
@@ -34,6 +35,8 @@ BUILDERS = {
     "gradient-step": gradient_step, "gradient-vector": gradient_vector, "taylor": taylor,
     "adagrad-intuition": adagrad_intuition, "error-surface": error_surface,
     "internals": internals, "one-step": one_step, "rolling": rolling, "adaptive-insides": adaptive_insides,
+    "feature-ranges": feature_ranges, "plateau-saddle": stuck, "cross-entropy-classes": cross_entropy_classes,
+    "feed-forward": feed_forward,
 }
 
 

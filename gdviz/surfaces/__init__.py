@@ -13,12 +13,12 @@ import re
 from ..errors import UserInputError, unknown_name
 from .analytic import Beale, Bowl, EggCrate, Elongated, Himmelblau, Parabola, Rosenbrock, Saddle
 from .base import Surface
-from .data import LinearRegression, LogisticRegression
+from .data import LinearRegression, LogisticRegression, TwoFeatureRegression
 from .expression import VARIABLE_ORDER, ExpressionSurface
 
 SURFACES: dict[str, type[Surface]] = {
     cls.name: cls for cls in (Parabola, Bowl, Elongated, EggCrate, Rosenbrock, Himmelblau, Beale,
-                              Saddle, LinearRegression, LogisticRegression)
+                              Saddle, LinearRegression, LogisticRegression, TwoFeatureRegression)
 }
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

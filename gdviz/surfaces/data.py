@@ -1,4 +1,5 @@
-"""Data-driven losses over (w, b): linear regression (MSE, MAE, Huber) and logistic regression.
+"""Data-driven losses over (w, b): linear regression (MSE, MAE, Huber) and logistic regression;
+over (w1, w2): a linear model of two features (feature scaling with two weights).
 
 The model is ``y_hat = w x + b`` (for logistic regression ``p = sigmoid(w x + b)``). Gradients
 are full-batch (``grad``) or over a subset of samples (``batch_grad(p, idx)``), which the engine
@@ -422,6 +423,129 @@ class LogisticRegression(_DataSurface):
             if np.abs(step).max() < 1e-12:
                 break
         return beta
+
+
+# The built-in houses of TwoFeatureRegression: every number of rooms with every age, so the two
+# features are uncorrelated and the unscaled contours are axis-aligned ellipses
+HOUSE_ROOMS = (1.0, 2.0, 3.0, 4.0, 5.0)
+HOUSE_AGES = (0.0, 10.0, 20.0, 30.0, 40.0)
+
+
+def synthetic_houses(seed=0, noise=15.0):
+    """25 seeded houses: every number of rooms (1 to 5) with every age (0 to 40 years), price in
+    thousands = 400 + 25 rooms - 4 age + N(0, noise^2). x1 spans 4 and x2 40: var(x1) = 2,
+    var(x2) = 200, cov(x1, x2) = 0 exactly."""
+    rooms, ages = (a.ravel() for a in np.meshgrid(HOUSE_ROOMS, HOUSE_AGES, indexing="ij"))
+    rng = np.random.default_rng(seed)
+    return rooms, ages, 400.0 + 25.0 * rooms - 4.0 * ages + rng.normal(0.0, noise, rooms.size)
+
+
+class TwoFeatureRegression(Surface):
+    """MSE of ``y = b + w1 x1 + w2 x2`` over (w1, w2), b at its best for each (w1, w2).
+
+    With b = mean(y) - w1 mean(x1) - w2 mean(x2) the loss is mean((w1 c1 + w2 c2 - (y - mean y))^2)
+    on the centred features c = x - mean(x): its Hessian 2 [[var x1, cov], [cov, var x2]] is
+    constant, so features on very different ranges give elongated contours (axis-aligned when
+    they are uncorrelated) and ``features="standardized"``, x' = (x - mean) / sd, round ones.
+    Data: the built-in houses (rooms and age, ``seed``, ``noise``) or arrays ``x1``, ``x2``, ``y``.
+
+        >>> s = TwoFeatureRegression()
+        >>> s.hessian(s.minima[0]).tolist()   # 2 var(rooms), 2 var(age): condition number 100
+        [[4.0, 0.0], [0.0, 400.0]]
+    """
+
+    name = "two-feature-regression"
+    formula = r"$\frac{1}{N}\sum (b + w_1 x_{1i} + w_2 x_{2i} - y_i)^2$"
+
+    def __init__(self, features="raw", x1=None, x2=None, y=None, seed=0, noise=15.0):
+        if features not in FEATURES:
+            raise unknown_name("features", features, FEATURES)
+        given = [v is not None for v in (x1, x2, y)]
+        if any(given) and not all(given):
+            raise UserInputError("give all three arrays x1, x2 and y, or none (the built-in houses)")
+        if all(given):
+            try:
+                x1, x2, y = (np.asarray(v, dtype=float).ravel() for v in (x1, x2, y))
+            except (TypeError, ValueError):
+                raise UserInputError("x1, x2 and y must be arrays of numbers (CLI: -P x1=1,2,3 ...)") from None
+            if not x1.size == x2.size == y.size or x1.size < 3:
+                raise UserInputError(f"x1, x2 and y must have the same length >= 3, got {x1.size}, {x2.size} "
+                                     f"and {y.size}")
+            if x1.size > MAX_DATA_POINTS:
+                raise UserInputError(f"x1, x2 and y hold {x1.size:,} points; a data surface takes at most "
+                                     f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
+            params = {"x1": x1, "x2": x2, "y": y}
+        else:
+            _whole("seed", seed, 0, floats=False)
+            x1, x2, y = synthetic_houses(seed, positive_number("noise", noise, allow_zero=True))
+            params = {"seed": seed, "noise": noise}
+        if not all(np.isfinite(v).all() for v in (x1, x2, y)):
+            raise UserInputError("data contains NaN or infinite values")
+        self.x1_raw, self.x2_raw, self.y = x1, x2, y
+        c1, c2 = x1 - x1.mean(), x2 - x2.mean()
+        if features == "standardized":
+            sd1, sd2 = x1.std(), x2.std()
+            if sd1 == 0 or sd2 == 0:
+                raise UserInputError("cannot standardize: all values of a feature are equal")
+            c1, c2 = c1 / sd1, c2 / sd2
+        self.c1, self.c2, self.yc, self.n_samples = c1, c2, y - y.mean(), y.size
+        self.title = {"en": "Two features, " + ("standardized" if features == "standardized" else "raw"),
+                      "zh": "两个特征，" + ("标准化" if features == "standardized" else "原始")}
+        h = self._hessian(np.zeros(2))
+        if h[0, 0] == 0 or h[1, 1] == 0:
+            raise UserInputError("all values of a feature are equal: the loss has no single minimum")
+        if h[0, 0] * h[1, 1] - h[0, 1] ** 2 <= 1e-12 * h[0, 0] * h[1, 1]:
+            raise UserInputError("the two features are proportional: the loss has no single minimum")
+        minimum = arith.solve(h, 2 * np.array([(c1 * self.yc).mean(), (c2 * self.yc).mean()]))
+        half = 1.25 * max(1.0, float(np.abs(minimum).max()))
+        super().__init__(bounds=[(minimum[0] - half, minimum[0] + half), (minimum[1] - half, minimum[1] + half)],
+                         minima=[minimum], start=[0.0, 0.0], params=dict(params, features=features),
+                         variables=("w1", "w2"))
+
+    def intercept(self, p):
+        """b at its best for the weights ``p`` (..., 2), in the model's own features: mean(y)
+        for standardized ones, mean(y) - w1 mean(x1) - w2 mean(x2) for raw ones."""
+        p = self._points(p)
+        if self.params["features"] == "standardized":
+            return np.full(p.shape[:-1], self.y.mean())
+        return self.y.mean() - p[..., 0] * self.x1_raw.mean() - p[..., 1] * self.x2_raw.mean()
+
+    def symbolic(self):
+        """The loss over (w1, w2) in sympy, an exact quadratic from the centred data's moments:
+        ``E[c1^2] w1^2 + 2 E[c1 c2] w1 w2 + E[c2^2] w2^2 - 2 E[c1 yc] w1 - 2 E[c2 yc] w2 + E[yc^2]``."""
+        import sympy as sp
+
+        w1, w2 = (sp.Symbol(v, real=True) for v in self.variables)
+        m = {k: sp.Float(float(v.mean())) for k, v in (("11", self.c1 * self.c1), ("12", self.c1 * self.c2),
+                                                          ("22", self.c2 * self.c2), ("1y", self.c1 * self.yc),
+                                                          ("2y", self.c2 * self.yc), ("yy", self.yc * self.yc))}
+        return (m["11"] * w1 ** 2 + 2 * m["12"] * w1 * w2 + m["22"] * w2 ** 2 - 2 * m["1y"] * w1 - 2 * m["2y"] * w2
+                + m["yy"])
+
+    def _residual(self, p, idx=None):
+        c1, c2, yc = (self.c1, self.c2, self.yc) if idx is None else (self.c1[idx], self.c2[idx], self.yc[idx])
+        return p[..., :1] * c1 + p[..., 1:] * c2 - yc, c1, c2
+
+    @_in_chunks
+    def _value(self, p):
+        r, _, _ = self._residual(p)
+        return (r * r).mean(-1)
+
+    def _grad(self, p):
+        return self.batch_grad(p, None)
+
+    def value_and_grad(self, p):
+        return self._value(p), self.batch_grad(p, None)
+
+    @_in_chunks
+    def batch_grad(self, p, idx):
+        r, c1, c2 = self._residual(p, idx)
+        return np.stack([(2 * r * c1).mean(-1), (2 * r * c2).mean(-1)], -1)
+
+    def _hessian(self, p):
+        h12 = 2 * (self.c1 * self.c2).mean()
+        h = np.array([[2 * (self.c1 * self.c1).mean(), h12], [h12, 2 * (self.c2 * self.c2).mean()]])
+        return np.broadcast_to(h, p.shape[:-1] + (2, 2)).copy()
 
 
 def _moments(wts, x):

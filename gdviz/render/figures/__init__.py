@@ -16,10 +16,10 @@ from ...surfaces import surface as make_surface
 from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
-from . import data, inside, paths, practice, rates, shape, starts
+from . import course, data, inside, paths, practice, rates, shape, starts
 
 FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
-           **inside.KINDS}
+           **inside.KINDS, **course.KINDS}
 NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step",
             "gradient-field"}
 NEEDS_1D = {"gradient-step"}

@@ -106,16 +106,18 @@ def plot_feature_scaling(fig, runs, lang):
     return fig
 
 
-def _mark_every(ax, t, every, colour, lang):
-    """Dots on the path every ``every`` steps, a few of them numbered: the spacing shows the crawl."""
+def _mark_every(ax, t, every, colour, lang, *, above=False):
+    """Dots on the path every ``every`` steps, a few of them numbered (right of the dot, or
+    ``above`` it for a level path): the spacing shows the crawl."""
     idx = np.arange(every, t.n_steps, every)
     p = t.params[idx]
     ax.plot(p[:, 0], p[:, 1], "o", ms=4.5, color=colour, mec="white", mew=0.8, zorder=6, gid="every-steps")
     for k in (1, 2, 5):
         if k * every < t.n_steps:
             q = t.params[k * every]
-            ax.annotate(f"{k * every}", xy=tuple(q), xytext=(7, 0), textcoords="offset points", ha="left",
-                        va="center", fontsize=9, color=colour, fontweight="bold", zorder=7)
+            ax.annotate(f"{k * every}", xy=tuple(q), xytext=(0, 9) if above else (7, 0), textcoords="offset points",
+                        ha="center" if above else "left", va="bottom" if above else "center", fontsize=9,
+                        color=colour, fontweight="bold", zorder=7)
     ax.plot([], [], "o", ms=4.5, color=colour, mec="white", label=lang_text(lang, f"every {every} steps",
                                                                             f"每 {every} 步一个点"))
     ax.legend(loc="upper left", fontsize=9.5, framealpha=0.9)
