@@ -27,6 +27,8 @@ OPTIMIZER_COLOURS = {
 SERIES = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 REGIME_COLOURS = {"too small": OKABE_ITO["blue"], "goldilocks": OKABE_ITO["green"],
                   "too large": OKABE_ITO["orange"], "diverges": OKABE_ITO["vermillion"]}
+# momentum's β from none to the most (gdviz.render.figures.beta, the momentum-beta scene)
+BETA_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
 DIVERGED = OKABE_ITO["vermillion"]
 INK = "#222222"          # text and axes
 MUTED = "#666666"        # secondary text
@@ -280,6 +282,27 @@ LABELS = {
                  "{surface}：所有优化器从同一起点 ({start}) 出发，最多 {n} 步；{dots}"),
     "momentum sub": ("{surface}, from ({start}): the same learning rate {lr} for both, momentum β = {beta}; {dots}",
                      "{surface}，起点 ({start})：两者学习率相同，都是 {lr}，动量 β = {beta}；{dots}"),
+    # -- the effect of β, Adagrad step by step, the notes' sgd() (figures beta, adagrad, listing) --
+    "beta title": ("The effect of β: more and more momentum at one learning rate",
+                   "β 的作用：同一学习率下，动量逐渐加大"),
+    "beta sub": ("{surface}, from ({start}); lr = {lr} for every β; steps until |∇L| < {tol}",
+                 "{surface}，起点 ({start})；每个 β 的学习率都是 {lr}；步数：直到 |∇L| < {tol}"),
+    "beta chart": ("Steps to converge against β, all at lr = {lr}", "收敛步数随 β 的变化（学习率都是 {lr}）"),
+    "beta fewest": ("fewest: {n} steps at β = {b}", "最少：β = {b} 时 {n} 步"),
+    "beta damped note": ("more β: the zig-zag is damped, fewer steps", "β 增大：之字形被抑制，步数减少"),
+    "beta too much note": ("too much β: it swings past the minimum", "β 过大：冲过最小值来回摆动"),
+    "beta distill": ("Distill's √κ (κ = L/μ = {kappa}), each method at its best settings:\n"
+                     "gradient descent, lr = 2/(L + μ) = {a}: {n_gd} steps,\n"
+                     "    the error × {r_gd} = (κ − 1)/(κ + 1) per step\n"
+                     "momentum, lr = (2/(√L + √μ))² = {am}, β = ((√κ − 1)/(√κ + 1))² = {bm}: {n_mo} steps,\n"
+                     "    the error × {r_mo} = (√κ − 1)/(√κ + 1) per step\n"
+                     "In the long run {speed}× fewer steps (measured on the runs), close to √κ = {root}.",
+                     "Distill 的 √κ（κ = L/μ = {kappa}），两种方法各用最好的设置：\n"
+                     "梯度下降，学习率 = 2/(L + μ) = {a}：{n_gd} 步，\n"
+                     "    误差每步 × {r_gd} = (κ − 1)/(κ + 1)\n"
+                     "动量法，学习率 = (2/(√L + √μ))² = {am}，β = ((√κ − 1)/(√κ + 1))² = {bm}：{n_mo} 步，\n"
+                     "    误差每步 × {r_mo} = (√κ − 1)/(√κ + 1)\n"
+                     "长期看步数少 {speed} 倍（在运行中实测），接近 √κ = {root}。"),
     "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
                    "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
     "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),

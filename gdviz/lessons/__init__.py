@@ -16,9 +16,12 @@ from __future__ import annotations
 import inspect
 
 from ..errors import unknown_name
+from .adagrad import adagrad_steps
+from .beta import momentum_beta
 from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_functions, sgd_epoch
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
+from .listing import momentum_code
 from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, saddle, single
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
@@ -34,6 +37,7 @@ BUILDERS = {
     "gradient-step": gradient_step, "gradient-vector": gradient_vector, "taylor": taylor,
     "adagrad-intuition": adagrad_intuition, "error-surface": error_surface,
     "internals": internals, "one-step": one_step, "rolling": rolling, "adaptive-insides": adaptive_insides,
+    "momentum-beta": momentum_beta, "momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
 }
 
 

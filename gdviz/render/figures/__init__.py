@@ -16,12 +16,12 @@ from ...surfaces import surface as make_surface
 from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
-from . import data, inside, paths, practice, rates, shape, starts
+from . import beta, data, inside, paths, practice, rates, shape, starts
 
 FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
-           **inside.KINDS}
+           **inside.KINDS, **beta.KINDS}
 NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step",
-            "gradient-field"}
+            "gradient-field", "momentum-beta"}
 NEEDS_1D = {"gradient-step"}
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {
