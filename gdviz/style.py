@@ -303,6 +303,15 @@ LABELS = {
                      "动量法，学习率 = (2/(√L + √μ))² = {am}，β = ((√κ − 1)/(√κ + 1))² = {bm}：{n_mo} 步，\n"
                      "    误差每步 × {r_mo} = (√κ − 1)/(√κ + 1)\n"
                      "长期看步数少 {speed} 倍（在运行中实测），接近 √κ = {root}。"),
+    "adagrad steps title": ("Adagrad step by step: the course's rule with the run's own numbers",
+                            "Adagrad 逐步计算：课程中的公式，代入这次运行的数值"),
+    "adagrad steps sub": ("each update computed by hand lands where the run went",
+                          "手算的每一次更新都落在运行到达的位置"),
+    "adagrad rule": ("The rule (the course notes' notation)", "更新公式（课程笔记的记号）"),
+    "adagrad cancels": ("the √(t+1) cancels", "√(t+1) 相互抵消"),
+    "adagrad table": ("The run's numbers, η = {eta} (ε = {eps} aside)", "这次运行的数值，η = {eta}（忽略 ε = {eps}）"),
+    "adagrad update t": ("update t", "第 t 次更新"),
+    "adagrad rate shrinks": ("The rate ηᵗ/σᵗ only shrinks", "学习率 ηᵗ/σᵗ 只减不增"),
     "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
                    "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
     "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),
