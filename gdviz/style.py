@@ -312,6 +312,27 @@ LABELS = {
     "adagrad table": ("The run's numbers, η = {eta} (ε = {eps} aside)", "这次运行的数值，η = {eta}（忽略 ε = {eps}）"),
     "adagrad update t": ("update t", "第 t 次更新"),
     "adagrad rate shrinks": ("The rate ηᵗ/σᵗ only shrinks", "学习率 ηᵗ/σᵗ 只减不增"),
+    "code title": ("SGD with momentum as the course notes' code", "带动量的 SGD：课程笔记中的代码"),
+    "code sub": ("{surface}, {n} examples, one per update (random seed {seed}); the code below is what ran",
+                 "{surface}，{n} 个样本，每次更新用一个（随机种子 {seed}）；下面的代码就是实际运行的代码"),
+    "code head": ("The notes' sgd(), the gradient passed in as a function", "笔记中的 sgd()，梯度以函数的形式传入"),
+    "code args": ("theta_vector: the weights (w, b), optimized step by step\n"
+                  "learning_rate: the size of each step;  n_iter: the number of steps\n"
+                  "gradient_momentum: this step's gradient + β × the previous gradient_momentum",
+                  "theta_vector：权重 (w, b)，一步一步地优化\n"
+                  "learning_rate：每一步的大小；n_iter：步数\n"
+                  "gradient_momentum：这一步的梯度 + β × 上一步的 gradient_momentum"),
+    "code update": ("Update {k} with the run's numbers (learning_rate = {lr}, beta = {beta}):",
+                    "第 {k} 次更新，代入这次运行的数值（learning_rate = {lr}，beta = {beta}）："),
+    "code paths": ("The paths this code takes (lr {lr}); the lowest loss is {low}",
+                   "这段代码走出的路径（学习率 {lr}）；最小损失为 {low}"),
+    "code momentum run": ("sgd(), β = {beta}: loss {loss} after {n} updates",
+                          "sgd()，β = {beta}：{n} 次更新后损失 {loss}"),
+    "code plain run": ("sgd(), β = 0 (plain SGD): loss {loss} after {n} updates",
+                       "sgd()，β = 0（普通 SGD）：{n} 次更新后损失 {loss}"),
+    "code carried": ("update {k}: −learning_rate × β × previous", "第 {k} 次更新：−learning_rate × β × 上一步"),
+    "code push": ("update {k}: −learning_rate × gradient", "第 {k} 次更新：−learning_rate × 梯度"),
+    "code step": ("update {k}: the step they add up to", "第 {k} 次更新：两者相加的一步"),
     "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
                    "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
     "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),

@@ -37,7 +37,7 @@ BUILDERS = {
     "gradient-step": gradient_step, "gradient-vector": gradient_vector, "taylor": taylor,
     "adagrad-intuition": adagrad_intuition, "error-surface": error_surface,
     "internals": internals, "one-step": one_step, "rolling": rolling, "adaptive-insides": adaptive_insides,
-    "momentum-beta": momentum_beta, "momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
+    "momentum-beta": momentum_beta, "sgd-momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
 }
 
 

@@ -94,7 +94,7 @@ def momentum_code(lr: float = 0.01, beta: float = 0.8, *, n_iter: int = 60, n: i
     info = {"points": points, "grads": grads, "push": push, "carried": carried, "momenta": momenta,
             "show": int(show), "beta": float(beta), "n_iter": int(n_iter), "seed": int(seed), "plain": listed[1][0],
             "minimum_loss": float(s.value(s.minima[0]))}
-    runs = Runs(s, trajs, ["momentum", "sgd"], [lr, lr], info=info, lesson="momentum-code")
+    runs = Runs(s, trajs, ["momentum", "sgd"], [lr, lr], info=info, lesson="sgd-momentum-code")
     return with_claims(runs, code_claims(runs))
 
 
