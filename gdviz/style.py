@@ -333,6 +333,10 @@ LABELS = {
     "code carried": ("update {k}: −learning_rate × β × previous", "第 {k} 次更新：−learning_rate × β × 上一步"),
     "code push": ("update {k}: −learning_rate × gradient", "第 {k} 次更新：−learning_rate × 梯度"),
     "code step": ("update {k}: the step they add up to", "第 {k} 次更新：两者相加的一步"),
+    "beta video caption": ("No momentum zig-zags across the valley; some damps the zig-zag (the fewest steps of "
+                           "every β from 0 to 0.99: {n} at β = {best}); too much swings past the minimum and back.",
+                           "没有动量时在山谷两侧之字形来回；适当的动量抑制了之字形（0 到 0.99 的所有 β 中，"
+                           "β = {best} 时步数最少：{n}）；动量太大就会冲过最小值来回摆动。"),
     "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
                    "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
     "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),
