@@ -10,7 +10,7 @@ from ..mobjects import ContourField, RatePanel, TrajectoryPath
 from ..mobjects.common import INK, ManimColor, text
 from ..render.animation import power_of_ten
 from ..render.geometry import fit_window
-from ..style import BETA_COLOURS, fmt_number
+from ..style import BETA_COLOURS, fmt_number, label
 from .base import GdvizScene, pace_of
 
 
@@ -77,9 +77,14 @@ class MomentumBeta(GdvizScene):
         self.remove(tag)
 
     def message(self, runs) -> str:
-        """The claim in words, with the runs' step counts."""
-        fewest = next(c for c in runs.claims if c.key == "fewest-in-between").numbers
-        return self.L("beta video caption").format(best=f"{fewest['best']:g}", n=self.steps(fewest["fewest"]))
+        return caption_text(runs, self.lang)
+
+
+def caption_text(runs, lang: str) -> str:
+    """The claim in words, with the runs' numbers: the fewest steps and the β that takes them."""
+    fewest = next(c for c in runs.claims if c.key == "fewest-in-between").numbers
+    steps = f"{fewest['fewest']} 步" if lang == "zh" else f"{fewest['fewest']} steps"
+    return label("beta video caption", lang).format(best=f"{fewest['best']:g}", n=steps)
 
 
 def _speed(factor: float) -> str:
@@ -91,4 +96,4 @@ def _point(p) -> str:
     return ", ".join(f"{float(v):g}".replace("-", "−") for v in p)
 
 
-__all__ = ["MomentumBeta"]
+__all__ = ["MomentumBeta", "caption_text"]
