@@ -84,7 +84,8 @@ def caption_text(runs, lang: str) -> str:
     """The claim in words, with the runs' numbers: the fewest steps and the β that takes them."""
     fewest = next(c for c in runs.claims if c.key == "fewest-in-between").numbers
     steps = f"{fewest['fewest']} 步" if lang == "zh" else f"{fewest['fewest']} steps"
-    return label("beta video caption", lang).format(best=f"{fewest['best']:g}", n=steps)
+    message = label("beta video caption", lang).format(best=f"{fewest['best']:g}", n=steps)
+    return message.replace(f"β = {fewest['best']:g}", f"β\u00a0=\u00a0{fewest['best']:g}")   # never broken
 
 
 def _speed(factor: float) -> str:
