@@ -52,7 +52,11 @@ class MomentumBeta(GdvizScene):
                                self.L("beta sub").format(surface=s.title[self.lang], start=_point(runs.info["start"]),
                                                          lr=fmt_number(runs.info["lr"]), tol=power_of_ten(tol)),
                                size=26, width=13.4)
-        self.show([*fields, *heads, heading], [*paths[::-1], *panels])
+        self.show([*fields, *heads, heading])
+        moving = [*paths[::-1], *panels]   # at step 0 they are the start markers and zeros: no fade-in
+        for m in moving:                   # (a fade would deep-copy the 2784-step path, for nothing)
+            m.update(0)
+        self.add(*moving)
         self.play_on(step, runs, pace_of([(t, window) for t in trajs]), grid)
         caption = self.caption(self.message(runs), size=21, width=13.4).to_edge(UP, buff=0.2)
         self.conclude(caption, replace=heading)
