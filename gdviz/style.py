@@ -28,6 +28,8 @@ OPTIMIZER_COLOURS = {
 SERIES = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 REGIME_COLOURS = {"too small": OKABE_ITO["blue"], "goldilocks": OKABE_ITO["green"],
                   "too large": OKABE_ITO["orange"], "diverges": OKABE_ITO["vermillion"]}
+# momentum's β from none to the most (gdviz.render.figures.beta, the momentum-beta scene)
+BETA_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
 DIVERGED = OKABE_ITO["vermillion"]
 INK = "#222222"          # text and axes
 MUTED = "#666666"        # secondary text
@@ -286,6 +288,61 @@ LABELS = {
                  "{surface}：所有优化器从同一起点 ({start}) 出发，最多 {n} 步；{dots}"),
     "momentum sub": ("{surface}, from ({start}): the same learning rate {lr} for both, momentum β = {beta}; {dots}",
                      "{surface}，起点 ({start})：两者学习率相同，都是 {lr}，动量 β = {beta}；{dots}"),
+    # -- the effect of β, Adagrad step by step, the notes' sgd() (figures beta, adagrad, listing) --
+    "beta title": ("The effect of β: more and more momentum at one learning rate",
+                   "β 的作用：同一学习率下，动量逐渐加大"),
+    "beta sub": ("{surface}, from ({start}); lr = {lr} for every β; steps until |∇L| < {tol}",
+                 "{surface}，起点 ({start})；每个 β 的学习率都是 {lr}；步数：直到 |∇L| < {tol}"),
+    "beta chart": ("Steps to converge against β, all at lr = {lr}", "收敛步数随 β 的变化（学习率都是 {lr}）"),
+    "beta fewest": ("fewest: {n} steps at β = {b}", "最少：β = {b} 时 {n} 步"),
+    "beta damped note": ("more β: the zig-zag is damped, fewer steps", "β 增大：之字形被抑制，步数减少"),
+    "beta too much note": ("too much β: it swings past the minimum", "β 过大：冲过最小值来回摆动"),
+    "beta distill": ("Distill's √κ (κ = L/μ = {kappa}), each method at its best settings:\n"
+                     "gradient descent, lr = 2/(L + μ) = {a}: {n_gd} steps,\n"
+                     "    the error × {r_gd} = (κ − 1)/(κ + 1) per step\n"
+                     "momentum, lr = (2/(√L + √μ))² = {am}, β = ((√κ − 1)/(√κ + 1))² = {bm}: {n_mo} steps,\n"
+                     "    the error × {r_mo} = (√κ − 1)/(√κ + 1) per step\n"
+                     "In the long run {speed}× fewer steps (measured on the runs), close to √κ = {root}.",
+                     "Distill 的 √κ（κ = L/μ = {kappa}），两种方法各用最好的设置：\n"
+                     "梯度下降，学习率 = 2/(L + μ) = {a}：{n_gd} 步，\n"
+                     "    误差每步 × {r_gd} = (κ − 1)/(κ + 1)\n"
+                     "动量法，学习率 = (2/(√L + √μ))² = {am}，β = ((√κ − 1)/(√κ + 1))² = {bm}：{n_mo} 步，\n"
+                     "    误差每步 × {r_mo} = (√κ − 1)/(√κ + 1)\n"
+                     "长期看步数少 {speed} 倍（在运行中实测），接近 √κ = {root}。"),
+    "adagrad steps title": ("Adagrad step by step: the course's rule with the run's own numbers",
+                            "Adagrad 逐步计算：课程中的公式，代入这次运行的数值"),
+    "adagrad steps sub": ("each update computed by hand lands where the run went",
+                          "手算的每一次更新都落在运行到达的位置"),
+    "adagrad rule": ("The rule (the course notes' notation)", "更新公式（课程笔记的记号）"),
+    "adagrad cancels": ("the √(t+1) cancels", "√(t+1) 相互抵消"),
+    "adagrad table": ("The run's numbers, η = {eta} (ε = {eps} aside)", "这次运行的数值，η = {eta}（忽略 ε = {eps}）"),
+    "adagrad update t": ("update t", "第 t 次更新"),
+    "adagrad rate shrinks": ("The rate ηᵗ/σᵗ only shrinks", "学习率 ηᵗ/σᵗ 只减不增"),
+    "code title": ("SGD with momentum as the course notes' code", "带动量的 SGD：课程笔记中的代码"),
+    "code sub": ("{surface}, {n} examples, one per update (random seed {seed}); the code below is what ran",
+                 "{surface}，{n} 个样本，每次更新用一个（随机种子 {seed}）；下面的代码就是实际运行的代码"),
+    "code head": ("The notes' sgd(), the gradient passed in as a function", "笔记中的 sgd()，梯度以函数的形式传入"),
+    "code args": ("theta_vector: the weights (w, b), optimized step by step\n"
+                  "learning_rate: the size of each step;  n_iter: the number of steps\n"
+                  "gradient_momentum: this step's gradient + β × the previous gradient_momentum",
+                  "theta_vector：权重 (w, b)，一步一步地优化\n"
+                  "learning_rate：每一步的大小；n_iter：步数\n"
+                  "gradient_momentum：这一步的梯度 + β × 上一步的 gradient_momentum"),
+    "code update": ("Update {k} with the run's numbers (learning_rate = {lr}, beta = {beta}):",
+                    "第 {k} 次更新，代入这次运行的数值（learning_rate = {lr}，beta = {beta}）："),
+    "code paths": ("The paths this code takes (lr {lr}); the lowest loss is {low}",
+                   "这段代码走出的路径（学习率 {lr}）；最小损失为 {low}"),
+    "code momentum run": ("sgd(), β = {beta}: loss {loss} after {n} updates",
+                          "sgd()，β = {beta}：{n} 次更新后损失 {loss}"),
+    "code plain run": ("sgd(), β = 0 (plain SGD): loss {loss} after {n} updates",
+                       "sgd()，β = 0（普通 SGD）：{n} 次更新后损失 {loss}"),
+    "code carried": ("update {k}: −learning_rate × β × previous", "第 {k} 次更新：−learning_rate × β × 上一步"),
+    "code push": ("update {k}: −learning_rate × gradient", "第 {k} 次更新：−learning_rate × 梯度"),
+    "code step": ("update {k}: the step they add up to", "第 {k} 次更新：两者相加的一步"),
+    "beta video caption": ("No momentum zig-zags across the valley; some damps the zig-zag (the fewest steps of "
+                           "every β from 0 to 0.99: {n} at β = {best}); too much swings past the minimum and back.",
+                           "没有动量时在山谷两侧之字形来回；适当的动量抑制了之字形（0 到 0.99 的所有 β 中，"
+                           "β = {best} 时步数最少：{n}）；动量太大就会冲过最小值来回摆动。"),
     "saddle sub": ("Gradient descent, lr = {lr}, from ({a}) and from ({b})",
                    "梯度下降，学习率 = {lr}，分别从 ({a}) 和 ({b}) 出发"),
     "plateau note": ("plateau: loss {v} = the value at the saddle", "平台：损失 {v} = 鞍点处的值"),

@@ -16,10 +16,13 @@ from __future__ import annotations
 import inspect
 
 from ..errors import unknown_name
+from .adagrad import adagrad_steps
+from .beta import momentum_beta
 from .course import cross_entropy_classes, feature_ranges, feed_forward, stuck
 from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_functions, sgd_epoch
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
+from .listing import momentum_code
 from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, saddle, single
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
@@ -37,6 +40,7 @@ BUILDERS = {
     "internals": internals, "one-step": one_step, "rolling": rolling, "adaptive-insides": adaptive_insides,
     "feature-ranges": feature_ranges, "plateau-saddle": stuck, "cross-entropy-classes": cross_entropy_classes,
     "feed-forward": feed_forward,
+    "momentum-beta": momentum_beta, "sgd-momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
 }
 
 

@@ -13,13 +13,15 @@ from .inside_momentum import InsideMomentum
 from .iterative_loop import IterativeLoop
 from .learning_rates import LearningRates
 from .local_minima import LocalMinima
+from .momentum_beta import MomentumBeta
 from .optimizer_race import OptimizerRace
 from .stochastic_vs_batch import StochasticVsBatch
 
 SCENES = {"learning-rates": LearningRates, "contour-descent": ContourDescent,
           "optimizer-race": OptimizerRace, "stochastic-vs-batch": StochasticVsBatch,
           "local-minima": LocalMinima, "adaptive-rates": AdaptiveRates, "iterative-loop": IterativeLoop,
-          "inside-momentum": InsideMomentum, "inside-adaptive": InsideAdaptive}
+          "inside-momentum": InsideMomentum, "inside-adaptive": InsideAdaptive,
+          "momentum-beta": MomentumBeta}
 
 
 def variant(cls, **attributes):

@@ -137,8 +137,11 @@ def wrap(line: str, room: float) -> list[str]:
 
         >>> wrap("Random restarts and basins", 20)
         ['Random restarts', 'and basins']
+        >>> wrap("最少的是 β\u00a0=\u00a00.5 时", 12)
+        ['最少的是', 'β\xa0=\xa00.5 时']
     """
-    tokens = re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+|\s+|.", line.strip())
+    # a no-break space (U+00A0) binds its neighbours into one token: "β\u00a0=\u00a00.5" stays whole
+    tokens = re.findall(r"(?:[^\s\u3000-\u9fff\uff00-\uffef]|\u00a0)+|\s+|.", line.strip())
     if not tokens:
         return []
     n = len(tokens)

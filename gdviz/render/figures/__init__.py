@@ -16,13 +16,13 @@ from ...surfaces import surface as make_surface
 from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
-from . import course, data, inside, paths, practice, rates, shape, starts
+from . import adagrad, beta, course, data, inside, listing, paths, practice, rates, shape, starts
 
 FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
-           **inside.KINDS, **course.KINDS}
+           **inside.KINDS, **course.KINDS, **beta.KINDS, **adagrad.KINDS, **listing.KINDS}
 NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step",
-            "gradient-field"}
-NEEDS_1D = {"gradient-step"}
+            "gradient-field", "momentum-beta", "sgd-momentum-code"}
+NEEDS_1D = {"gradient-step", "adagrad-steps"}
 # Lesson options a kind starts from (the caller's options override them).
 DEFAULTS = {
     "path": {"surface": "rosenbrock", "optimizers": ["adam"], "rates": [0.05], "steps": 1500},
