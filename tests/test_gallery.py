@@ -122,6 +122,17 @@ def test_builtin_gallery_covers_the_course():
         assert e.text("concept", "zh")
 
 
+def test_the_course_coverage_credits_only_entries_that_exist():
+    """docs/course-coverage.md names gallery entries in backticks: each is a built-in entry."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "course-coverage.md").read_text(encoding="utf-8")
+    credited = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)*)`", text))
+    assert len(credited) > 30
+    assert credited <= {e.name for e in load().entries}
+
+
 # -- builds -------------------------------------------------------------------------------------
 def test_build_renders_everything_with_an_index(small_build):
     spec, out, result = small_build
