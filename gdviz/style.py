@@ -483,7 +483,7 @@ LABELS = {
     "page previous": ("Previous picture", "上一张"),
     "page next": ("Next picture", "下一张"),
     "page numbers": ("the numbers", "数据"),
-    "page reproduce": ("Reproduce and embed", "重现与嵌入"),
+    "page reproduce": ("Reuse", "复用"),
     "page copy": ("copy", "复制"),
     "page copied": ("copied", "已复制"),
     "page not rendered": ("{file} was not rendered", "{file} 未生成"),

@@ -286,6 +286,16 @@ def test_claims_read_as_words_and_their_numbers_are_one_click_away(site, opened)
 
 
 # -- layout -------------------------------------------------------------------------------------------
+def test_sections_flow_on_in_one_grid_so_a_short_section_leaves_no_empty_row(site, opened):
+    p = opened((site / "index.html").as_uri(), width=1400)
+    tops = p.js("[...document.querySelectorAll('article.card')].map(c => Math.round(c.getBoundingClientRect().top))")
+    assert len(tops) == 4 and len(set(tops)) == 1   # two sections of two, side by side in one row of four
+    assert p.js("[...document.querySelectorAll('article.card h2')].map(h => h.closest('article').id)") == \
+        ["curve", "clip"]   # each section's title opens its first card
+    p.page.click(".bar .sections a[href='#s1']")
+    assert p.js("location.hash") == "#s1" and p.js("document.querySelector('#s1').innerText") == "Loops"
+
+
 @pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
 def test_layout_at_desktop_and_phone_widths(site, opened, width, height):
     shots = os.environ.get("GDVIZ_SCREENSHOTS")

@@ -50,12 +50,14 @@ header p { margin: 0; color: var(--muted); }
                 font-size: 14px; }
 .langs button[aria-pressed="true"] { background: var(--accent); color: white; }
 main { padding: 4px 32px 48px; }
-section { scroll-margin-top: 90px; }
-section h2 { font-size: 19px; margin: 24px 0 12px; border-bottom: 2px solid var(--accent); display: inline-block; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(420px, 100%), 1fr)); gap: 18px; }
-.card { background: white; border: 1px solid var(--line); border-radius: 10px; padding: 12px; scroll-margin-top: 90px;
+.grid { margin-top: 16px; }
+.card.opens { border-top: 3px solid var(--accent); }
+.card h2 { font-size: 17px; line-height: 1.3; margin: 0 0 6px; scroll-margin-top: 90px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr)); gap: 14px; }
+.card { background: white; border: 1px solid var(--line); border-radius: 10px; padding: 10px; scroll-margin-top: 90px;
         min-width: 0; }
-.card h3 { margin: 0 0 8px; font-size: 14px; font-family: monospace; color: var(--muted); font-weight: normal; }
+.card h3 { margin: 0 0 5px; font-size: 12px; font-family: monospace; color: var(--muted); font-weight: normal;
+           overflow-wrap: anywhere; }
 figure { margin: 0; }
 figure img, figure video { width: 100%; height: auto; border-radius: 6px; border: 1px solid #eee;
                            background: white; display: block; }
@@ -65,21 +67,26 @@ a.zoom::after { content: "⤢"; position: absolute; top: 6px; right: 6px; paddin
                 transition: opacity .15s; }
 a.zoom:hover::after, a.zoom:focus-visible::after { opacity: 1; }
 a.zoom:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.meta { font-size: 12px; color: var(--muted); margin: 5px 0 0; }
+.meta, .missing { font-size: 12px; color: var(--muted); margin: 3px 0 0; padding-right: 5em; }
 .meta a { margin-left: 2px; }
-figcaption { font-size: 14px; margin-top: 6px; }
+figcaption { font-size: 13px; line-height: 1.4; margin-top: 5px; }
 .caption { margin: 0; }
 .note { font-size: 12px; color: var(--muted); margin: 0 0 6px; font-style: italic; }
-details.reuse { margin-top: 8px; font-size: 13px; }
-details.reuse > summary { cursor: pointer; color: var(--accent); }
+details.reuse { font-size: 13px; position: relative; }
+details.reuse > summary { position: absolute; top: -18px; right: 0; cursor: pointer; color: var(--accent);
+                          font-size: 12px; list-style: none; }
+details.reuse > summary::-webkit-details-marker { display: none; }
+details.reuse > summary::after { content: " ▸"; }
+details.reuse[open] > summary::after { content: " ▾"; }
+details.reuse[open] { margin: 4px 0 8px; }
 pre { background: #f4f4f4; padding: 8px 10px; border-radius: 6px; overflow-x: auto; margin: 6px 0;
       white-space: pre-wrap; word-break: break-all; position: relative; font-size: 12px; }
 pre button { position: absolute; top: 4px; right: 4px; font-size: 11px; border: 1px solid #ccc;
              background: white; border-radius: 4px; cursor: pointer; }
 .label { font-size: 12px; color: var(--muted); margin-top: 8px; }
 .missing { color: var(--bad); }
-ul.claims { list-style: none; padding: 0; margin: 6px 0 0; font-size: 13px; color: #444; }
-ul.claims li { margin: 3px 0; }
+ul.claims { list-style: none; padding: 0; margin: 5px 0 0; font-size: 12px; line-height: 1.35; color: #444; }
+ul.claims li { margin: 2px 0; }
 ul.claims summary { list-style: none; cursor: pointer; padding-left: 1.3em; text-indent: -1.3em; }
 ul.claims summary::-webkit-details-marker { display: none; }
 ul.claims summary::before { content: "✓ "; color: var(--good); font-weight: bold; }
@@ -371,9 +378,9 @@ def _claims(claims, lang: str, shown: str | None, langs) -> str:
     numbers open under it with one click."""
     if not claims:
         return ""
-    more = _words("page numbers", shown, langs)
+    more = html.escape(label("page numbers", shown or lang))
     items = "".join(f'<li class="{"holds" if c.holds else "fails"}"><details><summary>'
-                    f'<span class="claim">{html.escape(c.text[lang])}</span> <span class="more">{more}</span>'
+                    f'<span class="claim">{html.escape(c.text[lang])}</span><span class="more" title="{more}"></span>'
                     f'</summary><p class="evidence">{html.escape(c.evidence[lang])}</p></details></li>'
                     for c in claims)
     return f'<ul class="claims">{items}</ul>'
@@ -393,19 +400,23 @@ def _block(e, lang: str, folder: Path, langs, shown_as: str | None, claims, spec
         body = f'<p class="missing">{_words("page not rendered", shown_as, langs, file=file)}</p>'
     snippets = "".join(f'<div class="label">{k}</div>{_pre(v, shown_as, langs)}' for k, v in embeds(file, alt).items())
     attrs = "" if shown_as is None else f' data-lang="{lang}"'
-    return (f'<div{attrs} lang="{CODES[lang]}"><figure>{body}<figcaption><p class="caption">{html.escape(caption)}</p>'
-            f'{_claims(claims.get(file, []), lang, shown_as, langs)}</figcaption></figure>'
-            f'<details class="reuse"><summary>{_words("page reproduce", shown_as, langs)}</summary>'
-            f'<div class="label">gdviz</div>{_pre(command(e, lang, where, spec_arg), shown_as, langs)}{snippets}'
-            f'</details></div>')
+    # the reuse summary sits at the right end of the file's line; what it opens comes under that line
+    reuse = (f'<details class="reuse"><summary>{_words("page reproduce", shown_as, langs)}</summary>'
+             f'<div class="label">gdviz</div>{_pre(command(e, lang, where, spec_arg), shown_as, langs)}{snippets}'
+             f'</details>')
+    words = f'<p class="caption">{html.escape(caption)}</p>{_claims(claims.get(file, []), lang, shown_as, langs)}'
+    return f'<div{attrs} lang="{CODES[lang]}"><figure>{body}{reuse}<figcaption>{words}</figcaption></figure></div>'
 
 
-def _card(e, folder: Path, langs, claims, spec_arg, where: str) -> str | None:
-    """An entry's card with a block for each of its languages shown; None when it has none."""
+def _card(e, folder: Path, langs, claims, spec_arg, where: str, heading: str = "") -> str | None:
+    """An entry's card with a block for each of its languages shown; None when it has none.
+    ``heading``: the section's ``<h2>`` when the card opens a section (the cards flow on in one
+    grid, so a short section leaves no empty row)."""
     mine = [lg for lg in e.langs if lg in langs]
     if not mine:
         return None
-    parts = [f'<article class="card" id="{html.escape(e.name)}"><h3>{html.escape(e.name)}</h3>']
+    opens = ' opens' if heading else ''
+    parts = [f'<article class="card{opens}" id="{html.escape(e.name)}">{heading}<h3>{html.escape(e.name)}</h3>']
     if len(mine) == 1 and len(langs) > 1:   # one version: shown whichever language is chosen
         only = mine[0]
         parts += [f'<p class="note" data-lang="{lg}" lang="{CODES[lg]}">{_words(f"page only {only}", lg, langs)}</p>'
@@ -429,11 +440,13 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
     titles: dict[str, dict] = {}
     where = str(folder)
     for e in spec.entries:
-        card = _card(e, folder, langs, claims, spec_arg, where)
+        concept = e.text("concept", "en") or "Gallery"
+        title = titles.get(concept) or {lg: e.text("concept", lg) or concept for lg in langs}
+        heading = "" if concept in sections else f'<h2 id="s{len(sections)}">{_each(title)}</h2>'
+        card = _card(e, folder, langs, claims, spec_arg, where, heading)
         if card is None:
             continue
-        concept = e.text("concept", "en") or "Gallery"
-        titles.setdefault(concept, {lg: e.text("concept", lg) or concept for lg in langs})
+        titles[concept] = title
         sections.setdefault(concept, []).append(card)
     links = "".join(f'<a href="#s{i}">{_each(titles[c])}</a>' for i, c in enumerate(sections))
     bar = ""
@@ -445,8 +458,7 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
     if (folder / "explorer.html").is_file():   # written by the build beside this page
         bar += f'<a class="explorer" href="explorer.html">{_words("page explorer", None, langs)}</a>'
     bar += f'<span class="sections">{links}</span>'
-    body = "".join(f'<section id="s{i}"><h2>{_each(titles[c])}</h2><div class="grid">{"".join(cards)}</div></section>'
-                   for i, (c, cards) in enumerate(sections.items()))
+    body = '<div class="grid">' + "".join("".join(cards) for cards in sections.values()) + "</div>"
     title = {lg: spec.title[lg] or spec.title["en"] for lg in langs}
     desc = {lg: spec.description[lg] or spec.description["en"] for lg in langs}
     meta = "" if owner is None else \
