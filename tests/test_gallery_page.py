@@ -341,3 +341,29 @@ def test_text_from_the_spec_and_the_claims_is_escaped(tmp_path):
     assert [t for t, _ in tags].count("script") == 1   # the page's own script only
     assert not [a for _, a in tags if any(k.startswith("on") for k in a)]
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# -- the file's line, read from headers only ----------------------------------------------------------
+@pytest.mark.parametrize("frames,ms", [(1, 0), (6, 200), (40, 30), (3, 1000)])
+def test_a_gifs_loop_length_is_read_from_its_blocks_without_decoding_frames(tmp_path, monkeypatch, frames, ms):
+    from gdviz.gallery import page
+
+    path = tmp_path / "a.gif"
+    images = [Image.fromarray(np.random.default_rng(i).integers(0, 255, (90, 120, 3), dtype=np.uint8))
+              for i in range(frames)]   # noise: many sub-blocks, bytes that look like block markers
+    images[0].save(path, save_all=True, append_images=images[1:], duration=ms, loop=0)
+    with Image.open(path) as im:
+        expected = sum(im.seek(i) or im.info.get("duration", 0) for i in range(im.n_frames)) / 1000
+    from PIL import GifImagePlugin
+
+    monkeypatch.setattr(GifImagePlugin.GifImageFile, "seek", lambda *a: pytest.fail("a frame was decoded"))
+    info = page.media_info(path)
+    assert info["pixels"] == (120, 90) and info["seconds"] == (expected if frames > 1 else None)
+
+
+def test_a_broken_gif_still_gets_its_type_and_size(tmp_path):
+    from gdviz.gallery.page import media_info
+
+    path = tmp_path / "b.gif"
+    path.write_bytes(b"GIF89a\x10\x00\x10\x00\x80\x00\x00" + b"\x00" * 5)   # truncated in its colour table
+    assert media_info(path) == {"type": "GIF", "bytes": path.stat().st_size, "pixels": None, "seconds": None}
