@@ -367,3 +367,10 @@ def test_a_broken_gif_still_gets_its_type_and_size(tmp_path):
     path = tmp_path / "b.gif"
     path.write_bytes(b"GIF89a\x10\x00\x10\x00\x80\x00\x00" + b"\x00" * 5)   # truncated in its colour table
     assert media_info(path) == {"type": "GIF", "bytes": path.stat().st_size, "pixels": None, "seconds": None}
+
+
+def test_the_page_needs_no_network(site):
+    tags = _parse((site / "index.html").read_text())
+    links = [a[k] for _, a in tags for k in ("src", "href") if a.get(k)]
+    assert links and all(":" not in link and not link.startswith("//") for link in links), links
+    assert [t for t, a in tags if t in ("script", "link") and (a.get("src") or a.get("href"))] == []

@@ -78,7 +78,7 @@ details.reuse > summary { position: absolute; top: -18px; right: 0; cursor: poin
 details.reuse > summary::-webkit-details-marker { display: none; }
 details.reuse > summary::after { content: " ▸"; }
 details.reuse[open] > summary::after { content: " ▾"; }
-details.reuse[open] { margin: 4px 0 8px; }
+details.reuse[open] { padding-top: 4px; margin-bottom: 8px; }
 pre { background: #f4f4f4; padding: 8px 10px; border-radius: 6px; overflow-x: auto; margin: 6px 0;
       white-space: pre-wrap; word-break: break-all; position: relative; font-size: 12px; }
 pre button { position: absolute; top: 4px; right: 4px; font-size: 11px; border: 1px solid #ccc;
@@ -98,7 +98,7 @@ ul.claims details[open] .more::after { content: " ▾"; }
 ul.claims .evidence { margin: 2px 0 4px 1.3em; padding: 3px 8px; background: #f4f8fb;
                       border-left: 3px solid var(--accent); font-variant-numeric: tabular-nums; }
 dialog.lightbox { width: 100vw; height: 100vh; max-width: none; max-height: none; margin: 0; padding: 0; border: 0;
-                  background: rgba(20,20,20,.94); color: #eee; }
+                  background: rgba(20,20,20,.97); color: #eee; }
 dialog.lightbox::backdrop { background: rgba(20,20,20,.6); }
 .lb { display: flex; flex-direction: column; align-items: center; justify-content: center; height: 100%;
       padding: 48px 56px 16px; gap: 10px; }
@@ -118,7 +118,7 @@ dialog.lightbox::backdrop { background: rgba(20,20,20,.6); }
   .bar { padding: 6px 12px; flex-wrap: nowrap; }
   .bar .sections { flex-wrap: nowrap; overflow-x: auto; min-width: 0; }
   main { padding: 4px 10px 32px; }
-  .lb { padding: 44px 6px 10px; } .lb .step { display: none; }
+  .lb { padding: 44px 6px 60px; } .lb .step { top: auto; bottom: 10px; transform: none; }
 }
 """
 
