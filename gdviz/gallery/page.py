@@ -52,7 +52,7 @@ header p { margin: 0; color: var(--muted); }
 main { padding: 4px 32px 48px; }
 .grid { margin-top: 16px; }
 .card.opens { border-top: 3px solid var(--accent); }
-.card h2 { font-size: 17px; line-height: 1.3; margin: 0 0 6px; scroll-margin-top: 90px; }
+.card h2 { font-size: 17px; line-height: 1.3; margin: 0 0 6px; scroll-margin-top: 100px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr)); gap: 14px; }
 .card { background: white; border: 1px solid var(--line); border-radius: 10px; padding: 10px; scroll-margin-top: 90px;
         min-width: 0; }
@@ -67,7 +67,7 @@ a.zoom::after { content: "⤢"; position: absolute; top: 6px; right: 6px; paddin
                 transition: opacity .15s; }
 a.zoom:hover::after, a.zoom:focus-visible::after { opacity: 1; }
 a.zoom:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.meta, .missing { font-size: 12px; color: var(--muted); margin: 3px 0 0; padding-right: 5em; }
+.meta, .missing { font-size: 12px; color: var(--muted); margin: 3px 0 0; padding-right: 4.2em; }
 .meta a { margin-left: 2px; }
 figcaption { font-size: 13px; line-height: 1.4; margin-top: 5px; }
 .caption { margin: 0; }
