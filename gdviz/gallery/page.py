@@ -93,6 +93,7 @@ ul.claims summary::before { content: "✓ "; color: var(--good); font-weight: bo
 ul.claims li.fails summary::before { content: "✗ "; color: var(--bad); }
 ul.claims li.fails { color: var(--bad); }
 ul.claims .more { color: var(--accent); font-size: 12px; white-space: nowrap; }
+ul.claims summary:hover .claim { text-decoration: underline dotted; }
 ul.claims .more::after { content: " ▸"; }
 ul.claims details[open] .more::after { content: " ▾"; }
 ul.claims .evidence { margin: 2px 0 4px 1.3em; padding: 3px 8px; background: #f4f8fb;
@@ -363,7 +364,8 @@ def _media(file: str, alt: str, info: dict, lang: str | None, langs) -> str:
                 f'aria-label="{html.escape(alt)}" title="{html.escape(alt)}"></video>')
     if Path(file).suffix == ".pdf":
         return f'<a href="{src}">{html.escape(file)}</a>'
-    return (f'<a class="zoom" href="{src}" title="{_words("page enlarge", lang or langs[0], langs)}">'
+    hint = html.escape(label("page enlarge", lang) if lang else " / ".join(label("page enlarge", lg) for lg in langs))
+    return (f'<a class="zoom" href="{src}" title="{hint}">'
             f'<img src="{src}" alt="{html.escape(alt)}"{w_h} loading="lazy" decoding="async"></a>')
 
 
