@@ -296,6 +296,26 @@ def test_sections_flow_on_in_one_grid_so_a_short_section_leaves_no_empty_row(sit
     assert p.js("location.hash") == "#s1" and p.js("document.querySelector('#s1').innerText") == "Loops"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_reuse_toggle_sits_on_the_names_line_clear_of_it(site, opened, lang):
+    p = opened((site / "index.html").as_uri() + f"?lang={lang}", width=1400)
+    boxes = p.js("""[...document.querySelectorAll('article.card')].map(card => {
+        const name = document.createRange(); name.selectNodeContents(card.querySelector('h3'));
+        const toggle = [...card.querySelectorAll('details.reuse > summary')].find(s => s.getClientRects().length);
+        const meta = [...card.querySelectorAll('p.meta, p.missing')].find(m => m.getClientRects().length);
+        const box = r => ({top: r.top, bottom: r.bottom, left: r.left, right: r.right});
+        return {id: card.id, name: box(name.getBoundingClientRect()), toggle: box(toggle.getBoundingClientRect()),
+                meta: box(meta.getBoundingClientRect()), metaLines: meta.getClientRects().length,
+                metaHeight: meta.getBoundingClientRect().height};
+    })""")
+    assert len(boxes) == 4
+    for b in boxes:
+        name, toggle = b["name"], b["toggle"]
+        assert toggle["top"] < name["bottom"] and name["top"] < toggle["bottom"], b   # the same line
+        assert name["right"] < toggle["left"], b                                      # not over the name
+        assert b["metaHeight"] < 20, b   # the file's line on one line: "MP4 · 0:03 · 160 × 128 · 17 KB · Download"
+
+
 @pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
 def test_layout_at_desktop_and_phone_widths(site, opened, width, height):
     shots = os.environ.get("GDVIZ_SCREENSHOTS")

@@ -56,8 +56,9 @@ main { padding: 4px 32px 48px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr)); gap: 14px; }
 .card { background: white; border: 1px solid var(--line); border-radius: 10px; padding: 10px; scroll-margin-top: 90px;
         min-width: 0; }
-.card h3 { margin: 0 0 5px; font-size: 12px; font-family: monospace; color: var(--muted); font-weight: normal;
-           overflow-wrap: anywhere; }
+.card h3 { margin: 0 0 5px; font-size: 12px; line-height: 18px; font-family: monospace; color: var(--muted);
+           font-weight: normal; padding-right: 6em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.card > div { position: relative; }   /* a language's block: the reuse toggle sits on the name's line above it */
 figure { margin: 0; }
 figure img, figure video { width: 100%; height: auto; border-radius: 6px; border: 1px solid #eee;
                            background: white; display: block; }
@@ -67,14 +68,14 @@ a.zoom::after { content: "⤢"; position: absolute; top: 6px; right: 6px; paddin
                 transition: opacity .15s; }
 a.zoom:hover::after, a.zoom:focus-visible::after { opacity: 1; }
 a.zoom:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.meta, .missing { font-size: 12px; color: var(--muted); margin: 3px 0 0; padding-right: 4.2em; }
+.meta, .missing { font-size: 12px; color: var(--muted); margin: 3px 0 0; }
 .meta a { margin-left: 2px; }
 figcaption { font-size: 13px; line-height: 1.4; margin-top: 5px; }
 .caption { margin: 0; }
 .note { font-size: 12px; color: var(--muted); margin: 0 0 6px; font-style: italic; }
-details.reuse { font-size: 13px; position: relative; }
-details.reuse > summary { position: absolute; top: -18px; right: 0; cursor: pointer; color: var(--accent);
-                          font-size: 12px; list-style: none; }
+details.reuse { font-size: 13px; }
+details.reuse > summary { position: absolute; top: -23px; right: 0; line-height: 18px; font-size: 12px;
+                          cursor: pointer; color: var(--accent); list-style: none; }
 details.reuse > summary::-webkit-details-marker { display: none; }
 details.reuse > summary::after { content: " ▸"; }
 details.reuse[open] > summary::after { content: " ▾"; }
@@ -413,7 +414,8 @@ def _claims(claims, lang: str, shown: str | None, langs) -> str:
     return f'<ul class="claims">{items}</ul>'
 
 
-def _block(e, lang: str, folder: Path, langs, shown_as: str | None, claims, spec_arg, where: str) -> str:
+def _block(e, lang: str, folder: Path, langs, shown_as: str | None, claims, spec_arg, where: str,
+           note: str = "") -> str:
     """One language's version of an entry: picture, its line, caption, claims, reproduce and embed.
     ``shown_as``: the language the block belongs to (hidden in the other), None for the only
     version of a one-language entry (shown in both, its page words in both)."""
@@ -427,12 +429,13 @@ def _block(e, lang: str, folder: Path, langs, shown_as: str | None, claims, spec
         body = f'<p class="missing">{_words("page not rendered", shown_as, langs, file=file)}</p>'
     snippets = "".join(f'<div class="label">{k}</div>{_pre(v, shown_as, langs)}' for k, v in embeds(file, alt).items())
     attrs = "" if shown_as is None else f' data-lang="{lang}"'
-    # the reuse summary sits at the right end of the file's line; what it opens comes under that line
+    # the reuse summary sits on the name's line, at its right end; what it opens comes under the file's line
     reuse = (f'<details class="reuse"><summary>{_words("page reproduce", shown_as, langs)}</summary>'
              f'<div class="label">gdviz</div>{_pre(command(e, lang, where, spec_arg), shown_as, langs)}{snippets}'
              f'</details>')
     words = f'<p class="caption">{html.escape(caption)}</p>{_claims(claims.get(file, []), lang, shown_as, langs)}'
-    return f'<div{attrs} lang="{CODES[lang]}"><figure>{body}{reuse}<figcaption>{words}</figcaption></figure></div>'
+    return (f'<div{attrs} lang="{CODES[lang]}">{note}<figure>{body}{reuse}<figcaption>{words}</figcaption>'
+            f'</figure></div>')
 
 
 def _card(e, folder: Path, langs, claims, spec_arg, where: str, heading: str = "") -> str | None:
@@ -446,9 +449,9 @@ def _card(e, folder: Path, langs, claims, spec_arg, where: str, heading: str = "
     parts = [f'<article class="card{opens}" id="{html.escape(e.name)}">{heading}<h3>{html.escape(e.name)}</h3>']
     if len(mine) == 1 and len(langs) > 1:   # one version: shown whichever language is chosen
         only = mine[0]
-        parts += [f'<p class="note" data-lang="{lg}" lang="{CODES[lg]}">{_words(f"page only {only}", lg, langs)}</p>'
-                  for lg in langs if lg != only]
-        parts.append(_block(e, only, folder, langs, None, claims, spec_arg, where))
+        note = "".join(f'<p class="note" data-lang="{lg}" lang="{CODES[lg]}">{_words(f"page only {only}", lg, langs)}'
+                       f'</p>' for lg in langs if lg != only)
+        parts.append(_block(e, only, folder, langs, None, claims, spec_arg, where, note))
     else:
         parts += [_block(e, lg, folder, langs, lg, claims, spec_arg, where) for lg in mine]
     return "".join(parts) + "</article>"
