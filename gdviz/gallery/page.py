@@ -80,7 +80,7 @@ details.reuse > summary::-webkit-details-marker { display: none; }
 details.reuse > summary::after { content: " ▸"; }
 details.reuse[open] > summary::after { content: " ▾"; }
 details.reuse[open] { padding-top: 4px; margin-bottom: 8px; }
-pre { background: #f4f4f4; padding: 8px 10px; border-radius: 6px; overflow-x: auto; margin: 6px 0;
+pre { background: #f4f4f4; padding: 24px 10px 8px; border-radius: 6px; overflow-x: auto; margin: 6px 0;
       white-space: pre-wrap; word-break: break-all; position: relative; font-size: 12px; }
 pre button { position: absolute; top: 4px; right: 4px; font-size: 11px; border: 1px solid #ccc;
              background: white; border-radius: 4px; cursor: pointer; }
