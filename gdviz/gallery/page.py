@@ -2,16 +2,17 @@
 
 One language at a time: a switch in the bar (English / 中文) whose choice is kept in
 ``localStorage``; a link with ``?lang=zh`` or ``#lang=zh`` chooses it too, and the first visit
-follows the browser's language (zh for zh-*). Entries are grouped by concept; each card shows its
-picture (click or Enter to enlarge it in a lightbox: Esc or the close button closes it, ← → step
-through the pictures) or video (``preload="metadata"``), a line with the file's type, duration,
-pixels and size and a download link, the caption, the claims it proves in words (their numbers
-one click away), and, folded, the gdviz command that makes it again and embed snippets (Markdown,
-reStructuredText, HTML) with copy buttons. Pictures load lazily, so the hidden language costs
-nothing. A small script records on ``<body>`` how many of the shown pictures and videos loaded
-(``data-media-ok``, ``data-media-total``, ``data-media-failed``), which the tests read in
-headless Chromium. Everything from a spec or a claim is HTML-escaped; the page's only script is
-its own, with no inline handlers.
+follows the browser's language (zh for zh-*). Entries are grouped by concept, the groups flowing
+on in one grid (each concept's title opens its first card, so a short group leaves no empty row);
+each card shows its picture (click or Enter to enlarge it in a lightbox: Esc or the close button
+closes it, ← → step through the pictures) or video (``preload="metadata"``), a line with the
+file's type, duration, pixels and size and a download link, the caption, the claims it proves in
+words (their numbers one click away), and, behind "Reuse" on the name's line, the gdviz command
+that makes it again and embed snippets (Markdown, reStructuredText, HTML) with copy buttons.
+Pictures load lazily, so the hidden language costs nothing. A small script records on ``<body>``
+how many of the shown pictures and videos loaded so far (``data-media-ok``, ``data-media-total``,
+``data-media-failed``), which the tests read in headless Chromium. Everything from a spec or a
+claim is HTML-escaped; the page's only script is its own, with no inline handlers.
 """
 from __future__ import annotations
 
