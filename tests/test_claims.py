@@ -114,6 +114,8 @@ def test_the_builtin_gallery_refuses_a_picture_whose_claim_fails(tmp_path, monke
 
 
 def test_index_page_shows_each_claim_with_its_numbers(tmp_path):
+    import html
+
     result = build(None, tmp_path, only=["lr-exercise", "momentum"], jobs=1)
     assert not result.failed
     page = (tmp_path / "index.html").read_text()
@@ -122,7 +124,7 @@ def test_index_page_shows_each_claim_with_its_numbers(tmp_path):
     for c in ex + result.claims["momentum-zh.png"]:
         lang = ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in c.line("zh")) and c in result.claims["momentum-zh.png"]
                 else "en")
-        assert c.line(lang).replace('"', "&quot;").replace("'", "&#x27;") in page
+        assert all(html.escape(part) in page for part in (c.text[lang], c.evidence[lang]))   # words; numbers
     again = build(None, tmp_path, only=["lr-exercise"], jobs=1)   # cached: claims come from the manifest
     assert again.cached and [c.line() for c in again.claims["lr-exercise.png"]] == [c.line() for c in ex]
 
