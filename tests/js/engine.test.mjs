@@ -2,7 +2,7 @@
 // made by tests/make_js_reference.py). Run by tests/test_explorer.py: node --test tests/js/
 // The module is imported as it is shipped.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,9 +10,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = new URL(".", import.meta.url);
 // a copy named .mjs: any Node >= 18 reads it as an ES module, whatever package.json says
-const copy = join(mkdtempSync(join(tmpdir(), "gdviz-js-")), "explorer.mjs");
+const folder = mkdtempSync(join(tmpdir(), "gdviz-js-")),
+  copy = join(folder, "explorer.mjs");
 copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", here)), copy);
 const E = await import(pathToFileURL(copy).href);
+rmSync(folder, { recursive: true }); // imported: the copy is no longer needed
 const REF = JSON.parse(readFileSync(new URL("../data/js_reference.json", here), "utf8"));
 const RTOL = 1e-9;
 

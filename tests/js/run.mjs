@@ -2,14 +2,16 @@
 // {surfaces: {key: engine record}, tables: {optimizer: {hyper: [...]}}, cases: [{optimizer, hyper,
 // lr, surface, start, steps, seed}]} and writes each run's record (params, loss, grads, state,
 // status, stop) to stdout as JSON. tests/test_same_numbers.py holds these to gd.run.
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const copy = join(mkdtempSync(join(tmpdir(), "gdviz-js-")), "explorer.mjs");
+const folder = mkdtempSync(join(tmpdir(), "gdviz-js-")),
+  copy = join(folder, "explorer.mjs");
 copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", import.meta.url)), copy);
 const E = await import(pathToFileURL(copy).href);
+rmSync(folder, { recursive: true }); // imported: the copy is no longer needed
 
 const input = JSON.parse(readFileSync(0, "utf8"));
 const surfaces = Object.fromEntries(Object.entries(input.surfaces).map(([k, rec]) => [k, E.compileSurface(rec)]));
