@@ -1,0 +1,123 @@
+"""The overlap check of the gallery's figures: no label over another label, a star marker, a
+legend or the frame of its axes (issue 17 §3). ``overlaps(fig)`` lists the pairs that meet."""
+import contextlib
+
+import numpy as np
+from matplotlib import cbook
+from matplotlib.collections import PathCollection
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.text import Text
+from mpl_toolkits.mplot3d import proj3d
+from mpl_toolkits.mplot3d.art3d import Text3D
+
+
+def _undrawn_ticks(fig):
+    """Tick labels matplotlib skips (outside the view)."""
+    out = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 * abs(hi - lo) <= tick.get_loc() <= hi + 1e-9 * abs(hi - lo):
+                    out |= {id(tick.label1), id(tick.label2)}
+    return out
+
+
+def _box(t, renderer):
+    """A text's pixel box, its bbox patch included (an annotation's arrow not: it points at what
+    it labels); a text in 3-D at its projected place, where its draw puts it."""
+    if isinstance(t, Text3D):
+        with _projected(t):
+            return _box2d(t, renderer)
+    return _box2d(t, renderer)
+
+
+@contextlib.contextmanager
+def _projected(t):
+    """``t`` (a Text3D) placed at its 2-D projection while inside, as ``Text3D.draw`` does."""
+    x, y, _ = proj3d.proj_transform(np.array([t._x]), np.array([t._y]), np.array([t._z]), t.axes.get_proj())
+    with cbook._setattr_cm(t, _x=float(x[0]), _y=float(y[0])):
+        yield
+
+
+def _box2d(t, renderer):
+    e = Text.get_window_extent(t, renderer)
+    patch = t.get_bbox_patch()
+    if patch is not None:
+        p = patch.get_window_extent(renderer)
+        return (min(e.x0, p.x0), min(e.y0, p.y0), max(e.x1, p.x1), max(e.y1, p.y1))
+    return (e.x0, e.y0, e.x1, e.y1)
+
+
+def _meet(a, b, slack=1.0):
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def layout_items(fig):
+    """(kind, name, pixel box, owner) of every visible text, star marker and legend of ``fig``;
+    a legend's own texts have the legend as owner."""
+    renderer = fig.canvas.get_renderer()
+    undrawn = _undrawn_ticks(fig)
+    legends = [leg for leg in fig.findobj(Legend) if leg.get_visible()]
+    in_legend = {id(t): leg for leg in legends for t in leg.get_texts()}
+    if_title = {id(leg.get_title()): leg for leg in legends}
+    items = []
+    for t in fig.findobj(Text):
+        if not t.get_visible() or not t.get_text().strip() or id(t) in undrawn or id(t) in if_title:
+            continue
+        owner = in_legend.get(id(t))
+        items.append(("text", t.get_text(), _box(t, renderer), owner, t))
+    for leg in legends:
+        e = leg.get_window_extent(renderer)
+        items.append(("legend", "legend", (e.x0, e.y0, e.x1, e.y1), leg, leg))
+    for line in fig.findobj(Line2D):
+        if line.get_visible() and line.get_marker() == "*" and len(line.get_xdata()) and line.axes:
+            ax = line.axes
+            r = line.get_markersize() * fig.dpi / 72 / 2
+            for xy in ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)):
+                items.append(("star", "★", (xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r), None, line))
+    for dots in fig.findobj(PathCollection):   # scatter stars (in 3-D at their projection, set by the draw)
+        if not dots.get_visible() or dots.axes is None or not _is_star(dots) or not len(dots.get_offsets()):
+            continue
+        sizes = np.resize(dots.get_sizes(), len(dots.get_offsets()))
+        for xy, s in zip(dots.get_offset_transform().transform(np.asarray(dots.get_offsets(), float)), sizes):
+            r = np.sqrt(s) * fig.dpi / 72 / 2
+            items.append(("star", "★", (xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r), None, dots))
+    return items
+
+
+def _is_star(dots):
+    """Whether a scatter's marker is matplotlib's "*"."""
+    star = MarkerStyle("*")
+    want = star.get_path().transformed(star.get_transform()).vertices
+    paths = dots.get_paths()
+    return len(paths) == 1 and paths[0].vertices.shape == want.shape and np.allclose(paths[0].vertices, want)
+
+
+def overlaps(fig):
+    """Pairs that meet: text with text, a star or a legend (a legend's own texts excepted), and
+    a label written in an axes that crosses the axes' frame."""
+    items = layout_items(fig)
+    bad = []
+    for i, a in enumerate(items):
+        for b in items[i + 1:]:
+            if a[0] != "text" and b[0] != "text":
+                continue
+            if a[3] is not None and (a[3] is b[3] or a[3] is b[4] or b[3] is a[4]):
+                continue                       # a legend and its own texts
+            if _meet(a[2], b[2]):
+                bad.append((a[1], b[1]))
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        frame = ax.get_window_extent(renderer)
+        frame = (frame.x0, frame.y0, frame.x1, frame.y1)
+        for t in ax.texts:
+            if not t.get_visible() or not t.get_text().strip():
+                continue
+            b = _box(t, renderer)
+            inside = b[0] >= frame[0] - 1 and b[1] >= frame[1] - 1 and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1
+            if not inside and _meet(b, frame):
+                bad.append((t.get_text(), "the axes' frame"))
+    return bad
