@@ -72,14 +72,16 @@ def layout_items(fig):
     for leg in legends:
         e = leg.get_window_extent(renderer)
         items.append(("legend", "legend", (e.x0, e.y0, e.x1, e.y1), leg, leg))
+    keys = {id(a) for leg in legends for a in leg.findobj()}   # a legend's own markers: its box counts
     for line in fig.findobj(Line2D):
-        if line.get_visible() and line.get_marker() == "*" and len(line.get_xdata()) and line.axes:
-            ax = line.axes
+        if line.get_visible() and line.get_marker() == "*" and len(line.get_xdata()) and id(line) not in keys:
             r = line.get_markersize() * fig.dpi / 72 / 2
-            for xy in ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)):
+            data = np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
+            for xy in line.get_transform().transform(data):
                 items.append(("star", "★", (xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r), None, line))
     for dots in fig.findobj(PathCollection):   # scatter stars (in 3-D at their projection, set by the draw)
-        if not dots.get_visible() or dots.axes is None or not _is_star(dots) or not len(dots.get_offsets()):
+        if (not dots.get_visible() or id(dots) in keys or not _is_star(dots)
+                or not len(dots.get_offsets())):
             continue
         sizes = np.resize(dots.get_sizes(), len(dots.get_offsets()))
         for xy, s in zip(dots.get_offset_transform().transform(np.asarray(dots.get_offsets(), float)), sizes):
