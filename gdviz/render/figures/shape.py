@@ -672,7 +672,7 @@ def plot_adagrad_intuition(fig, runs, lang):
     ax3.set_xlabel(L("step", lang))
     ax3.set_ylabel("√(Σg²)")
     ax3.set_ylim(0, 1.2 * root.max())
-    ax3.set_xlim(0, steps[-1] * 1.15)
+    ax3.set_xlim(0, steps[-1] * 1.22)   # room for the end values inside the frame
     ax3.grid(True, alpha=0.25)
     ax3.legend(loc="center right", fontsize=10)
     ax3.set_title(L("adagrad root", lang), fontsize=12)
