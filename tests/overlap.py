@@ -1,5 +1,6 @@
-"""The overlap check of the gallery's figures: no label over another label, a star marker, a
-legend or the frame of its axes (issue 17 §3). ``overlaps(fig)`` lists the pairs that meet."""
+"""The overlap check of the gallery's figures: no label over another label, a star, a marker that
+marks a place (a start, an end: ``BIG_MARKER`` points or more), a legend or the frame of its axes
+(issue 17 §3). ``overlaps(fig)`` lists the pairs that meet, by their texts."""
 import contextlib
 
 import numpy as np
@@ -56,8 +57,8 @@ def _meet(a, b, slack=1.0):
 
 
 def layout_items(fig):
-    """(kind, name, pixel box, owner) of every visible text, star marker and legend of ``fig``;
-    a legend's own texts have the legend as owner."""
+    """(kind, name, pixel box, owner, artist) of every visible text, star, marker of at least
+    ``BIG_MARKER`` points and legend of ``fig``; a legend's own texts have the legend as owner."""
     renderer = fig.canvas.get_renderer()
     undrawn = _undrawn_ticks(fig)
     legends = [leg for leg in fig.findobj(Legend) if leg.get_visible()]
@@ -74,20 +75,33 @@ def layout_items(fig):
         items.append(("legend", "legend", (e.x0, e.y0, e.x1, e.y1), leg, leg))
     keys = {id(a) for leg in legends for a in leg.findobj()}   # a legend's own markers: its box counts
     for line in fig.findobj(Line2D):
-        if line.get_visible() and line.get_marker() == "*" and len(line.get_xdata()) and id(line) not in keys:
-            r = line.get_markersize() * fig.dpi / 72 / 2
-            data = np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
-            for xy in line.get_transform().transform(data):
-                items.append(("star", "★", (xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r), None, line))
-    for dots in fig.findobj(PathCollection):   # scatter stars (in 3-D at their projection, set by the draw)
-        if (not dots.get_visible() or id(dots) in keys or not _is_star(dots)
-                or not len(dots.get_offsets())):
+        if not line.get_visible() or id(line) in keys or line.get_marker() in MARKERLESS:
             continue
-        sizes = np.resize(dots.get_sizes(), len(dots.get_offsets()))
-        for xy, s in zip(dots.get_offset_transform().transform(np.asarray(dots.get_offsets(), float)), sizes):
-            r = np.sqrt(s) * fig.dpi / 72 / 2
-            items.append(("star", "★", (xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r), None, dots))
+        if line.get_marker() == "*" or line.get_markersize() >= BIG_MARKER:
+            data = np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
+            items += _marker_boxes(line, line.get_transform().transform(data), line.get_markersize(),
+                                   "★" if line.get_marker() == "*" else f"marker {line.get_marker()}")
+    for dots in fig.findobj(PathCollection):   # scatters (in 3-D at their projection, set by the draw)
+        if not dots.get_visible() or id(dots) in keys or not len(dots.get_offsets()):
+            continue
+        xy = dots.get_offset_transform().transform(np.asarray(dots.get_offsets(), float))
+        for p, s in zip(xy, np.resize(dots.get_sizes(), len(xy))):
+            if _is_star(dots) or s >= BIG_MARKER ** 2:
+                items += _marker_boxes(dots, [p], np.sqrt(s), "★" if _is_star(dots) else "marker")
     return items
+
+
+MARKERLESS = {"None", "none", "", " ", None}
+BIG_MARKER = 8   # points: a marker that marks a place (a start, an end, a minimum), not a path's dot
+
+
+def _marker_boxes(artist, points, size, name):
+    """The pixel boxes of markers ``size`` points across at pixel ``points``; a marker clipped
+    by its axes and outside them is not drawn."""
+    r = size * artist.figure.dpi / 72 / 2
+    frame = artist.axes.bbox if artist.axes is not None and artist.get_clip_on() else None
+    return [(("star" if name == "★" else "marker"), name, (x - r, y - r, x + r, y + r), None, artist)
+            for x, y in points if np.isfinite([x, y]).all() and (frame is None or frame.contains(x, y))]
 
 
 def _is_star(dots):
@@ -99,8 +113,8 @@ def _is_star(dots):
 
 
 def overlaps(fig):
-    """Pairs that meet: text with text, a star or a legend (a legend's own texts excepted), and
-    a label written in an axes that crosses the axes' frame."""
+    """Pairs that meet: text with text, a star, a marker or a legend (a legend's own texts
+    excepted), and a label written in an axes that crosses the axes' frame."""
     items = layout_items(fig)
     bad = []
     for i, a in enumerate(items):

@@ -1,5 +1,5 @@
 """Every figure of the built-in gallery, drawn as the build draws it, in English and Chinese: no
-label over another label, the minimum's star, a legend or the frame of its axes (issue 17 §3;
+label over another label, a star or a marker of a place, a legend or the frame of its axes (issue 17 §3;
 the check is tests/overlap.py)."""
 import functools
 
