@@ -38,3 +38,34 @@ def test_every_figure_entry_is_checked():
 @pytest.mark.parametrize("entry", FIGURE_ENTRIES, ids=lambda e: e.name)
 def test_no_label_overlaps_a_label_a_star_a_legend_or_the_frame(entry, lang):
     assert overlaps(drawn(entry, lang)) == []
+
+
+def test_the_check_sees_each_kind_of_overlap():
+    """A label on a label, on a scatter star, on a big marker, across the frame, on a legend, and a
+    3-D label at its projected place; a legend's own key and small path dots are not counted."""
+    from gdviz.render.mpl import new_figure
+
+    with mpl.rc("en"):
+        fig = new_figure(600, 400)
+        ax = fig.add_subplot(1, 2, 1)
+        ax.set(xlim=(0, 10), ylim=(0, 10))
+        ax.plot([1, 2, 3], [1, 1, 1], "o-", ms=3)                    # a path's dots: not counted
+        ax.scatter([5], [5], marker="*", s=300, label="minimum")
+        ax.text(5, 5, "on the star", ha="center", va="center")
+        ax.plot([4], [8], "o", ms=12)
+        ax.text(4, 8, "on the start", ha="center", va="center")
+        ax.text(1, 3, "a", fontsize=12)
+        ax.text(1.1, 3.1, "b", fontsize=12)
+        ax.text(0.5, 5, "across the frame", ha="right", va="center")
+        ax.legend(loc="upper right")
+        ax.text(9.9, 9.9, "on the legend", ha="right", va="top")
+        ax3 = fig.add_subplot(1, 2, 2, projection="3d")
+        ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1))
+        ax3.text(0.5, 0.5, 0.5, "centre")
+        ax3.text(0.5, 0.5, 0.5, "centre too")
+        fig.canvas.draw()
+    assert {frozenset(pair) for pair in overlaps(fig)} == {
+        frozenset(pair) for pair in [("★", "on the star"), ("marker o", "on the start"), ("a", "b"),
+                                     ("on the legend", "legend"), ("on the legend", "minimum"),
+                                     ("centre", "centre too"),
+                                     ("across the frame", "the axes' frame")]}
