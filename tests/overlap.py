@@ -23,9 +23,10 @@ from mpl_toolkits.mplot3d.art3d import Text3D
 
 def overlaps(fig) -> list[str]:
     """One line per pair that meets: text with text, a text with a ★, a marker of a place or a
-    legend (a legend and its own texts excepted), and a label written in an axes that crosses that axes' frame.
-    Tick labels outside the view (which matplotlib skips) and empty texts are ignored. Draws
-    ``fig`` first, so call it inside the same ``mpl.rc(lang)`` the figure was made in."""
+    legend (a legend and its own texts excepted), and a label written in an axes that crosses
+    that axes' frame (unless its axis is off). Tick labels outside the view (which matplotlib
+    skips) and empty texts are ignored. Draws ``fig`` first, so call it inside the same
+    ``mpl.rc(lang)`` the figure was made in."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     items = layout_items(fig)
@@ -39,6 +40,8 @@ def overlaps(fig) -> list[str]:
             if _meet(a[2], b[2]):
                 bad.append(f"{a[1]!r} overlaps {b[1]!r}")
     for ax in fig.axes:
+        if not ax.axison:                      # axis("off"): no frame to cross
+            continue
         e = ax.get_window_extent(renderer)
         frame = (e.x0, e.y0, e.x1, e.y1)
         for t in ax.texts:
