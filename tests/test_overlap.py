@@ -52,7 +52,8 @@ def test_no_label_overlaps_a_label_a_star_a_legend_or_the_frame(entry, lang):
 
 def test_the_check_sees_each_kind_of_overlap():
     """A label on a label, on a scatter star, on a big marker, across the frame, on a legend, and a
-    3-D label at its projected place; a legend's own key and small path dots are not counted."""
+    3-D label at its projected place; a legend's own key, small path dots and the edge of an axes
+    whose axis is off are not counted."""
     from gdviz.render.mpl import new_figure
 
     with mpl.rc("en"):
@@ -73,6 +74,9 @@ def test_the_check_sees_each_kind_of_overlap():
         ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1))
         ax3.text(0.5, 0.5, 0.5, "centre")
         ax3.text(0.5, 0.5, 0.5, "centre too")
+        off = fig.add_axes((0.45, 0.92, 0.04, 0.04))
+        off.axis("off")
+        off.text(0.5, 0.5, "an axes without a frame", fontsize=8)    # nothing to cross
         got = overlaps(fig)
     pairs = {frozenset(x.strip("'") for x in line.split(" overlaps ")) for line in got if " overlaps " in line}
     assert pairs == {frozenset(p) for p in [("★", "on the star"), ("marker o", "on the start"), ("a", "b"),
