@@ -250,7 +250,7 @@ def plot_adaptive(fig, runs, lang):
     draw_path(ax, ada, cols[0], surface=s, arrows=3, lang=lang, lw=2.0, window=window, zorder=6,
               label=run_label("adagrad", lang, runs.rates[0], ada))
     ax.set_aspect("equal", adjustable="box")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=9.5, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=9.5, frameon=False)  # under the x label
     eff = runs.info["effective"]
     steps = np.arange(1, len(eff) + 1)
     h = np.diag(s.hessian(ada.params[0])) if len(eff) else np.zeros(s.dim)
@@ -281,8 +281,9 @@ def plot_saddle(fig, runs, lang):
     draw_contours(ax, s, lang=lang)
     for x, y in s.saddles:
         ax.plot(x, y, "X", ms=10, color="#333333", zorder=9)
-        ax.annotate(L("saddle point", lang), (x, y), xytext=(10, 8), textcoords="offset points", fontsize=10,
-                    zorder=9, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
+        # upper left: the path that escapes runs right, to the minimum's star
+        ax.annotate(L("saddle point", lang), (x, y), xytext=(-8, 12), textcoords="offset points", fontsize=10,
+                    ha="right", zorder=9, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     labels = [L(k, lang) for k in runs.series]
     for t, c in zip(runs.trajectories, cols):
         draw_path(ax, t, c, surface=s, arrows=3, markers=False, lang=lang)

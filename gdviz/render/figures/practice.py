@@ -129,7 +129,7 @@ def plot_playground(fig, runs, lang):
         for m in marks:
             if m < len(t.loss):
                 ax.plot(m, t.loss[m], "o", ms=10, mfc="white", mec=c, mew=2.2, zorder=4, gid=f"mark {lr:g} {m}")
-                above = t.loss[m] >= np.median(t.loss[max(0, m - 2): m + 3])
+                above = _label_above(runs.trajectories, t, m)
                 ax.annotate(f"{t.loss[m]:.3f}", xy=(m, t.loss[m]), xytext=(9, 8 if above else -14),
                             textcoords="offset points", fontsize=10, color=c, fontweight="bold", zorder=5,
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
@@ -188,6 +188,16 @@ def plot_playground(fig, runs, lang):
     return fig
 
 
+def _label_above(trajectories, t, m):
+    """Whether the loss of ``t`` at step ``m`` is labelled above its marker: with several runs the
+    highest above and the lowest below, so the labels at one step never meet; a middle run (or a
+    lone one) above where it peaks, below where it dips."""
+    at = [u.loss[m] for u in trajectories if m < len(u.loss)]
+    if len(at) > 1 and t.loss[m] in (max(at), min(at)):
+        return t.loss[m] == max(at)
+    return t.loss[m] >= np.median(t.loss[max(0, m - 2): m + 3])
+
+
 def _sigmoid(z):
     return 0.5 * (1 + np.tanh(0.5 * np.asarray(z, float)))
 
@@ -209,8 +219,8 @@ def _probability_key(cax, lax, lang):
     handles = [lax.scatter([], [], s=34, color=BLUE, edgecolors="white", label=L("pg class 0", lang)),
                lax.scatter([], [], s=34, color=ORANGE, edgecolors="white", label=L("pg class 1", lang)),
                lax.plot([], [], "--", color=style.INK, lw=1.2, label=L("pg boundary", lang))[0]]
-    lax.legend(handles=handles, loc="center left", frameon=False, fontsize=10, ncols=3, handlelength=1.5,
-               columnspacing=1.0, handletextpad=0.4, borderaxespad=0)
+    lax.legend(handles=handles, loc="center left", bbox_to_anchor=(0, 0.25), frameon=False, fontsize=10, ncols=3,
+               handlelength=1.5, columnspacing=1.0, handletextpad=0.4, borderaxespad=0)   # under the key's title
 
 
 # -- sgd-epoch ---------------------------------------------------------------------------------

@@ -519,8 +519,10 @@ def plot_taylor(fig, runs, lang):
     if len(shown):
         ax.scatter(shown[:, 0], shown[:, 1], marker="*", s=260, c=GOLD, edgecolors=style.INK, linewidths=1,
                    zorder=8, gid="minima")
-        for m in shown:
-            note(ax, m, L("minimum", lang), offset=(0, -12), va="top", size=10)
+        for m in shown:   # under its star; near a side of the frame, drawn inward from the star
+            f = (m[0] - window[0, 0]) / (window[0, 1] - window[0, 0])
+            ha, dx = ("right", 10) if f > 0.85 else ("left", -10) if f < 0.15 else ("center", 0)
+            note(ax, m, L("minimum", lang), offset=(dx, -12), ha=ha, va="top", size=10)
     reach = 1.15 * rmax
     arrow(ax, p, p + reach * down, GREEN, lw=2.6, size=18, zorder=7, gid="negative-gradient")
     note(ax, p + reach * down, "−∇L", GREEN, offset=(0, 6), va="bottom", size=12)
@@ -546,8 +548,8 @@ def plot_taylor(fig, runs, lang):
     handles = [Line2D([], [], ls="", marker="o", ms=9, color=style.MUTED, mec="white", label=L("true lowest", lang)),
                Line2D([], [], ls="", marker="o", ms=12, mfc="white", mec=style.INK, mew=1.8,
                       label=L("linear lowest", lang))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=1, frameon=False,
-              fontsize=10)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1, frameon=False,
+              fontsize=10)   # under the x label
     theta = np.linspace(-180, 180, 721)
     base = np.arctan2(down[1], down[0])
     dirs = np.stack([np.cos(base + turn * np.radians(theta)), np.sin(base + turn * np.radians(theta))], -1)
@@ -580,7 +582,7 @@ def plot_taylor(fig, runs, lang):
             a.legend(handles=keys, loc="upper center", fontsize=9.5, ncols=2, bbox_to_anchor=(0.5, -0.3),
                      frameon=False)
     title(fig, L("taylor", lang), L("taylor sub", lang), r"$L(q) \approx L(p) + \nabla L(p)\cdot(q-p)$")
-    fig.subplots_adjust(top=0.84, bottom=0.14, left=0.05, right=0.965)
+    fig.subplots_adjust(top=0.84, bottom=0.17, left=0.05, right=0.965)
     return fig
 
 
@@ -670,7 +672,7 @@ def plot_adagrad_intuition(fig, runs, lang):
     ax3.set_xlabel(L("step", lang))
     ax3.set_ylabel("√(Σg²)")
     ax3.set_ylim(0, 1.2 * root.max())
-    ax3.set_xlim(0, steps[-1] * 1.15)
+    ax3.set_xlim(0, steps[-1] * 1.22)   # room for the end values inside the frame
     ax3.grid(True, alpha=0.25)
     ax3.legend(loc="center right", fontsize=10)
     ax3.set_title(L("adagrad root", lang), fontsize=12)
