@@ -203,7 +203,7 @@ def _adaptive_panels(fig, grid, runs, lang):
     rt.set_yscale("log")
     lo, hi = ins.effective_lr.min(), ins.effective_lr.max()
     rt.set_ylim(lo / 1.4, hi * 1.4)
-    rt.set_xlim(-0.14 * n, n * 1.16)
+    rt.set_xlim(-0.14 * n, n * 1.3)
     plain_log_axis(rt)
     rt.set_xlabel(L("update", lang))
     rt.set_ylabel(L("effective rate", lang) + L("log scale", lang), fontsize=9.5)
