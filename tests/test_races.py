@@ -112,7 +112,7 @@ def test_the_race_figure_draws_the_metrics_table(tmp_path):
     fig = figure("race", surface="elongated", optimizers=["gd", "adam"], steps=600, lang="zh")
     texts = {t.get_text() for ax in fig.axes for t in ax.texts} | {
         cell.get_text().get_text() for ax in fig.axes for tab in ax.tables for cell in tab.get_celld().values()}
-    assert {"名次", "优化器", "学习率", "到达终点的步数", "5 个起点的中位数", "最终损失"} <= texts
+    assert {"名次", "优化器", "学习率", "到达终点\n的步数", "5 个起点\n的中位数", "最终损失"} <= texts
     assert "用时" not in texts and not any(t.startswith("<") for t in texts)    # no wall time, real losses
     assert "梯度下降" in texts and "Adam" in texts
     out = save(fig, tmp_path / "race.png")

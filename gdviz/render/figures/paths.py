@@ -16,7 +16,7 @@ from ..axes import (
     draw_table,
     plain_log_axis,
 )
-from ..geometry import fit_window, inside
+from ..geometry import fit_window, focus_window, inside
 from ..series import layered_widths, series_colours, series_label, status_text
 from .common import axes_formula, formula, title
 
@@ -112,16 +112,16 @@ def race_panels(fig, runs, area, lang, *, every: int):
     """One small contour panel per optimizer in the gridspec cell ``area``, in finish order: its
     path alone, a dot every ``every`` steps, a ringed flag where it crosses the finish line, and
     as its title its place, name, rate and finish step in its colour. Every panel shows the same
-    window (all the paths, at equal scale on both axes), so the paths compare by eye."""
+    window (all the paths and the minimum, at equal scale on both axes), so they compare by eye."""
     s, cols, table = runs.surface, series_colours(runs.series), runs.info.get("table") or []
     row_of = {r["optimizer"]: r for r in table}
     order = sorted(range(len(runs.series)), key=lambda i: row_of[runs.series[i]]["rank"] if runs.series[i] in row_of
                    else len(row_of) + i)
-    window = fit_window(s, runs.trajectories)
+    window = focus_window(s, runs.trajectories)   # the paths and the minimum, the same in every panel
     n = len(order)
     rows = 1 if n <= 5 else 2
     per_row = -(-n // rows)
-    grid = area.subgridspec(rows, per_row, wspace=0.12, hspace=0.75)
+    grid = area.subgridspec(rows, per_row, wspace=0.12, hspace=0.95)
     axes = []
     for i, j in enumerate(order):
         t, key, lr, c = runs.trajectories[j], runs.series[j], runs.rates[j], cols[j]
@@ -138,8 +138,8 @@ def race_panels(fig, runs, area, lang, *, every: int):
         ax.set_ylabel(ax.get_ylabel() if i % per_row == 0 else "", fontsize=9)
         rate = f"{L('lr', lang)} = {lr:g}" if lr is not None else ""
         head = f"{style.ordinal(row['rank'], lang)}  {series_label(key, lang)}" if row else series_label(key, lang)
-        ax.set_title(f"{head}\n{rate}{'，' if lang == 'zh' else ', '}{finish_words(row, t, lang)}", fontsize=9.5,
-                     color=c, fontweight="bold")
+        ax.set_title(f"{head}\n{rate}\n{finish_words(row, t, lang)}", fontsize=9.5, color=c, fontweight="bold",
+                     linespacing=1.25)
         axes.append(ax)
     return axes
 
@@ -176,12 +176,15 @@ def metrics_table(rows, lang, starts=None):
 def fit_columns(table, total: float = 1.0):
     """Column widths of a matplotlib table in proportion to their longest text (a CJK character
     counts twice), together ``total`` of the axes' width."""
-    width = {}
-    for (_, c), cell in table.get_celld().items():
-        text = cell.get_text().get_text()
-        width[c] = max(width.get(c, 0), sum(2 if ord(ch) > 0x2e80 else 1 for ch in text) + 3)
-    for (_, c), cell in table.get_celld().items():
+    width, lines = {}, 1
+    for (r, c), cell in table.get_celld().items():
+        text = cell.get_text().get_text().split("\n")
+        lines = max(lines, len(text)) if r == 0 else lines
+        width[c] = max(width.get(c, 0), *(sum(2 if ord(ch) > 0x2e80 else 1 for ch in t) + 3 for t in text))
+    for (r, c), cell in table.get_celld().items():
         cell.set_width(total * width[c] / sum(width.values()))
+        if r == 0:   # a header of several lines gets their height
+            cell.set_height(cell.get_height() * (1 + 0.75 * (lines - 1)))
 
 
 def plot_race(fig, runs, lang):
@@ -194,8 +197,8 @@ def plot_race(fig, runs, lang):
     s, info, cols = runs.surface, runs.info, series_colours(runs.series)
     every = dot_spacing(runs.trajectories)
     many = len(runs.series) > 5   # two rows of panels
-    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.34, top=0.8, bottom=0.1,
-                             left=0.05, right=0.98)
+    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.42, top=0.76, bottom=0.14,
+                             left=0.065, right=0.98)
     race_panels(fig, runs, outer[0], lang, every=every)
     below = outer[1].subgridspec(1, 2, width_ratios=[1, 1.15], wspace=0.1)
     ax = fig.add_subplot(below[0])
