@@ -143,3 +143,22 @@ def test_gdviz_race_refuses_bad_options_in_one_line(args, message, capsys, tmp_p
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_gallery_races_are_fair_and_say_why_momentum_and_nesterov_swap_places():
+    """The race figure (Rosenbrock) and the video's two acts (Rosenbrock, Beale): no chosen run's
+    loss ever rises above its start, the winner also wins the median over 5 starts, and the
+    order of momentum and Nesterov flips between the surfaces, not by a luckier rate."""
+    from gdviz.scenes import OptimizerRace
+
+    first = {}
+    for runs in OptimizerRace.lesson_runs():
+        for traj in runs.trajectories:
+            assert traj.loss[1:].max() <= traj.loss[0], traj.optimizer
+        claims = {c.key: c for c in runs.claims}
+        assert set(claims) == {"fair", "never-above-start", "winner", "robust", "swap"}
+        assert all(c.holds for c in claims.values()), [c.failure() for c in claims.values() if not c.holds]
+        table = runs.info["table"]
+        assert all(r["finished"] == (r["final_loss"] <= 1e-3) for r in table)    # finished: still there at the end
+        first[runs.surface.spec()["name"]] = runs.info["swap"]["first"]
+    assert first == {"rosenbrock": "momentum", "beale": "nesterov"}

@@ -34,8 +34,25 @@ def race_runs(r) -> Runs:
     """The lesson runs of a :class:`gdviz.races.Race`, with its claims."""
     runs = Runs(r.surface, r.trajectories, list(r.optimizers), r.rates, lesson="race",
                 info={"table": r.table, "space": r.space, "tuned": r.tuned, "finish": r.finish,
-                      "edge": [t.optimizer for t in r.tunings if t.at_edge]})
+                      "edge": [t.optimizer for t in r.tunings if t.at_edge], "swap": swapped_rates(r)})
     return with_claims(runs, race_claims(runs))
+
+
+def swapped_rates(r, pair=("momentum", "nesterov")) -> dict:
+    """For a tuned race with both of ``pair``: the one that finishes later, run at the earlier
+    one's rate (from its own tuning: the same grid). Keys: first, later, lr (the first's rate),
+    rises (whether the later one's loss then rises above its start, from the race's start) and
+    median (its median steps to the finish line there, None: the median never finishes)."""
+    rows = [row for row in r.table if row["optimizer"] in pair]
+    if not r.tuned or len(rows) != 2 or not rows[0]["finished"]:
+        return {}
+    first, later = rows
+    tuning = r.tunings[r.optimizers.index(later["optimizer"])]
+    i = int(np.flatnonzero(tuning.lrs == first["lr"])[0])
+    median = float(tuning.median_steps[i])
+    return {"first": first["optimizer"], "later": later["optimizer"], "lr": first["lr"],
+            "rises": not bool(tuning.counts[i]), "median": int(median) if np.isfinite(median) else None,
+            "first_median": first["median_steps"]}
 
 
 def finish_text(runs: Runs, lang: str = "en") -> str:
@@ -97,6 +114,20 @@ def race_claims(runs: Runs) -> list:
                              "median steps: " + ", ".join(f"{name(r['optimizer'])} {_median(r)}" for r in table),
                              "步数中位数：" + "，".join(f"{name(r['optimizer'], 'zh')} {_median(r, 'zh')}"
                                                   for r in table)))
+    swap = info.get("swap")
+    if swap:
+        a, b, lr = name(swap["first"]), name(swap["later"]), f"{swap['lr']:g}"
+        za, zb = name(swap["first"], "zh"), name(swap["later"], "zh")
+        better = swap["median"] is not None and (swap["first_median"] is None or swap["median"] < swap["first_median"])
+        if swap["rises"]:
+            en, zh = f"at {lr} {b}'s loss rises above its start", f"学习率 {lr} 时{zb}的损失超过起点"
+        else:
+            en = f"median steps at {lr}: {b} {_median({'median_steps': swap['median']})}, {a} {swap['first_median']}"
+            zh = (f"学习率 {lr} 时的步数中位数：{zb} {_median({'median_steps': swap['median']}, 'zh')}，"
+                  f"{za} {swap['first_median']}")
+        out.append(claim("swap", f"{a} beats {b} not by a luckier rate: at {a}'s rate {lr}, {b} does no better",
+                         f"{za}胜过{zb}并非靠学习率的运气：用{za}的学习率 {lr}，{zb}也不会更快", not better,
+                         en, zh))
     return out
 
 
