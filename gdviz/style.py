@@ -56,13 +56,12 @@ LABELS = {
                                 "from the same start, gradient descent needs {std} instead of {raw}.",
                                 "标准化 x 让等高线变圆（条件数 {c0} → {c1}）：\n"
                                 "从同一起点出发，梯度下降只需 {std}，而不是 {raw}。"),
-    "race caption tuned": ("Each at its own best rate, {best} crosses the finish line first ({n}), "
-                           "then {next} ({m}).",
-                           "各自使用最佳学习率时，{best}最先越过终点线（{n}），其次是{next}（{m}）。"),
-    "race pair": ("{a} beats {b} here ({n} vs {m} steps), each at its best rate for this surface ({ra} vs {rb}): "
-                  "on another surface, with other best rates, the order can flip.",
-                  "在这里{a}先于{b}到达（{n} 对 {m} 步），各自用在这个曲面上的最佳学习率（{ra} 对 {rb}）："
-                  "换一个曲面、换了最佳学习率，名次可能反过来。"),
+    "race caption tuned": ("{best} crosses the finish line first ({n}), then {next} ({m}).",
+                           "{best}最先越过终点线（{n}），其次是{next}（{m}）。"),
+    "race pair": ("{a} beats {b} here ({n} vs {m} steps), each at its best rate for this surface ({ra} vs {rb}); "
+                  "on another surface the order can flip.",
+                  "在这里{a}先于{b}到达（{n} 对 {m} 步），各自用在这个曲面上的最佳学习率（{ra} 对 {rb}）；"
+                  "换一个曲面，名次可能反过来。"),
     "race place": ("✓ {place} · step {n}", "✓ {place} · 第 {n} 步"),
     "log scale": (" (log scale)", "（对数刻度）"),
     "update count": ("updates", "更新次数"),

@@ -3,12 +3,13 @@ its own best learning rate (``gdviz.races``), each in its own panel on the same 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, ValueTracker, VGroup, VMobject
 
 from .. import lessons
 from ..claims import name as claim_name
 from ..lessons.paths import finish_text
-from ..mobjects import ContourField, Readout, TrajectoryPath, colour
+from ..mobjects import Chart, ContourField, Readout, TrajectoryPath, colour
+from ..mobjects.chart import tick_text
 from ..mobjects.common import INK, MUTED, text
 from ..mobjects.glyphs import readable
 from ..render.geometry import focus_window
@@ -16,6 +17,8 @@ from ..style import ordinal
 from .base import GdvizScene, pace_of
 
 PANEL = 2.5     # the widest a panel's field may be (five in a row fill the frame's width)
+LOWEST = -6     # the loss chart's floor, log10 (the finish line is at 0.001)
+BOTTOM = -3.85  # the frame's bottom edge less a margin
 
 
 class OptimizerRace(GdvizScene):
@@ -79,6 +82,7 @@ class OptimizerRace(GdvizScene):
             loss_r.next_to(step_r, DOWN, buff=0.08, aligned_edge=LEFT)
             flag.next_to(loss_r, DOWN, buff=0.1, aligned_edge=LEFT).set_opacity(0)
         finish_at = [row_of[k]["steps"] if row_of[k]["finished"] else np.inf for k in runs.series]
+        chart, curves = self.loss_chart(runs, step, top=min(f.get_bottom()[1] for f in flags) - 0.45)
 
         def count(group):
             k = int(np.floor(step.get_value() + 1e-9))
@@ -91,11 +95,44 @@ class OptimizerRace(GdvizScene):
 
         live = VGroup(*counters, *flags).add_updater(count)
         goals = [f.global_star.copy() for f in fields if f.global_star is not None]   # over the paths
-        self.show([*fields, *titles, heading], [*paths, *goals, live], fade_static=not first)
+        self.show([*fields, *titles, heading, chart], [*paths, *goals, live, curves], fade_static=not first)
         self.advance(step, pace_of([(t, window) for t in runs.trajectories]), seconds, count=1.5)
-        caption = self.caption(self.message(runs), size=20, width=13.4)
-        caption.to_edge(DOWN, buff=0.2)
+        left = chart.get_right()[0] + 0.6
+        caption = self.caption(self.message(runs), size=18, width=6.9 - left)
+        caption.next_to(chart, RIGHT, buff=0.6).align_to(chart, UP)
         self.conclude(caption, hold=None if last else self.act_hold)
+
+    def loss_chart(self, runs, step, *, top: float):
+        """Loss against step for every racer (log scale, floored at 10^LOWEST), drawn up to the
+        tracker's step, with the finish line dashed, filling the frame's left half from ``top``
+        down: (the static chart, the moving curves)."""
+        trajs = runs.trajectories
+        high = float(np.ceil(np.log10(max(t.loss[0] for t in trajs))))
+        ticks = np.arange(LOWEST, high + 0.5, 2)
+        n = max(int(t.n_steps) for t in trajs)
+        chart = Chart([0, n], [LOWEST, high], width=6.2, height=max(top - BOTTOM - 1.0, 1.2), lang=self.lang,
+                      x_label=self.L("step"), y_label=self.L("loss") + self.L("log scale"), y_ticks=ticks,
+                      y_labels=lambda v: tick_text(10 ** v))
+        chart.to_edge(LEFT, buff=0.45).align_to([0, top, 0], UP)
+        finish = runs.info["finish"]
+        if finish.line is not None and finish.line > 10 ** LOWEST:
+            y = np.log10(finish.line)
+            dash = DashedLine(chart.c2p(0, y), chart.c2p(n, y), color=INK, stroke_width=2, dash_length=0.12)
+            tag = text(self.L("finish line"), self.lang, size=14, colour=INK).next_to(chart.c2p(n, y), UP, buff=0.06)
+            chart.add(dash, tag.align_to(chart.c2p(n, y), RIGHT))
+        curves = VGroup(*[VMobject(stroke_color=colour(k), stroke_width=2.5) for k in runs.series])
+
+        def redraw(group):
+            k = int(np.floor(step.get_value() + 1e-9))
+            for curve, t in zip(group, trajs):
+                j = min(k, int(t.n_steps))
+                ys = np.clip(np.log10(np.maximum(t.loss[: t.rows_until(j)], 1e-300)), LOWEST, high)
+                curve.set_points_as_corners(chart.polyline(np.arange(len(ys)), ys))
+            return group
+
+        redraw(curves)
+        curves.add_updater(redraw)
+        return chart, curves
 
     def message(self, runs) -> str:
         """The act's claim in words: the winner and the runner-up of the tuned race, and which
