@@ -118,9 +118,8 @@ class OptimizerRace(GdvizScene):
         if finish.line is not None and finish.line > 10 ** LOWEST:
             y = np.log10(finish.line)
             dash = DashedLine(chart.c2p(0, y), chart.c2p(n, y), color=INK, stroke_width=2, dash_length=0.12)
-            tag = text(f"{self.L('finish line')} {finish.line:g}", self.lang, size=14, colour=INK)
-            tag.next_to(chart.c2p(0, y), DOWN, buff=0.06).align_to(chart.c2p(0.03 * n, y), LEFT)   # under the start
-            chart.add(dash, tag)
+            tag = self.text_block(f"{self.L('finish line')}\n{finish.line:g}", size=14)
+            chart.add(dash, tag.next_to(chart.c2p(n, y), RIGHT, buff=0.12))   # beyond the curves' end
         curves = VGroup(*[VMobject(stroke_color=colour(k), stroke_width=2.5) for k in runs.series])
 
         def redraw(group):
