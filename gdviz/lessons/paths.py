@@ -122,9 +122,9 @@ def race_claims(runs: Runs) -> list:
         if swap["rises"]:
             en, zh = f"at {lr} {b}'s loss rises above its start", f"学习率 {lr} 时{zb}的损失超过起点"
         else:
-            en = f"median steps at {lr}: {b} {_median({'median_steps': swap['median']})}, {a} {swap['first_median']}"
-            zh = (f"学习率 {lr} 时的步数中位数：{zb} {_median({'median_steps': swap['median']}, 'zh')}，"
-                  f"{za} {swap['first_median']}")
+            later, first = ({"median_steps": swap[k]} for k in ("median", "first_median"))
+            en = f"median steps at {lr}: {b} {_median(later)}, {a} {_median(first)}"
+            zh = f"学习率 {lr} 时的步数中位数：{zb} {_median(later, 'zh')}，{za} {_median(first, 'zh')}"
         out.append(claim("swap", f"{a} beats {b} not by a luckier rate: at {a}'s rate {lr}, {b} does no better",
                          f"{za}胜过{zb}并非靠学习率的运气：用{za}的学习率 {lr}，{zb}也不会更快", not better,
                          en, zh))
