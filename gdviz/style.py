@@ -243,10 +243,10 @@ LABELS = {
     "optimizer race": ("Optimizer race", "优化器比赛"),
     "tuned race": ("Optimizer race, each at its best learning rate", "优化器比赛：各自使用最佳学习率"),
     "tuned how": ("Each rate is the best of {grid} from {lo} to {hi}: the fewest steps to the finish line, as the "
-                  "median over this start and {k} starts {d} away along x and y. A run whose loss ever rises above "
+                  "median over this start and {k} starts {d} away along x and y.\nA run whose loss ever rises above "
                   "its start does not finish, wherever it lands.",
                   "每个学习率都是 {lo} 到 {hi} 之间 {grid} 个中最好的：到达终点线的步数最少（取本起点和沿 x、y "
-                  "方向相距 {d} 的 {k} 个起点的中位数）。损失曾经超过起点的路径，无论落在哪里，都不算到达。"),
+                  "方向相距 {d} 的 {k} 个起点的中位数）。\n损失曾经超过起点的路径，无论落在哪里，都不算到达。"),
     "finish line": ("finish line", "终点线"),
     "finish gap": ("loss ≤ {line} (the minimum {low} + {gap}) from then on",
                    "损失 ≤ {line}（最小值 {low} + {gap}），且此后一直保持"),

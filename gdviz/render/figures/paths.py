@@ -233,8 +233,8 @@ def plot_race(fig, runs, lang):
         sp = info["space"]
         fig.text(0.02, 0.012, L("tuned how", lang).format(grid=sp["grid"], lo=f"{sp['span'][0]:g}",
                                                          hi=f"{sp['span'][1]:g}", k=sp["starts"] - 1,
-                                                         d=f"{sp['nudge']:g}"),
-                 fontsize=9, color=style.MUTED, va="bottom", wrap=True)
+                                                         d=f"{sp['nudge']:.3g}"),
+                 fontsize=9, color=style.MUTED, va="bottom")
     return fig
 
 
