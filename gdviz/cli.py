@@ -299,16 +299,21 @@ def demo():
 @click.option("--span", default="1e-6,1e3", show_default=True, metavar="LO,HI", help="The range of rates tried.")
 @click.option("--steps", "-n", default="1000", show_default=True, help="Step budget of every run.")
 @click.option("--start", default=None, metavar="X[,Y]", help="Start point (use --start=-1.5,2).")
-@click.option("--tol", default=None, help="Gradient-norm tolerance that ends a run (the finish line).")
+@click.option("--tol", default=None, help="Gradient-norm tolerance that ends a run (the finish line on a surface "
+              "with no known minimum).")
+@click.option("--gap", default="0.001", show_default=True,
+              help="The finish line: loss within GAP of the minimum's, and staying there.")
 @click.option("--seed", default="0", show_default=True, help="Seed for mini-batch sampling.")
 @click.option("--output", "-o", default=None, metavar="FILE",
               help="Also draw the race with its metrics table (.png, .svg or .pdf).")
 @click.option("--lang", default="en", help="Label language of the figure: en or zh.")
 @click.option("--size", default=None, metavar="WxH", help="Figure size in pixels.")
-def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start, tol, seed, output, lang, size):
-    """Race optimizers from one start, fairly: each at its own best learning rate (one batched
-    sweep of --grid rates per optimizer; fewest steps to the tolerance wins, diverged runs are
-    excluded, ties go by final loss). Prints the metrics table; -o also draws it."""
+def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start, tol, gap, seed, output, lang,
+         size):
+    """Race optimizers from one start to a finish line (loss within --gap of the minimum), fairly:
+    each at its own best learning rate (one batched sweep of --grid rates per optimizer: the
+    fewest steps to the finish line, the median over 5 nearby starts; a run whose loss rises
+    above its start does not finish). Prints the table in finish order; -o also draws it."""
     from . import style, surfaces
     from .races import race as run_race
     from .races import racers
@@ -328,7 +333,8 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
     s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
     r = run_race(s, names, tune=not rates, rates=rates,
                  start=parse_numbers("--start", start), steps=_number("--steps", steps, int), span=bounds,
-                 grid=_number("--grid", grid, int), tol=_number("--tol", tol), seed=_number("--seed", seed, int))
+                 grid=_number("--grid", grid, int), tol=_number("--tol", tol), gap=_number("--gap", gap),
+                 seed=_number("--seed", seed, int))
     print_race(r)
     if output:
         from .lessons.paths import race_runs
@@ -343,18 +349,24 @@ def race(surface, surface_params, optimizers, tune, lr, grid, span, steps, start
 
 
 def print_race(r):
-    """A race's metrics table, best first, and how its rates were chosen."""
+    """A race's metrics table in finish order, its finish line and how its rates were chosen."""
     start = _fmt(r.trajectories[0].params[0]) if r.trajectories else ""
     steps = r.space.get("steps") if r.tuned else len(r.trajectories[0].loss) - 1
     table = Table(title=shown(f"Optimizer race on {r.surface.title['en']} from {start}"), title_justify="left")
-    for col in ("optimizer", "lr", "steps to tolerance", "final loss", "diverged", "seconds"):
+    columns = ("place", "optimizer", "lr", "steps to finish", *(("median of starts",) if r.tuned else ()),
+               "final loss", "diverged")
+    for col in columns:
         table.add_column(col, justify="left" if col == "optimizer" else "right")
     for row in r.table:
-        reached = row["status"] == "converged"
-        table.add_row(row["optimizer"], _fmt(row["lr"]), str(row["steps"]) if reached else f"{row['steps']}+",
+        median = [] if not r.tuned else ["-" if row["median_steps"] is None else str(row["median_steps"])]
+        table.add_row(str(row["rank"]), row["optimizer"], f"{row['lr']:g}",
+                      str(row["steps"]) if row["finished"] else f"not in {row['steps']}", *median,
                       "-" if row["diverged"] else _fmt(row["final_loss"]),
-                      "[red]yes[/]" if row["diverged"] else "no", f"{row['seconds']:.3f}")
+                      "[red]yes[/]" if row["diverged"] else "no")
     console.print(table)
+    f = r.finish
+    console.print("finish line: " + (f"gradient norm < {f.tol:g} (no known minimum)" if f.low is None else
+                                     f"loss <= {f.line:g} (the minimum {f.low:g} + {f.gap:g}) from then on"))
     if r.tuned:
         sp = r.space
         console.print(f"rates: each the best of {sp['grid']} log-spaced from {_fmt(sp['span'][0])} to "

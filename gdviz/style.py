@@ -59,11 +59,13 @@ LABELS = {
                                 "from the same start, gradient descent needs {std} instead of {raw}.",
                                 "标准化 x 让等高线变圆（条件数 {c0} → {c1}）：\n"
                                 "从同一起点出发，梯度下降只需 {std}，而不是 {raw}。"),
-    "race steps": ("Same start, up to {n} each, each at its best learning rate (in brackets) of {grid} tried",
-                   "同一起点，每个最多 {n}；括号内为各自在 {grid} 个学习率中最好的一个"),
-    "race caption tuned": ("Each at its own best rate, {best} reaches the tolerance first ({n}), "
-                           "then {next} ({m}).",
-                           "各自使用最佳学习率时，{best}最先达到容差（{n}），其次是{next}（{m}）。"),
+    "race caption tuned": ("{best} crosses the finish line first ({n}), then {next} ({m}).",
+                           "{best}最先越过终点线（{n}），其次是{next}（{m}）。"),
+    "race pair": ("{a} beats {b} here ({n} vs {m} steps), each at its best rate for this surface ({ra} vs {rb}); "
+                  "on another surface the order can flip.",
+                  "在这里{a}先于{b}到达（{n} 对 {m} 步），各自用在这个曲面上的最佳学习率（{ra} 对 {rb}）；"
+                  "换一个曲面，名次可能反过来。"),
+    "race place": ("✓ {place} · step {n}", "✓ {place} · 第 {n} 步"),
     "log scale": (" (log scale)", "（对数刻度）"),
     "update count": ("updates", "更新次数"),
     "same examples per run": ("Each run sees the same {n} examples ({passes} passes over the data)",
@@ -248,13 +250,22 @@ LABELS = {
     "reached": ("reached", "到达"),
     "optimizer race": ("Optimizer race", "优化器比赛"),
     "tuned race": ("Optimizer race, each at its best learning rate", "优化器比赛：各自使用最佳学习率"),
-    "tuned how": ("each rate: the best of {grid} from {lo} to {hi} (fewest steps to the tolerance, "
-                  "diverged runs excluded, ties by final loss)",
-                  "每个学习率：{lo} 到 {hi} 之间 {grid} 个中最好的"
-                  "（达到容差的步数最少，排除发散，平局时比较最终损失）"),
+    "tuned how": ("Each rate is the best of {grid} from {lo} to {hi}: the fewest steps to the finish line, as the "
+                  "median over this start and {k} starts {d} away along x and y.\nA run whose loss ever rises above "
+                  "its start does not finish, wherever it lands.",
+                  "每个学习率都是 {lo} 到 {hi} 之间 {grid} 个中最好的：到达终点线的步数最少（取本起点和沿 x、y "
+                  "方向相距 {d} 的 {k} 个起点的中位数）。\n损失曾经超过起点的路径，无论落在哪里，都不算到达。"),
+    "finish line": ("finish line", "终点线"),
+    "finish gap": ("loss ≤ {line} (the minimum {low} + {gap}) from then on",
+                   "损失 ≤ {line}（最小值 {low} + {gap}），且此后一直保持"),
+    "finish gradient": ("gradient norm < {tol} (no known minimum)", "梯度范数 < {tol}（没有已知的最小值）"),
+    "finish place": ("place", "名次"),
+    "steps to finish": ("steps to\nfinish", "到达终点\n的步数"),
+    "median of starts": ("median of\n{k} starts", "{k} 个起点\n的中位数"),
+    "not within": ("not in {n}", "{n} 步内未到"),
+    "finish at": ("finish: step {n}", "第 {n} 步到达终点"),
+    "no finish": ("no finish in {n} steps", "{n} 步内未到达终点"),
     "optimizer": ("optimizer", "优化器"),
-    "steps to tolerance": ("steps to tolerance", "达到容差的步数"),
-    "wall time": ("wall time", "用时"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "momentum title": ("Momentum: speed builds up along the valley", "动量：沿山谷方向积累速度"),
@@ -700,6 +711,14 @@ def outcome(traj, lang: str = "en") -> str | None:
 def colon(lang: str = "en") -> str:
     """': ' in English, the full-width '：' in Chinese."""
     return "：" if lang == "zh" else ": "
+
+
+def ordinal(n: int, lang: str = "en") -> str:
+    """A place in a race: '1st', '2nd', '3rd', '11th'; '第 1 名' in Chinese."""
+    if lang == "zh":
+        return f"第 {n} 名"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def bracketed(text: str, lang: str = "en") -> str:

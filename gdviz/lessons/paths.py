@@ -16,9 +16,11 @@ from .runs import Runs, one_point, per_series, with_claims
 
 def race(surface="rosenbrock", optimizers=RACE_DEFAULT, rates=None, *, start=None,
          steps: int = 1500) -> Runs:
-    """Several optimizers from one start, each at its own best rate (``gdviz.races``: one batched
-    sweep of 200 rates per optimizer, fewest steps to the tolerance), or at ``rates`` when given.
-    ``info["table"]`` is the race's metrics table, ``info["space"]`` what was searched."""
+    """Several optimizers from one start to a finish line, each at its own best rate
+    (``gdviz.races``: fewest steps to the finish line, the median over 5 starts near this one,
+    counting only rates whose loss never rises above its start), or at ``rates`` when given.
+    ``info["table"]`` is the race's metrics table in finish order, ``info["space"]`` what was
+    searched, ``info["finish"]`` the finish line."""
     from ..races import race as run_race
 
     optimizers = [optimizers] if isinstance(optimizers, str) else list(optimizers)
@@ -31,42 +33,117 @@ def race(surface="rosenbrock", optimizers=RACE_DEFAULT, rates=None, *, start=Non
 def race_runs(r) -> Runs:
     """The lesson runs of a :class:`gdviz.races.Race`, with its claims."""
     runs = Runs(r.surface, r.trajectories, list(r.optimizers), r.rates, lesson="race",
-                info={"table": r.table, "space": r.space, "tuned": r.tuned,
-                      "edge": [t.optimizer for t in r.tunings if t.at_edge]})
+                info={"table": r.table, "space": r.space, "tuned": r.tuned, "finish": r.finish,
+                      "edge": [t.optimizer for t in r.tunings if t.at_edge], "swap": swapped_rates(r)})
     return with_claims(runs, race_claims(runs))
 
 
-def race_claims(runs: Runs) -> list:
-    """A tuned race is fair (each rate is the best of the same search, none at its edge); the
-    winner, with its numbers."""
-    from ..claims import steps_text
+def swapped_rates(r, pair=("momentum", "nesterov")) -> dict:
+    """For a tuned race with both of ``pair``: the one that finishes later, run at the earlier
+    one's rate (from its own tuning: the same grid). Keys: first, later, lr (the first's rate),
+    rises (whether the later one's loss then rises above its start, from the race's start) and
+    median (its median steps to the finish line there, None: the median never finishes)."""
+    rows = [row for row in r.table if row["optimizer"] in pair]
+    if not r.tuned or len(rows) != 2 or not rows[0]["finished"]:
+        return {}
+    first, later = rows
+    tuning = r.tunings[r.optimizers.index(later["optimizer"])]
+    i = int(np.flatnonzero(tuning.lrs == first["lr"])[0])
+    median = float(tuning.median_steps[i])
+    return {"first": first["optimizer"], "later": later["optimizer"], "lr": first["lr"],
+            "rises": not bool(tuning.counts[i]), "median": int(median) if np.isfinite(median) else None,
+            "first_median": first["median_steps"]}
 
+
+def finish_text(runs: Runs, lang: str = "en") -> str:
+    """The race's finish line in words, with the numbers: 'loss ≤ 0.001 (the minimum 0 + 0.001)
+    from then on'."""
+    from ..style import label as L
+
+    finish = runs.info["finish"]
+    if finish.low is None:
+        return L("finish gradient", lang).format(tol=f"{finish.tol:g}")
+    return L("finish gap", lang).format(line=f"{finish.line:g}", gap=f"{finish.gap:g}", low=f"{finish.low:g}")
+
+
+def race_claims(runs: Runs) -> list:
+    """A tuned race is fair (each rate the best of the same search by the same rule, none at
+    its edge, no drawn run's loss ever above its start); the winner crosses the finish line
+    first, with its numbers; a tuned race's winner also wins the median over the tuning's starts."""
     out, info = [], runs.info
     table = info.get("table") or []
     if info.get("tuned"):
         space = info["space"]
         edge = info["edge"]
         lo, hi = space["span"]
-        out.append(claim("fair", f"each optimizer runs at its best of {space['grid']} rates from {lo:g} to {hi:g}, "
-                         "and no best rate is at the edge of that range",
-                         f"每个优化器都使用同一搜索中 {space['grid']} 个学习率（{lo:g} 到 {hi:g}）里最好的一个，"
+        out.append(claim("fair", f"each optimizer runs at its best of {space['grid']} rates from {lo:g} to {hi:g} by "
+                         "the same rule, and no best rate is at the edge of that range",
+                         f"每个优化器都按同一规则，使用 {space['grid']} 个学习率（{lo:g} 到 {hi:g}）中最好的一个，"
                          "且没有一个落在范围边缘", not edge,
                          f"at the edge: {', '.join(edge)}" if edge else
-                         ", ".join(f"{name(r['optimizer'])} {r['lr']:.3g}" for r in table),
+                         ", ".join(f"{name(r['optimizer'])} {r['lr']:g}" for r in table),
                          f"位于边缘：{', '.join(edge)}" if edge else
-                         "，".join(f"{name(r['optimizer'], 'zh')} {r['lr']:.3g}" for r in table)))
+                         "，".join(f"{name(r['optimizer'], 'zh')} {r['lr']:g}" for r in table)))
+        start = table[0]["start_loss"] if table else 0.0
+        out.append(claim("never-above-start", f"no run's loss ever rises above its start ({start:.3g})",
+                         f"没有一条路径的损失超过它的起点（{start:.3g}）",
+                         all(r["peak_loss"] <= r["start_loss"] for r in table),
+                         "highest after the start: " + ", ".join(f"{name(r['optimizer'])} {r['peak_loss']:.3g}"
+                                                                  for r in table),
+                         "起点之后的最高损失：" + "，".join(f"{name(r['optimizer'], 'zh')} {r['peak_loss']:.3g}"
+                                                   for r in table)))
     if table:
         win = table[0]
-        first = runs.of(win["optimizer"])
-        evidence = {lang: steps_text(first, lang) for lang in ("en", "zh")}
-        if len(table) > 1:
-            nxt, second = table[1]["optimizer"], runs.of(table[1]["optimizer"])
-            evidence["en"] += f"; next {name(nxt)}: {steps_text(second)}"
-            evidence["zh"] += f"；其次是{name(nxt, 'zh')}：{steps_text(second, 'zh')}"
-        out.append(claim("winner", f"{name(win['optimizer'])} reaches the tolerance first",
-                         f"{name(win['optimizer'], 'zh')}最先达到容差", win["status"] == "converged",
-                         evidence["en"], evidence["zh"]))
+        line = {lang: finish_text(runs, lang) for lang in ("en", "zh")}
+        runner = table[1] if len(table) > 1 else None
+        first = win["finished"] and (runner is None or not runner["finished"] or runner["steps"] > win["steps"])
+        evidence = {"en": _finish_steps(win), "zh": _finish_steps(win, "zh")}
+        if runner is not None:
+            evidence["en"] += f"; next {name(runner['optimizer'])}: {_finish_steps(runner)}"
+            evidence["zh"] += f"；其次是{name(runner['optimizer'], 'zh')}：{_finish_steps(runner, 'zh')}"
+        out.append(claim("winner", f"{name(win['optimizer'])} crosses the finish line first: {line['en']}",
+                         f"{name(win['optimizer'], 'zh')}最先越过终点线：{line['zh']}", first,
+                         evidence["en"], evidence["zh"], steps=win["steps"]))
+        if info.get("tuned") and len(table) > 1:
+            m = info["space"]["starts"]
+            medians = [np.inf if r["median_steps"] is None else r["median_steps"] for r in table]
+            robust = bool(np.isfinite(medians[0]) and all(medians[0] < x for x in medians[1:]))
+            out.append(claim("robust", f"{name(win['optimizer'])} also wins in the median over {m} starts near this "
+                             "one", f"在这个起点附近 {m} 个起点的中位数上，{name(win['optimizer'], 'zh')}同样第一",
+                             robust,
+                             "median steps: " + ", ".join(f"{name(r['optimizer'])} {_median(r)}" for r in table),
+                             "步数中位数：" + "，".join(f"{name(r['optimizer'], 'zh')} {_median(r, 'zh')}"
+                                                  for r in table)))
+    swap = info.get("swap")
+    if swap:
+        a, b, lr = name(swap["first"]), name(swap["later"]), f"{swap['lr']:g}"
+        za, zb = name(swap["first"], "zh"), name(swap["later"], "zh")
+        better = swap["median"] is not None and (swap["first_median"] is None or swap["median"] < swap["first_median"])
+        if swap["rises"]:
+            en, zh = f"at {lr} {b}'s loss rises above its start", f"学习率 {lr} 时{zb}的损失超过起点"
+        else:
+            later, first = ({"median_steps": swap[k]} for k in ("median", "first_median"))
+            en = f"median steps at {lr}: {b} {_median(later)}, {a} {_median(first)}"
+            zh = f"学习率 {lr} 时的步数中位数：{zb} {_median(later, 'zh')}，{za} {_median(first, 'zh')}"
+        out.append(claim("swap", f"{a} beats {b} not by a luckier rate: at {a}'s rate {lr}, {b} does no better",
+                         f"{za}胜过{zb}并非靠学习率的运气：用{za}的学习率 {lr}，{zb}也不会更快", not better,
+                         en, zh))
     return out
+
+
+def _finish_steps(row, lang: str = "en") -> str:
+    """'439 steps', 'not within 1500 steps', 'diverged' for evidence."""
+    if row["diverged"] and not row["finished"]:
+        return "发散" if lang == "zh" else "diverged"
+    if row["finished"]:
+        return f"{row['steps']} 步" if lang == "zh" else f"{row['steps']} steps"
+    return f"{row['steps']} 步内未到达" if lang == "zh" else f"not within {row['steps']} steps"
+
+
+def _median(row, lang: str = "en") -> str:
+    if row["median_steps"] is None:
+        return "未到达" if lang == "zh" else "does not finish"
+    return str(row["median_steps"])
 
 
 def _basin(s, traj, radius=None) -> int:
@@ -196,4 +273,4 @@ def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
 
 
 __all__ = ["race", "race_runs", "momentum", "adaptive", "single", "saddle", "RACE_DEFAULT",
-           "race_claims"]
+           "race_claims", "finish_text"]

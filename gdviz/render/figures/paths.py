@@ -16,7 +16,7 @@ from ..axes import (
     draw_table,
     plain_log_axis,
 )
-from ..geometry import fit_window, inside
+from ..geometry import fit_window, focus_window, inside
 from ..series import layered_widths, series_colours, series_label, status_text
 from .common import axes_formula, formula, title
 
@@ -109,90 +109,132 @@ def point_text(p) -> str:
 
 
 def race_panels(fig, runs, area, lang, *, every: int):
-    """One small contour panel per optimizer in the gridspec cell ``area``: its path alone, a dot
-    every ``every`` steps, and as its title its name, rate and steps in its colour. Each panel
-    shows the surface's window grown to its own path, at equal scale on both axes, so no path
-    hides another and a wide loop (Adam's) does not shrink the others' valley."""
-    s, cols = runs.surface, series_colours(runs.series)
-    ranked = [r["optimizer"] for r in runs.info.get("table") or []]
-    order = sorted(range(len(runs.series)), key=lambda i: ranked.index(runs.series[i]) if runs.series[i] in ranked
-                   else len(ranked))   # as the table ranks them
-    windows = [fit_window(s, [runs.trajectories[i]]) for i in order]
-    aspects = [float(np.ptp(w[0]) / np.ptp(w[1])) for w in windows]
-    n = len(windows)
+    """One small contour panel per optimizer in the gridspec cell ``area``, in finish order: its
+    path alone, a dot every ``every`` steps, a ringed flag where it crosses the finish line, and
+    as its title its place, name, rate and finish step in its colour. Every panel shows the same
+    window (all the paths and the minimum, at equal scale on both axes), so they compare by eye."""
+    s, cols, table = runs.surface, series_colours(runs.series), runs.info.get("table") or []
+    row_of = {r["optimizer"]: r for r in table}
+    order = sorted(range(len(runs.series)), key=lambda i: row_of[runs.series[i]]["rank"] if runs.series[i] in row_of
+                   else len(row_of) + i)
+    window = focus_window(s, runs.trajectories)   # the paths and the minimum, the same in every panel
+    n = len(order)
     rows = 1 if n <= 5 else 2
     per_row = -(-n // rows)
-    widths = [max(aspects[i] for i in range(c, n, per_row)) for c in range(per_row)]
-    grid = area.subgridspec(rows, per_row, wspace=0.28, hspace=0.75, width_ratios=widths)
+    grid = area.subgridspec(rows, per_row, wspace=0.12, hspace=0.95)
     axes = []
-    for i, (j, w) in enumerate(zip(order, windows)):
+    for i, j in enumerate(order):
         t, key, lr, c = runs.trajectories[j], runs.series[j], runs.rates[j], cols[j]
+        row = row_of.get(key)
         ax = fig.add_subplot(grid[i // per_row, i % per_row])
-        draw_contours(ax, s, window=w, lang=lang)
-        draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=2.0, window=w)
-        step_dots(ax, t, c, every, window=w, size=4.5)
+        draw_contours(ax, s, window=window, lang=lang)
+        draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=2.0, window=window)
+        step_dots(ax, t, c, every, window=window, size=4.5)
+        if row is not None and row["finished"]:
+            ax.plot(*t.params[row["steps"]], marker="o", ms=11, mfc="none", mec=style.INK, mew=1.6, zorder=10)
         ax.set_aspect("equal", adjustable="box")
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=8, labelleft=i % per_row == 0)
         ax.set_xlabel(ax.get_xlabel(), fontsize=9, labelpad=1)
         ax.set_ylabel(ax.get_ylabel() if i % per_row == 0 else "", fontsize=9)
-        rate = f"{L('lr', lang)} = {fmt_number(lr)}{'，' if lang == 'zh' else ', '}" if lr is not None else ""
-        ax.set_title(f"{series_label(key, lang)}\n{rate}{status_text(t, lang)}", fontsize=9.5, color=c,
-                     fontweight="bold")
+        rate = f"{L('lr', lang)} = {lr:g}" if lr is not None else ""
+        head = f"{style.ordinal(row['rank'], lang)}  {series_label(key, lang)}" if row else series_label(key, lang)
+        ax.set_title(f"{head}\n{rate}\n{finish_words(row, t, lang)}", fontsize=9.5, color=c, fontweight="bold",
+                     linespacing=1.25)
         axes.append(ax)
     return axes
 
 
-def metrics_table(rows, lang):
-    """A race's metrics table (``Race.table``) as a header and rows of text."""
-    header = [L(k, lang) for k in ("optimizer", "lr", "steps to tolerance", "final loss", "diverged", "wall time")]
-    text = [[optimizer_name(r["optimizer"], lang), fmt_number(r["lr"]),
-             str(r["steps"]) if r["status"] == "converged" else f"{r['steps']}+",
-             "—" if r["diverged"] else f"{r['final_loss']:.3g}", L("yes" if r["diverged"] else "no", lang),
-             f"{r['seconds'] * 1000:.0f} ms"] for r in rows]
+def finish_words(row, traj, lang) -> str:
+    """'finish at step 439', 'no finish in 1500 steps' or 'diverged' for a panel title."""
+    if row is not None and row["finished"]:
+        return L("finish at", lang).format(n=row["steps"])
+    if traj.status == "diverged":
+        return L("diverged", lang)
+    return L("no finish", lang).format(n=traj.n_steps)
+
+
+def metrics_table(rows, lang, starts=None):
+    """A race's metrics table (``Race.table``) as a header and rows of text: place, optimizer,
+    rate, steps to the finish line, the median of the tuning's ``starts`` (when tuned) and the
+    final loss (real digits, never '< 0.001')."""
+    header = [L("finish place", lang), L("optimizer", lang), L("lr", lang), L("steps to finish", lang)]
+    if starts:
+        header.append(L("median of starts", lang).format(k=starts))
+    header.append(L("final loss", lang))
+    text = []
+    for r in rows:
+        steps = str(r["steps"]) if r["finished"] else (
+            L("diverged", lang) if r["diverged"] else L("not within", lang).format(n=r["steps"]))
+        cells = [style.ordinal(r["rank"], lang), optimizer_name(r["optimizer"], lang), f"{r['lr']:g}", steps]
+        if starts:
+            cells.append("—" if r["median_steps"] is None else str(r["median_steps"]))
+        cells.append("—" if r["diverged"] else f"{r['final_loss']:.3g}")
+        text.append(cells)
     return header, text
 
 
 def fit_columns(table, total: float = 1.0):
     """Column widths of a matplotlib table in proportion to their longest text (a CJK character
     counts twice), together ``total`` of the axes' width."""
-    width = {}
-    for (_, c), cell in table.get_celld().items():
-        text = cell.get_text().get_text()
-        width[c] = max(width.get(c, 0), sum(2 if ord(ch) > 0x2e80 else 1 for ch in text) + 3)
-    for (_, c), cell in table.get_celld().items():
+    width, lines = {}, 1
+    for (r, c), cell in table.get_celld().items():
+        text = cell.get_text().get_text().split("\n")
+        lines = max(lines, len(text)) if r == 0 else lines
+        width[c] = max(width.get(c, 0), *(sum(2 if ord(ch) > 0x2e80 else 1 for ch in t) + 3 for t in text))
+    for (r, c), cell in table.get_celld().items():
         cell.set_width(total * width[c] / sum(width.values()))
+        if r == 0:   # a header of several lines gets their height
+            cell.set_height(cell.get_height() * (1 + 0.75 * (lines - 1)))
 
 
 def plot_race(fig, runs, lang):
-    """Several optimizers from one start: one small contour panel each (above), loss against step
-    for all (below left) and the race's metrics table (below right); a tuned race says how the
-    rates were chosen."""
+    """Several optimizers from one start to a finish line: one small contour panel each, in
+    finish order and on the same axes (above); loss against step for all, with the finish line
+    dashed and a ring where each crosses it (below left); the race's metrics table (below
+    right). A tuned race says how the rates were chosen."""
+    from ...lessons.paths import finish_text
+
     s, info, cols = runs.surface, runs.info, series_colours(runs.series)
     every = dot_spacing(runs.trajectories)
     many = len(runs.series) > 5   # two rows of panels
-    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.3, top=0.84, bottom=0.1,
+    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.42, top=0.76, bottom=0.14,
                              left=0.065, right=0.98)
     race_panels(fig, runs, outer[0], lang, every=every)
-    below = outer[1].subgridspec(1, 2, width_ratios=[1, 1.1], wspace=0.12)
+    below = outer[1].subgridspec(1, 2, width_ratios=[1, 1.15], wspace=0.1)
     ax = fig.add_subplot(below[0])
-    draw_loss_vs_step(ax, runs.trajectories, [series_label(k, lang) for k in runs.series], cols, lang=lang)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=min(len(cols), 4 if many else 3), fontsize=9,
-              frameon=False, borderaxespad=0, handlelength=1.6, columnspacing=1.2)
-    table = info.get("table")
+    draw_loss_vs_step(ax, runs.trajectories, [series_label(k, lang) for k in runs.series], cols, lang=lang, log=True)
+    table = info.get("table") or []
+    finish = info.get("finish")
+    if finish is not None and finish.low is not None:
+        ax.axhline(finish.line, color=style.INK, lw=1.2, ls=(0, (5, 3)), zorder=1.5, label=L("finish line", lang))
+        for r in table:
+            if r["finished"]:
+                t = runs.of(r["optimizer"])
+                ax.plot(r["steps"], t.loss[r["steps"]], marker="o", ms=8, mfc="none", mec=style.INK, mew=1.4,
+                        zorder=5)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=min(len(cols) + 1, 4 if many else 3), fontsize=9,
+              frameon=False, borderaxespad=0, handlelength=1.8, columnspacing=1.2)
     if table:
         colour_of = dict(zip(runs.series, cols))
-        tab = draw_table(fig.add_subplot(below[1]), *metrics_table(table, lang), fontsize=9.5,
-                         colours=[colour_of[r["optimizer"]] for r in table])
+        tab = draw_table(fig.add_subplot(below[1]), *metrics_table(table, lang, info.get("space", {}).get("starts")),
+                         fontsize=9.5, colours=[colour_of[r["optimizer"]] for r in table])
+        for (r, c), cell in tab.get_celld().items():   # the place column, and the optimizer's name, in colour
+            if r > 0 and c in (0, 1):
+                cell.set_text_props(color=colour_of[table[r - 1]["optimizer"]], fontweight="bold")
         fit_columns(tab)
     start = point_text(runs.trajectories[0].params[0])
     sub = L("race sub", lang).format(surface=s.title[lang], start=start, n=max(t.n_steps for t in runs.trajectories),
                                      dots=L("dots every", lang).format(k=every))
     title(fig, L("tuned race" if info.get("tuned") else "optimizer race", lang), sub, formula(s))
+    if finish is not None:
+        words = f"{L('finish line', lang)}{colon(lang)}{finish_text(runs, lang)}"
+        fig.text(0.02, 0.875, words, fontsize=10, color=style.INK, ha="left")
     if info.get("tuned"):
         sp = info["space"]
-        fig.text(0.05, 0.012, L("tuned how", lang).format(grid=sp["grid"], lo=fmt_number(sp["span"][0]),
-                                                         hi=fmt_number(sp["span"][1])),
-                 fontsize=9.5, color=style.MUTED, va="bottom")
+        fig.text(0.02, 0.012, L("tuned how", lang).format(grid=sp["grid"], lo=f"{sp['span'][0]:g}",
+                                                         hi=f"{sp['span'][1]:g}", k=sp["starts"] - 1,
+                                                         d=f"{sp['nudge']:.3g}"),
+                 fontsize=9, color=style.MUTED, va="bottom")
     return fig
 
 
