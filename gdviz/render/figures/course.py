@@ -91,7 +91,7 @@ def plot_plateau_saddle(fig, runs, lang):
     m = points["minimum"]
     star(ax, (m, float(s.value(np.array([m])))), zorder=7)
     notes = {"plateau": (-0.35, 3.0, (0, 26), "left"),
-             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (62, 45),
+             "saddle point": (points["saddle point"], float(s.value(np.array([points["saddle point"]]))), (0, -62),
                               "center"),
              "local minimum": (points["local minimum"], float(s.value(np.array([points["local minimum"]]))),
                                (0, -40), "center"),
@@ -102,7 +102,7 @@ def plot_plateau_saddle(fig, runs, lang):
         ax.annotate(L(f"ps {key}", lang), xy=(x, y), xytext=off, textcoords="offset points", ha=ha,
                     va="center", fontsize=10.5, color=c, fontweight="bold", zorder=8, arrowprops=arrow)
     ax.set_xlim(w0, w1)
-    ax.set_ylim(-0.45, 3.55)
+    ax.set_ylim(-0.45, 3.8)
     ax.set_xlabel("x")
     ax.set_ylabel(L("loss", lang))
     ax.grid(True, alpha=0.25)
