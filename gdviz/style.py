@@ -42,14 +42,21 @@ LABELS = {
                    "Too large ({large}) overshoots farther at every step: it diverges.",
                    "恰到好处（学习率 {gold}）{n_gold}就到达最小值，过小（{small}）要 {n_small}。\n"
                    "过大（{large}）每一步都越过最低点，而且越落越远：发散。"),
+    "round bowl": ("the round bowl", "圆碗"),
+    "elongated bowl": ("the elongated bowl", "狭长的碗"),
     "contour act bowl": ("Gradient descent on a round bowl", "圆碗上的梯度下降"),
     "contour act elongated": ("Gradient descent on an elongated bowl", "狭长碗上的梯度下降"),
-    "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: "
-                             "lr = {lr} arrives in {n}.",
-                             "在圆碗上，负梯度直指最小值：学习率 {lr} 用 {n}到达。"),
-    "contour caption elongated": ("On an elongated bowl the gradient points across the valley, not at the "
-                                  "minimum: the path zig-zags and needs {n}.",
-                                  "在狭长的碗上，梯度指向山谷两侧，而不是指向最小值：路径呈之字形，需要 {n}。"),
+    "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: at its "
+                             "best rate 2/(L + μ) = {lr} it arrives in {n}.",
+                             "在圆碗上，负梯度直指最小值：用它最好的学习率 2/(L + μ) = {lr}，{n}就到达。"),
+    "contour caption elongated": ("Same start and flat curvature, but one direction {k}× steeper: from 2/L = {div} "
+                                  "on the steps blow up, so the best rate is 2/(L + μ) = {lr}; the path zig-zags "
+                                  "and crawls along the flat direction: {n}. At the same rate {same} the round bowl "
+                                  "needs {n_round} too: the capped rate costs the steps, not the zig-zag.",
+                                  "起点和平坦方向的曲率相同，但有一个方向陡 {k} 倍：学习率从 2/L = {div} 起步子就会"
+                                  "越来越大，所以最好的学习率是 2/(L + μ) = {lr}；路径呈之字形，沿平坦方向缓慢"
+                                  "爬行：{n}。在相同学习率 {same} 下圆碗也要 {n_round}：代价在于受限的学习率，"
+                                  "而不是之字形。"),
     "contour act scaling": ("The same data with raw and with standardized x: condition number {raw} vs {std}",
                             "同一份数据，原始的 x 与标准化的 x：条件数 {raw} 对 {std}"),
     "contour caption scaling": ("Standardizing x makes the contours round (condition number {c0} → {c1}):\n"
