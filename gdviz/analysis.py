@@ -81,6 +81,22 @@ class Regimes:
         out = np.array(REGIMES)[idx]
         return str(out) if out.ndim == 0 else out
 
+    def word(self, lr):
+        """The course's word for a rate (seed 001's exercise, where only 1/L = 1.6 is Goldilocks
+        and 1.8 overshoots): 'goldilocks' at the fastest rate 2/(L + mu) (1/L in 1-D, one
+        step; within 1e-6 of it), 'too small' below it (in 1-D each step falls short), 'too
+        large' above it (each step overshoots), 'diverges' from 2/L on. The figures of the
+        learning rate use these words; :meth:`classify` is the wider Goldilocks band.
+
+            >>> regimes(gd.surface("parabola")).word([1.0, 1.6, 1.8, 4.0]).tolist()
+            ['too small', 'goldilocks', 'too large', 'diverges']
+        """
+        lr = np.asarray(positive_number("lr", lr), dtype=float)
+        gold = self.goldilocks
+        idx = np.select([lr * self.L >= 2.0, np.abs(lr - gold) <= 1e-6 * gold, lr < gold], [3, 1, 0], 2)
+        out = np.array(REGIMES)[idx]
+        return str(out) if out.ndim == 0 else out
+
     def triple(self) -> tuple[float, float, float]:
         """(too small, Goldilocks, too large) rates for the three-panel pictures: 0.1 x the
         fastest rate, the fastest rate 2/(L + mu), and 2.1/L, just past the divergence limit,

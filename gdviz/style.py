@@ -264,11 +264,16 @@ LABELS = {
     "lr curves": ("Loss against steps for several learning rates", "不同学习率下损失随步数的变化"),
     # -- learning-rate figures (gdviz/render/figures/rates.py) --
     "lr first k": ("each panel shows the first {k} steps", "每幅图显示前 {k} 步"),
-    "lr after k": ("after {k} steps: {d} from the minimum", "{k} 步后：距最小值 {d}"),
+    "lr after k": ("after {k} steps:\n{d} from the minimum", "{k} 步后：\n距最小值 {d}"),
     "lr wider axes": ("wider axes", "坐标范围更大"),
     "lr limits": ("{surface}, L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, every "
                   "rate diverges",
                   "{surface}，L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
+    "lr limits 2d": ("{surface}, μ = {mu}, L = {L}: the fastest rate is 2/(L+μ) ≈ {gold}; from 2/L = {two} on, "
+                     "every rate diverges",
+                     "{surface}，μ = {mu}，L = {L}：最快的学习率是 2/(L+μ) ≈ {gold}；从 2/L = {two} 起，"
+                     "所有学习率都发散"),
+    "converge rule": ("Steps count until |gradient| < {tol} (converged).", "步数计到 |梯度| < {tol} 为止（收敛）。"),
     "lr fewest": ("fewest: {n} at {lr}", "最少：{lr} 时 {n}"),
     "lr curves left": ("The first steps on the loss curve", "损失曲线上的前几步"),
     "lr curves right": ("The loss at every step", "每一步的损失"),

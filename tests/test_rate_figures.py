@@ -2,11 +2,18 @@
 exercise, one threshold text, rates printed with the digits that reproduce their step counts,
 the convergence rule on every figure that quotes steps, and no label over another label, the
 minimum's star, a tick label or a status box, in English and Chinese."""
+import re
+
+import numpy as np
 import pytest
+from matplotlib.text import Text
 from overlap import overlaps
 
+from gdviz import lessons
+from gdviz.engine import run
 from gdviz.gallery import load
 from gdviz.gallery.render import entry_runs
+from gdviz.optim import optimizer
 from gdviz.render import figures, mpl
 
 ENTRIES = ["gradient-step", "lr-triptych", "lr-triptych-2d", "lr-exercise", "lr-sweep", "lr-curves", "lr-decay",
@@ -38,6 +45,60 @@ def test_no_label_overlaps_a_label_the_star_or_a_box(name, lang, drawn):
     fig, _ = drawn[name, lang]
     with mpl.rc(lang):
         assert overlaps(fig) == []
+
+
+def texts(fig):
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ENTRIES)
+def test_every_figure_that_quotes_steps_states_the_convergence_rule(name, lang, drawn):
+    fig, runs = drawn[name, lang]
+    rule = {"en": f"Steps count until |gradient| < {runs.surface.tol:g} (converged).",
+            "zh": f"步数计到 |梯度| < {runs.surface.tol:g} 为止（收敛）。"}[lang]
+    assert any(t.endswith(rule) for t in texts(fig)), texts(fig)
+
+
+THRESHOLD = {"en": "1/L = 1.6 reaches the minimum in one step; from 2/L = 3.2 on, every rate diverges",
+             "zh": "1/L = 1.6 一步到达最小值；从 2/L = 3.2 起，所有学习率都发散"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["gradient-step", "lr-triptych", "lr-exercise", "lr-sweep", "lr-curves", "lr-decay"])
+def test_one_threshold_text_in_every_learning_rate_entry(name, lang, drawn):
+    fig, _ = drawn[name, lang]
+    assert sum(THRESHOLD[lang] in t for t in texts(fig)) == 1
+
+
+@pytest.mark.parametrize("name", ["lr-triptych", "lr-triptych-2d", "lr-exercise", "lr-curves"])
+def test_every_printed_rate_reproduces_its_step_count(name, drawn):
+    """Each rate a panel title or legend prints ('lr = 3.104', 'lr = 2/(L+μ) ≈ 0.09524'), run as
+    printed, ends the same way in the same number of steps as the run drawn."""
+    fig, runs = drawn[name, "en"]
+    shown = " | ".join(texts(fig))
+    start = runs.trajectories[0].params[0]
+    printed = [float(x) for x in re.findall(r"lr = (?:1/L = |2/\(L\+μ\) ≈ )?([0-9.]+)", shown)]
+    assert len(printed) >= len(runs.trajectories)
+    for t, lr in zip(runs.trajectories, printed):
+        again = run(optimizer("gd", lr=lr), runs.surface, start, len(t.params) + 5 if t.status == "converged"
+                    else len(t.params) - 1)
+        assert (again.status, int(again.n_steps)) == (t.status, int(t.n_steps)), (name, lr)
+
+
+def test_lr_curves_prints_the_rate_it_runs():
+    runs = lessons.lr_curves()
+    assert runs.info["shown"] == ["0.16", "1.6", "3.104", "3.36"]      # 3.1 would take 81 steps, not 85
+    assert [int(t.n_steps) for t in runs.trajectories[:3]] == [50, 1, 85]
+
+
+def test_lr_exercise_uses_the_course_words():
+    runs = lessons.lr_exercise()
+    assert runs.series == ["too small", "too small", "too small", "goldilocks", "too large", "diverges"]
+    words = next(c for c in runs.claims if c.key == "course-words")
+    assert words.holds and "1.8: 3 of 3" in words.evidence["en"] and "1: 0 of 6" in words.evidence["en"]
+    # one panel order: small, Goldilocks, large
+    assert list(np.argsort(runs.rates)) == list(range(len(runs.rates)))
 
 
 # -- contour-descent, acts 1-2: like with like -------------------------------------------------

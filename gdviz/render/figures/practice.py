@@ -8,15 +8,15 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.ticker import LogLocator, MaxNLocator
 
-from ... import style
+from ... import analysis, style
 from ...errors import UserInputError
 from ...lessons.rates import misclassified
 from ...style import fmt_number
 from ...style import label as L
 from ..axes import draw_contours, draw_loss_curve, draw_path, plain_log_axis
 from ..series import status_text
-from .common import formula, title
-from .rates import centred_window, draw_steps, mark_minimum, set_curve_top
+from .common import formula, rule_note, title
+from .rates import _limits_text, centred_window, draw_steps, mark_minimum, set_curve_top
 
 BLUE, ORANGE = style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]        # Playground's two classes
 GREEN, VERMILLION = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -65,10 +65,10 @@ def plot_lr_decay(fig, runs, lang):
     ax2.tick_params(labelleft=False)
     _draw_schedule(ax3, eta, lim, decay, c_const, c_decay, lang)
     sep = "，" if lang == "zh" else ", "
-    sub = sep.join([s.title[lang], f"η = {fmt_number(eta)}", f"L = {fmt_number(runs.info['L'])}",
-                    f"2/L = {fmt_number(lim)}"])
+    sub = sep.join([_limits_text(s, analysis.regimes(s, const.params[0]), lang), f"η = {fmt_number(eta)}"])
     title(fig, L("lr decay title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.78, left=0.055, right=0.985, bottom=0.12, wspace=0.2)
+    rule_note(fig, s, lang)
     return fig
 
 
@@ -344,6 +344,7 @@ def plot_fit_line(fig, runs, lang):
     sub = L("fit sub", lang).format(m=f"{slope:g}", b0=fmt_number(b0))
     title(fig, L("fit title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.8, left=0.06, right=0.985, bottom=0.11, wspace=0.2)
+    rule_note(fig, s, lang)
     return fig
 
 
