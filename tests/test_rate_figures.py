@@ -123,3 +123,28 @@ def test_contour_descent_compares_bowls_like_with_like():
     # the rate the video prints (0.09524) reproduces the 173 steps
     assert int(run(optimizer("gd", lr=0.09524), long, long.start, 400).n_steps) == 173
 
+
+
+# -- lr-panels GIF: readable at slide size, the status box never covered ------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lr_panels_gif_is_readable_and_the_point_never_covers_its_status(lang):
+    from matplotlib.colors import to_rgb
+
+    from gdviz import style
+    from gdviz.render.animation import PANEL_PT, Animation
+
+    runs = lessons.lr_triptych()
+    anim = Animation(runs, frames=30, fps=15, size=(960, 360), lang=lang)
+    axes = anim.fig.axes
+    for ax in axes:
+        assert ax.title.get_fontsize() >= 13 and min(t.get_fontsize() for t in ax.get_xticklabels()) >= 11
+        if lang == "zh":   # the CJK face first: its sans-serif digits, not DejaVu's slab-footed bold ones
+            assert ax.title.get_fontfamily()[0] == style.CJK_FONT
+    assert PANEL_PT >= 13
+    colours = [np.array(to_rgb(c)) * 255 for c in anim.colours]
+    for i in range(anim.n_frames):
+        img = np.asarray(anim.frame(i), dtype=float)
+        for a, colour in zip(anim.artists, colours):
+            x0, y0, x1, y1 = (int(round(v)) for v in a["counter"].outline)
+            box = img[y0 + 2:y1 - 1, x0 + 2:x1 - 1]
+            assert not (np.abs(box - colour).sum(axis=-1) < 60).any(), (i, lang)
