@@ -273,6 +273,7 @@ LABELS = {
                      "every rate diverges",
                      "{surface}，μ = {mu}，L = {L}：最快的学习率是 2/(L+μ) ≈ {gold}；从 2/L = {two} 起，"
                      "所有学习率都发散"),
+    "zoom near minimum": ("near the minimum, magnified", "最小值附近（放大）"),
     "converge rule": ("Steps count until |gradient| < {tol} (converged).", "步数计到 |梯度| < {tol} 为止（收敛）。"),
     "lr fewest": ("fewest: {n} at {lr}", "最少：{lr} 时 {n}"),
     "lr curves left": ("The first steps on the loss curve", "损失曲线上的前几步"),

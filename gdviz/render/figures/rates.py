@@ -141,6 +141,41 @@ def number_points(ax, pts, steps, surface, which=None, min_gap: float = 0.045):
         taken.append(uv[j])
 
 
+def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en"):
+    """The steps that clump at the minimum, magnified: an inset at ``bounds`` (axes fraction)
+    showing the curve around the minimum, every step from the first inside that neighbourhood
+    on, numbered, and the star; grey lines link it to the region it magnifies. The
+    neighbourhood is the minimum's 6% of the window's width."""
+    if not surface.minima.size:
+        return None
+    w0, w1 = ax.get_xlim()
+    m = float(surface.minima[0, 0])
+    near = np.flatnonzero(np.abs(traj.params[:, 0] - m) <= 0.06 * (w1 - w0))
+    if len(near) < 3:
+        return None
+    first = int(near[0])
+    half = 1.6 * max(float(np.abs(traj.params[first:, 0] - m).max()), 1e-12)
+    inset = ax.inset_axes(bounds)
+    w = np.linspace(m - half, m + half, 200)
+    z = np.asarray(surface.value(w[:, None]), float)
+    inset.plot(w, z, color="#444444", lw=1.6, zorder=1)
+    pts = np.c_[traj.params[first:, 0], traj.loss[first:]]
+    inset.plot(pts[:, 0], pts[:, 1], "o", color=colour, ms=4.5, mec="white", mew=0.6, zorder=4)
+    zmin = float(surface.value(np.atleast_1d(m)))
+    inset.set_xlim(m - half, m + half)
+    inset.set_ylim(zmin - 0.25 * (z.max() - zmin), z.max() + 0.1 * (z.max() - zmin))
+    inset.plot(m, zmin, zorder=3.5, **{**STAR, "ms": 12})
+    number_points(inset, pts, np.arange(first, len(traj.params)), surface, min_gap=0.09)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for side in inset.spines.values():
+        side.set_visible(True)
+        side.set_color("#999999")
+    inset.set_title(L("zoom near minimum", lang), fontsize=9, color=style.MUTED, pad=2)
+    ax.indicate_inset_zoom(inset, edgecolor="#999999", alpha=0.8)
+    return inset
+
+
 def centred_window(surface, points, grow: float = 1.15):
     """A 1-D window centred on the minimum that holds ``points`` (weights) with room around."""
     centre = float(surface.minima[0, 0]) if surface.minima.size else float(np.mean(surface.bounds[0]))
@@ -202,6 +237,7 @@ def plot_gradient_step(fig, runs, lang):
     ax2.legend(loc="upper right", fontsize=9)
     ax2.set_ylim(-0.06 * t.loss[0], 1.75 * t.loss[0])   # the start's neighbourhood, not the window's top
     head = L("gradient steps", lang)
+    zoom_inset(ax2, s, t, style.SERIES[0], [0.05, 0.07, 0.3, 0.36], lang)
     ax2.set_title(f"{head.capitalize() if lang == 'en' else head}{colon(lang)}{L('lr', lang)} = "
                   f"{fmt_number(runs.rates[0])}{'，' if lang == 'zh' else ', '}{status_text(t, lang)}",
                   fontsize=11.5)
