@@ -148,3 +148,9 @@ def test_lr_panels_gif_is_readable_and_the_point_never_covers_its_status(lang):
             x0, y0, x1, y1 = (int(round(v)) for v in a["counter"].outline)
             box = img[y0 + 2:y1 - 1, x0 + 2:x1 - 1]
             assert not (np.abs(box - colour).sum(axis=-1) < 60).any(), (i, lang)
+
+
+def test_learning_rates_video_uses_the_one_panel_order():
+    from gdviz.scenes.learning_rates import ORDER
+
+    assert ORDER == ("too small", "goldilocks", "too large") == tuple(lessons.lr_triptych().series)
