@@ -16,7 +16,7 @@ from ...style import label as L
 from ..axes import draw_contours, draw_loss_curve, draw_path, plain_log_axis
 from ..series import status_text
 from .common import formula, rule_note, title
-from .rates import _limits_text, centred_window, draw_steps, mark_minimum, set_curve_top
+from .rates import _limits_text, centred_window, draw_steps, mark_minimum, set_curve_top, zoom_inset
 
 BLUE, ORANGE = style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]        # Playground's two classes
 GREEN, VERMILLION = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -331,6 +331,8 @@ def plot_fit_line(fig, runs, lang):
                  xytext=(6, 0), textcoords="offset points", ha="left", va="center", fontsize=10, color=GREEN,
                  fontweight="bold", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     ax2.plot(best, float(s.value([best])), "*", ms=15, color=GREEN, mec="white", mew=0.8, zorder=6, gid="least squares")
+    zoom_inset(ax2, s, t, style.SERIES[0], [0.5, 0.36, 0.22, 0.33], lang,
+               star=dict(marker="*", color=GREEN, mec="white", mew=0.8, ls="none"))
     moves = np.abs(np.diff(t.params[:, 0]))
     shown = ", ".join(fmt_number(m) for m in moves[:3]) + (f", …, {fmt_number(moves[-1])}" if len(moves) > 3 else "")
     ax2.text(0.5, 0.84, L("fit step sizes", lang).format(steps=shown), transform=ax2.transAxes, ha="center", va="top",

@@ -141,11 +141,12 @@ def number_points(ax, pts, steps, surface, which=None, min_gap: float = 0.045):
         taken.append(uv[j])
 
 
-def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en"):
+def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en", star=None):
     """The steps that clump at the minimum, magnified: an inset at ``bounds`` (axes fraction)
     showing the curve around the minimum, every step from the first inside that neighbourhood
     on, numbered, and the star; grey lines link it to the region it magnifies. The
-    neighbourhood is the minimum's 6% of the window's width."""
+    neighbourhood is the minimum's 6% of the window's width. ``star``: the minimum's marker
+    style (default: the yellow :data:`STAR`)."""
     if not surface.minima.size:
         return None
     w0, w1 = ax.get_xlim()
@@ -164,7 +165,7 @@ def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en"):
     zmin = float(surface.value(np.atleast_1d(m)))
     inset.set_xlim(m - half, m + half)
     inset.set_ylim(zmin - 0.25 * (z.max() - zmin), z.max() + 0.1 * (z.max() - zmin))
-    inset.plot(m, zmin, zorder=3.5, **{**STAR, "ms": 12})
+    inset.plot(m, zmin, zorder=3.5, **{**(STAR if star is None else star), "ms": 12})
     number_points(inset, pts, np.arange(first, len(traj.params)), surface, min_gap=0.09)
     inset.set_xticks([])
     inset.set_yticks([])
