@@ -67,10 +67,16 @@ class Regimes:
         lr = np.asarray(lr, dtype=float)
         return np.maximum(np.abs(1 - lr * self.low), np.abs(1 - lr * self.L))
 
+    @property
+    def band_factor(self) -> float:
+        """The Goldilocks band's largest contraction factor per step: max(0.5, sqrt(r_best))
+        (0.5 in 1-D: each step at least halves the distance to the minimum)."""
+        return max(0.5, float(np.sqrt(self.factor(self.goldilocks))))
+
     def band(self) -> tuple[float, float]:
-        """The Goldilocks band (lo, hi): rates whose factor is at most max(0.5, sqrt(r_best)),
+        """The Goldilocks band (lo, hi): rates whose factor is at most :attr:`band_factor`,
         i.e. at most twice the steps of the fastest rate ([0.5/L, 1.5/L] in 1-D)."""
-        b = max(0.5, float(np.sqrt(self.factor(self.goldilocks))))
+        b = self.band_factor
         return (1 - b) / self.low, min((1 + b) / self.L, self.diverge)
 
     def classify(self, lr):

@@ -273,6 +273,9 @@ LABELS = {
                      "every rate diverges",
                      "{surface}，μ = {mu}，L = {L}：最快的学习率是 2/(L+μ) ≈ {gold}；从 2/L = {two} 起，"
                      "所有学习率都发散"),
+    "lr band": ("The shaded Goldilocks band, {lo} to {hi}: each step leaves at most {b} of the distance to the "
+                "minimum",
+                "阴影中的“恰到好处”区间为 {lo} 到 {hi}：每一步后到最小值的距离至多剩下 {b}"),
     "zoom near minimum": ("near the minimum, magnified", "最小值附近（放大）"),
     "converge rule": ("Steps count until |gradient| < {tol} (converged).", "步数计到 |梯度| < {tol} 为止（收敛）。"),
     "lr fewest": ("fewest: {n} at {lr}", "最少：{lr} 时 {n}"),

@@ -449,7 +449,9 @@ def plot_lr_sweep(fig, runs, lang):
                     textcoords="offset points", rotation=90, ha="left", va="center", fontsize=10, color="#333333")
     title(fig, L("lr sweep", lang), _limits_text(runs.surface, r, lang), formula(runs.surface))
     fig.subplots_adjust(top=0.8, left=0.08, right=0.98, bottom=0.12)
-    rule_note(fig, runs.surface, lang)
+    lo_b, hi_b = r.band()
+    rule_note(fig, runs.surface, lang, L("lr band", lang).format(lo=fmt_number(lo_b), hi=fmt_number(hi_b),
+                                                                  b=f"{r.band_factor:.2g}"))
     return fig
 
 
