@@ -67,10 +67,16 @@ class Regimes:
         lr = np.asarray(lr, dtype=float)
         return np.maximum(np.abs(1 - lr * self.low), np.abs(1 - lr * self.L))
 
+    @property
+    def band_factor(self) -> float:
+        """The Goldilocks band's largest contraction factor per step: max(0.5, sqrt(r_best))
+        (0.5 in 1-D: each step at least halves the distance to the minimum)."""
+        return max(0.5, float(np.sqrt(self.factor(self.goldilocks))))
+
     def band(self) -> tuple[float, float]:
-        """The Goldilocks band (lo, hi): rates whose factor is at most max(0.5, sqrt(r_best)),
+        """The Goldilocks band (lo, hi): rates whose factor is at most :attr:`band_factor`,
         i.e. at most twice the steps of the fastest rate ([0.5/L, 1.5/L] in 1-D)."""
-        b = max(0.5, float(np.sqrt(self.factor(self.goldilocks))))
+        b = self.band_factor
         return (1 - b) / self.low, min((1 + b) / self.L, self.diverge)
 
     def classify(self, lr):
@@ -78,6 +84,22 @@ class Regimes:
         lr = np.asarray(positive_number("lr", lr), dtype=float)
         lo, hi = self.band()
         idx = np.select([lr * self.L >= 2.0, lr < lo * (1 - 1e-12), lr <= hi * (1 + 1e-12)], [3, 0, 1], 2)
+        out = np.array(REGIMES)[idx]
+        return str(out) if out.ndim == 0 else out
+
+    def word(self, lr):
+        """The course's word for a rate (seed 001's exercise, where only 1/L = 1.6 is Goldilocks
+        and 1.8 overshoots): 'goldilocks' at the fastest rate 2/(L + mu) (1/L in 1-D, one
+        step; within 1e-6 of it), 'too small' below it (in 1-D each step falls short), 'too
+        large' above it (each step overshoots), 'diverges' from 2/L on. The figures of the
+        learning rate use these words; :meth:`classify` is the wider Goldilocks band.
+
+            >>> regimes(gd.surface("parabola")).word([1.0, 1.6, 1.8, 4.0]).tolist()
+            ['too small', 'goldilocks', 'too large', 'diverges']
+        """
+        lr = np.asarray(positive_number("lr", lr), dtype=float)
+        gold = self.goldilocks
+        idx = np.select([lr * self.L >= 2.0, np.abs(lr - gold) <= 1e-6 * gold, lr < gold], [3, 1, 0], 2)
         out = np.array(REGIMES)[idx]
         return str(out) if out.ndim == 0 else out
 

@@ -45,14 +45,21 @@ LABELS = {
                    "Too large ({large}) overshoots farther at every step: it diverges.",
                    "恰到好处（学习率 {gold}）{n_gold}就到达最小值，过小（{small}）要 {n_small}。\n"
                    "过大（{large}）每一步都越过最低点，而且越落越远：发散。"),
+    "round bowl": ("the round bowl", "圆碗"),
+    "elongated bowl": ("the elongated bowl", "狭长的碗"),
     "contour act bowl": ("Gradient descent on a round bowl", "圆碗上的梯度下降"),
     "contour act elongated": ("Gradient descent on an elongated bowl", "狭长碗上的梯度下降"),
-    "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: "
-                             "lr = {lr} arrives in {n}.",
-                             "在圆碗上，负梯度直指最小值：学习率 {lr} 用 {n}到达。"),
-    "contour caption elongated": ("On an elongated bowl the gradient points across the valley, not at the "
-                                  "minimum: the path zig-zags and needs {n}.",
-                                  "在狭长的碗上，梯度指向山谷两侧，而不是指向最小值：路径呈之字形，需要 {n}。"),
+    "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: at its "
+                             "best rate 2/(L + μ) = {lr} it arrives in {n}.",
+                             "在圆碗上，负梯度直指最小值：用它最好的学习率 2/(L + μ) = {lr}，{n}就到达。"),
+    "contour caption elongated": ("Same start and flat curvature, but one direction {k}× steeper: from 2/L = {div} "
+                                  "on the steps blow up, so the best rate is 2/(L + μ) = {lr}; the path zig-zags "
+                                  "and crawls along the flat direction: {n}. At the same rate {same} the round bowl "
+                                  "needs {n_round} too: the capped rate costs the steps, not the zig-zag.",
+                                  "起点和平坦方向的曲率相同，但有一个方向陡 {k} 倍：学习率从 2/L = {div} 起步子就会"
+                                  "越来越大，所以最好的学习率是 2/(L + μ) = {lr}；路径呈之字形，沿平坦方向缓慢"
+                                  "爬行：{n}。在相同学习率 {same} 下圆碗也要 {n_round}：代价在于受限的学习率，"
+                                  "而不是之字形。"),
     "contour act scaling": ("The same data with raw and with standardized x: condition number {raw} vs {std}",
                             "同一份数据，原始的 x 与标准化的 x：条件数 {raw} 对 {std}"),
     "contour caption scaling": ("Standardizing x makes the contours round (condition number {c0} → {c1}):\n"
@@ -276,11 +283,20 @@ LABELS = {
     "lr curves": ("Loss against steps for several learning rates", "不同学习率下损失随步数的变化"),
     # -- learning-rate figures (gdviz/render/figures/rates.py) --
     "lr first k": ("each panel shows the first {k} steps", "每幅图显示前 {k} 步"),
-    "lr after k": ("after {k} steps: {d} from the minimum", "{k} 步后：距最小值 {d}"),
+    "lr after k": ("after {k} steps:\n{d} from the minimum", "{k} 步后：\n距最小值 {d}"),
     "lr wider axes": ("wider axes", "坐标范围更大"),
     "lr limits": ("{surface}, L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, every "
                   "rate diverges",
                   "{surface}，L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
+    "lr limits 2d": ("{surface}, μ = {mu}, L = {L}: the fastest rate is 2/(L+μ) ≈ {gold}; from 2/L = {two} on, "
+                     "every rate diverges",
+                     "{surface}，μ = {mu}，L = {L}：最快的学习率是 2/(L+μ) ≈ {gold}；从 2/L = {two} 起，"
+                     "所有学习率都发散"),
+    "lr band": ("The shaded Goldilocks band, {lo} to {hi}: each step leaves at most {b} of the distance to the "
+                "minimum",
+                "阴影中的“恰到好处”区间为 {lo} 到 {hi}：每一步后到最小值的距离至多剩下 {b}"),
+    "zoom near minimum": ("near the minimum, magnified", "最小值附近（放大）"),
+    "converge rule": ("Steps count until |gradient| < {tol} (converged).", "步数计到 |梯度| < {tol} 为止（收敛）。"),
     "lr fewest": ("fewest: {n} at {lr}", "最少：{lr} 时 {n}"),
     "lr curves left": ("The first steps on the loss curve", "损失曲线上的前几步"),
     "lr curves right": ("The loss at every step", "每一步的损失"),

@@ -14,7 +14,7 @@ FIGURE_ENTRIES = [e for e in load().entries if e.kind == "figure"]
 # Entries with overlaps on main that belong to another helper of issue 17 (i17-rates has fixed
 # its two on its branch; inside-adagrad and inside-adam still write their last rate across the
 # frame after i17-inside's merge): remove an entry here once it is fixed on main.
-OWNED_ELSEWHERE = {"lr-exercise": "i17-rates", "lr-decay": "i17-rates"}
+OWNED_ELSEWHERE = {}
 
 
 def entry_param(e):

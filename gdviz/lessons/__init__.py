@@ -23,7 +23,7 @@ from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_fu
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
 from .listing import momentum_code
-from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, saddle, single
+from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, round_vs_elongated, saddle, single
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
 from .starts import convex_vs_nonconvex, restarts, surfaces_3d
@@ -55,5 +55,5 @@ def build(name: str, **options) -> Runs:
     return BUILDERS[name](**options)
 
 
-__all__ = ["Runs", "BUILDERS", "build", "race_runs", "RACE_DEFAULT", "COURSE_RATES",
+__all__ = ["Runs", "BUILDERS", "build", "race_runs", "RACE_DEFAULT", "COURSE_RATES", "round_vs_elongated",
            *[f.__name__ for f in BUILDERS.values()]]

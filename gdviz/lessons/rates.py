@@ -14,6 +14,30 @@ from .runs import Runs, per_series, with_claims
 
 COURSE_RATES = (0.1, 0.7, 1.0, 1.6, 1.8, 4.0)       # seed 001's exercise
 COURSE_STEPS = (81, 10, 6, 1, 3, None)              # None: diverges
+MAX_DIGITS = 12
+
+
+def shown_rates(rates, trajs, run_at) -> list[str]:
+    """Each rate with the fewest significant digits that reproduce its run: a run at the printed
+    number ends the same way after the same number of steps. ``run_at(rates)`` runs an array of
+    rates (one batched run) and returns one trajectory per rate.
+
+    3.104 is printed '3.104' (3.1 takes 81 steps, not 85); 0.1 x 1.6 = 0.16000000000000003 is
+    printed '0.16'; 2/21 as many digits as its step count needs.
+    """
+    cands = [[float(f"{lr:.{k}g}") for k in range(1, MAX_DIGITS + 1)] for lr in rates]
+    flat = sorted({c for cs in cands for c in cs})
+    outcome = {c: (t.status, t.n_steps) for c, t in zip(flat, run_at(np.asarray(flat)))}
+    out = []
+    for lr, cs, t in zip(rates, cands, trajs):
+        k = next((k for k, c in enumerate(cs, 1) if outcome[c] == (t.status, t.n_steps)), MAX_DIGITS)
+        out.append(f"{lr:.{k}g}")
+    return out
+
+
+def _gd_at(optimizer, s, start, steps):
+    """``run_at`` for :func:`shown_rates`: one batched run of ``optimizer`` over the rates."""
+    return lambda lrs: run(make_optimizer(optimizer, lr=lrs), s, start, steps).members()
 
 
 def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
@@ -33,13 +57,14 @@ def lr_triptych(surface="parabola", rates=None, *, optimizer="gd", start=None,
     reg = analysis.regimes(s, start)
     if rates is None:
         rates, series = list(reg.triple()), ["too small", "goldilocks", "too large"]
-    else:  # label each rate by the regime it is in, not by its position
+    else:  # label each rate by the course's word for it, not by its position
         rates = per_series("lr", rates, 3)
-        series = [str(r) for r in reg.classify(np.asarray(rates))]
-    trajs = run(make_optimizer(optimizer, lr=np.asarray(rates, float)), s, reg.point, steps).members()
+        series = [str(r) for r in reg.word(np.asarray(rates))]
+    run_at = _gd_at(optimizer, s, reg.point, steps)
+    trajs = run_at(np.asarray(rates, float))
     compare = (30 if s.dim == 2 else None) if compare is None else int(compare) or None
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "regimes": series, "reg": reg, "compare": compare},
-                lesson="lr-triptych")
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "regimes": series, "reg": reg, "compare": compare,
+                                               "shown": shown_rates(rates, trajs, run_at)}, lesson="lr-triptych")
     out = regime_claims(runs, reg)
     if compare and "goldilocks" in series and s.minima.size:
         out.append(closest_after(runs, compare))
@@ -71,9 +96,11 @@ def lr_curves(surface="parabola", rates=None, *, optimizer="gd", start=None, ste
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
     rates = [float(r) for r in np.atleast_1d(reg.quad() if rates is None else rates)]
-    trajs = run(make_optimizer(optimizer, lr=np.asarray(rates)), s, reg.point, steps).members()
-    series = [str(r) for r in reg.classify(np.asarray(rates))]
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg}, lesson="lr-curves")
+    run_at = _gd_at(optimizer, s, reg.point, steps)
+    trajs = run_at(np.asarray(rates))
+    series = [str(r) for r in reg.word(np.asarray(rates))]
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg, "shown": shown_rates(rates, trajs, run_at)},
+                lesson="lr-curves")
     out = regime_claims(runs, reg)
     if "too small" in series and "too large" in series:
         out.append(fewer_steps("small-beats-large", ("too small", runs.of("too small")),
@@ -89,11 +116,10 @@ def regime_claims(runs: Runs, reg) -> list:
     gold = [(k, t) for k, t, _ in keyed if k == "goldilocks"]
     others = [(k, t) for k, t, _ in keyed if k != "goldilocks"]
     if not gold:
-        lo, hi = reg.band()
-        shown = ", ".join(f"{r:.3g}" for r in runs.rates)
-        out.append(claim("goldilocks-shown", "one of the rates is in the Goldilocks band",
-                         "其中一个学习率恰到好处", False, f"rates {shown}; the band is {lo:.3g} to {hi:.3g}",
-                         f"学习率 {shown}；恰到好处区间为 {lo:.3g} 至 {hi:.3g}"))
+        shown = ", ".join(runs.info.get("shown") or [f"{r:.3g}" for r in runs.rates])
+        out.append(claim("goldilocks-shown", "one of the rates is the Goldilocks rate",
+                         "其中一个学习率恰到好处", False, f"rates {shown}; Goldilocks is {reg.goldilocks:.6g}",
+                         f"学习率 {shown}；恰到好处的学习率为 {reg.goldilocks:.6g}"))
     elif others:
         out.append(fewer_steps("goldilocks-fastest", gold[0], others))
     minimum = runs.surface.minima[0] if runs.surface.minima.size else None
@@ -143,13 +169,17 @@ def _along_stiffest(traj, minimum, surface):
 def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start=None,
                 steps: int = 200) -> Runs:
     """The course's exercise (seed 001): each rate steps on the same loss curve; the course
-    counts 81, 10, 6, 1 and 3 steps for 0.1, 0.7, 1, 1.6 and 1.8, and 4 diverges."""
+    counts 81, 10, 6, 1 and 3 steps for 0.1, 0.7, 1, 1.6 and 1.8, and 4 diverges. In the
+    course's words (:meth:`Regimes.word`): only 1/L = 1.6 is Goldilocks, the smaller rates are
+    too small (each step falls short), 1.8 is too large (each step overshoots), 4 diverges."""
     s = make_surface(surface)
     reg = analysis.regimes(s, start)
     rates = [float(r) for r in np.atleast_1d(rates)]
-    trajs = run(make_optimizer(optimizer, lr=np.asarray(rates)), s, reg.point, steps).members()
-    series = [str(r) for r in reg.classify(np.asarray(rates))]
-    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg}, lesson="lr-exercise")
+    run_at = _gd_at(optimizer, s, reg.point, steps)
+    trajs = run_at(np.asarray(rates))
+    series = [str(r) for r in reg.word(np.asarray(rates))]
+    runs = Runs(s, trajs, series, rates, info={"L": reg.L, "reg": reg, "shown": shown_rates(rates, trajs, run_at)},
+                lesson="lr-exercise")
     out = []
     below = [t.status == "converged" for t, r in zip(trajs, rates) if r * reg.L < 2]
     above = [t.status == "diverged" for t, r in zip(trajs, rates) if r * reg.L >= 2]
@@ -165,6 +195,7 @@ def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start
                          f"学习率 1/L = {1 / reg.L:.3g} 一步到达最小值",
                          one[0].n_steps == 1 and one[0].status == "converged",
                          steps_text(one[0]), steps_text(one[0], "zh")))
+    out.append(course_words(runs))
     if s.name == "parabola" and tuple(rates) == COURSE_RATES and start is None and not s.params.get("centre"):
         got = [int(t.n_steps) if t.status == "converged" else None for t in trajs]
         shown = ", ".join(f"{r:g} → {'diverges' if n is None else n}" for r, n in zip(rates, got))
@@ -172,6 +203,32 @@ def lr_exercise(surface="parabola", rates=COURSE_RATES, *, optimizer="gd", start
                          "步数与课程一致：81、10、6、1、3，学习率 4 发散", tuple(got) == COURSE_STEPS,
                          shown, shown.replace("diverges", "发散")))
     return with_claims(runs, out)
+
+
+def course_words(runs: Runs):
+    """The course's words hold on the runs: the too-small rates never overshoot the minimum,
+    the too-large ones overshoot at every step and converge, the Goldilocks rate (if shown)
+    takes the fewest steps."""
+    m = runs.surface.minima[0]
+    rows, ok = {"en": [], "zh": []}, True
+    for key, t, shown in zip(runs.series, runs.trajectories, runs.info["shown"]):
+        if key == "diverges":
+            continue
+        flips = crossings(_along_stiffest(t, m, runs.surface))
+        n = int(t.n_steps)
+        if key == "too small":
+            ok &= flips == 0 and t.status == "converged"
+        elif key == "too large":
+            ok &= flips == n and t.status == "converged"
+        else:
+            ok &= all(cost(t) <= cost(u) for u in runs.trajectories)
+        rows["en"].append(f"{shown}: {flips} of {n}")
+        rows["zh"].append(f"{shown}：{n} 步中 {flips} 次")
+    return claim("course-words", "each rate below the Goldilocks rate falls short at every step (never overshoots), "
+                 "each rate above it overshoots at every step, and the Goldilocks rate is the fastest",
+                 "低于恰到好处的学习率每一步都走不到最低点（从不越过），高于它的每一步都越过最低点，"
+                 "恰到好处的学习率最快", ok,
+                 "steps that overshoot: " + ", ".join(rows["en"]), "越过最低点的步数：" + "，".join(rows["zh"]))
 
 
 def sweep(surface="parabola", optimizer="gd", rates=None, *, steps: int = 500, start=None) -> Runs:

@@ -37,8 +37,9 @@ class RatePanel(VGroup):
         parts = []
         if title:
             parts.append(text(title, lang, size=size * 1.15, colour=self.colour, weight="BOLD"))
-        if isinstance(rate, (int, float)):
-            parts.append(text(f"{L('lr', lang)} = {fmt_number(rate)}", lang, size=size, colour=INK))
+        if isinstance(rate, (int, float, str)):   # a string: the rate as the caption prints it
+            shown = rate if isinstance(rate, str) else fmt_number(rate)
+            parts.append(text(f"{L('lr', lang)} = {shown}", lang, size=size, colour=INK))
         self.head = VGroup(*parts)
         if wide:
             self.head.arrange(RIGHT, buff=0.3)

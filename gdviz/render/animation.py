@@ -49,6 +49,7 @@ MAX_GIF_PIXELS = 600_000_000   # frames x width x height of one GIF (its size an
 HELD_BYTES = 64_000_000        # raw frames the writing process may hold from the other renderer
 MAX_TURN = 30                  # frames per turn of each renderer (a GIF renders one more per turn)
 TEXT_PT = 10                   # counter text size, points (at 100 dpi: 13.9 px)
+PANEL_PT = 13                  # 1-D panels (lr-panels): counters, titles and ticks readable on a slide
 
 
 # -- checks --------------------------------------------------------------------------------
@@ -115,30 +116,35 @@ def _font(lang: str, size_px: int):
 
 
 class _Overlay:
-    """A text box: the box is drawn once by matplotlib; the text is written per frame with PIL."""
+    """A text box: the box is drawn once by matplotlib; the text is written per frame with PIL
+    (``on_top``: over a fresh copy of the box, so nothing that moves covers it)."""
 
-    def __init__(self, anim, ax, x, y, ha, va, width, lines, colour):
-        self.ha, self.colour, self.lang = ha, colour, anim.lang
-        pad = 0.3 * TEXT_PT
+    def __init__(self, anim, ax, x, y, ha, va, width, lines, colour, pt: float = TEXT_PT, on_top: bool = False):
+        self.ha, self.colour, self.lang, self.pt, self.on_top = ha, colour, anim.lang, pt, on_top
+        pad = 0.3 * pt
         self.box = ax.text(x, y, "\n".join(["0" * width] * lines), transform=ax.transAxes, ha=ha,
-                           va=va, fontsize=TEXT_PT, family="DejaVu Sans Mono", color="none",
+                           va=va, fontsize=pt, family="DejaVu Sans Mono", color="none",
                            parse_math=False, zorder=19,
-                           bbox=dict(boxstyle=f"round,pad={pad / TEXT_PT}", fc="white", ec="#cccccc",
+                           bbox=dict(boxstyle=f"round,pad={pad / pt}", fc="white", ec="#cccccc",
                                      alpha=0.92))
-        self.font = _font(self.lang, round(TEXT_PT * 100 / 72))
+        self.font = _font(self.lang, round(pt * 100 / 72))
         self.text = ""
 
     def place(self, fig):
         """Pixel box of the background text box (after the background is drawn)."""
         bb = self.box.get_bbox_patch().get_window_extent()
         h = fig.canvas.get_width_height()[1]
-        pad = 0.3 * TEXT_PT * 100 / 72 + 1
+        self.outline = (bb.x0, h - bb.y1, bb.x1, h - bb.y0)
+        pad = 0.3 * self.pt * 100 / 72 + 1
         self.rect = (bb.x0 + pad, h - bb.y1 + pad, bb.x1 - pad, h - bb.y0 - pad)
 
     def draw(self, image_draw):
         """Write ``text``: a string, or a list of (line, colour) pairs for coloured lines."""
         if not self.text:
             return
+        if self.on_top:   # the box again, over the moving points (a point never covers its status)
+            image_draw.rounded_rectangle(self.outline, radius=0.3 * self.pt * 100 / 72, fill="white",
+                                         outline="#cccccc")
         x0, y0, x1, _ = self.rect
         anchor, x = {"left": ("la", x0), "right": ("ra", x1), "center": ("ma", (x0 + x1) / 2)}[self.ha]
         lines = self.text if isinstance(self.text, list) else [(line, self.colour)
@@ -304,7 +310,7 @@ class Animation:
         s, fig = self.runs.surface, self.fig
         k = len(self.trajs)
         w, h = self.size
-        left, right, bottom, top, gap = 60, 12, 46, 52, 16
+        left, right, bottom, top, gap = 66, 14, 56, 70, 16
         width = (w - left - right - gap * (k - 1)) / k
         # grown to show paths that start outside the bounds, and a diverging run's first bounces
         window = self.window = fit_window(s, self.trajs, diverged_steps=6)
@@ -315,12 +321,19 @@ class Animation:
                                1 - (bottom + top) / h), sharey=shared)
             shared = shared or ax
             draw_loss_curve(ax, s, None, lang=self.lang, window=window)
+            ax.tick_params(labelsize=PANEL_PT - 2)
+            ax.xaxis.label.set_fontsize(PANEL_PT - 1)
+            ax.yaxis.label.set_fontsize(PANEL_PT - 1)
             if i:
                 ax.set_ylabel("")
                 ax.tick_params(labelleft=False)
             lr = (self.runs.rates or [None] * k)[i]
-            head_title = lab if lr is None else f"{self.names[i]}\n{L('lr', self.lang)} = {fmt_number(lr)}"
-            ax.set_title(head_title, color=c, fontsize=11, fontweight="bold")
+            shown = (self.runs.info.get("shown") or [None] * k)[i] if lr is not None else None
+            head_title = lab if lr is None else \
+                f"{self.names[i]}\n{L('lr', self.lang)} = {shown or fmt_number(lr)}"
+            # Chinese: the CJK face first, so the digits are its sans-serif ones, like the characters
+            family = [style.CJK_FONT, *style.FONT_FAMILY] if self.lang == "zh" else None
+            ax.set_title(head_title, color=c, fontsize=PANEL_PT, fontweight="bold", family=family)
             dots, = ax.plot([], [], "o", color=c, ms=5, mec="white", mew=0.6, zorder=4, animated=True)
             trail, = ax.plot([], [], "-", color=c, lw=1.2, alpha=0.5, zorder=3, animated=True)
             tangent, = ax.plot([], [], "-", color=style.OKABE_ITO["vermillion"], lw=1.6, zorder=5,
@@ -336,7 +349,7 @@ class Animation:
                            fontweight="bold", animated=True, zorder=20,
                            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.DIVERGED))
             cols = max(_columns(x) for x in [self._step_text(t.n_steps, t.n_steps), *map(self._loss_text, t.loss)])
-            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top", cols, 2, style.INK)
+            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top", cols, 2, style.INK, pt=PANEL_PT, on_top=True)
             self.overlays.append(counter)
             self.artists.append(dict(dots=dots, trail=trail, tangent=tangent, head=head, exit=exit_i,
                                      mark=[mark], counter=counter))

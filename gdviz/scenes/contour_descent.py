@@ -1,19 +1,24 @@
-"""Gradient descent on a round bowl, on an elongated bowl (the zig-zag of unscaled features),
-then raw against standardized features on the same data."""
+"""Gradient descent on a round bowl, on an elongated bowl with the same flat curvature and start
+(the zig-zag of unscaled features), each at its best rate, then raw against standardized
+features on the same data."""
 from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup, linear
 
 from .. import lessons
+from ..lessons.paths import SAME_RATE
 from ..mobjects import ContourField, RatePanel, TrajectoryPath, colour
 from ..mobjects.common import INK, text
 from ..render.geometry import fit_window
-from ..style import OKABE_ITO, fmt_number, optimizer_name
+from ..style import OKABE_ITO, optimizer_name
 from .base import EDGE, GdvizScene, pace_of
 
 
 class ContourDescent(GdvizScene):
-    """Three acts. Round bowl and elongated bowl: the contour field fills the left of the
+    """Three acts. Round bowl and elongated bowl, like with like (same flat curvature, same start,
+    each at its best rate 2/(L + μ): :func:`gdviz.lessons.paths.round_vs_elongated`; the round
+    one lands in one step, the elongated one's steep direction caps its rate, so it crawls); the
+    contour field fills the left of the
     frame, the path is drawn step by step (paced, so the first big steps can be followed and
     the crawl near the minimum does not take the time), the iteration and loss read out on
     the right, and a caption says what the act shows. Then the same data with raw and with
@@ -22,41 +27,41 @@ class ContourDescent(GdvizScene):
     valley is played faster, with a tag saying how much faster."""
 
     seconds = (4.0, 5.0, 7.0)     # motion of each act
-    lr = 0.09                     # the same rate on both bowls (just below 2/L on the elongated one)
     acts = 3
     act_hold = 4.0                # still time on each act's caption before the next (~0.25 s a word)
     first_steps = 3.0             # act 3: seconds for the steps the standardized run needs
 
     @classmethod
     def lesson_runs(cls) -> list:
-        return [lessons.single("bowl", ["gd"], [cls.lr], steps=200),
-                lessons.single("elongated", ["gd"], [cls.lr], steps=400),
-                lessons.feature_scaling()]
+        return [lessons.round_vs_elongated(), lessons.feature_scaling()]
 
     def construct(self):
-        bowl, long, scaled = self.runs()
-        self.one_field(bowl, self.L("contour act bowl"), "contour caption bowl", self.seconds[0], first=True)
+        bowls, scaled = self.runs()
+        self.one_field(bowls, 0, self.L("contour act bowl"), "contour caption bowl", self.seconds[0], first=True)
         self.clear_act()
-        self.one_field(long, self.L("contour act elongated"), "contour caption elongated", self.seconds[1])
+        self.one_field(bowls, 1, self.L("contour act elongated"), "contour caption elongated", self.seconds[1])
         self.clear_act()
         self.scaling(scaled, self.seconds[2])
 
-    def one_field(self, runs, title: str, caption_key: str, seconds: float, first: bool = False):
-        traj = runs.trajectories[0]
+    def one_field(self, runs, i: int, title: str, caption_key: str, seconds: float, first: bool = False):
+        traj, surface = runs.trajectories[i], runs.surface_of(i)
         step = ValueTracker(0)
-        field = ContourField(runs.surface, width=7.0, height=7.0, window=fit_window(runs.surface, [traj]),
-                             lang=self.lang)
+        field = ContourField(surface, width=7.0, height=7.0, window=fit_window(surface, [traj]), lang=self.lang)
         self.place_field(field)
         path = TrajectoryPath(field, traj, step, colour("gd"), lang=self.lang, markers=True)
         panel = RatePanel(traj, step, title=optimizer_name("gd", self.lang), lang=self.lang, colour=colour("gd"),
-                          size=24, wide=False, step_label=self.L("iteration"))
+                          size=24, lr=f"{runs.rates[i]:.4g}", wide=False, step_label=self.L("iteration"))
         left = field.get_right()[0] + 0.6
-        heading = self.heading(title, runs.surface.title[self.lang], size=30, width=EDGE - left, align=LEFT)
+        heading = self.heading(title, runs.info["formulas"][i], size=30, width=EDGE - left, align=LEFT)
         self.column(heading, panel, left=left, width=EDGE - left)
         head = panel.detach_static()
         self.show([field, heading, head], [path, panel], fade_static=not first)
         self.advance(step, pace_of([(traj, field.window)]), seconds)
-        note = self.L(caption_key).format(n=self.steps(traj.n_steps), lr=fmt_number(runs.rates[0]))
+        same = runs.info["same rate"]
+        note = self.L(caption_key).format(n=self.steps(traj.n_steps), lr=f"{runs.rates[i]:.4g}",
+                                          k=f"{runs.info['L'][i] / runs.info['mu'][i]:g}",
+                                          div=f"{2 / runs.info['L'][i]:g}", same=f"{SAME_RATE:g}",
+                                          n_round=self.steps(same[0].n_steps), n_long=self.steps(same[1].n_steps))
         caption = self.caption(note, size=23, width=EDGE - left)
         caption.next_to(panel, DOWN, buff=0.6, aligned_edge=LEFT)
         self.conclude(caption, hold=self.act_hold)

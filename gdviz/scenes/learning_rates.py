@@ -5,18 +5,20 @@ from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker
 
 from .. import lessons
 from ..mobjects import DescendingBall, LossCurve, RatePanel, colour
+from ..render.figures.rates import _limits_text
 from ..render.geometry import fit_window
 from ..style import fmt_number
 from .base import GdvizScene, pace_of
 
-ORDER = ("too small", "too large", "goldilocks")  # the course's figures 6, 7 and 8
+ORDER = ("too small", "goldilocks", "too large")  # one panel order in every learning-rate entry
 
 
 class LearningRates(GdvizScene):
     """Three 1-D panels on the course's parabola (seed 001), one tracker driving all three;
     the steps are paced so the big early jumps are slow enough to follow, and the counters
     then count on in step to the last converging run's count (too large reads "diverged" from
-    the step it leaves the curve). The closing caption replaces the title: Goldilocks takes
+    the step it leaves the curve). The heading states the thresholds (1/L, 2/L) and the
+    convergence rule, as the figures do. The closing caption replaces the title: Goldilocks takes
     one step, too small many, too large diverges."""
 
     surface = "parabola"
@@ -42,6 +44,13 @@ class LearningRates(GdvizScene):
             columns.append(Group(panel, Group(curve, ball)).arrange(DOWN, buff=0.3, aligned_edge=LEFT))
             curves.append(curve), balls.append(ball), panels.append(panel)
         self.fit(Group(*columns).arrange(RIGHT, buff=0.55, aligned_edge=UP)).to_edge(DOWN, buff=0.2)
+        sub = _limits_text(runs.surface, runs.info["reg"], self.lang) + ("。" if self.lang == "zh" else ". ") + \
+            self.L("converge rule").format(tol=f"{runs.surface.tol:g}")
+        title = self.heading(self.L("lr triptych"), sub, width=13.4)
+        below = Group(*columns)
+        over = below.get_top()[1] - (title.get_bottom()[1] - 0.2)   # the panels under the two-line heading
+        if over > 0:
+            below.scale((below.height - over) / below.height, about_edge=DOWN)
         for panel, column in zip(panels[1:], columns[1:]):   # rows and curves level, whatever the titles' descenders
             up = UP * (panels[0].readout.get_bottom()[1] - panel.readout.get_bottom()[1])
             panel.readout.shift(up)
@@ -49,7 +58,6 @@ class LearningRates(GdvizScene):
                 panel.status.shift(up)
             column[1].shift(UP * (columns[0][1][0].get_bottom()[1] - column[1][0].get_bottom()[1]))
         heads = [p.detach_static() for p in panels]
-        title = self.heading(self.L("lr triptych"), runs.surface.title[self.lang])
         self.show([*curves, *heads, title], [*balls, *panels])
         pace = pace_of([(t, window) for t in runs.trajectories])
         # every counter runs until the last converging run stops (a diverging one reads "diverged")

@@ -32,6 +32,23 @@ def title(fig, text, sub=None, math=None):
         fig.text(0.98, 0.93, math, fontsize=12, color=style.INK, ha="right")
 
 
+def rule_note(fig, surface, lang, before: str | None = None):
+    """The convergence rule of the step counts a figure quotes, a grey line under the subtitle:
+    'Steps count until |gradient| < 0.01 (converged)' (the engine's rule with the surface's
+    tolerance), after the sentence ``before`` when given. Call it after ``subplots_adjust``: it
+    lowers the axes' top by one line."""
+    from matplotlib.transforms import offset_copy
+
+    line = 13.0                                                   # points
+    rule = style.label("converge rule", lang).format(tol=f"{surface.tol:g}")
+    if before:
+        rule = f"{before}。{rule}" if lang == "zh" else f"{before[0].upper()}{before[1:]}. {rule}"
+    fig.text(0.02, 0.915, rule, fontsize=9.5,
+             color=style.MUTED, ha="left", transform=offset_copy(fig.transFigure, fig=fig, y=-line, units="points"),
+             gid="converge rule")
+    fig.subplots_adjust(top=fig.subplotpars.top - line / (72 * fig.get_figheight()))
+
+
 def axes_formula(ax, surface):
     """The surface's formula at the top right of an axes (a text of its own: see title)."""
     math = formula(surface)

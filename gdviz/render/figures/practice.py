@@ -8,15 +8,15 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.ticker import LogLocator, MaxNLocator
 
-from ... import style
+from ... import analysis, style
 from ...errors import UserInputError
 from ...lessons.rates import misclassified
 from ...style import fmt_number
 from ...style import label as L
 from ..axes import draw_contours, draw_loss_curve, draw_path, plain_log_axis
 from ..series import status_text
-from .common import formula, title
-from .rates import centred_window, draw_steps, mark_minimum, set_curve_top
+from .common import formula, rule_note, title
+from .rates import _limits_text, centred_window, draw_steps, mark_minimum, set_curve_top, zoom_inset
 
 BLUE, ORANGE = style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]        # Playground's two classes
 GREEN, VERMILLION = style.OKABE_ITO["green"], style.OKABE_ITO["vermillion"]
@@ -65,10 +65,10 @@ def plot_lr_decay(fig, runs, lang):
     ax2.tick_params(labelleft=False)
     _draw_schedule(ax3, eta, lim, decay, c_const, c_decay, lang)
     sep = "，" if lang == "zh" else ", "
-    sub = sep.join([s.title[lang], f"η = {fmt_number(eta)}", f"L = {fmt_number(runs.info['L'])}",
-                    f"2/L = {fmt_number(lim)}"])
+    sub = sep.join([_limits_text(s, analysis.regimes(s, const.params[0]), lang), f"η = {fmt_number(eta)}"])
     title(fig, L("lr decay title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.78, left=0.055, right=0.985, bottom=0.12, wspace=0.2)
+    rule_note(fig, s, lang)
     return fig
 
 
@@ -341,6 +341,8 @@ def plot_fit_line(fig, runs, lang):
                  xytext=(6, 0), textcoords="offset points", ha="left", va="center", fontsize=10, color=GREEN,
                  fontweight="bold", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     ax2.plot(best, float(s.value([best])), "*", ms=15, color=GREEN, mec="white", mew=0.8, zorder=6, gid="least squares")
+    zoom_inset(ax2, s, t, style.SERIES[0], [0.5, 0.36, 0.22, 0.33], lang,
+               star=dict(marker="*", color=GREEN, mec="white", mew=0.8, ls="none"))
     moves = np.abs(np.diff(t.params[:, 0]))
     shown = ", ".join(fmt_number(m) for m in moves[:3]) + (f", …, {fmt_number(moves[-1])}" if len(moves) > 3 else "")
     ax2.text(0.5, 0.84, L("fit step sizes", lang).format(steps=shown), transform=ax2.transAxes, ha="center", va="top",
@@ -354,6 +356,7 @@ def plot_fit_line(fig, runs, lang):
     sub = L("fit sub", lang).format(m=f"{slope:g}", b0=fmt_number(b0))
     title(fig, L("fit title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.8, left=0.06, right=0.985, bottom=0.11, wspace=0.2)
+    rule_note(fig, s, lang)
     return fig
 
 

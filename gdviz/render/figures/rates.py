@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import style
+from ... import analysis, style
 from ...style import bracketed, colon, fmt_number
 from ...style import label as L
 from ..axes import HALO, draw_contours, draw_gradient_arrows, draw_loss_curve, plain_log_axis
 from ..geometry import clip_to_window, fit_window
 from ..series import series_colours, status_text
-from .common import axes_formula, formula, title
+from .common import axes_formula, formula, rule_note, title
 
 STAR = dict(marker="*", ms=17, color=style.OKABE_ITO["yellow"], mec=style.INK, mew=1.0, ls="none")
 BOX = dict(boxstyle="round,pad=0.25", fc="white", ec="#cccccc", lw=0.8, alpha=0.92)
@@ -29,23 +29,21 @@ def mark_minimum(ax, surface, zorder: float = 3.5):
     ax.plot(*xy, zorder=zorder, gid="minimum", **STAR)
 
 
-def rate_text(lr, reg, lang: str = "en") -> str:
-    """A rate as a person reads it: 'lr = 1/L = 1.6', 'lr = 2/(L+μ) ≈ 0.095', 'lr = 3.36 > 2/L = 3.2',
-    'lr ≈ 0.01' (a too-small rate to one digit when that is within 6%), else 'lr = 0.7'."""
+def rate_text(lr, reg, lang: str = "en", shown: str | None = None) -> str:
+    """A rate as a person reads it: 'lr = 1/L = 1.6', 'lr = 2/(L+μ) ≈ 0.09524', 'lr = 3.36 > 2/L = 3.2',
+    else 'lr = 0.7'. ``shown``: the rate with the digits that reproduce its run
+    (:func:`gdviz.lessons.rates.shown_rates`; default: 3 significant digits)."""
     head = L("lr", lang)
+    num = fmt_number(lr) if shown is None else shown
     if reg is None:
-        return f"{head} = {fmt_number(lr)}"
+        return f"{head} = {num}"
     if np.isclose(lr, reg.goldilocks, rtol=1e-9):
         if reg.mu is None or np.isclose(reg.mu, reg.L):
-            return f"{head} = 1/L = {fmt_number(lr)}"
-        two = float(f"{lr:.2g}")
-        return f"{head} = 2/(L+μ) {'=' if two == lr else '≈'} {two:g}"
+            return f"{head} = 1/L = {num}"
+        return f"{head} = 2/(L+μ) {'=' if float(num) == lr else '≈'} {num}"
     if lr * reg.L >= 2:
-        return f"{head} = {fmt_number(lr)} > 2/L = {fmt_number(reg.diverge)}"
-    one = float(f"{lr:.1g}")
-    if reg.classify(lr) == "too small" and one != lr and abs(one - lr) <= 0.06 * lr:
-        return f"{head} ≈ {one:g}"
-    return f"{head} = {fmt_number(lr)}"
+        return f"{head} = {num} > 2/L = {fmt_number(reg.diverge)}"
+    return f"{head} = {num}"
 
 
 def leave_point(a, b, box):
@@ -117,7 +115,8 @@ def draw_steps(ax, surface, traj, colour, *, first: int = 0, upto: int | None = 
 
 def number_points(ax, pts, steps, surface, which=None, min_gap: float = 0.045):
     """The step number beside each point (only the steps in ``which`` when given), on the outer
-    side of the curve's arm (outside the bowl: clear of the hops inside it). A point with a
+    side of the curve's arm (outside the bowl: clear of the hops inside it; above it, on the
+    inside, at the window's edge, so it never crosses the frame). A point with a
     later one close by is left unnumbered (a cluster near the minimum shows only its last step),
     as is one close to a numbered point. Closeness is measured in axes fractions."""
     (w0, w1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -134,10 +133,48 @@ def number_points(ax, pts, steps, surface, which=None, min_gap: float = 0.045):
         near = abs(w - centre) < 0.08 * (w1 - w0)
         right = w > centre
         off = (0, 11) if near else ((9 if right else -9), -4)
+        ha, va = ("center" if near else ("left" if right else "right")), ("bottom" if near else "top")
+        if not near and min(uv[j, 0], 1 - uv[j, 0]) < 0.07:   # at the window's edge: above, on the inside
+            off, ha, va = ((-5 if right else 5), 7), ("right" if right else "left"), "bottom"
         ax.annotate(str(i), xy=(w, z), xytext=off, textcoords="offset points", fontsize=9.5, color=style.INK,
-                    ha="center" if near else ("left" if right else "right"), va="bottom" if near else "top",
-                    zorder=6, gid="step number")
+                    ha=ha, va=va, zorder=6, gid="step number")
         taken.append(uv[j])
+
+
+def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en", star=None):
+    """The steps that clump at the minimum, magnified: an inset at ``bounds`` (axes fraction)
+    showing the curve around the minimum, every step from the first inside that neighbourhood
+    on, numbered, and the star; grey lines link it to the region it magnifies. The
+    neighbourhood is the minimum's 6% of the window's width. ``star``: the minimum's marker
+    style (default: the yellow :data:`STAR`)."""
+    if not surface.minima.size:
+        return None
+    w0, w1 = ax.get_xlim()
+    m = float(surface.minima[0, 0])
+    near = np.flatnonzero(np.abs(traj.params[:, 0] - m) <= 0.06 * (w1 - w0))
+    if len(near) < 3:
+        return None
+    first = int(near[0])
+    half = 1.6 * max(float(np.abs(traj.params[first:, 0] - m).max()), 1e-12)
+    inset = ax.inset_axes(bounds)
+    w = np.linspace(m - half, m + half, 200)
+    z = np.asarray(surface.value(w[:, None]), float)
+    inset.plot(w, z, color="#444444", lw=1.6, zorder=1)
+    pts = np.c_[traj.params[first:, 0], traj.loss[first:]]
+    inset.plot(pts[:, 0], pts[:, 1], "o", color=colour, ms=4.5, mec="white", mew=0.6, zorder=4)
+    zmin = float(surface.value(np.atleast_1d(m)))
+    inset.set_xlim(m - half, m + half)
+    inset.set_ylim(zmin - 0.25 * (z.max() - zmin), z.max() + 0.1 * (z.max() - zmin))
+    inset.plot(m, zmin, zorder=3.5, **{**(STAR if star is None else star), "ms": 12})
+    number_points(inset, pts, np.arange(first, len(traj.params)), surface, min_gap=0.09)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for side in inset.spines.values():
+        side.set_visible(True)
+        side.set_color("#999999")
+    inset.set_title(L("zoom near minimum", lang), fontsize=9, color=style.MUTED, pad=2)
+    ax.indicate_inset_zoom(inset, edgecolor="#999999", alpha=0.8)
+    return inset
 
 
 def centred_window(surface, points, grow: float = 1.15):
@@ -201,12 +238,14 @@ def plot_gradient_step(fig, runs, lang):
     ax2.legend(loc="upper right", fontsize=9)
     ax2.set_ylim(-0.06 * t.loss[0], 1.75 * t.loss[0])   # the start's neighbourhood, not the window's top
     head = L("gradient steps", lang)
+    zoom_inset(ax2, s, t, style.SERIES[0], [0.05, 0.07, 0.3, 0.36], lang)
     ax2.set_title(f"{head.capitalize() if lang == 'en' else head}{colon(lang)}{L('lr', lang)} = "
                   f"{fmt_number(runs.rates[0])}{'，' if lang == 'zh' else ', '}{status_text(t, lang)}",
                   fontsize=11.5)
     title(fig, L("gradient step", lang).capitalize() if lang == "en" else L("gradient step", lang),
-          s.title[lang], formula(s))
+          _limits_text(s, analysis.regimes(s, t.params[0]), lang), formula(s))
     fig.subplots_adjust(top=0.8, wspace=0.08, left=0.06, right=0.98, bottom=0.12)
+    rule_note(fig, s, lang)
     return fig
 
 
@@ -223,7 +262,8 @@ def plot_lr_triptych(fig, runs, lang):
         window = centred_window(s, [*window[0]], grow=1.0)
     else:
         window = fit_window(s, [t for t in runs.trajectories if t.status != "diverged"])
-    for ax, t, key, lr, c in zip(axes, runs.trajectories, runs.series, runs.rates, cols):
+    shown = runs.info.get("shown") or [None] * len(runs.rates)
+    for ax, t, key, lr, c, num in zip(axes, runs.trajectories, runs.series, runs.rates, cols, shown):
         if s.dim == 1:
             draw_loss_curve(ax, s, None, lang=lang, window=window)
             set_curve_top(ax, s, window)
@@ -235,14 +275,13 @@ def plot_lr_triptych(fig, runs, lang):
             _draw_first_steps(ax, t, c, k, window, lang, s.minima[0] if s.minima.size else None)
             ax.set_aspect("equal")
         mark_minimum(ax, s, zorder=3.5 if s.dim == 1 else 8)
-        ax.set_title(f"{L(key, lang)}\n{rate_text(lr, reg, lang)}{colon(lang)}{status_text(t, lang)}",
+        ax.set_title(f"{L(key, lang)}\n{rate_text(lr, reg, lang, num)}{colon(lang)}{status_text(t, lang)}",
                      color=c, fontweight="bold", fontsize=11.5)
     for ax in axes[1:]:
         ax.set_ylabel("")
-    sub = (_limits_text(s, reg, lang) if s.dim == 1 else s.title[lang]) + \
-        (("；" if lang == "zh" else "; ") + L("lr first k", lang).format(k=k) if k else "")
-    title(fig, L("lr triptych", lang), sub, formula(s))
+    title(fig, L("lr triptych", lang), _limits_text(s, reg, lang), formula(s))
     fig.subplots_adjust(top=0.76, left=0.06, right=0.98, bottom=0.12, wspace=0.15 if s.dim == 1 else 0.25)
+    rule_note(fig, s, lang, L("lr first k", lang).format(k=k) if k else None)
     return fig
 
 
@@ -294,7 +333,8 @@ def plot_lr_exercise(fig, runs, lang):
     conv = [t for t in runs.trajectories if t.status != "diverged"] or runs.trajectories
     window = centred_window(s, np.concatenate([t.params[:, 0] for t in conv]))
     axes, shared = [], None
-    for i, (t, lr, key, c) in enumerate(zip(runs.trajectories, runs.rates, runs.series, colours)):
+    shown = runs.info.get("shown") or [fmt_number(r) for r in runs.rates]
+    for i, (t, lr, key, c) in enumerate(zip(runs.trajectories, shown, runs.series, colours)):
         wide = t.status == "diverged"
         ax = fig.add_subplot(gs[i // cols, i % cols], sharex=None if wide else shared,
                              sharey=None if wide else shared)
@@ -309,7 +349,7 @@ def plot_lr_exercise(fig, runs, lang):
         if wide:
             ax.text(0.72, 0.97, L("lr wider axes", lang), transform=ax.transAxes, ha="center", va="top", fontsize=9,
                     color=style.MUTED, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
-        ax.set_title(f"{L('lr', lang)} = {fmt_number(lr)}{bracketed(L(key, lang), lang)}{colon(lang)}"
+        ax.set_title(f"{L('lr', lang)} = {lr}{bracketed(L(key, lang), lang)}{colon(lang)}"
                      f"{status_text(t, lang)}", color=c, fontweight="bold", fontsize=11.5)
     for i, ax in enumerate(axes):
         wide = runs.trajectories[i].status == "diverged"
@@ -321,14 +361,20 @@ def plot_lr_exercise(fig, runs, lang):
     sub = _limits_text(s, reg, lang)
     title(fig, L("lr exercise", lang), sub, formula(s))
     fig.subplots_adjust(top=0.83, left=0.06, right=0.985, bottom=0.08)
+    rule_note(fig, s, lang)
     return fig
 
 
 def _limits_text(s, reg, lang):
-    """'Convex loss curve, L = 0.625: 1/L = 1.6 reaches the minimum in one step; from 2/L = 3.2 on,
-    every rate diverges' (the surface's title alone without the regimes)."""
+    """The one threshold text of the learning-rate figures: 'Convex loss curve, L = 0.625: 1/L =
+    1.6 reaches the minimum in one step; from 2/L = 3.2 on, every rate diverges' (in 2-D: the
+    curvatures μ to L and the fastest fixed rate 2/(L+μ)); the surface's title alone without
+    the regimes."""
     if reg is None:
         return s.title[lang]
+    if reg.mu is not None and not np.isclose(reg.mu, reg.L):
+        return L("lr limits 2d", lang).format(surface=s.title[lang], L=fmt_number(reg.L), mu=fmt_number(reg.mu),
+                                              gold=f"{reg.goldilocks:.4g}", two=fmt_number(reg.diverge))
     return L("lr limits", lang).format(surface=s.title[lang], L=fmt_number(reg.L), one=fmt_number(1 / reg.L),
                                        two=fmt_number(reg.diverge))
 
@@ -401,9 +447,11 @@ def plot_lr_sweep(fig, runs, lang):
     for x, name in ((r.goldilocks, reg_text["gold"]), (r.diverge, "2/L")):
         ax.annotate(f"{name} = {fmt_number(x)}", xy=(x, 0.5), xycoords=("data", "axes fraction"), xytext=(5, 0),
                     textcoords="offset points", rotation=90, ha="left", va="center", fontsize=10, color="#333333")
-    title(fig, L("lr sweep", lang), _limits_text(runs.surface, r, lang) if not r.mu or r.mu == r.L else
-          runs.surface.title[lang], formula(runs.surface))
+    title(fig, L("lr sweep", lang), _limits_text(runs.surface, r, lang), formula(runs.surface))
     fig.subplots_adjust(top=0.8, left=0.08, right=0.98, bottom=0.12)
+    lo_b, hi_b = r.band()
+    rule_note(fig, runs.surface, lang, L("lr band", lang).format(lo=fmt_number(lo_b), hi=fmt_number(hi_b),
+                                                                  b=f"{r.band_factor:.2g}"))
     return fig
 
 
@@ -415,9 +463,10 @@ def plot_lr_curves(fig, runs, lang):
     s = runs.surface
     reg = runs.info.get("reg")
     cols = series_colours(runs.series)
-    labels = [f"{L(k, lang)}{'，' if lang == 'zh' else ', '}{rate_text(r, reg, lang)}" +
+    shown = runs.info.get("shown") or [None] * len(runs.rates)
+    labels = [f"{L(k, lang)}{'，' if lang == 'zh' else ', '}{rate_text(r, reg, lang, num)}" +
               ("" if k == "diverges" and t.status == "diverged" else f"{colon(lang)}{status_text(t, lang)}")
-              for k, r, t in zip(runs.series, runs.rates, runs.trajectories)]
+              for k, r, t, num in zip(runs.series, runs.rates, runs.trajectories, shown)]
     if s.dim == 1:
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
         start = runs.trajectories[0].params[0, 0]
@@ -455,8 +504,9 @@ def plot_lr_curves(fig, runs, lang):
     ax2.grid(True, alpha=0.25)
     ax2.legend([back[lab] for lab in labels], labels, loc="upper right", fontsize=9.5)
     ax2.set_title(L("lr curves right", lang), fontsize=11.5, fontweight="bold", color=style.INK)
-    title(fig, L("lr curves", lang), _limits_text(s, reg, lang) if s.dim == 1 else s.title[lang], formula(s))
+    title(fig, L("lr curves", lang), _limits_text(s, reg, lang), formula(s))
     fig.subplots_adjust(top=0.8, left=0.065, right=0.98, bottom=0.11, wspace=0.2)
+    rule_note(fig, s, lang)
     return fig
 
 
