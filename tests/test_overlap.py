@@ -11,16 +11,6 @@ from gdviz.gallery.render import entry_runs
 from gdviz.render import figures, mpl
 
 FIGURE_ENTRIES = [e for e in load().entries if e.kind == "figure"]
-# Entries with overlaps on main that belong to another helper of issue 17 (i17-rates has fixed
-# its two on its branch; inside-adagrad and inside-adam still write their last rate across the
-# frame after i17-inside's merge): remove an entry here once it is fixed on main.
-OWNED_ELSEWHERE = {}
-
-
-def entry_param(e):
-    owner = OWNED_ELSEWHERE.get(e.name)
-    marks = [pytest.mark.xfail(reason=f"to be fixed on {owner}", strict=False)] if owner else []
-    return pytest.param(e, id=e.name, marks=marks)
 
 
 @functools.cache
@@ -42,7 +32,7 @@ def test_every_figure_entry_is_checked():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("entry", [entry_param(e) for e in FIGURE_ENTRIES])
+@pytest.mark.parametrize("entry", FIGURE_ENTRIES, ids=[e.name for e in FIGURE_ENTRIES])
 def test_no_label_overlaps_a_label_a_star_a_legend_or_the_frame(entry, lang):
     fig = drawn(entry, lang)
     with mpl.rc(lang):
