@@ -296,15 +296,16 @@ def saddle(*, lr: float = 0.1, steps: int = 300, offsets=(0.0, 0.01)) -> Runs:
         if key == "stalls at the saddle":
             d = float(arith.norm(t.params[-1] - saddle_pt))
             out.append(claim("stalls", "started on x = 0, gradient descent stops at the saddle point, not at a minimum",
-                             "从 x = 0 出发，梯度下降停在鞍点，而不是最小值", d < 1e-3 and t.loss[-1] > 0.2,
-                             f"ends {d:.1e} from the saddle with loss {t.loss[-1]:.3f}",
-                             f"终点距鞍点 {d:.1e}，损失 {t.loss[-1]:.3f}"))
+                             "从 x = 0 出发，梯度下降停在鞍点，而不是最小值",
+                             d < 1e-3 and t.loss[-1] > 0.2 and t.reason == "saddle point",
+                             f"ends {d:.1e} from the saddle with loss {t.loss[-1]:.3f}, {steps_text(t)}",
+                             f"终点距鞍点 {d:.1e}，损失 {t.loss[-1]:.3f}，{steps_text(t, 'zh')}"))
         elif key == "escapes":
             plateau = int(np.sum(np.abs(t.loss - 0.25) < 0.02))
             out.append(claim("plateau-then-escape",
                              "started 0.01 off the ridge, it lingers on the plateau, then escapes to a minimum",
                              "偏离脊线 0.01 出发时，先在平台上停留，然后逃离到最小值",
-                             plateau >= 10 and _basin(s, t) >= 0 and t.loss[-1] < 1e-3,
+                             plateau >= 10 and _basin(s, t) >= 0 and t.loss[-1] < 1e-3 and t.reason == "minimum",
                              f"{plateau} steps with loss within 0.02 of the plateau's 0.25, then loss {t.loss[-1]:.1e}",
                              f"{plateau} 步损失停在平台 0.25 附近，之后损失 {t.loss[-1]:.1e}", plateau=plateau))
     return with_claims(runs, out)
