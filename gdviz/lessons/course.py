@@ -109,8 +109,8 @@ def stuck(*, lr: float = 0.1, steps: int = 3000, starts=(0.4, 1.2, 2.5, 6.0), to
     low = round(float(s.value(s.minima[0])), 6) + 0.0   # no "-0.00"
     moved = abs(ends[0] - starts[0])
 
-    def near(t, x):
-        return t.status == "converged" and abs(float(t.params[-1, 0]) - x) < 1e-2
+    def near(t, x, reason):
+        return t.status == "converged" and t.reason == reason and abs(float(t.params[-1, 0]) - x) < 1e-2
 
     return with_claims(runs, [
         claim("plateau", f"on the plateau the gradient is almost 0: in {plateau.n_steps} steps the run moves only "
@@ -120,20 +120,21 @@ def stuck(*, lr: float = 0.1, steps: int = 3000, starts=(0.4, 1.2, 2.5, 6.0), to
               f"x = {starts[0]:g} 处梯度 {grads[0]:.1e}；{plateau.n_steps} 步后 x = {ends[0]:.3f}"),
         claim("saddle", "a run stops at the saddle point, where the gradient is 0 but the loss goes on down beyond it",
               "一次运行停在鞍点：那里梯度为 0，但越过它损失还会继续下降",
-              near(saddle, STUCK_POINTS["saddle point"]) and float(saddle.loss[-1]) > low
+              near(saddle, STUCK_POINTS["saddle point"], "saddle point") and float(saddle.loss[-1]) > low
               and float(s.value(np.array([STUCK_POINTS["saddle point"] + 1.0]))) < float(saddle.loss[-1]),
               f"{_where(saddle)} x = {ends[1]:.3f} after {saddle.n_steps} steps, loss {saddle.loss[-1]:.2f}",
               f"{saddle.n_steps} 步后{_where(saddle, 'zh')} x = {ends[1]:.3f}，损失 {saddle.loss[-1]:.2f}"),
         claim("local", "a run is stuck in the local minimum, above the lowest loss",
               "一次运行困在局部最小值，损失高于最低值",
-              near(local, STUCK_POINTS["local minimum"]) and float(local.loss[-1]) > low + 1,
+              near(local, STUCK_POINTS["local minimum"], "local minimum") and float(local.loss[-1]) > low + 1,
               f"{_where(local)} x = {ends[2]:.3f} after {local.n_steps} steps, loss {local.loss[-1]:.2f} vs {low:.2f} "
               "at the minimum",
               f"{local.n_steps} 步后{_where(local, 'zh')} x = {ends[2]:.3f}，损失 {local.loss[-1]:.2f}，"
               f"最小值处为 {low:.2f}"),
         claim("minimum", "only the run started beyond the maximum reaches the minimum",
               "只有从极大值点另一侧出发的运行到达最小值",
-              near(best, STUCK_POINTS["minimum"]) and all(abs(e - STUCK_POINTS["minimum"]) > 1 for e in ends[:3]),
+              near(best, STUCK_POINTS["minimum"], "minimum")
+              and all(abs(e - STUCK_POINTS["minimum"]) > 1 for e in ends[:3]),
               f"{_where(best)} x = {ends[3]:.3f} after {best.n_steps} steps",
               f"{best.n_steps} 步后{_where(best, 'zh')} x = {ends[3]:.3f}")])
 
