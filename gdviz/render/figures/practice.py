@@ -341,7 +341,7 @@ def plot_fit_line(fig, runs, lang):
                  xytext=(6, 0), textcoords="offset points", ha="left", va="center", fontsize=10, color=GREEN,
                  fontweight="bold", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     ax2.plot(best, float(s.value([best])), "*", ms=15, color=GREEN, mec="white", mew=0.8, zorder=6, gid="least squares")
-    zoom_inset(ax2, s, t, style.SERIES[0], [0.5, 0.36, 0.22, 0.33], lang,
+    zoom_inset(ax2, s, t, style.SERIES[0], [0.58, 0.48, 0.2, 0.26], lang, connect=False,
                star=dict(marker="*", color=GREEN, mec="white", mew=0.8, ls="none"))
     moves = np.abs(np.diff(t.params[:, 0]))
     shown = ", ".join(fmt_number(m) for m in moves[:3]) + (f", …, {fmt_number(moves[-1])}" if len(moves) > 3 else "")

@@ -141,12 +141,13 @@ def number_points(ax, pts, steps, surface, which=None, min_gap: float = 0.045):
         taken.append(uv[j])
 
 
-def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en", star=None):
+def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en", star=None, connect: bool = True):
     """The steps that clump at the minimum, magnified: an inset at ``bounds`` (axes fraction)
     showing the curve around the minimum, every step from the first inside that neighbourhood
     on, numbered, and the star; grey lines link it to the region it magnifies. The
     neighbourhood is the minimum's 6% of the window's width. ``star``: the minimum's marker
-    style (default: the yellow :data:`STAR`)."""
+    style (default: the yellow :data:`STAR`). ``connect=False``: the region's box only, no lines
+    to the inset (where they would cross a label)."""
     if not surface.minima.size:
         return None
     w0, w1 = ax.get_xlim()
@@ -173,7 +174,9 @@ def zoom_inset(ax, surface, traj, colour, bounds, lang: str = "en", star=None):
         side.set_visible(True)
         side.set_color("#999999")
     inset.set_title(L("zoom near minimum", lang), fontsize=9, color=style.MUTED, pad=2)
-    ax.indicate_inset_zoom(inset, edgecolor="#999999", alpha=0.8)
+    zoomed = ax.indicate_inset_zoom(inset, edgecolor="#999999", alpha=0.8)
+    for line in zoomed.connectors if hasattr(zoomed, "connectors") else zoomed[1]:
+        line.set_visible(line.get_visible() and connect)
     return inset
 
 
