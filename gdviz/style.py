@@ -77,6 +77,8 @@ LABELS = {
                          "{n} 个起点落入 {m} 个不同的最小值，只有 {g} 个到达全局最小值（圈出）。"
                          "从多个起点中保留最好的一个，就能找到它。"),
     "on its way down": ("on its way down", "下降途中"),
+    "final losses ranked": ("Final loss of each start, lowest first", "各起点的最终损失，从低到高"),
+    "keep the best": ("keep the best", "保留最好的"),
     "lighter is lower": ("lighter: lower loss", "颜色越浅，损失越低"),
     "adagrad coordinate": ("Adagrad, {v} ({kind})", "Adagrad，{v} 方向（{kind}）"),
     "adagrad steep": ("steep", "陡峭"),

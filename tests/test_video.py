@@ -188,6 +188,17 @@ def _render(name, folder, lang="en", quality="low", time_scale=0.08):
     return str(out)
 
 
+def first_frame(path) -> np.ndarray:
+    """Frame 0 of a video as RGB: what a player shows as the poster before it plays."""
+    with av.open(str(path)) as c:
+        return next(c.decode(c.streams.video[0])).to_ndarray(format="rgb24")
+
+
+def inked(rgb) -> float:
+    """The share of pixels that are not (near) white: 0 for a blank white frame."""
+    return float((rgb.astype(np.int16).min(-1) < 235).mean())
+
+
 def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
     jobs = [(name, str(tmp_path), lang) for name in SCENES for lang in ("en", "zh")]
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -199,6 +210,7 @@ def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
         assert tuple(meta["size"]) == (854, 480) and meta["codec"] == "h264"
         n, secs = imageio_ffmpeg.count_frames_and_secs(out)
         assert n > 5 and secs > 0
+        assert inked(first_frame(out)) > 0.02, f"{Path(out).name}: the first frame (the poster) is blank"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(o).name for o in outputs)
 
 

@@ -296,7 +296,9 @@ class GdvizScene(Scene):
         after it be redrawn during that animation: put it last among the static ones.
         The moving ones fade in (their updaters paused meanwhile, so nothing shows before its
         plot); the static ones appear at once, or, with ``fade_static``, from under a white
-        veil that fades out (cheap: only the veil is redrawn, not the contour fields)."""
+        veil that fades out (cheap: only the veil is redrawn, not the contour fields). The
+        video's first frame is its poster (a player shows it before it plays), so the scene's
+        first ``show`` never veils: its static pieces are there from frame 0."""
         static, moving = list(static), list(moving)
         for m in moving:
             m.update(0)           # placed after the layout moved their fields: start where they start
@@ -306,7 +308,7 @@ class GdvizScene(Scene):
         for m in moving:
             m.suspend_updating()
         self.add(*moving)
-        if fade_static:
+        if fade_static and self.renderer.num_plays > 0:
             veil = self._veil()
             self.add(veil)
             self.play(FadeOut(veil), run_time=self.secs(run_time))
