@@ -83,6 +83,25 @@ def test_path_follows_tracker_after_the_field_moves():
     assert len(path.line.get_anchors()) >= traj.n_steps
 
 
+def test_a_copy_shares_what_it_reads():
+    """manim copies a mobject for every FadeIn and Transform: a path's copy shares its contour
+    field, trajectory and tracker (copying the field's curves each time was most of a scene's
+    fade-ins), while its own line and dot are copies."""
+    traj = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=20)
+    field = ContourField(gd.surface("bowl"), width=5, height=4)
+    tracker = ValueTracker(3)
+    path = TrajectoryPath(field, traj, tracker)
+    twin = path.copy()
+    assert twin.field is field and twin.traj is traj and twin.tracker is tracker
+    assert twin.line is not path.line and twin.dot is not path.dot
+    np.testing.assert_allclose(twin.dot.get_center(), path.dot.get_center())
+    twin.shift([1.0, 0, 0])
+    np.testing.assert_allclose(twin.dot.get_center() - path.dot.get_center(), [1.0, 0, 0])
+    ball = DescendingBall(LossCurve(gd.surface("parabola")), gd.run(gd.optimizer("gd", lr=0.3), "parabola", steps=5),
+                          tracker)
+    assert ball.copy().curve is ball.curve and RatePanel(traj, tracker).copy().traj is traj
+
+
 def test_diverging_path_stops_at_the_edge():
     s = gd.surface("rosenbrock")
     traj = gd.run(gd.optimizer("gd", lr=0.0025), s, steps=200)

@@ -22,7 +22,7 @@ from manim import (
 from ..render.geometry import first_exit
 from ..style import label as L
 from .chart import LABEL_SIZE, TICK_SIZE, nice_ticks, ticks
-from .common import DIVERGED, INK, LinearMap, text
+from .common import DIVERGED, INK, LinearMap, Reads, text
 from .common import colour as gd_colour
 
 
@@ -126,7 +126,7 @@ def _tick(span: float) -> float:
     return 10 ** np.floor(np.log10(span / 2))
 
 
-class TrajectoryPath(VGroup):
+class TrajectoryPath(Reads, VGroup):
     """The path of ``traj`` on a :class:`ContourField`, drawn up to the tracker's step, with a
     dot at ``traj.at(t)``. A diverging path stops at the window's edge with a 'diverged' mark.
     ``per_step``: tracker units per step, when one tracker drives runs on different clocks
