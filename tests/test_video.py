@@ -296,6 +296,19 @@ def test_claims_of_what_each_scene_draws_hold(name):
     assert cls.runs() is cls.runs() and [r.lesson for r in cls.runs()] == [r.lesson for r in runs]
 
 
+def test_language_and_time_variants_share_the_lesson_runs():
+    """The gallery checks a video's claims and then renders it in English and Chinese: the
+    variants share one computation of the runs (the race's tuning is seconds of CPU)."""
+    from gdviz.scenes import variant
+
+    base = SCENES["local-minima"]
+    runs = video.scene_class("local-minima").runs()
+    assert variant(base, lang="zh").runs() is runs is base.runs()
+    assert video.scene_class("local-minima", "zh", 0.5).runs() is runs
+    other = variant(SCENES["learning-rates"], surface="bowl")     # a variant with other runs has its own
+    assert other.runs()[0].surface.name == "bowl" and SCENES["learning-rates"].runs()[0].surface.name != "bowl"
+
+
 def test_gif_and_png_and_chinese(tmp_path):
     from PIL import Image
 

@@ -188,6 +188,7 @@ def wrap(line: str, room: float) -> list[str]:
 
 
 EDGE = 6.75     # text keeps this far (in scene units) from the frame's centre, left and right
+PRESENTATION = {"lang", "time_scale", "progress"}   # class attributes that do not change a scene's runs
 MAX_HOLD = 3.0  # the longest the closing caption is held still (seconds): a summary, not a pause
 
 
@@ -226,11 +227,17 @@ class GdvizScene(Scene):
 
     @classmethod
     def runs(cls) -> list:
-        """:meth:`lesson_runs`, computed once per class (the dry run and the render share it)."""
-        cached = cls.__dict__.get("_lesson_runs_cache")
+        """:meth:`lesson_runs`, computed once: the dry run, the render and every variant that
+        changes only how the scene is shown (:data:`PRESENTATION`: language, time scale) share
+        it; a variant that changes anything else (a surface, a rate) has its own."""
+        owner = cls
+        while owner.__base__ is not GdvizScene and "lesson_runs" not in owner.__dict__ and not (
+                {k for k in owner.__dict__ if not k.startswith("__")} - PRESENTATION - {"_lesson_runs_cache"}):
+            owner = owner.__base__
+        cached = owner.__dict__.get("_lesson_runs_cache")
         if cached is None:
-            cached = list(cls.lesson_runs())
-            cls._lesson_runs_cache = cached
+            cached = list(owner.lesson_runs())
+            owner._lesson_runs_cache = cached
         return cached
 
     def setup(self):
