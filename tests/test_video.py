@@ -183,6 +183,22 @@ def test_field_keeps_round_bowls_round():
     assert abs((b - a)[0] - (b - a)[1]) < 1e-9
 
 
+def test_text_made_again_is_an_independent_copy_of_the_same_glyphs():
+    """text() keeps what it made: the same arguments give a copy (the same points as a fresh
+    Text), and changing one copy changes no other."""
+    from manim import Text
+
+    from gdviz.mobjects.common import INK
+
+    a, b = text("keep the best 0.25", "en", size=21), text("keep the best 0.25", "en", size=21)
+    fresh = Text("keep the best 0.25", font="DejaVu Sans", font_size=21, color=INK)
+    assert a is not b and len(a) == len(fresh)
+    np.testing.assert_allclose(b.get_all_points(), fresh.get_all_points())
+    b.set_color("#FF0000").shift([1.0, 0, 0])
+    assert str(text("keep the best 0.25", "en", size=21)[0].get_color()) == str(fresh[0].get_color())
+    np.testing.assert_allclose(a.get_all_points(), fresh.get_all_points())
+
+
 def test_chinese_text_has_real_glyphs():
     from gdviz.render.mpl import cjk_available
 

@@ -27,11 +27,26 @@ def font(lang: str) -> str:
 
 
 def text(s: str, lang: str = "en", *, size: float = 28, colour=INK, weight: str = "NORMAL", **kw) -> Text:
-    """A Text in the gdviz font for ``lang``.
+    """A Text in the gdviz font for ``lang``: a copy of the one made for the same arguments
+    before in this process (manim lays out and parses each Text anew, ~50 ms; tick labels, keys
+    and names repeat across a scene, its languages and the gallery's scenes).
 
         >>> text("学习率", "zh")
     """
-    return Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+    try:
+        key = (s, font(lang), float(size), str(ManimColor(colour)), weight, tuple(sorted(kw.items())))
+        hash(key)
+    except TypeError:     # an argument that cannot be a key (a dict of colours): made afresh
+        return Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+    made = _TEXTS.get(key)
+    if made is None:
+        made = _TEXTS[key] = Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+        if len(_TEXTS) > 2048:
+            _TEXTS.pop(next(iter(_TEXTS)))
+    return made.copy()
+
+
+_TEXTS: dict = {}    # made Texts by their arguments, oldest first
 
 
 class Reads:
