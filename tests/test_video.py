@@ -528,3 +528,19 @@ def test_inside_scene_at_medium_quality_moves_until_its_caption(name, tmp_path):
         assert still.sum() / fps <= budget, f"{name} ({lang}): still {still.sum() / fps:.2f} s"
         moving = np.flatnonzero(~still)   # motion from the first frames to the caption: only the ends hold
         assert moving[0] / fps <= 0.2 and (len(still) - moving[-1] - 1) / fps <= budget
+
+
+def test_local_minima_ranks_the_final_losses_and_keeps_a_global_one():
+    """'Keep the best': the bars are the final losses lowest first; the first ones (boxed, kept)
+    are the runs that reached the global minimum, the numbers the gallery caption quotes."""
+    from gdviz.scenes.local_minima import ranked
+
+    runs, = SCENES["local-minima"].runs()
+    finals = [float(t.loss[-1]) for t in runs.trajectories]
+    order = ranked(finals)
+    assert [finals[i] for i in order] == sorted(finals)
+    basin = runs.info["basin"]
+    kept = [i for i in order if basin[i] == basin[order[0]]]
+    assert basin[order[0]] == 0 and order[: len(kept)] == kept and len(kept) == 2
+    shown = [f"{finals[i]:.2f}" for i in order]
+    assert shown[:3] == ["0.00", "0.00", "9.49"] and shown[-1] == "75.86"
