@@ -102,6 +102,21 @@ def test_a_copy_shares_what_it_reads():
     assert ball.copy().curve is ball.curve and RatePanel(traj, tracker).copy().traj is traj
 
 
+def test_an_arrived_path_is_not_redrawn_until_its_field_moves():
+    traj = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=20)
+    field = ContourField(gd.surface("bowl"), width=5, height=4)
+    tracker = ValueTracker(traj.n_steps + 5)
+    path = TrajectoryPath(field, traj, tracker)
+    drawn = path.line.points
+    tracker.set_value(traj.n_steps + 9)      # another run still moving: this one has arrived
+    path.update()
+    assert path.line.points is drawn
+    field.shift([1.0, 0, 0])                 # the layout moved the field: drawn again, where it is
+    path.update()
+    assert path.line.points is not drawn
+    np.testing.assert_allclose(path.dot.get_center(), field.c2p(*traj.params[-1]), atol=1e-9)
+
+
 def test_diverging_path_stops_at_the_edge():
     s = gd.surface("rosenbrock")
     traj = gd.run(gd.optimizer("gd", lr=0.0025), s, steps=200)

@@ -187,7 +187,13 @@ class TrajectoryPath(Reads, VGroup):
         return float(self.clock(t)) if self.clock is not None else t / self.per_step
 
     def update_from_tracker(self):
+        """Redraw for the tracker's step, unless what is drawn is already that: the same step
+        (a run that has arrived stays still while others move) on a field that has not moved."""
         t = self.step()
+        key = (min(t, self.traj.n_steps), self.field.to_scene([[0.0, 0.0], [1.0, 1.0]]).tobytes())
+        if key == getattr(self, "_drawn", None):
+            return self
+        self._drawn = key
         pts = self.points_at(t)
         scene_pts = self.field.to_scene(pts)
         self.line.set_points_as_corners(scene_pts if len(scene_pts) > 1 else np.vstack([scene_pts, scene_pts]))
