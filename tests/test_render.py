@@ -332,3 +332,23 @@ def test_every_figure_kind_draws_or_refuses_in_one_line_in_either_dimension(dim_
             plt.close(figure(kind, surface=dim_surface))
         except gd.UserInputError as e:
             assert "\n" not in str(e), (kind, str(e))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_race_animation_states_its_settings_a_reason_and_the_speed(lang):
+    """momentum-egg-crate: the frame says the rate both runs share and momentum's beta, one line
+    of why (from the lesson), and each run's speed (distance moved in its last step) beside its
+    loss, so a viewer sees momentum speed up over a ridge and gradient descent come to rest."""
+    runs = gd.lessons.rolling()
+    anim = Animation(runs, frames=40, lang=lang)
+    title = anim.ax.get_title()
+    assert "0.01" in title and "β = 0.9" in title
+    assert anim.note is not None and anim.note.get_text() == runs.info["note"][lang]
+    assert anim.note.get_text() in {style.label("rolling note", x) for x in ("en", "zh")}
+    for i in (10, 39):
+        anim.frame(i)
+        k = int(np.floor(anim.times[i] + 1e-9))
+        for (line, _), traj in zip(anim.loss_box.text, anim.trajs):
+            j = traj.rows_until(k) - 1
+            speed = float(np.linalg.norm(traj.params[j] - traj.params[max(j - 1, 0)]))
+            assert line.endswith(f"{style.label('speed', lang)} {speed:.2f}"), line

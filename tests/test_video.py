@@ -83,6 +83,40 @@ def test_path_follows_tracker_after_the_field_moves():
     assert len(path.line.get_anchors()) >= traj.n_steps
 
 
+def test_a_copy_shares_what_it_reads():
+    """manim copies a mobject for every FadeIn and Transform: a path's copy shares its contour
+    field, trajectory and tracker (copying the field's curves each time was most of a scene's
+    fade-ins), while its own line and dot are copies."""
+    traj = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=20)
+    field = ContourField(gd.surface("bowl"), width=5, height=4)
+    tracker = ValueTracker(3)
+    path = TrajectoryPath(field, traj, tracker)
+    twin = path.copy()
+    assert twin.field is field and twin.traj is traj and twin.tracker is tracker
+    assert twin.line is not path.line and twin.dot is not path.dot
+    np.testing.assert_allclose(twin.dot.get_center(), path.dot.get_center())
+    twin.shift([1.0, 0, 0])
+    np.testing.assert_allclose(twin.dot.get_center() - path.dot.get_center(), [1.0, 0, 0])
+    ball = DescendingBall(LossCurve(gd.surface("parabola")), gd.run(gd.optimizer("gd", lr=0.3), "parabola", steps=5),
+                          tracker)
+    assert ball.copy().curve is ball.curve and RatePanel(traj, tracker).copy().traj is traj
+
+
+def test_an_arrived_path_is_not_redrawn_until_its_field_moves():
+    traj = gd.run(gd.optimizer("gd", lr=0.1), "bowl", steps=20)
+    field = ContourField(gd.surface("bowl"), width=5, height=4)
+    tracker = ValueTracker(traj.n_steps + 5)
+    path = TrajectoryPath(field, traj, tracker)
+    drawn = path.line.points
+    tracker.set_value(traj.n_steps + 9)      # another run still moving: this one has arrived
+    path.update()
+    assert path.line.points is drawn
+    field.shift([1.0, 0, 0])                 # the layout moved the field: drawn again, where it is
+    path.update()
+    assert path.line.points is not drawn
+    np.testing.assert_allclose(path.dot.get_center(), field.c2p(*traj.params[-1]), atol=1e-9)
+
+
 def test_diverging_path_stops_at_the_edge():
     s = gd.surface("rosenbrock")
     traj = gd.run(gd.optimizer("gd", lr=0.0025), s, steps=200)
@@ -164,6 +198,22 @@ def test_field_keeps_round_bowls_round():
     assert abs((b - a)[0] - (b - a)[1]) < 1e-9
 
 
+def test_text_made_again_is_an_independent_copy_of_the_same_glyphs():
+    """text() keeps what it made: the same arguments give a copy (the same points as a fresh
+    Text), and changing one copy changes no other."""
+    from manim import Text
+
+    from gdviz.mobjects.common import INK
+
+    a, b = text("keep the best 0.25", "en", size=21), text("keep the best 0.25", "en", size=21)
+    fresh = Text("keep the best 0.25", font="DejaVu Sans", font_size=21, color=INK)
+    assert a is not b and len(a) == len(fresh)
+    np.testing.assert_allclose(b.get_all_points(), fresh.get_all_points())
+    b.set_color("#FF0000").shift([1.0, 0, 0])
+    assert str(text("keep the best 0.25", "en", size=21)[0].get_color()) == str(fresh[0].get_color())
+    np.testing.assert_allclose(a.get_all_points(), fresh.get_all_points())
+
+
 def test_chinese_text_has_real_glyphs():
     from gdviz.render.mpl import cjk_available
 
@@ -188,6 +238,17 @@ def _render(name, folder, lang="en", quality="low", time_scale=0.08):
     return str(out)
 
 
+def first_frame(path) -> np.ndarray:
+    """Frame 0 of a video as RGB: what a player shows as the poster before it plays."""
+    with av.open(str(path)) as c:
+        return next(c.decode(c.streams.video[0])).to_ndarray(format="rgb24")
+
+
+def inked(rgb) -> float:
+    """The share of pixels that are not (near) white: 0 for a blank white frame."""
+    return float((rgb.astype(np.int16).min(-1) < 235).mean())
+
+
 def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
     jobs = [(name, str(tmp_path), lang) for name in SCENES for lang in ("en", "zh")]
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -199,6 +260,7 @@ def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
         assert tuple(meta["size"]) == (854, 480) and meta["codec"] == "h264"
         n, secs = imageio_ffmpeg.count_frames_and_secs(out)
         assert n > 5 and secs > 0
+        assert inked(first_frame(out)) > 0.02, f"{Path(out).name}: the first frame (the poster) is blank"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(o).name for o in outputs)
 
 
@@ -263,6 +325,19 @@ def test_claims_of_what_each_scene_draws_hold(name):
     assert all(c.holds for c in claims), [c.failure() for c in claims if not c.holds]
     # construct reads the same runs: one call, computed once per class
     assert cls.runs() is cls.runs() and [r.lesson for r in cls.runs()] == [r.lesson for r in runs]
+
+
+def test_language_and_time_variants_share_the_lesson_runs():
+    """The gallery checks a video's claims and then renders it in English and Chinese: the
+    variants share one computation of the runs (the race's tuning is seconds of CPU)."""
+    from gdviz.scenes import variant
+
+    base = SCENES["local-minima"]
+    runs = video.scene_class("local-minima").runs()
+    assert variant(base, lang="zh").runs() is runs is base.runs()
+    assert video.scene_class("local-minima", "zh", 0.5).runs() is runs
+    other = variant(SCENES["learning-rates"], surface="bowl")     # a variant with other runs has its own
+    assert other.runs()[0].surface.name == "bowl" and SCENES["learning-rates"].runs()[0].surface.name != "bowl"
 
 
 def test_gif_and_png_and_chinese(tmp_path):
@@ -468,3 +543,19 @@ def test_inside_scene_at_medium_quality_moves_until_its_caption(name, tmp_path):
         assert still.sum() / fps <= budget, f"{name} ({lang}): still {still.sum() / fps:.2f} s"
         moving = np.flatnonzero(~still)   # motion from the first frames to the caption: only the ends hold
         assert moving[0] / fps <= 0.2 and (len(still) - moving[-1] - 1) / fps <= budget
+
+
+def test_local_minima_ranks_the_final_losses_and_keeps_a_global_one():
+    """'Keep the best': the bars are the final losses lowest first; the first ones (boxed, kept)
+    are the runs that reached the global minimum, the numbers the gallery caption quotes."""
+    from gdviz.scenes.local_minima import ranked
+
+    runs, = SCENES["local-minima"].runs()
+    finals = [float(t.loss[-1]) for t in runs.trajectories]
+    order = ranked(finals)
+    assert [finals[i] for i in order] == sorted(finals)
+    basin = runs.info["basin"]
+    kept = [i for i in order if basin[i] == basin[order[0]]]
+    assert basin[order[0]] == 0 and order[: len(kept)] == kept and len(kept) == 2
+    shown = [f"{finals[i]:.2f}" for i in order]
+    assert shown[:3] == ["0.00", "0.00", "9.49"] and shown[-1] == "75.86"

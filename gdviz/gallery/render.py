@@ -32,7 +32,7 @@ def entry_runs(entry: Entry) -> list:
         return [lessons.build(o.get("lesson", "single"), **lesson_options(o))]
     from .. import video
 
-    return list(video.scene_class(o.get("scene", entry.name)).lesson_runs())
+    return list(video.scene_class(o.get("scene", entry.name)).runs())   # computed once, shared with the render
 
 
 def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:

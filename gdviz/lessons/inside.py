@@ -10,6 +10,7 @@ from ..errors import UserInputError
 from ..internals import ADAPTIVE, dissect
 from ..internals import internals as derive
 from ..optim import optimizer as make_optimizer
+from ..style import label
 from ..surfaces import surface as make_surface
 from .runs import Runs, one_point, with_claims
 
@@ -251,8 +252,8 @@ def rolling(surface="egg-crate", lr: float = 0.01, *, beta: float = 0.9, start=(
     gd = run(make_optimizer("gd", lr=lr), s, start, steps)
     mo = run(make_optimizer("momentum", lr=lr, momentum=beta), s, start, steps)
     ins = derive(mo)
-    runs = Runs(s, [gd, mo], ["gd", "momentum"], [lr, lr], info={"internals": ins, "beta": beta},
-                lesson="rolling")
+    runs = Runs(s, [gd, mo], ["gd", "momentum"], [lr, lr], lesson="rolling",
+                info={"internals": ins, "beta": beta, "note": {k: label("rolling note", k) for k in ("en", "zh")}})
     reach = {k: _basin(s, t) for k, t in (("gd", gd), ("momentum", mo))}
     out = [claim("rolls-through", "at the same rate, momentum rolls through the dimples to the global minimum; "
                  "gradient descent stops in the first one", "相同学习率下，动量法滚过小凹坑到达全局最小值；"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import shutil
 
-from manim import ManimColor, Text, VGroup
+from manim import ManimColor, Mobject, Text, VGroup
 
 from .. import style
 
@@ -27,11 +27,46 @@ def font(lang: str) -> str:
 
 
 def text(s: str, lang: str = "en", *, size: float = 28, colour=INK, weight: str = "NORMAL", **kw) -> Text:
-    """A Text in the gdviz font for ``lang``.
+    """A Text in the gdviz font for ``lang``: a copy of the one made for the same arguments
+    before in this process (manim lays out and parses each Text anew, ~50 ms; tick labels, keys
+    and names repeat across a scene, its languages and the gallery's scenes).
 
         >>> text("学习率", "zh")
     """
-    return Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+    try:
+        key = (s, font(lang), float(size), str(ManimColor(colour)), weight, tuple(sorted(kw.items())))
+        hash(key)
+    except TypeError:     # an argument that cannot be a key (a dict of colours): made afresh
+        return Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+    made = _TEXTS.get(key)
+    if made is None:
+        made = _TEXTS[key] = Text(s, font=font(lang), font_size=size, color=colour, weight=weight, **kw)
+        if len(_TEXTS) > 2048:
+            _TEXTS.pop(next(iter(_TEXTS)))
+    return made.copy()
+
+
+_TEXTS: dict = {}    # made Texts by their arguments, oldest first
+
+
+class Reads:
+    """A mixin for mobjects that read other objects: the field or curve they are drawn on, a
+    trajectory, a tracker. manim copies a mobject for every FadeIn and Transform; a copy
+    shares what it reads (a Mobject outside its own family, a Trajectory, an Internals) instead
+    of deep-copying it: a path's fade-in no longer copies its contour field's curves.
+
+        >>> class TrajectoryPath(Reads, VGroup): ...
+    """
+
+    def __deepcopy__(self, memo):
+        from ..internals import Internals
+        from ..trajectory import Trajectory
+
+        family = {id(m) for m in self.get_family()}
+        for v in self.__dict__.values():
+            if (isinstance(v, Mobject) and id(v) not in family) or isinstance(v, (Trajectory, Internals)):
+                memo.setdefault(id(v), v)
+        return super().__deepcopy__(memo)
 
 
 # Update rules: (LaTeX, Typst, plain text). Typst renders without a TeX installation.

@@ -7,7 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, WHITE, Arrow, Axes, Circle, Dot, Line, 
 from .. import style
 from ..style import label as L
 from .chart import LABEL_SIZE, TICK_SIZE, nice_ticks, ticks
-from .common import DIVERGED, INK, MUTED, LinearMap, text
+from .common import DIVERGED, INK, MUTED, LinearMap, Reads, text
 from .common import colour as gd_colour
 
 
@@ -56,7 +56,7 @@ class LossCurve(VGroup):
         return self.to_scene(np.column_stack([ws, self.surface.value(ws[:, None])]))
 
 
-class DescendingBall(VGroup):
+class DescendingBall(Reads, VGroup):
     """A ball on a :class:`LossCurve` driven by ``tracker`` (the fractional step): it hops from
     the point of one step to the next along an arc (a step jumps; it does not slide along the
     curve through the minimum), leaves a dot at every step it has made, and shows the tangent

@@ -22,7 +22,7 @@ from manim import (
 from ..render.geometry import first_exit
 from ..style import label as L
 from .chart import LABEL_SIZE, TICK_SIZE, nice_ticks, ticks
-from .common import DIVERGED, INK, LinearMap, text
+from .common import DIVERGED, INK, LinearMap, Reads, text
 from .common import colour as gd_colour
 
 
@@ -126,7 +126,7 @@ def _tick(span: float) -> float:
     return 10 ** np.floor(np.log10(span / 2))
 
 
-class TrajectoryPath(VGroup):
+class TrajectoryPath(Reads, VGroup):
     """The path of ``traj`` on a :class:`ContourField`, drawn up to the tracker's step, with a
     dot at ``traj.at(t)``. A diverging path stops at the window's edge with a 'diverged' mark.
     ``per_step``: tracker units per step, when one tracker drives runs on different clocks
@@ -187,7 +187,13 @@ class TrajectoryPath(VGroup):
         return float(self.clock(t)) if self.clock is not None else t / self.per_step
 
     def update_from_tracker(self):
+        """Redraw for the tracker's step, unless what is drawn is already that: the same step
+        (a run that has arrived stays still while others move) on a field that has not moved."""
         t = self.step()
+        key = (min(t, self.traj.n_steps), self.field.to_scene([[0.0, 0.0], [1.0, 1.0]]).tobytes())
+        if key == getattr(self, "_drawn", None):
+            return self
+        self._drawn = key
         pts = self.points_at(t)
         scene_pts = self.field.to_scene(pts)
         self.line.set_points_as_corners(scene_pts if len(scene_pts) > 1 else np.vstack([scene_pts, scene_pts]))

@@ -18,7 +18,7 @@ from manim import DOWN, RIGHT, Line, ManimColor, ValueTracker, VGroup, VMobject
 
 from ..internals import internals as derive
 from ..render.axes import CARRIED, PUSH, STEP
-from .common import INK, MUTED
+from .common import INK, MUTED, Reads
 
 
 def _rows_at(rows: np.ndarray, t: float) -> np.ndarray:
@@ -98,7 +98,7 @@ class FlatArrow(FlatArrows):
         return self.end - self.start if len(self.tip.points) else np.zeros(3)
 
 
-class VelocityArrow(VGroup):
+class VelocityArrow(Reads, VGroup):
     """What update t of a run is made of, drawn at the run's point ``traj.at(t)`` on a
     :class:`~gdviz.mobjects.ContourField`: for momentum the velocity carried over (green,
     -lr beta b_{t-1}) and the gradient's push (vermillion, -lr g) head to tail, and their sum,
@@ -168,7 +168,7 @@ class VelocityArrow(VGroup):
         return self
 
 
-class AccumulatorSquare(VGroup):
+class AccumulatorSquare(Reads, VGroup):
     """One coordinate's accumulator as a square whose side is ``unit`` scene units per unit of
     ``internals.scale`` (the root of the accumulated squared gradients: Adagrad sqrt(sum g^2),
     Adam sqrt(v-hat)), so its area is the accumulated square itself; centred where it is
@@ -253,7 +253,7 @@ class AccumulatorSquare(VGroup):
         return self
 
 
-class TraceLine(VMobject):
+class TraceLine(Reads, VMobject):
     """A series drawn on a :class:`~gdviz.mobjects.Chart` up to the tracker's value (the head
     interpolated between whole steps): ``ys[k]`` at ``xs[k]``, the tracker read as an index."""
 

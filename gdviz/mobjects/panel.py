@@ -6,7 +6,7 @@ from manim import DOWN, LEFT, RIGHT, UP, WHITE, Line, RoundedRectangle, ValueTra
 
 from ..style import bracketed, fmt_number, optimizer_name
 from ..style import label as L
-from .common import DIVERGED, INK, MUTED, formula, text
+from .common import DIVERGED, INK, MUTED, Reads, formula, text
 from .common import colour as gd_colour
 from .glyphs import Readout, readable
 
@@ -16,7 +16,7 @@ def loss_text(x: float) -> str:
     return readable(x)
 
 
-class RatePanel(VGroup):
+class RatePanel(Reads, VGroup):
     """Title and learning rate of one run, then its step counter and loss, updated from
     ``tracker`` (the fractional step; ``per_step`` tracker units a step): the numbers are the
     trajectory's own. When the run's last step is shown, its status appears ("converged",
@@ -95,7 +95,7 @@ class RatePanel(VGroup):
         return self
 
 
-class OptimizerLegend(VGroup):
+class OptimizerLegend(Reads, VGroup):
     """A colour swatch and the display name of each optimizer (in ``lang``); with ``live``
     (trajectories and a tracker), each row also reads the run's loss at the tracker's step;
     with ``steps`` too, the steps it has taken (stopping where it stopped), ticked once it has

@@ -154,6 +154,32 @@ class _Overlay:
             image_draw.text((x, y0 + i * step), line, font=self.font, fill=colour, anchor=anchor)
 
 
+def settings(trajs, lang: str) -> list[str]:
+    """What a race's runs are run with, for its title: the rate they share, and each momentum
+    coefficient β in use (a rate per run is already in each run's label).
+
+        >>> settings(gd.lessons.rolling().trajectories, "en")
+        ['lr = 0.01 for both', 'momentum β = 0.9']
+    """
+    rates = [t.hyperparams.get("lr") for t in trajs]
+    out = []
+    if all(isinstance(r, (int, float)) for r in rates) and len(set(rates)) == 1:
+        out.append(L("both lr" if len(rates) == 2 else "same lr", lang).format(lr=fmt_number(rates[0])))
+    betas = sorted({float(t.hyperparams["momentum"]) for t in trajs if t.hyperparams.get("momentum")})
+    out += [L("momentum beta", lang).format(beta=fmt_number(b)) for b in betas]
+    return out
+
+
+def step_lengths(traj) -> np.ndarray:
+    """The distance each step moved (parameter units): ``|p_(k+1) - p_k|`` for k = 0..n-1."""
+    return np.sqrt((np.diff(traj.params, axis=0) ** 2).sum(-1))
+
+
+def speed(traj, j: int) -> float:
+    """The speed at row ``j``: the length of the step that arrived there (0 at the start)."""
+    return float(np.sqrt(((traj.params[j] - traj.params[max(j - 1, 0)]) ** 2).sum())) if j > 0 else 0.0
+
+
 # -- turning inputs into runs --------------------------------------------------------------
 def _as_runs(what, surface) -> Runs:
     if isinstance(what, Runs):
@@ -215,6 +241,11 @@ class Animation:
                       for k in runs.series]
         self.title = title or (f"{self.labels[0]} · {runs.surface.title[lang]}" if len(self.trajs) == 1
                                and runs.surface.dim == 2 else runs.surface.title[lang])
+        if title is None and runs.surface.dim == 2 and len(self.trajs) > 1:
+            self.title = " · ".join([self.title, *settings(self.trajs, lang)])
+        note = runs.info.get("note") if isinstance(runs.info, dict) else None
+        self.note_text = note[lang] if isinstance(note, dict) else None   # one line of why, from the lesson
+        self.note = None
         self.overlays: list[_Overlay] = []
         with rc(lang):
             self.fig = new_figure(*self.size)
@@ -233,7 +264,8 @@ class Animation:
 
     def _build_2d(self):
         s, fig = self.runs.surface, self.fig
-        ax = self.ax = fig.add_axes(self._px(58, 44, 100, 30))
+        top = 48 if self.note_text else 30      # a second header line: the lesson's note
+        ax = self.ax = fig.add_axes(self._px(58, 44, 100, top))
         # the window grows to show every path that did not diverge (a start outside the bounds);
         # on a landscape of many minima it closes in on where the paths go
         self.window = focus_window(s, self.trajs) if len(s.minima) > 1 else fit_window(s, self.trajs)
@@ -241,7 +273,7 @@ class Animation:
         if self.field:
             draw_field(ax, s, self.window)
         w, h = self.size
-        cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - 74 / h))
+        cax = fig.add_axes(((w - 86) / w, 44 / h, 12 / w, 1 - (44 + top) / h))
         cb = fig.colorbar(cs, cax=cax, spacing="proportional")   # a linear scale, not one band per level
         cb.set_label(L("loss", self.lang), fontsize=9)
         cb.ax.tick_params(labelsize=8)
@@ -254,14 +286,19 @@ class Animation:
             cb.ax.yaxis.set_major_locator(MaxNLocator(5))
             cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
         cb.ax.yaxis.set_minor_locator(NullLocator())
-        title = ax.set_title(self.title, fontsize=11.5)
+        title = ax.set_title(self.title, fontsize=11.5, pad=20 if self.note_text else 6)
         renderer = fig.canvas.get_renderer()
-        def clipped():
-            box = title.get_window_extent(renderer)
+        if self.note_text:
+            self.note = ax.text(0.5, 1.012, self.note_text, transform=ax.transAxes, ha="center", va="bottom",
+                                fontsize=9.5, color=style.MUTED)
+
+        def clipped(t):
+            box = t.get_window_extent(renderer)
             return box.x0 < 2 or box.x1 > fig.bbox.width - 2
 
-        while clipped() and title.get_fontsize() > 7:
-            title.set_fontsize(title.get_fontsize() - 0.5)  # small frames: shrink the title to fit
+        for t in (title, self.note) if self.note else (title,):
+            while clipped(t) and t.get_fontsize() > 7:
+                t.set_fontsize(t.get_fontsize() - 0.5)  # small frames: shrink the title to fit
         self.artists = []
         widths = layered_widths(len(self.trajs), thin=1.3, step=0.9)   # no path hides another
         for t, c, lw in zip(self.trajs, self.colours, widths):
@@ -292,7 +329,8 @@ class Animation:
                                 max(map(_columns, lines)), 2 if single else 1, style.INK)
         self.overlays = [self.counter]
         if not single:  # one box, a line per run in its colour: name and current loss
-            width = max(_columns(self._race_line(n, x)) for n, t in zip(self.names, self.trajs) for x in t.loss)
+            width = max(_columns(self._race_line(n, x, v)) for n, t in zip(self.names, self.trajs)
+                        for x, v in zip(t.loss, np.r_[0.0, step_lengths(t)]))
             self.loss_box = _Overlay(self, ax, 0.98, 0.98, "right", "top", width, len(self.trajs),
                                      style.INK)
             self.overlays.append(self.loss_box)
@@ -303,8 +341,10 @@ class Animation:
     def _loss_text(self, loss) -> str:
         return f"{L('loss', self.lang)} {readout(loss)}"
 
-    def _race_line(self, name, loss) -> str:
-        return f"{name}  {readout(loss):>8}"
+    def _race_line(self, name, loss, speed=0.0) -> str:
+        """A run's line in the race box: its name, its loss and its speed (the distance its last
+        step moved, in parameter units): momentum is seen to speed up where it rolls."""
+        return f"{name}  {readout(loss):>8}  {L('speed', self.lang)} {speed:.2f}"
 
     def _build_1d(self):
         s, fig = self.runs.surface, self.fig
@@ -446,8 +486,9 @@ class Animation:
                 t0 = self.trajs[0]
                 text += "\n" + self._loss_text(t0.loss[t0.rows_until(step) - 1])
             else:
-                self.loss_box.text = [(self._race_line(name, traj.loss[traj.rows_until(step) - 1]), c)
-                                      for traj, name, c in zip(self.trajs, self.names, self.colours)]
+                self.loss_box.text = [(self._race_line(name, traj.loss[j], speed(traj, j)), c)
+                                      for traj, name, c in zip(self.trajs, self.names, self.colours)
+                                      for j in [traj.rows_until(step) - 1]]
             self.counter.text = text
 
     def _update_1d(self, a, traj, tt, k, n):

@@ -191,6 +191,7 @@ def wrap(line: str, room: float) -> list[str]:
 
 
 EDGE = 6.75     # text keeps this far (in scene units) from the frame's centre, left and right
+PRESENTATION = {"lang", "time_scale", "progress"}   # class attributes that do not change a scene's runs
 MAX_HOLD = 3.0  # the longest the closing caption is held still (seconds): a summary, not a pause
 
 
@@ -229,11 +230,17 @@ class GdvizScene(Scene):
 
     @classmethod
     def runs(cls) -> list:
-        """:meth:`lesson_runs`, computed once per class (the dry run and the render share it)."""
-        cached = cls.__dict__.get("_lesson_runs_cache")
+        """:meth:`lesson_runs`, computed once: the dry run, the render and every variant that
+        changes only how the scene is shown (:data:`PRESENTATION`: language, time scale) share
+        it; a variant that changes anything else (a surface, a rate) has its own."""
+        owner = cls
+        while owner.__base__ is not GdvizScene and "lesson_runs" not in owner.__dict__ and not (
+                {k for k in owner.__dict__ if not k.startswith("__")} - PRESENTATION - {"_lesson_runs_cache"}):
+            owner = owner.__base__
+        cached = owner.__dict__.get("_lesson_runs_cache")
         if cached is None:
-            cached = list(cls.lesson_runs())
-            cls._lesson_runs_cache = cached
+            cached = list(owner.lesson_runs())
+            owner._lesson_runs_cache = cached
         return cached
 
     def setup(self):
@@ -299,7 +306,9 @@ class GdvizScene(Scene):
         after it be redrawn during that animation: put it last among the static ones.
         The moving ones fade in (their updaters paused meanwhile, so nothing shows before its
         plot); the static ones appear at once, or, with ``fade_static``, from under a white
-        veil that fades out (cheap: only the veil is redrawn, not the contour fields)."""
+        veil that fades out (cheap: only the veil is redrawn, not the contour fields). The
+        video's first frame is its poster (a player shows it before it plays), so the scene's
+        first ``show`` never veils: its static pieces are there from frame 0."""
         static, moving = list(static), list(moving)
         for m in moving:
             m.update(0)           # placed after the layout moved their fields: start where they start
@@ -309,7 +318,7 @@ class GdvizScene(Scene):
         for m in moving:
             m.suspend_updating()
         self.add(*moving)
-        if fade_static:
+        if fade_static and self.renderer.num_plays > 0:
             veil = self._veil()
             self.add(veil)
             self.play(FadeOut(veil), run_time=self.secs(run_time))
