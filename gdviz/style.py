@@ -296,9 +296,9 @@ LABELS = {
     "lr limits": ("{surface}, L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, every "
                   "rate diverges",
                   "{surface}，L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
-    "lr limits 2d": ("{surface}, μ = {mu}, L = {L}: the fastest rate is 2/(L+μ) ≈ {gold}; from 2/L = {two} on, "
-                     "every rate diverges",
-                     "{surface}，μ = {mu}，L = {L}：最快的学习率是 2/(L+μ) ≈ {gold}；从 2/L = {two} 起，"
+    "lr limits 2d": ("{surface}, μ = {mu}, L = {L}: 2/(L+μ) ≈ {gold} is best for the slowest direction; "
+                     "from 2/L = {two} on, every rate diverges",
+                     "{surface}，μ = {mu}，L = {L}：2/(L+μ) ≈ {gold} 对最慢的方向最好；从 2/L = {two} 起，"
                      "所有学习率都发散"),
     "lr band": ("The shaded Goldilocks band, {lo} to {hi}: each step leaves at most {b} of the distance to the "
                 "minimum",
@@ -332,18 +332,18 @@ LABELS = {
     "beta fewest": ("fewest: {n} steps at β = {b}", "最少：β = {b} 时 {n} 步"),
     "beta damped note": ("more β: the zig-zag is damped, fewer steps", "β 增大：之字形被抑制，步数减少"),
     "beta too much note": ("too much β: it swings past the minimum", "β 过大：冲过最小值来回摆动"),
-    "beta distill": ("Distill's √κ (κ = L/μ = {kappa}), each method at its best settings:\n"
+    "beta distill": ("Distill's √κ (κ = L/μ = {kappa}), each tuned for its slowest direction:\n"
                      "gradient descent, lr = 2/(L + μ) = {a}: {n_gd} steps,\n"
                      "    the error × {r_gd} = (κ − 1)/(κ + 1) per step\n"
                      "momentum, lr = (2/(√L + √μ))² = {am}, β = ((√κ − 1)/(√κ + 1))² = {bm}: {n_mo} steps,\n"
                      "    the error × {r_mo} = (√κ − 1)/(√κ + 1) per step\n"
-                     "In the long run {speed}× fewer steps (measured on the runs), close to √κ = {root}.",
-                     "Distill 的 √κ（κ = L/μ = {kappa}），两种方法各用最好的设置：\n"
+                     "In the long run, per step: {speed}× fewer steps (measured on the runs), close to √κ = {root}.",
+                     "Distill 文章的 √κ（κ = L/μ = {kappa}），两种方法各按最慢的方向调到最好：\n"
                      "梯度下降，学习率 = 2/(L + μ) = {a}：{n_gd} 步，\n"
                      "    误差每步 × {r_gd} = (κ − 1)/(κ + 1)\n"
                      "动量法，学习率 = (2/(√L + √μ))² = {am}，β = ((√κ − 1)/(√κ + 1))² = {bm}：{n_mo} 步，\n"
                      "    误差每步 × {r_mo} = (√κ − 1)/(√κ + 1)\n"
-                     "长期看步数少 {speed} 倍（在运行中实测），接近 √κ = {root}。"),
+                     "按每步的收缩，长期看步数少 {speed} 倍（在运行中实测），接近 √κ = {root}。"),
     "adagrad steps title": ("Adagrad step by step: the course's rule with the run's own numbers",
                             "Adagrad 逐步计算：课程中的公式，代入这次运行的数值"),
     "adagrad steps sub": ("each update computed by hand lands where the run went",

@@ -105,7 +105,8 @@ def contour_levels(Z, log: bool, n: int = 14):
 def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | None = None,
                   minima: bool = True, lines: bool = True, window=None, lang: str = "en", note: bool = True):
     """Filled contours of a 2-D surface (log scale for surfaces like Rosenbrock), thin contour
-    lines, and the known minima marked with a star. Axis limits: ``window`` (default: the
+    lines, and the known minima marked with a star (the lowest, or the only one, a large yellow
+    one: the minimum is always visible). Axis limits: ``window`` (default: the
     surface's bounds, see :func:`fit_window`). ``levels``: how many, or the levels themselves.
     Where the loss is not a number (it overflows, or is outside its domain) the picture is blank,
     with a note saying so (``note``); nothing finite at all is a UserInputError."""
@@ -124,7 +125,7 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
     if minima and surface.minima.size:  # above the paths: a run that ends there rings the star
         ax.scatter(surface.minima[:, 0], surface.minima[:, 1], marker="*", s=90, c="#333333",
                    edgecolors="white", linewidths=0.8, zorder=9, label=None)
-        if len(surface.minima) > 1 and surface.value(surface.minima[0]) < surface.value(surface.minima[1]) - 1e-9:
+        if len(surface.minima) == 1 or surface.value(surface.minima[0]) < surface.value(surface.minima[1]) - 1e-9:
             ax.scatter(*surface.minima[0], marker="*", s=260, c=style.OKABE_ITO["yellow"],
                        edgecolors="#333333", linewidths=1.0, zorder=9)  # the global minimum
     if note:

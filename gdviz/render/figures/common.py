@@ -32,15 +32,17 @@ def title(fig, text, sub=None, math=None):
         fig.text(0.98, 0.93, math, fontsize=12, color=style.INK, ha="right")
 
 
-def rule_note(fig, surface, lang, before: str | None = None):
+def rule_note(fig, runs, lang, before: str | None = None):
     """The convergence rule of the step counts a figure quotes, a grey line under the subtitle:
-    'Steps count until |gradient| < 0.01 (converged)' (the engine's rule with the surface's
-    tolerance), after the sentence ``before`` when given. Call it after ``subplots_adjust``: it
+    'Steps count until |gradient| < 0.01 (converged)' (the engine's rule with the tolerance the
+    runs used), after the sentence ``before`` when given. Call it after ``subplots_adjust``: it
     lowers the axes' top by one line."""
     from matplotlib.transforms import offset_copy
 
     line = 13.0                                                   # points
-    rule = style.label("converge rule", lang).format(tol=f"{surface.tol:g}")
+    tols = {t.meta.get("tol", runs.surface.tol) for t in runs.trajectories}
+    tol = tols.pop() if len(tols) == 1 else runs.surface.tol
+    rule = style.label("converge rule", lang).format(tol=f"{tol:g}")
     if before:
         rule = f"{before}。{rule}" if lang == "zh" else f"{before[0].upper()}{before[1:]}. {rule}"
     fig.text(0.02, 0.915, rule, fontsize=9.5,

@@ -74,10 +74,10 @@ def dot_spacing(trajs, most: int = 20) -> int:
 
 
 def step_dots(ax, traj, colour, every: int, *, window=None, zorder: float = 6, size: float = 5.5,
-              numbers=(), above: bool = True):
+              numbers=(), above: bool = True, avoid=()):
     """A dot on the path every ``every`` steps: dots far apart are fast progress, dots close
     together a crawl. ``numbers``: step counts to write beside their dots, where there is room
-    (above or below the path)."""
+    (above or below the path, not within 7% of the window of a point of ``avoid``: the minima)."""
     idx = np.arange(every, traj.n_steps + 1, every)
     pts = traj.params[idx]
     if window is not None:
@@ -89,7 +89,8 @@ def step_dots(ax, traj, colour, every: int, *, window=None, zorder: float = 6, s
     span = np.ptp(np.asarray(window if window is not None else [ax.get_xlim(), ax.get_ylim()]), axis=1)
     last = None
     for i, p in zip(idx, pts):
-        if i not in numbers or (last is not None and np.linalg.norm((p - last) / span) < 0.07):
+        crowded = [q for q in (last, *avoid) if q is not None and np.linalg.norm((p - q) / span) < 0.07]
+        if i not in numbers or crowded:
             continue
         ax.annotate(str(i), p, xytext=(0, 8 if above else -8), textcoords="offset points", ha="center",
                     va="bottom" if above else "top", fontsize=8.5, color=colour, fontweight="bold",
@@ -263,7 +264,7 @@ def plot_momentum(fig, runs, lang):
         draw_path(ax, t, c, surface=s, arrows=0, markers=False, lang=lang, lw=2.0, window=window,
                   zorder=3 + 2 * z, label=labels[i])
         step_dots(ax, t, c, every, window=window, zorder=4 + 2 * z, numbers=[k * every for k in (1, 2, 5, 10, 20)],
-                  above=runs.series[i] != "gd")
+                  above=runs.series[i] != "gd", avoid=s.minima)
     ax.set_aspect("equal", adjustable="box")
     draw_loss_vs_step(ax2, runs.trajectories, labels, cols, lang=lang)
     handles = ax.get_legend_handles_labels()[0][::-1]   # in the series' order

@@ -68,7 +68,7 @@ def plot_lr_decay(fig, runs, lang):
     sub = sep.join([_limits_text(s, analysis.regimes(s, const.params[0]), lang), f"η = {fmt_number(eta)}"])
     title(fig, L("lr decay title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.78, left=0.055, right=0.985, bottom=0.12, wspace=0.2)
-    rule_note(fig, s, lang)
+    rule_note(fig, runs, lang)
     return fig
 
 
@@ -249,8 +249,8 @@ def plot_sgd_epoch(fig, runs, lang):
     axes[1].set_ylabel("")
     _label_point(axes[0], full.params[0], L("start", lang), (9, -4), ha="left")
     _label_point(axes[1], sgd.params[0], L("start", lang), (9, -4), ha="left")
-    _label_point(axes[0], s.minima[0], L("minimum", lang), (0, 9), ha="center")
-    _label_point(axes[1], s.minima[0], L("minimum", lang), (0, 9), ha="center")
+    _label_point(axes[0], s.minima[0], L("minimum", lang), (0, 10), ha="center", va="bottom")
+    _label_point(axes[1], s.minima[0], L("minimum", lang), (0, 10), ha="center", va="bottom")
     ax3 = fig.add_subplot(gs[2])
     per = runs.info["examples"]
     for t, col, every, key in ((full, c_full, per[i_f], "sgd full legend"), (sgd, c_sgd, per[i_s], "sgd sgd legend")):
@@ -286,8 +286,8 @@ def plot_sgd_epoch(fig, runs, lang):
     return fig
 
 
-def _label_point(ax, xy, text, offset, ha="center"):
-    ax.annotate(text, xy=xy, xytext=offset, textcoords="offset points", ha=ha, fontsize=9.5,
+def _label_point(ax, xy, text, offset, ha="center", va="baseline"):
+    ax.annotate(text, xy=xy, xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=9.5,
                 color=style.INK, zorder=8, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
 
 
@@ -356,7 +356,7 @@ def plot_fit_line(fig, runs, lang):
     sub = L("fit sub", lang).format(m=f"{slope:g}", b0=fmt_number(b0))
     title(fig, L("fit title", lang), sub, formula(s))
     fig.subplots_adjust(top=0.8, left=0.06, right=0.985, bottom=0.11, wspace=0.2)
-    rule_note(fig, s, lang)
+    rule_note(fig, runs, lang)
     return fig
 
 

@@ -248,7 +248,7 @@ def plot_gradient_step(fig, runs, lang):
     title(fig, L("gradient step", lang).capitalize() if lang == "en" else L("gradient step", lang),
           _limits_text(s, analysis.regimes(s, t.params[0]), lang), formula(s))
     fig.subplots_adjust(top=0.8, wspace=0.08, left=0.06, right=0.98, bottom=0.12)
-    rule_note(fig, s, lang)
+    rule_note(fig, runs, lang)
     return fig
 
 
@@ -284,7 +284,7 @@ def plot_lr_triptych(fig, runs, lang):
         ax.set_ylabel("")
     title(fig, L("lr triptych", lang), _limits_text(s, reg, lang), formula(s))
     fig.subplots_adjust(top=0.76, left=0.06, right=0.98, bottom=0.12, wspace=0.15 if s.dim == 1 else 0.25)
-    rule_note(fig, s, lang, L("lr first k", lang).format(k=k) if k else None)
+    rule_note(fig, runs, lang, L("lr first k", lang).format(k=k) if k else None)
     return fig
 
 
@@ -364,7 +364,7 @@ def plot_lr_exercise(fig, runs, lang):
     sub = _limits_text(s, reg, lang)
     title(fig, L("lr exercise", lang), sub, formula(s))
     fig.subplots_adjust(top=0.83, left=0.06, right=0.985, bottom=0.08)
-    rule_note(fig, s, lang)
+    rule_note(fig, runs, lang)
     return fig
 
 
@@ -453,7 +453,7 @@ def plot_lr_sweep(fig, runs, lang):
     title(fig, L("lr sweep", lang), _limits_text(runs.surface, r, lang), formula(runs.surface))
     fig.subplots_adjust(top=0.8, left=0.08, right=0.98, bottom=0.12)
     lo_b, hi_b = r.band()
-    rule_note(fig, runs.surface, lang, L("lr band", lang).format(lo=fmt_number(lo_b), hi=fmt_number(hi_b),
+    rule_note(fig, runs, lang, L("lr band", lang).format(lo=fmt_number(lo_b), hi=fmt_number(hi_b),
                                                                   b=f"{r.band_factor:.2g}"))
     return fig
 
@@ -509,7 +509,7 @@ def plot_lr_curves(fig, runs, lang):
     ax2.set_title(L("lr curves right", lang), fontsize=11.5, fontweight="bold", color=style.INK)
     title(fig, L("lr curves", lang), _limits_text(s, reg, lang), formula(s))
     fig.subplots_adjust(top=0.8, left=0.065, right=0.98, bottom=0.11, wspace=0.2)
-    rule_note(fig, s, lang)
+    rule_note(fig, runs, lang)
     return fig
 
 
