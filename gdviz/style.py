@@ -52,14 +52,13 @@ LABELS = {
     "contour caption bowl": ("On a round bowl the negative gradient points straight at the minimum: at its "
                              "best rate 2/(L + μ) = {lr} it arrives in {n}.",
                              "在圆碗上，负梯度直指最小值：用它最好的学习率 2/(L + μ) = {lr}，{n}就到达。"),
-    "contour caption elongated": ("Same start and flat curvature, but one direction {k}× steeper: from 2/L = {div} "
-                                  "on the steps blow up, so the best rate is 2/(L + μ) = {lr}; the path zig-zags "
-                                  "and crawls along the flat direction: {n}. At the same rate {same} the round bowl "
-                                  "needs {n_round} too: the capped rate costs the steps, not the zig-zag.",
-                                  "起点和平坦方向的曲率相同，但有一个方向陡 {k} 倍：学习率从 2/L = {div} 起步子就会"
-                                  "越来越大，所以最好的学习率是 2/(L + μ) = {lr}；路径呈之字形，沿平坦方向缓慢"
-                                  "爬行：{n}。在相同学习率 {same} 下圆碗也要 {n_round}：代价在于受限的学习率，"
-                                  "而不是之字形。"),
+    "contour caption elongated": ("Same start, same flat curvature, one direction {k}× steeper. The rate must stay "
+                                  "below 2/L = {div}, so at 2/(L + μ) = {lr} the path zig-zags and crawls: {n}. The "
+                                  "round bowl at rate {same} needs {n_round} too: the capped rate costs the steps, "
+                                  "not the zig-zag.",
+                                  "起点和平坦方向的曲率都相同，但有一个方向陡 {k} 倍。学习率必须低于 2/L = {div}，"
+                                  "所以用 2/(L + μ) = {lr} 时路径呈之字形并缓慢爬行：{n}。圆碗用学习率 {same} "
+                                  "也要 {n_round}：代价在于受限的学习率，而不是之字形。"),
     "contour act scaling": ("The same data with raw and with standardized x: condition number {raw} vs {std}",
                             "同一份数据，原始的 x 与标准化的 x：条件数 {raw} 对 {std}"),
     "contour caption scaling": ("Standardizing x makes the contours round (condition number {c0} → {c1}):\n"

@@ -3,7 +3,7 @@
 features on the same data."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup, linear
+from manim import DOWN, LEFT, RIGHT, UP, ValueTracker, VGroup, config, linear
 
 from .. import lessons
 from ..lessons.paths import SAME_RATE
@@ -63,6 +63,9 @@ class ContourDescent(GdvizScene):
                                           div=f"{2 / runs.info['L'][i]:g}", same=f"{SAME_RATE:g}",
                                           n_round=self.steps(same[0].n_steps), n_long=self.steps(same[1].n_steps))
         caption = self.caption(note, size=23, width=EDGE - left)
+        room = panel.get_bottom()[1] - 0.6 - (-config.frame_height / 2 + 0.25)   # down to the frame's edge
+        if caption.height > room:
+            caption.scale_to_fit_height(room)
         caption.next_to(panel, DOWN, buff=0.6, aligned_edge=LEFT)
         self.conclude(caption, hold=self.act_hold)
 
