@@ -227,12 +227,12 @@ LABELS = {
     "one step dissected": ("One step, dissected", "拆解一步更新"),
     # -- figures "internals" and "one-step" (gdviz/render/figures/inside.py) --
     "rest of the path": ("the rest of the path", "之后的路径"),
-    "other order": ("dashed: push first, then carried (same sum)", "虚线：先推力、后带过来的速度（和相同）"),
+    "other order": ("dashed: push first, then carried (same sum)", "虚线：先推力、后带过来的速度（两种顺序相加，结果相同）"),
     "carried > step": ("carried > step: the gradient pushes back", "带过来的 > 实际的一步：梯度往回推"),
     "look-ahead torch": ("look-ahead point: where momentum alone would carry it; gradient taken here",
                          "前瞻点：只靠动量会到达的地方；梯度在这里计算"),
     "arrows at updates": ("arrows at updates {list}", "箭头画在第 {list} 次更新"),
-    "nesterov step": ("step taken θₜ → θₜ₊₁ = jump + push", "实际的一步 θₜ → θₜ₊₁ = 跳 + 推力"),
+    "nesterov step": ("step taken θₜ → θₜ₊₁ = jump + push", "实际的一步 θₜ → θₜ₊₁ = 动量跳跃 + 推力"),
     "nesterov path": ("Nesterov's path θ", "Nesterov 的路径 θ"),
     "plain momentum": ("plain momentum, same lr and β", "普通动量法，学习率和 β 相同"),
     "pytorch rule": ("PyTorch's {name}", "PyTorch 的 {name}"),
@@ -352,7 +352,7 @@ LABELS = {
     "adagrad table": ("The run's numbers, η = {eta} (ε = {eps} aside)", "这次运行的数值，η = {eta}（忽略 ε = {eps}）"),
     "adagrad update t": ("update t", "第 t 次更新"),
     "adagrad rate shrinks": ("The rate ηᵗ/σᵗ only shrinks", "学习率 ηᵗ/σᵗ 只减不增"),
-    "code title": ("SGD with momentum as the course notes' code", "带动量的 SGD：课程笔记中的代码"),
+    "code title": ("SGD with momentum as the course notes' code", "课程笔记中带动量的 SGD 代码"),
     "code sub": ("{surface}, {n} examples, one per update (random seed {seed}); the code below is what ran",
                  "{surface}，{n} 个样本，每次更新用一个（随机种子 {seed}）；下面的代码就是实际运行的代码"),
     "code head": ("The notes' sgd(), the gradient passed in as a function", "笔记中的 sgd()，梯度以函数的形式传入"),
@@ -392,7 +392,7 @@ LABELS = {
                    "(the egg crate's is {k}× wider)", "两幅图中是同样的 {n} 个随机起点，在各自窗口中的相对位置相同"
                    "（蛋托的窗口宽 {k} 倍）"),
     "loss functions": ("L1, L2 and Huber loss, and a fit with outliers", "L1、L2 与 Huber 损失，以及含离群点的拟合"),
-    "residual": ("residual r = prediction - y", "残差 r = 预测值 - y"),
+    "residual": ("residual r = y − prediction", "残差 r = y − 预测值"),
     "data": ("data", "数据"),
     # figures of the course's worked examples (gdviz.render.figures.practice)
     "lr decay title": ("A decaying learning rate: big steps first, small steps near the minimum",
