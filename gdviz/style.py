@@ -227,7 +227,8 @@ LABELS = {
     "one step dissected": ("One step, dissected", "拆解一步更新"),
     # -- figures "internals" and "one-step" (gdviz/render/figures/inside.py) --
     "rest of the path": ("the rest of the path", "之后的路径"),
-    "other order": ("dashed: push first, then carried (same sum)", "虚线：先推力、后带过来的速度（两种顺序相加，结果相同）"),
+    "other order": ("dashed: push first, then carried (same sum)",
+                    "虚线：先推力、后带过来的速度（两种顺序相加，结果相同）"),
     "carried > step": ("carried > step: the gradient pushes back", "带过来的 > 实际的一步：梯度往回推"),
     "look-ahead torch": ("look-ahead point: where momentum alone would carry it; gradient taken here",
                          "前瞻点：只靠动量会到达的地方；梯度在这里计算"),
@@ -292,12 +293,12 @@ LABELS = {
     "lr first k": ("each panel shows the first {k} steps", "每幅图显示前 {k} 步"),
     "lr after k": ("after {k} steps:\n{d} from the minimum", "{k} 步后：\n距最小值 {d}"),
     "lr wider axes": ("wider axes", "坐标范围更大"),
-    "lr limits": ("{surface}, L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, every "
-                  "rate diverges",
-                  "{surface}，L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
-    "lr limits 2d": ("{surface}, μ = {mu}, L = {L}: 2/(L+μ) ≈ {gold} is best for the slowest direction; "
+    "lr limits": ("{surface}, curvature L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, "
+                  "every rate diverges",
+                  "{surface}，曲率 L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
+    "lr limits 2d": ("{surface}, curvatures μ = {mu} to L = {L}: 2/(L+μ) ≈ {gold} is best for the slowest direction; "
                      "from 2/L = {two} on, every rate diverges",
-                     "{surface}，μ = {mu}，L = {L}：2/(L+μ) ≈ {gold} 对最慢的方向最好；从 2/L = {two} 起，"
+                     "{surface}，曲率从 μ = {mu} 到 L = {L}：2/(L+μ) ≈ {gold} 对最慢的方向最好；从 2/L = {two} 起，"
                      "所有学习率都发散"),
     "lr band": ("The shaded Goldilocks band, {lo} to {hi}: each step leaves at most {b} of the distance to the "
                 "minimum",
