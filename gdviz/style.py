@@ -296,9 +296,9 @@ LABELS = {
     "lr limits": ("{surface}, curvature L = {L}: 1/L = {one} reaches the minimum in one step; from 2/L = {two} on, "
                   "every rate diverges",
                   "{surface}，曲率 L = {L}：1/L = {one} 一步到达最小值；从 2/L = {two} 起，所有学习率都发散"),
-    "lr limits 2d": ("{surface}, curvatures μ = {mu} to L = {L}: 2/(L+μ) ≈ {gold} is best for the slowest direction; "
-                     "from 2/L = {two} on, every rate diverges",
-                     "{surface}，曲率从 μ = {mu} 到 L = {L}：2/(L+μ) ≈ {gold} 对最慢的方向最好；从 2/L = {two} 起，"
+    "lr limits 2d": ("{surface}, curvatures μ = {mu} to L = {L}: 2/(L+μ) ≈ {gold} suits both; from 2/L = {two} on, "
+                     "every rate diverges",
+                     "{surface}，曲率从 μ = {mu} 到 L = {L}：2/(L+μ) ≈ {gold} 兼顾两个方向；从 2/L = {two} 起，"
                      "所有学习率都发散"),
     "lr band": ("The shaded Goldilocks band, {lo} to {hi}: each step leaves at most {b} of the distance to the "
                 "minimum",
