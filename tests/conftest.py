@@ -1,3 +1,5 @@
+import shutil
+
 import numpy as np
 import pytest
 
@@ -31,3 +33,21 @@ def sample_points(s, n=7, seed=0):
     rng = np.random.default_rng(seed)
     lo, hi = s.bounds[:, 0], s.bounds[:, 1]
     return lo + (hi - lo) * (0.05 + 0.9 * rng.random((n, s.dim)))
+
+
+# -- a real browser (Debian's chromium, driven by Playwright offline) ---------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    pw = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it)")
+    with pw.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

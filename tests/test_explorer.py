@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SURFACES, sample_points
+from conftest import SURFACES, needs_browser, sample_points
 from make_js_reference import OPTIMIZER_CASES, make
 from test_same_numbers import horizon
 
@@ -31,14 +31,10 @@ from gdviz.web.page import MAX_BYTES, write_explorer, write_for_gallery
 from gdviz.web.surfaces import resolve
 
 HERE = Path(__file__).parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 RTOL = 1e-9
 EXPRESSION = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
 # the surfaces every optimizer is checked on in the browser
 CHECKED = ["elongated", "rosenbrock", "egg-crate", "parabola", "linear-regression-standardized", EXPRESSION]
-needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
 
 
 # -- one table drives the controls, the hash and the traitlets -----------------------------------
@@ -202,17 +198,6 @@ def test_cli_refuses_a_read_only_folder(tmp_path, capsys):
 
 
 # -- the page in Chromium -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    pw = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (make test installs it)")
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("explorer") / "explorer.html"

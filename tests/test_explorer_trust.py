@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
+from conftest import needs_browser
 
 import gdviz as gd
 from gdviz.cli import cli, main
@@ -32,11 +33,7 @@ from gdviz.web.page import MAX_SURFACES, page_data, write_explorer
 
 HERE = Path(__file__).parent
 JS = HERE.parent / "gdviz" / "web" / "explorer.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NODE = shutil.which("node") or shutil.which("nodejs")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed (make test installs it)")
 EXPRESSION = "x**2 + 10*y**2"
 PWNED = ("optimizer=gd&hyper=momentum%3D__import__%28%22os%22%29.system%28%22echo%20PWNED%22%29%29%29%0A"
@@ -92,17 +89,6 @@ def run_snippet(code: str):
 
 
 # -- the browser ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    pw = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (make test installs it)")
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory):
     return write_explorer(tmp_path_factory.mktemp("trust") / "explorer.html", surfaces=["elongated", EXPRESSION])

@@ -9,7 +9,6 @@ take seconds. Screenshots go to $GDVIZ_SCREENSHOTS when it is set.
 import html.parser
 import json
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +19,6 @@ from gdviz.claims import claim
 from gdviz.gallery import load
 from gdviz.gallery.page import render_page, write_index
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 SPEC = f"""
@@ -111,17 +107,6 @@ def site(tmp_path_factory):
     (folder / "explorer.html").write_text("<!doctype html><title>explorer</title>")
     write_index(load(text=SPEC), folder, claims=CLAIMS)
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    pw = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (make test installs it)")
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 class Page:
