@@ -11,6 +11,7 @@ from ..optim import optimizer as make_optimizer
 from ..races import DEFAULT as RACE_DEFAULT
 from ..races import tune_rate
 from ..surfaces import surface as make_surface
+from .rates import shown_rates
 from .runs import Runs, one_point, per_series, with_claims
 
 
@@ -186,8 +187,12 @@ def adaptive(surface="elongated", *, lr: float = 1.0, fixed_lr: float | None = N
     g = ada.grads[: ada.n_steps]
     eps = ada.hyperparams.get("eps", 1e-10)
     effective = lr / (np.sqrt(np.cumsum(g * g, axis=0)) + eps)
+    def run_at(name):
+        return lambda rates: run(make_optimizer(name, lr=rates), s, reg.point, steps).members()
+
+    shown = [*shown_rates([lr], [ada], run_at("adagrad")), *shown_rates([fixed_lr], [fixed], run_at("gd"))]
     runs = Runs(s, [ada, fixed], ["adagrad", "gd"], [lr, fixed_lr],
-                info={"effective": effective, "fixed": fixed_lr}, lesson="adaptive")
+                info={"effective": effective, "fixed": fixed_lr, "shown": shown}, lesson="adaptive")
     out = []
     if s.dim == 2 and len(effective):
         h = np.diag(s.hessian(reg.point))

@@ -98,9 +98,11 @@ def step_dots(ax, traj, colour, every: int, *, window=None, zorder: float = 6, s
         last = p
 
 
-def run_label(key, lang, lr, traj) -> str:
-    """'gradient descent (lr = 0.02, 746 steps)', '梯度下降（学习率 = 0.02，746 步）'."""
-    rate = f"{L('lr', lang)} = {fmt_number(lr)}{'，' if lang == 'zh' else ', '}" if lr is not None else ""
+def run_label(key, lang, lr, traj, shown: str | None = None) -> str:
+    """'gradient descent (lr = 0.02, 746 steps)', '梯度下降（学习率 = 0.02，746 步）'. ``shown``: the
+    rate as printed when it needs more digits to reproduce its run (lessons.rates.shown_rates)."""
+    rate = (f"{L('lr', lang)} = {shown or fmt_number(lr)}{'，' if lang == 'zh' else ', '}"
+            if lr is not None else "")
     return series_label(key, lang) + bracketed(rate + status_text(traj, lang), lang)
 
 
@@ -288,10 +290,10 @@ def plot_adaptive(fig, runs, lang):
     ada, fixed = runs.trajectories
     cols = [style.colour("adagrad"), style.colour("gd")]
     draw_path(ax, fixed, cols[1], surface=s, arrows=3, lang=lang, lw=3.4, window=window,
-              label=run_label("gd", lang, runs.rates[1], fixed))
+              label=run_label("gd", lang, runs.rates[1], fixed, runs.info["shown"][1]))
     # Adagrad over gradient descent, but under the minimum's star (its end dot would hide it)
     draw_path(ax, ada, cols[0], surface=s, arrows=3, lang=lang, lw=2.0, window=window, zorder=6,
-              label=run_label("adagrad", lang, runs.rates[0], ada))
+              label=run_label("adagrad", lang, runs.rates[0], ada, runs.info["shown"][0]))
     ax.set_aspect("equal", adjustable="box")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=9.5, frameon=False)  # under the x label
     eff = runs.info["effective"]
@@ -302,7 +304,7 @@ def plot_adaptive(fig, runs, lang):
         ax2.plot(steps, eff[:, k], color=cols[0], ls=ls, lw=2,
                  label=L("adagrad coordinate", lang).format(v=s.variables[k], kind=kind) + colon(lang) + "η / √Σg²")
     ax2.axhline(runs.rates[1], color=cols[1], lw=1.6,
-                label=f"{optimizer_name('gd', lang)}{colon(lang)}{L('fixed rate', lang)} {fmt_number(runs.rates[1])}")
+                label=f"{optimizer_name('gd', lang)}{colon(lang)}{L('fixed rate', lang)} {runs.info['shown'][1]}")
     ax2.set_yscale("log")
     plain_log_axis(ax2)
     ax2.set_xlabel(L("step", lang))
