@@ -84,8 +84,8 @@ def sgd_epoch(n: int = 20, *, lr: float = 0.1, seed: int = 0) -> Runs:
 
 def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 20000) -> Runs:
     """The same data with raw and with standardized x: gradient descent at the same relative rate
-    0.5/L on each (half the one-step rate of the stiffest direction), from the same initial line.
-    ``info`` has both condition numbers."""
+    0.5/L on each (half the one-step rate of the stiffest direction, to 3 digits as printed), from
+    the same initial line. ``info`` has both condition numbers."""
     raw = make_surface("linear-regression", loss=loss, features="raw")
     std = make_surface("linear-regression", loss=loss, features="standardized")
     w0, b0 = raw.start
@@ -97,7 +97,7 @@ def feature_scaling(loss: str = "mse", *, optimizer: str = "gd", steps: int = 20
         if ev.max() <= 0:
             raise UserInputError(f"feature-scaling needs a loss with curvature (mse or huber), not '{loss}'")
         conds.append(float(ev.max() / max(ev.min(), 1e-300)))
-        rates.append(float(0.5 / ev.max()))
+        rates.append(float(f"{0.5 / ev.max():.3g}"))   # as printed: the rate shown is the rate run
         trajs.append(run(make_optimizer(optimizer, lr=rates[-1]), s, start, steps))
     runs = Runs(raw, trajs, ["raw features", "standardized"], rates, surfaces=[raw, std],
                 info={"condition": conds, "mean": float(mean), "sd": float(sd)}, lesson="feature-scaling")
