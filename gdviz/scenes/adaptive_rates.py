@@ -64,7 +64,8 @@ class AdaptiveRates(GdvizScene):
                           .next_to(chart.c2p(at, eff[-1, j]), UP, buff=0.08)
                           .align_to(chart.c2p(at, eff[-1, j]), LEFT)
                           for j, nm in enumerate(names)])
-        fixed_label = text(f"{self.L('fixed rate')} {fmt_number(level)}", self.lang, size=17, colour=colour("gd"))
+        fixed_label = text(f"{self.L('fixed rate')} {runs.info['shown'][1]}", self.lang, size=17,
+                           colour=colour("gd"))
         fixed_label.next_to(chart.c2p(n_all, level), UP, buff=0.08).align_to(chart.c2p(n_all, level), RIGHT)
         rule = UpdateRule("adagrad", lang=self.lang, size=30)
         key, counters = self.key(runs, (ada, fixed), step)
@@ -85,8 +86,8 @@ class AdaptiveRates(GdvizScene):
         """The key: a row per method (swatch, name and rate; static) and, moving, its step count
         and an "arrived" badge once it has converged."""
         rows, counters = VGroup(), VGroup()
-        for key, lr in (("adagrad", runs.rates[0]), ("gd", runs.info["fixed"])):
-            rate = f"{self.L('lr')} {fmt_number(lr)}"
+        for key, shown in zip(("adagrad", "gd"), runs.info["shown"]):   # the digits that reproduce each run
+            rate = f"{self.L('lr')} {shown}"
             name = optimizer_name(key, self.lang) + bracketed(rate, self.lang)
             rows.add(VGroup(Line(LEFT * 0.25, RIGHT * 0.25, color=colour(key), stroke_width=6),
                             text(name, self.lang, size=18)).arrange(RIGHT, buff=0.12))
