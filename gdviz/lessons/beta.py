@@ -168,8 +168,8 @@ def beta_claims(runs: Runs, betas) -> list:
                          "；".join(f"β = {b:g}：{n} 步中有 {u} 步损失上升" for b, u, n in ups)))
     d = info["distill"]
     g, m = d["gd"], d["momentum"]
-    if g.status == "converged" and m.status == "converged":
-        rg, rm = tail_rate(g, low), tail_rate(m, low)
+    rg, rm = (tail_rate(g, low), tail_rate(m, low)) if g.status == m.status == "converged" else (0.0, 0.0)
+    if 0 < rg < 1 and 0 < rm < 1:   # both shrink geometrically (a round bowl: one step, no rate to compare)
         speed = np.log(rm) / np.log(rg)
         root = np.sqrt(info["kappa"])
         out.append(claim("sqrt-kappa", "Distill: at the best settings for each, momentum needs about √κ times fewer "

@@ -95,7 +95,9 @@ def distill_text(runs, lang: str) -> str:
     info = runs.info
     d = info["distill"]
     c = next((c for c in runs.claims if c.key == "sqrt-kappa"), None)
-    speed = c.numbers["speed"] if c is not None else float("nan")
+    if c is None:               # no geometric rates to compare (e.g. κ = 1: one step each)
+        return ""
+    speed = c.numbers["speed"]
     return L("beta distill", lang).format(
         kappa=f"{info['kappa']:g}", root=f"{np.sqrt(info['kappa']):.2f}", a=f"{d['lr_gd']:g}",
         n_gd=int(d["gd"].n_steps), am=f"{d['lr_mo']:g}", bm=f"{d['beta_mo']:g}", n_mo=int(d["momentum"].n_steps),
