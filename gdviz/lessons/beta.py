@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import analysis
+from .. import analysis, arith
 from ..claims import claim, crossings
 from ..engine import run
 from ..errors import UserInputError
@@ -47,7 +47,7 @@ def heavy_ball_rate(lr, beta, curvatures) -> float:
 def tail_rate(traj, minimum) -> float:
     """The measured per-step factor of a run: the distance to the minimum shrinks by it per
     step over the second half of the run (geometric mean)."""
-    d = np.linalg.norm(traj.params - np.asarray(minimum, dtype=float), axis=1)
+    d = arith.norm(traj.params - np.asarray(minimum, dtype=float))
     n = int(traj.n_steps)
     h = n // 2
     return float((d[n] / d[h]) ** (1.0 / max(n - h, 1)))

@@ -21,7 +21,7 @@ def _rate(x: float) -> float:
 
 def _angle(a, b) -> float:
     """The angle between vectors ``a`` and ``b`` in degrees."""
-    c = float(np.dot(a, b)) / float(arith.norm(a) * arith.norm(b))
+    c = float(sum(float(x) * float(y) for x, y in zip(a, b))) / float(arith.norm(a) * arith.norm(b))   # no BLAS
     return float(np.degrees(np.arccos(min(1.0, max(-1.0, c)))))
 
 
