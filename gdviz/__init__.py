@@ -26,7 +26,7 @@ load = Trajectory.load
 def __getattr__(name):
     """Renderers load on first use, so ``import gdviz`` stays light: ``gd.figure``,
     ``gd.animate``, ``gd.save``, ``gd.show`` and ``gd.explore`` (notebooks), ``gd.build`` (galleries),
-    ``gd.render``, ``gd.lessons``."""
+    ``gd.render``, ``gd.lessons``, ``gd.trainability`` (maps)."""
     import importlib
 
     if name in ("figure", "animate", "save"):
@@ -35,6 +35,8 @@ def __getattr__(name):
         return getattr(importlib.import_module(".notebook", __name__), name)
     if name == "build":
         return importlib.import_module(".gallery", __name__).build
+    if name == "trainability":   # numpy until a map is computed (then numba)
+        return importlib.import_module(".maps.network", __name__).trainability
     if name in ("render", "lessons", "style"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'gdviz' has no attribute '{name}'")
@@ -42,4 +44,4 @@ def __getattr__(name):
 __all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes", "sweep",
            "restarts", "race", "tune_rate", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
            "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "explore", "build",
-           "__version__"]
+           "trainability", "__version__"]

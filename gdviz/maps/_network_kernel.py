@@ -1,0 +1,185 @@
+"""The numba kernel of :mod:`gdviz.maps.network` (this module imports numba: load it only when
+a trainability map is computed).
+
+A block holds ``LANES`` pixels; every per-pixel array has the lanes as its last, contiguous axis,
+so each loop over lanes is one SIMD multiply-add across pixels, and the block's weights and
+gradients (2 x width^2 x LANES doubles, 32 KB for width 16) stay in the core's cache for all the
+steps. Blocks run in parallel (``prange``); nothing is summed across pixels.
+
+``tanh`` is written out (libm's is scalar and would dominate the run): for |x| < 0.625 Cephes'
+rational approximation ``x + x z P(z) / Q(z)`` (z = x^2); above, ``(1 - u) / (1 + u)`` with
+``u = exp(-2|x|)`` from ``2^-k exp(-r)`` (``2|x| = k ln2 + r``, ln 2 in two parts, exp(-r) by a
+Taylor polynomial of degree 13, 2^-k as a product of exact powers of two chosen by the bits of k),
+and 1 beyond |x| = 20 (tanh(20) rounds to 1). Within 2 ulp of libm's (tested against np.tanh).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .network import CAP, LANES, LAST
+
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+INV_LN2 = 1.44269504088896338700e+00
+P0, P1, P2 = -9.64399179425052238628e-1, -9.92877231001918586564e1, -1.61468768441708447952e3
+Q0, Q1, Q2 = 1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3
+# 1/k! for k = 13 .. 0: exp(s) = sum_k s^k / k!  by Horner
+E13, E12, E11, E10 = 1 / 6227020800, 1 / 479001600, 1 / 39916800, 1 / 3628800
+E9, E8, E7, E6, E5, E4, E3, E2 = 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5
+
+FAST = {"contract"}   # fused multiply-adds allowed; no reassociation, NaN and inf kept
+
+
+@njit(inline="always", fastmath=FAST)
+def tanh(x):
+    """tanh(x) without libm: branch-free, so a loop of it vectorises."""
+    a = abs(x)
+    z = a * a
+    small = a + a * z * ((P0 * z + P1) * z + P2) / (((z + Q0) * z + Q1) * z + Q2)
+    t = 2.0 * a
+    t = t if t < 40.0 else 40.0                  # NaN too: its result is set below
+    kf = math.floor(t * INV_LN2 + 0.5)
+    s = -((t - kf * LN2_HI) - kf * LN2_LO)       # exp(-t) = 2^-k exp(s), |s| <= ln2 / 2
+    e = ((((((((((((E13 * s + E12) * s + E11) * s + E10) * s + E9) * s + E8) * s + E7) * s + E6) * s + E5)
+                * s + E4) * s + E3) * s + E2) * s + 1.0) * s + 1.0
+    # times 2^-k, 0 <= k <= 58, bit by bit in floating point (AVX2 has no packed double -> int64)
+    b = kf >= 32.0
+    e, kf = (e * 2.3283064365386963e-10, kf - 32.0) if b else (e, kf)
+    b = kf >= 16.0
+    e, kf = (e * 1.52587890625e-05, kf - 16.0) if b else (e, kf)
+    b = kf >= 8.0
+    e, kf = (e * 0.00390625, kf - 8.0) if b else (e, kf)
+    b = kf >= 4.0
+    e, kf = (e * 0.0625, kf - 4.0) if b else (e, kf)
+    b = kf >= 2.0
+    e, kf = (e * 0.25, kf - 2.0) if b else (e, kf)
+    e = e * 0.5 if kf >= 1.0 else e
+    big = (1.0 - e) / (1.0 + e)
+    r = small if a < 0.625 else big
+    r = math.copysign(r, x)
+    return x if x != x else r
+
+
+@njit(parallel=True, cache=True, fastmath=FAST, error_model="numpy")
+def tanh_array(x):
+    """:func:`tanh` over a 1-D array (for tests and measurements)."""
+    out = np.empty_like(x)
+    for i in prange(x.shape[0]):
+        out[i] = tanh(x[i])
+    return out
+
+
+@njit(parallel=True, cache=True, fastmath=FAST, error_model="numpy")
+def train_blocks(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, values, diverged):
+    """Train every block (row of ``lr1``/``lr2``, LANES pixels) and write its measure and
+    divergence flags into the same rows of ``values``/``diverged``."""
+    for b in prange(lr1.shape[0]):
+        _train_block(w1_0, w2_0, x, y, n_data, lr1[b], lr2[b], steps, l0, values[b], diverged[b])
+
+
+@njit(inline="always", fastmath=FAST, error_model="numpy")
+def _point(z, w2, g2, out, loss, yk, c, n):
+    """One data point, all lanes: z = X[k] W1 in, dL/dz (for W1's gradient) out; adds the
+    point's squared error to ``loss`` and its share of W2's gradient to ``g2``."""
+    d = z.shape[0] // LANES
+    for q in range(z.shape[0]):
+        z[q] = tanh(c * z[q])                 # h
+    for p in range(LANES):
+        out[p] = 0.0
+    for j in range(d):
+        for p in range(LANES):
+            out[p] += z[j * LANES + p] * w2[j * LANES + p]
+    for p in range(LANES):
+        r = out[p] / d - yk
+        loss[p] += r * r
+        out[p] = 2.0 * r / n                  # dL/df for this point
+    for j in range(d):
+        for p in range(LANES):
+            q = j * LANES + p
+            h = z[q]
+            g2[q] += h * out[p]
+            z[q] = out[p] * w2[q] / d * c * (1.0 - h * h)
+
+
+@njit(cache=True, fastmath=FAST, error_model="numpy")
+def _train_block(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, values, diverged):
+    # weights flat per row: w1[i, j * LANES + p] is W1[i, j] of pixel p; m = width * LANES
+    d, n = w1_0.shape[0], x.shape[0]          # n even (a zero row added: it adds 0 to all sums)
+    m = d * LANES
+    c = math.sqrt(2.0) / math.sqrt(d)            # tanh(sqrt2 * XW / sqrt d)
+    w1 = np.empty((d, m))
+    g1 = np.empty((d, m))
+    w2 = np.empty(m)
+    g2 = np.empty(m)
+    z0 = np.empty(m)
+    z1 = np.empty(m)
+    lr1m = np.empty(m)
+    lr2m = np.empty(m)
+    out = np.empty(LANES)
+    loss = np.empty(LANES)
+    sum_v = np.zeros(LANES)
+    sum_inv = np.zeros(LANES)
+    tail = np.zeros(LANES)
+    over = np.zeros(LANES, dtype=np.bool_)
+    dead = np.zeros(LANES, dtype=np.bool_)      # loss NaN: the weights are NaN from now on
+    for j in range(d):
+        for p in range(LANES):
+            q = j * LANES + p
+            for i in range(d):
+                w1[i, q] = w1_0[i, j]
+            w2[q] = w2_0[j]
+            lr1m[q] = lr1[p]
+            lr2m[q] = lr2[p] / d
+    for t in range(steps):
+        if dead.all():
+            for p in range(LANES):
+                loss[p] = np.nan
+        else:
+            for i in range(d):
+                for q in range(m):
+                    g1[i, q] = 0.0
+            for q in range(m):
+                g2[q] = 0.0
+            for p in range(LANES):
+                loss[p] = 0.0
+            for k in range(0, n, 2):                      # two points share each load of W1
+                for q in range(m):
+                    z0[q] = 0.0
+                    z1[q] = 0.0
+                for i in range(d):                        # z = X[k] W1, all lanes at once
+                    x0, x1 = x[k, i], x[k + 1, i]
+                    for q in range(m):
+                        w = w1[i, q]
+                        z0[q] += x0 * w
+                        z1[q] += x1 * w
+                _point(z0, w2, g2, out, loss, y[k], c, n_data)
+                _point(z1, w2, g2, out, loss, y[k + 1], c, n_data)
+                for i in range(d):                        # g1 += X[k]^T dz
+                    x0, x1 = x[k, i], x[k + 1, i]
+                    for q in range(m):
+                        g1[i, q] += x0 * z0[q] + x1 * z1[q]
+            for i in range(d):
+                for q in range(m):
+                    w1[i, q] -= lr1m[q] * g1[i, q]
+            for q in range(m):
+                w2[q] -= lr2m[q] * g2[q]
+            for p in range(LANES):
+                loss[p] = loss[p] / n_data
+        for p in range(LANES):
+            v = loss[p] / l0
+            if not v <= CAP:                             # above the cap, inf or NaN
+                v = CAP
+                over[p] = True
+            if loss[p] != loss[p]:
+                dead[p] = True
+            sum_v[p] += v
+            sum_inv[p] += 1.0 / v
+            if t >= steps - LAST:
+                tail[p] += v
+    for p in range(LANES):
+        converged = tail[p] / min(LAST, steps) < 1.0
+        values[p] = -sum_v[p] if converged else sum_inv[p]
+        diverged[p] = over[p]
