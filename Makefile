@@ -20,6 +20,7 @@ bench: $(STAMP) $(VENV)/.gdviz-test-deps
 	$(BIN)/python bench/race.py
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/maps.py
 
 setup: $(STAMP)
 

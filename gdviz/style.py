@@ -630,6 +630,17 @@ LABELS = {
                             "试试：把学习率滑过各个颜色区间，在图上点击换一个起点"),
     "explorer try race": ("all start at the same point: click elsewhere and see who reaches the ★ first",
                           "所有参赛者从同一点出发：在别处点击，看谁先到达 ★"),
+    # -- the trainability map of a tiny network (gdviz/maps/figure.py) --
+    "lr1 axis": ("learning rate, layer 1", "学习率，第 1 层"),
+    "lr2 axis": ("learning rate, layer 2", "学习率，第 2 层"),
+    "trainability title": ("Where a tiny network trains: one learning rate per layer",
+                           "小网络在哪里能训练：每层一个学习率"),
+    "trainability trains": ("trains", "能训练"),
+    "trainability diverges": ("diverges", "发散"),
+    "trainability colour": ("blue: training converges, red: it diverges (colour: rank of the measure)",
+                            "蓝色：训练收敛，红色：发散（颜色：度量值的排名）"),
+    "trainability boundary": ("boundary: box-counting dimension {d}", "边界：盒计数维数 {d}"),
+    "trainability zoom": ("zoom ×{z}", "放大 ×{z}"),
     # -- the gallery's preview page (gdviz/gallery/page.py) --
     "page language": ("Language", "语言"),
     "page explorer": ("Explorer ↗", "交互探索 ↗"),

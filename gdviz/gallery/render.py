@@ -52,6 +52,11 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
         from ..render.animation import Animation
 
         runs = runs or entry_runs(entry)
+        if "levels" in runs[0].info:   # a zoom into a map (lesson trainability-zoom)
+            from ..maps.zoom import save_zoom
+
+            return save_zoom(runs[0].info["levels"], path, config=runs[0].info["config"], lang=lang,
+                             fps=o.get("fps", 20), hold_s=o.get("hold", 1.5))
         anim = Animation(runs[0], frames=o.get("frames", 120), fps=o.get("fps", 20),
                          size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5),
                          field=o.get("field", False), arrows=o.get("arrows", False))

@@ -370,7 +370,7 @@ def _check_options(name, kind, o, at, fail):
         builder = BUILDERS[FIGURES[o.get("figure", name)][0]]
     elif kind == "gif":
         choose("lesson", o.get("lesson", "single"), [k for k in BUILDERS if k not in (
-            "sweep", "feature-scaling", "convex-vs-nonconvex", "loss-functions")])
+            "sweep", "feature-scaling", "convex-vs-nonconvex", "loss-functions", "trainability")])
         builder = BUILDERS[o.get("lesson", "single")]
     else:
         builder = None

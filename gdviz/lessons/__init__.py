@@ -27,6 +27,7 @@ from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, round_vs_e
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
 from .starts import convex_vs_nonconvex, restarts, surfaces_3d
+from .trainability import trainability, trainability_zoom
 
 BUILDERS = {
     "single": single, "race": race, "momentum": momentum, "adaptive": adaptive, "saddle": saddle,
@@ -41,6 +42,7 @@ BUILDERS = {
     "feature-ranges": feature_ranges, "plateau-saddle": stuck, "cross-entropy-classes": cross_entropy_classes,
     "feed-forward": feed_forward,
     "momentum-beta": momentum_beta, "sgd-momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
+    "trainability": trainability, "trainability-zoom": trainability_zoom,
 }
 
 

@@ -1,0 +1,254 @@
+"""Pictures of the trainability map: the figure, and a zoom into its boundary as GIF or MP4.
+
+Colours follow the Sohl-Dickstein notebook: ``cdf_img`` ranks the measure so the colours
+spread evenly, negatives (trains) to [-1, -0.25] and the rest (diverges, or not converged) to
+[0.25, 1], and the sign is flipped for matplotlib's ``Spectral`` colormap: blue trains, red
+diverges. A zoom (:func:`zoom_levels`) computes one map per level, each ``factor`` times
+narrower (in decades of both learning rates) than the last and centred on a boundary pixel of
+the last; the frames between two levels (:func:`zoom_frames`) narrow the view geometrically
+towards the next level's window and draw each level where it is the finest one computed, so
+every frame shows computed pixels only (no upsampling beyond a level's own resolution).
+
+    >>> levels = zoom_levels(NetworkConfig(dataset_param_multiple=0.125), (3.0, 2.1), 1.0, 2.0, 3, 64)
+    >>> save_zoom(levels, "zoom.gif", lang="zh")          # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import style
+from ..errors import UserInputError
+from .fractal import box_counting_dimension, edges
+from .network import NetworkConfig, trainability
+
+BUFFER = 0.25          # the notebook's cdf_img buffer: |colour| >= 0.25 keeps the sign visible
+CMAP = "Spectral"      # the notebook's colormap: red (diverges) .. blue (trains)
+
+
+def cdf_colours(values, reference=None, buffer: float = BUFFER) -> np.ndarray:
+    """The notebook's ``cdf_img``: each value's rank in ``reference`` (default: itself), negatives
+    to [-1, -buffer], the rest to [buffer, 1], then negated (so trains > 0, drawn blue).
+
+        >>> cdf_colours(np.array([-3.0, -1.0, 2.0, 5.0])).tolist()
+        [1.0, 0.25, -0.25, -1.0]
+    """
+    x = np.asarray(values, dtype=float)
+    u = np.sort(np.asarray(x if reference is None else reference, dtype=float).ravel())
+    neg = int(np.sum(u < 0))
+    v = np.concatenate([np.linspace(-1, -buffer, neg), np.linspace(buffer, 1, u.size - neg)])
+    return -np.interp(x, u, v)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One computed map of a zoom: ``bounds`` (log10 lr1 min, max, log10 lr2 min, max) and its
+    measure ``values`` (rows lr2, columns lr1)."""
+
+    bounds: tuple
+    values: np.ndarray
+    converged_share: float
+
+
+def level(config: NetworkConfig, bounds, px: int, steps: int | None = None) -> Level:
+    """The map over ``bounds`` (log10 lr1 min, max, log10 lr2 min, max), px x px pixels."""
+    a, b, c, d = (float(v) for v in bounds)
+    m = trainability(x=("lr1", np.logspace(a, b, px)), y=("lr2", np.logspace(c, d, px)), config=config,
+                     steps=steps)
+    return Level((a, b, c, d), m.values, m.converged_share)
+
+
+def boundary_point(lv: Level):
+    """Where to zoom next: among the boundary pixels of the central half of ``lv``'s window, the
+    one with the most boundary pixels within n/8 of it (the roughest part of the boundary, so a
+    zoom does not land on an isolated speck), in log10 learning rates; None without a boundary."""
+    e = edges(lv.values)
+    n = e.shape[0]
+    r = max(1, n // 8)
+    c = np.pad(np.cumsum(np.cumsum(e, 0), 1), ((1, 0), (1, 0)))
+    i0, i1 = np.clip(np.arange(n) - r, 0, n), np.clip(np.arange(n) + r + 1, 0, n)
+    density = c[i1][:, i1] - c[i0][:, i1] - c[i1][:, i0] + c[i0][:, i0]
+    central = np.zeros_like(e)
+    central[n // 4: n - n // 4, n // 4: n - n // 4] = True
+    score = np.where(e & central, density, -1)
+    if score.max() < 0:
+        return None
+    ys, xs = np.nonzero(score == score.max())
+    k = int(np.argmin((xs - n / 2) ** 2 + (ys - n / 2) ** 2))
+    a, b, c0, d = lv.bounds
+    m = lv.values.shape[0]
+    return a + (xs[k] + 0.5) / (m - 1) * (b - a), c0 + (ys[k] + 0.5) / (m - 1) * (d - c0)
+
+
+def zoom_levels(config: NetworkConfig, centre, width: float, factor: float, levels: int, px: int,
+                steps: int | None = None) -> list[Level]:
+    """``levels`` maps, the first ``width`` decades wide around ``centre`` (log10 lr1, log10 lr2),
+    each next one ``factor`` times narrower and centred on the previous one's boundary pixel
+    nearest to its centre."""
+    if not (factor > 1 and width > 0 and levels >= 2 and px >= 16):
+        raise UserInputError(f"a zoom needs factor > 1, width > 0, at least 2 levels and 16 pixels, got factor "
+                             f"{factor}, width {width}, {levels} levels, {px} pixels")
+    out, (cx, cy), w = [], centre, float(width)
+    for _ in range(levels):
+        lv = level(config, (cx - w / 2, cx + w / 2, cy - w / 2, cy + w / 2), px, steps)
+        out.append(lv)
+        found = boundary_point(lv)
+        if found is None:
+            raise UserInputError(f"the zoom lost the boundary: no boundary pixel in the window around "
+                                 f"lr1 = 1e{cx:.3f}, lr2 = 1e{cy:.3f}, {w:.3g} decades wide")
+        (cx, cy), w = found, w / factor
+    return out
+
+
+def view(a: Level, b: Level, t: float):
+    """The view window a fraction ``t`` of the way from level a's window to b's: widths shrink
+    geometrically and the fixed point of the zoom stays put (the notebook's interpolate_history)."""
+    wa, wb = np.array([a.bounds[1] - a.bounds[0], a.bounds[3] - a.bounds[2]]), \
+        np.array([b.bounds[1] - b.bounds[0], b.bounds[3] - b.bounds[2]])
+    ca, cb = np.array([sum(a.bounds[:2]) / 2, sum(a.bounds[2:]) / 2]), np.array([sum(b.bounds[:2]) / 2,
+                                                                                  sum(b.bounds[2:]) / 2])
+    ratio = wb / wa
+    gamma = ratio ** t
+    fixed = (cb - ca * ratio) / (1 - ratio)
+    c, w = fixed + (ca - fixed) * gamma, wa * gamma
+    return c[0] - w[0] / 2, c[0] + w[0] / 2, c[1] - w[1] / 2, c[1] + w[1] / 2
+
+
+def composite(levels: list[Level], colours: list[np.ndarray], window, px: int) -> np.ndarray:
+    """The colour values (px x px, rows lr2 from the bottom) of the view ``window``, each output
+    pixel taken (nearest) from the finest level whose window holds it."""
+    a, b, c, d = window
+    gx = a + (np.arange(px) + 0.5) / px * (b - a)
+    gy = c + (np.arange(px) + 0.5) / px * (d - c)
+    out = np.full((px, px), np.nan)
+    for lv, col in zip(levels, colours):
+        la, lb, lc, ld = lv.bounds
+        n = col.shape[0]
+        ix = np.rint((gx - la) / (lb - la) * (n - 1)).astype(int)
+        iy = np.rint((gy - lc) / (ld - lc) * (n - 1)).astype(int)
+        okx, oky = (gx >= la) & (gx <= lb), (gy >= lc) & (gy <= ld)
+        sub = col[np.clip(iy, 0, n - 1)][:, np.clip(ix, 0, n - 1)]
+        mask = oky[:, None] & okx[None, :]
+        out[mask] = sub[mask]
+    return out
+
+
+def zoom_frames(levels: list[Level], frames_per_level: int, px: int):
+    """(window, colour image) per frame: from level 0's window to the last level's."""
+    for k in range(len(levels) - 1):
+        a, b = levels[k], levels[k + 1]
+        for f in range(frames_per_level):
+            t = f / frames_per_level
+            s = np.sin(t * np.pi / 2) ** 2      # the colour scale moves from a's ranks to b's
+            cols = [(1 - s) * cdf_colours(lv.values, a.values) + s * cdf_colours(lv.values, b.values)
+                    for lv in levels[k:]]
+            window = view(a, b, t)
+            yield window, composite(levels[k:], cols, window, px)
+    last = levels[-1]
+    yield last.bounds, composite([last], [cdf_colours(last.values)], last.bounds, px)
+
+
+def decade_ticks(lo: float, hi: float):
+    """Two tick positions and labels at the ends of a window in log10 units: 10^k at whole
+    decades, else the rate with 3 significant digits ('1.23e+05')."""
+    return [lo, hi], [f"$10^{{{round(v)}}}$" if abs(v - round(v)) < 1e-9 else f"{10 ** v:.3g}" for v in (lo, hi)]
+
+
+def _axes(fig, lang, box):
+    ax = fig.add_axes(box)
+    ax.set_xlabel(style.label("lr1 axis", lang))
+    ax.set_ylabel(style.label("lr2 axis", lang))
+    return ax
+
+
+def _show(ax, image, window):
+    a, b, c, d = window
+    im = ax.imshow(image, origin="lower", extent=[a, b, c, d], cmap=CMAP, vmin=-1, vmax=1, aspect="auto",
+                   interpolation="nearest")
+    _ticks(ax, window)
+    return im
+
+
+def _ticks(ax, window):
+    a, b, c, d = window
+    ax.set_xlim(a, b)
+    ax.set_ylim(c, d)
+    ax.set_xticks(*decade_ticks(a, b))
+    ax.set_yticks(*decade_ticks(c, d))
+    for lab, ha in zip(ax.get_xticklabels(), ("left", "right")):
+        lab.set_horizontalalignment(ha)
+    for lab, va in zip(ax.get_yticklabels(), ("bottom", "top")):
+        lab.set_verticalalignment(va)
+        lab.set_rotation(90)
+
+
+def draw(fig, lv: Level, config: NetworkConfig, lang: str = "en", inset: Level | None = None):
+    """Draw the map of ``lv`` on ``fig`` (and, when given, the window of ``inset`` marked and drawn
+    beside it), with the configuration and the boundary's box-counting dimension printed."""
+    from matplotlib.patches import Patch, Rectangle
+
+    ax = _axes(fig, lang, [0.1, 0.24, 0.56, 0.66])
+    _show(ax, cdf_colours(lv.values), lv.bounds)
+    ax.set_title(style.label("trainability title", lang), loc="left")
+    bc = box_counting_dimension(edges((inset or lv).values))
+    lines = [config.describe(lang), style.label("trainability colour", lang),
+             style.label("trainability boundary", lang).format(d=f"{bc.dimension:.2f}")]
+    fig.text(0.1, 0.02, "\n".join(lines), fontsize=9, color=style.INK, va="bottom")
+    handles = [Patch(color="#3288bd", label=style.label("trainability trains", lang)),
+               Patch(color="#d53e4f", label=style.label("trainability diverges", lang))]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    if inset is not None:
+        a, b, c, d = inset.bounds
+        ax.add_patch(Rectangle((a, c), b - a, d - c, fill=False, edgecolor=style.INK, linewidth=1.2))
+        iax = _axes(fig, lang, [0.73, 0.30, 0.25, 0.3])
+        _show(iax, cdf_colours(inset.values), inset.bounds)
+        iax.tick_params(labelsize=7)
+        iax.xaxis.label.set_size(8)
+        iax.yaxis.label.set_size(8)
+    return fig
+
+
+def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None, lang: str = "en",
+              frames_per_level: int = 24, fps: float = 20, px: int = 256, hold_s: float = 1.0):
+    """Render the zoom as a GIF (gdviz's global-palette encoder) or MP4/WebM (ffmpeg), written
+    atomically; returns the path."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from ..render.encode import GifFrames, global_palette, write_gif, write_video
+    from ..render.mpl import new_figure, rc
+    from ..render.output import check_output
+
+    p = check_output(path, (".gif", ".mp4", ".webm"))
+    style.check_lang(lang)
+    frames = list(zoom_frames(levels, frames_per_level, px))
+    width0 = levels[0].bounds[1] - levels[0].bounds[0]
+    size = (px + 160, px + 110)
+    size = (size[0] + size[0] % 2, size[1] + size[1] % 2)
+    rgb = []
+    with rc(lang):
+        fig = new_figure(*size)
+        ax = _axes(fig, lang, [100 / size[0], 70 / size[1], px / size[0], px / size[1]])
+        im = _show(ax, frames[0][1], frames[0][0])
+        head = fig.text(0.02, 0.97, "", fontsize=9, va="top", color=style.INK)
+        caption = (config.describe(lang) if config is not None else "")
+        for window, image in frames:
+            im.set_data(image)
+            im.set_extent(list(window))
+            _ticks(ax, window)
+            zoom = width0 / (window[1] - window[0])
+            head.set_text(style.label("trainability zoom", lang).format(z=f"{zoom:,.0f}") + "\n" + caption)
+            fig.canvas.draw()
+            rgb.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+    hold = int(round(hold_s * fps))
+    if p.suffix.lower() == ".gif":
+        ims = [Image.fromarray(a) for a in rgb]
+        palette = global_palette([ims[0], ims[len(ims) // 2], ims[-1]])
+        encode = GifFrames(palette)
+        durations = [round(1000 / fps)] * len(ims)
+        durations[-1] += round(1000 * hold_s)
+        return write_gif((encode(im) for im in ims), p, size=ims[0].size, durations_ms=durations, palette=palette)
+    h, w = rgb[0].shape[:2]
+    return Path(write_video((a.tobytes() for a in rgb), p, size=(w, h), fps=fps, hold_frames=hold))
