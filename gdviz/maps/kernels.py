@@ -329,7 +329,4 @@ def run_tile(task, lo: int, hi: int) -> dict:
         part = reference_tile(task, lo + k, lo + k + 1)
         for key, arr in part.items():
             out[key][k] = arr[0]
-    if task.measure != "trainability":
-        for key in ("sum_v", "sum_inv", "tail"):
-            del out[key]
     return out
