@@ -1,37 +1,17 @@
-"""Maps (issue 18). STAND-IN on branch i18-network for the lead's package, written against the
-contract in the task notes: replaced by main's gdviz/maps/__init__.py on merge."""
-from __future__ import annotations
+"""Maps: a value per pixel over two axes (hyperparameters or start coordinates), and basins.
 
-from dataclasses import dataclass, field
+    >>> import gdviz as gd, numpy as np
+    >>> m = gd.map("momentum", "elongated", x=("lr", np.geomspace(1e-3, 1, 64)),
+    ...            y=("momentum", np.linspace(0, 0.99, 64)), method="theory")
+    >>> m.values.shape, m.xscale
+    ((64, 64), 'log')
 
-import numpy as np
+A map is data (values, status, axes), drawn by the renderers like everything else; the theory
+map of a quadratic and the simulated one check each other. Tiles are the unit of work, memory
+and distribution (gdviz.maps.tiles): a loop here, or Dask workers, with bit-identical results.
+"""
+from .basins import basins
+from .result import MEASURES, STATUSES, Basins, Map
+from .simulate import map
 
-STATUSES = ("converged", "diverged", "max_steps")
-
-
-@dataclass(frozen=True)
-class Map:
-    values: np.ndarray
-    codes: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    xname: str
-    yname: str
-    xscale: str = "linear"
-    yscale: str = "linear"
-    measure: str = "steps"
-    method: str = "simulate"
-    steps: int = 0
-    tol: float | None = None
-    optimizer: str = ""
-    surface: str = ""
-    hyperparams: dict = field(default_factory=dict)
-    final: np.ndarray | None = None
-
-    @property
-    def status(self) -> np.ndarray:
-        return np.asarray(STATUSES)[self.codes]
-
-    @property
-    def converged_share(self) -> float:
-        return float(np.mean(self.codes == STATUSES.index("converged")))
+__all__ = ["map", "basins", "Map", "Basins", "STATUSES", "MEASURES"]

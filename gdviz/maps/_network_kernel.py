@@ -63,11 +63,12 @@ def tanh_array(x):
 
 
 @njit(parallel=True, cache=True, fastmath=FAST, error_model="numpy")
-def train_blocks(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, values, diverged):
-    """Train every block (row of ``lr1``/``lr2``, LANES pixels) and write its measure and
-    divergence flags into the same rows of ``values``/``diverged``."""
+def train_blocks(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, sums, diverged):
+    """Train every block (row of ``lr1``/``lr2``, LANES pixels) and write its sum of ratios, sum
+    of inverse ratios and mean of the last LAST ratios into ``sums[:, block]``, and whether a
+    ratio hit the cap into ``diverged[block]``."""
     for b in prange(lr1.shape[0]):
-        _train_block(w1_0, w2_0, x, y, n_data, lr1[b], lr2[b], steps, l0, values[b], diverged[b])
+        _train_block(w1_0, w2_0, x, y, n_data, lr1[b], lr2[b], steps, l0, sums[:, b], diverged[b])
 
 
 @njit(inline="always", fastmath=FAST, error_model="numpy")
@@ -95,7 +96,7 @@ def _point(z, w2, g2, out, loss, yk, c, n):
 
 
 @njit(cache=True, fastmath=FAST, error_model="numpy")
-def _train_block(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, values, diverged):
+def _train_block(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, sums, diverged):
     # weights flat per row: w1[i, j * LANES + p] is W1[i, j] of pixel p; m = width * LANES
     d, n = w1_0.shape[0], x.shape[0]          # n even (a zero row added: it adds 0 to all sums)
     m = d * LANES
@@ -170,6 +171,7 @@ def _train_block(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, values, diverged
             if t >= steps - LAST:
                 tail[p] += v
     for p in range(LANES):
-        converged = tail[p] / min(LAST, steps) < 1.0
-        values[p] = -sum_v[p] if converged else sum_inv[p]
+        sums[0, p] = sum_v[p]
+        sums[1, p] = sum_inv[p]
+        sums[2, p] = tail[p] / min(LAST, steps)
         diverged[p] = over[p]

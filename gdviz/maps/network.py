@@ -29,8 +29,10 @@ import numpy as np
 from ..errors import UserInputError
 
 LANES = 8          # pixels per block of the numba kernel (two AVX2 vectors of float64)
-CAP = 1e6          # the notebook's max_val: loss ratios above it (or not finite) count as CAP
-LAST = 20          # converged: the mean of the last LAST ratios is below 1
+# the notebook's measure, as every map's (gdviz.maps.simulate): ratios clipped at CAP (max_val), and
+# "converged" when the mean of the last LAST ratios is below 1
+from .simulate import CLIP as CAP  # noqa: E402
+from .simulate import LAST  # noqa: E402, F401  (the kernel reads both from here)
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,17 @@ def initial_loss(config: NetworkConfig) -> float:
     return float(np.mean((h @ w2 / d - y) ** 2))
 
 
-def convergence_measure(ratios):
-    """The notebook's measure of loss ratios ``v`` (..., steps), already capped at CAP:
-    ``-sum(v)`` where ``mean(v[-20:]) < 1`` (converged), else ``sum(1/v)``.
+def measure(sums: dict) -> np.ndarray:
+    """The notebook's ``convergence_measure`` from ``sum_v``, ``sum_inv`` and ``tail`` (the mean
+    of the last LAST ratios), by :func:`gdviz.maps.simulate.measure_values`: ``-sum(v)`` where
+    ``tail < 1`` (trains), else ``sum(1/v)``.
 
-        >>> convergence_measure(np.array([1.0, 0.5, 0.25]))
-        np.float64(-1.75)
+        >>> measure({"sum_v": np.array([1.75]), "sum_inv": np.array([7.0]), "tail": np.array([0.58])})
+        array([-1.75])
     """
-    v = np.asarray(ratios, dtype=float)
-    converged = v[..., -LAST:].mean(axis=-1) < 1
-    return np.where(converged, -v.sum(axis=-1), (1.0 / v).sum(axis=-1))
+    from .simulate import measure_values
+
+    return measure_values("trainability", {"code": None, "stop": None, **sums})   # code, stop: unused here
 
 
 def capped_ratios(losses, l0):
@@ -135,8 +138,11 @@ def train_numpy(config: NetworkConfig, lr1, lr2, steps: int | None = None, *, hi
             w2 -= lr2[:, None] * grad2
     if history:
         return losses
+    from .simulate import _sums
+
     v, diverged = capped_ratios(losses, initial_loss(config))
-    return convergence_measure(v), diverged
+    total, inv, tail = _sums(v.T)                 # in step order, as the kernel adds them
+    return measure({"sum_v": total, "sum_inv": inv, "tail": tail}), diverged
 
 
 def train_numba(config: NetworkConfig, lr1, lr2, steps: int | None = None, *, threads: int | None = None):
@@ -156,7 +162,7 @@ def train_numba(config: NetworkConfig, lr1, lr2, steps: int | None = None, *, th
     pad = -m % LANES
     lr1p = np.concatenate([lr1, np.full(pad, lr1[-1] if m else 1.0)])
     lr2p = np.concatenate([lr2, np.full(pad, lr2[-1] if m else 1.0)])
-    values = np.empty(m + pad)
+    sums = np.empty((3, m + pad))                 # sum v, sum 1/v, mean of the last LAST
     diverged = np.empty(m + pad, dtype=np.uint8)
     l0 = initial_loss(config)
     old = numba.get_num_threads()
@@ -166,13 +172,13 @@ def train_numba(config: NetworkConfig, lr1, lr2, steps: int | None = None, *, th
         n = config.n_data
         xe, ye = (x, y) if n % 2 == 0 else (np.vstack([x, np.zeros((1, x.shape[1]))]), np.append(y, 0.0))
         k.train_blocks(w1_0, w2_0, xe, ye, n, lr1p.reshape(-1, LANES), lr2p.reshape(-1, LANES), steps, l0,
-                       values.reshape(-1, LANES), diverged.reshape(-1, LANES))
+                       sums.reshape(3, -1, LANES), diverged.reshape(-1, LANES))
     finally:
         numba.set_num_threads(old)
-    return values[:m], diverged[:m].astype(bool)
+    values = measure({"sum_v": sums[0, :m], "sum_inv": sums[1, :m], "tail": sums[2, :m]})
+    return values, diverged[:m].astype(bool)
 
 
-MAX_SIDE = 16384        # pixels per axis
 MAX_STEPS = 100_000
 AXES = ("lr1", "lr2")
 DEFAULT_AXIS = np.logspace(-3, 6, 128)   # the notebook's first view: 1e-3 .. 1e6 for both layers
@@ -192,14 +198,13 @@ class _Task:
 
 def _tile(task: _Task, lo: int, hi: int) -> dict:
     """Pixels lo .. hi-1 (row-major over (ny, nx)): their measure and status codes."""
-    from . import STATUSES
+    from .result import CONVERGED, DIVERGED, MAX_STEPS
 
     idx = np.arange(lo, hi)
     xv, yv = task.xs[idx % task.xs.size], task.ys[idx // task.xs.size]
     lr1, lr2 = (xv, yv) if task.x_is_lr1 else (yv, xv)
     values, diverged = train_numba(task.config, lr1, lr2, task.steps)
-    codes = np.where(values < 0, STATUSES.index("converged"),
-                     np.where(diverged, STATUSES.index("diverged"), STATUSES.index("max_steps"))).astype(np.uint8)
+    codes = np.where(values < 0, CONVERGED, np.where(diverged, DIVERGED, MAX_STEPS)).astype(np.uint8)
     return {"values": values, "codes": codes}
 
 
@@ -214,19 +219,14 @@ def _axis(arg, which: str):
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise UserInputError(f"{which} axis {name} needs numbers, got {values!r:.60}") from None
-    if v.ndim != 1 or not 2 <= v.size <= MAX_SIDE:
-        raise UserInputError(f"{which} axis {name} needs 2 to {MAX_SIDE} values in one dimension, got shape "
-                             f"{v.shape}")
+    from .simulate import MAX_AXIS
+
+    if v.ndim != 1 or not 2 <= v.size <= MAX_AXIS:
+        raise UserInputError(f"{which} axis {name} needs 2 to {MAX_AXIS} values in a 1-D list, got shape {v.shape}")
     bad = ~np.isfinite(v) | (v <= 0)
     if bad.any():
         raise UserInputError(f"{which} axis {name}: learning rates must be finite and > 0, got {v[bad][0]:g}")
     return name, v
-
-
-def _scale(v) -> str:
-    """'log' when the values are geometric (constant ratio), else 'linear'."""
-    r = np.log(v[1:] / v[:-1])
-    return "log" if v.size > 2 and np.allclose(r, r[0], rtol=1e-6, atol=0) and abs(r[0]) > 0 else "linear"
 
 
 def trainability(x=None, y=None, *, config: NetworkConfig | None = None, steps: int | None = None,
@@ -244,6 +244,7 @@ def trainability(x=None, y=None, *, config: NetworkConfig | None = None, steps: 
     :func:`gdviz.maps.tiles.compute` (serially, or on Dask with ``client``).
     """
     from . import Map, tiles
+    from .simulate import _scale
 
     config = NetworkConfig() if config is None else config
     x = ("lr1", DEFAULT_AXIS) if x is None else x
@@ -257,10 +258,8 @@ def trainability(x=None, y=None, *, config: NetworkConfig | None = None, steps: 
     steps = config.steps if steps is None else steps
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
         raise UserInputError(f"steps must be a whole number from 1 to {MAX_STEPS}, got {steps!r}")
-    if isinstance(tile, bool) or not isinstance(tile, (int, np.integer)) or tile < LANES:
-        raise UserInputError(f"tile must be a whole number of pixels >= {LANES}, got {tile!r}")
     task = _Task(config, xs, ys, xname == "lr1", int(steps))
-    out = tiles.compute(_tile, task, xs.size * ys.size, tile=int(tile), client=client, progress=progress)
+    out = tiles.compute(_tile, task, xs.size * ys.size, tile=tile, client=client, progress=progress)
     shape = (ys.size, xs.size)
     return Map(values=out["values"].reshape(shape), codes=out["codes"].reshape(shape), x=xs, y=ys,
                xname=xname, yname=yname, xscale=_scale(xs), yscale=_scale(ys), measure="trainability",
