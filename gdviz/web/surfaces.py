@@ -85,6 +85,28 @@ def engine_record(key: str, s: Surface) -> dict:
     return rec
 
 
+def curvatures(s: Surface) -> list[float] | None:
+    """The eigenvalues of the Hessian of a quadratic surface (a polynomial of degree 2 at most:
+    its Hessian is the same everywhere), ascending; None for any other surface. The page's
+    momentum map reads them: the theory's convergence rate holds on quadratics only.
+
+        >>> curvatures(gd.surface("elongated")), curvatures(gd.surface("rosenbrock"))
+        ([1.0, 20.0], None)
+    """
+    import sympy as sp
+
+    try:
+        expr = s.symbolic()
+    except NotImplementedError:
+        return None
+    names = {v: sp.Symbol(v, real=True) for v in s.variables}
+    syms = [names[v] for v in s.variables]
+    if not expr.is_polynomial(*syms) or sp.Poly(expr, *syms).total_degree() > 2:
+        return None
+    hessian = np.array(sp.hessian(expr, syms).tolist(), dtype=float)
+    return np.linalg.eigvalsh(hessian).tolist()
+
+
 def entry(key: str, s: Surface) -> dict:
     """The page's record of surface ``s`` (see the module docstring): :func:`engine_record` and
     what is drawn (title, minima, contour levels and colours, formula) and suggested."""
@@ -94,6 +116,7 @@ def entry(key: str, s: Surface) -> dict:
         "global": bool(len(s.minima) > 1 and s.value(s.minima[0]) < s.value(s.minima[1]) - 1e-9),
         "saddles": getattr(s, "saddles", np.zeros((0, s.dim))).tolist(),
         "log": bool(s.log_scale), "formula": formula_image(s.formula), "spec": s.spec(), "suggest": suggest(s),
+        "curvatures": curvatures(s),
     })
     if s.dim == 2:
         rec["levels"], rec["colours"] = contour_bands(s)
