@@ -15,6 +15,7 @@ from . import analysis  # noqa: E402
 from .analysis import regimes, restarts, sweep  # noqa: E402
 from .engine import run  # noqa: E402
 from .errors import UserInputError  # noqa: E402
+from .maps import basins, map  # noqa: E402
 from .optim import OPTIMIZERS, SCHEDULES, Optimizer, custom, optimizer, schedule  # noqa: E402
 from .races import race, tune_rate  # noqa: E402
 from .surfaces import SURFACES, Surface, surface  # noqa: E402
@@ -40,6 +41,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'gdviz' has no attribute '{name}'")
 
 __all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes", "sweep",
-           "restarts", "race", "tune_rate", "analysis", "Surface", "Optimizer", "Trajectory", "UserInputError",
+           "restarts", "race", "tune_rate", "map", "basins", "analysis", "Surface", "Optimizer", "Trajectory",
+           "UserInputError",
            "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "explore", "build",
            "__version__"]

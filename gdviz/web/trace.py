@@ -160,6 +160,22 @@ def literal(v) -> str:
 
 
 @dataclass(frozen=True)
+class Dialect:
+    """How a recorded program is written out: ``template`` turns a statement's template (the
+    JavaScript one, as recorded) into this language's; ``assign`` and ``result`` frame a line;
+    ``brackets`` hold a list of outputs. gdviz.maps.codegen writes the same program in Python."""
+
+    template: object = staticmethod(lambda t: t)
+    literal: object = staticmethod(lambda v: literal(v))
+    assign: str = "const {0} = {1};"
+    result: str = "return {0};"
+    brackets: str = "[]"
+
+
+JS = Dialect()
+
+
+@dataclass(frozen=True)
 class Function:
     """A JavaScript function body over the surface's variables, and whether it computes the
     same bits as Python (only ``+ - * /``, ``sqrt``, ``abs``, comparisons)."""
@@ -168,18 +184,22 @@ class Function:
     exact: bool
 
 
-def trace(surface, what: str) -> Function:
+def trace(surface, what: str, dialect: Dialect = JS, flat: bool = False) -> Function:
     """``what``: "f" (the loss), "vg" (``[loss, [gradient]]``, as ``value_and_grad``) or "h"
-    (the Hessian's rows), traced from ``surface._f``, ``_fg`` or ``_h``."""
+    (the Hessian's rows), traced from ``surface._f``, ``_fg`` or ``_h``; ``flat``: one list
+    (``[loss, dL/dx, dL/dy]``)."""
     program = Program()
     xs = [Traced(v, program) for v in surface.variables]
     method = {"f": surface._f, "vg": surface._fg, "h": surface._h}[what]
     with np.errstate(all="ignore"):
         out = method(*xs)
-    return Function(_print(program, out), program.exact)
+    if flat:
+        out = [v for part in (out if isinstance(out, (list, tuple)) else [out])
+               for v in (part if isinstance(part, (list, tuple)) else [part])]
+    return Function(_print(program, out, dialect), program.exact)
 
 
-def _print(program: Program, out) -> str:
+def _print(program: Program, out, dialect: Dialect = JS) -> str:
     """The statements the output needs, in order: one used once is written inline, in
     parentheses (the same operations in the same order); one used more often is a ``const``."""
     uses: dict[int, int] = {}
@@ -199,18 +219,18 @@ def _print(program: Program, out) -> str:
     def operand(v) -> str:
         if isinstance(v, Traced) and v.index is not None:
             return v.name if uses[v.index] > 1 else f"({text[v.index]})"
-        return literal(v)
+        return dialect.literal(v)
 
     lines = []
     for index in sorted(uses):
         _, template, operands = program.statements[index]
-        text[index] = template.format(*(operand(a) for a in operands))
+        text[index] = dialect.template(template).format(*(operand(a) for a in operands))
         if uses[index] > 1:
-            lines.append(f"const t{index} = {text[index]};")
+            lines.append(dialect.assign.format(f"t{index}", text[index]))
 
     def js(v):
         if isinstance(v, (list, tuple)):
-            return "[" + ", ".join(js(x) for x in v) + "]"
+            return dialect.brackets[0] + ", ".join(js(x) for x in v) + dialect.brackets[1]
         return v.name if isinstance(v, Traced) and v.index is not None and uses[v.index] > 1 else operand(v)
 
-    return "\n".join(lines + [f"return {js(out)};"])
+    return "\n".join(lines + [dialect.result.format(js(out))])
