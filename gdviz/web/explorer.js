@@ -924,27 +924,27 @@ export function regimes(S, start) {
 
 // -- the momentum map (Distill's "Why Momentum Really Works"; gdviz.maps, method="theory") ----
 
-/** The largest |eigenvalue| of [[a, b], [c, d]]: a complex pair has |z| = sqrt(det), real ones
-    (|tr| + sqrt(tr^2 - 4 det)) / 2. */
-export function spectralRadius(a, b, c, d) {
-  const tr = a + d,
-    det = a * d - b * c,
-    disc = tr * tr - 4 * det;
-  return disc < 0 ? Math.sqrt(det) : (Math.abs(tr) + Math.sqrt(disc)) / 2;
-}
-
 /** The convergence rate per step of momentum with step alpha and momentum beta on a quadratic
     whose Hessian has the eigenvalues `lambdas`: along each eigenvector (velocity, error) evolves
     by a 2x2 matrix, and the rate is its largest |eigenvalue|, the slowest over the lambdas:
         heavy ball [[beta, lambda], [-alpha beta, 1 - alpha lambda]]
         Nesterov   [[beta, lambda], [-alpha beta^2, 1 - alpha lambda (1 + beta)]]
-    Above 1 the run diverges. */
+    from the trace T and determinant D: (|T| + sqrt(T^2 - 4 D)) / 2, or sqrt(D) for a complex
+    pair; |1 - alpha lambda| without momentum. Above 1 the run diverges. gdviz.maps.theory.rate,
+    operation for operation: the same bits as gd.map(..., method="theory"). */
 export function momentumRate(alpha, beta, lambdas, nesterov = false) {
-  let worst = 0;
-  for (const l of lambdas) {
-    const r = nesterov
-      ? spectralRadius(beta, l, -alpha * beta * beta, 1 - alpha * l * (1 + beta))
-      : spectralRadius(beta, l, -alpha * beta, 1 - alpha * l);
+  let worst = -Infinity;
+  for (const lam of lambdas) {
+    const a = alpha * lam;
+    let r;
+    if (beta === 0) r = Math.abs(1 - a); // plain gradient descent, exactly
+    else {
+      const T = nesterov ? beta + 1 - a * (1 + beta) : beta + 1 - a,
+        D = nesterov ? beta * (1 - a) : beta,
+        disc = T * T - 4 * D,
+        root = Math.sqrt(Math.max(disc, 0));
+      r = disc >= 0 ? Math.max(Math.abs(T + root), Math.abs(T - root)) / 2 : Math.sqrt(Math.max(D, 0));
+    }
     worst = r > worst || r !== r ? r : worst;
   }
   return worst;

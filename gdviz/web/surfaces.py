@@ -86,25 +86,19 @@ def engine_record(key: str, s: Surface) -> dict:
 
 
 def curvatures(s: Surface) -> list[float] | None:
-    """The eigenvalues of the Hessian of a quadratic surface (a polynomial of degree 2 at most:
-    its Hessian is the same everywhere), ascending; None for any other surface. The page's
-    momentum map reads them: the theory's convergence rate holds on quadratics only.
+    """The Hessian's eigenvalues of a quadratic surface, ascending, as gd.map(method="theory")
+    finds them (``gdviz.maps.theory.curvatures``); None for any other surface. The page's momentum
+    map reads them: the theory's rate holds on quadratics only.
 
         >>> curvatures(gd.surface("elongated")), curvatures(gd.surface("rosenbrock"))
         ([1.0, 20.0], None)
     """
-    import sympy as sp
+    from ..maps.theory import curvatures as theory_curvatures
 
     try:
-        expr = s.symbolic()
-    except NotImplementedError:
+        return [float(v) for v in theory_curvatures(s)]
+    except UserInputError:
         return None
-    names = {v: sp.Symbol(v, real=True) for v in s.variables}
-    syms = [names[v] for v in s.variables]
-    if not expr.is_polynomial(*syms) or sp.Poly(expr, *syms).total_degree() > 2:
-        return None
-    hessian = np.array(sp.hessian(expr, syms).tolist(), dtype=float)
-    return np.linalg.eigvalsh(hessian).tolist()
 
 
 def entry(key: str, s: Surface) -> dict:

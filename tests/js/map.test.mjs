@@ -14,12 +14,6 @@ const E = await import(pathToFileURL(copy).href);
 rmSync(folder, { recursive: true });
 const close = (a, b, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 
-test("the spectral radius of a 2x2 matrix, real and complex eigenvalues", () => {
-  close(E.spectralRadius(0, 1, -1, 0), 1); // +-i
-  close(E.spectralRadius(2, 0, 0, -3), 3);
-  close(E.spectralRadius(0.5, 0.5, -0.5, 0.5), Math.SQRT1_2); // 0.5 +- 0.5i
-});
-
 test("no momentum is gradient descent: max |1 - alpha lambda|", () => {
   close(E.momentumRate(0.05, 0, [1, 20]), 0.95);
   close(E.momentumRate(0.09, 0, [1, 20]), 0.91);
