@@ -591,9 +591,9 @@ LABELS = {
     "explorer pause": ("Pause", "暂停"),
     "explorer python": ("The same run in Python", "用 Python 运行同样的设置"),
     "explorer keys": ("Keys: Tab moves between controls; S or . steps, P plays or pauses, R resets; arrow keys on the "
-                      "learning-rate slider walk through round rates.",
+                      "learning-rate slider walk through round rates, on the rate map they move (lr, β).",
                       "键盘：Tab 在控件间移动；S 或 . 单步，P 播放或暂停，R 重置；"
-                      "在学习率滑块上用方向键逐个选取整齐的学习率。"),
+                      "在学习率滑块上用方向键逐个选取整齐的学习率，在收敛率图上用方向键移动（学习率，β）。"),
     "explorer zones hidden": ("The zones appear once you have found the Goldilocks rate.",
                               "找到恰到好处的学习率后才显示各区间。"),
     "explorer zones gd only": ("The zones under the slider are for plain gradient descent.",

@@ -157,6 +157,8 @@ def test_a_click_on_the_map_sets_lr_and_beta_and_the_run_follows(page):
     assert path["params"] == want.params.tolist() and path["status"] == want.status
     # the sliders and the link show them
     assert page.page.locator('.gdx-field[data-prop="lr"] .gdx-num').input_value() == str(lr)
+    beta_field = page.page.locator(".gdx-field", has=page.page.locator("code.gdx-py", has_text="momentum")).first
+    assert beta_field.locator(".gdx-num").input_value() == str(beta)
     page.page.wait_for_timeout(300)   # the hash is written after a short pause
     assert f"lr={lr}" in page.page.url and f"momentum%3D{beta}" in page.page.url.replace(":", "%3D")
     # drag: the point follows the pointer
