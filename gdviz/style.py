@@ -663,7 +663,8 @@ LABELS = {
     "trainability diverges": ("diverges", "发散"),
     "trainability colour": ("blue: training converges, red: it diverges (colour: rank of the measure)",
                             "蓝色：训练收敛，红色：发散（颜色：度量值的排名）"),
-    "trainability boundary": ("boundary: box-counting dimension {d}", "边界：盒计数维数 {d}"),
+    "trainability boundary": ("boundary in the marked window: box-counting dimension {d}",
+                              "框出窗口内的边界：盒计数维数 {d}"),
     "trainability zoom": ("zoom ×{z}", "放大 ×{z}"),
     # -- the gallery's preview page (gdviz/gallery/page.py) --
     "page language": ("Language", "语言"),

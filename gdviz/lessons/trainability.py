@@ -36,7 +36,8 @@ def _shares_claim(levels: list[Level], where_en: str, where_zh: str):
     return claim("both-regions", f"both regions are real: rates that train and rates that do not each cover "
                                  f"at least 5% of {where_en}",
                  f"能训练与不能训练的学习率都真实存在：各自至少占{where_zh}的 5%", ok,
-                 f"training converges on {text}", f"训练收敛的比例：{text}", shares=shares)
+                 f"training converges on {text} of the pixels (on the rest it does not)",
+                 f"训练收敛的像素比例：{text}（其余不收敛）", shares=shares)
 
 
 def _dimension_claim(lv: Level, where_en: str, where_zh: str):

@@ -70,8 +70,12 @@ class NetworkConfig:
         y = rng.standard_normal(self.n_data)
         return w1, w2, x, y
 
-    def describe(self, lang: str = "en") -> str:
-        """One line for a figure: 'width 16, 1 hidden layer, tanh, 272 points, full batch, 100 steps'."""
+    def describe(self, lang: str = "en", short: bool = False) -> str:
+        """One line for a figure: 'width 16, 1 hidden layer, tanh, 272 points, full batch, 100 steps,
+        seed 0' (``short``: 'width 16, tanh, 272 points, 100 steps')."""
+        if short:
+            return (f"宽度 {self.width}，tanh，{self.n_data} 个数据点，{self.steps} 步" if lang == "zh" else
+                    f"width {self.width}, tanh, {self.n_data} points, {self.steps} steps")
         if lang == "zh":
             return (f"宽度 {self.width}，1 个隐藏层，tanh，{self.n_data} 个数据点，全批量，{self.steps} 步，"
                     f"种子 {self.seed}")

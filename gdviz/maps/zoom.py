@@ -59,23 +59,34 @@ def level(config: NetworkConfig, bounds, px: int, steps: int | None = None) -> L
     return Level((a, b, c, d), m.values, m.converged_share)
 
 
+def _window_sums(mask, r):
+    """For each pixel, how many True pixels of ``mask`` lie within r rows and columns of it."""
+    n0, n1 = mask.shape
+    c = np.pad(np.cumsum(np.cumsum(mask, 0), 1), ((1, 0), (1, 0)))
+    i0, i1 = np.clip(np.arange(n0) - r, 0, n0), np.clip(np.arange(n0) + r + 1, 0, n0)
+    j0, j1 = np.clip(np.arange(n1) - r, 0, n1), np.clip(np.arange(n1) + r + 1, 0, n1)
+    return c[i1][:, j1] - c[i0][:, j1] - c[i1][:, j0] + c[i0][:, j0]
+
+
 def boundary_point(lv: Level):
-    """Where to zoom next: among the boundary pixels of the central half of ``lv``'s window, the
-    one with the most boundary pixels within n/8 of it (the roughest part of the boundary, so a
-    zoom does not land on an isolated speck), in log10 learning rates; None without a boundary."""
+    """Where to zoom next, in log10 learning rates (None without a boundary): a boundary pixel of
+    the central half of ``lv``'s window between two regions rather than in speckle: among those
+    with no more boundary within n/8 than the median one, the one whose surroundings train on the
+    share nearest to a half (ties: nearest to the centre)."""
     e = edges(lv.values)
     n = e.shape[0]
     r = max(1, n // 8)
-    c = np.pad(np.cumsum(np.cumsum(e, 0), 1), ((1, 0), (1, 0)))
-    i0, i1 = np.clip(np.arange(n) - r, 0, n), np.clip(np.arange(n) + r + 1, 0, n)
-    density = c[i1][:, i1] - c[i0][:, i1] - c[i1][:, i0] + c[i0][:, i0]
+    density = _window_sums(e, r)
+    trains = _window_sums(lv.values[:-1, :-1] < 0, r) / _window_sums(np.ones_like(e), r)
     central = np.zeros_like(e)
     central[n // 4: n - n // 4, n // 4: n - n // 4] = True
-    score = np.where(e & central, density, -1)
-    if score.max() < 0:
+    ys, xs = np.nonzero(e & central)
+    if xs.size == 0:
         return None
-    ys, xs = np.nonzero(score == score.max())
-    k = int(np.argmin((xs - n / 2) ** 2 + (ys - n / 2) ** 2))
+    calm = density[ys, xs] <= np.median(density[ys, xs])
+    ys, xs = ys[calm], xs[calm]
+    score = np.abs(trains[ys, xs] - 0.5) + 1e-9 * ((xs - n / 2) ** 2 + (ys - n / 2) ** 2)
+    k = int(np.argmin(score))
     a, b, c0, d = lv.bounds
     m = lv.values.shape[0]
     return a + (xs[k] + 0.5) / (m - 1) * (b - a), c0 + (ys[k] + 0.5) / (m - 1) * (d - c0)
@@ -233,13 +244,13 @@ def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None,
         ax = _axes(fig, lang, [100 / size[0], 70 / size[1], px / size[0], px / size[1]])
         im = _show(ax, frames[0][1], frames[0][0])
         head = fig.text(0.02, 0.97, "", fontsize=9, va="top", color=style.INK)
-        caption = (config.describe(lang) if config is not None else "")
+        caption = config.describe(lang, short=True) if config is not None else ""
         for window, image in frames:
             im.set_data(image)
             im.set_extent(list(window))
             _ticks(ax, window)
             zoom = width0 / (window[1] - window[0])
-            head.set_text(style.label("trainability zoom", lang).format(z=f"{zoom:,.0f}") + "\n" + caption)
+            head.set_text(style.label("trainability zoom", lang).format(z=f"{zoom:,.0f}") + "   " + caption)
             fig.canvas.draw()
             rgb.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
     hold = int(round(hold_s * fps))
