@@ -89,6 +89,19 @@ def test_the_result_does_not_depend_on_threads_or_tiles():
     assert np.array_equal(a.values, b.values) and np.array_equal(a.values.ravel(), one[0])
 
 
+def test_dask_is_bit_identical_to_the_serial_map():
+    distributed = pytest.importorskip("distributed")
+    axis = np.geomspace(0.3, 300, 7)
+    serial = gd.trainability(x=("lr1", axis), y=("lr2", axis), steps=30)
+    seen = []
+    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = gd.trainability(x=("lr1", axis), y=("lr2", axis), steps=30, tile=11, client=client,
+                                  progress=lambda done, total: seen.append((done, total)))
+    assert np.array_equal(serial.values, on_dask.values) and np.array_equal(serial.codes, on_dask.codes)
+    assert seen[-1] == (49, 49)
+
+
 def test_trainability_map_fields_and_statuses():
     axis = np.geomspace(0.3, 300, 6)
     m = gd.trainability(x=("lr1", axis), y=("lr2", axis[:5]))
