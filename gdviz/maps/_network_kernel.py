@@ -30,6 +30,7 @@ E14, E13, E12, E11, E10 = 1 / 87178291200, 1 / 6227020800, 1 / 479001600, 1 / 39
 E9, E8, E7, E6, E5, E4, E3, E2 = 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5
 SCALE = np.array([2.0 ** -k for k in range(64)])   # exact powers of two: a vector gather, no int64
 
+STRIPES = 64          # a thread's share of a tile is whole stripes of blocks spread across it
 FAST = {"contract"}   # fused multiply-adds allowed; no reassociation, NaN and inf kept
 
 
@@ -67,8 +68,11 @@ def train_blocks(w1_0, w2_0, x, y, n_data, lr1, lr2, steps, l0, sums, diverged):
     """Train every block (row of ``lr1``/``lr2``, LANES pixels) and write its sum of ratios, sum
     of inverse ratios and mean of the last LAST ratios into ``sums[:, block]``, and whether a
     ratio hit the cap into ``diverged[block]``."""
-    for b in prange(lr1.shape[0]):
-        _train_block(w1_0, w2_0, x, y, n_data, lr1[b], lr2[b], steps, l0, sums[:, b], diverged[b])
+    nb = lr1.shape[0]
+    stripes = min(nb, STRIPES)
+    for first in prange(stripes):                  # stripe = blocks first, first + stripes, ...: each spans
+        for b in range(first, nb, stripes):        # the tile, so threads share trained and diverged pixels
+            _train_block(w1_0, w2_0, x, y, n_data, lr1[b], lr2[b], steps, l0, sums[:, b], diverged[b])
 
 
 @njit(inline="always", fastmath=FAST, error_model="numpy")
