@@ -56,7 +56,7 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
             from ..maps.zoom import save_zoom
 
             return save_zoom(runs[0].info["levels"], path, config=runs[0].info["config"], lang=lang,
-                             fps=o.get("fps", 20), hold_s=o.get("hold", 1.5))
+                             fps=o.get("fps", 16), hold_s=o.get("hold", 1.5))
         anim = Animation(runs[0], frames=o.get("frames", 120), fps=o.get("fps", 20),
                          size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5),
                          field=o.get("field", False), arrows=o.get("arrows", False))

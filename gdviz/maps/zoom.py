@@ -221,7 +221,7 @@ def draw(fig, lv: Level, config: NetworkConfig, lang: str = "en", inset: Level |
 
 
 def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None, lang: str = "en",
-              frames_per_level: int = 24, fps: float = 20, px: int = 256, hold_s: float = 1.0):
+              frames_per_level: int = 20, fps: float = 16, px: int = 200, hold_s: float = 1.0):
     """Render the zoom as a GIF (gdviz's global-palette encoder) or MP4/WebM (ffmpeg), written
     atomically; returns the path."""
     from pathlib import Path
