@@ -222,8 +222,10 @@ def _ratio(loss, L0, clip):
 """
 
 
-def _kernel_source(s) -> str:
-    """The whole kernel for surface ``s`` (1-D or 2-D) as Python source."""
+def _kernel_source(s, train=True, nesterov=True, decay=True, damping=True) -> str:
+    """The whole kernel for surface ``s`` (1-D or 2-D) as Python source, specialised: what a map does
+    not use (the trainability sums, Nesterov's look-ahead, weight decay, dampening) is left out.
+    Leaving out ``+ 0 * p`` and ``(1 - 0) *`` changes no bits."""
     d = s.dim
 
     def names(fmt):
@@ -244,8 +246,13 @@ def _kernel_source(s) -> str:
                   qargs=names("q{i}"), sumsq_h=sumsq("h{i}"), sumsq_k=sumsq("g{i}[k]"),
                   hfinite=all_of("math.isfinite(h{i})"), nfinite_g=all_of("math.isfinite(n{i})"),
                   qfinite=all_of("math.isfinite(q{i})"), near=all_of("abs(q{i} - centre[{i}]) <= limit"))
+    source = LOOP.replace("if train:", f"if {bool(train)}:").replace("if nesterov:", f"if {bool(nesterov)}:")
+    if not decay:
+        source = source.replace(" + wd * p{i}[k]", "")
+    if not damping:
+        source = source.replace("(1 - damp) * u{i}", "u{i}")
     out = []
-    for line in LOOP.splitlines():
+    for line in source.splitlines():
         if line.endswith("  #each"):
             out.extend(line[: -len("  #each")].replace("{i}", str(i)) for i in range(d))
         else:
@@ -263,14 +270,16 @@ jit = numba.njit(error_model="numpy", cache=True)
 """
 
 
-def module_source(s) -> str:
-    """The kernel module for surface ``s``: helpers, ``vg`` and ``kernel``, each compiled by numba."""
+def module_source(s, parallel=True, **flags) -> str:
+    """The kernel module for surface ``s``: helpers, ``vg`` and ``kernel``, each compiled by numba
+    (``flags``: see :func:`_kernel_source`). ``parallel``: the pixels of a tile shared by numba's
+    threads; else one thread, without the GIL (on Dask, whose workers are the parallelism)."""
     def jitted(src, deco="@jit"):
         return "\n".join(deco + "\n" + part.strip() + "\n" for part in src.strip().split("\n\n\n") if part.strip())
 
     return "\n\n".join([HEADER, jitted(HELPERS.replace("\ndef ", "\n\n\ndef ")), jitted(_source(s)),
-                         jitted(_kernel_source(s).split("\n\n\ndef _ratio")[0].strip(),
-                                '@numba.njit(parallel=True, error_model="numpy", cache=True)'),
+                         jitted(_kernel_source(s, **flags).split("\n\n\ndef _ratio")[0].strip(),
+                                f'@numba.njit(parallel={bool(parallel)}, nogil=True, error_model="numpy", cache=True)'),
                          jitted("def _ratio" + _kernel_source(s).split("\n\n\ndef _ratio")[1])])
 
 
@@ -316,9 +325,9 @@ def _compiled(source: str):
         return scope["kernel"]
 
 
-def compiled(s):
-    """The compiled kernel for surface ``s`` (compiled once per formula and machine)."""
-    return _compiled(module_source(s))
+def compiled(s, **flags):
+    """The compiled kernel for surface ``s`` (compiled once per formula, variant and machine)."""
+    return _compiled(module_source(s, **flags))
 
 
 def run_tile(task, lo: int, hi: int) -> dict:
@@ -348,8 +357,11 @@ def run_tile(task, lo: int, hi: int) -> dict:
            "loss": np.empty(B), "g0": np.empty(B), "g": np.empty(B), "sum_v": np.empty(B),
            "sum_inv": np.empty(B), "tail": np.empty(B)}
     centre = s.bounds.mean(axis=1)
-    compiled(s)(np.ascontiguousarray(starts), LR, MOM, DAMP, WD, nesterov, task.steps, task.tol * task.tol,
-                centre, task.limit, task.measure == "trainability", CLIP, LAST,
+    train = task.measure == "trainability"
+    kernel = compiled(s, parallel=task.parallel, train=train, nesterov=nesterov, decay=bool(WD.any()),
+                      damping=bool(DAMP.any()))
+    kernel(np.ascontiguousarray(starts), LR, MOM, DAMP, WD, nesterov, task.steps, task.tol * task.tol,
+                centre, task.limit, train, CLIP, LAST,
                 out["code"], out["stop"], out["final"], out["loss"], out["g0"], out["g"], out["sum_v"],
                 out["sum_inv"], out["tail"])
     kinks = np.flatnonzero(out["code"] == KINK)

@@ -52,6 +52,7 @@ class Task:
     measure: str
     kernel: str
     keep_final: bool = False
+    parallel: bool = True     # a tile on numba's threads (here), or on one thread (a Dask worker's)
 
     def pixels(self, lo, hi):
         """(hyperparameters, starts) of pixels lo..hi-1: arrays of shape (B,) and (B, d)."""
@@ -143,7 +144,7 @@ def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_dis
                              f"{kernels.why_not(name, s, measure, hyperparameters)}; use kernel='auto'")
     use = "fused" if fused and kernel != "numpy" else "numpy"
     task = Task(name, dict(hyperparameters), s, p0, xname, xs, yname, ys, steps, float(tol), float(limit),
-                measure, use, keep_final)
+                measure, use, keep_final, client is None)
     out = tiles.compute(simulate_tile, task, len(xs) * len(ys), tile=tile, client=client, progress=progress)
     shape = (len(ys), len(xs))
     fixed = {k: v for k, v in make_optimizer(name, **hyperparameters).hyperparams.items()
