@@ -1,4 +1,5 @@
 """gd.map, the theory map and gd.basins: numbers against closed forms, gd.run and each other."""
+import json
 import tracemalloc
 
 import numpy as np
@@ -166,7 +167,8 @@ def test_tiles_are_bit_identical(tile):
     assert np.array_equal(whole.values, cut.values) and np.array_equal(whole.codes, cut.codes)
 
 
-def test_dask_is_bit_identical():
+def test_dask_is_bit_identical(tmp_path):
+    """An existing Client, a scheduler address, a scheduler file, or True (a LocalCluster made here)."""
     distributed = pytest.importorskip("distributed")
     kw = dict(x=("lr", np.geomspace(1e-3, 0.5, 30)), y=("momentum", np.linspace(0, 0.95, 20)), steps=200,
               measure="rate", tile=97)
@@ -175,8 +177,12 @@ def test_dask_is_bit_identical():
             distributed.Client(cluster) as client:
         on_dask = gd.map("momentum", "elongated", client=client, **kw)
         ref = gd.map("momentum", "elongated", client=client, kernel="numpy", **kw)
-    assert np.array_equal(serial.values, on_dask.values) and np.array_equal(serial.codes, on_dask.codes)
-    assert np.array_equal(serial.values, ref.values)
+        by_address = gd.map("momentum", "elongated", client=cluster.scheduler_address, **kw)
+        file = tmp_path / "scheduler.json"
+        file.write_text(json.dumps({"type": "Scheduler", "address": cluster.scheduler_address}))
+        by_file = gd.map("momentum", "elongated", client=str(file), **kw)
+    for m in (on_dask, ref, by_address, by_file):
+        assert np.array_equal(serial.values, m.values) and np.array_equal(serial.codes, m.codes)
     b1 = gd.basins("himmelblau", grid=12, steps=500)
     b2 = gd.basins("himmelblau", grid=12, steps=500, client=True, tile=20)
     assert np.array_equal(b1.labels, b2.labels)
