@@ -239,6 +239,7 @@ def test_status_strings_and_repr():
     (lambda: gd.map("gd", "bowl", x=("lr", [0.1, 0.2]), y=("x", [0, 1]), method="theory"), "depend on the start"),
     (lambda: gd.map("adam", "bowl", x=("lr", [0.1, 0.2]), y=("x", [0, 1]), kernel="fused"), "no fused kernel"),
     (lambda: gd.map("gd", "bowl", x=("lr", [0.1, 0.2]), y=("x", [0, 1]), client="nowhere"), "client must be"),
+    (lambda: gd.map("gd", "bowl", x=("lr", [0.1, 0.2]), y=("x", [0, 1]), start="here"), "start must be"),
     (lambda: gd.basins("parabola"), "2-D surface"),
     (lambda: gd.basins("bowl", grid=1), "grid must be"),
     (lambda: gd.basins("bowl", grid=(10, 10000)), "grid must be"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import DISTANCE_FACTOR, MAX_LOSS, run
+from ..engine import DISTANCE_FACTOR, run
 from ..errors import UserInputError, positive_number, unknown_name
 from ..optim import OPTIMIZERS
 from ..optim import optimizer as make_optimizer
@@ -123,7 +123,10 @@ def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_dis
             make_optimizer(name, **{**hyperparameters, axis_name: values})
     make_optimizer(name, **hyperparameters)
     tol = s.tol if tol is None else positive_number("tol", tol, allow_zero=True)
-    p0 = np.array(s.start if start is None else start, dtype=float).reshape(-1)
+    try:
+        p0 = np.array(s.start if start is None else start, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        p0 = np.zeros(0)
     if p0.shape != (s.dim,) or not np.isfinite(p0).all():
         raise UserInputError(f"start must be {s.dim} finite number(s) for '{s.spec()['name']}', got {start!r}")
     span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
@@ -289,4 +292,4 @@ def _scale(v) -> str:
     return "linear"
 
 
-__all__ = ["map", "Map", "STATUSES", "MAX_LOSS"]
+__all__ = ["map", "Map", "STATUSES"]
