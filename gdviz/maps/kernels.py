@@ -101,30 +101,34 @@ def _pow(a, b):
 '''
 
 # The run of every pixel, in the engine's order (gdviz/engine.py _loop; the optim transforms
-# add_decayed_weights, trace, scale_by_schedule). Pixels go in blocks of LANES, step by step in
-# lockstep: a step of one pixel depends on its previous step, but the pixels of a block do not
-# depend on each other, so the processor overlaps them. A line marked "#each" is written once per
-# coordinate i (p0, p1, ...); {sumsq}, {near}... are expanded by _kernel_source.
-LANES = 16
+# add_decayed_weights, trace, scale_by_schedule). Pixels go in blocks of LANES and steps in chunks
+# of CHUNK. A chunk first runs every lane of the block without a branch (the compiler turns the lane
+# loop into vector instructions) and only notes whether a lane met a stop (converged, diverged, a
+# kink); such a lane is then put back to the chunk's start and run again step by step with the
+# engine's checks, where it stops at the very step the engine would. Same operations either way, so
+# the same bits. A stopped lane writes its results and idles (learning rate 0). A line marked "#each"
+# is written once per coordinate i (p0, p1, ...); {sumsq_k}, {near}... are expanded by _kernel_source.
+LANES, CHUNK = 32, 16
 LOOP = """
 def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, clip, last,
            code, stop, final, loss_out, g0_out, g_out, sum_v, sum_inv, tail):
     W = {LANES}
     n_pix = P0.shape[0]
+    first_tail = steps - last
     for blk in numba.prange((n_pix + W - 1) // W):
         lo = blk * W
         w = min(W, n_pix - lo)
-        p{i} = np.empty(W)  #each
-        g{i} = np.empty(W)  #each
-        buf{i} = np.zeros(W)  #each
-        loss, L0 = np.empty(W), np.empty(W)
+        p{i}, g{i}, buf{i} = np.zeros(W), np.zeros(W), np.zeros(W)  #each
+        sp{i}, sg{i}, sb{i} = np.zeros(W), np.zeros(W), np.zeros(W)  #each
+        lrs, ms, damps, wds = np.zeros(W), np.zeros(W), np.zeros(W), np.zeros(W)
+        loss, L0, sloss = np.ones(W), np.ones(W), np.ones(W)
         tv, ti, tt = np.zeros(W), np.zeros(W), np.zeros(W)
-        status, n = np.full(W, {MAX_STEPS}), np.full(W, steps)
-        active = np.zeros(W, np.bool_)
-        first_tail = steps - last
+        stv, sti, stt = np.zeros(W), np.zeros(W), np.zeros(W)
+        active, bad = np.zeros(W, np.int64), np.zeros(W, np.int64)
         n_active = 0
         for k in range(w):
             b = lo + k
+            lrs[k], ms[k], damps[k], wds[k] = LR[b], MOM[b], DAMP[b], WD[b]
             x{i} = P0[b, {i}]  #each
             f, {gargs} = vg({xargs})
             p{i}[k] = x{i}  #each
@@ -132,93 +136,124 @@ def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, c
             loss[k], L0[k] = f, f
             g0_out[b] = math.sqrt({sumsq_h})
             if math.isfinite(f) and {hfinite}:
-                active[k] = True
+                active[k] = 1
                 n_active += 1
             else:
-                status[k], n[k], loss[k] = {DIVERGED}, 0, math.nan
-                tv[k], tt[k] = math.inf, math.inf
-        for t in range(steps):
-            if n_active == 0:
-                break
-            for k in range(w):
-                if not active[k]:
-                    continue
-                if train:
-                    v = _ratio(loss[k], L0[k], clip)
-                    tv[k] += v
-                    ti[k] += 1.0 / v
-                    if t >= first_tail:
-                        tt[k] += v
-                if tol2 > 0.0 and {sumsq_k} < tol2:
-                    status[k], n[k] = {CONVERGED}, t
-                    active[k] = False
-                    n_active -= 1
+                code[b], stop[b], loss_out[b], g_out[b] = {DIVERGED}, 0, math.nan, g0_out[b]
+                final[b, {i}] = x{i}  #each
+                sum_v[b], sum_inv[b], tail[b] = math.inf, 0.0, math.inf
+                lrs[k], loss[k], L0[k] = 0.0, 1.0, 1.0
+                p{i}[k], g{i}[k] = 0.0, 0.0  #each
+        t0 = 0
+        while t0 < steps and n_active > 0:
+            t1 = min(t0 + {CHUNK}, steps)
+            for k in range(W):
+                sp{i}[k], sg{i}[k], sb{i}[k] = p{i}[k], g{i}[k], buf{i}[k]  #each
+                sloss[k], stv[k], sti[k], stt[k] = loss[k], tv[k], ti[k], tt[k]
+                bad[k] = 0
+            for t in range(t0, t1):
+                first = t == 0
+                tail_step = t >= first_tail
+                for k in range(W):
                     if train:
-                        for t2 in range(t + 1, steps):
+                        v = _ratio(loss[k], L0[k], clip)
+                        tv[k] += v
+                        ti[k] += 1.0 / v
+                        tt[k] += v if tail_step else 0.0
+                    conv = {sumsq_k} < tol2
+                    u{i} = g{i}[k] + wds[k] * p{i}[k]  #each
+                    b{i} = u{i} if first else ms[k] * buf{i}[k] + (1 - damps[k]) * u{i}  #each
+                    buf{i}[k] = b{i}  #each
+                    u{i} = u{i} + ms[k] * b{i}  #nesterov
+                    u{i} = b{i}  #heavy
+                    q{i} = p{i}[k] + -lrs[k] * u{i}  #each
+                    nloss, {nargs} = vg({qargs})
+                    p{i}[k], g{i}[k] = q{i}, n{i}  #each
+                    loss[k] = nloss
+                    ok = {near_amp} & (nloss <= {MAX_LOSS}) & {nfinite_amp}
+                    bad[k] |= active[k] & (conv | (ok == False))
+            for k in range(w):
+                if bad[k] == 0:
+                    continue
+                p{i}[k], g{i}[k], buf{i}[k] = sp{i}[k], sg{i}[k], sb{i}[k]  #each
+                loss[k], tv[k], ti[k], tt[k] = sloss[k], stv[k], sti[k], stt[k]
+                status, n = -1, 0
+                for t in range(t0, t1):
+                    if train:
+                        v = _ratio(loss[k], L0[k], clip)
+                        tv[k] += v
+                        ti[k] += 1.0 / v
+                        if t >= first_tail:
+                            tt[k] += v
+                    if {sumsq_k} < tol2:
+                        status, n = {CONVERGED}, t
+                        if train:
+                            for t2 in range(t + 1, steps):
+                                tv[k] += v
+                                ti[k] += 1.0 / v
+                                if t2 >= first_tail:
+                                    tt[k] += v
+                        break
+                    u{i} = g{i}[k] + wds[k] * p{i}[k]  #each
+                    if t == 0:
+                        b{i} = u{i}  #each
+                    else:
+                        b{i} = ms[k] * buf{i}[k] + (1 - damps[k]) * u{i}  #each
+                    buf{i}[k] = b{i}  #each
+                    u{i} = u{i} + ms[k] * b{i}  #nesterov
+                    u{i} = b{i}  #heavy
+                    q{i} = p{i}[k] + -lrs[k] * u{i}  #each
+                    nloss, {nargs} = vg({qargs})
+                    if {near} and nloss <= {MAX_LOSS} and {nfinite_g}:
+                        p{i}[k], g{i}[k] = q{i}, n{i}  #each
+                        loss[k] = nloss
+                        continue
+                    if math.isfinite(nloss) and not ({nfinite_g}):
+                        status = {KINK}
+                        break
+                    finite = {qfinite} and math.isfinite(nloss) and {nfinite_g}
+                    status, n = {DIVERGED}, t + (1 if finite else 0)
+                    if finite:
+                        p{i}[k], g{i}[k] = q{i}, n{i}  #each
+                        loss[k] = nloss
+                    if train:
+                        t2 = t + 1
+                        if finite and t2 < steps:
+                            v = _ratio(loss[k], L0[k], clip)
                             tv[k] += v
                             ti[k] += 1.0 / v
                             if t2 >= first_tail:
                                 tt[k] += v
+                            t2 += 1
+                        for t3 in range(t2, steps):
+                            tv[k] += clip
+                            ti[k] += 1.0 / clip
+                            if t3 >= first_tail:
+                                tt[k] += clip
+                    break
+                if status < 0:
                     continue
-                lr, m, damp, wd = LR[lo + k], MOM[lo + k], DAMP[lo + k], WD[lo + k]
-                u{i} = g{i}[k] + wd * p{i}[k]  #each
-                if t == 0:
-                    b{i} = u{i}  #each
-                else:
-                    b{i} = m * buf{i}[k] + (1 - damp) * u{i}  #each
-                buf{i}[k] = b{i}  #each
-                if nesterov:
-                    u{i} = u{i} + m * b{i}  #each
-                else:
-                    u{i} = b{i}  #each
-                q{i} = p{i}[k] + -lr * u{i}  #each
-                nloss, {nargs} = vg({qargs})
-                if {near} and nloss <= {MAX_LOSS} and {nfinite_g}:
-                    p{i}[k] = q{i}  #each
-                    g{i}[k] = n{i}  #each
-                    loss[k] = nloss
-                    continue
-                active[k] = False
+                b = lo + k
+                code[b], stop[b], loss_out[b] = status, n, loss[k]
+                g_out[b] = math.sqrt({sumsq_k})
+                final[b, {i}] = p{i}[k]  #each
+                sum_v[b], sum_inv[b], tail[b] = tv[k], ti[k], tt[k] / min(last, steps)
+                active[k], lrs[k], loss[k], L0[k] = 0, 0.0, 1.0, 1.0
+                g{i}[k], buf{i}[k] = 0.0, 0.0  #each
                 n_active -= 1
-                if math.isfinite(nloss) and not ({nfinite_g}):
-                    status[k] = {KINK}
-                    continue
-                finite = {qfinite} and math.isfinite(nloss) and {nfinite_g}
-                status[k], n[k] = {DIVERGED}, t + (1 if finite else 0)
-                if finite:
-                    p{i}[k] = q{i}  #each
-                    g{i}[k] = n{i}  #each
-                    loss[k] = nloss
-                if train:
-                    t2 = t + 1
-                    if finite and t2 < steps:
-                        v = _ratio(loss[k], L0[k], clip)
-                        tv[k] += v
-                        ti[k] += 1.0 / v
-                        if t2 >= first_tail:
-                            tt[k] += v
-                        t2 += 1
-                    for t3 in range(t2, steps):
-                        tv[k] += clip
-                        ti[k] += 1.0 / clip
-                        if t3 >= first_tail:
-                            tt[k] += clip
+            t0 = t1
         for k in range(w):
-            b = lo + k
-            code[b], stop[b], loss_out[b] = status[k], n[k], loss[k]
-            g_out[b] = math.sqrt({sumsq_k})
-            final[b, {i}] = p{i}[k]  #each
-            sum_v[b], sum_inv[b], tail[b] = tv[k], ti[k], tt[k] / min(last, steps)
+            if active[k]:
+                b = lo + k
+                code[b], stop[b], loss_out[b] = {MAX_STEPS}, steps, loss[k]
+                g_out[b] = math.sqrt({sumsq_k})
+                final[b, {i}] = p{i}[k]  #each
+                sum_v[b], sum_inv[b], tail[b] = tv[k], ti[k], tt[k] / min(last, steps)
 
 
 def _ratio(loss, L0, clip):
-    if L0 == 0.0:
-        v = 0.0 if loss == 0.0 else math.inf
-    else:
-        v = loss / L0
-    if not math.isfinite(v) or v > clip:
-        return clip
-    return v
+    v = (0.0 if loss == 0.0 else math.inf) if L0 == 0.0 else loss / L0
+    return v if math.isfinite(v) and v <= clip else clip
 """
 
 
@@ -241,16 +276,21 @@ def _kernel_source(s, train=True, nesterov=True, decay=True, damping=True) -> st
     def all_of(fmt):
         return " and ".join(fmt.format(i=i) for i in range(d))
 
-    fields = dict(LANES=LANES, MAX_STEPS=MAX_STEPS, DIVERGED=DIVERGED, CONVERGED=CONVERGED, KINK=KINK,
+    fields = dict(LANES=LANES, CHUNK=CHUNK, MAX_STEPS=MAX_STEPS, DIVERGED=DIVERGED, CONVERGED=CONVERGED, KINK=KINK,
                   MAX_LOSS=repr(MAX_LOSS), gargs=names("h{i}"), xargs=names("x{i}"), nargs=names("n{i}"),
                   qargs=names("q{i}"), sumsq_h=sumsq("h{i}"), sumsq_k=sumsq("g{i}[k]"),
                   hfinite=all_of("math.isfinite(h{i})"), nfinite_g=all_of("math.isfinite(n{i})"),
-                  qfinite=all_of("math.isfinite(q{i})"), near=all_of("abs(q{i} - centre[{i}]) <= limit"))
-    source = LOOP.replace("if train:", f"if {bool(train)}:").replace("if nesterov:", f"if {bool(nesterov)}:")
+                  qfinite=all_of("math.isfinite(q{i})"), near=all_of("abs(q{i} - centre[{i}]) <= limit"),
+                  near_amp=" & ".join(f"(abs(q{i} - centre[{i}]) <= limit)" for i in range(d)),
+                  nfinite_amp=" & ".join(f"(n{i} - n{i} == 0.0)" for i in range(d)))
+    source = LOOP.replace("if train:", f"if {bool(train)}:")
+    source = "\n".join(line.replace("  #nesterov", "  #each").replace("  #heavy", "  #each")
+                        for line in source.splitlines()
+                        if not line.endswith("  #heavy" if nesterov else "  #nesterov"))
     if not decay:
-        source = source.replace(" + wd * p{i}[k]", "")
+        source = source.replace(" + wds[k] * p{i}[k]", "")
     if not damping:
-        source = source.replace("(1 - damp) * u{i}", "u{i}")
+        source = source.replace("(1 - damps[k]) * u{i}", "u{i}")
     out = []
     for line in source.splitlines():
         if line.endswith("  #each"):
