@@ -283,6 +283,10 @@ def _path_panels(fig, area, runs, lang):
         colour = POINT_STYLE[key][0]
         draw_contours(ax, s, lang=lang)
         draw_path(ax, traj, colour, surface=s, arrows=0, markers=False, lw=1.4, lang=lang)
+        for note in ax.texts:   # the 'diverged' label inside this small panel: from its left edge, not across it
+            if note.get_text().startswith(L("diverged", lang)):
+                note.set_horizontalalignment("left")
+                note.xy = (s.bounds[0, 0] + 0.05 * np.ptp(s.bounds[0]), note.xy[1])
         ax.set_aspect("equal", adjustable="box")
         ax.tick_params(labelsize=8)
         ax.set_xlabel(ax.get_xlabel() if i >= 2 else "", fontsize=9, labelpad=1)
@@ -361,8 +365,9 @@ def plot_basins(fig, runs, lang):
                                        twelve=f"{find_once(first.global_share, 12):.0%}")
     title(fig, L("basins title", lang), sub)
     ny, nx = first.labels.shape
-    fig.text(0.02, 0.878, L("basins sub 2", lang).format(lr=f"{m.hyperparams.get('lr', float('nan')):.3g}",
-                                                         steps=m.steps, nx=nx, ny=ny),
+    rates = ("；" if lang == "zh" else "; ").join(f"{s.title[lang]}{colon(lang)}{b.map.hyperparams['lr']:.3g}"
+                                                  for b, s in zip(found, surfaces))
+    fig.text(0.02, 0.878, L("basins sub 2", lang).format(lr=rates, steps=m.steps, nx=nx, ny=ny),
              fontsize=10, color=style.MUTED, ha="left")
     fig.subplots_adjust(top=0.8, bottom=0.2, left=0.06, right=0.98, wspace=0.16)
     return fig
