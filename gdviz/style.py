@@ -396,7 +396,7 @@ LABELS = {
     "map axis lr": ("learning rate α", "学习率 α"),
     "map axis momentum": ("momentum β", "动量 β"),
     "map rate": ("rate per step (smaller is faster)", "每步收敛率（越小越快）"),
-    "map steps": ("steps until |∇L| < tol", "直到 |∇L| < tol 的步数"),
+    "map steps": ("steps until |∇L| < {tol}", "直到 |∇L| < {tol} 的步数"),
     "map loss": ("final loss", "最终损失"),
     "map trainability": ("trainability: < 0 trains, > 0 diverges", "可训练性：< 0 收敛，> 0 发散"),
     "map diverged": ("diverged", "发散"),
@@ -404,8 +404,9 @@ LABELS = {
     "map theory boundary": ("the theory's boundary (rate = 1)", "理论边界（收敛率 = 1）"),
     "map budget": ("{n} steps each", "每个最多 {n} 步"),
     "map exact": ("the exact rate of the linear iteration", "线性迭代的精确收敛率"),
-    "map user sub": ("{optimizer} on {surface}: {nx} × {ny} pixels, one run each, {budget}",
-                     "{surface} 上的{optimizer}：{nx} × {ny} 个像素，每个像素一次运行，{budget}"),
+    "map user title": ("{optimizer} on {surface}", "{surface}上的{optimizer}"),
+    "map user sub": ("{nx} × {ny} pixels, one run each, {budget}; colour: {colour}",
+                     "{nx} × {ny} 个像素，每个像素一次运行，{budget}；颜色：{colour}"),
     "map title": ("Every learning rate and momentum at once: heavy ball on the elongated bowl",
                   "一次看遍所有学习率和动量：狭长碗上的重球动量法"),
     "map sub": ("{surface}: {nx} × {ny} runs of up to {n} steps, each pixel coloured by its rate per step; the "
@@ -424,8 +425,9 @@ LABELS = {
     "map diverged after": ("diverged after {n} steps", "{n} 步后发散"),
     "basins title": ("Basins: which minimum gradient descent reaches from every start",
                      "吸引域：梯度下降从每个起点出发到达哪个最小值"),
-    "basins user sub": ("{optimizer} on {surface} from {nx} × {ny} starts; {share} reach the global minimum",
-                        "{surface} 上的{optimizer}，{nx} × {ny} 个起点；{share} 到达全局最小值"),
+    "basins user title": ("Basins of {optimizer} on {surface}", "{surface}上{optimizer}的吸引域"),
+    "basins user sub": ("{nx} × {ny} starts, lr = {lr}, up to {n} steps each; {share} reach the global minimum",
+                        "{nx} × {ny} 个起点，学习率 = {lr}，每个最多 {n} 步；{share} 到达全局最小值"),
     "basins sub": ("A random start reaches the global minimum with probability {p} ({n} random restarts: {q}): "
                    "this is what restarts buy; 12 restarts find it with probability {twelve}.",
                    "一个随机起点到达全局最小值的概率是 {p}（{n} 次随机重启：{q}）：这就是重启换来的；"

@@ -11,6 +11,7 @@ the teaching figures built on them (lessons ``momentum-map`` and ``basins``):
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import FuncNorm, ListedColormap, LogNorm, SymLogNorm, to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -34,6 +35,7 @@ POINT_STYLE = {"gd best": (style.OKABE_ITO["blue"], "o", 9), "momentum best": (s
                "past boundary": (style.OKABE_ITO["vermillion"], "X", 10)}   # colour, marker, size per marked point
 BASIN_COLOURS = [style.OKABE_ITO[k] for k in ("sky", "orange", "green", "purple", "blue", "yellow", "vermillion")]
 GLOBAL_BASIN = style.OKABE_ITO["vermillion"]
+DARK_HALO = [patheffects.withStroke(linewidth=3.8, foreground=style.INK)]   # a white line seen on any colour
 
 
 def axis_label(name: str, lang: str = "en") -> str:
@@ -111,13 +113,14 @@ def draw_map(ax, m: Map, *, lang: str = "en", boundary: Map | None = None, color
     ax.set_xlabel(axis_label(m.xname, lang))
     ax.set_ylabel(axis_label(m.yname, lang))
     if boundary is not None:
-        ax.contour(boundary.x, boundary.y, boundary.values, levels=[1.0], colors="white", linewidths=2.0,
-                   linestyles="--", zorder=3)
-        handles.append(Line2D([], [], color="white", lw=2.0, ls="--", path_effects=HALO,
+        line = ax.contour(boundary.x, boundary.y, boundary.values, levels=[1.0], colors="white", linewidths=1.8,
+                          linestyles="--", zorder=3)
+        line.set_path_effects(DARK_HALO)
+        handles.append(Line2D([], [], color="white", lw=1.8, ls="--", path_effects=DARK_HALO,
                               label=L("map theory boundary", lang)))
-    if colorbar:
+    if colorbar and np.ma.count(shown):   # nothing coloured: no scale to show
         bar = ax.figure.colorbar(mesh, ax=None if cax is not None else ax, cax=cax, pad=0.02, fraction=0.05)
-        bar.set_label(L(key, lang), fontsize=9.5)
+        bar.set_label(L(key, lang).format(tol=f"{m.tol:g}"), fontsize=9.5)
         bar.ax.tick_params(labelsize=8.5)
         if key == "map rate":
             lo, hi = norm.vmin, norm.vmax
@@ -221,25 +224,31 @@ def map_figure(result, *, lang: str = "en", size=None, boundary: Map | None = No
         fig = new_figure(width, height)
         fig._gdviz_lang = lang
         ax = fig.add_subplot()
+        where = surface.title[lang] if surface is not None else (
+            result.surface if isinstance(result, Map) else result.map.surface)
         if isinstance(result, Map):
             handles = draw_map(ax, result, lang=lang, boundary=boundary)
             m = result
             budget = L("map budget", lang).format(n=m.steps) if m.method == "simulate" else L("map exact", lang)
-            sub = L("map user sub", lang).format(optimizer=style.optimizer_name(m.optimizer, lang), surface=m.surface,
-                                                 nx=len(m.x), ny=len(m.y), budget=budget)
-            head = L(f"map {m.measure if m.method == 'simulate' else 'rate'}", lang)
+            sub = L("map user sub", lang).format(nx=len(m.x), ny=len(m.y), budget=budget,
+                                                 colour=L(f"map {m.measure if m.method == 'simulate' else 'rate'}",
+                                                          lang))
+            head = L("map user title", lang).format(optimizer=style.optimizer_name(m.optimizer, lang), surface=where)
+            head = head[:1].upper() + head[1:]
         else:
             handles = draw_basins(ax, result, surface=surface, lang=lang)
             m = result.map
-            sub = L("basins user sub", lang).format(optimizer=style.optimizer_name(m.optimizer, lang),
-                                                    surface=m.surface, nx=len(result.x), ny=len(result.y),
-                                                    share=f"{result.global_share:.1%}")
-            head = L("basins title", lang)
+            sub = L("basins user sub", lang).format(nx=len(result.x), ny=len(result.y),
+                                                    share=f"{result.global_share:.1%}", n=m.steps,
+                                                    lr=f"{m.hyperparams.get('lr', float('nan')):.3g}")
+            head = L("basins user title", lang).format(optimizer=style.optimizer_name(m.optimizer, lang),
+                                                      surface=where)
         if handles:
             ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False,
                       fontsize=9)
         title(fig, head, sub)
-        fig.subplots_adjust(top=0.86, bottom=0.2 if handles else 0.1, left=0.12, right=0.95)
+        fig.subplots_adjust(top=0.86, bottom=0.17 if handles else 0.1, left=0.1, right=0.88 if isinstance(
+            result, Map) else 0.95)
     fig.gdviz_claims = []
     return fig
 
