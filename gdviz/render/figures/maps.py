@@ -120,7 +120,7 @@ def draw_map(ax, m: Map, *, lang: str = "en", boundary: Map | None = None, color
                               label=L("map theory boundary", lang)))
     if colorbar and np.ma.count(shown):   # nothing coloured: no scale to show
         bar = ax.figure.colorbar(mesh, ax=None if cax is not None else ax, cax=cax, pad=0.02, fraction=0.05)
-        bar.set_label(L(key, lang).format(tol=f"{m.tol:g}"), fontsize=9.5)
+        bar.set_label(L(key, lang).format(tol=f"{m.tol or 0:g}"), fontsize=9.5)
         bar.ax.tick_params(labelsize=8.5)
         if key == "map rate":
             lo, hi = norm.vmin, norm.vmax
