@@ -83,7 +83,7 @@ def test_a_point_past_the_boundary_that_converges_fails_its_claim(monkeypatch):
 
 
 def test_momentum_map_needs_a_quadratic_and_a_sane_size():
-    with pytest.raises(UserInputError, match="method='theory' needs a quadratic surface"):
+    with pytest.raises(UserInputError, match="momentum-map draws the theory's map beside the simulated one"):
         lesson.momentum_map("rosenbrock", n=16)
     with pytest.raises(UserInputError, match="n must be a whole number of pixels per axis from 16 to 1024"):
         lesson.momentum_map(n=5000)

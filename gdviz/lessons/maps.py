@@ -72,6 +72,13 @@ def momentum_map(surface="elongated", *, n: int = MAP_PIXELS, steps: int = MAP_S
         raise UserInputError("momentum-map needs a 2-D quadratic surface (the paths are drawn on its contours)")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 16 <= n <= 1024:
         raise UserInputError(f"n must be a whole number of pixels per axis from 16 to 1024, got {n!r}")
+    from ..maps.theory import curvatures
+
+    try:
+        curvatures(s)
+    except UserInputError:
+        raise UserInputError(f"momentum-map draws the theory's map beside the simulated one, so it needs a "
+                             f"quadratic surface; '{s.spec()['name']}' is not (gd.map draws any surface)") from None
     reg = analysis.regimes(s)
     mu, L = reg.low, reg.L
     x, y = ("lr", np.geomspace(*LR_SPAN, n)), ("momentum", np.linspace(*BETA_SPAN, n))
@@ -181,7 +188,8 @@ def basin_maps(surface="egg-crate", *, also="himmelblau", grid: int = 200, steps
     found = [make_basins(name, "gd", grid=grid, steps=steps) for name in names]
     s = make_surface(surface)
     check = analysis.restarts(s, restarts, steps=steps, seed=seed)
-    p_restarts = float(np.mean(check.basin == 0))
+    arrived = np.atleast_1d(check.trajectory.status) == "converged"   # counted as gd.basins counts a start
+    p_restarts = float(np.mean((check.basin == 0) & arrived))
     info = {"basins": found, "surfaces": [make_surface(n) for n in names], "restarts": p_restarts,
             "n_restarts": int(restarts), "seed": int(seed)}
     runs = Runs(s, [], [str(n if isinstance(n, str) else n.spec()["name"]) for n in names],
