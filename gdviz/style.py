@@ -432,9 +432,10 @@ LABELS = {
                    "this is what restarts buy; 12 restarts find it with probability {twelve}.",
                    "一个随机起点到达全局最小值的概率是 {p}（{n} 次随机重启：{q}）：这就是重启换来的；"
                    "12 次重启找到它的概率是 {twelve}。"),
-    "basins sub 2": ("Gradient descent at lr = 0.5 / L_max ({lr}), up to {steps} steps from each of "
+    "basins sub 2": ("Gradient descent at lr = 0.5 / L_max = {lr}, up to {steps} steps from each of "
                      "{nx} × {ny} starts.",
-                     "梯度下降，学习率 = 0.5 / L_max（{lr}），{nx} × {ny} 个起点，每个最多 {steps} 步。"),
+                     "梯度下降，学习率 = 0.5 / L_max = {lr}，{nx} × {ny} 个起点，每个最多 {steps} 步。"),
+    "basins two rates": ("{a} (left) and {b} (right)", "{a}（左）和 {b}（右）"),
     "basins global share": ("{share} of the starts reach the global minimum", "{share} 的起点到达全局最小值"),
     "basins all global": ("all {k} minima are global", "{k} 个最小值都是全局最小值"),
     "basins global at": ("global minimum {p}", "全局最小值 {p}"),

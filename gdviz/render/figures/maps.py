@@ -374,9 +374,10 @@ def plot_basins(fig, runs, lang):
                                        twelve=f"{find_once(first.global_share, 12):.0%}")
     title(fig, L("basins title", lang), sub)
     ny, nx = first.labels.shape
-    rates = ("；" if lang == "zh" else "; ").join(f"{s.title[lang]}{colon(lang)}{b.map.hyperparams['lr']:.3g}"
-                                                  for b, s in zip(found, surfaces))
-    fig.text(0.02, 0.878, L("basins sub 2", lang).format(lr=rates, steps=m.steps, nx=nx, ny=ny),
+    rates = [f"{b.map.hyperparams['lr']:.3g}" for b in found]
+    if len(rates) == 2:
+        rates = L("basins two rates", lang).format(a=rates[0], b=rates[1])
+    fig.text(0.02, 0.878, L("basins sub 2", lang).format(lr="".join(rates), steps=m.steps, nx=nx, ny=ny),
              fontsize=10, color=style.MUTED, ha="left")
     fig.subplots_adjust(top=0.8, bottom=0.2, left=0.06, right=0.98, wspace=0.16)
     return fig
