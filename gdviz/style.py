@@ -31,6 +31,10 @@ REGIME_COLOURS = {"too small": OKABE_ITO["blue"], "goldilocks": OKABE_ITO["green
 # momentum's β from none to the most (gdviz.render.figures.beta, the momentum-beta scene)
 BETA_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
 DIVERGED = OKABE_ITO["vermillion"]
+# a convergence rate per step, as distill.pub's "Why Momentum Really Works" colours it: ColorBrewer's
+# YlGnBu from 0 (fast) to 1 (stalls), black just above 1 (diverges); linear between the stops
+RATE_COLOURS = ((0.0, "#ffffcc"), (0.3, "#a1dab4"), (0.5, "#41b6c4"), (0.7, "#2c7fb8"), (1.0, "#253494"),
+                (1.01, "#000000"))
 INK = "#222222"          # text and axes
 MUTED = "#666666"        # secondary text
 CONTOUR_COLOURS = ["#fbfbfd", "#e3e8f2", "#c4cfe3", "#9fb0cf", "#7d8fb5"]  # light, low-saturation
@@ -640,9 +644,9 @@ LABELS = {
     "explorer pause": ("Pause", "暂停"),
     "explorer python": ("The same run in Python", "用 Python 运行同样的设置"),
     "explorer keys": ("Keys: Tab moves between controls; S or . steps, P plays or pauses, R resets; arrow keys on the "
-                      "learning-rate slider walk through round rates.",
+                      "learning-rate slider walk through round rates, on the rate map they move (lr, β).",
                       "键盘：Tab 在控件间移动；S 或 . 单步，P 播放或暂停，R 重置；"
-                      "在学习率滑块上用方向键逐个选取整齐的学习率。"),
+                      "在学习率滑块上用方向键逐个选取整齐的学习率，在收敛率图上用方向键移动（学习率，β）。"),
     "explorer zones hidden": ("The zones appear once you have found the Goldilocks rate.",
                               "找到恰到好处的学习率后才显示各区间。"),
     "explorer zones gd only": ("The zones under the slider are for plain gradient descent.",
@@ -683,6 +687,26 @@ LABELS = {
                             "试试：把学习率滑过各个颜色区间，在图上点击换一个起点"),
     "explorer try race": ("all start at the same point: click elsewhere and see who reaches the ★ first",
                           "所有参赛者从同一点出发：在别处点击，看谁先到达 ★"),
+    # -- the explorer's momentum map: every (learning rate, β) coloured by the theory's rate --
+    "explorer map title": ("Every learning rate and momentum: the rate per step (theory)",
+                           "所有学习率与动量：每步收敛率（理论）"),
+    "explorer map hint": ("click, drag, or arrow keys: move (lr, β)", "点击、拖动或用方向键：移动（学习率，β）"),
+    "explorer map scale": ("rate per step", "每步收敛率"),
+    "explorer map diverges key": ("above 1: diverges", "大于 1：发散"),
+    "explorer map edge momentum": ("edge α = 2(1 + β)/λmax", "边界 α = 2(1 + β)/λmax"),
+    "explorer map edge nesterov": ("edge α = 2(1 + β)/((1 + 2β) λmax)", "边界 α = 2(1 + β)/((1 + 2β) λmax)"),
+    "explorer map rate": ("rate {rate} per step: ~ {n} steps to shrink the error 10⁶ ×",
+                          "每步收敛率 {rate}：约 {n} 步把误差缩小到百万分之一"),
+    "explorer map stalls": ("rate {rate} per step: the error does not shrink", "每步收敛率 {rate}：误差不再缩小"),
+    "explorer map diverges": ("rate {rate} per step: diverges", "每步收敛率 {rate}：发散"),
+    "explorer map point": ("lr {lr}, β {beta}", "学习率 {lr}，β {beta}"),
+    "explorer map label": ("Map of the rate per step over the learning rate and momentum β; arrow keys move the point",
+                           "学习率与动量 β 的每步收敛率图；方向键移动图中的点"),
+    "explorer map needs quadratic": ("No rate map on this surface: the theory's rate needs a quadratic (the same "
+                                     "curvature everywhere).",
+                                     "此曲面没有收敛率图：理论收敛率只适用于二次曲面（处处曲率相同）。"),
+    "explorer map needs full batch": ("No rate map with mini-batches: the theory's rate is for the full gradient.",
+                                      "使用小批量时没有收敛率图：理论收敛率只适用于完整梯度。"),
     # -- the gallery's preview page (gdviz/gallery/page.py) --
     "page language": ("Language", "语言"),
     "page explorer": ("Explorer ↗", "交互探索 ↗"),

@@ -44,7 +44,8 @@ def basins(surface, optimizer: str = "gd", grid=200, *, steps: int = 2000, bound
         hyperparameters["lr"] = 0.5 / L
     vx, vy = s.variables
     m = map(optimizer, s, (vx, np.linspace(*box[0], nx)), (vy, np.linspace(*box[1], ny)), steps=steps,
-            measure="loss", tol=tol, tile=tile, client=client, progress=progress, kernel=kernel, **hyperparameters)
+            measure="loss", tol=tol, keep_final=True, tile=tile, client=client, progress=progress, kernel=kernel,
+            **hyperparameters)
     labels = nearest_minimum(s, m.final.reshape(-1, 2), radius).reshape(ny, nx)
     labels = np.where(m.codes == CONVERGED, labels, -1)
     share = np.array([np.mean(labels == k) for k in range(len(s.minima))])

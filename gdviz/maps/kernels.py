@@ -100,78 +100,115 @@ def _pow(a, b):
     return a ** b
 '''
 
-# The per-pixel loop, the engine's order (gdviz/engine.py _loop; optim transforms add_decayed_weights,
-# trace, scale_by_schedule), written out per coordinate p0, p1 by _kernel_source.
-LOOP = '''
+# The run of every pixel, in the engine's order (gdviz/engine.py _loop; the optim transforms
+# add_decayed_weights, trace, scale_by_schedule). Pixels go in blocks of LANES, step by step in
+# lockstep: a step of one pixel depends on its previous step, but the pixels of a block do not
+# depend on each other, so the processor overlaps them. A line marked "#each" is written once per
+# coordinate i (p0, p1, ...); {sumsq}, {near}... are expanded by _kernel_source.
+LANES = 16
+LOOP = """
 def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, clip, last,
            code, stop, final, loss_out, g0_out, g_out, sum_v, sum_inv, tail):
-    for b in numba.prange(P0.shape[0]):
-        lr, m, damp, wd = LR[b], MOM[b], DAMP[b], WD[b]
-{unpack}
-        loss, {grads} = vg({coords})
-        ok = math.isfinite(loss){finite_g}
-        gn0 = math.sqrt({sumsq})
-        g0_out[b] = gn0
-        if not ok:
-            code[b], stop[b], loss_out[b], g_out[b] = {DIVERGED}, 0, math.nan, gn0
-            sum_v[b], sum_inv[b], tail[b] = math.inf, 0.0, math.inf
-{store_start}
-            continue
-        L0 = loss
-        status, n = {MAX_STEPS}, steps
-        tv, ti, tt = 0.0, 0.0, 0.0
+    W = {LANES}
+    n_pix = P0.shape[0]
+    for blk in numba.prange((n_pix + W - 1) // W):
+        lo = blk * W
+        w = min(W, n_pix - lo)
+        p{i} = np.empty(W)  #each
+        g{i} = np.empty(W)  #each
+        buf{i} = np.zeros(W)  #each
+        loss, L0 = np.empty(W), np.empty(W)
+        tv, ti, tt = np.zeros(W), np.zeros(W), np.zeros(W)
+        status, n = np.full(W, {MAX_STEPS}), np.full(W, steps)
+        active = np.zeros(W, np.bool_)
         first_tail = steps - last
-{zero_bufs}
+        n_active = 0
+        for k in range(w):
+            b = lo + k
+            x{i} = P0[b, {i}]  #each
+            f, {gargs} = vg({xargs})
+            p{i}[k] = x{i}  #each
+            g{i}[k] = h{i}  #each
+            loss[k], L0[k] = f, f
+            g0_out[b] = math.sqrt({sumsq_h})
+            if math.isfinite(f) and {hfinite}:
+                active[k] = True
+                n_active += 1
+            else:
+                status[k], n[k], loss[k] = {DIVERGED}, 0, math.nan
+                tv[k], tt[k] = math.inf, math.inf
         for t in range(steps):
-            if train:
-                v = _ratio(loss, L0, clip)
-                tv += v
-                ti += 1.0 / v
-                if t >= first_tail:
-                    tt += v
-            if tol2 > 0.0 and {sumsq} < tol2:
-                status, n = {CONVERGED}, t
-                if train:
-                    for t2 in range(t + 1, steps):
-                        tv += v
-                        ti += 1.0 / v
-                        if t2 >= first_tail:
-                            tt += v
+            if n_active == 0:
                 break
-{update}
-            nloss, {ngrads} = vg({ncoords})
-            near = {near}
-            inside = near and nloss <= {MAX_LOSS}
-            gfin = {gfinite}
-            if not (inside and gfin):
-                if math.isfinite(nloss) and not gfin:
-                    status = {KINK}
-                    break
-                finite = {nfinite} and math.isfinite(nloss) and gfin
-                status, n = {DIVERGED}, t + (1 if finite else 0)
+            for k in range(w):
+                if not active[k]:
+                    continue
+                if train:
+                    v = _ratio(loss[k], L0[k], clip)
+                    tv[k] += v
+                    ti[k] += 1.0 / v
+                    if t >= first_tail:
+                        tt[k] += v
+                if tol2 > 0.0 and {sumsq_k} < tol2:
+                    status[k], n[k] = {CONVERGED}, t
+                    active[k] = False
+                    n_active -= 1
+                    if train:
+                        for t2 in range(t + 1, steps):
+                            tv[k] += v
+                            ti[k] += 1.0 / v
+                            if t2 >= first_tail:
+                                tt[k] += v
+                    continue
+                lr, m, damp, wd = LR[lo + k], MOM[lo + k], DAMP[lo + k], WD[lo + k]
+                u{i} = g{i}[k] + wd * p{i}[k]  #each
+                if t == 0:
+                    b{i} = u{i}  #each
+                else:
+                    b{i} = m * buf{i}[k] + (1 - damp) * u{i}  #each
+                buf{i}[k] = b{i}  #each
+                if nesterov:
+                    u{i} = u{i} + m * b{i}  #each
+                else:
+                    u{i} = b{i}  #each
+                q{i} = p{i}[k] + -lr * u{i}  #each
+                nloss, {nargs} = vg({qargs})
+                if {near} and nloss <= {MAX_LOSS} and {nfinite_g}:
+                    p{i}[k] = q{i}  #each
+                    g{i}[k] = n{i}  #each
+                    loss[k] = nloss
+                    continue
+                active[k] = False
+                n_active -= 1
+                if math.isfinite(nloss) and not ({nfinite_g}):
+                    status[k] = {KINK}
+                    continue
+                finite = {qfinite} and math.isfinite(nloss) and {nfinite_g}
+                status[k], n[k] = {DIVERGED}, t + (1 if finite else 0)
                 if finite:
-{accept}
+                    p{i}[k] = q{i}  #each
+                    g{i}[k] = n{i}  #each
+                    loss[k] = nloss
                 if train:
-                    if finite and t + 1 < steps:
-                        v = _ratio(loss, L0, clip)
-                        tv += v
-                        ti += 1.0 / v
-                        if t + 1 >= first_tail:
-                            tt += v
-                        start = t + 2
-                    else:
-                        start = t + 1
-                    for t2 in range(start, steps):
-                        tv += clip
-                        ti += 1.0 / clip
+                    t2 = t + 1
+                    if finite and t2 < steps:
+                        v = _ratio(loss[k], L0[k], clip)
+                        tv[k] += v
+                        ti[k] += 1.0 / v
                         if t2 >= first_tail:
-                            tt += clip
-                break
-{accept_body}
-        code[b], stop[b], loss_out[b] = status, n, loss
-        g_out[b] = math.sqrt({sumsq})
-{store_final}
-        sum_v[b], sum_inv[b], tail[b] = tv, ti, tt / min(last, steps)
+                            tt[k] += v
+                        t2 += 1
+                    for t3 in range(t2, steps):
+                        tv[k] += clip
+                        ti[k] += 1.0 / clip
+                        if t3 >= first_tail:
+                            tt[k] += clip
+        for k in range(w):
+            b = lo + k
+            code[b], stop[b], loss_out[b] = status[k], n[k], loss[k]
+            g_out[b] = math.sqrt({sumsq_k})
+            final[b, {i}] = p{i}[k]  #each
+            sum_v[b], sum_inv[b], tail[b] = tv[k], ti[k], tt[k] / min(last, steps)
 
 
 def _ratio(loss, L0, clip):
@@ -182,67 +219,67 @@ def _ratio(loss, L0, clip):
     if not math.isfinite(v) or v > clip:
         return clip
     return v
-'''
+"""
 
 
-def _kernel_source(s) -> str:
-    """The whole kernel for surface ``s`` (1-D or 2-D) as Python source."""
+def _kernel_source(s, train=True, nesterov=True, decay=True, damping=True) -> str:
+    """The whole kernel for surface ``s`` (1-D or 2-D) as Python source, specialised: what a map does
+    not use (the trainability sums, Nesterov's look-ahead, weight decay, dampening) is left out.
+    Leaving out ``+ 0 * p`` and ``(1 - 0) *`` changes no bits."""
     d = s.dim
-    pv, g, ng, nw = ([f"{v}{i}" for i in range(d)] for v in ("p", "g", "ng", "q"))
-    i8 = " " * 8
-    i12, i16, i20 = " " * 12, " " * 16, " " * 20
 
-    def lines(ind, fmt):
-        return "\n".join(ind + fmt.format(i=i) for i in range(d))
+    def names(fmt):
+        return ", ".join(fmt.format(i=i) for i in range(d))
 
-    sumsq = " + ".join(f"g{i} * g{i}" for i in range(d)) if d == 1 else \
-        "(" * (d - 1) + "g0 * g0" + "".join(f" + g{i} * g{i})" for i in range(1, d))
-    update = "\n".join([
-        lines(i12, "u{i} = g{i} + wd * p{i}"),           # add_decayed_weights (u + 0 * p = u)
-        i12 + "if t == 0:",
-        lines(i16, "buf{i} = u{i}"),                      # trace: buf_0 = u
-        i12 + "else:",
-        lines(i16, "buf{i} = m * buf{i} + (1 - damp) * u{i}"),
-        i12 + "if nesterov:",
-        lines(i16, "u{i} = u{i} + m * buf{i}"),
-        i12 + "else:",
-        lines(i16, "u{i} = buf{i}"),
-        lines(i12, "q{i} = p{i} + -lr * u{i}"),          # scale_by_schedule: (-lr) * u; p + u
-    ])
-    accept = "\n".join(lines(i20, "p{i} = q{i}").splitlines() + lines(i20, "g{i} = ng{i}").splitlines()
-                       + [i20 + "loss = nloss"])
-    accept_body = "\n".join(lines(i12, "p{i} = q{i}").splitlines() + lines(i12, "g{i} = ng{i}").splitlines()
-                            + [i12 + "loss = nloss"])
-    return LOOP.format(
-        unpack=lines(i8, "p{i} = P0[b, {i}]"), grads=", ".join(g), coords=", ".join(pv),
-        finite_g="".join(f" and math.isfinite(g{i})" for i in range(d)), sumsq=sumsq,
-        store_final=lines(i8, "final[b, {i}] = p{i}"), store_start=lines(i12, "final[b, {i}] = p{i}"),
-        zero_bufs=lines(i8, "buf{i} = 0.0"),
-        update=update, ngrads=", ".join(ng), ncoords=", ".join(nw),
-        near=" and ".join(f"abs(q{i} - centre[{i}]) <= limit" for i in range(d)),
-        gfinite=" and ".join(f"math.isfinite(ng{i})" for i in range(d)),
-        nfinite=" and ".join(f"math.isfinite(q{i})" for i in range(d)),
-        accept=accept, accept_body=accept_body, MAX_LOSS=repr(MAX_LOSS), KINK=KINK,
-        CONVERGED=CONVERGED, DIVERGED=DIVERGED, MAX_STEPS=MAX_STEPS)
+    def sumsq(fmt):   # gdviz.arith.sumsq's order: ((v0 * v0 + v1 * v1) + ...)
+        terms = [fmt.format(i=i) for i in range(d)]
+        out = f"{terms[0]} * {terms[0]}"
+        for term in terms[1:]:
+            out = f"({out} + {term} * {term})"
+        return out
+
+    def all_of(fmt):
+        return " and ".join(fmt.format(i=i) for i in range(d))
+
+    fields = dict(LANES=LANES, MAX_STEPS=MAX_STEPS, DIVERGED=DIVERGED, CONVERGED=CONVERGED, KINK=KINK,
+                  MAX_LOSS=repr(MAX_LOSS), gargs=names("h{i}"), xargs=names("x{i}"), nargs=names("n{i}"),
+                  qargs=names("q{i}"), sumsq_h=sumsq("h{i}"), sumsq_k=sumsq("g{i}[k]"),
+                  hfinite=all_of("math.isfinite(h{i})"), nfinite_g=all_of("math.isfinite(n{i})"),
+                  qfinite=all_of("math.isfinite(q{i})"), near=all_of("abs(q{i} - centre[{i}]) <= limit"))
+    source = LOOP.replace("if train:", f"if {bool(train)}:").replace("if nesterov:", f"if {bool(nesterov)}:")
+    if not decay:
+        source = source.replace(" + wd * p{i}[k]", "")
+    if not damping:
+        source = source.replace("(1 - damp) * u{i}", "u{i}")
+    out = []
+    for line in source.splitlines():
+        if line.endswith("  #each"):
+            out.extend(line[: -len("  #each")].replace("{i}", str(i)) for i in range(d))
+        else:
+            out.append(line.format(**fields) if "{" in line else line)
+    return "\n".join(out) + "\n"
 
 
 HEADER = """# generated by gdviz.maps.kernels: a fused map kernel for one surface (safe to delete)
 import math
 
 import numba
+import numpy as np
 
 jit = numba.njit(error_model="numpy", cache=True)
 """
 
 
-def module_source(s) -> str:
-    """The kernel module for surface ``s``: helpers, ``vg`` and ``kernel``, each compiled by numba."""
+def module_source(s, parallel=True, **flags) -> str:
+    """The kernel module for surface ``s``: helpers, ``vg`` and ``kernel``, each compiled by numba
+    (``flags``: see :func:`_kernel_source`). ``parallel``: the pixels of a tile shared by numba's
+    threads; else one thread, without the GIL (on Dask, whose workers are the parallelism)."""
     def jitted(src, deco="@jit"):
         return "\n".join(deco + "\n" + part.strip() + "\n" for part in src.strip().split("\n\n\n") if part.strip())
 
     return "\n\n".join([HEADER, jitted(HELPERS.replace("\ndef ", "\n\n\ndef ")), jitted(_source(s)),
-                         jitted(_kernel_source(s).split("\n\n\ndef _ratio")[0],
-                                '@numba.njit(parallel=True, error_model="numpy", cache=True)'),
+                         jitted(_kernel_source(s, **flags).split("\n\n\ndef _ratio")[0].strip(),
+                                f'@numba.njit(parallel={bool(parallel)}, nogil=True, error_model="numpy", cache=True)'),
                          jitted("def _ratio" + _kernel_source(s).split("\n\n\ndef _ratio")[1])])
 
 
@@ -288,9 +325,9 @@ def _compiled(source: str):
         return scope["kernel"]
 
 
-def compiled(s):
-    """The compiled kernel for surface ``s`` (compiled once per formula and machine)."""
-    return _compiled(module_source(s))
+def compiled(s, **flags):
+    """The compiled kernel for surface ``s`` (compiled once per formula, variant and machine)."""
+    return _compiled(module_source(s, **flags))
 
 
 def run_tile(task, lo: int, hi: int) -> dict:
@@ -320,8 +357,11 @@ def run_tile(task, lo: int, hi: int) -> dict:
            "loss": np.empty(B), "g0": np.empty(B), "g": np.empty(B), "sum_v": np.empty(B),
            "sum_inv": np.empty(B), "tail": np.empty(B)}
     centre = s.bounds.mean(axis=1)
-    compiled(s)(np.ascontiguousarray(starts), LR, MOM, DAMP, WD, nesterov, task.steps, task.tol * task.tol,
-                centre, task.limit, task.measure == "trainability", CLIP, LAST,
+    train = task.measure == "trainability"
+    kernel = compiled(s, parallel=task.parallel, train=train, nesterov=nesterov, decay=bool(WD.any()),
+                      damping=bool(DAMP.any()))
+    kernel(np.ascontiguousarray(starts), LR, MOM, DAMP, WD, nesterov, task.steps, task.tol * task.tol,
+                centre, task.limit, train, CLIP, LAST,
                 out["code"], out["stop"], out["final"], out["loss"], out["g0"], out["g"], out["sum_v"],
                 out["sum_inv"], out["tail"])
     kinks = np.flatnonzero(out["code"] == KINK)
@@ -329,7 +369,4 @@ def run_tile(task, lo: int, hi: int) -> dict:
         part = reference_tile(task, lo + k, lo + k + 1)
         for key, arr in part.items():
             out[key][k] = arr[0]
-    if task.measure != "trainability":
-        for key in ("sum_v", "sum_inv", "tail"):
-            del out[key]
     return out

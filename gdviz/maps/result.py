@@ -27,7 +27,7 @@ class Map:
     measure, method : what was measured, "simulate" or "theory".
     optimizer, surface : their names; hyperparams: the fixed hyperparameters; start: the fixed start.
     steps, tol : the run's budget and tolerance (None for theory).
-    final : (ny, nx, d) the final parameters, or None.
+    final : (ny, nx, d) the final parameters when asked for (``keep_final=True``; basins), else None.
     """
 
     values: np.ndarray

@@ -51,6 +51,8 @@ class Task:
     limit: float
     measure: str
     kernel: str
+    keep_final: bool = False
+    parallel: bool = True     # a tile on numba's threads (here), or on one thread (a Dask worker's)
 
     def pixels(self, lo, hi):
         """(hyperparameters, starts) of pixels lo..hi-1: arrays of shape (B,) and (B, d)."""
@@ -67,7 +69,7 @@ class Task:
 
 def map(optimizer, surface, x, y, *, steps: int = 1000, measure: str = "steps", method: str = "simulate",
         start=None, tol=None, max_distance=None, tile: int = tiles.TILE, client=None, progress=None,
-        kernel: str = "auto", **hyperparameters) -> Map:
+        kernel: str = "auto", keep_final: bool = False, **hyperparameters) -> Map:
     """A map of ``measure`` over the axes ``x = (name, values)`` and ``y = (name, values)``.
 
     optimizer : a native optimizer's name ("gd", "momentum", "adam", ...).
@@ -79,6 +81,7 @@ def map(optimizer, surface, x, y, *, steps: int = 1000, measure: str = "steps", 
     start, tol, max_distance : as in ``gd.run``; steps: the budget per pixel.
     tile : pixels per tile (memory); client : Dask (see ``gdviz.maps.tiles.compute``); progress: a bar.
     kernel : "auto" (fused when it covers the optimizer, surface and measure), "fused" or "numpy".
+    keep_final : keep each pixel's final point (``Map.final``, 16 more bytes per pixel).
     hyperparameters : the fixed ones (e.g. momentum=0.9 on an lr x start map).
     """
     s = surface if isinstance(surface, Surface) else make_surface(surface)
@@ -100,11 +103,11 @@ def map(optimizer, surface, x, y, *, steps: int = 1000, measure: str = "steps", 
 
         return theory_map(name, s, (xname, xs), (yname, ys), **hyperparameters)
     return _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_distance, tile, client,
-                     progress, kernel, hyperparameters)
+                     progress, kernel, bool(keep_final), hyperparameters)
 
 
 def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_distance, tile, client, progress,
-              kernel, hyperparameters):
+              kernel, keep_final, hyperparameters):
     from ..engine import _whole
 
     steps = _whole("steps", steps)
@@ -141,25 +144,28 @@ def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_dis
                              f"{kernels.why_not(name, s, measure, hyperparameters)}; use kernel='auto'")
     use = "fused" if fused and kernel != "numpy" else "numpy"
     task = Task(name, dict(hyperparameters), s, p0, xname, xs, yname, ys, steps, float(tol), float(limit),
-                measure, use)
+                measure, use, keep_final, client is None)
     out = tiles.compute(simulate_tile, task, len(xs) * len(ys), tile=tile, client=client, progress=progress)
     shape = (len(ys), len(xs))
-    values = measure_values(measure, out).reshape(shape)
     fixed = {k: v for k, v in make_optimizer(name, **hyperparameters).hyperparams.items()
              if k not in (xname, yname)}
-    return Map(values, out["code"].reshape(shape), xs, ys, xname, yname, measure, "simulate", name,
-               s.spec()["name"], fixed, tuple(p0.tolist()), steps, float(tol), out["final"].reshape(*shape, s.dim),
-               _scale(xs), _scale(ys))
+    final = out["final"].reshape(*shape, s.dim) if keep_final else None
+    return Map(out["value"].reshape(shape), out["code"].reshape(shape), xs, ys, xname, yname, measure, "simulate",
+               name, s.spec()["name"], fixed, tuple(p0.tolist()), steps, float(tol), final, _scale(xs), _scale(ys))
 
 
 def simulate_tile(task: Task, lo: int, hi: int) -> dict:
-    """Pixels lo..hi-1 of a map: code, stop, final point and loss, |g_0|, |g_stop| (and for
-    "trainability" the ratio sums)."""
+    """Pixels lo..hi-1 of a map: the measure's value, the status code (and the final point if kept)."""
     if task.kernel == "fused":
         from . import kernels
 
-        return kernels.run_tile(task, lo, hi)
-    return reference_tile(task, lo, hi)
+        out = kernels.run_tile(task, lo, hi)
+    else:
+        out = reference_tile(task, lo, hi)
+    kept = {"value": measure_values(task.measure, out), "code": out["code"]}
+    if task.keep_final:
+        kept["final"] = out["final"]
+    return kept
 
 
 def reference_tile(task: Task, lo: int, hi: int) -> dict:

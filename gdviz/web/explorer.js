@@ -922,6 +922,68 @@ export function regimes(S, start) {
   return { L, mu, goldilocks, diverge, band, classify };
 }
 
+// -- the momentum map (Distill's "Why Momentum Really Works"; gdviz.maps, method="theory") ----
+
+/** The convergence rate per step of momentum with step alpha and momentum beta on a quadratic
+    whose Hessian has the eigenvalues `lambdas`: along each eigenvector (velocity, error) evolves
+    by a 2x2 matrix, and the rate is its largest |eigenvalue|, the slowest over the lambdas:
+        heavy ball [[beta, lambda], [-alpha beta, 1 - alpha lambda]]
+        Nesterov   [[beta, lambda], [-alpha beta^2, 1 - alpha lambda (1 + beta)]]
+    from the trace T and determinant D: (|T| + sqrt(T^2 - 4 D)) / 2, or sqrt(D) for a complex
+    pair; |1 - alpha lambda| without momentum. Above 1 the run diverges. gdviz.maps.theory.rate,
+    operation for operation: the same bits as gd.map(..., method="theory"). */
+export function momentumRate(alpha, beta, lambdas, nesterov = false) {
+  let worst = -Infinity;
+  for (const lam of lambdas) {
+    const a = alpha * lam;
+    let r;
+    if (beta === 0) r = Math.abs(1 - a); // plain gradient descent, exactly
+    else {
+      const T = nesterov ? beta + 1 - a * (1 + beta) : beta + 1 - a,
+        D = nesterov ? beta * (1 - a) : beta,
+        disc = T * T - 4 * D,
+        root = Math.sqrt(Math.max(disc, 0));
+      r = disc >= 0 ? Math.max(Math.abs(T + root), Math.abs(T - root)) / 2 : Math.sqrt(Math.max(D, 0));
+    }
+    worst = r > worst || r !== r ? r : worst;
+  }
+  return worst;
+}
+
+/** The largest step that converges at momentum beta, where the rate crosses 1 (an eigenvalue
+    -1): heavy ball 2 (1 + beta) / lambda_max, Nesterov 2 (1 + beta) / ((1 + 2 beta) lambda_max);
+    null without positive curvature. */
+export function momentumEdge(beta, lambdaMax, nesterov = false) {
+  if (!(lambdaMax > 0)) return null;
+  return (2 * (1 + beta)) / ((nesterov ? 1 + 2 * beta : 1) * lambdaMax);
+}
+
+/** Distill's colours of a rate: piecewise linear in RGB through `stops` ([rate, "#rrggbb"], the
+    last black just above 1), the end colours beyond them; a rate that is not a number is
+    black, never the colour of a fast one. */
+export function rateColour(r, stops) {
+  if (r !== r) return rgb(stops.at(-1)[1]);
+  if (r <= stops[0][0]) return rgb(stops[0][1]);
+  for (let k = 1; k < stops.length; k++) {
+    if (r <= stops[k][0]) {
+      const [r0, c0] = stops[k - 1],
+        [r1, c1] = stops[k];
+      const f = (r - r0) / (r1 - r0),
+        a = rgb(c0),
+        b = rgb(c1);
+      return a.map((v, i) => Math.round(v + f * (b[i] - v)));
+    }
+  }
+  return rgb(stops.at(-1)[1]);
+}
+
+/** Steps for the error to shrink by `factor` at `rate` per step: log(factor) / -log(rate), at
+    least 1; null when it does not shrink. */
+export function stepsToShrink(rate, factor = 1e6) {
+  if (!(rate < 1)) return null;
+  return rate <= 0 ? 1 : Math.max(1, Math.ceil(Math.log(factor) / -Math.log(rate)));
+}
+
 // -- what each update is made of (gdviz.internals) -----------------------------------------
 
 const MOMENTUM = ["gd", "sgd", "momentum", "nesterov"];
@@ -1229,6 +1291,14 @@ function niceNumbers(lo, hi) {
 
 const nice2 = (v) => Number(v.toPrecision(2));
 
+/** The round number `k` places from `cur` in `nice` (sorted); a value between two of them moves
+    to the next one first. */
+function niceStep(nice, cur, k) {
+  let i = nice.findIndex((v) => v >= cur * (1 - 1e-9));
+  if (i < 0) i = nice.length - 1;
+  return nice[Math.min(nice.length - 1, Math.max(0, (nice[i] > cur * (1 + 1e-9) && k > 0 ? i - 1 : i) + k))];
+}
+
 // a tick's label: as many decimals as the ticks' spacing needs (2,000 / 0.5 / 0.001)
 function tickText(v, step) {
   if (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)) return minus(gfmt(v, 3));
@@ -1295,6 +1365,8 @@ const SUPER = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "�
 const pow10 = (e) => `10${String(e).replace(/./g, (c) => SUPER[c])}`;
 const FONT = '"DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif';
 const EXERCISE_RATES = [0.1, 1, 4];
+// the momentum map's canvas (CSS pixels): one cell per pixel inside the margins
+const MAP = { width: 300, height: 230, m: { l: 46, r: 10, t: 8, b: 34 } };
 
 class Explorer {
   constructor(model, el, opts = {}) {
@@ -1541,6 +1613,13 @@ class Explorer {
     };
     this.speedBox = h("div", { class: "gdx-speed", "data-prop": "speed" });
     this.lossCanvas = h("canvas", { class: "gdx-loss", role: "img" });
+    // the momentum map, beside the loss chart (momentum and Nesterov on a quadratic)
+    this.mapCanvas = h("canvas", { class: "gdx-map", tabindex: "0", role: "img" });
+    this.mapTitle = h("div", { class: "gdx-maptitle" });
+    this.mapLegend = h("div", { class: "gdx-maplegend" });
+    this.mapRate = h("p", { class: "gdx-maprate", "aria-live": "polite" });
+    this.mapBox = h("div", { class: "gdx-mapbox" }, this.mapTitle, this.mapCanvas, this.mapLegend, this.mapRate);
+    this.mapNote = h("p", { class: "gdx-note gdx-mapnote" });
     this.readoutBox = h("div", { class: "gdx-readout", "aria-live": "polite" });
     this.insideBox = h("div", { class: "gdx-inside" });
     this.code = h("code");
@@ -1557,7 +1636,8 @@ class Explorer {
         this.counter,
         this.speedBox,
       ),
-      this.lossCanvas,
+      h("div", { class: "gdx-charts" }, this.lossCanvas, this.mapBox),
+      this.mapNote,
       this.readoutBox,
       this.insideBox,
       h("details", { class: "gdx-python" }, h("summary"), h("pre", {}, this.code)),
@@ -1569,6 +1649,12 @@ class Explorer {
     this.plot.addEventListener("pointerup", end);
     this.plot.addEventListener("pointercancel", end);
     this.plot.addEventListener("keydown", (e) => this.plotKey(e));
+    this.mapCanvas.addEventListener("pointerdown", (e) => this.mapPointer(e, true));
+    this.mapCanvas.addEventListener("pointermove", (e) => this.mapDragging && this.mapPointer(e, false));
+    const mapEnd = () => (this.mapDragging = false);
+    this.mapCanvas.addEventListener("pointerup", mapEnd);
+    this.mapCanvas.addEventListener("pointercancel", mapEnd);
+    this.mapCanvas.addEventListener("keydown", (e) => this.mapKey(e));
     root.addEventListener("keydown", (e) => this.key(e));
     this.controls = {};
   }
@@ -1724,16 +1810,10 @@ class Explorer {
     range.addEventListener("input", () => commit(snap(10 ** Number(range.value))));
     range.addEventListener("keydown", (e) => {
       const cur = opts.value ? opts.value() : this.get(p.name);
-      let i = nice.findIndex((v) => v >= cur * (1 - 1e-9));
-      if (i < 0) i = nice.length - 1;
       const moves = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
       if (Object.hasOwn(moves, e.key)) {
         e.preventDefault();
-        const j = Math.min(
-          nice.length - 1,
-          Math.max(0, (nice[i] > cur * (1 + 1e-9) && moves[e.key] > 0 ? i - 1 : i) + moves[e.key]),
-        );
-        commit(nice[j]);
+        commit(niceStep(nice, cur, moves[e.key]));
       } else if (e.key === "Home" || e.key === "End") {
         e.preventDefault();
         commit(e.key === "Home" ? p.min : p.max);
@@ -1930,6 +2010,7 @@ class Explorer {
 
   resized() {
     this.dirty.draw = true;
+    this.mapDrawn = null; // a new pixel ratio, perhaps
     this.schedule();
   }
 
@@ -2378,7 +2459,17 @@ class Explorer {
     ctx.restore();
     for (const p of this.paths) if (p.rec) this.markDivergence(ctx, S, geom, p, T);
     this.plot.setAttribute("aria-label", this.describe());
-    this.drawLoss(width, T);
+    const mc = this.mapCase(),
+      mapOn = Boolean(mc && !mc.why),
+      beside = mapOn && width >= 2 * MAP.width;
+    this.mapBox.hidden = !mapOn;
+    this.mapNote.hidden = !(mc && mc.why);
+    this.mapNote.textContent = mc && mc.why ? this.L(mc.why) : "";
+    this.drawLoss(beside ? width - MAP.width - 16 : width, T, beside ? MAP.height : 170);
+    // the map does not change with the step shown: drawn again only when what it shows changes
+    const mapKey = mapOn && JSON.stringify([mc.name, mc.lambdas, this.get("lr"), mc.hp.momentum, this.get("lang")]);
+    if (mapOn && mapKey !== this.mapDrawn) this.drawMap(mc);
+    this.mapDrawn = mapKey;
     this.syncReadout(T);
     this.counter.textContent = this.stepText();
   }
@@ -2873,9 +2964,8 @@ class Explorer {
   }
 
   /** Loss against steps, every path, the part not yet played faint; log scale over decades. */
-  drawLoss(width, T) {
-    const height = 170,
-      { ctx } = this.canvas(this.lossCanvas, width, height),
+  drawLoss(width, T, height = 170) {
+    const { ctx } = this.canvas(this.lossCanvas, width, height),
       st = this.data.style;
     const m = { l: 64, r: 16, t: 10, b: 34 };
     const runs = this.paths.filter((p) => p.rec);
@@ -3113,6 +3203,237 @@ class Explorer {
     return `${S.title[lang]}. ${this.L("start")} ${vec(this.start())}. ${parts.join("; ")}`;
   }
 
+  // -- the momentum map: every (learning rate, beta) coloured by the theory's rate -------------
+  /** What the map shows for the focused optimizer: null (hidden: neither momentum nor Nesterov,
+      or the exercise), {why} (a label saying why there is no map), or {name, nesterov, hp,
+      lambdas}: the Hessian's eigenvalues as the update sees them, (1 - dampening) (lambda +
+      weight_decay), since it follows (1 - dampening) (g + weight_decay p). */
+  mapCase() {
+    const name = this.focus();
+    if (this.get("mode") === "exercise" || (name !== "momentum" && name !== "nesterov")) return null;
+    const rec = this.data.surfaces[this.surfaceKey()];
+    if (!rec.curvatures) return { why: "explorer map needs quadratic" };
+    const { lr, hyper } = this.settingsOf(name);
+    let hp;
+    try {
+      hp = hyperparameters(this.data.optimizers[name], hyper, lr);
+    } catch (e) {
+      return null; // the read-out says what is wrong
+    }
+    if (rec.data && hp.batch_size != null && hp.batch_size < rec.data.x.length)
+      return { why: "explorer map needs full batch" };
+    const keep = 1 - (hp.dampening || 0),
+      wd = hp.weight_decay || 0;
+    return { name, nesterov: name === "nesterov", hp, lambdas: rec.curvatures.map((l) => keep * (l + wd)) };
+  }
+
+  /** The map's axes: the learning-rate slider's range on a log scale across, the momentum
+      slider's range up; cell (i, j) is drawn at the pixel (m.l + j, m.t + i) and holds the rate
+      at its centre. */
+  mapGeom(mc) {
+    const lrp = this.prop.get("lr"),
+      bp = this.data.optimizers[mc.name].hyper.find((x) => x.name === "momentum"),
+      { l, r, t, b } = MAP.m;
+    const nx = MAP.width - l - r,
+      ny = MAP.height - t - b,
+      lo = Math.log10(lrp.min),
+      hi = Math.log10(lrp.max),
+      b0 = bp.min,
+      b1 = bp.max;
+    return {
+      nx,
+      ny,
+      lo,
+      hi,
+      b0,
+      b1,
+      lr: (j) => 10 ** (lo + ((j + 0.5) / nx) * (hi - lo)),
+      beta: (i) => b1 - ((i + 0.5) / ny) * (b1 - b0), // the top row: the most momentum
+      x: (lr) => l + ((Math.log10(lr) - lo) / (hi - lo)) * nx,
+      y: (beta) => t + ((b1 - beta) / (b1 - b0)) * ny,
+    };
+  }
+
+  /** The rate of every cell and its picture (kept while the optimizer, the curvatures and the
+      axes stay the same). */
+  mapImage(mc, g) {
+    const key = JSON.stringify([mc.nesterov, mc.lambdas, g.nx, g.ny, g.lo, g.hi, g.b0, g.b1]);
+    if (this.mapCache && this.mapCache.key === key) return this.mapCache;
+    const xs = Float64Array.from({ length: g.nx }, (_, j) => g.lr(j)),
+      ys = Float64Array.from({ length: g.ny }, (_, i) => g.beta(i)),
+      values = new Float64Array(g.nx * g.ny),
+      img = document.createElement("canvas"),
+      stops = this.data.style.rates;
+    img.width = g.nx;
+    img.height = g.ny;
+    const ictx = img.getContext("2d"),
+      pixels = ictx.createImageData(g.nx, g.ny);
+    for (let i = 0; i < g.ny; i++) {
+      for (let j = 0; j < g.nx; j++) {
+        const k = i * g.nx + j,
+          v = (values[k] = momentumRate(xs[j], ys[i], mc.lambdas, mc.nesterov)),
+          [R, G, B] = rateColour(v, stops);
+        pixels.data.set([R, G, B, 255], 4 * k);
+      }
+    }
+    ictx.putImageData(pixels, 0, 0);
+    return (this.mapCache = { key, xs, ys, values, img });
+  }
+
+  /** The rate at the learner's (lr, beta) and what it means, in words. */
+  mapText(mc) {
+    const lr = this.get("lr"),
+      beta = mc.hp.momentum,
+      rate = momentumRate(lr, beta, mc.lambdas, mc.nesterov);
+    const near = Math.abs(1 - rate), // enough digits to tell a rate from 1
+      r = gfmt(rate, near > 0 && near < 0.01 ? Math.min(12, 2 + Math.ceil(-Math.log10(near))) : 3),
+      n = stepsToShrink(rate);
+    const key = rate < 1 ? "explorer map rate" : rate === 1 ? "explorer map stalls" : "explorer map diverges";
+    const point = this.L("explorer map point").replace("{lr}", shown(lr)).replace("{beta}", shown(beta));
+    const said = this.L(key)
+      .replace("{rate}", r)
+      .replace("{n}", n === null ? "" : n.toLocaleString("en-US"));
+    return { rate, steps: n, text: `${point} → ${said}` };
+  }
+
+  drawMap(mc) {
+    const { ctx } = this.canvas(this.mapCanvas, MAP.width, MAP.height),
+      st = this.data.style,
+      g = this.mapGeom(mc),
+      { l, t } = MAP.m;
+    const cells = this.mapImage(mc, g);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cells.img, l, t, g.nx, g.ny);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(l, t, g.nx, g.ny);
+    ctx.clip();
+    // the edge of convergence, where the rate crosses 1
+    const top = Math.max(...mc.lambdas);
+    if (momentumEdge(0, top, mc.nesterov) !== null) {
+      ctx.strokeStyle = st.diverged;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([5, 3]);
+      ctx.beginPath();
+      for (let k = 0; k <= 60; k++) {
+        const beta = g.b0 + (k / 60) * (g.b1 - g.b0);
+        (k ? ctx.lineTo : ctx.moveTo).call(ctx, g.x(momentumEdge(beta, top, mc.nesterov)), g.y(beta));
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    ctx.restore();
+    ctx.strokeStyle = "#b8b8b8";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(l - 0.5, t - 0.5, g.nx + 1, g.ny + 1);
+    ctx.fillStyle = st.muted;
+    ctx.font = `10px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (let e = Math.ceil(g.lo); e <= Math.floor(g.hi); e++) {
+      ctx.fillRect(g.x(10 ** e), t + g.ny, 1, 3);
+      if ((e - Math.ceil(g.lo)) % 2 === 0 || e === Math.floor(g.hi))
+        ctx.fillText(e >= -2 && e <= 1 ? shown(10 ** e) : pow10(e), g.x(10 ** e), t + g.ny + 4);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    const bt = ticks(g.b0, g.b1, 5);
+    for (const v of bt) {
+      ctx.fillRect(l - 3, g.y(v), 3, 1);
+      ctx.fillText(tickText(v, bt[1] - bt[0] || 1), l - 5, g.y(v));
+    }
+    ctx.fillStyle = st.ink;
+    ctx.font = `11px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.fillText(`${this.L("hp lr")} α${this.L("log scale")}`, l + g.nx / 2, MAP.height - 1);
+    ctx.save();
+    ctx.translate(11, t + g.ny / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(this.L("hp momentum"), 0, 0);
+    ctx.restore();
+    // the learner's (lr, beta)
+    const colour = this.data.optimizers[mc.name].colour;
+    this.dot(ctx, [g.x(this.get("lr")), g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
+    const said = this.mapText(mc);
+    this.mapCanvas.setAttribute("aria-label", `${this.L("explorer map label")}. ${said.text}`);
+    this.mapTitle.replaceChildren(
+      h("strong", {}, this.L("explorer map title")),
+      h("div", { class: "gdx-hint" }, this.L("explorer map hint")),
+    );
+    const ramp = st.rates
+      .filter(([r]) => r <= 1)
+      .map(([r, c]) => `${c} ${100 * r}%`)
+      .join(", ");
+    this.mapLegend.replaceChildren(
+      h(
+        "span",
+        { class: "gdx-key" },
+        `${this.L("explorer map scale")} 0`,
+        h("span", { class: "gdx-ramp", style: `background:linear-gradient(to right, ${ramp})` }),
+        "1",
+      ),
+      h("span", { class: "gdx-key" }, h("span", { class: "gdx-sq gdx-black" }), this.L("explorer map diverges key")),
+      h(
+        "span",
+        { class: "gdx-key" },
+        h("span", { class: "gdx-swatch gdx-dashed", style: `border-color:${st.diverged}` }),
+        this.L(`explorer map edge ${mc.name}`),
+      ),
+    );
+    if (this.mapRate.textContent !== said.text) this.mapRate.textContent = said.text;
+  }
+
+  /** Set lr and beta from the map: lr to two significant digits, as the slider; beta to 0.001. */
+  moveMap(lr, beta, mc) {
+    const lrp = this.prop.get("lr"),
+      bp = this.data.optimizers[mc.name].hyper.find((x) => x.name === "momentum"),
+      floor = mc.nesterov ? 0.001 : bp.min; // Nesterov needs some momentum
+    this.set({
+      lr: Math.min(lrp.max, Math.max(lrp.min, nice2(lr))),
+      hyper: { ...this.get("hyper"), momentum: Math.min(bp.max, Math.max(floor, Number(beta.toFixed(3)))) },
+      t: -1,
+    });
+  }
+
+  mapPointer(e, down) {
+    const mc = this.mapCase();
+    if (!mc || mc.why) return;
+    const r = this.mapCanvas.getBoundingClientRect(),
+      g = this.mapGeom(mc);
+    const j = Math.floor(e.clientX - r.left - MAP.m.l),
+      i = Math.floor(e.clientY - r.top - MAP.m.t);
+    if (down) {
+      if (j < 0 || j >= g.nx || i < 0 || i >= g.ny) return; // the axes, not the map
+      this.mapDragging = true;
+      if (this.mapCanvas.setPointerCapture && e.pointerId !== undefined) {
+        try {
+          this.mapCanvas.setPointerCapture(e.pointerId);
+        } catch (err) {
+          /* a synthetic event */
+        }
+      }
+    }
+    const clamp = (v, n) => Math.min(n - 1, Math.max(0, v));
+    this.moveMap(g.lr(clamp(j, g.nx)), g.beta(clamp(i, g.ny)), mc);
+  }
+
+  /** Arrow keys on the map: left and right walk the round learning rates (PageUp, PageDown ten
+      at a time), up and down move beta by 0.01 (with Shift 0.1). */
+  mapKey(e) {
+    const mc = this.mapCase();
+    if (!mc || mc.why) return;
+    const across = { ArrowRight: 1, ArrowLeft: -1, PageUp: 10, PageDown: -10 },
+      up = { ArrowUp: 1, ArrowDown: -1 };
+    if (!Object.hasOwn(across, e.key) && !Object.hasOwn(up, e.key)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const lr = this.get("lr"),
+      beta = mc.hp.momentum;
+    if (Object.hasOwn(across, e.key)) this.moveMap(niceStep(this.nice, lr, across[e.key]), beta, mc);
+    else this.moveMap(lr, beta + up[e.key] * (e.shiftKey ? 0.1 : 0.01), mc);
+  }
+
   // -- the scripting and testing API (window.gdviz on the page) --------------------------------
   makeApi() {
     const view = this;
@@ -3184,6 +3505,28 @@ class Explorer {
         view.dirty = { run: true, controls: true, draw: true };
         view.flush();
         return performance.now() - t0;
+      },
+      /** The momentum map as drawn: null when there is none; {why} when a line says why not;
+          else the learning rate of each column and beta of each row (cell centres, the top row
+          first), the rate of each cell, the eigenvalues used, where the cells are on the map's
+          canvas ([left, top, columns, rows] in CSS pixels, one cell a pixel), the point, its
+          rate and what the page says of it. */
+      rateMap() {
+        settle();
+        const mc = view.mapCase();
+        if (!mc || mc.why) return mc && { why: view.L(mc.why) };
+        const g = view.mapGeom(mc),
+          c = view.mapImage(mc, g);
+        return {
+          optimizer: mc.name,
+          lambdas: mc.lambdas,
+          x: Array.from(c.xs),
+          y: Array.from(c.ys),
+          values: Array.from({ length: g.ny }, (_, i) => Array.from(c.values.subarray(i * g.nx, (i + 1) * g.nx))),
+          box: [MAP.m.l, MAP.m.t, g.nx, g.ny],
+          point: [view.get("lr"), mc.hp.momentum],
+          ...view.mapText(mc),
+        };
       },
       missing: () => Object.keys(view.data.missing || {}),
       rules: () => Object.keys(RULES),

@@ -85,6 +85,22 @@ def engine_record(key: str, s: Surface) -> dict:
     return rec
 
 
+def curvatures(s: Surface) -> list[float] | None:
+    """The Hessian's eigenvalues of a quadratic surface, ascending, as gd.map(method="theory")
+    finds them (``gdviz.maps.theory.curvatures``); None for any other surface. The page's momentum
+    map reads them: the theory's rate holds on quadratics only.
+
+        >>> curvatures(gd.surface("elongated")), curvatures(gd.surface("rosenbrock"))
+        ([1.0, 20.0], None)
+    """
+    from ..maps.theory import curvatures as theory_curvatures
+
+    try:
+        return [float(v) for v in theory_curvatures(s)]
+    except UserInputError:
+        return None
+
+
 def entry(key: str, s: Surface) -> dict:
     """The page's record of surface ``s`` (see the module docstring): :func:`engine_record` and
     what is drawn (title, minima, contour levels and colours, formula) and suggested."""
@@ -94,6 +110,7 @@ def entry(key: str, s: Surface) -> dict:
         "global": bool(len(s.minima) > 1 and s.value(s.minima[0]) < s.value(s.minima[1]) - 1e-9),
         "saddles": getattr(s, "saddles", np.zeros((0, s.dim))).tolist(),
         "log": bool(s.log_scale), "formula": formula_image(s.formula), "spec": s.spec(), "suggest": suggest(s),
+        "curvatures": curvatures(s),
     })
     if s.dim == 2:
         rec["levels"], rec["colours"] = contour_bands(s)

@@ -155,4 +155,5 @@ def style_table() -> dict:
     return {"ink": style.INK, "muted": style.MUTED, "diverged": style.DIVERGED, "font": style.FONT_FAMILY,
             "regimes": dict(style.REGIME_COLOURS), "contour_line": "#8a96b3", "field": FIELD_COLOUR,
             "push": PUSH, "carried": CARRIED, "step": STEP, "box": style.OKABE_ITO["orange"],
-            "series": style.SERIES, "star": style.OKABE_ITO["yellow"]}
+            "series": style.SERIES, "star": style.OKABE_ITO["yellow"],
+            "rates": [list(stop) for stop in style.RATE_COLOURS]}
