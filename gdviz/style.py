@@ -411,8 +411,8 @@ LABELS = {
     "map user title": ("{optimizer} on {surface}", "{surface}上的{optimizer}"),
     "map user sub": ("{nx} × {ny} pixels, one run each, {budget}; colour: {colour}",
                      "{nx} × {ny} 个像素，每个像素一次运行，{budget}；颜色：{colour}"),
-    "map title": ("Every learning rate and momentum at once: heavy ball on the elongated bowl",
-                  "一次看遍所有学习率和动量：狭长碗上的重球动量法"),
+    "map title": ("Every learning rate and momentum at once: heavy ball's map of rates",
+                  "一次看遍所有学习率和动量：重球动量法的收敛率图"),
     "map sub": ("{surface}: {nx} × {ny} runs of up to {n} steps, each pixel coloured by its rate per step; the "
                 "simulated and the theory's map agree on {agree} of the pixels",
                 "{surface}：{nx} × {ny} 次运行，每次最多 {n} 步，每个像素按每步收敛率着色；模拟的图与理论的图在 "
@@ -421,7 +421,7 @@ LABELS = {
     "map theory": ("Theory: the largest |eigenvalue| of the iteration", "理论：迭代矩阵的最大 |特征值|"),
     "map boundary line": ("α = 2 (1 + β) / λ_max, λ_max = {L}: the theory's boundary",
                           "α = 2 (1 + β) / λ_max，λ_max = {L}：理论边界"),
-    "map disagree": ("simulation ≠ theory ({n} pixels)", "模拟 ≠ 理论（{n} 个像素）"),
+    "map disagree": ("simulation ≠ theory ({n} pixel{s})", "模拟 ≠ 理论（{n} 个像素）"),
     "map point gd best": ("gradient descent's best", "梯度下降的最佳设置"),
     "map point momentum best": ("momentum's best", "动量法的最佳设置"),
     "map point too much": ("too much momentum", "动量过大"),

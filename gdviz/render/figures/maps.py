@@ -124,8 +124,11 @@ def draw_map(ax, m: Map, *, lang: str = "en", boundary: Map | None = None, color
         bar.ax.tick_params(labelsize=8.5)
         if key == "map rate":
             lo, hi = norm.vmin, norm.vmax
-            ticks = [t for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999, 0.99999) if lo <= t <= hi]
-            bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+            ticks = []
+            for t in (0.9, 0.99, 0.999, 0.9999, 0.99999, 0.5, 0.7, 0.8, 0.95):   # the decades first
+                if lo <= t <= hi and all(abs(norm(t) - norm(u)) > 0.05 for u in ticks):
+                    ticks.append(t)
+            bar.set_ticks(sorted(ticks), labels=[f"{t:g}" for t in sorted(ticks)])
     return handles
 
 
@@ -334,7 +337,7 @@ def plot_momentum_map(fig, runs, lang):
     handles = [Line2D([], [], color=style.INK, lw=1.8, ls="--",
                       label=L("map boundary line", lang).format(L=f"{info['L']:g}"))] + handles
     handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="none", mec=DISAGREE, mew=1.6,
-                          label=L("map disagree", lang).format(n=int(off.sum()))))
+                          label=L("map disagree", lang).format(n=int(off.sum()), s="" if off.sum() == 1 else "s")))
     for i, key in enumerate(runs.series):
         colour, marker, ms = POINT_STYLE[key]
         handles.append(Line2D([], [], ls="none", marker=marker, ms=ms * 0.85, mfc=colour, mec="white",
@@ -342,7 +345,7 @@ def plot_momentum_map(fig, runs, lang):
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.045, 0.0), ncols=3, frameon=False, fontsize=9.5)
     _path_panels(fig, outer[2], runs, lang)
     c = next((c for c in runs.claims if c.key == "map-agrees"), None)
-    agree = f"{c.numbers['agree']:.2%}" if c is not None else "–"
+    agree = "–" if c is None else "100%" if c.numbers["disagree"] == 0 else f"{c.numbers['agree']:.3%}"
     ny, nx = sim.values.shape
     sub = L("map sub", lang).format(surface=runs.surface.title[lang], nx=nx, ny=ny, n=sim.steps, agree=agree)
     title(fig, L("map title", lang), sub, formula(runs.surface))
