@@ -195,3 +195,16 @@ def test_map_figure_refuses_what_is_not_a_map():
         gd.render.map_figure({})
     with pytest.raises(UserInputError, match="draw_map draws a gdviz Map"):
         fig_maps.draw_map(None, gd.basins("himmelblau", grid=8))
+
+
+def test_a_pixel_off_on_the_boundary_is_counted_and_never_rounded_away():
+    """κ = 50: one pixel of 65,536 disagrees, on the boundary; the claim holds, the subtitle says
+    99.998% (not a rounded 100.00%) and the legend circles that 1 pixel; √κ holds there too."""
+    runs = lessons.momentum_map(gd.surface("elongated", condition=50), steps=2000)
+    c = claims_of(runs)
+    assert all(x.holds for x in runs.claims), [x.failure() for x in runs.claims if not x.holds]
+    assert c["map-agrees"].numbers["disagree"] == c["map-agrees"].numbers["near"] == 1
+    assert abs(c["sqrt-kappa-steps"].numbers["long_run"] / np.sqrt(50) - 1) < 0.1
+    fig = figures.figure("momentum-map", runs=runs)
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "99.998% of the pixels" in texts and "simulation ≠ theory (1 pixel)" in texts
