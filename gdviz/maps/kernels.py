@@ -152,7 +152,6 @@ def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, c
                 sloss[k], stv[k], sti[k], stt[k] = loss[k], tv[k], ti[k], tt[k]
                 bad[k] = 0
             for t in range(t0, t1):
-                first = t == 0
                 tail_step = t >= first_tail
                 for k in range(W):
                     if train:
@@ -161,13 +160,7 @@ def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, c
                         ti[k] += 1.0 / v
                         tt[k] += v if tail_step else 0.0
                     conv = {sumsq_k} < tol2
-                    u{i} = g{i}[k] + wds[k] * p{i}[k]  #each
-                    b{i} = u{i} if first else ms[k] * buf{i}[k] + (1 - damps[k]) * u{i}  #each
-                    buf{i}[k] = b{i}  #each
-                    u{i} = u{i} + ms[k] * b{i}  #nesterov
-                    u{i} = b{i}  #heavy
-                    q{i} = p{i}[k] + -lrs[k] * u{i}  #each
-                    nloss, {nargs} = vg({qargs})
+                    #step
                     p{i}[k], g{i}[k] = q{i}, n{i}  #each
                     loss[k] = nloss
                     ok = {near_amp} & (nloss <= {MAX_LOSS}) & {nfinite_amp}
@@ -194,16 +187,7 @@ def kernel(P0, LR, MOM, DAMP, WD, nesterov, steps, tol2, centre, limit, train, c
                                 if t2 >= first_tail:
                                     tt[k] += v
                         break
-                    u{i} = g{i}[k] + wds[k] * p{i}[k]  #each
-                    if t == 0:
-                        b{i} = u{i}  #each
-                    else:
-                        b{i} = ms[k] * buf{i}[k] + (1 - damps[k]) * u{i}  #each
-                    buf{i}[k] = b{i}  #each
-                    u{i} = u{i} + ms[k] * b{i}  #nesterov
-                    u{i} = b{i}  #heavy
-                    q{i} = p{i}[k] + -lrs[k] * u{i}  #each
-                    nloss, {nargs} = vg({qargs})
+                    #step
                     if {near} and nloss <= {MAX_LOSS} and {nfinite_g}:
                         p{i}[k], g{i}[k] = q{i}, n{i}  #each
                         loss[k] = nloss
@@ -255,6 +239,15 @@ def _ratio(loss, L0, clip):
     v = (0.0 if loss == 0.0 else math.inf) if L0 == 0.0 else loss / L0
     return v if math.isfinite(v) and v <= clip else clip
 """
+# One step of lane k (torch's SGD: u = g + wd p; buf = u at t = 0, else m buf + (1 - dampening) u;
+# u = u + m buf (Nesterov) or buf; p + (-lr) u), written where LOOP says "#step".
+STEP = """u{i} = g{i}[k] + wds[k] * p{i}[k]  #each
+b{i} = u{i} if t == 0 else ms[k] * buf{i}[k] + (1 - damps[k]) * u{i}  #each
+buf{i}[k] = b{i}  #each
+u{i} = u{i} + ms[k] * b{i}  #nesterov
+u{i} = b{i}  #heavy
+q{i} = p{i}[k] + -lrs[k] * u{i}  #each
+nloss, {nargs} = vg({qargs})"""
 
 
 def _kernel_source(s, train=True, nesterov=True, decay=True, damping=True) -> str:
@@ -283,7 +276,10 @@ def _kernel_source(s, train=True, nesterov=True, decay=True, damping=True) -> st
                   qfinite=all_of("math.isfinite(q{i})"), near=all_of("abs(q{i} - centre[{i}]) <= limit"),
                   near_amp=" & ".join(f"(abs(q{i} - centre[{i}]) <= limit)" for i in range(d)),
                   nfinite_amp=" & ".join(f"(n{i} - n{i} == 0.0)" for i in range(d)))
-    source = LOOP.replace("if train:", f"if {bool(train)}:")
+    source = "\n".join(line[: -len("#step")] + step if line.strip() == "#step" else line
+                        for line in LOOP.splitlines() for step in (STEP.splitlines() if line.strip() == "#step"
+                                                                    else [None]))
+    source = source.replace("if train:", f"if {bool(train)}:")
     source = "\n".join(line.replace("  #nesterov", "  #each").replace("  #heavy", "  #each")
                         for line in source.splitlines()
                         if not line.endswith("  #heavy" if nesterov else "  #nesterov"))
