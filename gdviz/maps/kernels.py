@@ -1,4 +1,4 @@
-"""Fused map kernels: each pixel's whole run in one compiled loop (numba), no Python per pixel or step.
+"""Fused map kernels: a tile's runs in one compiled loop (numba), no Python per pixel or per step.
 
 The kernel is written for the surface at hand: its own numpy arithmetic (``Formula._fg``) is traced
 (gdviz.web.trace, as for the explorer's engine) and printed as Python, one operation per operation in
@@ -6,7 +6,10 @@ Python's order, then compiled with numba together with the update rule of torch'
 descent, heavy-ball momentum, Nesterov; dampening, weight decay) and the engine's stopping rules,
 written in the engine's order. On a surface of ``+ - * /`` and ``sqrt`` the kernel gives the bits
 ``gd.run`` gives (``tests/test_maps.py`` holds it to that); ``sin``, ``exp``... come from the C
-library instead of numpy and may differ in the last bit.
+library instead of numpy and may differ in the last bit. Pixels run in blocks of 32 and steps in
+chunks of 16, branch-free (vector instructions), with a checked rerun of a chunk where a pixel
+stops (see LOOP); the compiled module is cached on disk (``cache_dir()``), so a kernel compiles once
+per surface, variant and machine.
 
 numba is imported on first use (``pip install 'gdviz[maps]'``); without it ``gd.map`` runs the numpy
 reference. A pixel that meets a gradient that is not finite where the loss is (a kink) is handed
