@@ -188,7 +188,7 @@ def basin_maps(surface="egg-crate", *, also="himmelblau", grid: int = 200, steps
     found = [make_basins(name, "gd", grid=grid, steps=steps) for name in names]
     s = make_surface(surface)
     check = analysis.restarts(s, restarts, steps=steps, seed=seed)
-    arrived = np.atleast_1d(check.trajectory.status) == "converged"   # counted as gd.basins counts a start
+    arrived = np.atleast_1d(check.trajectory.status) != "diverged"   # counted as gd.basins counts a start
     p_restarts = float(np.mean((check.basin == 0) & arrived))
     info = {"basins": found, "surfaces": [make_surface(n) for n in names], "restarts": p_restarts,
             "n_restarts": int(restarts), "seed": int(seed)}
