@@ -647,6 +647,96 @@ def explore(surfaces, optimizers, lang, output):
     console.print(f"wrote {shown(path)} ({path.stat().st_size / 1e3:,.0f} kB): open it in a browser, no server needed")
 
 
+@cli.command("map")
+@click.argument("optimizer")
+@click.argument("surface")
+@click.option("--x", "x_spec", default="lr:1e-3:1:256:log", show_default=True, metavar="NAME:LO:HI:N[:log]",
+              help="The x axis: a hyperparameter or a start coordinate, its range and pixel count.")
+@click.option("--y", "y_spec", default="momentum:0:0.99:256", show_default=True, metavar="NAME:LO:HI:N[:log]",
+              help="The y axis, as --x.")
+@click.option("--measure", default="steps", show_default=True, help="steps, loss, rate or trainability.")
+@click.option("--method", default="simulate", show_default=True, help="simulate, or theory (quadratics).")
+@click.option("--steps", "-n", default="1000", show_default=True, help="Step budget of every pixel's run.")
+@click.option("--set", "fixed", multiple=True, metavar="KEY=VALUE", help="A fixed hyperparameter (repeatable).")
+@click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
+@click.option("--start", default=None, metavar="X[,Y]", help="Start point of every run (use --start=-1.5,2).")
+@click.option("--tol", default=None, help="Gradient-norm tolerance (default: the surface's).")
+@click.option("--scheduler", default=None, metavar="ADDRESS|FILE", help="Run the tiles on a Dask scheduler.")
+@click.option("--tile", default="50000", show_default=True, help="Pixels per tile (memory and Dask tasks).")
+@click.option("--lang", default="en", help="Label language of a figure: en or zh.")
+@click.option("--size", default=None, metavar="WxH", help="Figure size in pixels.")
+@click.option("--output", "-o", required=True, metavar="FILE", help="A .png, .svg or .pdf figure, or .npz data.")
+def map_cmd(optimizer, surface, x_spec, y_spec, measure, method, steps, fixed, surface_params, start, tol, scheduler,
+            tile, lang, size, output):
+    """Map a measure over two axes, one run per pixel: gdviz map momentum elongated -o map.png."""
+    from . import maps, style, surfaces
+    from .files import check_output
+    from .maps import command
+
+    check_output(output, command.OUTPUTS)
+    style.check_lang(lang)
+    x, y = command.axis_spec("--x", x_spec), command.axis_spec("--y", y_spec)
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    options = {"measure": measure, "method": method, **parse_assignments("--set", fixed)}
+    if method != "theory":
+        options.update(steps=_number("--steps", steps, int), start=parse_numbers("--start", start),
+                       tol=_number("--tol", tol), tile=_number("--tile", tile, int), client=scheduler)
+    bar = LazyProgress("map", len(x[1]) * len(y[1]))
+    try:
+        m = maps.map(optimizer, s, x, y, progress=lambda done, total: bar(done), **options)
+    finally:
+        bar.close()
+    _map_output(m, output, lang, size, boundary=command.theory_boundary(m, s), surface=s)
+
+
+@cli.command("basins")
+@click.argument("surface")
+@click.option("--optimizer", "-O", default="gd", show_default=True, help="A native optimizer's name.")
+@click.option("--grid", default="200", show_default=True, metavar="N|NX,NY", help="Starts per axis.")
+@click.option("--steps", "-n", default="2000", show_default=True, help="Step budget of every start's run.")
+@click.option("--lr", default=None, help="Learning rate (default: 0.5 / the largest curvature in the window).")
+@click.option("--set", "fixed", multiple=True, metavar="KEY=VALUE", help="A fixed hyperparameter (repeatable).")
+@click.option("--surface-param", "-P", "surface_params", multiple=True, metavar="KEY=VALUE")
+@click.option("--scheduler", default=None, metavar="ADDRESS|FILE", help="Run the tiles on a Dask scheduler.")
+@click.option("--tile", default="50000", show_default=True, help="Starts per tile (memory and Dask tasks).")
+@click.option("--lang", default="en", help="Label language of a figure: en or zh.")
+@click.option("--size", default=None, metavar="WxH", help="Figure size in pixels.")
+@click.option("--output", "-o", required=True, metavar="FILE", help="A .png, .svg or .pdf figure, or .npz data.")
+def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, scheduler, tile, lang, size, output):
+    """Colour every start of a grid by the minimum it reaches: gdviz basins egg-crate -o basins.png."""
+    from . import maps, style, surfaces
+    from .files import check_output
+    from .maps import command
+
+    check_output(output, command.OUTPUTS)
+    style.check_lang(lang)
+    s = surfaces.surface(surface, **parse_assignments("--surface-param", surface_params))
+    sizes = command.grid_spec(grid)
+    bar = LazyProgress("basins", sizes * sizes if isinstance(sizes, int) else sizes[0] * sizes[1])
+    try:
+        b = maps.basins(s, optimizer, sizes, steps=_number("--steps", steps, int), lr=_number("--lr", lr),
+                        tile=_number("--tile", tile, int), client=scheduler,
+                        progress=lambda done, total: bar(done), **parse_assignments("--set", fixed))
+    finally:
+        bar.close()
+    _map_output(b, output, lang, size, surface=s)
+
+
+def _map_output(result, output, lang, size, **figure_options):
+    """Print the summary and write the figure or the .npz of a Map or Basins."""
+    from .maps import Map, command
+
+    _print_table("map" if isinstance(result, Map) else "basins", dict(command.summary(result)))
+    if Path(output).suffix.lower() == ".npz":
+        path = command.save_npz(result, output)
+    else:
+        from .render import figures
+        from .render.figures.maps import map_figure
+
+        path = figures.save(map_figure(result, lang=lang, size=size, **figure_options), output)
+    console.print(f"wrote {shown(path)}")
+
+
 class BuildFailed(Exception):
     """Some gallery entries failed (each already reported); exit code 1."""
 

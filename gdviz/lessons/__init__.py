@@ -23,6 +23,7 @@ from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_fu
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
 from .listing import momentum_code
+from .maps import basin_maps, momentum_map
 from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, round_vs_elongated, saddle, single
 from .rates import COURSE_RATES, lr_curves, lr_decay, lr_exercise, lr_triptych, playground, sweep
 from .runs import Runs
@@ -42,6 +43,7 @@ BUILDERS = {
     "feature-ranges": feature_ranges, "plateau-saddle": stuck, "cross-entropy-classes": cross_entropy_classes,
     "feed-forward": feed_forward,
     "momentum-beta": momentum_beta, "sgd-momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
+    "momentum-map": momentum_map, "basins": basin_maps,
     "trainability": trainability, "trainability-zoom": trainability_zoom,
 }
 

@@ -16,7 +16,7 @@ from ..errors import UserInputError
 from ..surfaces import Surface
 from ..surfaces import surface as make_surface
 from . import tiles
-from .result import CONVERGED, Basins
+from .result import DIVERGED, Basins
 from .simulate import MAX_AXIS, map
 
 
@@ -26,8 +26,9 @@ def basins(surface, optimizer: str = "gd", grid=200, *, steps: int = 2000, bound
 
     grid : n (n x n starts) or (nx, ny), each 2..8192.
     lr : by default 0.5 / L_max (L_max: the largest curvature in the window), as ``gd.restarts``.
-    radius : a run that converged within ``radius`` (default 5% of the window's span) of a known
-        minimum is labelled with it; anything else is -1.
+    radius : a run that ends within ``radius`` (default 5% of the window's span) of a known minimum
+        without diverging is labelled with it (as ``gd.restarts`` labels its starts; ``map.status``
+        tells a converged run from one still on its way); anything else is -1.
     The other keywords are ``gd.map``'s.
     """
     s = surface if isinstance(surface, Surface) else make_surface(surface)
@@ -44,9 +45,10 @@ def basins(surface, optimizer: str = "gd", grid=200, *, steps: int = 2000, bound
         hyperparameters["lr"] = 0.5 / L
     vx, vy = s.variables
     m = map(optimizer, s, (vx, np.linspace(*box[0], nx)), (vy, np.linspace(*box[1], ny)), steps=steps,
-            measure="loss", tol=tol, keep_final=True, tile=tile, client=client, progress=progress, kernel=kernel, **hyperparameters)
+            measure="loss", tol=tol, keep_final=True, tile=tile, client=client, progress=progress, kernel=kernel,
+            **hyperparameters)
     labels = nearest_minimum(s, m.final.reshape(-1, 2), radius).reshape(ny, nx)
-    labels = np.where(m.codes == CONVERGED, labels, -1)
+    labels = np.where(m.codes == DIVERGED, -1, labels)
     share = np.array([np.mean(labels == k) for k in range(len(s.minima))])
     return Basins(labels, s.minima.copy(), m.x, m.y, share, m)
 

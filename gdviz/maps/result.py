@@ -86,8 +86,8 @@ class Map:
 class Basins:
     """Which known minimum each start reaches.
 
-    labels : (ny, nx) index into ``minima`` (k, d); -1 where no minimum was reached (diverged,
-        still running, or stopped away from every known minimum: see ``map.status``).
+    labels : (ny, nx) index into ``minima`` (k, d) of the minimum the run ended near (within the
+        radius, not diverged); -1 where it diverged or ended away from every known minimum.
     x, y : the start coordinates (start (x[j], y[i]) for pixel (i, j)).
     share : (k,) the share of starts that reached each minimum (minima[0] is the global one).
     map : the underlying :class:`Map` (measure "loss", with the final points).

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import DISTANCE_FACTOR, MAX_LOSS, run
+from ..engine import DISTANCE_FACTOR, run
 from ..errors import UserInputError, positive_number, unknown_name
 from ..optim import OPTIMIZERS
 from ..optim import optimizer as make_optimizer
@@ -52,6 +52,7 @@ class Task:
     measure: str
     kernel: str
     keep_final: bool = False
+    parallel: bool = True     # a tile on numba's threads (here), or on one thread (a Dask worker's)
 
     def pixels(self, lo, hi):
         """(hyperparameters, starts) of pixels lo..hi-1: arrays of shape (B,) and (B, d)."""
@@ -122,7 +123,10 @@ def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_dis
             make_optimizer(name, **{**hyperparameters, axis_name: values})
     make_optimizer(name, **hyperparameters)
     tol = s.tol if tol is None else positive_number("tol", tol, allow_zero=True)
-    p0 = np.array(s.start if start is None else start, dtype=float).reshape(-1)
+    try:
+        p0 = np.array(s.start if start is None else start, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        p0 = np.zeros(0)
     if p0.shape != (s.dim,) or not np.isfinite(p0).all():
         raise UserInputError(f"start must be {s.dim} finite number(s) for '{s.spec()['name']}', got {start!r}")
     span = float((s.bounds[:, 1] - s.bounds[:, 0]).max())
@@ -143,7 +147,7 @@ def _simulate(name, s, xname, xs, yname, ys, steps, measure, start, tol, max_dis
                              f"{kernels.why_not(name, s, measure, hyperparameters)}; use kernel='auto'")
     use = "fused" if fused and kernel != "numpy" else "numpy"
     task = Task(name, dict(hyperparameters), s, p0, xname, xs, yname, ys, steps, float(tol), float(limit),
-                measure, use, keep_final)
+                measure, use, keep_final, client is None)
     out = tiles.compute(simulate_tile, task, len(xs) * len(ys), tile=tile, client=client, progress=progress)
     shape = (len(ys), len(xs))
     fixed = {k: v for k, v in make_optimizer(name, **hyperparameters).hyperparams.items()
@@ -288,4 +292,4 @@ def _scale(v) -> str:
     return "linear"
 
 
-__all__ = ["map", "Map", "STATUSES", "MAX_LOSS"]
+__all__ = ["map", "Map", "STATUSES"]

@@ -3,11 +3,13 @@
     >>> from gdviz import render
     >>> render.figure("race", lang="zh")            # a matplotlib Figure
     >>> render.animate(traj).save("out.gif")
+    >>> render.map_figure(gd.map(...))               # a Map or Basins; draw_map / draw_basins on your axes
 """
 from __future__ import annotations
 
 _EXPORTS = {"figure": "figures", "save": "figures", "FIGURES": "figures", "animate": "animation",
-            "Animation": "animation"}
+            "Animation": "animation", "map_figure": "figures.maps", "draw_map": "figures.maps",
+            "draw_basins": "figures.maps"}
 
 
 def __getattr__(name):
