@@ -166,6 +166,30 @@ def jax_momentum(lr, beta, steps, tol, start):
     return np.concatenate(out)
 
 
+def jax_momentum_fused(lr, beta, steps, tol, start):
+    """The same map with the whole step loop inside jit (lax.fori_loop), the fastest way JAX offers."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    Hj, p0 = jnp.asarray(H), jnp.asarray(start)
+
+    def pixel(a, bt):
+        def body(t, c):
+            p, b, stop = c
+            g = Hj * p
+            stop = jnp.where((stop < 0) & (jnp.sqrt(jnp.sum(g * g)) < tol), t, stop)
+            b = bt * b + g
+            return p - a * b, b, stop
+
+        return jax.lax.fori_loop(0, steps + 1, body, (p0, jnp.zeros_like(p0), -1))[2]
+
+    run = jax.jit(jax.vmap(pixel))
+    run(jnp.asarray(lr[:2]), jnp.asarray(beta[:2])).block_until_ready()     # compile outside the timing
+    return np.concatenate([np.asarray(run(jnp.asarray(lr[lo: lo + CHUNK]), jnp.asarray(beta[lo: lo + CHUNK])))
+                           for lo in range(0, len(lr), CHUNK)])
+
+
 def momentum_rows(n, no_jax):
     lr, beta = np.geomspace(1e-3, 1, n), np.linspace(0, 0.99, n)
     s = gd.surface("elongated")
@@ -177,6 +201,7 @@ def momentum_rows(n, no_jax):
     refs = [("numpy loop, chunks of 50,000", numpy_momentum, 16_384)]
     if not no_jax:
         refs.append(("JAX: jit(vmap(step)), float64, chunks of 50,000", jax_momentum, 65_536))
+        refs.append(("JAX: jit(vmap(fori_loop over steps)), float64", jax_momentum_fused, n * n))
     for name, fn, target in refs:
         k, idx = sub_grid(n, target)
         L, B = np.meshgrid(lr[idx], beta[idx])
@@ -222,14 +247,16 @@ def main():
     ap.add_argument("--momentum-size", type=int, default=1024, help="momentum map side (default 1024)")
     ap.add_argument("--no-jax", action="store_true")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-trainability", action="store_true", help="skip the trainability map (26 min here)")
     args = ap.parse_args()
     import numba
 
     print(f"{os.cpu_count()} CPUs, numba {numba.__version__} ({numba.get_num_threads()} threads), "
           f"load average at start {os.getloadavg()[0]:.1f}\n")
-    m, rows = trainability_rows(args.size, args.no_jax)
-    table(f"trainability map {args.size} x {args.size}, 100 steps (paper's network, 272 points, float64); "
-          f"trains on {100 * m.converged_share:.0f}% of pixels", rows)
+    if not args.no_trainability:
+        m, rows = trainability_rows(args.size, args.no_jax)
+        table(f"trainability map {args.size} x {args.size}, 100 steps (paper's network, 272 points, float64); "
+              f"trains on {100 * m.converged_share:.0f}% of pixels", rows)
     table(f"momentum map {args.momentum_size} x {args.momentum_size} on the elongated bowl, 1000 steps",
           momentum_rows(args.momentum_size, args.no_jax))
     if not args.no_dask:
