@@ -91,15 +91,16 @@ def test_momentum_map_needs_a_quadratic_and_a_sane_size():
 
 # -- the basins ----------------------------------------------------------------------------------
 def test_basins_claims_hold_with_the_captions_numbers(basins):
+    """Shares within a few starts: a start on a ridge may tip with the C library's last bit of sin."""
     c = claims_of(basins)
     assert set(c) == {"restarts-buy", "all-global"} and all(x.holds for x in basins.claims)
     egg, himmelblau = basins.info["basins"]
-    assert egg.labels.shape == (200, 200) and egg.global_share == pytest.approx(0.0484)
+    assert egg.labels.shape == (200, 200) and egg.global_share == pytest.approx(0.0484, abs=5e-4)
     n = c["restarts-buy"].numbers
-    assert n["restarts_share"] == pytest.approx(0.056) and n["z"] < 2
-    assert n["se"] == pytest.approx(np.sqrt(0.056 * 0.944 / 2000))
-    assert lesson.find_once(egg.global_share, 12) == pytest.approx(1 - (1 - 0.0484) ** 12)
-    assert himmelblau.none_share == 0 and np.round(himmelblau.share, 3).tolist() == [0.255, 0.26, 0.238, 0.247]
+    assert n["restarts_share"] == pytest.approx(0.056, abs=1e-3) and n["z"] < 2
+    assert n["se"] == pytest.approx(np.sqrt(0.056 * 0.944 / 2000), rel=0.02)
+    assert lesson.find_once(egg.global_share, 12) == pytest.approx(1 - (1 - 0.0484) ** 12, abs=5e-3)
+    assert himmelblau.none_share == 0 and np.allclose(himmelblau.share, [0.255, 0.26, 0.238, 0.247], atol=1e-3)
     local = egg.share[1:]
     for text in (entry("basins").text("caption", "en"), entry("basins").text("caption", "zh")):
         for number in ("200 × 200", "4.8%", "2000", "5.6%", "45%", "24", f"{local.min():.1%}", f"{local.max():.1%}",
