@@ -3227,17 +3227,18 @@ class Explorer {
     return { name, nesterov: name === "nesterov", hp, lambdas: rec.curvatures.map((l) => keep * (l + wd)) };
   }
 
-  /** The map's axes: the learning-rate slider's range on a log scale across, the momentum
-      slider's range up; cell (i, j) is drawn at the pixel (m.l + j, m.t + i) and holds the rate
-      at its centre. */
+  /** The map's axes: on a log scale across, the decades from 0.1 / lambda_max to 8 / lambda_max
+      (where the rates change; within the slider's range), the momentum slider's range up; cell
+      (i, j) is drawn at the pixel (m.l + j, m.t + i) and holds the rate at its centre. */
   mapGeom(mc) {
     const lrp = this.prop.get("lr"),
       bp = this.data.optimizers[mc.name].hyper.find((x) => x.name === "momentum"),
-      { l, r, t, b } = MAP.m;
+      { l, r, t, b } = MAP.m,
+      top = Math.max(...mc.lambdas);
     const nx = MAP.width - l - r,
       ny = MAP.height - t - b,
-      lo = Math.log10(lrp.min),
-      hi = Math.log10(lrp.max),
+      lo = Math.max(Math.log10(lrp.min), Math.floor(Math.log10(0.1 / top))),
+      hi = Math.min(Math.log10(lrp.max), Math.ceil(Math.log10(8 / top))),
       b0 = bp.min,
       b1 = bp.max;
     return {
@@ -3354,7 +3355,8 @@ class Explorer {
     ctx.restore();
     // the learner's (lr, beta)
     const colour = this.data.optimizers[mc.name].colour;
-    this.dot(ctx, [g.x(this.get("lr")), g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
+    const px = Math.min(Math.max(g.x(this.get("lr")), l), l + g.nx); // a rate off the map: at its edge
+    this.dot(ctx, [px, g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
     const said = this.mapText(mc);
     this.mapCanvas.setAttribute("aria-label", `${this.L("explorer map label")}. ${said.text}`);
     this.mapTitle.replaceChildren(
