@@ -721,6 +721,8 @@ LABELS = {
     "trainability edge": ("boundary (measure = 0)", "边界（度量 = 0）"),
     "trainability level": ("level {k} of {n}: zoom ×{z}", "第 {k}/{n} 层：放大 ×{z}"),
     "trainability level dimension": (", boundary dimension {d}", "，边界维数 {d}"),
+    "trainability key": ("blue: trains, red: diverges (pale: fast, deep: slowly)",
+                         "蓝色：能训练，红色：发散（浅色快，深色慢）"),
     "trainability boundary": ("boundary in the marked window: box-counting dimension {d}",
                               "框出窗口内的边界：盒计数维数 {d}"),
     # -- the gallery's preview page (gdviz/gallery/page.py) --

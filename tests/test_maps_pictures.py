@@ -13,6 +13,7 @@ from gdviz.maps.zoom import (
     cdf_colours,
     composite,
     frame_heads,
+    frame_note,
     log_ticks,
     save_zoom,
     view,
@@ -160,3 +161,10 @@ def test_zoom_frames_are_slide_sized_by_default(tmp_path):
     levels = [disc(32, (0.0, 4.0, 0.0, 4.0)), disc(32, (1.5, 2.5, 1.5, 2.5))]
     with Image.open(save_zoom(levels, tmp_path / "z.gif", frames_per_level=2)) as im:
         assert im.size[0] >= 720
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_frame_says_what_the_colours_mean(lang):
+    key = style.label("trainability key", lang)
+    assert frame_note(None, lang) == key
+    assert frame_note(NetworkConfig(), lang) == f"{key}   {NetworkConfig().describe(lang, short=True)}"

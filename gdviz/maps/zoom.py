@@ -295,6 +295,16 @@ def frame_heads(levels: list[Level], frames_per_level: int, lang: str = "en") ->
             for k, z in out]
 
 
+def frame_note(config: NetworkConfig | None, lang: str = "en") -> str:
+    """The second line of every frame: what the colours mean, then the configuration (if given).
+
+        >>> frame_note(None)
+        'blue: trains, red: diverges (pale: fast, deep: slowly)'
+    """
+    key = style.label("trainability key", lang)
+    return key if config is None else f"{key}   {config.describe(lang, short=True)}"
+
+
 def _dimension(lv: Level) -> float | None:
     """The box-counting dimension of ``lv``'s boundary; None when the map is too small to fit one."""
     e = edges(lv.values)
@@ -328,9 +338,7 @@ def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None,
         ax.tick_params(labelsize=10)
         im = _show(ax, frames[0][1], frames[0][0])
         head = fig.text(100 / size[0], 1 - 12 / size[1], "", fontsize=12, va="top", color=style.INK)
-        if config is not None:
-            fig.text(100 / size[0], 1 - 38 / size[1], config.describe(lang, short=True), fontsize=9, va="top",
-                     color=style.INK)
+        fig.text(100 / size[0], 1 - 38 / size[1], frame_note(config, lang), fontsize=9, va="top", color=style.INK)
         for (window, image), text in zip(frames, heads):
             im.set_data(image)
             im.set_extent(list(window))
