@@ -20,7 +20,8 @@ from .runs import Runs
 CONFIG = NetworkConfig(dataset_param_multiple=0.125)
 OVERVIEW = (-3.0, 6.0, -3.0, 6.0)          # log10 lr1, lr2: the notebook's first view
 INSET = (2.0, 4.0, 1.6, 2.6)               # a window on the boundary, where the figure measures it
-ZOOM_CENTRE, ZOOM_WIDTH = (3.0, 2.1), 1.0  # the zoom starts 1 decade wide around lr1 1e3, lr2 1e2.1
+ZOOM_CENTRE, ZOOM_WIDTH = (2.0, 2.05), 1.0  # the zoom starts 1 decade wide around lr1 1e2, lr2 1e2.05,
+#   where the boundary turns from a line into filaments (deeper, near lr1 1e3, it is speckle at 100 steps)
 SHARE = (0.05, 0.95)                       # "a real share": each side holds at least 5% of the map
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import style
 from ..errors import UserInputError
-from .fractal import box_counting_dimension, edges
+from .fractal import ACROSS, SMALLEST, box_counting_dimension, edges
 from .network import NetworkConfig, trainability
 
 BUFFER = 0.25          # the notebook's cdf_img buffer: |colour| >= 0.25 keeps the sign visible
@@ -160,10 +160,43 @@ def zoom_frames(levels: list[Level], frames_per_level: int, px: int):
     yield last.bounds, composite([last], [cdf_colours(last.values)], last.bounds, px)
 
 
-def decade_ticks(lo: float, hi: float):
-    """Two tick positions and labels at the ends of a window in log10 units: 10^k at whole
-    decades, else the rate with 3 significant digits ('1.23e+05')."""
-    return [lo, hi], [f"$10^{{{round(v)}}}$" if abs(v - round(v)) < 1e-9 else f"{10 ** v:.3g}" for v in (lo, hi)]
+def _rate_label(v: float, digits: int) -> str:
+    """``v`` with ``digits`` significant digits: plain from 0.01 to 9999, else m×10^k in mathtext."""
+    if 1e-2 <= abs(v) < 1e4:
+        return f"{float(f'{v:.{digits}g}'):g}" if digits <= 6 else f"{v:.{digits}g}"
+    m, k = f"{v:.{digits - 1}e}".split("e")
+    m = m.rstrip("0").rstrip(".")
+    return f"$10^{{{int(k)}}}$" if m == "1" else f"${m}{{\\times}}10^{{{int(k)}}}$"
+
+
+def log_ticks(lo: float, hi: float, most: int = 5):
+    """At least three tick positions (log10) and labels for a window ``lo`` .. ``hi`` in decades:
+    whole decades (every 1st, 3rd, 5th .. so at most ``most``) when three or more fit, else 1-2-5
+    multiples of a decade, else evenly spaced round rates; labels with the digits that tell them
+    apart.
+
+        >>> log_ticks(-3.0, 6.0)[1]
+        ['$10^{-3}$', '$10^{0}$', '$10^{3}$', '$10^{6}$']
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    eps = 1e-9 * max(1.0, hi - lo)
+    decades = np.arange(np.ceil(lo - eps), np.floor(hi + eps) + 1)
+    if decades.size >= 3:
+        step = next(s for s in (1, 3, 5, 10, 30, 100) if np.sum(decades % s == 0) <= most)
+        pos = decades[decades % step == 0]
+        if pos.size < 3:
+            pos = decades[:: -(-decades.size // most)]
+        return [float(p) + 0.0 for p in pos], [f"$10^{{{int(p)}}}$" for p in pos]
+    rates = [m * 10.0 ** k for k in range(int(np.floor(lo)) - 1, int(np.ceil(hi)) + 1) for m in (1, 2, 5)]
+    rates = [r for r in rates if lo - eps <= np.log10(r) <= hi + eps]
+    for bins in range(most - 1, 4 * most):
+        if len(rates) >= 3:
+            break
+        rates = [r for r in MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(10 ** lo, 10 ** hi)
+                 if r > 0 and lo - eps <= np.log10(r) <= hi + eps]
+    digits = next(d for d in range(1, 12) if len({_rate_label(r, d) for r in rates}) == len(rates))
+    return [float(np.log10(r)) for r in rates], [_rate_label(r, digits) for r in rates]
 
 
 def _axes(fig, lang, box):
@@ -185,45 +218,105 @@ def _ticks(ax, window):
     a, b, c, d = window
     ax.set_xlim(a, b)
     ax.set_ylim(c, d)
-    ax.set_xticks(*decade_ticks(a, b))
-    ax.set_yticks(*decade_ticks(c, d))
-    for lab, ha in zip(ax.get_xticklabels(), ("left", "right")):
-        lab.set_horizontalalignment(ha)
-    for lab, va in zip(ax.get_yticklabels(), ("bottom", "top")):
-        lab.set_verticalalignment(va)
-        lab.set_rotation(90)
+    ax.set_xticks(*log_ticks(a, b))
+    ax.set_yticks(*log_ticks(c, d))
+
+
+def _boundary(ax, lv: Level, linewidth: float = 0.6):
+    """The boundary between the regions as a thin line: the contour of measure = 0 (the sign
+    change :func:`gdviz.maps.fractal.edges` counts)."""
+    a, b, c, d = lv.bounds
+    n1, n0 = lv.values.shape
+    ax.contour(np.linspace(a, b, n0), np.linspace(c, d, n1), (lv.values < 0).astype(float), levels=[0.5],
+               colors=[style.INK], linewidths=linewidth)
+
+
+def _colour_key(fig, lang, left: float, top: float, width: float, bar: float = 0.028, gap: float = 0.1):
+    """Two colour bars under ``top`` (figure fractions) that say what the shades mean: trains
+    fast (pale) .. slowly (deep blue), diverges fast (orange) .. slowly or stalls (deep red)."""
+    for k, (key, lo, hi) in enumerate((("trainability trains", 0.25, 1.0), ("trainability diverges", -0.25, -1.0))):
+        cax = fig.add_axes([left, top - bar - k * gap, width, bar])
+        cax.imshow(np.linspace(lo, hi, 256)[None, :], cmap=CMAP, vmin=-1, vmax=1, aspect="auto", extent=[0, 1, 0, 1])
+        cax.set_yticks([])
+        cax.set_xticks([0, 1], [style.label("trainability fast", lang), style.label("trainability slowly", lang)])
+        cax.get_xticklabels()[0].set_horizontalalignment("left")
+        cax.get_xticklabels()[1].set_horizontalalignment("right")
+        cax.tick_params(length=0, labelsize=8, pad=2)
+        cax.set_title(style.label(key, lang), fontsize=9, loc="left", pad=3)
 
 
 def draw(fig, lv: Level, config: NetworkConfig, lang: str = "en", inset: Level | None = None):
     """Draw the map of ``lv`` on ``fig`` (and, when given, the window of ``inset`` marked and drawn
-    beside it), with the configuration and the boundary's box-counting dimension printed."""
-    from matplotlib.patches import Patch, Rectangle
+    beside it) with the boundary (measure = 0) as a thin line, a colour key in words, the
+    configuration and the boundary's box-counting dimension printed."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
 
-    ax = _axes(fig, lang, [0.1, 0.24, 0.56, 0.66])
+    ax = _axes(fig, lang, [0.09, 0.2, 0.56, 0.72])
     _show(ax, cdf_colours(lv.values), lv.bounds)
+    _boundary(ax, lv, 0.5)
     ax.set_title(style.label("trainability title", lang), loc="left")
     bc = box_counting_dimension(edges((inset or lv).values))
     lines = [config.describe(lang), style.label("trainability colour", lang),
              style.label("trainability boundary", lang).format(d=f"{bc.dimension:.2f}")]
-    fig.text(0.1, 0.02, "\n".join(lines), fontsize=9, color=style.INK, va="bottom")
-    handles = [Patch(color="#3288bd", label=style.label("trainability trains", lang)),
-               Patch(color="#d53e4f", label=style.label("trainability diverges", lang))]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.text(0.09, 0.015, "\n".join(lines), fontsize=9, color=style.INK, va="bottom")
+    _colour_key(fig, lang, 0.7, 0.9, 0.27)
+    fig.legend(handles=[Line2D([], [], color=style.INK, linewidth=0.8, label=style.label("trainability edge", lang))],
+               loc="upper left", bbox_to_anchor=(0.69, 0.7), frameon=False, fontsize=9, handlelength=1.5)
     if inset is not None:
         a, b, c, d = inset.bounds
         ax.add_patch(Rectangle((a, c), b - a, d - c, fill=False, edgecolor=style.INK, linewidth=1.2))
-        iax = _axes(fig, lang, [0.73, 0.30, 0.25, 0.3])
+        iax = _axes(fig, lang, [0.77, 0.2, 0.2, 0.4])
         _show(iax, cdf_colours(inset.values), inset.bounds)
-        iax.tick_params(labelsize=7)
+        _boundary(iax, inset, 0.4)
+        iax.tick_params(labelsize=8)
         iax.xaxis.label.set_size(8)
         iax.yaxis.label.set_size(8)
     return fig
 
 
+def frame_heads(levels: list[Level], frames_per_level: int, lang: str = "en") -> list[str]:
+    """The line above each frame of :func:`zoom_frames`: the level it zooms from (the last level
+    on the last frame), the zoom factor of the view and that level's box-counting dimension (when
+    the level is large enough to measure it: 64 x 64 edge pixels).
+
+        'level 2 of 4: zoom ×8, boundary dimension 1.45'
+    """
+    dims = [_dimension(lv) for lv in levels]
+    width0 = levels[0].bounds[1] - levels[0].bounds[0]
+    out = []
+    for k in range(len(levels) - 1):
+        for f in range(frames_per_level):
+            window = view(levels[k], levels[k + 1], f / frames_per_level)
+            out.append((k, width0 / (window[1] - window[0])))
+    out.append((len(levels) - 1, width0 / (levels[-1].bounds[1] - levels[-1].bounds[0])))
+    return [style.label("trainability level", lang).format(k=k + 1, n=len(levels), z=f"{z:,.0f}") +
+            ("" if dims[k] is None else style.label("trainability level dimension", lang).format(d=f"{dims[k]:.2f}"))
+            for k, z in out]
+
+
+def frame_note(config: NetworkConfig | None, lang: str = "en") -> str:
+    """The second line of every frame: what the colours mean, then the configuration (if given).
+
+        >>> frame_note(None)
+        'blue: trains, red: diverges (pale: fast, deep: slowly)'
+    """
+    key = style.label("trainability key", lang)
+    return key if config is None else f"{key}   {config.describe(lang, short=True)}"
+
+
+def _dimension(lv: Level) -> float | None:
+    """The box-counting dimension of ``lv``'s boundary; None when the map is too small to fit one."""
+    e = edges(lv.values)
+    return box_counting_dimension(e).dimension if min(e.shape) >= SMALLEST * ACROSS * 4 else None
+
+
 def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None, lang: str = "en",
-              frames_per_level: int = 20, fps: float = 16, px: int = 200, hold_s: float = 1.0):
+              frames_per_level: int = 16, fps: float = 16, px: int = 560, hold_s: float = 1.0):
     """Render the zoom as a GIF (gdviz's global-palette encoder) or MP4/WebM (ffmpeg), written
-    atomically; returns the path."""
+    atomically; returns the path. Each frame shows the zoom factor and the level it zooms from,
+    with that level's box-counting dimension (the finest level's on the last frame); frames are
+    ``px + 160`` pixels wide."""
     from pathlib import Path
 
     from PIL import Image
@@ -235,22 +328,22 @@ def save_zoom(levels: list[Level], path, *, config: NetworkConfig | None = None,
     p = check_output(path, (".gif", ".mp4", ".webm"))
     style.check_lang(lang)
     frames = list(zoom_frames(levels, frames_per_level, px))
-    width0 = levels[0].bounds[1] - levels[0].bounds[0]
-    size = (px + 160, px + 110)
+    heads = frame_heads(levels, frames_per_level, lang)
+    size = (px + 160, px + 130)
     size = (size[0] + size[0] % 2, size[1] + size[1] % 2)
     rgb = []
     with rc(lang):
         fig = new_figure(*size)
         ax = _axes(fig, lang, [100 / size[0], 70 / size[1], px / size[0], px / size[1]])
+        ax.tick_params(labelsize=10)
         im = _show(ax, frames[0][1], frames[0][0])
-        head = fig.text(0.02, 0.97, "", fontsize=9, va="top", color=style.INK)
-        caption = config.describe(lang, short=True) if config is not None else ""
-        for window, image in frames:
+        head = fig.text(100 / size[0], 1 - 12 / size[1], "", fontsize=12, va="top", color=style.INK)
+        fig.text(100 / size[0], 1 - 38 / size[1], frame_note(config, lang), fontsize=9, va="top", color=style.INK)
+        for (window, image), text in zip(frames, heads):
             im.set_data(image)
             im.set_extent(list(window))
             _ticks(ax, window)
-            zoom = width0 / (window[1] - window[0])
-            head.set_text(style.label("trainability zoom", lang).format(z=f"{zoom:,.0f}") + "   " + caption)
+            head.set_text(text)
             fig.canvas.draw()
             rgb.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
     hold = int(round(hold_s * fps))
