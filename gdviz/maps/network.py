@@ -219,15 +219,10 @@ def _axis(arg, which: str):
     name, values = arg
     if name not in AXES:
         raise UserInputError(f"{which} axis '{name}' is not a trainability axis; choose from: lr1, lr2")
-    try:
-        v = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise UserInputError(f"{which} axis {name} needs numbers, got {values!r:.60}") from None
-    from .simulate import MAX_AXIS
+    from .simulate import axis_values
 
-    if v.ndim != 1 or not 2 <= v.size <= MAX_AXIS:
-        raise UserInputError(f"{which} axis {name} needs 2 to {MAX_AXIS} values in a 1-D list, got shape {v.shape}")
-    bad = ~np.isfinite(v) | (v <= 0)
+    v = axis_values(which, name, values)
+    bad = v <= 0
     if bad.any():
         raise UserInputError(f"{which} axis {name}: learning rates must be finite and > 0, got {v[bad][0]:g}")
     return name, v

@@ -271,15 +271,21 @@ def _axis(which: str, axis, optimizer: str, s: Surface):
     if name not in names:
         raise unknown_name(f"{which} axis for {optimizer} on '{s.spec()['name']}' (a hyperparameter or a "
                            "start coordinate)", name, names)
+    return name, axis_values(which, name, values)
+
+
+def axis_values(which: str, name: str, values) -> np.ndarray:
+    """The values of axis ``which`` ("x" or "y") setting ``name``, checked: numbers in a 1-D list of
+    2..MAX_AXIS, all finite."""
     try:
         v = np.array(values, dtype=float)
     except (TypeError, ValueError):
-        raise UserInputError(f"{which} axis {name!r}: values must be numbers") from None
+        raise UserInputError(f"{which} axis {name} needs numbers, got {values!r:.60}") from None
     if v.ndim != 1 or not 2 <= v.size <= MAX_AXIS:
-        raise UserInputError(f"{which} axis {name!r} needs 2 to {MAX_AXIS} values in a 1-D list, got shape {v.shape}")
+        raise UserInputError(f"{which} axis {name} needs 2 to {MAX_AXIS} values in a 1-D list, got shape {v.shape}")
     if not np.isfinite(v).all():
-        raise UserInputError(f"{which} axis {name!r}: values must be finite, got {v[~np.isfinite(v)][0]}")
-    return name, v
+        raise UserInputError(f"{which} axis {name}: values must be finite, got {v[~np.isfinite(v)][0]}")
+    return v
 
 
 def _scale(v) -> str:
