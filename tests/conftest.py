@@ -51,3 +51,30 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+def mount_widget(browser, state, width=1200, height=1000):
+    """Render a widget's saved state as a notebook front end does (the module's render({model, el})
+    on a model of that state): returns the page and the list its console errors and warnings go to.
+    ``window.model`` is the model, ``window.saved`` counts save_changes calls, ``window.cleanup`` is
+    what render returned."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errs = []
+    page.on("console", lambda m: m.type in ("error", "warning") and errs.append(m.text))
+    page.on("pageerror", lambda e: errs.append(str(e)))
+    page.set_content(f"<html><head><style>{state['_css']}</style></head><body><div id='out'></div></body></html>")
+    page.evaluate("""async (state) => {
+        const url = URL.createObjectURL(new Blob([state._esm], {type: 'text/javascript'}));
+        const mod = await import(url);
+        const handlers = {};
+        window.model = {   // what a Jupyter or marimo front end hands the module
+            get: (k) => state[k],
+            set: (k, v) => { state[k] = v; (handlers['change:' + k] || []).forEach(f => f()); },
+            on: (e, f) => (handlers[e] = handlers[e] || []).push(f),
+            off: (e, f) => { handlers[e] = (handlers[e] || []).filter(g => g !== f); },
+            save_changes: () => { window.saved = (window.saved || 0) + 1; },
+        };
+        window.cleanup = mod.default.render({ model: window.model, el: document.getElementById('out') });
+    }""", state)
+    page.wait_for_timeout(200)
+    return page, errs

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SURFACES, needs_browser, sample_points
+from conftest import SURFACES, mount_widget, needs_browser, sample_points
 from make_js_reference import OPTIMIZER_CASES, make
 from test_same_numbers import horizon
 
@@ -586,25 +586,7 @@ def test_widget_renders_in_a_notebook_executed_with_nbclient(browser, tmp_path):
     assert saved["lr"] == 0.05 and saved["mode"] == "race" and "export default" in saved["_esm"]
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     # render the saved widget as a notebook front end does: the module's render({model, el})
-    page = browser.new_page(viewport={"width": 1200, "height": 1000})
-    errs = []
-    page.on("console", lambda m: m.type in ("error", "warning") and errs.append(m.text))
-    page.on("pageerror", lambda e: errs.append(str(e)))
-    page.set_content(f"<html><head><style>{saved['_css']}</style></head><body><div id='out'></div></body></html>")
-    page.evaluate("""async (state) => {
-        const url = URL.createObjectURL(new Blob([state._esm], {type: 'text/javascript'}));
-        const mod = await import(url);
-        const handlers = {};
-        window.model = {   // what a Jupyter or marimo front end hands the module
-            get: (k) => state[k],
-            set: (k, v) => { state[k] = v; (handlers['change:' + k] || []).forEach(f => f()); },
-            on: (e, f) => (handlers[e] = handlers[e] || []).push(f),
-            off: (e, f) => { handlers[e] = (handlers[e] || []).filter(g => g !== f); },
-            save_changes: () => { window.saved = (window.saved || 0) + 1; },
-        };
-        window.cleanup = mod.default.render({ model: window.model, el: document.getElementById('out') });
-    }""", saved)
-    page.wait_for_timeout(200)
+    page, errs = mount_widget(browser, saved, width=1200)
     assert page.locator(".gdx-plot").count() == 1 and page.locator(".gdx-readout tbody tr").count() == 2
     end = page.evaluate("""() => [...document.querySelectorAll('.gdx-readout tbody tr')][0].innerText""")
     assert "momentum" in page.locator(".gdx-legend").inner_text().lower()

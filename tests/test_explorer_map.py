@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import needs_browser
+from conftest import mount_widget, needs_browser
 from test_explorer import Page
 
 import gdviz as gd
@@ -280,25 +280,7 @@ def test_the_widget_shows_the_map_and_a_click_reaches_the_kernel(browser):
     pytest.importorskip("anywidget")
     w = gd.explore("elongated", optimizer="momentum", lr=0.02, hyper={"momentum": 0.5})
     state = w.get_state()   # what the kernel sends the front end
-    page = browser.new_page(viewport={"width": 1100, "height": 1000})
-    errs = []
-    page.on("console", lambda m: m.type in ("error", "warning") and errs.append(m.text))
-    page.on("pageerror", lambda e: errs.append(str(e)))
-    page.set_content(f"<html><head><style>{state['_css']}</style></head><body><div id='out'></div></body></html>")
-    page.evaluate("""async (state) => {
-        const url = URL.createObjectURL(new Blob([state._esm], {type: 'text/javascript'}));
-        const mod = await import(url);
-        const handlers = {};
-        window.model = {   // what a Jupyter or marimo front end hands the module
-            get: (k) => state[k],
-            set: (k, v) => { state[k] = v; (handlers['change:' + k] || []).forEach(f => f()); },
-            on: (e, f) => (handlers[e] = handlers[e] || []).push(f),
-            off: (e, f) => { handlers[e] = (handlers[e] || []).filter(g => g !== f); },
-            save_changes: () => {},
-        };
-        mod.default.render({ model: window.model, el: document.getElementById('out') });
-    }""", state)
-    page.wait_for_timeout(200)
+    page, errs = mount_widget(browser, state, width=1100)
     canvas = page.locator(".gdx-map")
     assert canvas.is_visible()
     canvas.focus()
