@@ -38,6 +38,16 @@ def require_manim():
     return manim
 
 
+def manim_missing() -> str | None:
+    """Why videos cannot be rendered here (:func:`require_manim`'s line naming what to install), or
+    None when manim loads."""
+    try:
+        require_manim()
+    except UserInputError as e:
+        return str(e)
+    return None
+
+
 def scene_class(name: str, lang: str = "en", time_scale: float = 1.0):
     """The scene class for ``name``, as a variant with ``lang`` and ``time_scale``."""
     require_manim()

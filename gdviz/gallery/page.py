@@ -517,15 +517,10 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
                 claims=None, owner=None) -> Path:
     """Write ``index.html`` atomically (unchanged text: left alone); returns its path."""
-    from ..files import write_text
-    from .build import read_regular
+    from ..files import update_text
 
     text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims, owner=owner)
-    target = folder / "index.html"
-    data = text.encode("utf-8")
-    if read_regular(target, len(data)) == data:
-        return target
-    return write_text(target, text)
+    return update_text(folder / "index.html", text)
 
 
 def index_owner(folder: Path) -> dict | None:

@@ -142,16 +142,16 @@ def explorer_html(surfaces=(), optimizers=(), *, lang: str = "en", stamp: str = 
 
 
 def write_explorer(path, surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> Path:
-    """Write the page to ``path`` (.html): checked before any work, written atomically; at most
-    3 MB. Returns the path."""
-    from ..files import check_output, write_text
+    """Write the page to ``path`` (.html): checked before any work, written atomically (an unchanged
+    page is left alone); at most 3 MB. Returns the path."""
+    from ..files import check_output, update_text
 
     target = check_output(path, (".html", ".htm"))
     text = explorer_html(surfaces, optimizers, lang=lang, **settings)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
         raise UserInputError(f"the explorer page would be {size / 2**20:.1f} MB (limit 3 MB): give fewer surfaces")
-    return write_text(target, text)
+    return update_text(target, text)
 
 
 def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:
