@@ -133,7 +133,7 @@ def _hyper(optimizer: str, name: str, default) -> dict:
 
 def optimizer_table() -> dict:
     """name -> {label, colour, hyper, rule} for every mirrored optimizer."""
-    from ..internals import rule
+    from ..optim import rule
 
     return {name: {"label": list(style.OPTIMIZER_NAMES.get(name, (name, name))), "colour": style.colour(name, i),
                    "hyper": hyperparameters(name, strict=False), "rule": rule(name)}
