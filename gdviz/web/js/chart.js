@@ -1,5 +1,6 @@
-/* The plots' pure helpers: nice numbers, ticks and their labels, where a path leaves the window
-   (gdviz/render/axes.py's ticks). Touches no DOM. */
+/* The plots' pure helpers: nice numbers (the learning rates the arrow keys walk), ticks and their
+   labels, where a path leaves the window. The page's own (the figures' ticks are matplotlib's).
+   Touches no DOM. */
 
 import { gfmt, minus } from "./format.js";
 
