@@ -2,11 +2,25 @@
 videos skipped with one warning), Jupyter Notebook 7 and JupyterLab against a local server, marimo,
 and static pages without a kernel or a network."""
 import builtins
+import contextlib
+import json
 import logging
 import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
+from conftest import needs_browser
+
+import gdviz as gd
 
 FIGURE = """
 [[entry]]
@@ -90,3 +104,183 @@ def test_mkdocs_without_manim_skips_videos_with_one_warning(tmp_path, monkeypatc
     warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and "manim" in r.getMessage()]
     assert len(warned) == 1, warned
     assert "clip.mp4" in warned[0] and "pip install 'gdviz[manim]'" in warned[0] and "\n" not in warned[0]
+
+
+# -- Jupyter: a local server, JupyterLab and Notebook 7 in Chromium ------------------------------
+ROOT = Path(gd.__file__).resolve().parents[1]   # the gdviz the kernels import
+SHOTS = Path("/tmp/frontends")
+CELL = 'import gdviz as gd\nw = gd.explore("rosenbrock")\nw'
+UP = 60   # seconds a server, a kernel or a page may take
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc) -> None:
+    """Until ``url`` answers (at most UP seconds); fails with the server's log if it died."""
+    end = time.monotonic() + UP
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited ({proc.returncode})")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"no answer from {url} in {UP} s")
+
+
+@contextlib.contextmanager
+def server(args, url, tmp):
+    """Run ``args`` (a server) in its own session with gdviz on its path, until ``url`` answers;
+    stop it (and the kernels it started) afterwards."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+           "MARIMO_SKIP_UPDATE_CHECK": "1"}
+    with open(tmp / "server.log", "wb") as log:
+        proc = subprocess.Popen(args, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(url, proc)
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def notebook(path: Path, source: str) -> Path:
+    cell = {"cell_type": "code", "execution_count": None, "id": "explorer", "metadata": {}, "outputs": [],
+            "source": source}
+    path.write_text(json.dumps({"cells": [cell], "metadata": {"kernelspec": {
+        "display_name": "Python 3", "language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory):
+    """One Jupyter server on 127.0.0.1 for JupyterLab and Notebook 7: (base URL, token, root)."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install 'gdviz[dev]')")
+    pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install 'gdviz[dev]')")
+    tmp = tmp_path_factory.mktemp("jupyter")
+    (tmp / "root").mkdir()
+    port, token = free_port(), secrets.token_hex(12)
+    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp / 'root'}",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    with server(args, f"{base}/api/status?token={token}", tmp):
+        yield base, token, tmp / "root"
+
+
+def watch(page):
+    """The page's console errors and uncaught exceptions, as a list that fills as they come."""
+    errs = []
+    page.on("console", lambda m: m.type == "error" and errs.append(m.text))
+    page.on("pageerror", lambda e: errs.append(f"uncaught: {e} {e.stack}"))
+    return errs
+
+
+def ours(errs):
+    """The errors that come from gdviz: naming it, or raised in its module (which anywidget and
+    marimo load from a blob: URL); the host's own (Notebook 7 throws one reading its settings) left out."""
+    return [e for e in errs if re.search(r"gdviz|gdx|explorer|anywidget|blob:", e, re.I)]
+
+
+def shows_step(page, n: int):
+    """The explorer's counter reads 'step n / ...' (within a few frames)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".gdx .gdx-counter")).to_have_text(re.compile(rf"^step {n} /"), timeout=5000)
+
+
+RATE = '.gdx [data-prop="lr"] .gdx-num'
+
+
+def rate(page) -> str:
+    return page.input_value(RATE)
+
+
+def cell_kinds(page) -> list[str]:
+    return page.eval_on_selector_all(".jp-Notebook .jp-Cell", """cells => cells.map(c =>
+        c.classList.contains('jp-CodeCell') ? 'code' : c.classList.contains('jp-RawCell') ? 'raw' : 'markdown')""")
+
+
+def shoot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def check_keys(page, name):
+    """The explorer's keys stay with the explorer; S, P and R work on the plot and on the rate
+    slider; ArrowRight on the slider walks the rate up one round number."""
+    page.wait_for_selector(".gdx .gdx-plot", timeout=UP * 1000)
+    page.wait_for_function("document.querySelector('.gdx .gdx-counter').textContent.includes('/')")
+    shoot(page, f"{name}-en")
+    shows_step(page, 500)   # the whole run is shown first
+    page.focus(".gdx .gdx-plot")
+    for key in "ss":
+        page.keyboard.press(key)
+    shows_step(page, 2)
+    page.keyboard.press("r")
+    shows_step(page, 0)
+    slider = '.gdx [data-prop="lr"] .gdx-log'
+    page.focus(slider)
+    before = rate(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([s, v]) => document.querySelector(s).value !== v", arg=[RATE, before], timeout=5000)
+    assert float(rate(page)) > float(before)
+    page.keyboard.press("s")
+    shows_step(page, 1)
+    page.keyboard.press("R")                        # Shift or Caps Lock: the same key
+    shows_step(page, 0)
+    assert page.evaluate("s => document.activeElement.matches(s)", slider)
+    page.click('.gdx [data-prop="lang"] >> text=中文')
+    page.wait_for_timeout(300)
+    shoot(page, f"{name}-zh")
+
+
+def run_first_cell(page):
+    """Shift+Enter in the notebook's first cell, again until the kernel takes it (a run asked for
+    before the page has connected to its kernel is dropped): its prompt shows [*] or [1]."""
+    from playwright.sync_api import TimeoutError
+
+    page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=UP * 1000)
+    for _ in range(UP // 10):
+        page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_function(r"/\[[*0-9]+\]/.test(document.querySelector('.jp-Notebook .jp-InputPrompt')"
+                                   ".textContent)", timeout=10_000)
+            return
+        except TimeoutError:
+            continue
+    pytest.fail(f"the kernel did not run the cell in {UP} s")
+
+
+@needs_browser
+@pytest.mark.parametrize("front", ["lab", "notebook"])
+def test_jupyter_keeps_the_explorers_keys(front, jupyter, browser):
+    base, token, root = jupyter
+    notebook(root / f"{front}.ipynb", CELL)
+    url = {"lab": f"{base}/lab/tree/{front}.ipynb", "notebook": f"{base}/notebooks/{front}.ipynb"}[front]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errs = watch(page)
+    try:
+        page.goto(f"{url}?token={token}", timeout=UP * 1000)
+        run_first_cell(page)
+        check_keys(page, front)
+        assert cell_kinds(page)[0] == "code" and page.locator(".gdx").count() == 1
+        assert ours(errs) == []
+    except BaseException:
+        shoot(page, f"{front}-failed")
+        raise
+    finally:
+        page.close()
