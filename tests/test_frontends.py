@@ -221,10 +221,11 @@ def shoot(page, name):
 def check_keys(page, name):
     """The explorer's keys stay with the explorer; S, P and R work on the plot and on the rate
     slider; ArrowRight on the slider walks the rate up one round number."""
+    from playwright.sync_api import expect
+
     page.wait_for_selector(".gdx .gdx-plot", timeout=UP * 1000)
-    page.wait_for_function("document.querySelector('.gdx .gdx-counter').textContent.includes('/')")
-    shoot(page, f"{name}-en")
     shows_step(page, 500)   # the whole run is shown first
+    shoot(page, f"{name}-en")
     page.focus(".gdx .gdx-plot")
     for key in "ss":
         page.keyboard.press(key)
@@ -235,13 +236,13 @@ def check_keys(page, name):
     page.focus(slider)
     before = rate(page)
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("([s, v]) => document.querySelector(s).value !== v", arg=[RATE, before], timeout=5000)
+    expect(page.locator(RATE)).not_to_have_value(before, timeout=5000)
     assert float(rate(page)) > float(before)
     page.keyboard.press("s")
     shows_step(page, 1)
     page.keyboard.press("R")                        # Shift or Caps Lock: the same key
     shows_step(page, 0)
-    assert page.evaluate("s => document.activeElement.matches(s)", slider)
+    expect(page.locator(slider)).to_be_focused()
     page.click('.gdx [data-prop="lang"] >> text=中文')
     page.wait_for_timeout(300)
     shoot(page, f"{name}-zh")
@@ -284,3 +285,46 @@ def test_jupyter_keeps_the_explorers_keys(front, jupyter, browser):
         raise
     finally:
         page.close()
+
+
+# -- marimo ----------------------------------------------------------------------------------------
+MARIMO_APP = '''import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+
+    import gdviz as gd
+
+    w = mo.ui.anywidget(gd.explore("rosenbrock"))
+    w
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+
+@needs_browser
+def test_marimo_renders_the_explorer_and_it_takes_keys(browser, tmp_path):
+    pytest.importorskip("marimo", reason="marimo is not installed (pip install 'gdviz[dev]')")
+    (tmp_path / "app.py").write_text(MARIMO_APP)
+    port = free_port()
+    args = [sys.executable, "-m", "marimo", "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
+            "--headless", "--no-token"]
+    with server(args, f"http://127.0.0.1:{port}/", tmp_path):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errs = watch(page)
+        try:
+            page.goto(f"http://127.0.0.1:{port}/", timeout=UP * 1000)
+            check_keys(page, "marimo")
+            assert ours(errs) == []
+        except BaseException:
+            shoot(page, "marimo-failed")
+            raise
+        finally:
+            page.close()
