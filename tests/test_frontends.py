@@ -198,7 +198,7 @@ def shows_step(page, n: int):
     """The explorer's counter reads 'step n / ...' (within a few frames)."""
     from playwright.sync_api import expect
 
-    expect(page.locator(".gdx .gdx-counter")).to_have_text(re.compile(rf"^step {n} /"), timeout=5000)
+    expect(page.locator(".gdx .gdx-counter")).to_have_text(re.compile(rf"^(step|步数) {n} /"), timeout=5000)
 
 
 RATE = '.gdx [data-prop="lr"] .gdx-num'
@@ -328,3 +328,80 @@ def test_marimo_renders_the_explorer_and_it_takes_keys(browser, tmp_path):
             raise
         finally:
             page.close()
+
+
+# -- static pages: no kernel, no network ---------------------------------------------------------
+def offline_page(browser, path: Path):
+    """``path`` opened in Chromium with every request but file: ones refused."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            return r.continue_()
+        refused.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    errs = watch(page)
+    page.goto(path.as_uri())
+    return page, errs, refused
+
+
+@needs_browser
+def test_nbconvert_html_shows_the_explorer_offline(browser, tmp_path):
+    pytest.importorskip("nbconvert", reason="nbconvert is not installed (pip install 'gdviz[dev]')")
+    nb = notebook(tmp_path / "x.ipynb", 'import gdviz as gd\nw = gd.explore("rosenbrock", lang="zh")\nw.lr = 0.0005\nw')
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    r = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
+                        "--ExecutePreprocessor.store_widget_state=False", str(nb)],
+                       env=env, capture_output=True, text=True, timeout=UP * 3)
+    assert r.returncode == 0, r.stderr
+    page, errs, refused = offline_page(browser, tmp_path / "x.html")
+    try:
+        page.wait_for_selector(".gdx .gdx-plot", timeout=UP * 1000)
+        shows_step(page, 500)
+        assert page.input_value(RATE) == "0.0005"   # the settings the notebook left
+        shoot(page, "nbconvert-zh")
+        page.focus(".gdx .gdx-plot")
+        page.keyboard.press("s")
+        shows_step(page, 1)
+        page.click('.gdx [data-prop="lang"] >> text=English')
+        shoot(page, "nbconvert-en")
+        assert ours(errs) == []
+        # the only requests are nbconvert's own template's (require.js, MathJax), refused
+        assert [u for u in refused if not re.search(r"require\.js|mathjax", u, re.I)] == []
+    finally:
+        page.close()
+
+
+@needs_browser
+def test_export_anywidget_writes_a_module_and_a_state_that_render(browser, tmp_path):
+    from conftest import mount_widget
+
+    w = gd.explore("rosenbrock", lr=0.0005, lang="zh")
+    assert w.export_anywidget(tmp_path / "explorer") == tmp_path / "explorer"
+    folder = tmp_path / "explorer"
+    assert sorted(os.listdir(folder)) == ["explorer.css", "explorer.mjs", "state.json"]
+    state = json.loads((folder / "state.json").read_text())
+    assert state["lr"] == 0.0005 and state["lang"] == "zh" and state["_data"]["order"][0] == "parabola"
+    before = snapshot(folder)
+    w.export_anywidget(folder)        # again, unchanged: nothing written
+    assert snapshot(folder) == before
+    page, errs = mount_widget(browser, {**state, "_esm": (folder / "explorer.mjs").read_text(),
+                                        "_css": (folder / "explorer.css").read_text()})
+    try:
+        shows_step(page, 500)
+        page.focus(".gdx .gdx-plot")
+        page.keyboard.press("s")
+        shows_step(page, 1)
+        assert errs == []
+    finally:
+        page.close()
+
+
+def test_export_anywidget_refuses_a_file_as_its_folder(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(gd.errors.UserInputError, match="^cannot create folder '.*taken': "):
+        gd.explore().export_anywidget(tmp_path / "taken")
+    assert (tmp_path / "taken").read_text() == "x"
