@@ -279,6 +279,11 @@ def test_jupyter_keeps_the_explorers_keys(front, jupyter, browser):
         run_first_cell(page)
         check_keys(page, front)
         assert cell_kinds(page)[0] == "code" and page.locator(".gdx").count() == 1
+        cells = len(cell_kinds(page))
+        page.focus(".gdx .gdx-plot")
+        page.keyboard.press("b")   # not the explorer's: the notebook's "insert a cell below"
+        page.wait_for_function(f"document.querySelectorAll('.jp-Notebook .jp-Cell').length === {cells + 1}",
+                               timeout=5000)
         assert ours(errs) == []
     except BaseException:
         shoot(page, f"{front}-failed")
