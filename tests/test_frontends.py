@@ -250,11 +250,15 @@ def check_keys(page, name):
 
 def run_first_cell(page):
     """Shift+Enter in the notebook's first cell, again until the kernel takes it (a run asked for
-    before the page has connected to its kernel is dropped): its prompt shows [*] or [1]."""
+    before the page has connected to its kernel is dropped, or JupyterLab asks which kernel to
+    start: its default is taken): its prompt shows [*] or [1]."""
     from playwright.sync_api import TimeoutError
 
     page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=UP * 1000)
     for _ in range(UP // 10):
+        accept = page.locator(".jp-Dialog .jp-mod-accept")   # "Select Kernel" (asked if the run came first)
+        if accept.count():
+            accept.first.click()
         page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
         page.keyboard.press("Shift+Enter")
         try:
