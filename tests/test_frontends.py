@@ -171,11 +171,14 @@ def jupyter(tmp_path_factory):
     pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install 'gdviz[dev]')")
     tmp = tmp_path_factory.mktemp("jupyter")
     (tmp / "root").mkdir()
+    news = tmp / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}')   # no "Would you like news?" toast over the screenshots
     port, token = free_port(), secrets.token_hex(12)
     base = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp / 'root'}",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     with server(args, f"{base}/api/status?token={token}", tmp):
         yield base, token, tmp / "root"
 
