@@ -198,17 +198,17 @@ def ours(errs):
 
 
 def shows_step(page, n: int):
-    """The explorer's counter reads 'step n / ...' (within a few frames)."""
+    """The (first) explorer's counter reads 'step n / ...' (within a few frames)."""
     from playwright.sync_api import expect
 
-    expect(page.locator(".gdx .gdx-counter")).to_have_text(re.compile(rf"^(step|步数) {n} /"), timeout=5000)
+    expect(page.locator(".gdx .gdx-counter").first).to_have_text(re.compile(rf"^(step|步数) {n} /"), timeout=5000)
 
 
 RATE = '.gdx [data-prop="lr"] .gdx-num'
 
 
 def rate(page) -> str:
-    return page.input_value(RATE)
+    return page.locator(RATE).first.input_value()
 
 
 def cell_kinds(page) -> list[str]:
@@ -362,8 +362,11 @@ def offline_page(browser, path: Path):
 
 @needs_browser
 def test_nbconvert_html_shows_the_explorer_offline(browser, tmp_path):
+    from playwright.sync_api import expect
+
     pytest.importorskip("nbconvert", reason="nbconvert is not installed (pip install 'gdviz[dev]')")
-    nb = notebook(tmp_path / "x.ipynb", 'import gdviz as gd\nw = gd.explore("rosenbrock", lang="zh")\nw.lr = 0.0005\nw')
+    nb = notebook(tmp_path / "x.ipynb", 'import gdviz as gd\nw = gd.explore("rosenbrock", lang="zh")\nw.lr = 0.0005\n'
+                  'display(w)\ngd.explore("bowl")')   # two on one page: each its own module and state
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     r = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
                         "--ExecutePreprocessor.store_widget_state=False", str(nb)],
@@ -372,12 +375,17 @@ def test_nbconvert_html_shows_the_explorer_offline(browser, tmp_path):
     page, errs, refused = offline_page(browser, tmp_path / "x.html")
     try:
         page.wait_for_selector(".gdx .gdx-plot", timeout=UP * 1000)
+        expect(page.locator(".gdx")).to_have_count(2)
+        first, second = page.locator(".gdx").nth(0), page.locator(".gdx").nth(1)
+        expect(second.locator(".gdx-title")).to_have_text("gdviz explorer")
         shows_step(page, 500)
-        assert page.input_value(RATE) == "0.0005"   # the settings the notebook left
+        assert rate(page) == "0.0005"   # the settings the notebook left
         shoot(page, "nbconvert-zh")
-        page.focus(".gdx .gdx-plot")
+        first.locator(".gdx-plot").focus()
         page.keyboard.press("s")
         shows_step(page, 1)
+        expect(second.locator(".gdx-counter")).to_have_text(re.compile(r"^step \d+ / "))   # not stepped
+        assert not second.locator(".gdx-counter").inner_text().startswith("step 1 /")
         page.click('.gdx [data-prop="lang"] >> text=English')
         shoot(page, "nbconvert-en")
         assert ours(errs) == []
