@@ -1,6 +1,7 @@
 """The gallery: spec validation with file and line, cached parallel builds, failures reported,
 the preview page in headless Chromium, Sphinx and MkDocs embedding, the notebook helper."""
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 from PIL import Image
+from vtt import parse_vtt
 
 import gdviz as gd
 from gdviz.cli import main
@@ -145,8 +147,82 @@ def test_build_renders_everything_with_an_index(small_build):
         assert f'src="{f}' in page
     assert "损失随步数变化" in page and "gdviz plot lr-curves --steps 30 --lang zh" in page
     assert f"gdviz build {spec} --out {out} --only anim --lang en" in page
-    assert "![Loss against steps](curves.png)" in page and ".. image:: curves.png" in page
+    assert re.search(r"!\[Loss against steps\. .*?\]\(curves\.png\)", page) and ".. image:: curves.png" in page
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".gdviz-manim")]
+
+
+def test_videos_get_captions_the_page_offers(small_build):
+    """Each video has its timeline and WebVTT captions beside it (timed inside the video, the
+    scene's texts), the manifest keeps the timeline, and the page's <video> offers the track."""
+    import base64
+
+    import av
+
+    from gdviz import timeline
+
+    _, out, _ = small_build
+    tl = timeline.read(out / "clip.mp4")
+    with av.open(str(out / "clip.mp4")) as c:
+        s = c.streams.video[0]
+        seconds = s.frames / float(s.average_rate)
+    assert tl.duration == pytest.approx(seconds, abs=1e-3) and tl.acts == []
+    cues = parse_vtt((out / "clip.vtt").read_text())
+    assert [c[2] for c in cues] == [c.text for c in tl.cues] and len(cues) >= 2
+    assert cues[0][2].startswith("Iterative approach") and cues[-1][2].startswith("Each pass")
+    assert [c[0] for c in cues] == sorted(c[0] for c in cues)
+    assert all(0 <= a < b <= seconds + 1e-3 for a, b, _ in cues)
+    manifest = json.loads((out / ".gdviz-cache.json").read_text())["files"]
+    assert timeline.Timeline.from_json(manifest["clip.mp4"]["timeline"]) == tl
+    page = (out / "index.html").read_text()
+    vtt = base64.b64encode((out / "clip.vtt").read_bytes()).decode()     # inline: a page from disk loads it
+    assert f'<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,{vtt}" ' \
+           'default></video>' in page
+    # the embed snippet names the file, for a page served beside it
+    assert '&lt;track kind=&quot;captions&quot; srclang=&quot;en&quot; label=&quot;English&quot; ' \
+           'src=&quot;clip.vtt&quot; default&gt;&lt;/video&gt;' in page
+
+
+def test_a_cached_video_gets_its_captions_back_and_an_unchanged_build_writes_nothing(small_build, tmp_path):
+    spec, out, _ = small_build
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    vtt = (copy / "clip.vtt").read_text()
+    (copy / "clip.vtt").unlink()
+    (copy / "clip.timeline.json").unlink()
+    again = build(spec, copy, jobs=1)
+    assert again.rendered == [] and not again.failed
+    assert (copy / "clip.vtt").read_text() == vtt and (copy / "clip.timeline.json").is_file()
+    times = {p.name: p.stat().st_mtime_ns for p in copy.iterdir()}
+    build(spec, copy, jobs=1)
+    assert {p.name: p.stat().st_mtime_ns for p in copy.iterdir()} == times
+
+
+def test_every_picture_has_alt_text_stating_its_claims(small_build):
+    """No picture without alt text; the alt text is the caption and the claims that hold, in the
+    entry's language (Chinese for the -zh file); embed snippets carry the same text."""
+    import html
+
+    from gdviz.claims import Claim
+
+    _, out, result = small_build
+    page = (out / "index.html").read_text()
+    main_part = page[page.index("<main>"):page.index("</main>")]
+    imgs = re.findall(r"<img ([^>]*)>", main_part)
+    assert imgs and all(re.search(r'alt="[^"]{20,}"', i) for i in imgs)
+    alt_of = {re.search(r'src="([^"]+)"', i)[1]: html.unescape(re.search(r'alt="([^"]*)"', i)[1]) for i in imgs}
+    manifest = json.loads((out / ".gdviz-cache.json").read_text())["files"]
+    for file, lang in (("curves.png", "en"), ("curves-zh.png", "zh"), ("anim.gif", "en")):
+        claims = [Claim.from_dict(c) for c in manifest[file]["claims"] if c["holds"]]
+        assert claims, file
+        alt = alt_of[file]
+        assert alt.startswith("损失随步数变化。" if lang == "zh" else ("Loss against steps.", "A small race.")), alt
+        for c in claims:
+            assert c.line(lang) in alt, (file, c.line(lang))
+    assert len(re.findall("[\u4e00-\u9fff]", alt_of["curves-zh.png"])) > 20
+    assert not re.search("[\u4e00-\u9fff]", alt_of["curves.png"])
+    video = re.search(r'<video src="clip.mp4#t=2.5"[^>]*aria-label="([^"]*)"', main_part)
+    assert html.unescape(video[1]).startswith("The loop. ")
+    assert f"![{alt_of['curves.png'].split('.')[0]}." in html.unescape(page)   # the Markdown embed
 
 
 def test_second_build_renders_nothing(small_build):
@@ -277,6 +353,25 @@ def test_page_loads_every_picture_and_video_in_chromium(small_build, tmp_path):
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200  # pictures, not a blank page
 
 
+def test_the_captions_track_loads_in_chromium(small_build, browser):
+    """Opened from disk, the page's video loads its captions (textTracks[0].cues), shows them by
+    default, and the cues are the scene's texts."""
+    _, out, _ = small_build
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+    page.goto((out / "index.html").as_uri() + "?lang=en")
+    page.wait_for_function("() => { const t = document.querySelector('video').textTracks[0];"
+                           " return t && t.cues && t.cues.length > 0; }", timeout=15000)
+    track = page.evaluate("() => { const t = document.querySelector('video').textTracks[0];"
+                          " return {mode: t.mode, kind: t.kind, lang: t.language,"
+                          " texts: [...t.cues].map(c => c.text)}; }")
+    page.close()
+    assert errors == []
+    assert track == {"mode": "showing", "kind": "captions", "lang": "en",
+                     "texts": [c[2] for c in parse_vtt((out / "clip.vtt").read_text())]}
+
+
 # -- docs and notebooks ----------------------------------------------------------------------
 def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
     pytest.importorskip("sphinx")
@@ -289,7 +384,8 @@ def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "html" / "index.html").read_text()
-    assert '<img src="_gdviz/curves-zh.png" alt="损失随步数变化" style="width:70%">' in page
+    img = re.search(r'<img src="_gdviz/curves-zh.png" alt="([^"]*)" style="width:70%">', page)
+    assert img and img[1].startswith("损失随步数变化。") and len(img[1]) > 30   # the caption, then its claims
     assert (tmp_path / "html" / "_gdviz" / "curves-zh.png").is_file()
 
 
