@@ -175,11 +175,11 @@ def test_videos_get_captions_the_page_offers(small_build):
     assert timeline.Timeline.from_json(manifest["clip.mp4"]["timeline"]) == tl
     page = (out / "index.html").read_text()
     vtt = base64.b64encode((out / "clip.vtt").read_bytes()).decode()     # inline: a page from disk loads it
-    assert f'<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,{vtt}" ' \
-           'default></video>' in page
+    assert f'<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,{vtt}">' \
+           '</video>' in page
     # the embed snippet names the file, for a page served beside it
     assert '&lt;track kind=&quot;captions&quot; srclang=&quot;en&quot; label=&quot;English&quot; ' \
-           'src=&quot;clip.vtt&quot; default&gt;&lt;/video&gt;' in page
+           'src=&quot;clip.vtt&quot;&gt;&lt;/video&gt;' in page
 
 
 def test_a_cached_video_gets_its_captions_back_and_an_unchanged_build_writes_nothing(small_build, tmp_path):
@@ -217,12 +217,30 @@ def test_every_picture_has_alt_text_stating_its_claims(small_build):
         alt = alt_of[file]
         assert alt.startswith("损失随步数变化。" if lang == "zh" else ("Loss against steps.", "A small race.")), alt
         for c in claims:
-            assert c.line(lang) in alt, (file, c.line(lang))
+            assert c.line(lang)[1:] in alt, (file, c.line(lang))      # the first one starts a sentence
     assert len(re.findall("[\u4e00-\u9fff]", alt_of["curves-zh.png"])) > 20
     assert not re.search("[\u4e00-\u9fff]", alt_of["curves.png"])
     video = re.search(r'<video src="clip.mp4#t=2.5"[^>]*aria-label="([^"]*)"', main_part)
     assert html.unescape(video[1]).startswith("The loop. ")
     assert f"![{alt_of['curves.png'].split('.')[0]}." in html.unescape(page)   # the Markdown embed
+
+
+def test_alt_text_the_specs_own_else_caption_and_claims_that_hold_capped():
+    from gdviz.claims import claim
+    from gdviz.gallery.alt import alt_text
+    from gdviz.gallery.spec import MAX_TEXT, Entry
+
+    e = Entry("race", "figure", ("en", "zh"), "png", texts={"caption": "A race", "caption_zh": "一场比赛"})
+    won = claim("k", "adam wins", "Adam 获胜", True, "12 vs 40 steps")
+    lost = claim("k2", "gd wins", "梯度下降获胜", False, "no")
+    assert alt_text(e, "en", [won, lost]) == "A race. Adam wins: 12 vs 40 steps."
+    assert alt_text(e, "zh", [won, lost]) == "一场比赛。Adam 获胜：12 vs 40 steps。"
+    assert alt_text(e, "en", []) == "A race."
+    long = [claim(f"c{i}", "x" * 300, "x", True, "y") for i in range(10)]
+    text = alt_text(e, "en", long)
+    assert len(text) <= MAX_TEXT and text.endswith("y.") and text.count(": y") == 6   # whole claims only
+    own = Entry("race", "figure", ("en",), "png", texts={"caption": "A race", "alt": "Five paths\non a valley"})
+    assert alt_text(own, "en", [won]) == alt_text(own, "zh", [won]) == "Five paths on a valley"
 
 
 def test_second_build_renders_nothing(small_build):
@@ -354,13 +372,15 @@ def test_page_loads_every_picture_and_video_in_chromium(small_build, tmp_path):
 
 
 def test_the_captions_track_loads_in_chromium(small_build, browser):
-    """Opened from disk, the page's video loads its captions (textTracks[0].cues), shows them by
-    default, and the cues are the scene's texts."""
+    """Opened from disk, the page's video offers its captions (off until the viewer turns them
+    on: they repeat the picture's own text); turned on, they load, and the cues are the scene's texts."""
     _, out, _ = small_build
     page = browser.new_page()
     errors = []
     page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
     page.goto((out / "index.html").as_uri() + "?lang=en")
+    assert page.evaluate("() => document.querySelector('video').textTracks[0].mode") == "disabled"
+    page.evaluate("() => { document.querySelector('video').textTracks[0].mode = 'showing'; }")
     page.wait_for_function("() => { const t = document.querySelector('video').textTracks[0];"
                            " return t && t.cues && t.cues.length > 0; }", timeout=15000)
     track = page.evaluate("() => { const t = document.querySelector('video').textTracks[0];"

@@ -27,7 +27,8 @@ def alt_text(entry, lang: str, claims=()) -> str:
     out, lines = caption, []
     for c in claims:
         if c.holds:
-            lines.append(" ".join(c.line(lang).split()).rstrip(CLOSERS))
+            line = " ".join(c.line(lang).split()).rstrip(CLOSERS)
+            lines.append(line if lines else line[:1].upper() + line[1:])   # a new sentence
             text = caption + GAP[lang] + JOIN[lang].join(lines) + END[lang]
             if len(text) > MAX_TEXT:
                 break

@@ -362,19 +362,21 @@ def tracks(folder: Path, file: str, lang: str, prefix: str = "", inline: bool = 
     """``<track>`` elements for the captions (and chapters) written beside video ``file`` in
     ``folder``, in its language ``lang``; empty when there are none. Their addresses are
     ``prefix`` + name or, ``inline``, the files' text as ``data:`` URLs: a page opened from disk
-    (``file:``) may not load a track from a file (Chromium refuses it as another origin)."""
+    (``file:``) may not load a track from a file (Chromium refuses it as another origin). Not
+    shown by default: the captions repeat the text drawn in the picture, and over a card-sized
+    video they would hide it; the player's captions button turns them on."""
     import base64
 
     from ..timeline import captions_path, chapters_path
 
     out = ""
-    for kind, path, default in (("captions", captions_path(file), " default"), ("chapters", chapters_path(file), "")):
+    for kind, path in (("captions", captions_path(file)), ("chapters", chapters_path(file))):
         if (folder / path).is_file():
             src = prefix + str(path)
             if inline:
                 src = "data:text/vtt;charset=utf-8;base64," + base64.b64encode((folder / path).read_bytes()).decode()
             out += (f'<track kind="{kind}" srclang="{CODES[lang]}" label="{html.escape(NAMES[lang])}" '
-                    f'src="{html.escape(src)}"{default}>')
+                    f'src="{html.escape(src)}">')
     return out
 
 
