@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, WHITE, FadeIn, FadeOut, Rectang
 
 from ..mobjects.common import INK, MUTED, text
 from ..render.pacing import Pace
+from ..style import colon
 from ..style import label as L
 
 
@@ -251,35 +252,53 @@ class GdvizScene(Scene):
         self.camera.background_color = WHITE
 
     # -- the timeline: texts on screen and act boundaries, in the video's seconds -----------
-    def cue(self, mob, message: str):
+    def cue(self, mob, message: str, shown=None):
         """Mark ``mob`` as showing ``message`` (lines as shown): a caption cue from when it is
-        added to the scene until it is removed. Returns ``mob``."""
-        mob.cue_text = message
-        self._cue_state()["marked"].append(mob)
+        added to the scene until it is removed; with ``shown`` (a function of nothing), only
+        while ``shown()`` is also true, checked every frame (a read-out that an updater shows
+        or hides). Returns ``mob``."""
+        mob.cue_text, mob.cue_shown = message, shown
+        state = self._cue_state()
+        state["marked"].append(mob)
+        state["watched"] = state["watched"] or shown is not None
         return mob
+
+    def cue_status(self, panel):
+        """A :class:`RatePanel`'s status as a cue ("too large: diverged"), from the step it
+        appears on."""
+        if panel.status is not None:
+            words = L(panel.traj.status, self.lang)
+            self.cue(panel.status, f"{panel.title}{colon(self.lang)}{words}" if panel.title else words,
+                     shown=panel.status_shown)
 
     def _cue_state(self) -> dict:
         state = self.__dict__.get("_cues")
         if state is None:
-            state = self.__dict__["_cues"] = {"marked": [], "open": {}, "done": [], "acts": [], "titles": []}
+            state = self.__dict__["_cues"] = {"marked": [], "open": {}, "done": [], "acts": [], "titles": [],
+                                              "present": set(), "watched": False}
         return state
 
     def _sync_cues(self):
+        """Note which marked texts are in the scene now, then open and close their cues."""
+        state = self._cue_state()
+        if state["marked"]:
+            state["present"] = {id(m) for m in self.get_mobject_family_members()}
+            self._update_cues()
+
+    def _update_cues(self):
         """Open a cue for each marked text now on screen, close the ones no longer there."""
         state = self._cue_state()
-        if not state["marked"]:
-            return
         now = float(self.renderer.time)
-        present = {id(m) for m in self.get_mobject_family_members()}
         for mob in state["marked"]:
             key = id(mob)
-            if key in present and key not in state["open"]:
+            on = key in state["present"] and (mob.cue_shown is None or bool(mob.cue_shown()))
+            if on and key not in state["open"]:
                 state["open"][key] = (now, mob)
                 titles, acts = state["titles"], len(state["acts"])
                 if getattr(mob, "cue_title", None) and len(titles) <= acts:   # the act's first heading
                     titles.extend([""] * (acts - len(titles)) + [mob.cue_title])
-            elif key not in present and key in state["open"]:
-                state["done"].append((state["open"].pop(key)[0], now, mob.cue_text))
+            elif not on and key in state["open"]:
+                state["done"].append((state["open"].pop(key)[0], now, mob))
 
     def add(self, *mobjects):
         out = super().add(*mobjects)
@@ -305,8 +324,8 @@ class GdvizScene(Scene):
         state = self._cue_state()
         self._sync_cues()
         end = float(self.renderer.time)
-        spans = state["done"] + [(start, end, mob.cue_text) for start, mob in state["open"].values()]
-        cues = [Cue(a, b, t) for a, b, t in sorted(spans, key=lambda c: (c[0], c[1])) if b > a]
+        spans = state["done"] + [(start, end, mob) for start, mob in state["open"].values()]
+        cues = [Cue(a, b, m.cue_text) for a, b, m in sorted(spans, key=lambda c: (c[0], c[1])) if b > a]
         return Timeline(end, cues, [a for a in state["acts"] if 0 < a < end], self.lang, list(state["titles"]))
 
     def secs(self, seconds: float) -> float:
@@ -322,14 +341,15 @@ class GdvizScene(Scene):
         return f"{n} 步" if self.lang == "zh" else f"{n} step{'' if n == 1 else 's'}"
 
     def heading(self, title: str, subtitle: str | None = None, *, width: float | None = None,
-                size: float = 32, align=None) -> VGroup:
+                size: float = 32, align=None, chapter: str | None = None) -> VGroup:
         """A title (and subtitle) at the top edge, wrapped (or scaled down) to ``width``;
-        ``align=LEFT`` for a heading at the top of a column."""
+        ``align=LEFT`` for a heading at the top of a column. A cue of the :meth:`timeline`; the
+        first heading of an act names its chapter (``chapter``, default the title)."""
         parts = [self.text_block(title, size=size, colour=INK, weight="BOLD", width=width)]
         if subtitle:
             parts.append(self.text_block(subtitle, size=size * 0.65, colour=MUTED, width=width))
         head = VGroup(*parts).arrange(DOWN, buff=0.1, aligned_edge=align if align is not None else ORIGIN)
-        head.cue_title = title
+        head.cue_title = chapter or title
         return self.cue(head.to_edge(UP, buff=0.2), "\n".join(p.shown_text for p in parts))
 
     def text_block(self, message: str, *, size: float = 24, width: float | None = None, colour=INK,
@@ -465,6 +485,8 @@ class GdvizScene(Scene):
 
     def update_to_time(self, t):
         super().update_to_time(t)
+        if self._cue_state()["watched"]:   # the frame about to be written: read-outs shown or hidden
+            self._update_cues()
         if self.progress is not None:
             self.progress(self.renderer.time)
 

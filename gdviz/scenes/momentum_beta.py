@@ -38,6 +38,7 @@ class MomentumBeta(GdvizScene):
             field = ContourField(s, width=5.6, height=3.2, window=window, lang=self.lang)
             panel = RatePanel(traj, step, title=key, lang=self.lang, colour=c, size=17, wide=False,
                               step_label=self.L("iteration"))
+            self.cue_status(panel)
             paths.append(TrajectoryPath(field, traj, step, c, lang=self.lang, stroke_width=2.2,
                                         markers=traj.n_steps <= 200, dot_radius=0.06))
             cells.append(VGroup(panel, field).arrange(RIGHT, buff=0.15, aligned_edge=UP))
