@@ -142,6 +142,11 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
             if not produced.is_file():
                 raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
             tl = scene.timeline() if fmt != "png" else None
+            if tl is not None:   # the old video's timeline and captions never describe the new one
+                from .timeline import companions
+
+                for old in companions(out):
+                    old.unlink(missing_ok=True)
             publish(produced, out)
         if tl is not None:
             from . import timeline

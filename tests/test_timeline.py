@@ -168,3 +168,25 @@ def test_gdviz_video_captions_needs_a_video(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["gdviz: error: --captions needs a video (mp4, webm or gif), not a png still"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_video_never_keeps_the_old_videos_timeline(tmp_path, monkeypatch):
+    """The old captions go before the new video is published: if the new timeline cannot be
+    written (here: the disk refuses), the video has none rather than the old one's."""
+    pytest.importorskip("manim")
+    from gdviz import video
+    from gdviz.errors import OutputError
+
+    out = tmp_path / "lr.mp4"
+    out.write_bytes(b"old video")
+    stale = Timeline(60.0, [Cue(0.0, 60.0, "an old scene")], [30.0], "en", ["old"])
+    timeline.write(out, stale)
+    timeline.write_vtt(out, stale)
+
+    def refuse(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(timeline, "write", refuse)
+    with pytest.raises(OutputError, match="no space left on the device"):
+        video.render("learning-rates", out, quality="low", time_scale=0.05, captions=True)
+    assert out.read_bytes()[4:8] == b"ftyp" and sorted(p.name for p in tmp_path.iterdir()) == ["lr.mp4"]
