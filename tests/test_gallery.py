@@ -399,7 +399,7 @@ def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
     src.mkdir()
     (src / "gallery.toml").write_text(SMALL)
     (src / "conf.py").write_text('extensions = ["gdviz.sphinx"]\ngdviz_spec = "gallery.toml"\n')
-    (src / "index.rst").write_text("Docs\n====\n\n.. gdviz:: curves\n   :lang: zh\n   :width: 70%\n")
+    (src / "index.rst").write_text("Docs\n====\n\n.. gdviz:: curves\n   :lang: zh\n   :width: 70%\n\n.. gdviz:: clip\n")
     r = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(tmp_path / "html")],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
@@ -407,6 +407,10 @@ def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
     img = re.search(r'<img src="_gdviz/curves-zh.png" alt="([^"]*)" style="width:70%">', page)
     assert img and img[1].startswith("损失随步数变化。") and len(img[1]) > 30   # the caption, then its claims
     assert (tmp_path / "html" / "_gdviz" / "curves-zh.png").is_file()
+    # a video: its alt text, and its captions inline (a page opened from disk loads them)
+    video = re.search(r'<video src="_gdviz/clip.mp4" [^>]*aria-label="The loop\. [^"]+"[^>]*>(.*?)</video>', page)
+    assert video and video[1].startswith('<track kind="captions" srclang="en" label="English" '
+                                         'src="data:text/vtt;charset=utf-8;base64,')
 
 
 def test_mkdocs_hook_renders_before_the_build(tmp_path):
