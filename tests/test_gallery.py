@@ -442,6 +442,10 @@ def test_notebook_show_displays_inline(tmp_path, monkeypatch):
     spec.write_text(SMALL)
     shown = gd.show("curves", spec=spec, lang="zh")
     assert shown._repr_html_().startswith('<img src="data:image/png;base64,iVBOR')
+    assert re.search(r'alt="损失随步数变化。[^"]{20,}">$', shown._repr_html_())   # the caption and its claims
     assert shown._repr_png_()[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="has no 'zh' version"):
         gd.show("clip", spec=spec, lang="zh")
+    clip = gd.show("clip", spec=spec)._repr_html_()     # a video: its alt text and captions inline
+    assert 'aria-label="The loop. ' in clip
+    assert '<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,' in clip
