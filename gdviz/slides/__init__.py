@@ -1,0 +1,220 @@
+"""``gdviz slides``: a deck of gallery entries in manim-slides' slide-folder format.
+
+    >>> from gdviz import slides
+    >>> slides.make(None, "deck", lang="zh", to="html")     # the course deck, as deck/deck-zh.html
+
+The folder ``DIR`` holds ``deck-LANG.json`` (manim-slides' presentation config, written with its
+own pydantic models) and one video per slide in ``files/deck-LANG/``, so ``manim-slides present
+--folder DIR deck-LANG`` plays it and ``manim-slides convert`` converts it. The pictures come from
+the gallery build (cached in ``DIR/media``). ``to``: html, pdf, pptx (manim-slides' converters)
+or beamer (:mod:`gdviz.slides.beamer`).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import OutputError, UserInputError
+from ..gallery.spec import EXPLORER
+from .deck import Deck, load
+
+TARGETS = ("html", "pdf", "pptx", "beamer")
+EXPLORER_TITLE = {"en": "Explore it yourself", "zh": "动手探索"}
+EXPLORER_NOTES = {"en": "The explorer (explorer.html): pick a surface, an optimizer and a learning rate, then step, "
+                        "play and race.",
+                  "zh": "探索页面（explorer.html）：选一个曲面、一个优化器和一个学习率，然后单步、播放或比赛。"}
+
+
+@dataclass
+class Shown:
+    """One slide as built: its title, notes, the gallery file it shows (None: the explorer), the
+    entry's kind and its slide videos (one per act)."""
+
+    entry: str
+    title: str
+    notes: str
+    source: Path | None
+    kind: str
+    videos: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """What :func:`make` wrote: the presentation config, the slides, the converted file (if any)."""
+
+    config: Path
+    slides: list[Shown]
+    output: Path | None = None
+    scene: str = ""
+
+
+def scene_name(lang: str) -> str:
+    """The presentation's name for manim-slides (``deck-en``): its config is ``DIR/NAME.json``."""
+    return f"deck-{lang}"
+
+
+def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | None = None, jobs: int | None = None,
+         size=None) -> Result:
+    """Build the deck in ``deck_path`` (None: the built-in course deck) into the folder ``out``;
+    ``to`` converts it (html, pdf, pptx, beamer). ``size``: the slides' (width, height)."""
+    from . import media
+
+    if to is not None and to not in TARGETS:
+        raise UserInputError(f"unknown target '{to}'; choose from: {', '.join(TARGETS)}")
+    if lang is not None and lang not in ("en", "zh"):
+        raise UserInputError(f"unknown language '{lang}'; choose from: en, zh")
+    _require_manim_slides()
+    deck = load(deck_path)
+    lang = lang or deck.lang or "en"
+    size = tuple(size or media.SIZE)
+    folder = _folder(out)
+    built = _build_gallery(deck, folder, lang, jobs, figure_format="pdf" if to == "beamer" else "png")
+    shown = _shown(deck, lang, folder, built)
+    if any(s.entry == EXPLORER for s in shown):   # the explorer beside the deck, on the deck's surfaces
+        from ..web.page import write_for_gallery
+
+        write_for_gallery(built["spec"], folder, (lang,))
+    scene = scene_name(lang)
+    if to == "beamer":
+        from .beamer import write_beamer
+
+        tex = write_beamer(shown, folder, deck.title[lang], lang, scene)
+        return Result(tex, shown, tex, scene)
+    config = _write_folder(shown, folder, scene, lang, size)
+    result = Result(config, shown, scene=scene)
+    if to is not None:
+        from .convert import convert
+
+        result.output = convert(config, folder, scene, to, shown, deck.title[lang], size)
+    return result
+
+
+def _require_manim_slides():
+    try:
+        import manim_slides  # noqa: F401
+    except ImportError:
+        raise UserInputError("gdviz slides needs manim-slides: pip install 'gdviz[slides]'") from None
+
+
+def _folder(out) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UserInputError(f"output '{folder}' is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from ..files import cause
+
+        raise UserInputError(f"cannot create output folder '{folder}': {cause(e)}") from None
+    return folder
+
+
+def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str):
+    """Render the deck's entries in ``lang`` through the gallery build (cached in
+    ``folder/media``); figures as ``figure_format`` (PNG for slide videos, PDF for Beamer)."""
+    from ..gallery import build
+
+    names = {s.entry for s in deck.slides if s.entry != EXPLORER}
+    entries = []
+    for e in deck.spec.entries:
+        if e.name not in names:
+            continue
+        if lang not in e.langs:
+            raise UserInputError(f"entry '{e.name}' is not made in {lang} (its lang is {', '.join(e.langs)}); "
+                                 f"build the deck with --lang {e.langs[0]} or add {lang} to the entry")
+        entries.append(replace(e, format=figure_format) if e.kind == "figure" else e)
+    spec = replace(deck.spec, entries=entries, slides=[])
+    if not entries:
+        return {"spec": spec, "result": None, "folder": folder / "media"}
+    result = build(spec, folder / "media", jobs=jobs, langs=(lang,), write_index=False, overwrite=True)
+    if result.failed:
+        file, message = next(iter(result.failed.items()))
+        more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
+        raise OutputError(f"cannot make the deck: {file} failed{more}: {message.splitlines()[0]}")
+    return {"spec": spec, "result": result, "folder": folder / "media"}
+
+
+def _shown(deck: Deck, lang: str, folder: Path, built: dict) -> list[Shown]:
+    entries = {e.name: e for e in built["spec"].entries}
+    result = built["result"]
+    shown = []
+    for s in deck.slides:
+        if s.entry == EXPLORER:
+            shown.append(Shown(EXPLORER, s.text("title", lang) or EXPLORER_TITLE[lang],
+                               s.text("notes", lang) or EXPLORER_NOTES[lang], None, EXPLORER))
+            continue
+        e = entries[s.entry]
+        file = e.filename(lang)
+        claims = result.claims.get(file, []) if result else []
+        notes = s.text("notes", lang) or "\n\n".join(c.line(lang) for c in claims) or e.text("caption", lang)
+        shown.append(Shown(e.name, s.text("title", lang) or e.text("concept", lang) or e.name, notes,
+                           built["folder"] / file, e.kind))
+    return shown
+
+
+def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size) -> Path:
+    """The slide videos and ``scene.json`` (manim-slides' PresentationConfig, paths relative to
+    the folder's parent, as manim-slides writes them)."""
+    from manim_slides.config import PresentationConfig, SlideConfig
+
+    from . import media
+
+    files = folder / "files" / scene
+    files.mkdir(parents=True, exist_ok=True)
+    configs, keep = [], set()
+    for i, s in enumerate(shown):
+        canvas = media.Canvas(s.title, lang, size)
+        stem = f"{i + 1:03d}-{s.entry}"
+        if s.source is None:
+            s.videos = [media.still(explorer_card(lang, canvas.room), files / f"{stem}.mp4", canvas)]
+        elif s.kind == "figure":
+            s.videos = [media.still(s.source, files / f"{stem}.mp4", canvas)]
+        elif s.source.suffix.lower() == ".gif":
+            s.videos = [media.gif_video(s.source, files / f"{stem}.mp4", canvas)]
+        else:
+            cuts = media.act_cuts(s.source) if s.kind == "video" else []
+            outs = [files / (f"{stem}.mp4" if not cuts else f"{stem}-{k + 1}.mp4") for k in range(len(cuts) + 1)]
+            s.videos = media.video_acts(s.source, outs, canvas, cuts)
+        for k, video in enumerate(s.videos):
+            keep.add(video.name)
+            configs.append(SlideConfig(file=video.resolve(), rev_file=video.resolve(), loop=s.kind == "gif",
+                                       notes=s.notes if k == 0 else "", dedent_notes=False))
+    for old in files.glob("*.mp4"):   # slides of an earlier deck in this folder
+        if old.name not in keep:
+            old.unlink()
+    config = PresentationConfig(slides=configs, resolution=size, background_color="white")
+    data = json.loads(config.model_dump_json())
+    base = folder.resolve().parent
+    for slide in data["slides"]:
+        for key in ("file", "rev_file"):
+            slide[key] = os.path.relpath(slide[key], base)
+    from ..files import write_text
+
+    path = write_text(folder / f"{scene}.json", json.dumps(data, indent=2, ensure_ascii=False))
+    PresentationConfig.from_file(path)   # manim-slides reads it back (a broken folder fails here, not later)
+    return path
+
+
+def explorer_card(lang: str, room) -> "Image.Image":   # noqa: F821
+    """The explorer slide's picture in decks that cannot embed it (PDF, PPTX): what it is and
+    where to open it."""
+    import numpy as np
+    from PIL import Image
+
+    from ..render.mpl import new_figure, rc
+
+    width, height = room
+    fig = new_figure(width, height)
+    lines = {"en": ("Interactive explorer", "Live in the HTML deck; or open explorer.html beside this deck",
+                    "surface · optimizer · learning rate · Step · Play · Race"),
+             "zh": ("交互式探索页面", "在 HTML 幻灯片中可直接操作；或打开本幻灯片旁的 explorer.html",
+                    "曲面 · 优化器 · 学习率 · 单步 · 播放 · 比赛")}[lang]
+    px = height / 100 * 72 / fig.dpi
+    with rc(lang):
+        fig.text(0.5, 0.62, lines[0], ha="center", va="center", fontsize=9 * px, fontweight="bold", color="#1f2937")
+        fig.text(0.5, 0.45, lines[1], ha="center", va="center", fontsize=4.5 * px, color="#1f4e9a")
+        fig.text(0.5, 0.33, lines[2], ha="center", va="center", fontsize=4 * px, color="#4b5563")
+        fig.canvas.draw()
+        return Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
