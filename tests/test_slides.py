@@ -104,6 +104,17 @@ def test_the_folder_is_manim_slides_format(deck):
     assert np.abs(first - last).mean() < 1   # the same picture (x264 codes it once, then tiny corrections)
 
 
+def test_a_second_build_reuses_the_slide_videos(deck):
+    from gdviz import slides
+
+    out, made = deck
+    videos = sorted((out / "files" / "deck-en").glob("*.mp4"))
+    before = [v.stat().st_mtime_ns for v in videos]
+    again = slides.make(out.parent / "deck.toml", out, size=SIZE)
+    assert [v for s in again.slides for v in s.videos] == videos
+    assert [v.stat().st_mtime_ns for v in videos] == before
+
+
 def test_pdf_has_one_page_per_slide(deck):
     out, made = deck
     pdf = made["pdf"].output.read_bytes()

@@ -159,24 +159,21 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
     the folder's parent, as manim-slides writes them)."""
     from manim_slides.config import PresentationConfig, SlideConfig
 
-    from . import media
-
     files = folder / "files" / scene
     files.mkdir(parents=True, exist_ok=True)
+    cache = _read_cache(files)
     configs, keep = [], set()
     for i, s in enumerate(shown):
-        canvas = media.Canvas(s.title, lang, size)
         stem = f"{i + 1:03d}-{s.entry}"
-        if s.source is None:
-            s.videos = [media.still(explorer_card(lang, canvas.room), files / f"{stem}.mp4", canvas)]
-        elif s.kind == "figure":
-            s.videos = [media.still(s.source, files / f"{stem}.mp4", canvas)]
-        elif s.source.suffix.lower() == ".gif":
-            s.videos = [media.gif_video(s.source, files / f"{stem}.mp4", canvas)]
+        key = _slide_key(s, lang, size)
+        known = cache.get(stem)
+        if isinstance(known, dict) and known.get("key") == key and known.get("videos") and all(
+                isinstance(v, str) and (files / v).is_file() for v in known["videos"]):
+            s.videos = [files / v for v in known["videos"]]
         else:
-            cuts = media.act_cuts(s.source) if s.kind == "video" else []
-            outs = [files / (f"{stem}.mp4" if not cuts else f"{stem}-{k + 1}.mp4") for k in range(len(cuts) + 1)]
-            s.videos = media.video_acts(s.source, outs, canvas, cuts)
+            s.videos = _slide_videos(s, files, stem, lang, size)
+            cache[stem] = {"key": key, "videos": [v.name for v in s.videos]}
+            _write_cache(files, cache)
         for k, video in enumerate(s.videos):
             keep.add(video.name)
             configs.append(SlideConfig(file=video.resolve(), rev_file=video.resolve(), loop=s.kind == "gif",
@@ -195,6 +192,56 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
     path = write_text(folder / f"{scene}.json", json.dumps(data, indent=2, ensure_ascii=False))
     PresentationConfig.from_file(path)   # manim-slides reads it back (a broken folder fails here, not later)
     return path
+
+
+def _slide_videos(s: Shown, files: Path, stem: str, lang: str, size) -> list[Path]:
+    """Encode one slide: a still (figure, explorer), a looping GIF, or a video per act."""
+    from . import media
+
+    canvas = media.Canvas(s.title, lang, size)
+    if s.source is None:
+        return [media.still(explorer_card(lang, canvas.room), files / f"{stem}.mp4", canvas)]
+    if s.kind == "figure":
+        return [media.still(s.source, files / f"{stem}.mp4", canvas)]
+    if s.source.suffix.lower() == ".gif":
+        return [media.gif_video(s.source, files / f"{stem}.mp4", canvas)]
+    cuts = media.act_cuts(s.source) if s.kind == "video" else []
+    outs = [files / (f"{stem}.mp4" if not cuts else f"{stem}-{k + 1}.mp4") for k in range(len(cuts) + 1)]
+    return media.video_acts(s.source, outs, canvas, cuts)
+
+
+CACHE = ".gdviz-slides.json"   # in the slide videos' folder: slide -> {key, videos}
+
+
+def _slide_key(s: Shown, lang: str, size) -> str:
+    """What decides a slide's videos: the picture's bytes, its act times, the title, language,
+    size and gdviz's code."""
+    import hashlib
+
+    from ..gallery.build import code_digest, digest
+    from .media import act_cuts
+
+    source = list(digest(s.source)) if s.source is not None else None
+    cuts = act_cuts(s.source) if s.source is not None and s.kind == "video" else []
+    blob = json.dumps([source, cuts, s.kind, s.title, lang, list(size), code_digest()], ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _read_cache(files: Path) -> dict:
+    from ..gallery.build import read_regular
+
+    data = read_regular(files / CACHE, 4_000_000)
+    try:
+        cache = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _write_cache(files: Path, cache: dict):
+    from ..files import write_text
+
+    write_text(files / CACHE, json.dumps(cache, indent=1, sort_keys=True))
 
 
 def explorer_card(lang: str, room) -> "Image.Image":   # noqa: F821

@@ -7,6 +7,8 @@ in PDF and PowerPoint it is the still card that says where to open it.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -27,7 +29,7 @@ def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: 
     dest = folder / f"{scene}.{to}"
     assets = f"{scene}_assets"
     try:
-        with atomic_path(dest) as tmp:
+        with atomic_path(dest) as tmp, contextlib.redirect_stderr(io.StringIO()):   # manim-slides' progress bars
             if to == "html":
                 version = RevealJS.model_fields["reveal_version"].default
                 _copy_reveal(folder / assets / "revealjs", version)

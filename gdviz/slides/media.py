@@ -54,19 +54,29 @@ class Canvas:
         self.width, self.height = size
         self.band = title_band(title, lang, self.width, max(2, round(self.height * BAND / 2) * 2))
         self.room = (self.width, self.height - self.band.shape[0])
+        self.blank = np.full((self.height, self.width, 3), 255, np.uint8)
+        self.blank[: self.band.shape[0]] = self.band
 
-    def __call__(self, image: Image.Image) -> np.ndarray:
-        frame = np.full((self.height, self.width, 3), 255, np.uint8)
-        frame[: self.band.shape[0]] = self.band
-        image = image.convert("RGB")
-        scale = min(self.room[0] / image.width, self.room[1] / image.height)
-        w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
-        if (w, h) != image.size:
-            image = image.resize((w, h), Image.Resampling.BICUBIC)
+    def fit(self, width: int, height: int) -> tuple[int, int]:
+        """The size a picture of ``width`` x ``height`` takes below the band (aspect kept)."""
+        scale = min(self.room[0] / width, self.room[1] / height)
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    def place(self, pixels: np.ndarray) -> np.ndarray:
+        """The frame with ``pixels`` (already of a :meth:`fit` size) centred below the band."""
+        frame = self.blank.copy()
+        h, w = pixels.shape[:2]
         x = (self.room[0] - w) // 2
         y = self.band.shape[0] + (self.room[1] - h) // 2
-        frame[y: y + h, x: x + w] = np.asarray(image)
+        frame[y: y + h, x: x + w] = pixels
         return frame
+
+    def __call__(self, image: Image.Image) -> np.ndarray:
+        image = image.convert("RGB")
+        size = self.fit(*image.size)
+        if size != image.size:
+            image = image.resize(size, Image.Resampling.BICUBIC)
+        return self.place(np.asarray(image))
 
 
 @contextlib.contextmanager
@@ -152,8 +162,10 @@ def video_acts(video_path, outs: list, canvas: Canvas, cuts: list[float]) -> lis
         frames = source.decode(stream)
         for act, group in itertools.groupby(frames, key=lambda f: bisect.bisect_right(cuts, float(f.time) + 1e-9)):
             with writer(outs[act], (canvas.width, canvas.height), fps) as write:
-                for frame in group:
-                    write(canvas(frame.to_image()))
+                for frame in group:   # scaled by the decoder's scaler (3x faster than PIL's)
+                    w, h = canvas.fit(frame.width, frame.height)
+                    write(canvas.place(frame.reformat(width=w, height=h, format="rgb24",
+                                                      interpolation="BICUBIC").to_ndarray()))
             written.append(Path(outs[act]))
     return written
 
