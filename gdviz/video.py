@@ -86,11 +86,13 @@ def check_time_scale(time_scale, name: str = "time_scale") -> float:
 
 
 def render(name: str, output, *, quality: str = "medium", fmt: str | None = None, lang: str = "en",
-           time_scale: float = 1.0, progress=None) -> Path:
+           time_scale: float = 1.0, progress=None, captions: bool = False) -> Path:
     """Render scene ``name`` to ``output`` (format from ``fmt`` or the extension). A failure of the
-    disk or the encoder raises :class:`OutputError` and keeps the previous file.
+    disk or the encoder raises :class:`OutputError` and keeps the previous file. A video (not a
+    PNG) gets its timeline beside it (``x.mp4`` -> ``x.timeline.json``: :mod:`gdviz.timeline`).
 
     progress : ``f(fraction)`` called as frames are rendered.
+    captions : also write WebVTT captions ``x.vtt`` (and ``x.chapters.vtt`` for a scene in acts).
     """
     from .files import cause, check_output, publish, temporary_folder
 
@@ -139,7 +141,14 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
                     produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
             if not produced.is_file():
                 raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
+            tl = scene.timeline() if fmt != "png" else None
             publish(produced, out)
+        if tl is not None:
+            from . import timeline
+
+            timeline.write(out, tl)
+            if captions:
+                timeline.write_vtt(out, tl)
         return out
     except OSError as e:   # the disk (or PyAV's encoder, whose errors are OSErrors) refused
         raise OutputError(f"cannot write '{out}': {cause(e)}") from None

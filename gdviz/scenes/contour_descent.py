@@ -119,5 +119,6 @@ class ContourDescent(GdvizScene):
         """"▶▶ ×50 speed": how much faster than the first steps the clock now runs, over the
         top right corner of ``field``."""
         k = float(f"{factor:.2g}" if factor < 100 else f"{factor:.1g}")
-        tag = text(self.L("fast forward").format(k=f"{k:g}"), self.lang, size=18, colour=INK, weight="BOLD")
-        return tag.next_to(field, UP, buff=0.06).align_to(field, RIGHT)
+        words = self.L("fast forward").format(k=f"{k:g}")
+        tag = text(words, self.lang, size=18, colour=INK, weight="BOLD")
+        return self.cue(tag.next_to(field, UP, buff=0.06).align_to(field, RIGHT), words)
