@@ -1,14 +1,14 @@
 """gdviz slides: a deck of gallery entries in manim-slides' slide-folder format, converted by
 manim-slides to HTML (offline, in Chromium), PDF and PowerPoint, or written as Beamer.
 
-One small deck (a figure, a GIF, a short low-quality video and the explorer) is built once per
-module; every conversion reads it (the gallery build caches the pictures).
+One small deck (a figure, a GIF, a short low-quality video in three acts and the explorer: six
+slides) is built once per module; every conversion reads it (the gallery build caches the
+pictures).
 """
 from __future__ import annotations
 
+import base64
 import re
-import sys
-import types
 from pathlib import Path
 
 import av
@@ -47,9 +47,9 @@ hold = 0.5
 size = "320x240"
 
 [[entry]]
-name = "loop"
+name = "bowls"
 kind = "video"
-scene = "iterative-loop"
+scene = "contour-descent"
 quality = "low"
 time_scale = 0.05
 
@@ -63,7 +63,7 @@ entry = "anim"
 notes = "Watch the dot."
 
 [[slide]]
-entry = "loop"
+entry = "bowls"
 
 [[slide]]
 entry = "explorer"
@@ -89,19 +89,41 @@ def test_the_folder_is_manim_slides_format(deck):
 
     out, made = deck
     config = PresentationConfig.from_file(out / "deck-en.json")   # manim-slides' own loader
-    assert [s.loop for s in config.slides] == [False, True, False, False]   # the GIF loops
+    assert [s.loop for s in config.slides] == [False, True, False, False, False, False]   # the GIF loops
     assert tuple(config.resolution) == SIZE
     assert all(s.file.is_file() and s.file.parent == (out / "files" / "deck-en").resolve() for s in config.slides)
-    assert len(get_scenes_presentation_config(["deck-en"], out)[0].slides) == 4
+    assert len(get_scenes_presentation_config(["deck-en"], out)[0].slides) == 6
     notes = [s.notes for s in config.slides]
     assert notes[0].startswith("the Goldilocks rate reaches the minimum in fewer steps")   # the entry's claims
     assert notes[1] == "Watch the dot."
-    assert "Chinese" not in notes[3] and "explorer.html" in notes[3]
+    assert notes[2] and notes[3] == notes[4] == ""   # a video's notes go with its first act
+    assert "explorer.html" in notes[5]
     with av.open(str(config.slides[0].file)) as c:   # a figure: a still of the deck's size
         frames = list(c.decode(video=0))
     assert (frames[0].width, frames[0].height) == SIZE and len(frames) == 10
     first, last = (f.to_ndarray(format="rgb24").astype(int) for f in (frames[0], frames[-1]))
     assert np.abs(first - last).mean() < 1   # the same picture (x264 codes it once, then tiny corrections)
+
+
+def test_a_video_is_one_slide_per_act(deck):
+    """contour-descent's timeline has acts at 0.47 s and 1.07 s (7 and 16 frames at 15 fps): the
+    acts' slides hold 7, 9 and the remaining frames, all the video's frames once."""
+    from gdviz.timeline import read
+
+    out, made = deck
+    source = out / "media" / "bowls.mp4"
+    acts = read(source).acts
+    with av.open(str(source)) as c:
+        times = [float(f.time) for f in c.decode(video=0)]
+    bounds = [0.0, *acts, float("inf")]
+    expected = [sum(a - 1e-9 <= t < b - 1e-9 for t in times) for a, b in zip(bounds, bounds[1:])]
+    videos = [v for s in made["html"].slides if s.entry == "bowls" for v in s.videos]
+    assert [v.name for v in videos] == ["003-bowls-1.mp4", "003-bowls-2.mp4", "003-bowls-3.mp4"]
+    counts = []
+    for v in videos:
+        with av.open(str(v)) as c:
+            counts.append(sum(1 for _ in c.decode(video=0)))
+    assert counts == expected and expected[:2] == [7, 9] and sum(counts) == len(times)
 
 
 def test_a_second_build_reuses_the_slide_videos(deck):
@@ -118,7 +140,7 @@ def test_a_second_build_reuses_the_slide_videos(deck):
 def test_pdf_has_one_page_per_slide(deck):
     out, made = deck
     pdf = made["pdf"].output.read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 4
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 6
 
 
 def test_pptx_has_a_movie_per_video_slide(deck):
@@ -127,7 +149,7 @@ def test_pptx_has_a_movie_per_video_slide(deck):
 
     out, made = deck
     prs = pptx.Presentation(str(made["pptx"].output))
-    assert len(prs.slides) == 4
+    assert len(prs.slides) == 6
     for slide in prs.slides:
         assert [s.shape_type for s in slide.shapes] == [MSO_SHAPE_TYPE.MEDIA]
     assert prs.slides[1].notes_slide.notes_text_frame.text == "Watch the dot."
@@ -136,7 +158,7 @@ def test_pptx_has_a_movie_per_video_slide(deck):
 def test_beamer_names_every_frame_it_uses(deck):
     out, made = deck
     tex = made["beamer"].output.read_text(encoding="utf-8")
-    assert tex.count("\\begin{frame}") == 5   # the title page and 4 slides
+    assert tex.count("\\begin{frame}") == 5   # the title page and 4 slides (a video is one animation)
     used = set()
     for fps, prefix, first, last in re.findall(r"\\animategraphics\[[^]]*\]\{([\d.]+)\}\{([^}]+)\}\{(\d+)\}\{(\d+)\}",
                                                tex):
@@ -175,11 +197,17 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
             .querySelector('video'); return v && v.currentTime > 0.2; }""", timeout=15000)
 
     playing(0)
-    for slide in (1, 2):
+    for slide in (1, 2, 3, 4):
         page.keyboard.press("ArrowRight")
         playing(slide)
+        if slide >= 2:   # the video's acts carry their captions (from the scene timeline), shown
+            page.wait_for_function("""() => { const t = Reveal.getCurrentSlide().slideBackgroundContentElement
+                .querySelector('video').textTracks[0];
+                return t && t.mode === 'showing' && t.cues && t.cues.length > 0; }""", timeout=15000)
+    vtt = page.evaluate("document.querySelectorAll('div.slides > section')[2].dataset.captions")
+    assert "Gradient descent on a\nround bowl" in base64.b64decode(vtt.split(",", 1)[1]).decode()
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("Reveal.getIndices().h") == 3
+    assert page.evaluate("Reveal.getIndices().h") == 5
     frame = page.wait_for_selector(".backgrounds iframe[src='explorer.html']", state="attached", timeout=15000)
     explorer = frame.content_frame()
     explorer.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)
@@ -207,14 +235,20 @@ def test_video_is_cut_frame_exact_at_act_boundaries(tmp_path):
         assert abs(int(centre.mean()) - 80 * k) <= 6
 
 
-def test_act_boundaries_come_from_the_scene_timeline(monkeypatch, tmp_path):
+def test_acts_and_their_captions_come_from_the_scene_timeline(tmp_path):
+    """Cut points are the timeline's acts; each act's captions are clipped to it and timed from
+    its start (a caption across a boundary shows in both acts)."""
+    from gdviz import timeline
     from gdviz.slides import media
 
-    fake = types.ModuleType("gdviz.timeline")
-    fake.read = lambda path: types.SimpleNamespace(acts=[0.0, 2.5, 1.0], cues=[]) if "acts" in str(path) else None
-    monkeypatch.setitem(sys.modules, "gdviz.timeline", fake)
-    assert media.act_cuts(tmp_path / "acts.mp4") == [1.0, 2.5]
-    assert media.act_cuts(tmp_path / "plain.mp4") == []
+    video = tmp_path / "v.mp4"
+    timeline.write(video, timeline.Timeline(3.0, [timeline.Cue(0.0, 1.5, "one"), timeline.Cue(1.5, 3.0, "two")],
+                                            [1.0, 2.0]))
+    assert media.act_cuts(video) == [1.0, 2.0]
+    acts = media.act_timelines(video)
+    assert [(a.duration, [(c.start, c.end, c.text) for c in a.cues]) for a in acts] == [
+        (1.0, [(0.0, 1.0, "one")]), (1.0, [(0.0, 0.5, "one"), (0.5, 1.0, "two")]), (1.0, [(0.0, 1.0, "two")])]
+    assert media.act_cuts(tmp_path / "none.mp4") == [] and media.act_timelines(tmp_path / "none.mp4") is None
 
 
 def test_the_built_in_deck_follows_the_course_with_the_explorer():

@@ -38,6 +38,7 @@ class Shown:
     source: Path | None
     kind: str
     videos: list[Path] = field(default_factory=list)
+    captions: list = field(default_factory=list)   # per video: its act's Timeline (captions), or None
 
 
 @dataclass
@@ -87,7 +88,7 @@ def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | Non
     if to is not None:
         from .convert import convert
 
-        result.output = convert(config, folder, scene, to, shown, deck.title[lang], size)
+        result.output = convert(config, folder, scene, to, shown, deck.title[lang], size, lang)
     return result
 
 
@@ -174,6 +175,7 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
             s.videos = _slide_videos(s, files, stem, lang, size)
             cache[stem] = {"key": key, "videos": [v.name for v in s.videos]}
             _write_cache(files, cache)
+        s.captions = _captions(s)
         for k, video in enumerate(s.videos):
             keep.add(video.name)
             configs.append(SlideConfig(file=video.resolve(), rev_file=video.resolve(), loop=s.kind == "gif",
@@ -192,6 +194,18 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
     path = write_text(folder / f"{scene}.json", json.dumps(data, indent=2, ensure_ascii=False))
     PresentationConfig.from_file(path)   # manim-slides reads it back (a broken folder fails here, not later)
     return path
+
+
+def _captions(s: Shown) -> list:
+    """Per slide video, the captions of its act (a Timeline), None where there are none."""
+    from .media import act_timelines
+
+    acts = act_timelines(s.source) if s.source is not None and s.kind == "video" else None
+    if acts is None:
+        return [None] * len(s.videos)
+    if len(s.videos) == 1:
+        return [acts[0]] if len(acts) == 1 else [None]
+    return [acts[int(v.stem.rsplit("-", 1)[1]) - 1] for v in s.videos]   # NNN-name-K.mp4: act K
 
 
 def _slide_videos(s: Shown, files: Path, stem: str, lang: str, size) -> list[Path]:

@@ -18,7 +18,7 @@ REVEAL = Path(__file__).parent / "revealjs"
 REVEAL_VERSION = "6.0.1"   # the reveal.js in REVEAL: the version manim-slides 5.7's template loads
 
 
-def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: str, size) -> Path:
+def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: str, size, lang: str = "en") -> Path:
     """Convert ``folder/scene.json`` to ``folder/scene.{html,pdf,pptx}``; returns that file."""
     from manim_slides.config import PresentationConfig
     from manim_slides.convert import PDF, PowerPoint, RevealJS
@@ -35,7 +35,7 @@ def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: 
                 _copy_reveal(folder / assets / "revealjs", version)
                 RevealJS(presentation_configs=configs, assets_dir=assets, cdn_url=f"{assets}/revealjs",
                          title=title, background_color="white").convert_to(Path(tmp))
-                Path(tmp).write_text(_finish_html(Path(tmp).read_text(encoding="utf-8"), shown), encoding="utf-8")
+                Path(tmp).write_text(_finish_html(Path(tmp).read_text(encoding="utf-8"), shown, lang), encoding="utf-8")
             elif to == "pdf":
                 PDF(presentation_configs=configs).convert_to(Path(tmp))
             else:
@@ -55,17 +55,43 @@ def _copy_reveal(target: Path, version: str):
     shutil.copytree(REVEAL, target, ignore=shutil.ignore_patterns("README.md"))
 
 
-def _finish_html(html: str, shown) -> str:
+LANGUAGE = {"en": "English", "zh": "中文"}
+# a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it)
+CAPTIONS_SCRIPT = """
+(function () {
+  function captions(slide) {
+    var background = slide && Reveal.getSlideBackground(slide);
+    var video = background && background.querySelector('video');
+    if (!video || !slide.dataset.captions || video.querySelector('track')) return;
+    var track = document.createElement('track');
+    track.kind = 'captions';
+    track.src = slide.dataset.captions;
+    track.srclang = slide.dataset.captionsLang;
+    track.label = slide.dataset.captionsLabel;
+    track.default = true;
+    video.appendChild(track);
+    track.track.mode = 'showing';
+  }
+  Reveal.on('ready', function (event) { captions(event.currentSlide); });
+  Reveal.on('slidechanged', function (event) { captions(event.currentSlide); });
+})();
+"""
+
+
+def _finish_html(html: str, shown, lang: str = "en") -> str:
     """manim-slides' reveal.js page, finished for gdviz: each section named by its slide's title
-    (screen readers), every video muted (they are silent; muted videos may autoplay), and the
-    explorer slide the live explorer page."""
+    (screen readers), every video muted (they are silent; muted videos may autoplay), a video's
+    captions (its act's WebVTT, from the scene timeline) as a track, and the explorer slide the
+    live explorer page."""
+    import base64
+
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
     sections = soup.select("div.slides > section")
     k = 0
     for s in shown:
-        for _ in s.videos:
+        for captions in s.captions or [None] * len(s.videos):
             section = sections[k]
             k += 1
             section["aria-label"] = s.title
@@ -74,6 +100,14 @@ def _finish_html(html: str, shown) -> str:
                     section.attrs.pop(attr, None)
                 section["data-background-iframe"] = "explorer.html"
                 section["data-background-interactive"] = ""
-            else:
-                section["data-background-video-muted"] = ""
+                continue
+            section["data-background-video-muted"] = ""
+            if captions is not None and captions.cues:
+                vtt = base64.b64encode(captions.to_vtt().encode("utf-8")).decode("ascii")
+                section["data-captions"] = f"data:text/vtt;base64,{vtt}"
+                section["data-captions-lang"] = lang
+                section["data-captions-label"] = LANGUAGE[lang]
+    script = soup.new_tag("script")
+    script.string = CAPTIONS_SCRIPT
+    soup.body.append(script)
     return str(soup)

@@ -171,17 +171,26 @@ def video_acts(video_path, outs: list, canvas: Canvas, cuts: list[float]) -> lis
 
 
 def act_cuts(video_path) -> list[float]:
-    """Where the video's acts begin after the first (seconds), from the scene timeline beside it
-    (:mod:`gdviz.timeline`); none (one act) when there is no timeline."""
-    try:
-        from ..timeline import read
-    except ImportError:     # the timeline module is not part of this gdviz yet
-        return []
+    """Where the video's acts begin after the first (seconds), from its scene timeline
+    (:mod:`gdviz.timeline`, the sidecar beside it); none (one act) when it has no timeline."""
+    from ..timeline import read
+
+    timeline = read(video_path)
+    return list(timeline.acts) if timeline is not None else []
+
+
+def act_timelines(video_path) -> list | None:
+    """The video's timeline cut like the video: one :class:`gdviz.timeline.Timeline` per act,
+    its cues clipped to the act and timed from the act's start; None without a timeline."""
+    from ..timeline import Cue, Timeline, read
+
     timeline = read(video_path)
     if timeline is None:
-        return []
-    starts = sorted({float(t) for t in timeline.acts})
-    return [t for t in starts if t > 1e-6]
+        return None
+    bounds = [0.0, *timeline.acts, timeline.duration]
+    return [Timeline(b - a, [Cue(max(c.start, a) - a, min(c.end, b) - a, c.text) for c in timeline.cues
+                             if c.end > a and c.start < b], [], timeline.lang)
+            for a, b in zip(bounds, bounds[1:])]
 
 
 def frames_of(path, fps_max: float = 10.0, width_max: int = 960):
