@@ -158,7 +158,8 @@ def test_pptx_has_a_movie_per_video_slide(deck):
 def test_beamer_names_every_frame_it_uses(deck):
     out, made = deck
     tex = made["beamer"].output.read_text(encoding="utf-8")
-    assert tex.count("\\begin{frame}") == 5   # the title page and 4 slides (a video is one animation)
+    assert tex.count("\\begin{frame}") == 7   # the title page and 6 slides (the video: one per act)
+    assert "{frames/bowls-3-}" in tex
     used = set()
     for fps, prefix, first, last in re.findall(r"\\animategraphics\[[^]]*\]\{([\d.]+)\}\{([^}]+)\}\{(\d+)\}\{(\d+)\}",
                                                tex):
@@ -273,6 +274,8 @@ def test_the_built_in_deck_follows_the_course_with_the_explorer():
     ('[[slide]]\nentry = "race"\n', ["--to", "keynote"],
      "unknown --to 'keynote'; choose from: html, pdf, pptx, beamer"),
     ('[[slide]]\nentry = "race"\n', ["--lang", "fr"], "unknown language 'fr'; choose from: en, zh"),
+    ('[[entry]]\nname = "race"\nkind = "figure"\nlang = "en"\n[[slide]]\nentry = "race"\n', ["--lang", "zh"],
+     "entry 'race' is not made in zh (its lang is en); build the deck with --lang en or add zh to the entry"),
 ])
 def test_bad_decks_are_one_line(tmp_path, capsys, text, args, message):
     (tmp_path / "deck.toml").write_text(text, encoding="utf-8")

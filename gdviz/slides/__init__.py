@@ -70,6 +70,7 @@ def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | Non
     deck = load(deck_path)
     lang = lang or deck.lang or "en"
     size = tuple(size or media.SIZE)
+    _entries(deck, lang)   # every picture exists in the deck's language, before anything is written
     folder = _folder(out)
     built = _build_gallery(deck, folder, lang, jobs, figure_format="pdf" if to == "beamer" else "png")
     shown = _shown(deck, lang, folder, built)
@@ -117,15 +118,7 @@ def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str
     ``folder/media``); figures as ``figure_format`` (PNG for slide videos, PDF for Beamer)."""
     from ..gallery import build
 
-    names = {s.entry for s in deck.slides if s.entry != EXPLORER}
-    entries = []
-    for e in deck.spec.entries:
-        if e.name not in names:
-            continue
-        if lang not in e.langs:
-            raise UserInputError(f"entry '{e.name}' is not made in {lang} (its lang is {', '.join(e.langs)}); "
-                                 f"build the deck with --lang {e.langs[0]} or add {lang} to the entry")
-        entries.append(replace(e, format=figure_format) if e.kind == "figure" else e)
+    entries = [replace(e, format=figure_format) if e.kind == "figure" else e for e in _entries(deck, lang)]
     spec = replace(deck.spec, entries=entries, slides=[])
     if not entries:
         return {"spec": spec, "result": None, "folder": folder / "media"}
@@ -135,6 +128,17 @@ def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str
         more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
         raise OutputError(f"cannot make the deck: {file} failed{more}: {message.splitlines()[0]}")
     return {"spec": spec, "result": result, "folder": folder / "media"}
+
+
+def _entries(deck: Deck, lang: str) -> list:
+    """The gallery entries the deck shows, each made in ``lang`` (else one line saying so)."""
+    names = {s.entry for s in deck.slides if s.entry != EXPLORER}
+    entries = [e for e in deck.spec.entries if e.name in names]
+    for e in entries:
+        if lang not in e.langs:
+            raise UserInputError(f"entry '{e.name}' is not made in {lang} (its lang is {', '.join(e.langs)}); "
+                                 f"build the deck with --lang {e.langs[0]} or add {lang} to the entry")
+    return entries
 
 
 def _shown(deck: Deck, lang: str, folder: Path, built: dict) -> list[Shown]:

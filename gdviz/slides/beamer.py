@@ -6,10 +6,13 @@ frame sequences in ``frames/`` played by the animate package::
       \note{Momentum reaches the global minimum ...}
     \end{frame}
 
-pdflatex or xelatex compile the English deck; the Chinese one needs xelatex (ctex).
+A video is one frame per act (``frames/NAME-ACT-``), as in the slide folder. pdflatex or
+xelatex compile the English deck; the Chinese one needs xelatex (ctex).
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -52,7 +55,7 @@ def _pdftex_characters(text: str) -> str:
 def write_beamer(shown, folder: Path, title: str, lang: str, scene: str) -> Path:
     """Write the .tex, its figures and frame sequences into ``folder``; returns the .tex."""
     from ..files import write_text
-    from .media import frames_of
+    from .media import act_cuts, frames_of
 
     figures, frames = folder / "figures", folder / "frames"
     for sub in (figures, frames):
@@ -70,14 +73,20 @@ def write_beamer(shown, folder: Path, title: str, lang: str, scene: str) -> Path
             target = figures / s.source.name
             shutil.copyfile(s.source, target)
             graphic = f"\\includegraphics[{GRAPHIC}]{{figures/{target.name}}}"
-        else:
-            fps, images = frames_of(s.source)
-            prefix = f"{s.entry}-"
-            for i, image in enumerate(images):
-                image.save(frames / f"{prefix}{i}.png", optimize=False)
+            body.append(f"\\begin{{frame}}{{{tex(s.title)}}}\n  \\centering\n  {graphic}\n{notes}\\end{{frame}}\n")
+            continue
+        fps, images = frames_of(s.source)
+        cuts = act_cuts(s.source) if s.kind == "video" else []
+        acts = [list(g) for _, g in itertools.groupby(
+            range(len(images)), key=lambda k: bisect.bisect_right(cuts, k / fps + 1e-9))]
+        for n, act in enumerate(acts):   # a video: one frame per act, as in the slide folder
+            prefix = f"{s.entry}-" if len(acts) == 1 else f"{s.entry}-{n + 1}-"
+            for i, k in enumerate(act):
+                images[k].save(frames / f"{prefix}{i}.png", optimize=False)
             graphic = (f"\\animategraphics[controls,loop,{GRAPHIC}]{{{fps:.4g}}}{{frames/{prefix}}}"
-                       f"{{0}}{{{len(images) - 1}}}")
-        body.append(f"\\begin{{frame}}{{{tex(s.title)}}}\n  \\centering\n  {graphic}\n{notes}\\end{{frame}}\n")
+                       f"{{0}}{{{len(act) - 1}}}")
+            body.append(f"\\begin{{frame}}{{{tex(s.title)}}}\n  \\centering\n  {graphic}\n"
+                        f"{notes if n == 0 else ''}\\end{{frame}}\n")
     cjk = "\\usepackage[UTF8]{ctex}   % Chinese: compile with xelatex\n" if lang == "zh" else \
         _pdftex_characters(title + "".join(s.title + s.notes for s in shown))
     head = ("\\documentclass[aspectratio=169]{beamer}\n" + cjk +
