@@ -137,6 +137,17 @@ def test_a_second_build_reuses_the_slide_videos(deck):
     assert [v.stat().st_mtime_ns for v in videos] == before
 
 
+def test_html_assets_follow_the_slides(deck):
+    """manim-slides keeps a video already in the assets folder; gdviz's deck never shows a stale one."""
+    from gdviz import slides
+
+    out, made = deck
+    asset = out / "deck-en_assets" / "001-tri.mp4"
+    asset.write_bytes(b"stale")
+    slides.make(out.parent / "deck.toml", out, to="html", size=SIZE)
+    assert asset.read_bytes() == (out / "files" / "deck-en" / "001-tri.mp4").read_bytes()
+
+
 def test_pdf_has_one_page_per_slide(deck):
     out, made = deck
     pdf = made["pdf"].output.read_bytes()

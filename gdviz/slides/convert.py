@@ -32,6 +32,8 @@ def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: 
         with atomic_path(dest) as tmp, contextlib.redirect_stderr(io.StringIO()):   # manim-slides' progress bars
             if to == "html":
                 version = RevealJS.model_fields["reveal_version"].default
+                if (folder / assets).is_dir():   # manim-slides keeps a video already there, even if changed
+                    shutil.rmtree(folder / assets)
                 _copy_reveal(folder / assets / "revealjs", version)
                 RevealJS(presentation_configs=configs, assets_dir=assets, cdn_url=f"{assets}/revealjs",
                          title=title, background_color="white").convert_to(Path(tmp))
@@ -50,8 +52,6 @@ def _copy_reveal(target: Path, version: str):
     if REVEAL_VERSION != version:
         raise OutputError(f"manim-slides asks for reveal.js {version}, gdviz ships {REVEAL_VERSION} for offline decks: "
                           "install the manim-slides version gdviz was tested with (pip install 'gdviz[slides]')")
-    if target.exists():
-        shutil.rmtree(target)
     shutil.copytree(REVEAL, target, ignore=shutil.ignore_patterns("README.md"))
 
 
