@@ -11,7 +11,6 @@ import base64
 import re
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from conftest import needs_browser
@@ -22,6 +21,7 @@ from gdviz.errors import UserInputError
 
 pytest.importorskip("manim_slides")
 pytest.importorskip("manim")
+av = pytest.importorskip("av")
 
 DECK = """title = "Tiny deck"
 title_zh = "小幻灯片"

@@ -166,19 +166,9 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
 
     files = folder / "files" / scene
     files.mkdir(parents=True, exist_ok=True)
-    cache = _read_cache(files)
+    _encode(shown, files, lang, size)
     configs, keep = [], set()
-    for i, s in enumerate(shown):
-        stem = f"{i + 1:03d}-{s.entry}"
-        key = _slide_key(s, lang, size)
-        known = cache.get(stem)
-        if isinstance(known, dict) and known.get("key") == key and known.get("videos") and all(
-                isinstance(v, str) and (files / v).is_file() for v in known["videos"]):
-            s.videos = [files / v for v in known["videos"]]
-        else:
-            s.videos = _slide_videos(s, files, stem, lang, size)
-            cache[stem] = {"key": key, "videos": [v.name for v in s.videos]}
-            _write_cache(files, cache)
+    for s in shown:
         s.captions = _captions(s)
         for k, video in enumerate(s.videos):
             keep.add(video.name)
@@ -198,6 +188,23 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
     path = write_text(folder / f"{scene}.json", json.dumps(data, indent=2, ensure_ascii=False))
     PresentationConfig.from_file(path)   # manim-slides reads it back (a broken folder fails here, not later)
     return path
+
+
+def _encode(shown: list[Shown], files: Path, lang: str, size):
+    """Set every slide's videos: taken from the cache when nothing that decides them changed,
+    else encoded (in this process: two processes on two cores took 46 s where one took 33 s)."""
+    cache = _read_cache(files)
+    for i, s in enumerate(shown):
+        stem = f"{i + 1:03d}-{s.entry}"
+        key = _slide_key(s, lang, size)
+        known = cache.get(stem)
+        if isinstance(known, dict) and known.get("key") == key and known.get("videos") and all(
+                isinstance(v, str) and (files / v).is_file() for v in known["videos"]):
+            s.videos = [files / v for v in known["videos"]]
+            continue
+        s.videos = _slide_videos(s, files, stem, lang, size)   # one process: x264 already uses every core
+        cache[stem] = {"key": key, "videos": [v.name for v in s.videos]}
+        _write_cache(files, cache)
 
 
 def _captions(s: Shown) -> list:
