@@ -164,6 +164,8 @@ def test_pptx_has_a_movie_per_video_slide(deck):
     for slide in prs.slides:
         assert [s.shape_type for s in slide.shapes] == [MSO_SHAPE_TYPE.MEDIA]
     assert prs.slides[1].notes_slide.notes_text_frame.text == "Watch the dot."
+    links = [slide.shapes[0].click_action.hyperlink.address for slide in prs.slides]
+    assert links == [None] * 5 + ["explorer.html"]   # the explorer's card opens the page
 
 
 def test_beamer_names_every_frame_it_uses(deck):

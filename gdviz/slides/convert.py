@@ -42,9 +42,24 @@ def convert(config_path: Path, folder: Path, scene: str, to: str, shown, title: 
                 PDF(presentation_configs=configs).convert_to(Path(tmp))
             else:
                 PowerPoint(presentation_configs=configs, width=size[0], height=size[1]).convert_to(Path(tmp))
+                _link_explorer(Path(tmp), shown)
     except OSError as e:
         raise OutputError(f"cannot write '{dest}': {cause(e)}") from None
     return dest
+
+
+def _link_explorer(pptx_path: Path, shown):
+    """In the PowerPoint deck, clicking the explorer slide's card opens explorer.html."""
+    import pptx
+
+    index = [s.source is None for s in shown for _ in s.videos]
+    if not any(index):
+        return
+    prs = pptx.Presentation(str(pptx_path))
+    for slide, explorer in zip(prs.slides, index):
+        if explorer:
+            slide.shapes[0].click_action.hyperlink.address = "explorer.html"
+    prs.save(str(pptx_path))
 
 
 def _copy_reveal(target: Path, version: str):
