@@ -827,7 +827,20 @@ def slides_cmd(deck, out, lang, to, jobs):
     if lang is not None and lang not in ("en", "zh"):
         raise UserInputError(f"unknown language '{lang}'; choose from: en, zh")
     n_jobs = None if jobs is None else _number("--jobs", jobs, int)
-    result = slides.make(deck, out, lang=lang, to=to, jobs=n_jobs)
+    bars = {}
+
+    def progress(stage, done, total):
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = LazyProgress(f"{'rendering' if stage == 'pictures' else 'encoding'} {stage}", total)
+        bars[stage](done)
+
+    try:
+        result = slides.make(deck, out, lang=lang, to=to, jobs=n_jobs, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
     n = sum(len(s.videos) for s in result.slides) if to != "beamer" else len(result.slides)
     console.print(f"{n} slides -> {shown(result.output or result.config)}")
     if to != "beamer":

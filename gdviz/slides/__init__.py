@@ -57,9 +57,11 @@ def scene_name(lang: str) -> str:
 
 
 def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | None = None, jobs: int | None = None,
-         size=None) -> Result:
+         size=None, progress=None) -> Result:
     """Build the deck in ``deck_path`` (None: the built-in course deck) into the folder ``out``;
-    ``to`` converts it (html, pdf, pptx, beamer). ``size``: the slides' (width, height)."""
+    ``to`` converts it (html, pdf, pptx, beamer). ``size``: the slides' (width, height).
+    progress : ``f(stage, done, total)`` as pictures render (stage "pictures") and slides encode
+    ("slides")."""
     from . import media
 
     if to is not None and to not in TARGETS:
@@ -72,7 +74,8 @@ def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | Non
     size = tuple(size or media.SIZE)
     _entries(deck, lang)   # every picture exists in the deck's language, before anything is written
     folder = _folder(out)
-    built = _build_gallery(deck, folder, lang, jobs, figure_format="pdf" if to == "beamer" else "png")
+    built = _build_gallery(deck, folder, lang, jobs, figure_format="pdf" if to == "beamer" else "png",
+                           progress=progress)
     shown = _shown(deck, lang, folder, built)
     if any(s.entry == EXPLORER for s in shown):   # the explorer beside the deck, on the deck's surfaces
         from ..web.page import write_for_gallery
@@ -84,7 +87,7 @@ def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | Non
 
         tex = write_beamer(shown, folder, deck.title[lang], lang, scene)
         return Result(tex, shown, tex, scene)
-    config = _write_folder(shown, folder, scene, lang, size)
+    config = _write_folder(shown, folder, scene, lang, size, progress)
     result = Result(config, shown, scene=scene)
     if to is not None:
         from .convert import convert
@@ -113,7 +116,7 @@ def _folder(out) -> Path:
     return folder
 
 
-def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str):
+def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str, progress=None):
     """Render the deck's entries in ``lang`` through the gallery build (cached in
     ``folder/media``); figures as ``figure_format`` (PNG for slide videos, PDF for Beamer)."""
     from ..gallery import build
@@ -122,7 +125,8 @@ def _build_gallery(deck: Deck, folder: Path, lang: str, jobs, figure_format: str
     spec = replace(deck.spec, entries=entries, slides=[])
     if not entries:
         return {"spec": spec, "result": None, "folder": folder / "media"}
-    result = build(spec, folder / "media", jobs=jobs, langs=(lang,), write_index=False, overwrite=True)
+    result = build(spec, folder / "media", jobs=jobs, langs=(lang,), write_index=False, overwrite=True,
+                   progress=progress and (lambda done, total, _: progress("pictures", done, total)))
     if result.failed:
         file, message = next(iter(result.failed.items()))
         more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
@@ -159,14 +163,14 @@ def _shown(deck: Deck, lang: str, folder: Path, built: dict) -> list[Shown]:
     return shown
 
 
-def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size) -> Path:
+def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size, progress=None) -> Path:
     """The slide videos and ``scene.json`` (manim-slides' PresentationConfig, paths relative to
     the folder's parent, as manim-slides writes them)."""
     from manim_slides.config import PresentationConfig, SlideConfig
 
     files = folder / "files" / scene
     files.mkdir(parents=True, exist_ok=True)
-    _encode(shown, files, lang, size)
+    _encode(shown, files, lang, size, progress)
     configs, keep = [], set()
     for s in shown:
         s.captions = _captions(s)
@@ -190,7 +194,7 @@ def _write_folder(shown: list[Shown], folder: Path, scene: str, lang: str, size)
     return path
 
 
-def _encode(shown: list[Shown], files: Path, lang: str, size):
+def _encode(shown: list[Shown], files: Path, lang: str, size, progress=None):
     """Set every slide's videos: taken from the cache when nothing that decides them changed,
     else encoded (in this process: two processes on two cores took 46 s where one took 33 s)."""
     cache = _read_cache(files)
@@ -205,6 +209,8 @@ def _encode(shown: list[Shown], files: Path, lang: str, size):
         s.videos = _slide_videos(s, files, stem, lang, size)   # one process: x264 already uses every core
         cache[stem] = {"key": key, "videos": [v.name for v in s.videos]}
         _write_cache(files, cache)
+        if progress:
+            progress("slides", i + 1, len(shown))
 
 
 def _captions(s: Shown) -> list:
