@@ -226,6 +226,11 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
     explorer = frame.content_frame()
     explorer.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)
     assert page.evaluate("Reveal.getCurrentSlide().getAttribute('aria-label')") == "Explore it yourself"
+    step = explorer.get_by_role("button", name="Step", exact=True)
+    step.click(timeout=10000)   # real clicks (Playwright waits while anything covers the button)
+    t = explorer.evaluate("gdviz.state().t")
+    step.click(timeout=10000)
+    assert explorer.evaluate("gdviz.state().t") == t + 1 >= 2
     assert not remote and not errors
     page.close()
 
