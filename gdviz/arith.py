@@ -5,7 +5,7 @@ each CPU's kernel, and ``pow``, ``exp``, ``sin`` differ in the last bit between 
 JavaScript engines. Surfaces have one or two parameters, so the solves and eigenvalues a run
 needs are short formulas; this module writes them with ``+ - * /`` and ``sqrt`` only (each
 correctly rounded by IEEE 754, in numpy and in JavaScript alike), in a fixed order. The
-explorer's engine (``gdviz/web/explorer.js``) mirrors every function here operation for
+explorer's engine (``gdviz/web/js/arith.js``) mirrors every function here operation for
 operation, and the tests hold the two to the same bits.
 
     >>> eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))

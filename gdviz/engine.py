@@ -43,7 +43,7 @@ from .optim.schedules import rate_at, trusted
 from .optim.transforms import state_paths
 from .surfaces import Surface
 from .surfaces import surface as make_surface
-from .trajectory import Trajectory
+from .trajectory import MAX_RECORD_BYTES, Trajectory
 
 MAX_LOSS = 1e100
 KINK_RADII = (1e-9, 1e-6, 1e-3)  # where a kink's neighbours are looked at, in window spans
@@ -51,7 +51,6 @@ KINK_RADII = (1e-9, 1e-6, 1e-3)  # where a kink's neighbours are looked at, in w
 _COS = (1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898, 0.0)
 _COS16 = _COS + tuple(-c for c in _COS[-2::-1]) + tuple(-c for c in _COS[1:]) + _COS[-2:0:-1]
 KINK_DIRECTIONS = np.array([(_COS16[k], _COS16[(k - 4) % 16]) for k in range(16)])
-MAX_RECORD_BYTES = 256 * 2**20  # memory for a trajectory's recorded arrays
 DISTANCE_FACTOR = 1000.0  # default max_distance, in multiples of the bounds' widest span
 
 

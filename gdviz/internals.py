@@ -181,15 +181,6 @@ class Term:
     value: np.ndarray
 
 
-def rule(optimizer: str) -> str:
-    """The update rule as written in the optimizer's docstring (its indented lines)."""
-    from .optim import OPTIMIZERS
-
-    doc = (OPTIMIZERS[optimizer].__doc__ or "") if optimizer in OPTIMIZERS else ""
-    lines = [line.strip() for line in doc.splitlines() if line.startswith("        ") and line.strip()]
-    return "\n".join(lines) or doc.strip().splitlines()[0] if doc.strip() else ""
-
-
 def dissect(traj, t: int) -> list[Term]:
     """Update t of a run, term by term, with the run's own numbers: the last term is
     p_{t+1}, equal to ``traj.params[t + 1]``.

@@ -9,6 +9,8 @@ import numpy as np
 
 from .errors import UserInputError
 
+MAX_RECORD_BYTES = 256 * 2**20  # memory for a trajectory's recorded arrays (gd.run refuses more, load too)
+
 
 class _NoSuchMember(UserInputError, IndexError):
     """A batch member out of range: a UserInputError, and an IndexError so that iterating over a
@@ -208,10 +210,9 @@ class Trajectory:
         decompressed) fit ``MAX_RECORD_BYTES``, all finite, and an ``info`` JSON text of the
         expected structure. Anything else is a :class:`UserInputError` naming the problem.
         """
-        from . import engine  # the memory bound lives there (read at call time)
         from .trajfile import read_trajectory
 
-        return cls(**read_trajectory(path, engine.MAX_RECORD_BYTES))
+        return cls(**read_trajectory(path, MAX_RECORD_BYTES))   # read at call time
 
     def rebuild_surface(self):
         """The surface this run was on, built again from its name and ``meta["surface_params"]``

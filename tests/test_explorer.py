@@ -39,7 +39,7 @@ CHECKED = ["elongated", "rosenbrock", "egg-crate", "parabola", "linear-regressio
 
 # -- one table drives the controls, the hash and the traitlets -----------------------------------
 def test_every_optimizer_of_the_registry_has_a_javascript_rule():
-    assert tables.missing() == [], f"no JavaScript rule in gdviz/web/explorer.js for: {', '.join(tables.missing())}"
+    assert tables.missing() == [], f"no JavaScript rule in gdviz/web/js/engine.js for: {', '.join(tables.missing())}"
 
 
 def test_every_hyperparameter_of_the_registry_has_a_control():
@@ -308,7 +308,7 @@ def test_page_loads_with_no_console_errors(page):
 @pytest.mark.filterwarnings("ignore:newton:UserWarning")   # Newton near a saddle says so; it is checked all the same
 def test_the_page_runs_every_optimizer_as_gd_run_does(page, name):
     """Every optimizer on every checked surface, and every option of its rule (OPTIMIZER_CASES)."""
-    assert name in page.js("gdviz.rules()"), f"'{name}' has no JavaScript rule in gdviz/web/explorer.js"
+    assert name in page.js("gdviz.rules()"), f"'{name}' has no JavaScript rule in gdviz/web/js/engine.js"
     cases = [(key, {}) for key in CHECKED] + [(key, h) for n, h, key in OPTIMIZER_CASES if n == name]
     worst, cut = [0.0, 0.0], []
     for key, hyper in cases:

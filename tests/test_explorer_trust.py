@@ -32,7 +32,7 @@ from gdviz.web import page as page_mod
 from gdviz.web.page import MAX_SURFACES, page_data, write_explorer
 
 HERE = Path(__file__).parent
-JS = HERE.parent / "gdviz" / "web" / "explorer.js"
+JS = HERE.parent / "gdviz" / "web" / "js" / "index.js"
 NODE = shutil.which("node") or shutil.which("nodejs")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed (make test installs it)")
 EXPRESSION = "x**2 + 10*y**2"
@@ -268,12 +268,10 @@ def test_the_api_reads_only_steps_that_exist(page):
 
 # -- the codec and the float printer under Node ------------------------------------------------------
 def node(script: str, data) -> object:
-    """Run `script` (an ES module body with E = explorer.js, D = data) under Node; its printed JSON."""
-    copy = Path(subprocess.check_output(["mktemp", "-d"], text=True).strip()) / "explorer.mjs"
-    shutil.copyfile(JS, copy)
-    body = f"const E = await import({json.dumps(copy.as_uri())});\nconst D = {json.dumps(data)};\n{script}"
+    """Run `script` (an ES module body with E = the explorer's modules, D = data) under Node; its
+    printed JSON."""
+    body = f"const E = await import({json.dumps(JS.as_uri())});\nconst D = {json.dumps(data)};\n{script}"
     r = subprocess.run([NODE, "--input-type=module", "-e", body], capture_output=True, text=True, timeout=60)
-    shutil.rmtree(copy.parent)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout)
 

@@ -2,7 +2,7 @@
 
 1. On every surface built from + - * / and sqrt (the parabola, bowl, elongated, Rosenbrock,
    Beale, Himmelblau, saddle, the regression losses and typed formulas of that kind), the
-   explorer's engine (gdviz/web/explorer.js, run by Node) and gd.run agree for 1000 steps, for
+   explorer's engine (gdviz/web/js/, run by Node) and gd.run agree for 1000 steps, for
    every optimizer the page has, at the rate the page suggests and at the largest rate that does
    not diverge in 1000 steps: the same status and stop, and the same bits in params, loss,
    gradients and optimizer state (asserted to 1e-12 relative; measured: identical).

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import gdviz as gd
-from gdviz import engine
+from gdviz import trajectory
 from gdviz.errors import UserInputError
 from gdviz.optim import schedules as S
 
@@ -221,7 +221,7 @@ def test_real_deflate_bomb_is_refused_quickly(tmp_path, good):
 
 def test_memory_bound_is_read_at_call_time(tmp_path, good, monkeypatch):
     path = _write(tmp_path / "ok.npz", good)
-    monkeypatch.setattr(engine, "MAX_RECORD_BYTES", 256)
+    monkeypatch.setattr(trajectory, "MAX_RECORD_BYTES", 256)
     _refused(path, "more than the 0.0 MiB a trajectory may hold")
 
 

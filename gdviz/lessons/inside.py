@@ -214,7 +214,7 @@ def one_step(optimizer="adam", t: int | None = None, *, surface="rosenbrock", lr
     torch's step t + 1), dissected term by term with its numbers (``info["terms"]``), next to
     the rule in the optimizer's docstring (``info["rule"]``). Default t: 9, or half way to where
     the run converges when it gets there in fewer (Newton's method), while the steps still show."""
-    from ..internals import rule
+    from ..optim import rule
 
     s = make_surface(surface)
     name = str(optimizer)

@@ -102,10 +102,15 @@ def _foreign(name, hyperparameters) -> Optimizer | None:
     return None
 
 
+def rule(optimizer: str) -> str:
+    """The update rule as written in the optimizer's docstring (its indented lines)."""
+    doc = (OPTIMIZERS[optimizer].__doc__ or "") if optimizer in OPTIMIZERS else ""
+    lines = [line.strip() for line in doc.splitlines() if line.startswith("        ") and line.strip()]
+    return "\n".join(lines) or doc.strip().splitlines()[0] if doc.strip() else ""
+
+
 def describe() -> dict[str, str]:
     """Per optimizer, for ``gdviz list``: the first line of its docstring and its update rule."""
-    from ..internals import rule
-
     out = {}
     for name, factory in OPTIMIZERS.items():
         head, update = factory.__doc__.strip().splitlines()[0].rstrip(":"), rule(name)
@@ -114,4 +119,4 @@ def describe() -> dict[str, str]:
 
 
 __all__ = ["Optimizer", "OPTIMIZERS", "optimizer", "custom", "schedule", "Schedule", "SCHEDULES",
-           "transforms", "describe"]
+           "transforms", "describe", "rule"]

@@ -1,5 +1,5 @@
 """The explorer: an interactive page and a notebook widget where learners move the learning rate
-and watch gradient descent, on one JavaScript module (``explorer.js``).
+and watch gradient descent, on one JavaScript module (``js/``, joined into one by ``bundle.py``).
 
     >>> from gdviz.web import write_explorer
     >>> write_explorer("explorer.html", surfaces=["rosenbrock"], optimizers=["gd", "adam"])
@@ -12,7 +12,9 @@ and watch gradient descent, on one JavaScript module (``explorer.js``).
 - ``surfaces.py``: each surface's sympy expression printed to JavaScript, with contour levels;
 - ``page.py``: the self-contained HTML page (``gdviz explore``);
 - ``widget.py``: the anywidget for notebooks;
-- ``explorer.js`` / ``explorer.css``: the engine mirror and the UI, shared by both hosts.
+- ``js/`` (ES modules: state, arith, engine, pcg64, format, chart, view; ``index.js`` their API) and
+  ``explorer.css``: the engine mirror and the UI, shared by both hosts; ``bundle.py`` joins the
+  modules into the one module the hosts load.
 """
 from .page import explorer_html, page_data, write_explorer
 

@@ -1,8 +1,9 @@
 """The explorer as one self-contained HTML file: no network, no server, works opened from disk.
 
 The page inlines ``explorer.css``, the data the JavaScript reads (the settings table, the
-optimizers, the surfaces printed to JavaScript, labels and colours) and ``explorer.js`` itself,
-mounted on a model backed by the URL hash, so a link reproduces the view.
+optimizers, the surfaces printed to JavaScript, labels and colours) and the explorer's
+ES modules (``js/``, joined into one by ``bundle.py``), mounted on a model backed by the URL
+hash, so a link reproduces the view.
 
     >>> path = write_explorer("explorer.html", surfaces=["rosenbrock", "x**2 + 10*y**2"],
     ...                       optimizers=["gd", "momentum", "adam"], lang="zh")
@@ -17,8 +18,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import UserInputError, unknown_name
 from . import state
+from .bundle import explorer_js
 from .surfaces import BUILTIN, entry, resolve
-from .tables import CSS, JS, labels, mirrored, missing, optimizer_table, style_table, unshown
+from .tables import CSS, labels, mirrored, missing, optimizer_table, style_table, unshown
 
 MAX_BYTES = 3 * 2**20   # the page's size limit (3 MB), checked once the page is made
 # Surfaces a page may be asked for, checked before any is parsed: an expression takes 1 to 6 s and
@@ -112,7 +114,7 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
         "version": __version__,
         "props": [p.to_dict() for p in props],
         "optimizers": table,
-        "missing": {**{name: "no JavaScript rule in gdviz/web/explorer.js" for name in missing()},
+        "missing": {**{name: "no JavaScript rule in gdviz/web/js/engine.js" for name in missing()},
                     **{f"{name}: {', '.join(hp)}": "hyperparameters not shown (kept at their defaults)"
                        for name, hp in unshown().items()}},
         "surfaces": {k: _entry(k) for k in keys},
@@ -126,9 +128,9 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
 def explorer_html(surfaces=(), optimizers=(), *, lang: str = "en", stamp: str = "", **settings) -> str:
     """The page's HTML (see :func:`page_data` for the arguments; ``stamp`` goes in a meta tag)."""
     data = page_data(surfaces, optimizers, lang=lang, **settings)
-    js = JS.read_text(encoding="utf-8")
+    js = explorer_js()
     if "</script" in js.lower():
-        raise AssertionError("explorer.js must not contain '</script'")
+        raise AssertionError("the explorer's JavaScript must not contain '</script'")
     blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
     title = "gdviz explorer" if lang == "en" else "gdviz 交互探索"
     return (f'<!doctype html>\n<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">\n'

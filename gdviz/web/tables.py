@@ -4,7 +4,7 @@
   (names and defaults read with ``inspect.signature``; how each is shown from :data:`HYPER`), its
   colour, its name in English and Chinese and its update rule (from its docstring).
 - :func:`mirrored`: the optimizers the page's JavaScript engine has a rule for (read from
-  ``explorer.js``); :func:`missing` the others, so a new optimizer without a mirror is named,
+  ``js/engine.js``); :func:`missing` the others, so a new optimizer without a mirror is named,
   never silently dropped.
 - :func:`style_table` and :func:`labels`: colours and labels of ``gdviz.style``.
 
@@ -20,9 +20,10 @@ from pathlib import Path
 
 from .. import style
 from ..errors import UserInputError
+from .bundle import JS_DIR
 
 HERE = Path(__file__).parent
-JS = HERE / "explorer.js"
+ENGINE_JS = JS_DIR / "engine.js"
 CSS = HERE / "explorer.css"
 
 # How the page shows each hyperparameter (Python's names): type and slider. Python checks the
@@ -65,11 +66,11 @@ PRIMARY = {"momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("al
 
 @functools.cache
 def _js_rules() -> tuple[str, ...]:
-    """The names in ``export const RULES = { ... }`` of explorer.js, in order."""
-    text = JS.read_text(encoding="utf-8")
+    """The names in ``export const RULES = { ... }`` of js/engine.js, in order."""
+    text = ENGINE_JS.read_text(encoding="utf-8")
     m = re.search(r"^export const RULES = \{\n(.*?)^\};", text, re.S | re.M)
     if not m:
-        raise RuntimeError("explorer.js has no 'export const RULES = {' block")
+        raise RuntimeError("js/engine.js has no 'export const RULES = {' block")
     return tuple(re.findall(r"^  ([a-z][a-z0-9_]*):", m.group(1), re.M))
 
 
@@ -132,7 +133,7 @@ def _hyper(optimizer: str, name: str, default) -> dict:
 
 def optimizer_table() -> dict:
     """name -> {label, colour, hyper, rule} for every mirrored optimizer."""
-    from ..internals import rule
+    from ..optim import rule
 
     return {name: {"label": list(style.OPTIMIZER_NAMES.get(name, (name, name))), "colour": style.colour(name, i),
                    "hyper": hyperparameters(name, strict=False), "rule": rule(name)}

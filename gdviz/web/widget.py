@@ -1,5 +1,5 @@
 """The explorer as a notebook widget (Jupyter, JupyterLab, VS Code, marimo), built with anywidget on
-the page's own JavaScript module: one UI, two hosts.
+the page's own JavaScript module (gdviz/web/js/, joined by bundle.py): one UI, two hosts.
 
     >>> w = gd.explore("rosenbrock", optimizer=["gd", "momentum", "adam"])   # race them
     >>> w                                   # the explorer, in the cell's output
@@ -19,8 +19,9 @@ import traitlets
 
 from ..errors import UserInputError, unknown_name
 from . import state
+from .bundle import explorer_js
 from .page import page_data
-from .tables import CSS, JS
+from .tables import CSS
 
 TRAITS = {  # the table's types as traitlets
     "enum": lambda p: traitlets.Unicode(p.default),
@@ -45,7 +46,7 @@ class Refused(UserInputError, traitlets.TraitError):
 
 
 class _Base(anywidget.AnyWidget):
-    _esm = JS
+    _esm = explorer_js()
     _css = CSS
     _data = traitlets.Dict().tag(sync=True)
 

@@ -1,20 +1,13 @@
 // The explorer's JavaScript engine against gdviz's Python engine (tests/data/js_reference.json,
 // made by tests/make_js_reference.py). Run by tests/test_explorer.py: node --test tests/js/
-// The module is imported as it is shipped.
+// The modules are imported as they are shipped.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = new URL(".", import.meta.url);
-// a copy named .mjs: any Node >= 18 reads it as an ES module, whatever package.json says
-const folder = mkdtempSync(join(tmpdir(), "gdviz-js-")),
-  copy = join(folder, "explorer.mjs");
-copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", here)), copy);
-const E = await import(pathToFileURL(copy).href);
-rmSync(folder, { recursive: true }); // imported: the copy is no longer needed
+// the modules as shipped (gdviz/web/js/package.json says "module")
+const E = await import(new URL("../../gdviz/web/js/index.js", import.meta.url).href);
 const REF = JSON.parse(readFileSync(new URL("../data/js_reference.json", here), "utf8"));
 const RTOL = 1e-9;
 
@@ -57,7 +50,7 @@ test("every optimizer of the Python registry has a JavaScript rule", () => {
   assert.deepEqual(
     missing,
     [],
-    `no JavaScript rule for: ${missing.join(", ")} (add one to RULES in gdviz/web/explorer.js)`,
+    `no JavaScript rule for: ${missing.join(", ")} (add one to RULES in gdviz/web/js/engine.js)`,
   );
   const covered = new Set(REF.cases.map((c) => c.optimizer));
   assert.deepEqual(

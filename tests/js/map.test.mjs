@@ -1,17 +1,10 @@
-// The explorer's momentum map (gdviz/web/explorer.js, as shipped): the theory's rate per step.
+// The explorer's momentum map (gdviz/web/js/, as shipped): the theory's rate per step.
 // Run by tests/test_explorer_map.py: node --test tests/js/map.test.mjs
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
 
-const folder = mkdtempSync(join(tmpdir(), "gdviz-js-")),
-  copy = join(folder, "explorer.mjs");
-copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", import.meta.url)), copy);
-const E = await import(pathToFileURL(copy).href);
-rmSync(folder, { recursive: true });
+// the modules as shipped (gdviz/web/js/package.json says "module")
+const E = await import(new URL("../../gdviz/web/js/index.js", import.meta.url).href);
 const close = (a, b, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 
 test("no momentum is gradient descent: max |1 - alpha lambda|", () => {

@@ -1,17 +1,11 @@
-// Runs the explorer's engine (gdviz/web/explorer.js, as shipped) on cases read from stdin as JSON
+// Runs the explorer's engine (gdviz/web/js/, as shipped) on cases read from stdin as JSON
 // {surfaces: {key: engine record}, tables: {optimizer: {hyper: [...]}}, cases: [{optimizer, hyper,
 // lr, surface, start, steps, seed}]} and writes each run's record (params, loss, grads, state,
 // status, stop) to stdout as JSON. tests/test_same_numbers.py holds these to gd.run.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
 
-const folder = mkdtempSync(join(tmpdir(), "gdviz-js-")),
-  copy = join(folder, "explorer.mjs");
-copyFileSync(fileURLToPath(new URL("../../gdviz/web/explorer.js", import.meta.url)), copy);
-const E = await import(pathToFileURL(copy).href);
-rmSync(folder, { recursive: true }); // imported: the copy is no longer needed
+// the modules as shipped (gdviz/web/js/package.json says "module")
+const E = await import(new URL("../../gdviz/web/js/index.js", import.meta.url).href);
 
 const input = JSON.parse(readFileSync(0, "utf8"));
 const surfaces = Object.fromEntries(Object.entries(input.surfaces).map(([k, rec]) => [k, E.compileSurface(rec)]));
