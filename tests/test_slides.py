@@ -1,8 +1,8 @@
 """gdviz slides: a deck of gallery entries in manim-slides' slide-folder format, converted by
 manim-slides to HTML (offline, in Chromium), PDF and PowerPoint, or written as Beamer.
 
-One small deck (a figure, a GIF, a short low-quality video in three acts and the explorer: six
-slides) is built once per module; every conversion reads it (the gallery build caches the
+One small deck (its title, a figure, a GIF, a short low-quality video in three acts and the
+explorer: seven slides) is built once per module; every conversion reads it (the gallery build caches the
 pictures).
 """
 from __future__ import annotations
@@ -89,16 +89,17 @@ def test_the_folder_is_manim_slides_format(deck):
 
     out, made = deck
     config = PresentationConfig.from_file(out / "deck-en.json")   # manim-slides' own loader
-    assert [s.loop for s in config.slides] == [False, True, False, False, False, False]   # the GIF loops
+    assert [s.loop for s in config.slides] == [False, False, True, False, False, False, False]   # the GIF loops
     assert tuple(config.resolution) == SIZE
     assert all(s.file.is_file() and s.file.parent == (out / "files" / "deck-en").resolve() for s in config.slides)
-    assert len(get_scenes_presentation_config(["deck-en"], out)[0].slides) == 6
+    assert len(get_scenes_presentation_config(["deck-en"], out)[0].slides) == 7   # the title, then the slides
     notes = [s.notes for s in config.slides]
-    assert notes[0].startswith("the Goldilocks rate reaches the minimum in fewer steps")   # the entry's claims
-    assert notes[1] == "Watch the dot."
-    assert notes[2] and notes[3] == notes[4] == ""   # a video's notes go with its first act
-    assert "explorer.html" in notes[5]
-    with av.open(str(config.slides[0].file)) as c:   # a figure: a still of the deck's size
+    assert notes[1].startswith("the Goldilocks rate reaches the minimum in fewer steps")   # the entry's claims
+    assert notes[2] == "Watch the dot."
+    assert notes[3] and notes[4] == notes[5] == ""   # a video's notes go with its first act
+    assert "explorer.html" in notes[6]
+    assert made["html"].slides[0].title == "Tiny deck" and notes[0] == ""
+    with av.open(str(config.slides[1].file)) as c:   # a figure: a still of the deck's size
         frames = list(c.decode(video=0))
     assert (frames[0].width, frames[0].height) == SIZE and len(frames) == 10
     first, last = (f.to_ndarray(format="rgb24").astype(int) for f in (frames[0], frames[-1]))
@@ -118,7 +119,7 @@ def test_a_video_is_one_slide_per_act(deck):
     bounds = [0.0, *acts, float("inf")]
     expected = [sum(a - 1e-9 <= t < b - 1e-9 for t in times) for a, b in zip(bounds, bounds[1:])]
     videos = [v for s in made["html"].slides if s.entry == "bowls" for v in s.videos]
-    assert [v.name for v in videos] == ["003-bowls-1.mp4", "003-bowls-2.mp4", "003-bowls-3.mp4"]
+    assert [v.name for v in videos] == ["004-bowls-1.mp4", "004-bowls-2.mp4", "004-bowls-3.mp4"]
     counts = []
     for v in videos:
         with av.open(str(v)) as c:
@@ -142,16 +143,16 @@ def test_html_assets_follow_the_slides(deck):
     from gdviz import slides
 
     out, made = deck
-    asset = out / "deck-en_assets" / "001-tri.mp4"
+    asset = out / "deck-en_assets" / "002-tri.mp4"
     asset.write_bytes(b"stale")
     slides.make(out.parent / "deck.toml", out, to="html", size=SIZE)
-    assert asset.read_bytes() == (out / "files" / "deck-en" / "001-tri.mp4").read_bytes()
+    assert asset.read_bytes() == (out / "files" / "deck-en" / "002-tri.mp4").read_bytes()
 
 
 def test_pdf_has_one_page_per_slide(deck):
     out, made = deck
     pdf = made["pdf"].output.read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 6
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 7
 
 
 def test_pptx_has_a_movie_per_video_slide(deck):
@@ -160,12 +161,12 @@ def test_pptx_has_a_movie_per_video_slide(deck):
 
     out, made = deck
     prs = pptx.Presentation(str(made["pptx"].output))
-    assert len(prs.slides) == 6
+    assert len(prs.slides) == 7
     for slide in prs.slides:
         assert [s.shape_type for s in slide.shapes] == [MSO_SHAPE_TYPE.MEDIA]
-    assert prs.slides[1].notes_slide.notes_text_frame.text == "Watch the dot."
+    assert prs.slides[2].notes_slide.notes_text_frame.text == "Watch the dot."
     links = [slide.shapes[0].click_action.hyperlink.address for slide in prs.slides]
-    assert links == [None] * 5 + ["explorer.html"]   # the explorer's card opens the page
+    assert links == [None] * 6 + ["explorer.html"]   # the explorer's card opens the page
 
 
 def test_beamer_names_every_frame_it_uses(deck):
@@ -211,17 +212,17 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
             .querySelector('video'); return v && v.currentTime > 0.2; }""", timeout=15000)
 
     playing(0)
-    for slide in (1, 2, 3, 4):
+    for slide in (1, 2, 3, 4, 5):
         page.keyboard.press("ArrowRight")
         playing(slide)
-        if slide >= 2:   # the video's acts carry their captions (from the scene timeline), shown
+        if slide >= 3:   # the video's acts carry their captions (from the scene timeline), shown
             page.wait_for_function("""() => { const t = Reveal.getCurrentSlide().slideBackgroundContentElement
                 .querySelector('video').textTracks[0];
                 return t && t.mode === 'showing' && t.cues && t.cues.length > 0; }""", timeout=15000)
-    vtt = page.evaluate("document.querySelectorAll('div.slides > section')[2].dataset.captions")
+    vtt = page.evaluate("document.querySelectorAll('div.slides > section')[3].dataset.captions")
     assert "Gradient descent on a\nround bowl" in base64.b64decode(vtt.split(",", 1)[1]).decode()
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("Reveal.getIndices().h") == 5
+    assert page.evaluate("Reveal.getIndices().h") == 6
     frame = page.wait_for_selector(".backgrounds iframe[src='explorer.html']", state="attached", timeout=15000)
     explorer = frame.content_frame()
     explorer.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)

@@ -21,6 +21,7 @@ from ..gallery.spec import EXPLORER
 from .deck import Deck, load
 
 TARGETS = ("html", "pdf", "pptx", "beamer")
+TITLE = "title"    # the deck's first slide: its title
 EXPLORER_TITLE = {"en": "Explore it yourself", "zh": "动手探索"}
 EXPLORER_NOTES = {"en": "The explorer (explorer.html): pick a surface, an optimizer and a learning rate, then step, "
                         "play and race.",
@@ -77,6 +78,8 @@ def make(deck_path=None, out="slides", *, lang: str | None = None, to: str | Non
     built = _build_gallery(deck, folder, lang, jobs, figure_format="pdf" if to == "beamer" else "png",
                            progress=progress)
     shown = _shown(deck, lang, folder, built)
+    if to != "beamer":   # Beamer makes its own title page
+        shown.insert(0, Shown(TITLE, deck.title[lang], "", None, TITLE))
     if any(s.entry == EXPLORER for s in shown):   # the explorer beside the deck, on the deck's surfaces
         from ..web.page import write_for_gallery
 
@@ -229,9 +232,10 @@ def _slide_videos(s: Shown, files: Path, stem: str, lang: str, size) -> list[Pat
     """Encode one slide: a still (figure, explorer), a looping GIF, or a video per act."""
     from . import media
 
-    canvas = media.Canvas(s.title, lang, size)
-    if s.source is None:
-        return [media.still(explorer_card(lang, canvas.room), files / f"{stem}.mp4", canvas)]
+    canvas = media.Canvas(s.title, lang, size, band=s.kind != TITLE)
+    if s.kind in (TITLE, EXPLORER):
+        lines = (s.title, "", "gdviz") if s.kind == TITLE else EXPLORER_CARD[lang]
+        return [media.still(card(lines, lang, canvas.room), files / f"{stem}.mp4", canvas)]
     if s.kind == "figure":
         return [media.still(s.source, files / f"{stem}.mp4", canvas)]
     if s.source.suffix.lower() == ".gif":
@@ -275,9 +279,15 @@ def _write_cache(files: Path, cache: dict):
     write_text(files / CACHE, json.dumps(cache, indent=1, sort_keys=True))
 
 
-def explorer_card(lang: str, room) -> "Image.Image":   # noqa: F821
-    """The explorer slide's picture in decks that cannot embed it (PDF, PPTX): what it is and
-    where to open it."""
+EXPLORER_CARD = {"en": ("Interactive explorer", "Live in the HTML deck; or open explorer.html beside this deck",
+                        "surface · optimizer · learning rate · Step · Play · Race"),
+                 "zh": ("交互式探索页面", "在 HTML 幻灯片中可直接操作；或打开本幻灯片旁的 explorer.html",
+                        "曲面 · 优化器 · 学习率 · 单步 · 播放 · 比赛")}
+
+
+def card(lines, lang: str, room) -> "Image.Image":   # noqa: F821
+    """A slide of text: a headline, a line in blue and a small grey line, centred (the deck's
+    title; the explorer's card in decks that cannot embed it, PDF and PPTX)."""
     import numpy as np
     from PIL import Image
 
@@ -285,14 +295,15 @@ def explorer_card(lang: str, room) -> "Image.Image":   # noqa: F821
 
     width, height = room
     fig = new_figure(width, height)
-    lines = {"en": ("Interactive explorer", "Live in the HTML deck; or open explorer.html beside this deck",
-                    "surface · optimizer · learning rate · Step · Play · Race"),
-             "zh": ("交互式探索页面", "在 HTML 幻灯片中可直接操作；或打开本幻灯片旁的 explorer.html",
-                    "曲面 · 优化器 · 学习率 · 单步 · 播放 · 比赛")}[lang]
     px = height / 100 * 72 / fig.dpi
     with rc(lang):
-        fig.text(0.5, 0.62, lines[0], ha="center", va="center", fontsize=9 * px, fontweight="bold", color="#1f2937")
+        headline = fig.text(0.5, 0.62, lines[0], ha="center", va="center", fontsize=9 * px, fontweight="bold",
+                            color="#1f2937")
         fig.text(0.5, 0.45, lines[1], ha="center", va="center", fontsize=4.5 * px, color="#1f4e9a")
         fig.text(0.5, 0.33, lines[2], ha="center", va="center", fontsize=4 * px, color="#4b5563")
         fig.canvas.draw()
+        wide = headline.get_window_extent().width
+        if wide > 0.92 * width:   # a long title: smaller, to fit
+            headline.set_fontsize(9 * px * 0.92 * width / wide)
+            fig.canvas.draw()
         return Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())

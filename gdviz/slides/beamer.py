@@ -17,6 +17,8 @@ import re
 import shutil
 from pathlib import Path
 
+from ..gallery.spec import EXPLORER
+
 SPECIAL = re.compile(r"([\\{}$&#^_%~])")
 REPLACE = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 GRAPHIC = "width=\\linewidth,height=0.82\\textheight,keepaspectratio"
@@ -65,7 +67,7 @@ def write_beamer(shown, folder: Path, title: str, lang: str, scene: str) -> Path
     body = []
     for s in shown:
         notes = f"  \\note{{{tex(s.notes)}}}\n" if s.notes else ""
-        if s.source is None:   # the explorer: where to open it
+        if s.kind == EXPLORER:   # where to open it
             link = "\\href{explorer.html}{explorer.html}"
             body.append(f"\\begin{{frame}}{{{tex(s.title)}}}\n  \\centering\\Large {link}\n{notes}\\end{{frame}}\n")
             continue

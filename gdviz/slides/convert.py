@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from ..errors import OutputError
+from ..gallery.spec import EXPLORER
 
 REVEAL = Path(__file__).parent / "revealjs"
 REVEAL_VERSION = "6.0.1"   # the reveal.js in REVEAL: the version manim-slides 5.7's template loads
@@ -52,7 +53,7 @@ def _link_explorer(pptx_path: Path, shown):
     """In the PowerPoint deck, clicking the explorer slide's card opens explorer.html."""
     import pptx
 
-    index = [s.source is None for s in shown for _ in s.videos]
+    index = [s.kind == EXPLORER for s in shown for _ in s.videos]
     if not any(index):
         return
     prs = pptx.Presentation(str(pptx_path))
@@ -110,7 +111,7 @@ def _finish_html(html: str, shown, lang: str = "en") -> str:
             section = sections[k]
             k += 1
             section["aria-label"] = s.title
-            if s.source is None:   # the explorer
+            if s.kind == EXPLORER:
                 for attr in ("data-background-video", "data-background-video-muted", "data-background-video-loop"):
                     section.attrs.pop(attr, None)
                 section["data-background-iframe"] = "explorer.html"

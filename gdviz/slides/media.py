@@ -50,9 +50,10 @@ class Canvas:
         (360, 640, 3)
     """
 
-    def __init__(self, title: str, lang: str, size=SIZE):
+    def __init__(self, title: str, lang: str, size=SIZE, band: bool = True):
         self.width, self.height = size
-        self.band = title_band(title, lang, self.width, max(2, round(self.height * BAND / 2) * 2))
+        self.band = (title_band(title, lang, self.width, max(2, round(self.height * BAND / 2) * 2)) if band
+                     else np.zeros((0, self.width, 3), np.uint8))
         self.room = (self.width, self.height - self.band.shape[0])
         self.blank = np.full((self.height, self.width, 3), 255, np.uint8)
         self.blank[: self.band.shape[0]] = self.band
