@@ -30,7 +30,7 @@ EXPLORER_NOTES = {"en": "The explorer (explorer.html): pick a surface, an optimi
 
 @dataclass
 class Shown:
-    """One slide as built: its title, notes, the gallery file it shows (None: the explorer), the
+    """One slide as built: its title, notes, the gallery file it shows (None: the title or the explorer), the
     entry's kind and its slide videos (one per act)."""
 
     entry: str
