@@ -811,6 +811,42 @@ def build_cmd(spec, out, jobs, only, force, lang, no_index, strict, overwrite, a
         raise BuildFailed
 
 
+@cli.command("slides")
+@click.argument("deck", required=False)
+@click.option("--output", "-o", "out", default="slides", show_default=True, metavar="DIR",
+              help="The slide folder (manim-slides' format: DIR/deck-LANG.json and its videos).")
+@click.option("--lang", default=None, help="en or zh (default: the deck's lang, else en).")
+@click.option("--to", default=None, help="Also convert: html (offline reveal.js), pdf, pptx or beamer (deck-LANG.tex).")
+@click.option("--jobs", "-j", default=None, help="Parallel renders of the gallery entries (default: the cores).")
+def slides_cmd(deck, out, lang, to, jobs):
+    """A slide deck of gallery entries (default: the course deck), for manim-slides or converted."""
+    from . import slides
+
+    if to is not None and to not in slides.TARGETS:
+        raise UserInputError(f"unknown --to '{to}'; choose from: {', '.join(slides.TARGETS)}")
+    if lang is not None and lang not in ("en", "zh"):
+        raise UserInputError(f"unknown language '{lang}'; choose from: en, zh")
+    n_jobs = None if jobs is None else _number("--jobs", jobs, int)
+    bars = {}
+
+    def progress(stage, done, total):
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = LazyProgress(f"{'rendering' if stage == 'pictures' else 'encoding'} {stage}", total)
+        bars[stage](done)
+
+    try:
+        result = slides.make(deck, out, lang=lang, to=to, jobs=n_jobs, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    n = sum(len(s.videos) for s in result.slides) if to != "beamer" else len(result.slides)
+    console.print(f"{n} slides -> {shown(result.output or result.config)}")
+    if to != "beamer":
+        console.print(f"present: manim-slides present --folder {shown(out)} {result.scene}")
+
+
 def _print_table(title, rows):
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)

@@ -332,7 +332,8 @@ def claim_failure(name: str, bad) -> str:
 def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, force: bool = False,
           langs=("en", "zh"), progress=None, write_index: bool = True, strict: bool | None = None,
           on_wait=None, overwrite: bool = False, allow_outside_paths: bool = False) -> Result:
-    """Render the spec (default: the built-in "Reducing Loss" gallery) into ``out``.
+    """Render the spec (a path, a loaded :class:`Spec`, or None: the built-in "Reducing Loss"
+    gallery) into ``out``.
 
     Each entry's claims are checked on the runs it draws before it renders. ``strict`` (default:
     True for the built-in gallery, False for a spec file): a claim that does not hold fails the
@@ -344,9 +345,12 @@ def build(spec_path=None, out="output", *, jobs: int | None = None, only=None, f
     allow_outside_paths : let the spec's data paths be absolute or leave its folder (see :func:`load`).
     A file counted as rendered or cached is checked to be still there before the build reports.
     """
-    strict = spec_path is None if strict is None else bool(strict)
     t0 = time.perf_counter()
-    spec = load(spec_path, allow_outside_paths=allow_outside_paths)
+    if isinstance(spec_path, Spec):   # already loaded (gdviz slides: the entries of a deck)
+        spec, spec_path = spec_path, spec_path.path
+    else:
+        spec = load(spec_path, allow_outside_paths=allow_outside_paths)
+    strict = spec_path is None if strict is None else bool(strict)
     folder = Path(out)
     jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
     if jobs < 1:

@@ -38,7 +38,9 @@ LESSON_KEYS = ("surface", "surface_params", "optimizer", "optimizers", "rates", 
 ENTRY_KEYS = ("name", "kind", "figure", "lesson", "scene", "format", "lang", "size", "frames", "fps",
               "hold", "quality", "time_scale", "field", "arrows", "concept", "concept_zh", "caption", "caption_zh",
               "alt", "alt_zh", *LESSON_KEYS)
-TOP_KEYS = ("title", "title_zh", "description", "description_zh", "defaults", "entry")
+TOP_KEYS = ("title", "title_zh", "description", "description_zh", "defaults", "entry", "slide")
+SLIDE_KEYS = ("entry", "title", "title_zh", "notes", "notes_zh")   # a [[slide]] of a deck (gdviz slides)
+EXPLORER = "explorer"   # the slide entry that is the interactive explorer, not a gallery entry
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_NAME = 80          # characters in an entry name (it becomes a file name)
 MAX_TEXT = 2000        # characters in a title, caption or alt text
@@ -85,6 +87,21 @@ class Spec:
     title: dict
     description: dict
     entries: list[Entry]
+    slides: list[Slide] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One ``[[slide]]`` of a deck: the entry it shows (a gallery entry's name, or "explorer")
+    and its texts (``title``, ``notes`` and their ``_zh`` forms), validated."""
+
+    entry: str
+    texts: dict = field(default_factory=dict)
+    line: int = 0
+
+    def text(self, key: str, lang: str) -> str | None:
+        """title / notes in ``lang`` (falling back to English), None when not given."""
+        return self.texts.get(f"{key}_{lang}") or self.texts.get(key)
 
 
 class _Locator:
@@ -93,13 +110,15 @@ class _Locator:
     def __init__(self, text: str):
         self.lines = text.splitlines()
         self.entry_lines = [i + 1 for i, line in enumerate(self.lines) if line.strip().startswith("[[entry]]")]
+        self.slide_lines = [i + 1 for i, line in enumerate(self.lines) if line.strip().startswith("[[slide]]")]
         self.defaults_line = next((i + 1 for i, line in enumerate(self.lines)
                                    if line.strip().startswith("[defaults]")), 0)
 
-    def of(self, index: int | None, key: str | None = None) -> int:
-        """Line of ``key`` in entry ``index`` ([defaults] when None), else of its header."""
-        start = self.defaults_line if index is None else (
-            self.entry_lines[index] if index < len(self.entry_lines) else 0)
+    def of(self, index: int | None, key: str | None = None, table: str = "entry") -> int:
+        """Line of ``key`` in entry (or ``table`` "slide") ``index`` ([defaults] when None), else
+        of its header."""
+        headers = self.slide_lines if table == "slide" else self.entry_lines
+        start = self.defaults_line if index is None else (headers[index] if index < len(headers) else 0)
         if key is None or not start:
             return start
         for j in range(start, len(self.lines)):  # the lines after the header, to the next table
@@ -176,10 +195,45 @@ def load(path=None, *, text: str | None = None, allow_outside_paths: bool = Fals
                      "also writes; rename one of them")
             files[file] = entry.name
         entries.append(entry)
+    slides = read_slides(data.get("slide", []), [e.name for e in entries], loc, fail) if "slide" in data else []
     return Spec(Path(path) if path is not None else None,
                 {"en": data.get("title", DEFAULT_TITLE), "zh": data.get("title_zh", data.get("title", ""))},
                 {"en": data.get("description", ""), "zh": data.get("description_zh", data.get("description", ""))},
-                entries)
+                entries, slides)
+
+
+def read_slides(raw_slides, names: list[str], loc: _Locator, fail) -> list[Slide]:
+    """The ``[[slide]]`` tables, validated as strictly as entries: only SLIDE_KEYS, an ``entry``
+    that names one of ``names`` (or the explorer), texts of at most MAX_TEXT characters;
+    ``fail(line, message)`` reports a problem."""
+    if not isinstance(raw_slides, list) or not raw_slides:
+        fail(loc.slide_lines[0] if loc.slide_lines else 1, "'slide' must be [[slide]] tables")
+    slides = []
+    for i, raw in enumerate(raw_slides):
+        def at(key=None, i=i):
+            return loc.of(i, key, table="slide")
+
+        if not isinstance(raw, dict):
+            fail(at(), f"slide {i + 1} must be a table ([[slide]] with keys), got {raw!r:.60}")
+        for key in raw:
+            if key not in SLIDE_KEYS:
+                close = difflib.get_close_matches(key, SLIDE_KEYS, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                fail(at(key), f"slide {i + 1}: unknown key '{key}'{hint}; accepted: {', '.join(SLIDE_KEYS)}")
+        entry = raw.get("entry")
+        if entry is None:
+            fail(at(), f"slide {i + 1} names no entry; add entry = \"NAME\" (a gallery entry or \"{EXPLORER}\")")
+        if entry not in names and entry != EXPLORER:
+            close = difflib.get_close_matches(str(entry), [*names, EXPLORER], n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            fail(at("entry"), f"slide {i + 1}: unknown entry {entry!r}{hint}; choose a gallery entry or "
+                              f"'{EXPLORER}'")
+        texts = {k: v for k, v in raw.items() if k != "entry"}
+        for k, v in texts.items():
+            if not isinstance(v, str) or len(v) > MAX_TEXT:
+                fail(at(k), f"slide {i + 1}: '{k}' must be text of at most {MAX_TEXT} characters, got {v!r:.60}")
+        slides.append(Slide(entry, texts, at()))
+    return slides
 
 
 def _resolve_data(entry: Entry, folder: Path, allow_outside: bool, line: int, fail) -> Entry:
