@@ -7,7 +7,8 @@ import {
   rateColour, stepsToShrink, internalsAt, rgb
 } from "./engine.js";
 import { gfmt, readout, pyLiteral, shown, vec } from "./format.js";
-import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit } from "./chart.js";
+import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT } from "./chart.js";
+import { drawLossChart, dot } from "./linechart.js";
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -42,9 +43,6 @@ function icon(name) {
   return svg;
 }
 
-const SUPER = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-const pow10 = (e) => `10${String(e).replace(/./g, (c) => SUPER[c])}`;
-const FONT = '"DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif';
 const EXERCISE_RATES = [0.1, 1, 4];
 // the momentum map's canvas (CSS pixels): one cell per pixel inside the margins
 const MAP = { width: 300, height: 230, m: { l: 46, r: 10, t: 8, b: 34 } };
@@ -288,9 +286,9 @@ class Explorer {
     this.legend = h("div", { class: "gdx-legend" });
     this.counter = h("span", { class: "gdx-counter", "aria-live": "polite" });
     this.buttons = {
-      reset: h("button", { type: "button", onclick: () => this.reset() }),
-      step: h("button", { type: "button", class: "gdx-primary", onclick: () => this.step() }),
-      play: h("button", { type: "button", onclick: () => this.play() }),
+      reset: h("button", { type: "button", "data-button": "reset", onclick: () => this.reset() }),
+      step: h("button", { type: "button", class: "gdx-primary", "data-button": "step", onclick: () => this.step() }),
+      play: h("button", { type: "button", "data-button": "play", onclick: () => this.play() }),
     };
     this.speedBox = h("div", { class: "gdx-speed", "data-prop": "speed" });
     this.lossCanvas = h("canvas", { class: "gdx-loss", role: "img" });
@@ -1103,8 +1101,8 @@ class Explorer {
 
   draw() {
     const S = this.surface();
-    const width = Math.max(320, Math.min(880, Math.floor(this.plotBox.clientWidth || 640)));
-    const height = Math.round(Math.min(width * (S.dim === 1 ? 0.6 : 0.72), 560));
+    const width = Math.max(260, Math.min(880, Math.floor(this.plotBox.clientWidth || 640)));
+    const height = this.plotHeight(width, S.dim === 1 ? 0.6 : 0.72);
     const { ctx, dpr } = this.canvas(this.plot, width, height);
     const win = this.window(S);
     const m = { l: 64, r: 16, t: 14, b: 40 };
@@ -1153,6 +1151,20 @@ class Explorer {
     this.mapDrawn = mapKey;
     this.syncReadout(T);
     this.counter.textContent = this.stepText();
+  }
+
+  /** The plot's height: `aspect` of its width, at most 560 px; on a page of its own that is two
+      columns wide (a laptop), at most what leaves the playback row and the loss chart in the
+      window (at least 260 px). A framed page grows its frame instead (page.py's HOST). */
+  plotHeight(width, aspect) {
+    const natural = Math.round(Math.min(width * aspect, 560));
+    const alone = this.opts.page && globalThis.parent === globalThis;
+    const narrow = getComputedStyle(this.main).order !== "0"; // one column: the plot first (explorer.css)
+    if (!(alone || this.get("lecture")) || narrow) return natural;
+    const box = this.plotBox.getBoundingClientRect(),
+      below = this.lossCanvas.getBoundingClientRect().bottom - box.bottom;
+    const room = globalThis.innerHeight - (box.top + globalThis.scrollY) - below - 14;
+    return Math.max(260, Math.min(natural, Math.floor(room)));
   }
 
   window(S) {
@@ -1374,10 +1386,12 @@ class Explorer {
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     const xt = ticks(win[0][0], win[0][1], Math.max(3, Math.round(width / 110)));
+    this.plotTicks = { x: [], y: [] };
     for (const v of xt) {
       const x = g.x(v);
       ctx.fillRect(x, height - m.b, 1, 4);
       ctx.fillText(tickText(v, xt[1] - xt[0] || 1), x, height - m.b + 6);
+      this.plotTicks.x.push(tickText(v, xt[1] - xt[0] || 1));
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -1386,6 +1400,7 @@ class Explorer {
       const y = g.y(v);
       ctx.fillRect(m.l - 4, y, 4, 1);
       ctx.fillText(tickText(v, yt[1] - yt[0] || 1), m.l - 7, y);
+      this.plotTicks.y.push(tickText(v, yt[1] - yt[0] || 1));
     }
     ctx.fillStyle = st.ink;
     ctx.font = `italic 13px ${FONT}`;
@@ -1488,7 +1503,7 @@ class Explorer {
       ctx.stroke();
     }
     ctx.fillStyle = p.colour;
-    if (P.length <= 81) for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
+    if (P.length <= 81) for (let k = 1; k < n; k++) dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
     ctx.strokeStyle = p.colour;
     ctx.fillStyle = p.colour;
     let drawn = 0;
@@ -1499,18 +1514,8 @@ class Explorer {
       this.arrow(ctx, a, [b[0] - (b[0] - a[0]) * 0.08, b[1] - (b[1] - a[1]) * 0.08], 8);
       drawn++;
     }
-    this.dot(ctx, pts[0], 5.5, "white", p.colour, 2.2);
-    this.dot(ctx, pts[n], n === P.length - 1 ? 5 : 6, p.colour, "white", 1.5);
-  }
-
-  dot(ctx, [x, y], r, fill, edge, lw) {
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.strokeStyle = edge;
-    ctx.lineWidth = lw;
-    ctx.stroke();
+    dot(ctx, pts[0], 5.5, "white", p.colour, 2.2);
+    dot(ctx, pts[n], n === P.length - 1 ? 5 : 6, p.colour, "white", 1.5);
   }
 
   /** A 1-D path: the points visited on the loss curve, an arc from each to the next. */
@@ -1541,9 +1546,9 @@ class Explorer {
       if (k < n && k < 40) this.head(ctx, c, b, 8);
     }
     ctx.globalAlpha = 1;
-    for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 4, p.colour, "white", 1);
-    this.dot(ctx, pts[0], 6, "white", p.colour, 2.2);
-    this.dot(ctx, pts[n], 7, p.colour, "white", 1.6);
+    for (let k = 1; k < n; k++) dot(ctx, pts[k], 4, p.colour, "white", 1);
+    dot(ctx, pts[0], 6, "white", p.colour, 2.2);
+    dot(ctx, pts[n], 7, p.colour, "white", 1.6);
   }
 
   markDivergence(ctx, S, g, p, T) {
@@ -1617,7 +1622,7 @@ class Explorer {
     }
     if (ins.lookahead) {
       draw(ins.position, ins.lookahead, st.carried);
-      this.dot(ctx, at(ins.lookahead), 4.5, "white", st.push, 1.6);
+      dot(ctx, at(ins.lookahead), 4.5, "white", st.push, 1.6);
       draw(ins.lookahead, add(ins.lookahead, ins.push), st.push);
     } else if (ins.carried && ins.carried.some((v) => v !== 0)) {
       const c = add(P, ins.carried);
@@ -1647,101 +1652,18 @@ class Explorer {
   /** Loss against steps, every path, the part not yet played faint; log scale over decades. */
   drawLoss(width, T, height = 170) {
     const { ctx } = this.canvas(this.lossCanvas, width, height),
-      st = this.data.style;
-    const m = { l: 64, r: 16, t: 10, b: 34 };
-    const runs = this.paths.filter((p) => p.rec);
-    // in the exercise the axis grows with the steps taken: it must not tell the count
-    const N = this.get("mode") === "exercise" && T < this.longest ? Math.max(10, Math.ceil(T * 1.5)) : this.longest;
-    const calm = runs
-      .flatMap((p) => (p.rec.status === "diverged" ? p.rec.loss.slice(0, 1) : p.rec.loss))
-      .filter(Number.isFinite);
-    if (!calm.length) return;
-    let lo = Math.min(...calm),
-      hi = Math.max(...calm);
-    const log = lo > 0 && hi / lo > 100;
-    const f = log ? Math.log10 : (v) => v;
-    let a = f(lo),
-      b = f(hi);
-    if (runs.some((p) => p.rec.status === "diverged")) b = log ? b + 1 : b + 0.5 * (b - a || 1);
-    if (!(b > a)) b = a + 1;
-    const pad = 0.05 * (b - a);
-    a -= log ? 0 : pad;
-    b += pad;
-    const X = (k) => m.l + (k / N) * (width - m.l - m.r),
-      Y = (v) => m.t + ((b - f(v)) / (b - a)) * (height - m.t - m.b);
-    ctx.strokeStyle = "#b8b8b8";
-    ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
-    ctx.fillStyle = st.muted;
-    ctx.font = `11px ${FONT}`;
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    const yt = log
-      ? ticks(Math.ceil(a), Math.floor(b), 4)
-          .filter(Number.isInteger)
-          .map((e) => 10 ** e)
-      : ticks(a, b, 4);
-    for (const v of yt) {
-      ctx.fillRect(m.l - 4, Y(v), 4, 1);
-      ctx.fillText(log ? pow10(Math.round(Math.log10(v))) : tickText(v, yt[1] - yt[0] || 1), m.l - 7, Y(v));
-    }
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    for (const v of ticks(0, N, 6).filter(Number.isInteger)) {
-      ctx.fillRect(X(v), height - m.b, 1, 4);
-      ctx.fillText(String(v), X(v), height - m.b + 5);
-    }
-    ctx.fillStyle = st.ink;
-    ctx.textBaseline = "bottom";
-    ctx.fillText(this.L("step"), m.l + (width - m.l - m.r) / 2, height - 1);
-    ctx.save();
-    ctx.translate(14, m.t + (height - m.t - m.b) / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(this.L("loss") + (log ? this.L("log scale") : ""), 0, 0);
-    ctx.restore();
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
-    ctx.clip();
-    for (const p of runs) {
-      const Ls = p.rec.loss,
-        n = Math.min(T, Ls.length - 1);
-      const y = (v) => (Number.isFinite(v) ? Math.min(Y(v), height + 50) : -50);
-      for (const [k0, k1, alpha] of [
-        [0, n, 1],
-        [n, Ls.length - 1, this.get("mode") === "exercise" ? 0 : 0.3],
-      ]) {
-        if (k1 <= k0 || !alpha) continue;
-        ctx.globalAlpha = alpha;
-        ctx.strokeStyle = p.colour;
-        ctx.lineWidth = alpha === 1 ? 2 : 1.3;
-        ctx.beginPath();
-        for (let k = k0; k <= k1; k++)
-          (k === k0 ? ctx.moveTo : ctx.lineTo).call(ctx, X(k), Math.max(y(Ls[k]), m.t - 40));
-        ctx.stroke();
-      }
-      ctx.globalAlpha = 1;
-      this.dot(ctx, [X(n), Math.max(Math.min(Y(Ls[n]), height - m.b), m.t + 3)], 4, p.colour, "white", 1.2);
-      if (p.rec.status === "diverged" && n === Ls.length - 1) {
-        ctx.strokeStyle = st.diverged;
-        ctx.lineWidth = 2.4;
-        const cx = X(n),
-          cy = Math.max(Math.min(Y(Ls[n]), height - m.b - 6), m.t + 6);
-        ctx.beginPath();
-        ctx.moveTo(cx - 5, cy - 5);
-        ctx.lineTo(cx + 5, cy + 5);
-        ctx.moveTo(cx + 5, cy - 5);
-        ctx.lineTo(cx - 5, cy + 5);
-        ctx.stroke();
-      }
-    }
-    ctx.strokeStyle = st.muted;
-    ctx.globalAlpha = 0.5;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(X(Math.min(T, N)), m.t);
-    ctx.lineTo(X(Math.min(T, N)), height - m.b);
-    ctx.stroke();
-    ctx.restore();
+      exercise = this.get("mode") === "exercise";
+    this.lossDrawn = drawLossChart(ctx, {
+      width,
+      height,
+      T,
+      runs: this.paths.filter((p) => p.rec).map((p) => ({ colour: p.colour, loss: p.rec.loss, status: p.rec.status })),
+      // in the exercise the axis grows with the steps taken: it must not tell the count
+      N: exercise && T < this.longest ? Math.max(10, Math.ceil(T * 1.5)) : this.longest,
+      ahead: exercise ? 0 : 0.3,
+      style: this.data.style,
+      labels: { step: this.L("step"), loss: this.L("loss"), log: this.L("log scale") },
+    });
     this.lossCanvas.setAttribute("aria-label", `${this.L("loss")} / ${this.L("step")}`);
   }
 
@@ -1784,8 +1706,8 @@ class Explorer {
         ),
         h("td", {}, `${n}`),
         h("td", {}, readout(p.rec.loss[n])),
-        h("td", {}, vec(g)),
-        h("td", {}, vec(p.rec.params[n])),
+        h("td", { class: "gdx-c-grad" }, vec(g)),
+        h("td", { class: "gdx-c-pos" }, vec(p.rec.params[n])),
         h(
           "td",
           { class: `gdx-status gdx-${n >= p.rec.params.length - 1 ? p.rec.status : "running"}` },
@@ -1797,7 +1719,7 @@ class Explorer {
       "tr",
       {},
       ...["explorer optimizer", "step", "loss", "gradient", "explorer position", "explorer status"].map((k) =>
-        h("th", {}, this.L(k)),
+        h("th", { class: { gradient: "gdx-c-grad", "explorer position": "gdx-c-pos" }[k] || "" }, this.L(k)),
       ),
     );
     this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, rows)));
@@ -2037,7 +1959,7 @@ class Explorer {
     // the learner's (lr, beta)
     const colour = this.data.optimizers[mc.name].colour;
     const px = Math.min(Math.max(g.x(this.get("lr")), l), l + g.nx); // a rate off the map: at its edge
-    this.dot(ctx, [px, g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
+    dot(ctx, [px, g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
     const said = this.mapText(mc);
     this.mapCanvas.setAttribute("aria-label", `${this.L("explorer map label")}. ${said.text}`);
     this.mapTitle.replaceChildren(
@@ -2210,6 +2132,13 @@ class Explorer {
           point: [view.get("lr"), mc.hp.momentum],
           ...view.mapText(mc),
         };
+      },
+      /** The axes as drawn: the tick labels of the plot and of the loss chart ({x, y}), whether
+          the loss axis is log, and per run the loss chart's last point and divergence mark
+          (CSS pixels of its canvas). */
+      axes() {
+        settle();
+        return { plot: view.plotTicks, loss: view.lossDrawn };
       },
       missing: () => Object.keys(view.data.missing || {}),
       rules: () => Object.keys(RULES),

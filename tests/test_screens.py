@@ -1,0 +1,79 @@
+"""The explorer on every screen (issue 19 §3): positions at four viewport sizes in Chromium, lecture
+mode, the loss chart's log axis for a diverged run, race order, the live region, a framed page
+that sizes its frame. Screenshots go to $GDVIZ_SCREENSHOTS (default: a temporary folder)."""
+import os
+from pathlib import Path
+
+import pytest
+from conftest import needs_browser
+
+from gdviz.web.page import write_explorer
+
+# the four screens: two laptops, a documentation column, a phone
+SCREENS = {
+    "1280x800": dict(viewport={"width": 1280, "height": 800}),
+    "1366x768": dict(viewport={"width": 1366, "height": 768}),
+    "760x900": dict(viewport={"width": 760, "height": 900}),
+    "390x844": dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True),
+}
+LAPTOPS = ["1280x800", "1366x768"]
+BOXES = {"plot": ".gdx-plot", "step": "[data-button=step]", "play": "[data-button=play]", "loss": ".gdx-loss",
+         "controls": ".gdx-side", "status": ".gdx-readout tbody td.gdx-status"}
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory):
+    return write_explorer(tmp_path_factory.mktemp("screens") / "explorer.html")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    folder = Path(os.environ.get("GDVIZ_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_page(browser, url, screen):
+    page = browser.new_page(**SCREENS[screen])
+    errors = []
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)
+    page.wait_for_timeout(150)
+    page.errors = errors
+    return page
+
+
+def boxes(page):
+    """{name: {left, top, right, bottom}} of the BOXES, in CSS pixels of the viewport."""
+    return page.evaluate("""(sel) => Object.fromEntries(Object.entries(sel).map(([k, s]) => {
+        const e = document.querySelector(s); if (!e) return [k, null];
+        const r = e.getBoundingClientRect();
+        return [k, {left: r.left, top: r.top, right: r.right, bottom: r.bottom, shown: r.width > 0}];
+    }))""", BOXES)
+
+
+@needs_browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_explorer_fits_each_screen(browser, page_file, screen, lang, shots):
+    page = open_page(browser, page_file.as_uri() + ("#lang=zh" if lang == "zh" else ""), screen)
+    b = boxes(page)
+    width, height = SCREENS[screen]["viewport"]["width"], SCREENS[screen]["viewport"]["height"]
+    page.screenshot(path=str(shots / f"screen-{screen}-{lang}.png"))
+    if screen in LAPTOPS:   # the plot, Step/Play and the loss chart without scrolling
+        for name in ("plot", "step", "play", "loss"):
+            assert b[name]["bottom"] <= height, (screen, name, b[name])
+    else:                   # the plot and Step/Play first, then the controls
+        assert b["plot"]["top"] < b["controls"]["top"], b
+        assert b["step"]["bottom"] <= height and b["play"]["bottom"] <= height, b
+    # nothing runs off the side: the status column in the viewport, no horizontal scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert 0 <= b["status"]["left"] and b["status"]["right"] <= width, b["status"]
+    axes = page.evaluate("gdviz.axes()")
+    for chart in ("plot", "loss"):
+        for axis in ("x", "y"):
+            assert len(axes[chart][axis]) > 1, (screen, chart, axis, axes[chart][axis])
+    assert page.errors == []
+    page.close()
