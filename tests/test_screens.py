@@ -77,3 +77,27 @@ def test_the_explorer_fits_each_screen(browser, page_file, screen, lang, shots):
             assert len(axes[chart][axis]) > 1, (screen, chart, axis, axes[chart][axis])
     assert page.errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def laptop(browser, page_file):
+    page = open_page(browser, page_file.as_uri(), "1280x800")
+    yield page
+    page.close()
+
+
+@needs_browser
+def test_a_diverged_run_shows_its_loss_growing_on_a_log_axis(laptop, shots):
+    """GD above 2/L on the bowl (L = 2): the loss grows from 10 to 1e8 in 24 steps; the chart's axis
+    is in decades and the line ends at the divergence mark, inside the chart."""
+    laptop.evaluate("gdviz.set({surface: 'bowl', optimizer: 'gd', lr: 1.2, mode: 'single'})")
+    assert laptop.evaluate("gdviz.path().status") == "diverged"
+    loss = laptop.evaluate("gdviz.axes().loss")
+    assert loss["log"] is True
+    assert len(loss["y"]) >= 3 and all(t.startswith("10") for t in loss["y"]), loss["y"]
+    run = loss["runs"][0]
+    assert run["mark"] is not None and run["last"] == run["mark"]
+    height = laptop.evaluate("document.querySelector('.gdx-loss').clientHeight")
+    assert 0 < run["mark"][1] < height
+    laptop.locator(".gdx-loss").screenshot(path=str(shots / "loss-diverged.png"))
+    laptop.evaluate("gdviz.set({surface: 'elongated', lr: 0.076})")

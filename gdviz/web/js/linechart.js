@@ -119,17 +119,7 @@ export function drawLossChart(ctx, { width, height, runs, T, N, ahead, style, la
     ctx.globalAlpha = 1;
     drawn.last = [X(n), Y(Ls[n])];
     dot(ctx, [X(n), Math.max(Math.min(Y(Ls[n]), height - m.b), m.t + 3)], 4, p.colour, "white", 1.2);
-    if (p.status === "diverged" && T >= end) {   // the divergence mark, where the line ends
-      const [cx, cy] = (drawn.mark = [X(end), Y(Ls[end])]);
-      ctx.strokeStyle = style.diverged;
-      ctx.lineWidth = 2.4;
-      ctx.beginPath();
-      ctx.moveTo(cx - 5, cy - 5);
-      ctx.lineTo(cx + 5, cy + 5);
-      ctx.moveTo(cx + 5, cy - 5);
-      ctx.lineTo(cx - 5, cy + 5);
-      ctx.stroke();
-    }
+    if (p.status === "diverged" && T >= end) drawn.mark = [X(end), Y(Ls[end])]; // where the line ends
   }
   ctx.strokeStyle = style.muted;
   ctx.globalAlpha = 0.5;
@@ -139,6 +129,18 @@ export function drawLossChart(ctx, { width, height, runs, T, N, ahead, style, la
   ctx.lineTo(X(Math.min(T, N)), height - m.b);
   ctx.stroke();
   ctx.restore();
+  for (const { mark } of out.runs) {   // the divergence marks, unclipped: a cross on the frame shows whole
+    if (!mark) continue;
+    const [cx, cy] = mark;
+    ctx.strokeStyle = style.diverged;
+    ctx.lineWidth = 2.4;
+    ctx.beginPath();
+    ctx.moveTo(cx - 5, cy - 5);
+    ctx.lineTo(cx + 5, cy + 5);
+    ctx.moveTo(cx + 5, cy - 5);
+    ctx.lineTo(cx - 5, cy + 5);
+    ctx.stroke();
+  }
   out.log = log;
   return out;
 }
