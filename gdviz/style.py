@@ -671,6 +671,7 @@ LABELS = {
     "explorer missing": ("not in the explorer yet (no JavaScript rule)", "尚未加入交互探索（没有 JavaScript 规则）"),
     "explorer error": ("cannot run", "无法运行"),
     "explorer running": ("on its way", "进行中"),
+    "explorer place": ("{n}", "第 {n} 名"),
     "explorer converged at": ("converged at step {n}", "第 {n} 步收敛"),
     "explorer stop local minimum": ("local minimum at step {n}", "第 {n} 步停在局部最小值"),
     "explorer stop saddle point": ("stopped at a saddle point, step {n}", "第 {n} 步停在鞍点"),

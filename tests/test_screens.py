@@ -101,3 +101,35 @@ def test_a_diverged_run_shows_its_loss_growing_on_a_log_axis(laptop, shots):
     assert 0 < run["mark"][1] < height
     laptop.locator(".gdx-loss").screenshot(path=str(shots / "loss-diverged.png"))
     laptop.evaluate("gdviz.set({surface: 'elongated', lr: 0.076})")
+
+
+@needs_browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_default_race_on_rosenbrock_keeps_the_captions_promise(browser, tmp_path, lang, shots):
+    """The caption says: see who reaches the star first. At the race's default steps someone does,
+    and the readout gives the finish order (1st...), those not converged after."""
+    from gdviz.style import label
+    from gdviz.web.page import _entry
+
+    path = write_explorer(tmp_path / "race.html", ["rosenbrock"], ["gd", "momentum", "adam"], lang=lang)
+    page = open_page(browser, path.as_uri(), "1280x800")
+    steps = page.evaluate("gdviz.state().steps")
+    assert steps == _entry("rosenbrock")["race_steps"] > 500
+    caption = page.inner_text(".gdx-caption")
+    assert label("explorer try race", lang) in caption
+    paths = page.evaluate("gdviz.paths()")
+    finished = sorted((p["stop"], name) for name, p in paths.items() if p["status"] == "converged")
+    assert finished, {name: (p["status"], p["stop"]) for name, p in paths.items()}
+    rows = page.evaluate("""[...document.querySelectorAll('.gdx-readout tbody tr')]
+        .map(r => [r.dataset.name, r.dataset.place || null, r.querySelector('.gdx-place')?.textContent || null])""")
+    first = "1st" if lang == "en" else "第 1 名"
+    assert rows[0][0] == finished[0][1] and rows[0][1] == "1" and rows[0][2] == first, rows
+    assert [r[0] for r in rows[:len(finished)]] == [name for _, name in finished]
+    assert all(r[1] is None for r in rows[len(finished):]), rows
+    page.screenshot(path=str(shots / f"race-rosenbrock-{lang}.png"))
+    # the surface menu in race mode brings that surface's race steps; one optimizer, the table's
+    page.evaluate("gdviz.set({surface: 'beale'})")
+    assert page.evaluate("gdviz.state().steps") == _entry("beale")["race_steps"]
+    page.evaluate("gdviz.set({mode: 'single'})")
+    assert page.evaluate("gdviz.state().steps") == steps   # the page's own default
+    page.close()

@@ -104,6 +104,8 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
         defaults.update(mode="race", racers=names)
     first = defaults.get("surface", state.prop("surface").default)
     defaults["lr"] = _entry(first)["suggest"][defaults.get("optimizer", state.prop("optimizer").default)]
+    if defaults.get("mode") == "race":
+        defaults["steps"] = _entry(first)["race_steps"]
     defaults.update(settings)
     props = [replace(p, choices=tuple(keys)) if p.name == "surface" else p for p in state.props(**defaults)]
     table = optimizer_table()

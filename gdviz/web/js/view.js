@@ -575,7 +575,8 @@ class Explorer {
       delete others[k].lr;
       if (!Object.keys(others[k]).length) delete others[k];
     }
-    return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus] };
+    const steps = this.get("mode") === "race" ? { steps: this.data.surfaces[key].race_steps } : {};
+    return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus], ...steps };
   }
 
   setMode(mode) {
@@ -588,9 +589,11 @@ class Explorer {
     } else if (mode === "race") {
       const racers = this.get("racers");
       if (!racers.includes(this.focus())) racers.unshift(this.focus());
-      this.set({ mode, racers, t: -1 });
+      const key = own(this.data.surfaces, this.get("surface")) ? this.get("surface") : this.data.order[0];
+      this.set({ mode, racers, t: -1, steps: this.data.surfaces[key].race_steps });
     } else {
-      this.set({ mode, t: -1 });
+      const steps = this.get("mode") === "race" ? { steps: this.prop.get("steps").default } : {};
+      this.set({ mode, t: -1, ...steps });
     }
   }
 
@@ -1679,11 +1682,20 @@ class Explorer {
     return this.L("explorer stopped at").replace("{n}", rec.stop);
   }
 
+  /** A finishing place as the page says it: 1st, 2nd, 3rd, 4th... / 第 1 名. */
+  place(n) {
+    if (this.get("lang") === "zh") return this.L("explorer place").replace("{n}", n);
+    const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th";
+    return `${n}${suffix}`;
+  }
+
   syncReadout(T) {
     const S = this.surface(),
       lang = this.get("lang") === "zh" ? 1 : 0;
+    const places = this.get("mode") === "race" ? finishOrder(this.paths, T) : new Map();
     const rows = this.paths.map((p) => {
-      const name = this.data.optimizers[p.name].label[lang];
+      const name = this.data.optimizers[p.name].label[lang],
+        place = places.get(p.name);
       if (!p.rec || p.error) {
         return h(
           "tr",
@@ -1696,10 +1708,11 @@ class Explorer {
         g = p.rec.grads[n];
       return h(
         "tr",
-        {},
+        { "data-name": p.name, "data-place": place },
         h(
           "th",
           {},
+          place ? h("span", { class: "gdx-place" }, this.place(place)) : null,
           h("span", { class: "gdx-dot", style: `background:${p.colour}` }),
           name,
           h("small", {}, ` lr ${shown(p.lr)}`),
@@ -1722,7 +1735,10 @@ class Explorer {
         h("th", { class: { gradient: "gdx-c-grad", "explorer position": "gdx-c-pos" }[k] || "" }, this.L(k)),
       ),
     );
-    this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, rows)));
+    // a race: those who finished by the step shown first, in their order; the others after
+    const rank = (i) => places.get(this.paths[i].name) ?? Infinity;
+    const ordered = rows.map((_, i) => i).sort((i, j) => rank(i) - rank(j) || i - j);
+    this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, ordered.map((i) => rows[i]))));
     this.legend.replaceChildren(
       ...this.paths.map((p) =>
         h(
@@ -2153,6 +2169,17 @@ class Explorer {
     for (const [ev, fn] of this.handlers) this.model.off(ev, fn);
     if (this.observer) this.observer.disconnect();
   }
+}
+
+/** A race's finish order at step `T`: name -> place (1, 2, ...; equal steps share a place) of
+    each path that converged by then, by the steps it took. */
+function finishOrder(paths, T) {
+  const done = paths
+    .filter((p) => p.rec && p.rec.status === "converged" && p.rec.stop <= T)
+    .sort((a, b) => a.rec.stop - b.rec.stop);
+  const out = new Map();
+  done.forEach((p, i) => out.set(p.name, i > 0 && done[i - 1].rec.stop === p.rec.stop ? out.get(done[i - 1].name) : i + 1));
+  return out;
 }
 
 /** Mount the explorer on `el` for `model` (anywidget's model interface); returns the view,
