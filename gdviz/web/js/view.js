@@ -568,7 +568,8 @@ class Explorer {
     this.set({ [name]: value, ...extra });
   }
 
-  /** What a new surface implies: its own start, the rates that suit it there, the whole path. */
+  /** What a new surface implies: its own start, the rates that suit it there, the whole path
+      (and a race's steps). gdviz.web.state.on_surface is the same rule for the widget. */
   onSurface(key, focus = this.focus()) {
     const others = this.get("others");
     for (const k of Object.keys(others)) {
@@ -579,13 +580,14 @@ class Explorer {
     return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus], ...steps };
   }
 
+  /** What a new mode implies (gdviz.web.state.on_mode is the same rule for the widget). */
   setMode(mode) {
     if (mode === "exercise") {
       this.attempts = [];
       const others = this.get("others");
       if (this.focus() !== "gd") others[this.focus()] = { lr: this.get("lr"), ...this.get("hyper") };
       delete others.gd;
-      this.set({ mode, optimizer: "gd", lr: EXERCISE_RATES[0], hyper: {}, others, t: 0 });
+      this.set({ mode, optimizer: "gd", lr: this.data.exercise.rates[0], hyper: {}, others, t: 0 });
     } else if (mode === "race") {
       const racers = this.get("racers");
       if (!racers.includes(this.focus())) racers.unshift(this.focus());
