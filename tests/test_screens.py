@@ -133,3 +133,55 @@ def test_a_default_race_on_rosenbrock_keeps_the_captions_promise(browser, tmp_pa
     page.evaluate("gdviz.set({mode: 'single'})")
     assert page.evaluate("gdviz.state().steps") == steps   # the page's own default
     page.close()
+
+
+ROLES = {"button", "textbox", "slider", "combobox", "checkbox", "spinbutton", "radio", "switch", "img",
+         "DisclosureTriangle", "link"}
+
+
+@needs_browser
+def test_every_control_has_a_name_and_is_reached_by_tab(laptop):
+    """Each control Chromium's accessibility tree holds has a name; Tab reaches every visible
+    control, each showing its focus ring."""
+    tree = laptop.context.new_cdp_session(laptop).send("Accessibility.getFullAXTree")["nodes"]
+    unnamed = [(n["role"]["value"], n.get("backendDOMNodeId")) for n in tree if not n.get("ignored")
+               and n.get("role", {}).get("value") in ROLES and not (n.get("name") or {}).get("value", "").strip()]
+    assert unnamed == []
+    controls = laptop.evaluate("""() => [...document.querySelectorAll(
+        '.gdx button, .gdx input, .gdx select, .gdx summary, .gdx [tabindex="0"]')]
+        .filter((e) => e.checkVisibility() && !e.disabled).length""")   # a closed <details>: its summary
+    reached, rings = set(), []
+    laptop.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(controls + 5):
+        laptop.keyboard.press("Tab")
+        key, ring = laptop.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            if (!e.closest('.gdx')) return [null, true];   // past the last control: the page itself
+            if (!e.dataset.tabKey) e.dataset.tabKey = Math.random().toString(36).slice(2);
+            return [e.dataset.tabKey, s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ||
+                    e.tagName + ' ' + e.className]; }""")
+        if key:
+            reached.add(key)
+            rings.append(ring)
+    assert len(reached) == controls and [r for r in rings if r is not True] == []
+
+
+def live_text(page):
+    return page.inner_text(".gdx [aria-live=polite][role=status]")
+
+
+@needs_browser
+def test_a_live_region_announces_the_step_and_loss(laptop):
+    laptop.evaluate("gdviz.set({surface: 'elongated', optimizer: 'gd', lr: 0.076, t: 0, speed: 200, mode: 'single'})")
+    laptop.locator(".gdx-plot").focus()
+    laptop.keyboard.press("s")
+    text = live_text(laptop)
+    loss = laptop.inner_text(".gdx-readout tbody td:nth-child(3)")   # the readout's loss at step 1
+    assert text.startswith("step 1 / ") and f"gradient descent: loss {loss}" in text, text
+    laptop.keyboard.press("p")   # play to the end (200 steps a second)
+    laptop.wait_for_function("!document.querySelector('[data-button=play]').getAttribute('aria-pressed').includes('true')",
+                             timeout=10000)
+    end = live_text(laptop)
+    n = laptop.evaluate("gdviz.path().loss.length - 1")
+    assert end.startswith(f"step {n} / {n}") and "converged" in end, end
+    # only these moments are announced: not every frame of the animation
+    assert laptop.evaluate("document.querySelectorAll('.gdx [aria-live]').length") == 2   # and the map's rate

@@ -220,6 +220,23 @@ class Explorer {
     this.playing = false;
     this.set({ t: this.tPlay });
     this.syncControls();
+    this.announce();
+  }
+
+  /** Say the step shown and each path's loss (and how it ended) in the live region: called on
+      Step, Reset and a pause (the end of a run too), never per animation frame. */
+  announce() {
+    if (this.dirty.run) this.recompute();
+    const T = this.shownStep(),
+      lang = this.get("lang") === "zh" ? 1 : 0;
+    const parts = this.paths.map((p) => {
+      const name = this.data.optimizers[p.name].label[lang];
+      if (!p.rec) return `${name}: ${p.error || this.L("explorer error")}`;
+      const n = Math.min(T, p.rec.params.length - 1);
+      const end = n >= p.rec.params.length - 1 ? ` (${this.status(p, n)})` : "";
+      return `${name}: ${this.L("loss")} ${readout(p.rec.loss[n])}${end}`;
+    });
+    this.live.textContent = `${this.stepText()}; ${parts.join("; ")}`;
   }
 
   advance(time) {
@@ -245,12 +262,14 @@ class Explorer {
     const next = t < 0 || t >= this.longest ? 1 : t + 1;
     this.set({ t: Math.min(next, this.longest) });
     if (next >= this.longest) this.record();
+    this.announce();
   }
 
   reset() {
     if (this.playing) this.playing = false;
     this.set({ t: 0 });
     this.syncControls();
+    this.announce();
   }
 
   /** Exercise: note the rate and what it did once the learner has stepped to the end. */
@@ -284,7 +303,9 @@ class Explorer {
     this.plotBox = h("div", { class: "gdx-plotbox" }, this.plot);
     this.caption = h("div", { class: "gdx-caption" });
     this.legend = h("div", { class: "gdx-legend" });
-    this.counter = h("span", { class: "gdx-counter", "aria-live": "polite" });
+    this.counter = h("span", { class: "gdx-counter" });
+    // what a screen reader says: the step and loss after Step, Reset, a pause and the end of a run
+    this.live = h("div", { class: "gdx-sr", role: "status", "aria-live": "polite" });
     this.buttons = {
       reset: h("button", { type: "button", "data-button": "reset", onclick: () => this.reset() }),
       step: h("button", { type: "button", class: "gdx-primary", "data-button": "step", onclick: () => this.step() }),
@@ -299,7 +320,7 @@ class Explorer {
     this.mapRate = h("p", { class: "gdx-maprate", "aria-live": "polite" });
     this.mapBox = h("div", { class: "gdx-mapbox" }, this.mapTitle, this.mapCanvas, this.mapLegend, this.mapRate);
     this.mapNote = h("p", { class: "gdx-note gdx-mapnote" });
-    this.readoutBox = h("div", { class: "gdx-readout", "aria-live": "polite" });
+    this.readoutBox = h("div", { class: "gdx-readout" });
     this.insideBox = h("div", { class: "gdx-inside" });
     this.code = h("code");
     this.main.append(
@@ -321,6 +342,7 @@ class Explorer {
       this.insideBox,
       h("details", { class: "gdx-python" }, h("summary"), h("pre", {}, this.code)),
       h("p", { class: "gdx-keys" }),
+      this.live,
     );
     this.plot.addEventListener("pointerdown", (e) => this.pointer(e, true));
     this.plot.addEventListener("pointermove", (e) => this.dragging && this.pointer(e, false));
