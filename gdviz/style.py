@@ -628,6 +628,8 @@ LABELS = {
     "explorer speed": ("speed (steps per second)", "速度（每秒步数）"),
     "explorer field": ("gradient field (−∇L)", "梯度场（−∇L）"),
     "explorer internals": ("inside the optimizer (this update's terms)", "优化器内部（这次更新的各项）"),
+    "explorer lecture": ("Lecture mode", "授课模式"),
+    "explorer lecture leave": ("Leave lecture mode", "退出授课模式"),
     "explorer hide": ("hidden controls", "隐藏的控件"),
     "explorer start hint": ("or click or drag on the plot; arrow keys move it when the plot has focus",
                             "也可以在图上点击或拖动；图获得焦点时可用方向键移动"),

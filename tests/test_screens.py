@@ -185,3 +185,44 @@ def test_a_live_region_announces_the_step_and_loss(laptop):
     assert end.startswith(f"step {n} / {n}") and "converged" in end, end
     # only these moments are announced: not every frame of the animation
     assert laptop.evaluate("document.querySelectorAll('.gdx [aria-live]').length") == 2   # and the map's rate
+
+
+def font_px(page, selector):
+    return page.evaluate("(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector)
+
+
+@needs_browser
+@pytest.mark.parametrize("screen", LAPTOPS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lecture_mode_large_type_and_four_controls(browser, page_file, screen, lang, shots):
+    page = open_page(browser, page_file.as_uri() + ("#lang=zh" if lang == "zh" else ""), screen)
+    height = SCREENS[screen]["viewport"]["height"]
+    normal = {s: font_px(page, s) for s in ("[data-button=step]", ".gdx-caption")}
+    ticks = page.evaluate("gdviz.axes().plot.size")
+    page.click("[data-button=lecture]")   # a click: the page may go full screen
+    assert page.evaluate("gdviz.state().lecture") is True
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(shots / f"lecture-{screen}-{lang}.png"))
+    for s, px in normal.items():
+        assert font_px(page, s) >= 1.6 * px, (s, px, font_px(page, s))
+    assert page.evaluate("gdviz.axes().plot.size") >= 1.6 * ticks
+    assert page.evaluate("gdviz.axes().loss.size") >= 1.6 * ticks
+    shown = page.evaluate("""() => [...document.querySelectorAll('.gdx button, .gdx input, .gdx select, .gdx summary')]
+        .filter((e) => e.checkVisibility()).map((e) => e.dataset.button || e.closest('[data-prop]')?.dataset.prop)""")
+    assert set(shown) == {"reset", "step", "play", "lecture", "lr"}, shown
+    b = boxes(page)
+    lr = page.locator('.gdx-field[data-prop="lr"] input[type="range"]').bounding_box()
+    for name in ("plot", "step", "play", "loss"):
+        assert b[name]["bottom"] <= height, (name, b[name])
+    assert lr["y"] + lr["height"] <= height and b["plot"]["top"] < 120
+    # Esc leaves (out of full screen the browser leaves it, and that leaves lecture mode too)
+    page.locator(".gdx-plot").focus()
+    page.keyboard.press("Escape")
+    page.wait_for_function("!gdviz.state().lecture")
+    assert font_px(page, "[data-button=step]") == normal["[data-button=step]"]
+    assert page.locator(".gdx-side").is_visible()
+    page.keyboard.press("l")   # L enters again, and the hash keeps it
+    assert page.evaluate("gdviz.state().lecture")
+    page.wait_for_function("location.hash.includes('lecture=true')", timeout=5000)
+    assert page.errors == []
+    page.close()

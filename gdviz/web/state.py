@@ -78,6 +78,7 @@ def _table() -> tuple[Prop, ...]:
         Prop("speed", "number", 10.0, "explorer speed", "play", min=1.0, max=200.0, log=True),
         Prop("field", "bool", False, "explorer field", "layers"),
         Prop("internals", "bool", False, "explorer internals", "layers"),
+        Prop("lecture", "bool", False, "explorer lecture", None),   # full screen, large type, fewer controls
         Prop("hide", "list", [], "explorer hide", None, hideable=False),
     )
 

@@ -58,7 +58,7 @@ export function lossAxis(runs) {
 export function drawLossChart(ctx, { width, height, runs, T, N, ahead, style, labels, k = 1 }) {
   const m = { l: 64 * k, r: 16, t: 10, b: 34 * k };
   const axis = lossAxis(runs);
-  const out = { x: [], y: [], log: false, runs: [] };
+  const out = { x: [], y: [], log: false, runs: [], size: 11 * k };
   if (!axis) return out;
   const { log, a, b } = axis;
   const f = log ? Math.log10 : (v) => v;

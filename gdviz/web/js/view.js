@@ -30,6 +30,7 @@ const ICONS = {
   step: "M2 2l8 6-8 6zM11 2h2v12h-2z",
   play: "M4 2l10 6-10 6z",
   pause: "M3 2h3.5v12H3zM9.5 2H13v12H9.5z",
+  lecture: "M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z",
 };
 
 function icon(name) {
@@ -92,7 +93,7 @@ class Explorer {
 
   changed(name) {
     if (["t", "field", "internals"].includes(name)) this.dirty.draw = true;
-    else if (["lang", "hide", "speed"].includes(name)) this.dirty.controls = this.dirty.draw = true;
+    else if (["lang", "hide", "speed", "lecture"].includes(name)) this.dirty.controls = this.dirty.draw = true;
     else this.dirty.run = this.dirty.controls = this.dirty.draw = true;
     if (name === "t" && !this.playing) this.dirty.controls = true;
     this.schedule();
@@ -310,6 +311,7 @@ class Explorer {
       reset: h("button", { type: "button", "data-button": "reset", onclick: () => this.reset() }),
       step: h("button", { type: "button", class: "gdx-primary", "data-button": "step", onclick: () => this.step() }),
       play: h("button", { type: "button", "data-button": "play", onclick: () => this.play() }),
+      lecture: h("button", { type: "button", "data-button": "lecture", onclick: () => this.lecture(true) }),
     };
     this.speedBox = h("div", { class: "gdx-speed", "data-prop": "speed" });
     this.lossCanvas = h("canvas", { class: "gdx-loss", role: "img" });
@@ -335,6 +337,7 @@ class Explorer {
         this.buttons.play,
         this.counter,
         this.speedBox,
+        this.buttons.lecture,
       ),
       h("div", { class: "gdx-charts" }, this.lossCanvas, this.mapBox),
       this.mapNote,
@@ -357,6 +360,9 @@ class Explorer {
     this.mapCanvas.addEventListener("pointercancel", mapEnd);
     this.mapCanvas.addEventListener("keydown", (e) => this.mapKey(e));
     root.addEventListener("keydown", (e) => this.key(e));
+    // leaving full screen (Esc, the browser's own way) leaves lecture mode too
+    this.onFullscreen = () => !document.fullscreenElement && this.full && ((this.full = false), this.set({ lecture: false }));
+    document.addEventListener("fullscreenchange", this.onFullscreen);
     this.controls = {};
   }
 
@@ -374,6 +380,7 @@ class Explorer {
       else if (p.group === "header") this.headerTools.prepend(c.wrap);
       else group(p.group).append(c.wrap);
     }
+    this.lrHome = [this.controls.lr.wrap.parentNode, this.controls.lr.wrap.nextSibling]; // lecture mode moves it
     this.exerciseBox = h("div", { class: "gdx-exercise" });
     this.missingNote = h("p", { class: "gdx-note" });
     const copy = this.opts.page
@@ -682,6 +689,8 @@ class Explorer {
         p: () => this.play(),
         k: () => this.play(),
         r: () => this.reset(),
+        l: () => this.lecture(true),
+        Escape: () => this.get("lecture") && this.lecture(false),
       },
       e.key,
     );
@@ -690,6 +699,24 @@ class Explorer {
       e.stopPropagation();
       act();
     }
+  }
+
+  /** Lecture mode on or off (`on`: true toggles): full screen when a click or key asks for it,
+      large type, the controls reduced to the rate, Step, Play and Reset (explorer.css). */
+  lecture(on) {
+    const next = on === true ? !this.get("lecture") : false;
+    this.set({ lecture: next });
+    if (next && this.root.requestFullscreen && !document.fullscreenElement) {
+      this.root.requestFullscreen().then(() => (this.full = true), () => {}); // refused: large type all the same
+    } else if (!next && this.full && document.fullscreenElement === this.root) {
+      this.full = false;
+      document.exitFullscreen().catch(() => {});
+    }
+  }
+
+  /** The canvases' type and margins: 1, or 1.6 in lecture mode (read from the back of a room). */
+  scale() {
+    return this.get("lecture") ? 1.6 : 1;
   }
 
   copyLink() {
@@ -768,6 +795,13 @@ class Explorer {
       this.L(this.playing ? "explorer pause" : "explorer play"),
     );
     this.buttons.play.setAttribute("aria-pressed", String(this.playing));
+    const lecture = this.get("lecture");
+    this.root.classList.toggle("gdx-lecture", lecture);
+    this.buttons.lecture.replaceChildren(icon("lecture"), this.L(lecture ? "explorer lecture leave" : "explorer lecture"));
+    this.buttons.lecture.setAttribute("aria-pressed", String(lecture));
+    // in lecture mode the rate sits beside Step and Play, the side column hidden
+    const [home, after] = lecture ? [this.buttons.lecture.parentNode, this.buttons.lecture] : this.lrHome;
+    if (c.lr.wrap.parentNode !== home) home.insertBefore(c.lr.wrap, after);
     this.counter.textContent = this.stepText();
     this.main.querySelector(".gdx-python summary").textContent = this.L("explorer python");
     this.main.querySelector(".gdx-keys").textContent = this.L("explorer keys");
@@ -1128,11 +1162,13 @@ class Explorer {
 
   draw() {
     const S = this.surface();
-    const width = Math.max(260, Math.min(880, Math.floor(this.plotBox.clientWidth || 640)));
+    const most = this.get("lecture") ? 1800 : 880, // lecture mode: the screen's width
+      width = Math.max(260, Math.min(most, Math.floor(this.plotBox.clientWidth || 640)));
     const height = this.plotHeight(width, S.dim === 1 ? 0.6 : 0.72);
     const { ctx, dpr } = this.canvas(this.plot, width, height);
     const win = this.window(S);
-    const m = { l: 64, r: 16, t: 14, b: 40 };
+    const k = this.scale(),
+      m = { l: 64 * k, r: 16, t: 14, b: 40 * k };
     const geom = (this.geom = {
       win,
       m,
@@ -1404,16 +1440,17 @@ class Explorer {
 
   drawAxes(ctx, S, g) {
     const { m, width, height, win } = g,
-      st = this.data.style;
+      st = this.data.style,
+      k = this.scale();
     ctx.strokeStyle = "#b8b8b8";
     ctx.lineWidth = 1;
     ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
     ctx.fillStyle = st.muted;
-    ctx.font = `11px ${FONT}`;
+    ctx.font = `${11 * k}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     const xt = ticks(win[0][0], win[0][1], Math.max(3, Math.round(width / 110)));
-    this.plotTicks = { x: [], y: [] };
+    this.plotTicks = { x: [], y: [], size: 11 * k };
     for (const v of xt) {
       const x = g.x(v);
       ctx.fillRect(x, height - m.b, 1, 4);
@@ -1430,13 +1467,13 @@ class Explorer {
       this.plotTicks.y.push(tickText(v, yt[1] - yt[0] || 1));
     }
     ctx.fillStyle = st.ink;
-    ctx.font = `italic 13px ${FONT}`;
+    ctx.font = `italic ${13 * k}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
     const xname = S.dim === 1 && S.vars[0] === "w" ? this.L("weight") : S.vars[0];
     ctx.fillText(xname, m.l + (width - m.l - m.r) / 2, height - 2);
     ctx.save();
-    ctx.translate(16, m.t + (height - m.t - m.b) / 2);
+    ctx.translate(16 * k, m.t + (height - m.t - m.b) / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.fillText(S.dim === 1 ? this.L("loss") : S.vars[1], 0, 0);
     ctx.restore();
@@ -1690,6 +1727,7 @@ class Explorer {
       ahead: exercise ? 0 : 0.3,
       style: this.data.style,
       labels: { step: this.L("step"), loss: this.L("loss"), log: this.L("log scale") },
+      k: this.scale(),
     });
     this.lossCanvas.setAttribute("aria-label", `${this.L("loss")} / ${this.L("step")}`);
   }
@@ -2187,6 +2225,7 @@ class Explorer {
 
   destroy() {
     this.destroyed = true;
+    document.removeEventListener("fullscreenchange", this.onFullscreen);
     if (this.raf !== null) cancelAnimationFrame(this.raf);
     this.raf = null;
     this.playing = false;
