@@ -226,3 +226,39 @@ def test_lecture_mode_large_type_and_four_controls(browser, page_file, screen, l
     page.wait_for_function("location.hash.includes('lecture=true')", timeout=5000)
     assert page.errors == []
     page.close()
+
+
+def test_every_embedding_snippet_carries_the_frame_listener():
+    """One listener (page.FRAME_LISTENER), shown as it is by the MkDocs hook's docstring and the
+    README, and written by the Sphinx directive."""
+    import gdviz.mkdocs
+    from gdviz.web.page import FRAME_LISTENER
+
+    def words(text):
+        return " ".join(text.split())
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert words(FRAME_LISTENER) in words(gdviz.mkdocs.__doc__) and FRAME_LISTENER in readme
+    assert "FRAME_LISTENER" in (Path(gdviz.mkdocs.__file__).parent / "sphinx.py").read_text()
+
+
+@needs_browser
+def test_a_framed_explorer_sizes_its_frame(browser, page_file, tmp_path):
+    """A host page 760 px wide (a documentation column) with the listener: the frame ends as tall
+    as the explorer's content, with no scrollbar inside."""
+    from gdviz.web.page import FRAME_LISTENER
+
+    host = tmp_path / "host.html"
+    host.write_text(f'<!doctype html><html><body style="margin:0">{FRAME_LISTENER}<iframe src="{page_file.as_uri()}" '
+                    'title="gdviz explorer" style="width:100%;height:300px;border:0"></iframe></body></html>')
+    page = browser.new_page(viewport={"width": 760, "height": 900})
+    page.goto(host.as_uri())
+    page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 1000", timeout=15000)
+    frame = page.frames[1]
+    frame.wait_for_function("document.documentElement.dataset.ready === '1'")
+    page.wait_for_timeout(300)   # the last resize posted
+    outer = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+    content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
+    assert abs(outer - content) <= 2, (outer, content)
+    assert frame.evaluate("document.documentElement.scrollHeight <= document.documentElement.clientHeight + 1")
+    page.close()
