@@ -69,6 +69,9 @@ class Explorer {
     for (const [ev, fn] of this.handlers) model.on(ev, fn);
     this.observer = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => this.resized()) : null;
     if (this.observer) this.observer.observe(this.plotBox);
+    // leaving full screen (Esc, the browser's own way) leaves lecture mode too
+    this.onFullscreen = () => !document.fullscreenElement && this.full && ((this.full = false), this.set({ lecture: false }));
+    document.addEventListener("fullscreenchange", this.onFullscreen);
     this.api = this.makeApi();
     this.flush();
   }
@@ -360,9 +363,6 @@ class Explorer {
     this.mapCanvas.addEventListener("pointercancel", mapEnd);
     this.mapCanvas.addEventListener("keydown", (e) => this.mapKey(e));
     root.addEventListener("keydown", (e) => this.key(e));
-    // leaving full screen (Esc, the browser's own way) leaves lecture mode too
-    this.onFullscreen = () => !document.fullscreenElement && this.full && ((this.full = false), this.set({ lecture: false }));
-    document.addEventListener("fullscreenchange", this.onFullscreen);
     this.controls = {};
   }
 
