@@ -690,7 +690,7 @@ class Explorer {
         k: () => this.play(),
         r: () => this.reset(),
         l: () => this.lecture(true),
-        Escape: () => this.get("lecture") && this.lecture(false),
+        ...(this.get("lecture") ? { Escape: () => this.lecture(false) } : {}), // else Esc is the host's
       },
       e.key,
     );
