@@ -91,7 +91,8 @@ export function drawLossChart(ctx, { width, height, runs, T, N, ahead, style, la
   ctx.save();
   ctx.translate(14 * k, m.t + (height - m.t - m.b) / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText(labels.loss + (log ? labels.log : ""), 0, 0);
+  const title = labels.loss + (log ? labels.log : ""); // "(log scale)" left out where it does not fit: the ticks say 10ⁿ
+  ctx.fillText(ctx.measureText(title).width <= height - m.t - m.b ? title : labels.loss, 0, 0);
   ctx.restore();
   ctx.save();
   ctx.beginPath();
