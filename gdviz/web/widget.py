@@ -10,7 +10,9 @@ the page's own JavaScript module (gdviz/web/js/, joined by bundle.py): one UI, t
 The traitlets are the rows of the settings table (``gdviz.web.state``): ``surface``, ``mode``,
 ``optimizer``, ``lr``, ``hyper`` (the optimizer's other hyperparameters, Python's names),
 ``racers``, ``start``, ``steps``, ``tol``, ``seed``, ``t`` (the step shown), ``speed``, ``field``,
-``internals``, ``lang``, ``hide``. In marimo: ``mo.ui.anywidget(gd.explore(...))``.
+``internals``, ``lecture``, ``lang``, ``hide``. Setting ``surface`` or ``mode`` brings what the
+page's menu and buttons bring (a new surface: its start and suggested rate; see
+``state.on_surface`` and ``state.on_mode``). In marimo: ``mo.ui.anywidget(gd.explore(...))``.
 """
 from __future__ import annotations
 
