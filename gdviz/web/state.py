@@ -222,7 +222,7 @@ def on_surface(data: dict, settings: dict, key: str) -> dict:
     surface's race steps. The page's menu does the same (``onSurface``, gdviz/web/js/view.js).
 
         >>> on_surface(page_data(), {"mode": "single", "optimizer": "gd", "others": {}}, "egg-crate")["lr"]
-        0.13
+        0.015
     """
     rec = data["surfaces"][key]
     others = {name: {k: v for k, v in hp.items() if k != "lr"} for name, hp in settings["others"].items()}
