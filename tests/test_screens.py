@@ -175,6 +175,7 @@ def test_a_live_region_announces_the_step_and_loss(laptop):
     laptop.locator(".gdx-plot").focus()
     laptop.keyboard.press("s")
     text = live_text(laptop)
+    laptop.wait_for_function("document.querySelector('.gdx-readout tbody td').textContent === '1'")   # drawn
     loss = laptop.inner_text(".gdx-readout tbody td:nth-child(3)")   # the readout's loss at step 1
     assert text.startswith("step 1 / ") and f"gradient descent: loss {loss}" in text, text
     laptop.keyboard.press("p")   # play to the end (200 steps a second)
