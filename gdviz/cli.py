@@ -591,7 +591,9 @@ def gif(surface, surface_params, optimizers, lr, hyperparams, steps, start, seed
 @click.option("--time-scale", default="1", show_default=True,
               help="Multiply every run time (0.2 renders a short preview).")
 @click.option("--output", "-o", default=None, metavar="FILE", help="Output file (default: output/SCENE.mp4).")
-def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
+@click.option("--captions", is_flag=True, help="Also write WebVTT captions beside the video (FILE.vtt; "
+              "FILE.chapters.vtt for a scene in acts).")
+def video(scene, list_scenes, quality, fmt, lang, time_scale, output, captions):
     """Render a manim scene of the course to video: gdviz video learning-rates."""
     from pathlib import Path
 
@@ -617,13 +619,15 @@ def video(scene, list_scenes, quality, fmt, lang, time_scale, output):
 
     check_lang(lang)
     scale = video_mod.check_time_scale(_number("--time-scale", time_scale), "--time-scale")
+    if captions and fmt == "png":
+        raise UserInputError("--captions needs a video (mp4, webm or gif), not a png still")
     progress = LazyProgress(f"rendering {Path(output).name}", 1000, delay=0.5)
     try:
         path = video_mod.render(scene, output, quality=quality, fmt=fmt, lang=lang, time_scale=scale,
-                                progress=lambda f: progress(int(1000 * f)))
+                                progress=lambda f: progress(int(1000 * f)), captions=captions)
     finally:
         progress.close()
-    console.print(f"wrote {shown(path)}")
+    console.print(f"wrote {shown(path)}" + (f" and its captions {shown(path.with_suffix('.vtt'))}" if captions else ""))
 
 
 @cli.command()

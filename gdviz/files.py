@@ -251,6 +251,28 @@ def write_text(path, text: str) -> Path:
     return Path(path)
 
 
+def holds(path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            return stat.S_ISREG(st.st_mode) and st.st_size == len(data) and fh.read(len(data) + 1) == data
+        except OSError:
+            return False
+
+
+def update_text(path, text: str) -> Path:
+    """:func:`write_text`, unless ``path`` already holds exactly ``text``: then it is left alone (its
+    mtime too), so a docs server watching the folder (``mkdocs serve``) does not rebuild forever."""
+    if not holds(path, text.encode("utf-8")):
+        write_text(path, text)
+    return Path(path)
+
+
 def remove_stale_temporaries(folder, targets=None) -> list[Path]:
     """Delete what killed runs left in ``folder``: temporary files named by :data:`TEMPORARY`
     (for one of ``targets``, when given) and media folders named by :data:`MEDIA`, that no

@@ -18,18 +18,22 @@ MIME = {".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml", ".mp4
 
 
 class Inline:
-    """A rendered file that displays itself inline (an image, or a looping muted video)."""
+    """A rendered file that displays itself inline (an image, or a looping muted video with
+    ``track``: its captions' ``<track>`` elements)."""
 
-    def __init__(self, path, alt: str = ""):
-        self.path, self.alt = Path(path), alt
+    def __init__(self, path, alt: str = "", track: str = ""):
+        self.path, self.alt, self.track = Path(path), alt, track
 
     def _repr_html_(self) -> str:
+        import html
+
         mime = MIME.get(self.path.suffix, "application/octet-stream")
         data = base64.b64encode(self.path.read_bytes()).decode()
+        alt = html.escape(self.alt)
         if mime.startswith("video/"):
-            return (f'<video controls loop muted autoplay playsinline aria-label="{self.alt}">'
-                    f'<source src="data:{mime};base64,{data}" type="{mime}"></video>')
-        return f'<img src="data:{mime};base64,{data}" alt="{self.alt}">'
+            return (f'<video controls loop muted autoplay playsinline aria-label="{alt}">'
+                    f'<source src="data:{mime};base64,{data}" type="{mime}">{self.track}</video>')
+        return f'<img src="data:{mime};base64,{data}" alt="{alt}">'
 
     def _repr_png_(self):
         return self.path.read_bytes() if self.path.suffix == ".png" else None
@@ -53,7 +57,12 @@ def show(name: str, *, spec=None, lang: str = "en", folder=".gdviz", allow_outsi
     entry = next(e for e in load(spec, allow_outside_paths=allow_outside_paths).entries if e.name == name)
     if lang not in entry.langs:
         raise UserInputError(f"entry '{name}' has no '{lang}' version; it has: {', '.join(entry.langs)}")
-    return Inline(Path(folder) / entry.filename(lang), entry.text("alt", lang) or entry.text("caption", lang))
+    from .gallery.alt import alt_text
+    from .gallery.page import VIDEO, tracks
+
+    file = entry.filename(lang)
+    track = tracks(Path(folder), file, lang, inline=True) if Path(file).suffix in VIDEO else ""
+    return Inline(Path(folder) / file, alt_text(entry, lang, result.claims.get(file, [])), track)
 
 
 def explore(surface=None, optimizer=None, *, lang: str = "en", **settings):

@@ -38,6 +38,8 @@ class GdvizDirective(Directive):
 
     def run(self):
         from .gallery import build, load
+        from .gallery.alt import alt_text
+        from .gallery.page import tracks
 
         env = self.state.document.settings.env
         app = env.app
@@ -59,12 +61,13 @@ class GdvizDirective(Directive):
         entry = next(e for e in load(spec, allow_outside_paths=allow).entries if e.name == name)
         file = entry.filename(lang)
         caption = self.options.get("caption") or entry.text("caption", lang)
-        alt = html.escape(entry.text("alt", lang) or caption or name)
+        alt = html.escape(alt_text(entry, lang, result.claims.get(file, [])))
         width = html.escape(self.options.get("width", "100%"))
         src = f"{_relative_root(env)}_gdviz/{file}"
         if file.endswith((".mp4", ".webm")):
+            track = tracks(folder, file, lang, inline=True)   # a page opened from disk loads it too
             media = (f'<video src="{src}" controls loop muted playsinline aria-label="{alt}" '
-                     f'style="width:{width}"></video>')
+                     f'style="width:{width}">{track}</video>')
         else:
             media = f'<img src="{src}" alt="{alt}" style="width:{width}">'
         body = f'<figure class="gdviz">{media}<figcaption>{html.escape(caption)}</figcaption></figure>'

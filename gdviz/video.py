@@ -38,6 +38,16 @@ def require_manim():
     return manim
 
 
+def manim_missing() -> str | None:
+    """Why videos cannot be rendered here (:func:`require_manim`'s line naming what to install), or
+    None when manim loads."""
+    try:
+        require_manim()
+    except UserInputError as e:
+        return str(e)
+    return None
+
+
 def scene_class(name: str, lang: str = "en", time_scale: float = 1.0):
     """The scene class for ``name``, as a variant with ``lang`` and ``time_scale``."""
     require_manim()
@@ -86,11 +96,13 @@ def check_time_scale(time_scale, name: str = "time_scale") -> float:
 
 
 def render(name: str, output, *, quality: str = "medium", fmt: str | None = None, lang: str = "en",
-           time_scale: float = 1.0, progress=None) -> Path:
+           time_scale: float = 1.0, progress=None, captions: bool = False) -> Path:
     """Render scene ``name`` to ``output`` (format from ``fmt`` or the extension). A failure of the
-    disk or the encoder raises :class:`OutputError` and keeps the previous file.
+    disk or the encoder raises :class:`OutputError` and keeps the previous file. A video (not a
+    PNG) gets its timeline beside it (``x.mp4`` -> ``x.timeline.json``: :mod:`gdviz.timeline`).
 
     progress : ``f(fraction)`` called as frames are rendered.
+    captions : also write WebVTT captions ``x.vtt`` (and ``x.chapters.vtt`` for a scene in acts).
     """
     from .files import cause, check_output, publish, temporary_folder
 
@@ -139,7 +151,19 @@ def render(name: str, output, *, quality: str = "medium", fmt: str | None = None
                     produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
             if not produced.is_file():
                 raise OutputError(f"cannot write '{out}': manim wrote no file for scene '{name}'")
+            tl = scene.timeline() if fmt != "png" else None
+            if tl is not None:   # the old video's timeline and captions never describe the new one
+                from .timeline import companions
+
+                for old in companions(out):
+                    old.unlink(missing_ok=True)
             publish(produced, out)
+        if tl is not None:
+            from . import timeline
+
+            timeline.write(out, tl)
+            if captions:
+                timeline.write_vtt(out, tl)
         return out
     except OSError as e:   # the disk (or PyAV's encoder, whose errors are OSErrors) refused
         raise OutputError(f"cannot write '{out}': {cause(e)}") from None

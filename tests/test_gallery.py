@@ -1,6 +1,7 @@
 """The gallery: spec validation with file and line, cached parallel builds, failures reported,
 the preview page in headless Chromium, Sphinx and MkDocs embedding, the notebook helper."""
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 from PIL import Image
+from vtt import parse_vtt
 
 import gdviz as gd
 from gdviz.cli import main
@@ -145,8 +147,100 @@ def test_build_renders_everything_with_an_index(small_build):
         assert f'src="{f}' in page
     assert "损失随步数变化" in page and "gdviz plot lr-curves --steps 30 --lang zh" in page
     assert f"gdviz build {spec} --out {out} --only anim --lang en" in page
-    assert "![Loss against steps](curves.png)" in page and ".. image:: curves.png" in page
+    assert re.search(r"!\[Loss against steps\. .*?\]\(curves\.png\)", page) and ".. image:: curves.png" in page
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".gdviz-manim")]
+
+
+def test_videos_get_captions_the_page_offers(small_build):
+    """Each video has its timeline and WebVTT captions beside it (timed inside the video, the
+    scene's texts), the manifest keeps the timeline, and the page's <video> offers the track."""
+    import base64
+
+    import av
+
+    from gdviz import timeline
+
+    _, out, _ = small_build
+    tl = timeline.read(out / "clip.mp4")
+    with av.open(str(out / "clip.mp4")) as c:
+        s = c.streams.video[0]
+        seconds = s.frames / float(s.average_rate)
+    assert tl.duration == pytest.approx(seconds, abs=1e-3) and tl.acts == []
+    cues = parse_vtt((out / "clip.vtt").read_text())
+    assert [c[2] for c in cues] == [c.text for c in tl.cues] and len(cues) >= 2
+    assert cues[0][2].startswith("Iterative approach") and cues[-1][2].startswith("Each pass")
+    assert [c[0] for c in cues] == sorted(c[0] for c in cues)
+    assert all(0 <= a < b <= seconds + 1e-3 for a, b, _ in cues)
+    manifest = json.loads((out / ".gdviz-cache.json").read_text())["files"]
+    assert timeline.Timeline.from_json(manifest["clip.mp4"]["timeline"]) == tl
+    page = (out / "index.html").read_text()
+    vtt = base64.b64encode((out / "clip.vtt").read_bytes()).decode()     # inline: a page from disk loads it
+    assert f'<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,{vtt}">' \
+           '</video>' in page
+    # the embed snippet names the file, for a page served beside it
+    assert '&lt;track kind=&quot;captions&quot; srclang=&quot;en&quot; label=&quot;English&quot; ' \
+           'src=&quot;clip.vtt&quot;&gt;&lt;/video&gt;' in page
+
+
+def test_a_cached_video_gets_its_captions_back_and_an_unchanged_build_writes_nothing(small_build, tmp_path):
+    spec, out, _ = small_build
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    vtt = (copy / "clip.vtt").read_text()
+    (copy / "clip.vtt").unlink()
+    (copy / "clip.timeline.json").unlink()
+    again = build(spec, copy, jobs=1)
+    assert again.rendered == [] and not again.failed
+    assert (copy / "clip.vtt").read_text() == vtt and (copy / "clip.timeline.json").is_file()
+    times = {p.name: p.stat().st_mtime_ns for p in copy.iterdir()}
+    build(spec, copy, jobs=1)
+    assert {p.name: p.stat().st_mtime_ns for p in copy.iterdir()} == times
+
+
+def test_every_picture_has_alt_text_stating_its_claims(small_build):
+    """No picture without alt text; the alt text is the caption and the claims that hold, in the
+    entry's language (Chinese for the -zh file); embed snippets carry the same text."""
+    import html
+
+    from gdviz.claims import Claim
+
+    _, out, result = small_build
+    page = (out / "index.html").read_text()
+    main_part = page[page.index("<main>"):page.index("</main>")]
+    imgs = re.findall(r"<img ([^>]*)>", main_part)
+    assert imgs and all(re.search(r'alt="[^"]{20,}"', i) for i in imgs)
+    alt_of = {re.search(r'src="([^"]+)"', i)[1]: html.unescape(re.search(r'alt="([^"]*)"', i)[1]) for i in imgs}
+    manifest = json.loads((out / ".gdviz-cache.json").read_text())["files"]
+    for file, lang in (("curves.png", "en"), ("curves-zh.png", "zh"), ("anim.gif", "en")):
+        claims = [Claim.from_dict(c) for c in manifest[file]["claims"] if c["holds"]]
+        assert claims, file
+        alt = alt_of[file]
+        assert alt.startswith("损失随步数变化。" if lang == "zh" else ("Loss against steps.", "A small race.")), alt
+        for c in claims:
+            assert c.line(lang)[1:] in alt, (file, c.line(lang))      # the first one starts a sentence
+    assert len(re.findall("[\u4e00-\u9fff]", alt_of["curves-zh.png"])) > 20
+    assert not re.search("[\u4e00-\u9fff]", alt_of["curves.png"])
+    video = re.search(r'<video src="clip.mp4#t=2.5"[^>]*aria-label="([^"]*)"', main_part)
+    assert html.unescape(video[1]).startswith("The loop. ")
+    assert f"![{alt_of['curves.png'].split('.')[0]}." in html.unescape(page)   # the Markdown embed
+
+
+def test_alt_text_the_specs_own_else_caption_and_claims_that_hold_capped():
+    from gdviz.claims import claim
+    from gdviz.gallery.alt import alt_text
+    from gdviz.gallery.spec import MAX_TEXT, Entry
+
+    e = Entry("race", "figure", ("en", "zh"), "png", texts={"caption": "A race", "caption_zh": "一场比赛"})
+    won = claim("k", "adam wins", "Adam 获胜", True, "12 vs 40 steps")
+    lost = claim("k2", "gd wins", "梯度下降获胜", False, "no")
+    assert alt_text(e, "en", [won, lost]) == "A race. Adam wins: 12 vs 40 steps."
+    assert alt_text(e, "zh", [won, lost]) == "一场比赛。Adam 获胜：12 vs 40 steps。"
+    assert alt_text(e, "en", []) == "A race."
+    long = [claim(f"c{i}", "x" * 300, "x", True, "y") for i in range(10)]
+    text = alt_text(e, "en", long)
+    assert len(text) <= MAX_TEXT and text.endswith("y.") and text.count(": y") == 6   # whole claims only
+    own = Entry("race", "figure", ("en",), "png", texts={"caption": "A race", "alt": "Five paths\non a valley"})
+    assert alt_text(own, "en", [won]) == alt_text(own, "zh", [won]) == "Five paths on a valley"
 
 
 def test_second_build_renders_nothing(small_build):
@@ -277,6 +371,27 @@ def test_page_loads_every_picture_and_video_in_chromium(small_build, tmp_path):
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200  # pictures, not a blank page
 
 
+def test_the_captions_track_loads_in_chromium(small_build, browser):
+    """Opened from disk, the page's video offers its captions (off until the viewer turns them
+    on: they repeat the picture's own text); turned on, they load, and the cues are the scene's texts."""
+    _, out, _ = small_build
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+    page.goto((out / "index.html").as_uri() + "?lang=en")
+    assert page.evaluate("() => document.querySelector('video').textTracks[0].mode") == "disabled"
+    page.evaluate("() => { document.querySelector('video').textTracks[0].mode = 'showing'; }")
+    page.wait_for_function("() => { const t = document.querySelector('video').textTracks[0];"
+                           " return t && t.cues && t.cues.length > 0; }", timeout=15000)
+    track = page.evaluate("() => { const t = document.querySelector('video').textTracks[0];"
+                          " return {mode: t.mode, kind: t.kind, lang: t.language,"
+                          " texts: [...t.cues].map(c => c.text)}; }")
+    page.close()
+    assert errors == []
+    assert track == {"mode": "showing", "kind": "captions", "lang": "en",
+                     "texts": [c[2] for c in parse_vtt((out / "clip.vtt").read_text())]}
+
+
 # -- docs and notebooks ----------------------------------------------------------------------
 def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
     pytest.importorskip("sphinx")
@@ -284,13 +399,18 @@ def test_sphinx_directive_renders_at_docs_build_time(tmp_path):
     src.mkdir()
     (src / "gallery.toml").write_text(SMALL)
     (src / "conf.py").write_text('extensions = ["gdviz.sphinx"]\ngdviz_spec = "gallery.toml"\n')
-    (src / "index.rst").write_text("Docs\n====\n\n.. gdviz:: curves\n   :lang: zh\n   :width: 70%\n")
+    (src / "index.rst").write_text("Docs\n====\n\n.. gdviz:: curves\n   :lang: zh\n   :width: 70%\n\n.. gdviz:: clip\n")
     r = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(tmp_path / "html")],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "html" / "index.html").read_text()
-    assert '<img src="_gdviz/curves-zh.png" alt="损失随步数变化" style="width:70%">' in page
+    img = re.search(r'<img src="_gdviz/curves-zh.png" alt="([^"]*)" style="width:70%">', page)
+    assert img and img[1].startswith("损失随步数变化。") and len(img[1]) > 30   # the caption, then its claims
     assert (tmp_path / "html" / "_gdviz" / "curves-zh.png").is_file()
+    # a video: its alt text, and its captions inline (a page opened from disk loads them)
+    video = re.search(r'<video src="_gdviz/clip.mp4" [^>]*aria-label="The loop\. [^"]+"[^>]*>(.*?)</video>', page)
+    assert video and video[1].startswith('<track kind="captions" srclang="en" label="English" '
+                                         'src="data:text/vtt;charset=utf-8;base64,')
 
 
 def test_mkdocs_hook_renders_before_the_build(tmp_path):
@@ -322,6 +442,10 @@ def test_notebook_show_displays_inline(tmp_path, monkeypatch):
     spec.write_text(SMALL)
     shown = gd.show("curves", spec=spec, lang="zh")
     assert shown._repr_html_().startswith('<img src="data:image/png;base64,iVBOR')
+    assert re.search(r'alt="损失随步数变化。[^"]{20,}">$', shown._repr_html_())   # the caption and its claims
     assert shown._repr_png_()[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="has no 'zh' version"):
         gd.show("clip", spec=spec, lang="zh")
+    clip = gd.show("clip", spec=spec)._repr_html_()     # a video: its alt text and captions inline
+    assert 'aria-label="The loop. ' in clip
+    assert '<track kind="captions" srclang="en" label="English" src="data:text/vtt;charset=utf-8;base64,' in clip

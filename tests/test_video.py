@@ -261,7 +261,23 @@ def test_every_scene_renders_short_in_english_and_chinese(tmp_path):
         n, secs = imageio_ffmpeg.count_frames_and_secs(out)
         assert n > 5 and secs > 0
         assert inked(first_frame(out)) > 0.02, f"{Path(out).name}: the first frame (the poster) is blank"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(o).name for o in outputs)
+        check_timeline(out, SCENES[Path(out).name.split("-en-")[0].split("-zh-")[0]], n, secs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [Path(o).name for o in outputs] + [Path(o).stem + ".timeline.json" for o in outputs])
+
+
+def check_timeline(out, cls, n_frames, secs):
+    """The video's timeline: one act boundary per act after the first, strictly inside the
+    video; cues from the first frame on, in the scene's language."""
+    from gdviz.timeline import read
+
+    tl = read(out)
+    assert tl.duration == pytest.approx(secs, abs=0.07) and len(tl.acts) == cls.acts - 1, out
+    bounds = [0.0, *tl.acts, tl.duration]
+    assert all(a < b for a, b in zip(bounds, bounds[1:])), (out, tl.acts)
+    assert tl.cues and tl.cues[0].start == 0 and all(0 <= c.start < c.end <= tl.duration for c in tl.cues)
+    if "-zh-" in Path(out).name:
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c.text) for c in tl.cues)
 
 
 # A frame is still when fewer than STILL_PIXELS pixels differ from the previous frame by more
@@ -350,7 +366,7 @@ def test_gif_and_png_and_chinese(tmp_path):
     with Image.open(png) as im:
         assert im.size == (854, 480)
         assert np.asarray(im.convert("RGB"))[5, 5].tolist() == [255, 255, 255]  # white background
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.png", "lr.gif"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.png", "lr.gif", "lr.timeline.json"]
 
 
 def test_plain_manim_renders_the_thin_scene_files(tmp_path):

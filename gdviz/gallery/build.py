@@ -2,7 +2,8 @@
 
 The cache is a manifest in the output folder (``.gdviz-cache.json``): for every file, a hash of
 its entry's spec, the language, the gdviz version and the versions of the rendering libraries,
-the size and SHA-256 of the file written, its claims, and the spec that wrote it. A file is
+the size and SHA-256 of the file written, its claims, the spec that wrote it and, for a video,
+its timeline (:mod:`gdviz.timeline`), from which its captions beside it are restored. A file is
 rendered again when that hash changed, or the file is gone, truncated or replaced. The manifest
 is rewritten (atomically) after every finished file, so an interrupted build resumes where it
 stopped; it is trusted only as a regular file of at most MAX_MANIFEST_BYTES whose records have
@@ -152,19 +153,45 @@ def read_manifest(folder: Path) -> dict:
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def record(h: str, size: int, sha: str, claims: list, owner: dict) -> dict:
-    """One file's record in the manifest (claims as :meth:`gdviz.claims.Claim.to_dict` gives them)."""
-    return {"hash": h, "size": size, "sha256": sha, "claims": claims, "spec": owner}
+RECORD_KEYS = {"hash", "size", "sha256", "claims", "spec"}
+
+
+def record(h: str, size: int, sha: str, claims: list, owner: dict, timeline: str | None = None) -> dict:
+    """One file's record in the manifest (claims as :meth:`gdviz.claims.Claim.to_dict` gives them;
+    a video's ``timeline`` as :meth:`gdviz.timeline.Timeline.to_json` gives it)."""
+    out = {"hash": h, "size": size, "sha256": sha, "claims": claims, "spec": owner}
+    return out if timeline is None else {**out, "timeline": timeline}
 
 
 def valid_record(v) -> bool:
     """Whether ``v`` has exactly the keys and types :func:`record` writes."""
-    return (isinstance(v, dict) and set(v) == {"hash", "size", "sha256", "claims", "spec"}
+    return (isinstance(v, dict) and set(v) in (RECORD_KEYS, RECORD_KEYS | {"timeline"})
+            and ("timeline" not in v or _valid_timeline(v["timeline"]))
             and isinstance(v["hash"], str) and 0 < len(v["hash"]) <= 256 and _hex64(v["sha256"])
             and type(v["size"]) is int and v["size"] >= 0
             and isinstance(v["claims"], list) and all(valid_claim(c) for c in v["claims"])
             and isinstance(v["spec"], dict) and set(v["spec"]) == {"id", "name"}
             and all(isinstance(x, str) and 0 < len(x) <= 255 for x in v["spec"].values()))
+
+
+def _valid_timeline(text) -> bool:
+    from ..timeline import Timeline
+
+    try:
+        return isinstance(text, str) and bool(Timeline.from_json(text))
+    except UserInputError:
+        return False
+
+
+def restore_captions(folder: Path, file: str, rec: dict):
+    """A video's timeline and captions beside it, from its manifest record (written only where
+    missing or changed: a cached video keeps them, and an unchanged rebuild writes nothing)."""
+    from .. import timeline
+
+    if "timeline" in rec:
+        tl = timeline.Timeline.from_json(rec["timeline"])
+        timeline.write(folder / file, tl)
+        timeline.write_vtt(folder / file, tl)
 
 
 def valid_claim(c) -> bool:
@@ -354,7 +381,11 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
     owner = spec_owner(spec, spec_path)
     if not overwrite:
         _refuse_others(folder, owner, [(f, manifest.get(f)) for _, _, f, _, todo in items if todo])
-    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + [MANIFEST, "index.html", "explorer.html"])
+    from ..timeline import companions
+
+    extras = [c.name for e, _, f, _, _ in items if e.kind == "video" for c in companions(folder / f)]
+    remove_stale_temporaries(folder, [f for _, _, f, _, _ in items] + extras
+                             + [MANIFEST, "index.html", "explorer.html"])
     result = Result(cached=[f for _, _, f, _, todo in items if not todo])
     names = {f: e.name for e, _, f, _, _ in items}
     warned = set()
@@ -380,7 +411,7 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
         if error is None:
             try:
                 size, sha = digest(folder / file)
-                manifest[file] = record(hashes[file], size, sha, outcome["claims"], owner)
+                manifest[file] = record(hashes[file], size, sha, outcome["claims"], owner, _timeline_of(folder / file))
                 write_manifest(folder, manifest)
                 result.rendered.append(file)
             except OSError as e:
@@ -413,11 +444,24 @@ def _build_locked(spec, spec_path, folder, jobs, only, force, langs, progress, w
         remove_stale_temporaries(folder, list(hashes) + [MANIFEST])
         raise
     _recheck(folder, manifest, result)
+    for f in result.rendered + result.cached:
+        try:
+            restore_captions(folder, f, manifest[f])
+        except (OutputError, UserInputError) as e:
+            result.failed[f"{Path(f).stem}.vtt"] = str(e)
     if write_index:
         _write_pages(spec, spec_path, folder, langs, owner, result)
         if _recheck(folder, manifest, result):   # gone while the pages were written: say so on the page
             _write_pages(spec, spec_path, folder, langs, owner, result, explorer=False)
     return result
+
+
+def _timeline_of(video: Path) -> str | None:
+    """The timeline the render wrote beside ``video`` (its JSON text), or None (not a video)."""
+    from .. import timeline
+
+    tl = timeline.read(video) if video.suffix in (".mp4", ".webm", ".gif") else None
+    return None if tl is None else tl.to_json()
 
 
 def _refuse_others(folder: Path, owner: dict, todo):

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from ..style import label
+from .alt import alt_text
 from .render import command
 from .spec import Spec
 
@@ -357,13 +358,35 @@ def _meta(file: str, info: dict, lang: str | None, langs) -> str:
     return f'<p class="meta">{html.escape(" · ".join(parts))} · {link}</p>'
 
 
-def _media(file: str, alt: str, info: dict, lang: str | None, langs) -> str:
+def tracks(folder: Path, file: str, lang: str, prefix: str = "", inline: bool = False) -> str:
+    """``<track>`` elements for the captions (and chapters) written beside video ``file`` in
+    ``folder``, in its language ``lang``; empty when there are none. Their addresses are
+    ``prefix`` + name or, ``inline``, the files' text as ``data:`` URLs: a page opened from disk
+    (``file:``) may not load a track from a file (Chromium refuses it as another origin). Not
+    shown by default: the captions repeat the text drawn in the picture, and over a card-sized
+    video they would hide it; the player's captions button turns them on."""
+    import base64
+
+    from ..timeline import captions_path, chapters_path
+
+    out = ""
+    for kind, path in (("captions", captions_path(file)), ("chapters", chapters_path(file))):
+        if (folder / path).is_file():
+            src = prefix + str(path)
+            if inline:
+                src = "data:text/vtt;charset=utf-8;base64," + base64.b64encode((folder / path).read_bytes()).decode()
+            out += (f'<track kind="{kind}" srclang="{CODES[lang]}" label="{html.escape(NAMES[lang])}" '
+                    f'src="{html.escape(src)}">')
+    return out
+
+
+def _media(file: str, alt: str, info: dict, lang: str | None, langs, track: str = "") -> str:
     src = html.escape(file)
     w_h = "" if not info["pixels"] else ' width="{}" height="{}"'.format(*info["pixels"])
     if Path(file).suffix in VIDEO:
         # "#t=2.5": the browser shows a frame from the middle of the action, not the empty start
         return (f'<video src="{src}#t=2.5" controls loop muted playsinline preload="metadata"{w_h} '
-                f'aria-label="{html.escape(alt)}" title="{html.escape(alt)}"></video>')
+                f'aria-label="{html.escape(alt)}" title="{html.escape(alt)}">{track}</video>')
     if Path(file).suffix == ".pdf":
         return f'<a href="{src}">{html.escape(file)}</a>'
     hint = html.escape(label("page enlarge", lang) if lang else " / ".join(label("page enlarge", lg) for lg in langs))
@@ -371,11 +394,12 @@ def _media(file: str, alt: str, info: dict, lang: str | None, langs) -> str:
             f'<img src="{src}" alt="{html.escape(alt)}"{w_h} loading="lazy" decoding="async"></a>')
 
 
-def embeds(file: str, alt: str) -> dict[str, str]:
+def embeds(file: str, alt: str, track: str = "") -> dict[str, str]:
     """Markdown, reStructuredText and HTML snippets that embed ``file``, each escaped for its
     own format: the alt text becomes one line (a newline could start a new directive), HTML
     attributes are escaped, Markdown brackets and backslashes are escaped, and the file name is
-    percent-encoded where it is a link target.
+    percent-encoded where it is a link target. A video's snippets carry ``track`` (its
+    :func:`tracks`).
 
         >>> embeds("a b.png", 'x" onerror="y')["HTML"]
         '<img src="a%20b.png" alt="x&quot; onerror=&quot;y">'
@@ -386,7 +410,7 @@ def embeds(file: str, alt: str) -> dict[str, str]:
     url = quote(file)
     attr = html.escape(one_line, quote=True)
     if Path(file).suffix in VIDEO:
-        tag = f'<video src="{html.escape(url)}" controls loop muted playsinline aria-label="{attr}"></video>'
+        tag = f'<video src="{html.escape(url)}" controls loop muted playsinline aria-label="{attr}">{track}</video>'
         return {"Markdown": tag, "reStructuredText": f".. raw:: html\n\n   {tag}", "HTML": tag}
     # Markdown: backslash before its punctuation, entities for what would start HTML
     md_alt = re.sub(r"([\\\[\]`*_])", r"\\\1", one_line).replace("&", "&amp;").replace("<", "&lt;") \
@@ -422,13 +446,16 @@ def _block(e, lang: str, folder: Path, langs, shown_as: str | None, claims, spec
     version of a one-language entry (shown in both, its page words in both)."""
     file = e.filename(lang)
     caption = e.text("caption", lang)
-    alt = e.text("alt", lang) or caption or e.name
+    alt = alt_text(e, lang, claims.get(file, []))
+    video = Path(file).suffix in VIDEO
     if (folder / file).is_file():
         info = media_info(folder / file)
-        body = _media(file, alt, info, shown_as, langs) + _meta(file, info, shown_as, langs)
+        body = (_media(file, alt, info, shown_as, langs, tracks(folder, file, lang, inline=True) if video else "")
+                + _meta(file, info, shown_as, langs))
     else:
         body = f'<p class="missing">{_words("page not rendered", shown_as, langs, file=file)}</p>'
-    snippets = "".join(f'<div class="label">{k}</div>{_pre(v, shown_as, langs)}' for k, v in embeds(file, alt).items())
+    snippets = "".join(f'<div class="label">{k}</div>{_pre(v, shown_as, langs)}'
+                       for k, v in embeds(file, alt, tracks(folder, file, lang) if video else "").items())
     attrs = "" if shown_as is None else f' data-lang="{lang}"'
     # the reuse summary sits on the name's line, at its right end; what it opens comes under the file's line
     reuse = (f'<details class="reuse"><summary>{_words("page reproduce", shown_as, langs)}</summary>'
@@ -517,15 +544,10 @@ def render_page(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str | None = None,
                 claims=None, owner=None) -> Path:
     """Write ``index.html`` atomically (unchanged text: left alone); returns its path."""
-    from ..files import write_text
-    from .build import read_regular
+    from ..files import update_text
 
     text = render_page(spec, folder, langs=langs, spec_arg=spec_arg, claims=claims, owner=owner)
-    target = folder / "index.html"
-    data = text.encode("utf-8")
-    if read_regular(target, len(data)) == data:
-        return target
-    return write_text(target, text)
+    return update_text(folder / "index.html", text)
 
 
 def index_owner(folder: Path) -> dict | None:

@@ -64,7 +64,7 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
     from .. import video
 
     return video.render(o.get("scene", entry.name), path, quality=o.get("quality", "medium"), fmt=entry.format,
-                        lang=lang, time_scale=o.get("time_scale", 1.0))
+                        lang=lang, time_scale=o.get("time_scale", 1.0), captions=True)
 
 
 def command(entry: Entry, lang: str, folder: str, spec: str | None) -> str:

@@ -30,7 +30,7 @@ class RatePanel(Reads, VGroup):
                  colour=None, size: float = 20, lr=None, wide: bool = True, step_label: str | None = None,
                  per_step: float = 1.0, status: bool = True, status_at: float | None = None):
         super().__init__()
-        self.traj, self.tracker, self.lang, self.size = traj, tracker, lang, size
+        self.traj, self.tracker, self.lang, self.size, self.title = traj, tracker, lang, size, title
         self.per_step = float(per_step)
         self.colour = colour if colour is not None else gd_colour(traj.optimizer)
         rate = lr if lr is not None else traj.hyperparams.get("lr")
@@ -84,13 +84,17 @@ class RatePanel(Reads, VGroup):
         """The whole step shown at the tracker's value (clipped to the run's length)."""
         return int(np.floor(min(self.tracker.get_value() / self.per_step, self.traj.n_steps) + 1e-9))
 
+    def status_shown(self) -> bool:
+        """Whether the status shows at the tracker's step."""
+        return self.status is not None and self.step() >= self.status_at
+
     def update_from_tracker(self):
         k = self.step()
         if k != self._shown:
             self.step_readout.set_text(str(k))
             self.loss_readout.set_text(loss_text(self.traj.loss[self.traj.rows_until(k) - 1]))
             if self.status is not None:
-                self.status.set_opacity(1.0 if k >= self.status_at else 0.0)
+                self.status.set_opacity(1.0 if self.status_shown() else 0.0)
             self._shown = k
         return self
 

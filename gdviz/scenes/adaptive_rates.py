@@ -8,7 +8,7 @@ from .. import lessons
 from ..mobjects import Chart, ContourField, Readout, TrajectoryPath, UpdateRule, colour
 from ..mobjects.common import MUTED, text
 from ..render.geometry import fit_window
-from ..style import bracketed, fmt_number, optimizer_name
+from ..style import bracketed, colon, fmt_number, optimizer_name
 from .base import GdvizScene, pace_of
 
 
@@ -93,11 +93,18 @@ class AdaptiveRates(GdvizScene):
                             text(name, self.lang, size=18)).arrange(RIGHT, buff=0.12))
         rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         x = rows.get_right()[0] + 0.35
-        for row, key in zip(rows, ("adagrad", "gd")):
+
+        def arrived(traj) -> bool:
+            return int(np.floor(min(step.get_value(), traj.n_steps) + 1e-9)) >= traj.n_steps and \
+                traj.status == "converged"
+
+        for row, key, traj in zip(rows, ("adagrad", "gd"), trajs):
             r = Readout(self.L("step"), self.lang, size=18, colour=MUTED, value="0", reserve="000")
             r.set_x(x, direction=LEFT).set_y(row.get_center()[1])
             badge = text(self.L("arrived"), self.lang, size=18, colour=colour(key), weight="BOLD")
             badge.next_to(r, RIGHT, buff=0.2).set_y(row.get_center()[1])
+            self.cue(badge, f"{optimizer_name(key, self.lang)}{colon(self.lang)}{self.L('arrived')}",
+                     shown=lambda traj=traj: arrived(traj))
             counters.add(VGroup(r, badge))
 
         def count(group):
@@ -105,7 +112,7 @@ class AdaptiveRates(GdvizScene):
             for (r, badge), traj in zip(group, trajs):
                 k = int(np.floor(min(t, traj.n_steps) + 1e-9))
                 r.set_text(str(k))
-                badge.set_opacity(1.0 if k >= traj.n_steps and traj.status == "converged" else 0.0)
+                badge.set_opacity(1.0 if arrived(traj) else 0.0)
 
         count(counters)
         counters.add_updater(count)

@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, WHITE, FadeIn, FadeOut, Rectang
 
 from ..mobjects.common import INK, MUTED, text
 from ..render.pacing import Pace
+from ..style import colon
 from ..style import label as L
 
 
@@ -205,6 +206,10 @@ class GdvizScene(Scene):
     fades in while the last steps still move, so it is on screen longer than the hold;
     acts, act_hold : how many acts, and how long each act's caption is held before the next.
 
+    As it renders, a scene records its :meth:`timeline`: each heading and caption (and each text
+    marked with :meth:`cue`) from the time it is added until it is removed, and the time of
+    each :meth:`clear_act` (where a lecturer clicks to go on), in the video's own seconds.
+
     Each scene says which lesson runs it draws: :meth:`lesson_runs` (a classmethod, so the
     gallery can check their claims without rendering); ``construct`` reads them with
     :meth:`runs` (the same call, computed once per class).
@@ -246,6 +251,83 @@ class GdvizScene(Scene):
     def setup(self):
         self.camera.background_color = WHITE
 
+    # -- the timeline: texts on screen and act boundaries, in the video's seconds -----------
+    def cue(self, mob, message: str, shown=None):
+        """Mark ``mob`` as showing ``message`` (lines as shown): a caption cue from when it is
+        added to the scene until it is removed; with ``shown`` (a function of nothing), only
+        while ``shown()`` is also true, checked every frame (a read-out that an updater shows
+        or hides). Returns ``mob``."""
+        mob.cue_text, mob.cue_shown = message, shown
+        state = self._cue_state()
+        state["marked"].append(mob)
+        state["watched"] = state["watched"] or shown is not None
+        return mob
+
+    def cue_status(self, panel):
+        """A :class:`RatePanel`'s status as a cue ("too large: diverged"), from the step it
+        appears on."""
+        if panel.status is not None:
+            words = L(panel.traj.status, self.lang)
+            self.cue(panel.status, f"{panel.title}{colon(self.lang)}{words}" if panel.title else words,
+                     shown=panel.status_shown)
+
+    def _cue_state(self) -> dict:
+        state = self.__dict__.get("_cues")
+        if state is None:
+            state = self.__dict__["_cues"] = {"marked": [], "open": {}, "done": [], "acts": [], "titles": [],
+                                              "present": set(), "watched": False}
+        return state
+
+    def _sync_cues(self):
+        """Note which marked texts are in the scene now, then open and close their cues."""
+        state = self._cue_state()
+        if state["marked"]:
+            state["present"] = {id(m) for m in self.get_mobject_family_members()}
+            self._update_cues()
+
+    def _update_cues(self):
+        """Open a cue for each marked text now on screen, close the ones no longer there."""
+        state = self._cue_state()
+        now = float(self.renderer.time)
+        for mob in state["marked"]:
+            key = id(mob)
+            on = key in state["present"] and (mob.cue_shown is None or bool(mob.cue_shown()))
+            if on and key not in state["open"]:
+                state["open"][key] = (now, mob)
+                titles, acts = state["titles"], len(state["acts"])
+                if getattr(mob, "cue_title", None) and len(titles) <= acts:   # the act's first heading
+                    titles.extend([""] * (acts - len(titles)) + [mob.cue_title])
+            elif not on and key in state["open"]:
+                state["done"].append((state["open"].pop(key)[0], now, mob))
+
+    def add(self, *mobjects):
+        out = super().add(*mobjects)
+        self._sync_cues()
+        return out
+
+    def remove(self, *mobjects):
+        out = super().remove(*mobjects)
+        self._sync_cues()
+        return out
+
+    def play(self, *args, **kwargs):
+        self._sync_cues()
+        out = super().play(*args, **kwargs)
+        self._sync_cues()
+        return out
+
+    def timeline(self):
+        """The :class:`gdviz.timeline.Timeline` of what has been rendered so far: the cues
+        (texts still on screen end with the video) and the act boundaries."""
+        from ..timeline import Cue, Timeline
+
+        state = self._cue_state()
+        self._sync_cues()
+        end = float(self.renderer.time)
+        spans = state["done"] + [(start, end, mob) for start, mob in state["open"].values()]
+        cues = [Cue(a, b, m.cue_text) for a, b, m in sorted(spans, key=lambda c: (c[0], c[1])) if b > a]
+        return Timeline(end, cues, [a for a in state["acts"] if 0 < a < end], self.lang, list(state["titles"]))
+
     def secs(self, seconds: float) -> float:
         """A run time, scaled by ``time_scale`` (never shorter than one frame)."""
         return max(seconds * self.time_scale, 1.0 / config.frame_rate)
@@ -259,14 +341,16 @@ class GdvizScene(Scene):
         return f"{n} 步" if self.lang == "zh" else f"{n} step{'' if n == 1 else 's'}"
 
     def heading(self, title: str, subtitle: str | None = None, *, width: float | None = None,
-                size: float = 32, align=None) -> VGroup:
+                size: float = 32, align=None, chapter: str | None = None) -> VGroup:
         """A title (and subtitle) at the top edge, wrapped (or scaled down) to ``width``;
-        ``align=LEFT`` for a heading at the top of a column."""
+        ``align=LEFT`` for a heading at the top of a column. A cue of the :meth:`timeline`; the
+        first heading of an act names its chapter (``chapter``, default the title)."""
         parts = [self.text_block(title, size=size, colour=INK, weight="BOLD", width=width)]
         if subtitle:
             parts.append(self.text_block(subtitle, size=size * 0.65, colour=MUTED, width=width))
         head = VGroup(*parts).arrange(DOWN, buff=0.1, aligned_edge=align if align is not None else ORIGIN)
-        return head.to_edge(UP, buff=0.2)
+        head.cue_title = chapter or title
+        return self.cue(head.to_edge(UP, buff=0.2), "\n".join(p.shown_text for p in parts))
 
     def text_block(self, message: str, *, size: float = 24, width: float | None = None, colour=INK,
                    weight: str = "NORMAL") -> VGroup:
@@ -277,16 +361,19 @@ class GdvizScene(Scene):
             spacing = {"line_spacing": 0.8} if "\n" in s else {}   # Pango's default is cramped
             return text(s, self.lang, size=size, colour=colour, weight=weight, **spacing)
 
-        block = make(message)
+        block, shown = make(message), message
         if width is not None and block.width > width:
             lines = []
             for line in message.split("\n"):
                 t = make(line)
                 lines.extend([line] if t.width <= width else self._wrap(line, t.width, width))
-            block = make("\n".join(lines))
+            shown = "\n".join(lines)
+            block = make(shown)
         if width is not None and block.width > width:
             block.scale_to_fit_width(width)
-        return VGroup(block)
+        group = VGroup(block)
+        group.shown_text = shown
+        return group
 
     @staticmethod
     def _wrap(line: str, full: float, width: float) -> list[str]:
@@ -295,8 +382,10 @@ class GdvizScene(Scene):
         return wrap(line, max(width / per_unit * 0.97, 1))
 
     def caption(self, message: str, *, size: float = 24, width: float | None = None, colour=INK) -> VGroup:
-        """The closing message (what to learn): lines split at newlines, wrapped to ``width``."""
-        return self.text_block(message, size=size, width=width, colour=colour)
+        """The closing message (what to learn): lines split at newlines, wrapped to ``width``;
+        a cue of the :meth:`timeline`."""
+        block = self.text_block(message, size=size, width=width, colour=colour)
+        return self.cue(block, block.shown_text)
 
     # -- layering and timing ---------------------------------------------------------------
     def show(self, static=(), moving=(), *, fade_static: bool = False, run_time: float = 0.6):
@@ -361,6 +450,7 @@ class GdvizScene(Scene):
     def clear_act(self, run_time: float = 0.45):
         """Fade to white (between acts): a white veil fades in over the picture, which stays
         in the background image, then everything is removed."""
+        self._cue_state()["acts"].append(float(self.renderer.time))
         for m in self.mobjects:
             m.suspend_updating()
         self.play(FadeIn(self._veil()), run_time=self.secs(run_time))
@@ -395,6 +485,8 @@ class GdvizScene(Scene):
 
     def update_to_time(self, t):
         super().update_to_time(t)
+        if self._cue_state()["watched"]:   # the frame about to be written: read-outs shown or hidden
+            self._update_cues()
         if self.progress is not None:
             self.progress(self.renderer.time)
 

@@ -51,6 +51,7 @@ class ContourDescent(GdvizScene):
         path = TrajectoryPath(field, traj, step, colour("gd"), lang=self.lang, markers=True)
         panel = RatePanel(traj, step, title=optimizer_name("gd", self.lang), lang=self.lang, colour=colour("gd"),
                           size=24, lr=f"{runs.rates[i]:.4g}", wide=False, step_label=self.L("iteration"))
+        self.cue_status(panel)
         left = field.get_right()[0] + 0.6
         heading = self.heading(title, runs.info["formulas"][i], size=30, width=EDGE - left, align=LEFT)
         self.column(heading, panel, left=left, width=EDGE - left)
@@ -81,6 +82,7 @@ class ContourDescent(GdvizScene):
             paths.append(TrajectoryPath(field, traj, step, c, lang=self.lang))
             panels.append(RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, size=20,
                                     lr=runs.rates[i], step_label=self.L("iteration")))
+            self.cue_status(panels[-1])
         for f, p in zip(fields, panels):
             VGroup(p, f).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         columns = VGroup(*[VGroup(p, f) for p, f in zip(panels, fields)]).arrange(RIGHT, buff=1.0, aligned_edge=UP)
@@ -119,5 +121,6 @@ class ContourDescent(GdvizScene):
         """"▶▶ ×50 speed": how much faster than the first steps the clock now runs, over the
         top right corner of ``field``."""
         k = float(f"{factor:.2g}" if factor < 100 else f"{factor:.1g}")
-        tag = text(self.L("fast forward").format(k=f"{k:g}"), self.lang, size=18, colour=INK, weight="BOLD")
-        return tag.next_to(field, UP, buff=0.06).align_to(field, RIGHT)
+        words = self.L("fast forward").format(k=f"{k:g}")
+        tag = text(words, self.lang, size=18, colour=INK, weight="BOLD")
+        return self.cue(tag.next_to(field, UP, buff=0.06).align_to(field, RIGHT), words)

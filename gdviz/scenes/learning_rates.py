@@ -41,6 +41,7 @@ class LearningRates(GdvizScene):
             gone = traj.step_of(ball.exit) if ball.exit is not None else None
             panel = RatePanel(traj, step, title=self.L(key), lang=self.lang, colour=c, lr=runs.rates[i], size=19,
                               status_at=gone)
+            self.cue_status(panel)
             columns.append(Group(panel, Group(curve, ball)).arrange(DOWN, buff=0.3, aligned_edge=LEFT))
             curves.append(curve), balls.append(ball), panels.append(panel)
         self.fit(Group(*columns).arrange(RIGHT, buff=0.55, aligned_edge=UP)).to_edge(DOWN, buff=0.2)

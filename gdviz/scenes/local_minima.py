@@ -98,7 +98,8 @@ class LocalMinima(GdvizScene):
         best = [k for k, i in enumerate(order) if basin[i] == basin[order[0]]]   # the best minimum, however reached
         box = SurroundingRectangle(VGroup(*[VGroup(bars[k], values[k]) for k in best]), color=GLOBAL,
                                    buff=0.06, stroke_width=3)
-        kept = text(self.L("keep the best"), self.lang, size=18, colour=GLOBAL).next_to(box, RIGHT, buff=0.15)
+        kept = self.cue(text(self.L("keep the best"), self.lang, size=18, colour=GLOBAL).next_to(box, RIGHT, buff=0.15),
+                        self.L("keep the best"))
         rings = [Circle(radius=0.2, color=GLOBAL, stroke_width=4).move_to(field.c2p(*t.params[0]))
                  for t, b in zip(runs.trajectories, basin) if b == 0]
         self.play(Create(box), FadeIn(kept), *[Create(r) for r in rings], run_time=self.secs(0.8))

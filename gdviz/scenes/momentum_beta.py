@@ -38,6 +38,7 @@ class MomentumBeta(GdvizScene):
             field = ContourField(s, width=5.6, height=3.2, window=window, lang=self.lang)
             panel = RatePanel(traj, step, title=key, lang=self.lang, colour=c, size=17, wide=False,
                               step_label=self.L("iteration"))
+            self.cue_status(panel)
             paths.append(TrajectoryPath(field, traj, step, c, lang=self.lang, stroke_width=2.2,
                                         markers=traj.n_steps <= 200, dot_radius=0.06))
             cells.append(VGroup(panel, field).arrange(RIGHT, buff=0.15, aligned_edge=UP))
@@ -69,8 +70,9 @@ class MomentumBeta(GdvizScene):
         self.play(step.animate.set_value(k), rate_func=pace.segment(0, k), run_time=self.secs(self.first))
         base = k / self.first
         rest = self.seconds - self.first
-        tag = text(self.L("fast forward").format(k=_speed((pace.end - k) / rest / base)), self.lang, size=16,
-                   colour=INK, weight="BOLD").next_to(grid, UP, buff=0.06).align_to(grid, RIGHT)
+        words = self.L("fast forward").format(k=_speed((pace.end - k) / rest / base))
+        tag = self.cue(text(words, self.lang, size=16, colour=INK, weight="BOLD").next_to(grid, UP, buff=0.06)
+                       .align_to(grid, RIGHT), words)
         self.add(tag)
         self.play(step.animate.set_value(pace.end), rate_func=pace.segment(k, pace.end), run_time=self.secs(rest))
         if pace.n > pace.end:   # the counters on to the last step, steadily

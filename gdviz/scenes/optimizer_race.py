@@ -49,6 +49,11 @@ class OptimizerRace(GdvizScene):
             if not last:
                 self.clear_act()
 
+    @staticmethod
+    def finished(step, at) -> bool:
+        """Whether a run that finishes at step ``at`` has finished at the tracker's step."""
+        return int(np.floor(step.get_value() + 1e-9)) >= at
+
     def window(self, runs):
         return focus_window(runs.surface, runs.trajectories)
 
@@ -58,7 +63,8 @@ class OptimizerRace(GdvizScene):
         row_of = {r["optimizer"]: r for r in runs.info["table"]}
         sep = "：" if self.lang == "zh" else ": "
         heading = self.heading(self.L("tuned race"), f"{runs.surface.title[self.lang]}   ·   {self.L('finish line')}"
-                               f"{sep}{finish_text(runs, self.lang)}", size=30, width=13.4)
+                               f"{sep}{finish_text(runs, self.lang)}", size=30, width=13.4,
+                               chapter=f"{self.L('tuned race')}{sep}{runs.surface.title[self.lang]}")
         fields, titles, paths, counters, flags = [], [], [], [], []
         for traj, key, lr in zip(runs.trajectories, runs.series, runs.rates):
             c, row = colour(key), row_of[key]
@@ -74,6 +80,9 @@ class OptimizerRace(GdvizScene):
                                            reserve="0.0 × 10⁻¹⁰")))
             words = self.L("race place").format(place=ordinal(row["rank"], self.lang), n=row["steps"])
             flags.append(text(words if row["finished"] else " ", self.lang, size=16, colour=INK, weight="BOLD"))
+            if row["finished"]:   # a caption cue from the step it crosses the finish line
+                self.cue(flags[-1], f"{claim_name(key, self.lang)}{sep}{words}",
+                         shown=lambda at=row["steps"]: self.finished(step, at))
         panels = VGroup(*fields).arrange(RIGHT, buff=0.28)
         self.fit(panels, width=13.6).next_to(heading, DOWN, buff=0.85)
         for field, head, (step_r, loss_r), flag in zip(fields, titles, counters, flags):
@@ -90,7 +99,7 @@ class OptimizerRace(GdvizScene):
                 j = min(k, int(traj.n_steps))
                 step_r.set_text(str(j))
                 loss_r.set_text(readable(traj.loss[traj.rows_until(j) - 1], small=True))
-                flag.set_opacity(1.0 if k >= at else 0.0)
+                flag.set_opacity(1.0 if self.finished(step, at) else 0.0)
             return group
 
         live = VGroup(*counters, *flags).add_updater(count)

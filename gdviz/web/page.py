@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,10 +143,7 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
 def explorer_html(surfaces=(), optimizers=(), *, lang: str = "en", stamp: str = "", **settings) -> str:
     """The page's HTML (see :func:`page_data` for the arguments; ``stamp`` goes in a meta tag)."""
     data = page_data(surfaces, optimizers, lang=lang, **settings)
-    js = explorer_js()
-    if "</script" in js.lower():
-        raise AssertionError("the explorer's JavaScript must not contain '</script'")
-    blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    js, blob = inline_js(), inline_json(data)
     title = "gdviz explorer" if lang == "en" else "gdviz 交互探索"
     return (f'<!doctype html>\n<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -157,17 +155,45 @@ def explorer_html(surfaces=(), optimizers=(), *, lang: str = "en", stamp: str = 
             f'<script type="module">\n{js}\n{HOST}</script>\n</body></html>\n')
 
 
+def inline_js() -> str:
+    """The explorer's module, as it can sit inside a ``<script>`` element."""
+    js = explorer_js()
+    if "</script" in js.lower():
+        raise AssertionError("the explorer's JavaScript must not contain '</script'")
+    return js
+
+
+def inline_json(data) -> str:
+    """``data`` as JSON that can sit inside a ``<script>`` element (``<`` escaped)."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
+def static_html(data: dict) -> str:
+    """The explorer as an HTML fragment that needs no kernel and no network (a notebook's static
+    view: nbconvert's HTML, Jupyter Book, Quarto): its style, a ``<div>``, ``data`` (the page's
+    data, its settings' defaults the widget's values) and the module inlined, mounted on an
+    in-page model."""
+    key = f"gdviz-{uuid.uuid4().hex[:12]}"
+    mount = (f'\n{{\n  const el = document.getElementById("{key}");\n'
+             f'  mount(new HashModel(JSON.parse(document.getElementById("{key}-data").textContent), null), el);\n'
+             '  el.dataset.ready = "1";\n}\n')
+    return (f'<div class="gdviz-static"><style>{CSS.read_text(encoding="utf-8")}</style>\n'
+            f'<div id="{key}"><noscript>The explorer needs JavaScript. / 交互探索需要 JavaScript。</noscript></div>\n'
+            f'<script type="application/json" id="{key}-data">{inline_json(data)}</script>\n'
+            f'<script type="module">\n{inline_js()}\n{mount}</script></div>\n')
+
+
 def write_explorer(path, surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> Path:
-    """Write the page to ``path`` (.html): checked before any work, written atomically; at most
-    3 MB. Returns the path."""
-    from ..files import check_output, write_text
+    """Write the page to ``path`` (.html): checked before any work, written atomically (an unchanged
+    page is left alone); at most 3 MB. Returns the path."""
+    from ..files import check_output, update_text
 
     target = check_output(path, (".html", ".htm"))
     text = explorer_html(surfaces, optimizers, lang=lang, **settings)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
         raise UserInputError(f"the explorer page would be {size / 2**20:.1f} MB (limit 3 MB): give fewer surfaces")
-    return write_text(target, text)
+    return update_text(target, text)
 
 
 def write_for_gallery(spec, folder, langs=("en", "zh")) -> Path:

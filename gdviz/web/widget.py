@@ -16,13 +16,15 @@ page's menu and buttons bring (a new surface: its start and suggested rate; see
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import anywidget
 import traitlets
 
 from ..errors import UserInputError, unknown_name
 from . import state
 from .bundle import explorer_js
-from .page import page_data
+from .page import inline_js, page_data, static_html
 from .tables import CSS
 
 TRAITS = {  # the table's types as traitlets
@@ -102,6 +104,49 @@ class _Base(anywidget.AnyWidget):
             for k, v in implied.items():
                 if k != change["name"] and getattr(self, k) != v:
                     setattr(self, k, v)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view (a live kernel's front end shows it), and beside it a ``text/html`` view
+        carrying the explorer's module and the current settings, which a page without a kernel
+        shows (nbconvert's HTML, Jupyter Book, Quarto), with no network."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {**data, "text/html": static_html(self._static_data())}, metadata
+
+    def _static_data(self) -> dict:
+        """The page's data with each setting's default the widget's value now."""
+        return {**self._data, "props": [{**p, "default": getattr(self, p["name"])} for p in self._data["props"]]}
+
+    def model_state(self) -> dict:
+        """The widget's state as anywidget hosts hand it to the module: ``_data`` and every setting."""
+        return {"_data": self._data, **{p["name"]: getattr(self, p["name"]) for p in self._data["props"]}}
+
+    def export_anywidget(self, folder) -> Path:
+        """Write ``explorer.mjs`` (the explorer's module), ``explorer.css`` and ``state.json`` (the
+        current settings) into ``folder``, for MyST's ``{anywidget}`` directive (README: "In static
+        pages"); files already holding the same bytes are left alone. Returns the folder.
+
+            >>> gd.explore("rosenbrock", lr=0.002).export_anywidget("explorer")
+        """
+        import json
+
+        from ..files import check_output, update_text
+
+        folder = Path(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            from ..files import cause
+
+            raise UserInputError(f"cannot create folder '{folder}': {cause(e)}") from None
+        texts = {"explorer.mjs": inline_js(), "explorer.css": CSS.read_text(encoding="utf-8"),
+                 "state.json": json.dumps(self.model_state(), ensure_ascii=False, indent=1) + "\n"}
+        targets = {name: check_output(folder / name, (Path(name).suffix,)) for name in texts}
+        for name, text in texts.items():
+            update_text(targets[name], text)
+        return folder
 
     def trajectory(self, optimizer: str | None = None):
         """``gd.run`` on the widget's settings for ``optimizer`` (default: the one whose sliders

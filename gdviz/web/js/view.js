@@ -23,7 +23,17 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
+// keys typed on these are text (a text box, a list's type-ahead): the explorer's letters leave them
+const NOT_TEXT = new Set(["range", "checkbox", "radio", "button", "submit", "reset", "color"]);
+const typing = (el) =>
+  el.isContentEditable ||
+  el.tagName === "TEXTAREA" ||
+  el.tagName === "SELECT" ||
+  (el.tagName === "INPUT" && !NOT_TEXT.has(el.type));
+// keys a focused control acts on by itself (a list's arrows, a button's Enter or Space)
+const NATIVE = new Set([
+  "Enter", " ", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown",
+]);
 const ICONS = {
   // 16 x 16 paths: the fonts lack the media-control glyphs
   reset: "M3 2h2v12H3zM14 2v12L6 8z",
@@ -292,6 +302,10 @@ class Explorer {
       "data-p-suppress-shortcuts": "true",
     }));
     this.el.replaceChildren(root);
+    this.keyed = new Map(); // element -> its keys: (event) => handled
+    this.onKey = (e) => this.keydown(e);
+    globalThis.addEventListener("keydown", this.onKey, true); // before a host's shortcuts
+    root.addEventListener("keydown", this.onKey); // inside a closed shadow root the window cannot see
     this.title = h("h1", { class: "gdx-title" });
     this.subtitle = h("p", { class: "gdx-sub" });
     this.headerTools = h("div", { class: "gdx-tools" });
@@ -353,14 +367,13 @@ class Explorer {
     const end = () => (this.dragging = false);
     this.plot.addEventListener("pointerup", end);
     this.plot.addEventListener("pointercancel", end);
-    this.plot.addEventListener("keydown", (e) => this.plotKey(e));
+    this.keyed.set(this.plot, (e) => this.plotKey(e));
     this.mapCanvas.addEventListener("pointerdown", (e) => this.mapPointer(e, true));
     this.mapCanvas.addEventListener("pointermove", (e) => this.mapDragging && this.mapPointer(e, false));
     const mapEnd = () => (this.mapDragging = false);
     this.mapCanvas.addEventListener("pointerup", mapEnd);
     this.mapCanvas.addEventListener("pointercancel", mapEnd);
-    this.mapCanvas.addEventListener("keydown", (e) => this.mapKey(e));
-    root.addEventListener("keydown", (e) => this.key(e));
+    this.keyed.set(this.mapCanvas, (e) => this.mapKey(e));
     this.controls = {};
   }
 
@@ -514,16 +527,13 @@ class Explorer {
     const nice = p.name === "lr" ? this.nice : niceNumbers(p.min, p.max);
     const snap = (v) => Math.min(p.max, Math.max(p.min, p.name === "speed" ? Math.round(v) || 1 : nice2(v)));
     range.addEventListener("input", () => commit(snap(10 ** Number(range.value))));
-    range.addEventListener("keydown", (e) => {
+    this.keyed.set(range, (e) => {
       const cur = opts.value ? opts.value() : this.get(p.name);
       const moves = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
-      if (Object.hasOwn(moves, e.key)) {
-        e.preventDefault();
-        commit(niceStep(nice, cur, moves[e.key]));
-      } else if (e.key === "Home" || e.key === "End") {
-        e.preventDefault();
-        commit(e.key === "Home" ? p.min : p.max);
-      }
+      if (Object.hasOwn(moves, e.key)) commit(niceStep(nice, cur, moves[e.key]));
+      else if (e.key === "Home" || e.key === "End") commit(e.key === "Home" ? p.min : p.max);
+      else return false;
+      return true;
     });
     box.addEventListener("change", () => {
       const v = Number(box.value);
@@ -665,21 +675,38 @@ class Explorer {
 
   plotKey(e) {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-    if (!Object.hasOwn(moves, e.key) || this.get("mode") === "exercise") return;
-    e.preventDefault();
-    e.stopPropagation();
+    if (!Object.hasOwn(moves, e.key) || this.get("mode") === "exercise") return false;
     const S = this.surface(),
       [dx, dy] = moves[e.key],
       f = e.shiftKey ? 0.1 : 0.02;
     const w = this.geom.win,
       s = this.start();
     const pt = s.map((v, i) => v + (i === 0 ? dx : dy) * f * (w[i][1] - w[i][0]));
-    if (S.dim === 1 && dy) return;
+    if (S.dim === 1 && dy) return true;
     this.moveStart(pt);
+    return true;
   }
 
-  key(e) {
-    if (TYPING.has(e.target.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
+  /** Keys typed in the explorer, caught on the window before the host's shortcuts see them
+      (Jupyter's command mode: R makes the cell raw, arrows move between cells). The focused
+      element's own keys (plot, map, sliders) and S . P K R (anywhere but in a text box) stop
+      here; a control's native keys (a list's arrows, a button's Enter) stop here too, left to
+      the browser; every other key passes through to the host. */
+  keydown(e) {
+    const target = e.composedPath()[0];
+    if (!(target instanceof Element) || !this.root.contains(target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const mine = this.keyed.get(target);
+    if ((mine && mine(e)) || this.key(e, target)) {
+      e.preventDefault();
+      e.stopPropagation();
+    } else if (NATIVE.has(e.key) && !e.shiftKey && target.matches("button, select, summary, input")) {
+      e.stopPropagation();
+    }
+  }
+
+  /** S or . steps, P or K plays or pauses, R resets (either case); true when it acted. */
+  key(e, target) {
+    if (typing(target)) return false;
     const act = own(
       {
         s: () => this.step(),
@@ -690,13 +717,10 @@ class Explorer {
         l: () => this.lecture(true),
         ...(this.get("lecture") ? { Escape: () => this.lecture(false) } : {}), // else Esc is the host's
       },
-      e.key,
+      e.key.length === 1 ? e.key.toLowerCase() : e.key,
     );
-    if (act) {
-      e.preventDefault();
-      e.stopPropagation();
-      act();
-    }
+    if (act) act();
+    return Boolean(act);
   }
 
   /** Lecture mode on or off (`on`: true toggles): full screen when a click or key asks for it,
@@ -2010,16 +2034,15 @@ class Explorer {
       at a time), up and down move beta by 0.01 (with Shift 0.1). */
   mapKey(e) {
     const mc = this.mapCase();
-    if (!mc || mc.why) return;
+    if (!mc || mc.why) return false;
     const across = { ArrowRight: 1, ArrowLeft: -1, PageUp: 10, PageDown: -10 },
       up = { ArrowUp: 1, ArrowDown: -1 };
-    if (!Object.hasOwn(across, e.key) && !Object.hasOwn(up, e.key)) return;
-    e.preventDefault();
-    e.stopPropagation();
+    if (!Object.hasOwn(across, e.key) && !Object.hasOwn(up, e.key)) return false;
     const lr = this.get("lr"),
       beta = mc.hp.momentum;
     if (Object.hasOwn(across, e.key)) this.moveMap(niceStep(this.nice, lr, across[e.key]), beta, mc);
     else this.moveMap(lr, beta + up[e.key] * (e.shiftKey ? 0.1 : 0.01), mc);
+    return true;
   }
 
   // -- the scripting and testing API (window.gdviz on the page) --------------------------------
@@ -2134,6 +2157,7 @@ class Explorer {
     if (this.raf !== null) cancelAnimationFrame(this.raf);
     this.raf = null;
     this.playing = false;
+    globalThis.removeEventListener("keydown", this.onKey, true);
     for (const [ev, fn] of this.handlers) this.model.off(ev, fn);
     if (this.observer) this.observer.disconnect();
   }
