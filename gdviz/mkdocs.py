@@ -19,7 +19,8 @@ pictures and the explorer are still written.
 
 The explorer: add ``explorer:`` under ``gdviz`` (``true``, or the surfaces, optimizers and
 language to open on) and the hook writes ``explorer.html`` beside the pictures; embed it in a
-page with a frame (Markdown passes HTML through):
+page with a frame (Markdown passes HTML through) and the line that lets the frame take the
+explorer's height (``gdviz.web.page.FRAME_LISTENER``; once a page):
 
     extra:
       gdviz:
@@ -28,7 +29,12 @@ page with a frame (Markdown passes HTML through):
           optimizers: [gd, momentum, adam]
           lang: en
 
-    <iframe src="img/gdviz/explorer.html" title="gdviz explorer" style="width:100%;height:1150px;border:0"></iframe>
+    <script>addEventListener("message", (e) => {
+      const v = e.data && e.data.gdviz === "height" && Number(e.data.value);
+      for (const f of document.querySelectorAll("iframe"))
+        if (v > 0 && v < 1e5 && f.contentWindow === e.source) f.style.height = v + "px";
+    });</script>
+    <iframe src="img/gdviz/explorer.html" title="gdviz explorer" style="width:100%;height:900px;border:0"></iframe>
 """
 from __future__ import annotations
 

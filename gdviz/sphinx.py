@@ -76,8 +76,9 @@ class GdvizDirective(Directive):
 
 class ExplorerDirective(Directive):
     """``.. gdviz-explorer::`` with options ``surface`` (a name or an expression), ``optimizer``
-    (names, comma-separated: several race), ``lang`` and ``height``: the explorer page written
-    into ``<html output>/_gdviz/`` and shown in a frame."""
+    (names, comma-separated: several race), ``lang`` and ``height`` (the frame's before the page
+    has loaded: it then takes the page's own height): the explorer page written into
+    ``<html output>/_gdviz/`` and shown in a frame."""
 
     option_spec = {"surface": directives.unchanged, "optimizer": directives.unchanged,
                    "lang": lambda v: directives.choice(v, ("en", "zh")), "height": directives.unchanged}
@@ -86,6 +87,7 @@ class ExplorerDirective(Directive):
         import hashlib
 
         from .web import write_explorer
+        from .web.page import FRAME_LISTENER
 
         env = self.state.document.settings.env
         surface = (self.options.get("surface") or "").strip()
@@ -100,7 +102,7 @@ class ExplorerDirective(Directive):
             raise self.error(f"gdviz-explorer: {e}") from None
         height = html.escape(self.options.get("height", "1150px"))
         src = f"{_relative_root(env)}_gdviz/explorer-{key}.html"
-        body = (f'<iframe class="gdviz-explorer" src="{src}" title="gdviz explorer" loading="lazy" '
+        body = (f'{FRAME_LISTENER}<iframe class="gdviz-explorer" src="{src}" title="gdviz explorer" loading="lazy" '
                 f'style="width:100%;height:{height};border:0"></iframe>')
         return [nodes.raw("", body, format="html")]
 

@@ -31,8 +31,20 @@ HOST = """
 const data = JSON.parse(document.getElementById("gdviz-data").textContent);
 const view = mount(new HashModel(data), document.getElementById("gdviz"), { page: true });
 window.gdviz = view.api;
+if (window.parent !== window) {   // in a frame: its host sizes the frame to the page (FRAME_LISTENER)
+  const height = () => Math.ceil(document.documentElement.getBoundingClientRect().height);
+  new ResizeObserver(() => window.parent.postMessage({ gdviz: "height", value: height() }, "*")).observe(document.body);
+}
 document.documentElement.dataset.ready = "1";
 """
+# What a page that frames the explorer adds once (Sphinx's directive does; MkDocs' and the README's
+# snippets show it): the framed page posts its height, this sets its frame's, so no inner scrollbar.
+FRAME_LISTENER = """\
+<script>addEventListener("message", (e) => {
+  const v = e.data && e.data.gdviz === "height" && Number(e.data.value);
+  for (const f of document.querySelectorAll("iframe"))
+    if (v > 0 && v < 1e5 && f.contentWindow === e.source) f.style.height = v + "px";
+});</script>"""
 
 
 @functools.cache
@@ -105,6 +117,8 @@ def page_data(surfaces=(), optimizers=(), *, lang: str = "en", **settings) -> di
         defaults.update(mode="race", racers=names)
     first = defaults.get("surface", state.prop("surface").default)
     defaults["lr"] = _entry(first)["suggest"][defaults.get("optimizer", state.prop("optimizer").default)]
+    if defaults.get("mode") == "race":
+        defaults["steps"] = _entry(first)["race_steps"]
     defaults.update(settings)
     props = [replace(p, choices=tuple(keys)) if p.name == "surface" else p for p in state.props(**defaults)]
     table = optimizer_table()

@@ -78,6 +78,7 @@ def _table() -> tuple[Prop, ...]:
         Prop("speed", "number", 10.0, "explorer speed", "play", min=1.0, max=200.0, log=True),
         Prop("field", "bool", False, "explorer field", "layers"),
         Prop("internals", "bool", False, "explorer internals", "layers"),
+        Prop("lecture", "bool", False, "explorer lecture", None),   # full screen, large type, fewer controls
         Prop("hide", "list", [], "explorer hide", None, hideable=False),
     )
 
@@ -213,8 +214,52 @@ def check_others(optimizers: dict, others) -> dict:
     return out
 
 
+# -- what a change implies: the page's surface menu and mode buttons, the widget's traitlets --------
+def on_surface(data: dict, settings: dict, key: str) -> dict:
+    """The settings a new surface ``key`` brings (``data``: the page's data, ``settings``: the
+    current ones): its own start, the focused optimizer's suggested rate there, the other
+    optimizers' rates forgotten (theirs are suggested too), the whole path, and in a race that
+    surface's race steps. The page's menu does the same (``onSurface``, gdviz/web/js/view.js).
+
+        >>> on_surface(page_data(), {"mode": "single", "optimizer": "gd", "others": {}}, "egg-crate")["lr"]
+        0.015
+    """
+    rec = data["surfaces"][key]
+    others = {name: {k: v for k, v in hp.items() if k != "lr"} for name, hp in settings["others"].items()}
+    out = {"surface": key, "start": None, "t": -1, "others": {n: hp for n, hp in others.items() if hp},
+           "lr": rec["suggest"][focus(settings)]}
+    if settings["mode"] == "race":
+        out["steps"] = rec["race_steps"]
+    return out
+
+
+def on_mode(data: dict, settings: dict, mode: str) -> dict:
+    """The settings a new ``mode`` brings from ``settings`` (the page's mode buttons, ``setMode``
+    in gdviz/web/js/view.js): the exercise is gradient descent's at the course's first rate (the
+    focused optimizer's settings kept in ``others``); a race adds the focused optimizer to the
+    racers and runs the surface's race steps; leaving a race brings the page's default steps."""
+    if mode == "exercise":
+        others, name = dict(settings["others"]), focus(settings)
+        if name != "gd":
+            others[name] = {"lr": settings["lr"], **settings["hyper"]}
+        others.pop("gd", None)
+        return {"mode": mode, "optimizer": "gd", "lr": data["exercise"]["rates"][0], "hyper": {}, "others": others,
+                "t": 0}
+    if mode == "race":
+        racers = list(settings["racers"])
+        if focus(settings) not in racers:
+            racers.insert(0, focus(settings))
+        key = settings["surface"] if settings["surface"] in data["surfaces"] else data["order"][0]
+        return {"mode": mode, "racers": racers, "t": -1, "steps": data["surfaces"][key]["race_steps"]}
+    out = {"mode": mode, "t": -1}
+    if settings["mode"] == "race":
+        out["steps"] = next(p["default"] for p in data["props"] if p["name"] == "steps")
+    return out
+
+
 # and PROPS, the table (built on use)
-__all__ = ["Prop", "props", "prop", "check", "check_hyper", "check_others", "focus", "MODES"]
+__all__ = ["Prop", "props", "prop", "check", "check_hyper", "check_others", "focus", "on_surface", "on_mode",
+           "MODES"]
 
 
 def __getattr__(name):

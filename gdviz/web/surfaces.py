@@ -112,6 +112,7 @@ def entry(key: str, s: Surface) -> dict:
         "log": bool(s.log_scale), "formula": formula_image(s.formula), "spec": s.spec(), "suggest": suggest(s),
         "curvatures": curvatures(s),
     })
+    rec["race_steps"] = race_steps(s, rec["suggest"])
     if s.dim == 2:
         rec["levels"], rec["colours"] = contour_bands(s)
     return rec
@@ -192,6 +193,26 @@ def suggest(s: Surface) -> dict:
             lr = inspect.signature(OPTIMIZERS[name]).parameters["lr"].default
         out[name] = min(max(nice(lr), 1e-5), 10.0)
     return out
+
+
+def race_steps(s: Surface, rates: dict) -> int:
+    """The steps a race on ``s`` runs by default (the page's race mode and ``gd.explore`` with
+    several optimizers read it): enough for every default racer that converges within the
+    table's maximum at its suggested rate (``rates``) to finish, plus 10%, rounded up to 100;
+    at least the table's default steps, at most its maximum.
+
+        >>> race_steps(gd.surface("rosenbrock"), suggest(gd.surface("rosenbrock")))   # adam: 1463
+        1700
+    """
+    from ..engine import run
+    from ..optim import optimizer
+    from . import state
+
+    default, most = state.prop("steps").default, state.MAX_STEPS
+    stops = [t.stop for t in (run(optimizer(name, lr=rates[name]), s, steps=most)
+                              for name in state.prop("racers").default) if t.status == "converged"]
+    need = -(-int(1.1 * max(stops, default=0)) // 100) * 100
+    return int(min(max(need, default), most))
 
 
 def _tame(s: Surface, name: str, lr: float, monotone: bool = False, steps: int = 200) -> float:

@@ -10,7 +10,9 @@ the page's own JavaScript module (gdviz/web/js/, joined by bundle.py): one UI, t
 The traitlets are the rows of the settings table (``gdviz.web.state``): ``surface``, ``mode``,
 ``optimizer``, ``lr``, ``hyper`` (the optimizer's other hyperparameters, Python's names),
 ``racers``, ``start``, ``steps``, ``tol``, ``seed``, ``t`` (the step shown), ``speed``, ``field``,
-``internals``, ``lang``, ``hide``. In marimo: ``mo.ui.anywidget(gd.explore(...))``.
+``internals``, ``lecture``, ``lang``, ``hide``. Setting ``surface`` or ``mode`` brings what the
+page's menu and buttons bring (a new surface: its start and suggested rate; see
+``state.on_surface`` and ``state.on_mode``). In marimo: ``mo.ui.anywidget(gd.explore(...))``.
 """
 from __future__ import annotations
 
@@ -71,7 +73,7 @@ class _Base(anywidget.AnyWidget):
         table = self._data["optimizers"]
         if name == "others":
             return state.check_others(table, value)
-        if name in ("hyper", "optimizer", "mode"):
+        if name in ("hyper", "optimizer") or (name == "mode" and self._quiet):   # else on_mode sets hyper
             now = {"hyper": self.hyper, "optimizer": self.optimizer, "mode": self.mode, name: value}
             focus = state.focus(now)
             try:
@@ -84,6 +86,24 @@ class _Base(anywidget.AnyWidget):
                     from None
             return hyper if name == "hyper" else value
         return value
+
+    _quiet = False   # True while explore() sets the first values: they imply nothing
+
+    @traitlets.observe("surface", "mode")
+    def _implied(self, change):
+        """A new surface or mode brings what the page's menu and buttons bring (state.on_surface,
+        state.on_mode): ``w.surface = "egg-crate"`` re-suggests the rate there and resets the start."""
+        if self._quiet or not self._data or change["old"] == change["new"] or self._property_lock:
+            return   # a change from the front end comes with what it implies (the page applied the rule)
+        now = {p.name: getattr(self, p.name) for p in state.props()}
+        if change["name"] == "surface":
+            implied = state.on_surface(self._data, now, change["new"])
+        else:
+            implied = state.on_mode(self._data, {**now, "mode": change["old"]}, change["new"])
+        with self.hold_trait_notifications():
+            for k, v in implied.items():
+                if k != change["name"] and getattr(self, k) != v:
+                    setattr(self, k, v)
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget view (a live kernel's front end shows it), and beside it a ``text/html`` view
@@ -180,7 +200,11 @@ def explore(surface=None, optimizer=None, *, lang: str = "en", **settings) -> Ex
     data = page_data(surfaces, optimizers, lang=lang)
     values = {p["name"]: p["default"] for p in data["props"]}
     w = Explorer(_data=data)
-    with w.hold_trait_notifications():
-        for k, v in {**values, **settings}.items():
-            setattr(w, k, v)
+    w._quiet = True
+    try:
+        with w.hold_trait_notifications():
+            for k, v in {**values, **settings}.items():
+                setattr(w, k, v)
+    finally:
+        w._quiet = False
     return w

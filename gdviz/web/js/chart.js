@@ -4,6 +4,11 @@
 
 import { gfmt, minus } from "./format.js";
 
+export const FONT = '"DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif';
+const SUPER = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+// a power of ten as a tick says it: pow10(-3) is "10⁻³"
+export const pow10 = (e) => `10${String(e).replace(/./g, (c) => SUPER[c])}`;
+
 // every two-significant-digit number from 1e-5 to 10: the learning rates the arrow keys walk
 export function niceNumbers(lo, hi) {
   const out = [];
@@ -39,11 +44,15 @@ export function ticks(lo, hi, n = 6) {
   if (!(span > 0)) return [lo];
   const raw = span / n,
     mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw);
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
+  const steps = [0.5, 1, 2, 5, 10].map((k) => k * mag);
+  // the round step nearest n ticks, a smaller one if that leaves fewer than two in [lo, hi]
+  for (let i = steps.findIndex((s) => s >= raw); i >= 0; i--) {
+    const step = steps[i],
+      out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+      out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    if (out.length > 1 || i === 0) return out;
+  }
 }
 
 /** Where a path first leaves the window: [index, point on the edge], or [null, null]. */

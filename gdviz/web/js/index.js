@@ -10,8 +10,9 @@
      internals and numpy's seeded sampling, mirrored from Python (gdviz/arith.py, gdviz/optim,
      gdviz/engine.py, gdviz/analysis.py, gdviz/internals.py) and checked against gd.run step for
      step (tests/test_explorer.py);
-   - format.js, chart.js: numbers as text, ticks; view.js: the controls generated from the
-     table, the contour plot, the loss panel, playback.
+   - format.js, chart.js: numbers as text, ticks; linechart.js: the loss chart (log axis in
+     decades for a diverged run); heatmap.js: the momentum map's geometry, cells and canvas; view.js: the controls generated from the table, the contour
+     plot, the layout and lecture mode, playback, the live region.
    All but view.js touch no DOM, so Node's test runner imports them as they are (package.json
    says "module"). The hosts get one module: gdviz/web/bundle.py joins these in dependency order.
 

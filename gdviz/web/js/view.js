@@ -3,11 +3,12 @@
 
 import { clone, own, isDict, checkValue, said, refusal, fitHyper, fitOthers, toHash } from "./state.js";
 import {
-  compileSurface, RULES, hyperparameters, run, linspace, regimes, momentumRate, momentumEdge,
-  rateColour, stepsToShrink, internalsAt, rgb
+  compileSurface, RULES, hyperparameters, run, linspace, regimes, momentumRate, stepsToShrink, internalsAt, rgb
 } from "./engine.js";
 import { gfmt, readout, pyLiteral, shown, vec } from "./format.js";
-import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit } from "./chart.js";
+import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT } from "./chart.js";
+import { drawLossChart, dot } from "./linechart.js";
+import { MAP, rateMapGeometry, rateMapCells, drawRateMap } from "./heatmap.js";
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -39,6 +40,7 @@ const ICONS = {
   step: "M2 2l8 6-8 6zM11 2h2v12h-2z",
   play: "M4 2l10 6-10 6z",
   pause: "M3 2h3.5v12H3zM9.5 2H13v12H9.5z",
+  lecture: "M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z",
 };
 
 function icon(name) {
@@ -52,12 +54,7 @@ function icon(name) {
   return svg;
 }
 
-const SUPER = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-const pow10 = (e) => `10${String(e).replace(/./g, (c) => SUPER[c])}`;
-const FONT = '"DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif';
 const EXERCISE_RATES = [0.1, 1, 4];
-// the momentum map's canvas (CSS pixels): one cell per pixel inside the margins
-const MAP = { width: 300, height: 230, m: { l: 46, r: 10, t: 8, b: 34 } };
 
 class Explorer {
   constructor(model, el, opts = {}) {
@@ -80,6 +77,9 @@ class Explorer {
     for (const [ev, fn] of this.handlers) model.on(ev, fn);
     this.observer = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => this.resized()) : null;
     if (this.observer) this.observer.observe(this.plotBox);
+    // leaving full screen (Esc, the browser's own way) leaves lecture mode too
+    this.onFullscreen = () => !document.fullscreenElement && this.full && ((this.full = false), this.set({ lecture: false }));
+    document.addEventListener("fullscreenchange", this.onFullscreen);
     this.api = this.makeApi();
     this.flush();
   }
@@ -104,7 +104,7 @@ class Explorer {
 
   changed(name) {
     if (["t", "field", "internals"].includes(name)) this.dirty.draw = true;
-    else if (["lang", "hide", "speed"].includes(name)) this.dirty.controls = this.dirty.draw = true;
+    else if (["lang", "hide", "speed", "lecture"].includes(name)) this.dirty.controls = this.dirty.draw = true;
     else this.dirty.run = this.dirty.controls = this.dirty.draw = true;
     if (name === "t" && !this.playing) this.dirty.controls = true;
     this.schedule();
@@ -232,6 +232,23 @@ class Explorer {
     this.playing = false;
     this.set({ t: this.tPlay });
     this.syncControls();
+    this.announce();
+  }
+
+  /** Say the step shown and each path's loss (and how it ended) in the live region: called on
+      Step, Reset and a pause (the end of a run too), never per animation frame. */
+  announce() {
+    if (this.dirty.run) this.recompute();
+    const T = this.shownStep(),
+      lang = this.get("lang") === "zh" ? 1 : 0;
+    const parts = this.paths.map((p) => {
+      const name = this.data.optimizers[p.name].label[lang];
+      if (!p.rec) return `${name}: ${p.error || this.L("explorer error")}`;
+      const n = Math.min(T, p.rec.params.length - 1);
+      const end = n >= p.rec.params.length - 1 ? ` (${this.status(p, n)})` : "";
+      return `${name}: ${this.L("loss")} ${readout(p.rec.loss[n])}${end}`;
+    });
+    this.live.textContent = `${this.stepText()}; ${parts.join("; ")}`;
   }
 
   advance(time) {
@@ -257,12 +274,14 @@ class Explorer {
     const next = t < 0 || t >= this.longest ? 1 : t + 1;
     this.set({ t: Math.min(next, this.longest) });
     if (next >= this.longest) this.record();
+    this.announce();
   }
 
   reset() {
     if (this.playing) this.playing = false;
     this.set({ t: 0 });
     this.syncControls();
+    this.announce();
   }
 
   /** Exercise: note the rate and what it did once the learner has stepped to the end. */
@@ -300,11 +319,14 @@ class Explorer {
     this.plotBox = h("div", { class: "gdx-plotbox" }, this.plot);
     this.caption = h("div", { class: "gdx-caption" });
     this.legend = h("div", { class: "gdx-legend" });
-    this.counter = h("span", { class: "gdx-counter", "aria-live": "polite" });
+    this.counter = h("span", { class: "gdx-counter" });
+    // what a screen reader says: the step and loss after Step, Reset, a pause and the end of a run
+    this.live = h("div", { class: "gdx-sr", role: "status", "aria-live": "polite" });
     this.buttons = {
-      reset: h("button", { type: "button", onclick: () => this.reset() }),
-      step: h("button", { type: "button", class: "gdx-primary", onclick: () => this.step() }),
-      play: h("button", { type: "button", onclick: () => this.play() }),
+      reset: h("button", { type: "button", "data-button": "reset", onclick: () => this.reset() }),
+      step: h("button", { type: "button", class: "gdx-primary", "data-button": "step", onclick: () => this.step() }),
+      play: h("button", { type: "button", "data-button": "play", onclick: () => this.play() }),
+      lecture: h("button", { type: "button", "data-button": "lecture", onclick: () => this.lecture(true) }),
     };
     this.speedBox = h("div", { class: "gdx-speed", "data-prop": "speed" });
     this.lossCanvas = h("canvas", { class: "gdx-loss", role: "img" });
@@ -315,7 +337,7 @@ class Explorer {
     this.mapRate = h("p", { class: "gdx-maprate", "aria-live": "polite" });
     this.mapBox = h("div", { class: "gdx-mapbox" }, this.mapTitle, this.mapCanvas, this.mapLegend, this.mapRate);
     this.mapNote = h("p", { class: "gdx-note gdx-mapnote" });
-    this.readoutBox = h("div", { class: "gdx-readout", "aria-live": "polite" });
+    this.readoutBox = h("div", { class: "gdx-readout" });
     this.insideBox = h("div", { class: "gdx-inside" });
     this.code = h("code");
     this.main.append(
@@ -330,6 +352,7 @@ class Explorer {
         this.buttons.play,
         this.counter,
         this.speedBox,
+        this.buttons.lecture,
       ),
       h("div", { class: "gdx-charts" }, this.lossCanvas, this.mapBox),
       this.mapNote,
@@ -337,6 +360,7 @@ class Explorer {
       this.insideBox,
       h("details", { class: "gdx-python" }, h("summary"), h("pre", {}, this.code)),
       h("p", { class: "gdx-keys" }),
+      this.live,
     );
     this.plot.addEventListener("pointerdown", (e) => this.pointer(e, true));
     this.plot.addEventListener("pointermove", (e) => this.dragging && this.pointer(e, false));
@@ -367,6 +391,7 @@ class Explorer {
       else if (p.group === "header") this.headerTools.prepend(c.wrap);
       else group(p.group).append(c.wrap);
     }
+    this.lrHome = [this.controls.lr.wrap.parentNode, this.controls.lr.wrap.nextSibling]; // lecture mode moves it
     this.exerciseBox = h("div", { class: "gdx-exercise" });
     this.missingNote = h("p", { class: "gdx-note" });
     const copy = this.opts.page
@@ -580,29 +605,34 @@ class Explorer {
     this.set({ [name]: value, ...extra });
   }
 
-  /** What a new surface implies: its own start, the rates that suit it there, the whole path. */
+  /** What a new surface implies: its own start, the rates that suit it there, the whole path
+      (and a race's steps). gdviz.web.state.on_surface is the same rule for the widget. */
   onSurface(key, focus = this.focus()) {
     const others = this.get("others");
     for (const k of Object.keys(others)) {
       delete others[k].lr;
       if (!Object.keys(others[k]).length) delete others[k];
     }
-    return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus] };
+    const steps = this.get("mode") === "race" ? { steps: this.data.surfaces[key].race_steps } : {};
+    return { surface: key, start: null, t: -1, others, lr: this.data.surfaces[key].suggest[focus], ...steps };
   }
 
+  /** What a new mode implies (gdviz.web.state.on_mode is the same rule for the widget). */
   setMode(mode) {
     if (mode === "exercise") {
       this.attempts = [];
       const others = this.get("others");
       if (this.focus() !== "gd") others[this.focus()] = { lr: this.get("lr"), ...this.get("hyper") };
       delete others.gd;
-      this.set({ mode, optimizer: "gd", lr: EXERCISE_RATES[0], hyper: {}, others, t: 0 });
+      this.set({ mode, optimizer: "gd", lr: this.data.exercise.rates[0], hyper: {}, others, t: 0 });
     } else if (mode === "race") {
       const racers = this.get("racers");
       if (!racers.includes(this.focus())) racers.unshift(this.focus());
-      this.set({ mode, racers, t: -1 });
+      const key = own(this.data.surfaces, this.get("surface")) ? this.get("surface") : this.data.order[0];
+      this.set({ mode, racers, t: -1, steps: this.data.surfaces[key].race_steps });
     } else {
-      this.set({ mode, t: -1 });
+      const steps = this.get("mode") === "race" ? { steps: this.prop.get("steps").default } : {};
+      this.set({ mode, t: -1, ...steps });
     }
   }
 
@@ -684,11 +714,31 @@ class Explorer {
         p: () => this.play(),
         k: () => this.play(),
         r: () => this.reset(),
+        l: () => this.lecture(true),
+        ...(this.get("lecture") ? { Escape: () => this.lecture(false) } : {}), // else Esc is the host's
       },
       e.key.length === 1 ? e.key.toLowerCase() : e.key,
     );
     if (act) act();
     return Boolean(act);
+  }
+
+  /** Lecture mode on or off (`on`: true toggles): full screen when a click or key asks for it,
+      large type, the controls reduced to the rate, Step, Play and Reset (explorer.css). */
+  lecture(on) {
+    const next = on === true ? !this.get("lecture") : false;
+    this.set({ lecture: next });
+    if (next && this.root.requestFullscreen && !document.fullscreenElement) {
+      this.root.requestFullscreen().then(() => (this.full = true), () => {}); // refused: large type all the same
+    } else if (!next && this.full && document.fullscreenElement === this.root) {
+      this.full = false;
+      document.exitFullscreen().catch(() => {});
+    }
+  }
+
+  /** The canvases' type and margins: 1, or 1.6 in lecture mode (read from the back of a room). */
+  scale() {
+    return this.get("lecture") ? 1.6 : 1;
   }
 
   copyLink() {
@@ -767,6 +817,13 @@ class Explorer {
       this.L(this.playing ? "explorer pause" : "explorer play"),
     );
     this.buttons.play.setAttribute("aria-pressed", String(this.playing));
+    const lecture = this.get("lecture");
+    this.root.classList.toggle("gdx-lecture", lecture);
+    this.buttons.lecture.replaceChildren(icon("lecture"), this.L(lecture ? "explorer lecture leave" : "explorer lecture"));
+    this.buttons.lecture.setAttribute("aria-pressed", String(lecture));
+    // in lecture mode the rate sits beside Step and Play, the side column hidden
+    const [home, after] = lecture ? [this.buttons.lecture.parentNode, this.buttons.lecture] : this.lrHome;
+    if (c.lr.wrap.parentNode !== home) home.insertBefore(c.lr.wrap, after);
     this.counter.textContent = this.stepText();
     this.main.querySelector(".gdx-python summary").textContent = this.L("explorer python");
     this.main.querySelector(".gdx-keys").textContent = this.L("explorer keys");
@@ -1127,11 +1184,13 @@ class Explorer {
 
   draw() {
     const S = this.surface();
-    const width = Math.max(320, Math.min(880, Math.floor(this.plotBox.clientWidth || 640)));
-    const height = Math.round(Math.min(width * (S.dim === 1 ? 0.6 : 0.72), 560));
+    const most = this.get("lecture") ? 1800 : 880, // lecture mode: the screen's width
+      width = Math.max(260, Math.min(most, Math.floor(this.plotBox.clientWidth || 640)));
+    const height = this.plotHeight(width, S.dim === 1 ? 0.6 : 0.72);
     const { ctx, dpr } = this.canvas(this.plot, width, height);
     const win = this.window(S);
-    const m = { l: 64, r: 16, t: 14, b: 40 };
+    const k = this.scale(),
+      m = { l: 64 * k, r: 16, t: 14, b: 40 * k };
     const geom = (this.geom = {
       win,
       m,
@@ -1177,6 +1236,20 @@ class Explorer {
     this.mapDrawn = mapKey;
     this.syncReadout(T);
     this.counter.textContent = this.stepText();
+  }
+
+  /** The plot's height: `aspect` of its width, at most 560 px; on a page of its own that is two
+      columns wide (a laptop), at most what leaves the playback row and the loss chart in the
+      window (at least 260 px). A framed page grows its frame instead (page.py's HOST). */
+  plotHeight(width, aspect) {
+    const natural = Math.round(Math.min(width * aspect, 560));
+    const alone = this.opts.page && globalThis.parent === globalThis;
+    const narrow = getComputedStyle(this.main).order !== "0"; // one column: the plot first (explorer.css)
+    if (!(alone || this.get("lecture")) || narrow) return natural;
+    const box = this.plotBox.getBoundingClientRect(),
+      below = this.lossCanvas.getBoundingClientRect().bottom - box.bottom;
+    const room = globalThis.innerHeight - (box.top + globalThis.scrollY) - below - 14;
+    return Math.max(260, Math.min(natural, Math.floor(room)));
   }
 
   window(S) {
@@ -1389,19 +1462,22 @@ class Explorer {
 
   drawAxes(ctx, S, g) {
     const { m, width, height, win } = g,
-      st = this.data.style;
+      st = this.data.style,
+      k = this.scale();
     ctx.strokeStyle = "#b8b8b8";
     ctx.lineWidth = 1;
     ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
     ctx.fillStyle = st.muted;
-    ctx.font = `11px ${FONT}`;
+    ctx.font = `${11 * k}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     const xt = ticks(win[0][0], win[0][1], Math.max(3, Math.round(width / 110)));
+    this.plotTicks = { x: [], y: [], size: 11 * k };
     for (const v of xt) {
       const x = g.x(v);
       ctx.fillRect(x, height - m.b, 1, 4);
       ctx.fillText(tickText(v, xt[1] - xt[0] || 1), x, height - m.b + 6);
+      this.plotTicks.x.push(tickText(v, xt[1] - xt[0] || 1));
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -1410,15 +1486,16 @@ class Explorer {
       const y = g.y(v);
       ctx.fillRect(m.l - 4, y, 4, 1);
       ctx.fillText(tickText(v, yt[1] - yt[0] || 1), m.l - 7, y);
+      this.plotTicks.y.push(tickText(v, yt[1] - yt[0] || 1));
     }
     ctx.fillStyle = st.ink;
-    ctx.font = `italic 13px ${FONT}`;
+    ctx.font = `italic ${13 * k}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
     const xname = S.dim === 1 && S.vars[0] === "w" ? this.L("weight") : S.vars[0];
     ctx.fillText(xname, m.l + (width - m.l - m.r) / 2, height - 2);
     ctx.save();
-    ctx.translate(16, m.t + (height - m.t - m.b) / 2);
+    ctx.translate(16 * k, m.t + (height - m.t - m.b) / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.fillText(S.dim === 1 ? this.L("loss") : S.vars[1], 0, 0);
     ctx.restore();
@@ -1512,7 +1589,7 @@ class Explorer {
       ctx.stroke();
     }
     ctx.fillStyle = p.colour;
-    if (P.length <= 81) for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
+    if (P.length <= 81) for (let k = 1; k < n; k++) dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
     ctx.strokeStyle = p.colour;
     ctx.fillStyle = p.colour;
     let drawn = 0;
@@ -1523,18 +1600,8 @@ class Explorer {
       this.arrow(ctx, a, [b[0] - (b[0] - a[0]) * 0.08, b[1] - (b[1] - a[1]) * 0.08], 8);
       drawn++;
     }
-    this.dot(ctx, pts[0], 5.5, "white", p.colour, 2.2);
-    this.dot(ctx, pts[n], n === P.length - 1 ? 5 : 6, p.colour, "white", 1.5);
-  }
-
-  dot(ctx, [x, y], r, fill, edge, lw) {
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.strokeStyle = edge;
-    ctx.lineWidth = lw;
-    ctx.stroke();
+    dot(ctx, pts[0], 5.5, "white", p.colour, 2.2);
+    dot(ctx, pts[n], n === P.length - 1 ? 5 : 6, p.colour, "white", 1.5);
   }
 
   /** A 1-D path: the points visited on the loss curve, an arc from each to the next. */
@@ -1565,9 +1632,9 @@ class Explorer {
       if (k < n && k < 40) this.head(ctx, c, b, 8);
     }
     ctx.globalAlpha = 1;
-    for (let k = 1; k < n; k++) this.dot(ctx, pts[k], 4, p.colour, "white", 1);
-    this.dot(ctx, pts[0], 6, "white", p.colour, 2.2);
-    this.dot(ctx, pts[n], 7, p.colour, "white", 1.6);
+    for (let k = 1; k < n; k++) dot(ctx, pts[k], 4, p.colour, "white", 1);
+    dot(ctx, pts[0], 6, "white", p.colour, 2.2);
+    dot(ctx, pts[n], 7, p.colour, "white", 1.6);
   }
 
   markDivergence(ctx, S, g, p, T) {
@@ -1641,7 +1708,7 @@ class Explorer {
     }
     if (ins.lookahead) {
       draw(ins.position, ins.lookahead, st.carried);
-      this.dot(ctx, at(ins.lookahead), 4.5, "white", st.push, 1.6);
+      dot(ctx, at(ins.lookahead), 4.5, "white", st.push, 1.6);
       draw(ins.lookahead, add(ins.lookahead, ins.push), st.push);
     } else if (ins.carried && ins.carried.some((v) => v !== 0)) {
       const c = add(P, ins.carried);
@@ -1671,101 +1738,19 @@ class Explorer {
   /** Loss against steps, every path, the part not yet played faint; log scale over decades. */
   drawLoss(width, T, height = 170) {
     const { ctx } = this.canvas(this.lossCanvas, width, height),
-      st = this.data.style;
-    const m = { l: 64, r: 16, t: 10, b: 34 };
-    const runs = this.paths.filter((p) => p.rec);
-    // in the exercise the axis grows with the steps taken: it must not tell the count
-    const N = this.get("mode") === "exercise" && T < this.longest ? Math.max(10, Math.ceil(T * 1.5)) : this.longest;
-    const calm = runs
-      .flatMap((p) => (p.rec.status === "diverged" ? p.rec.loss.slice(0, 1) : p.rec.loss))
-      .filter(Number.isFinite);
-    if (!calm.length) return;
-    let lo = Math.min(...calm),
-      hi = Math.max(...calm);
-    const log = lo > 0 && hi / lo > 100;
-    const f = log ? Math.log10 : (v) => v;
-    let a = f(lo),
-      b = f(hi);
-    if (runs.some((p) => p.rec.status === "diverged")) b = log ? b + 1 : b + 0.5 * (b - a || 1);
-    if (!(b > a)) b = a + 1;
-    const pad = 0.05 * (b - a);
-    a -= log ? 0 : pad;
-    b += pad;
-    const X = (k) => m.l + (k / N) * (width - m.l - m.r),
-      Y = (v) => m.t + ((b - f(v)) / (b - a)) * (height - m.t - m.b);
-    ctx.strokeStyle = "#b8b8b8";
-    ctx.strokeRect(m.l + 0.5, m.t + 0.5, width - m.l - m.r - 1, height - m.t - m.b - 1);
-    ctx.fillStyle = st.muted;
-    ctx.font = `11px ${FONT}`;
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    const yt = log
-      ? ticks(Math.ceil(a), Math.floor(b), 4)
-          .filter(Number.isInteger)
-          .map((e) => 10 ** e)
-      : ticks(a, b, 4);
-    for (const v of yt) {
-      ctx.fillRect(m.l - 4, Y(v), 4, 1);
-      ctx.fillText(log ? pow10(Math.round(Math.log10(v))) : tickText(v, yt[1] - yt[0] || 1), m.l - 7, Y(v));
-    }
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    for (const v of ticks(0, N, 6).filter(Number.isInteger)) {
-      ctx.fillRect(X(v), height - m.b, 1, 4);
-      ctx.fillText(String(v), X(v), height - m.b + 5);
-    }
-    ctx.fillStyle = st.ink;
-    ctx.textBaseline = "bottom";
-    ctx.fillText(this.L("step"), m.l + (width - m.l - m.r) / 2, height - 1);
-    ctx.save();
-    ctx.translate(14, m.t + (height - m.t - m.b) / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(this.L("loss") + (log ? this.L("log scale") : ""), 0, 0);
-    ctx.restore();
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(m.l, m.t, width - m.l - m.r, height - m.t - m.b);
-    ctx.clip();
-    for (const p of runs) {
-      const Ls = p.rec.loss,
-        n = Math.min(T, Ls.length - 1);
-      const y = (v) => (Number.isFinite(v) ? Math.min(Y(v), height + 50) : -50);
-      for (const [k0, k1, alpha] of [
-        [0, n, 1],
-        [n, Ls.length - 1, this.get("mode") === "exercise" ? 0 : 0.3],
-      ]) {
-        if (k1 <= k0 || !alpha) continue;
-        ctx.globalAlpha = alpha;
-        ctx.strokeStyle = p.colour;
-        ctx.lineWidth = alpha === 1 ? 2 : 1.3;
-        ctx.beginPath();
-        for (let k = k0; k <= k1; k++)
-          (k === k0 ? ctx.moveTo : ctx.lineTo).call(ctx, X(k), Math.max(y(Ls[k]), m.t - 40));
-        ctx.stroke();
-      }
-      ctx.globalAlpha = 1;
-      this.dot(ctx, [X(n), Math.max(Math.min(Y(Ls[n]), height - m.b), m.t + 3)], 4, p.colour, "white", 1.2);
-      if (p.rec.status === "diverged" && n === Ls.length - 1) {
-        ctx.strokeStyle = st.diverged;
-        ctx.lineWidth = 2.4;
-        const cx = X(n),
-          cy = Math.max(Math.min(Y(Ls[n]), height - m.b - 6), m.t + 6);
-        ctx.beginPath();
-        ctx.moveTo(cx - 5, cy - 5);
-        ctx.lineTo(cx + 5, cy + 5);
-        ctx.moveTo(cx + 5, cy - 5);
-        ctx.lineTo(cx - 5, cy + 5);
-        ctx.stroke();
-      }
-    }
-    ctx.strokeStyle = st.muted;
-    ctx.globalAlpha = 0.5;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(X(Math.min(T, N)), m.t);
-    ctx.lineTo(X(Math.min(T, N)), height - m.b);
-    ctx.stroke();
-    ctx.restore();
+      exercise = this.get("mode") === "exercise";
+    this.lossDrawn = drawLossChart(ctx, {
+      width,
+      height,
+      T,
+      runs: this.paths.filter((p) => p.rec).map((p) => ({ colour: p.colour, loss: p.rec.loss, status: p.rec.status })),
+      // in the exercise the axis grows with the steps taken: it must not tell the count
+      N: exercise && T < this.longest ? Math.max(10, Math.ceil(T * 1.5)) : this.longest,
+      ahead: exercise ? 0 : 0.3,
+      style: this.data.style,
+      labels: { step: this.L("step"), loss: this.L("loss"), log: this.L("log scale") },
+      k: this.scale(),
+    });
     this.lossCanvas.setAttribute("aria-label", `${this.L("loss")} / ${this.L("step")}`);
   }
 
@@ -1781,11 +1766,20 @@ class Explorer {
     return this.L("explorer stopped at").replace("{n}", rec.stop);
   }
 
+  /** A finishing place as the page says it: 1st, 2nd, 3rd, 4th... / 第 1 名. */
+  place(n) {
+    if (this.get("lang") === "zh") return this.L("explorer place").replace("{n}", n);
+    const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th";
+    return `${n}${suffix}`;
+  }
+
   syncReadout(T) {
     const S = this.surface(),
       lang = this.get("lang") === "zh" ? 1 : 0;
+    const places = this.get("mode") === "race" ? finishOrder(this.paths, T) : new Map();
     const rows = this.paths.map((p) => {
-      const name = this.data.optimizers[p.name].label[lang];
+      const name = this.data.optimizers[p.name].label[lang],
+        place = places.get(p.name);
       if (!p.rec || p.error) {
         return h(
           "tr",
@@ -1798,18 +1792,19 @@ class Explorer {
         g = p.rec.grads[n];
       return h(
         "tr",
-        {},
+        { "data-name": p.name, "data-place": place },
         h(
           "th",
           {},
+          place ? h("span", { class: "gdx-place" }, this.place(place)) : null,
           h("span", { class: "gdx-dot", style: `background:${p.colour}` }),
           name,
           h("small", {}, ` lr ${shown(p.lr)}`),
         ),
         h("td", {}, `${n}`),
         h("td", {}, readout(p.rec.loss[n])),
-        h("td", {}, vec(g)),
-        h("td", {}, vec(p.rec.params[n])),
+        h("td", { class: "gdx-c-grad" }, vec(g)),
+        h("td", { class: "gdx-c-pos" }, vec(p.rec.params[n])),
         h(
           "td",
           { class: `gdx-status gdx-${n >= p.rec.params.length - 1 ? p.rec.status : "running"}` },
@@ -1821,10 +1816,13 @@ class Explorer {
       "tr",
       {},
       ...["explorer optimizer", "step", "loss", "gradient", "explorer position", "explorer status"].map((k) =>
-        h("th", {}, this.L(k)),
+        h("th", { class: { gradient: "gdx-c-grad", "explorer position": "gdx-c-pos" }[k] || "" }, this.L(k)),
       ),
     );
-    this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, rows)));
+    // a race: those who finished by the step shown first, in their order; the others after
+    const rank = (i) => places.get(this.paths[i].name) ?? Infinity;
+    const ordered = rows.map((_, i) => i).sort((i, j) => rank(i) - rank(j) || i - j);
+    this.readoutBox.replaceChildren(h("table", {}, h("thead", {}, head), h("tbody", {}, ordered.map((i) => rows[i]))));
     this.legend.replaceChildren(
       ...this.paths.map((p) =>
         h(
@@ -1932,58 +1930,15 @@ class Explorer {
     return { name, nesterov: name === "nesterov", hp, lambdas: rec.curvatures.map((l) => keep * (l + wd)) };
   }
 
-  /** The map's axes: on a log scale across, the decades from 0.1 / lambda_max to 8 / lambda_max
-      (where the rates change; within the slider's range), the momentum slider's range up; cell
-      (i, j) is drawn at the pixel (m.l + j, m.t + i) and holds the rate at its centre. */
+  /** The map's axes (heatmap.js: rateMapGeometry). */
   mapGeom(mc) {
-    const lrp = this.prop.get("lr"),
-      bp = this.data.optimizers[mc.name].hyper.find((x) => x.name === "momentum"),
-      { l, r, t, b } = MAP.m,
-      top = Math.max(...mc.lambdas);
-    const nx = MAP.width - l - r,
-      ny = MAP.height - t - b,
-      lo = Math.max(Math.log10(lrp.min), Math.floor(Math.log10(0.1 / top))),
-      hi = Math.min(Math.log10(lrp.max), Math.ceil(Math.log10(8 / top))),
-      b0 = bp.min,
-      b1 = bp.max;
-    return {
-      nx,
-      ny,
-      lo,
-      hi,
-      b0,
-      b1,
-      lr: (j) => 10 ** (lo + ((j + 0.5) / nx) * (hi - lo)),
-      beta: (i) => b1 - ((i + 0.5) / ny) * (b1 - b0), // the top row: the most momentum
-      x: (lr) => l + ((Math.log10(lr) - lo) / (hi - lo)) * nx,
-      y: (beta) => t + ((b1 - beta) / (b1 - b0)) * ny,
-    };
+    return rateMapGeometry(mc, this.prop.get("lr"), this.data.optimizers[mc.name].hyper.find((x) => x.name === "momentum"));
   }
 
   /** The rate of every cell and its picture (kept while the optimizer, the curvatures and the
       axes stay the same). */
   mapImage(mc, g) {
-    const key = JSON.stringify([mc.nesterov, mc.lambdas, g.nx, g.ny, g.lo, g.hi, g.b0, g.b1]);
-    if (this.mapCache && this.mapCache.key === key) return this.mapCache;
-    const xs = Float64Array.from({ length: g.nx }, (_, j) => g.lr(j)),
-      ys = Float64Array.from({ length: g.ny }, (_, i) => g.beta(i)),
-      values = new Float64Array(g.nx * g.ny),
-      img = document.createElement("canvas"),
-      stops = this.data.style.rates;
-    img.width = g.nx;
-    img.height = g.ny;
-    const ictx = img.getContext("2d"),
-      pixels = ictx.createImageData(g.nx, g.ny);
-    for (let i = 0; i < g.ny; i++) {
-      for (let j = 0; j < g.nx; j++) {
-        const k = i * g.nx + j,
-          v = (values[k] = momentumRate(xs[j], ys[i], mc.lambdas, mc.nesterov)),
-          [R, G, B] = rateColour(v, stops);
-        pixels.data.set([R, G, B, 255], 4 * k);
-      }
-    }
-    ictx.putImageData(pixels, 0, 0);
-    return (this.mapCache = { key, xs, ys, values, img });
+    return (this.mapCache = rateMapCells(mc, g, this.data.style.rates, this.mapCache));
   }
 
   /** The rate at the learner's (lr, beta) and what it means, in words. */
@@ -2005,63 +1960,13 @@ class Explorer {
   drawMap(mc) {
     const { ctx } = this.canvas(this.mapCanvas, MAP.width, MAP.height),
       st = this.data.style,
-      g = this.mapGeom(mc),
-      { l, t } = MAP.m;
-    const cells = this.mapImage(mc, g);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells.img, l, t, g.nx, g.ny);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(l, t, g.nx, g.ny);
-    ctx.clip();
-    // the edge of convergence, where the rate crosses 1
-    const top = Math.max(...mc.lambdas);
-    if (momentumEdge(0, top, mc.nesterov) !== null) {
-      ctx.strokeStyle = st.diverged;
-      ctx.lineWidth = 2;
-      ctx.setLineDash([5, 3]);
-      ctx.beginPath();
-      for (let k = 0; k <= 60; k++) {
-        const beta = g.b0 + (k / 60) * (g.b1 - g.b0);
-        (k ? ctx.lineTo : ctx.moveTo).call(ctx, g.x(momentumEdge(beta, top, mc.nesterov)), g.y(beta));
-      }
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    ctx.restore();
-    ctx.strokeStyle = "#b8b8b8";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(l - 0.5, t - 0.5, g.nx + 1, g.ny + 1);
-    ctx.fillStyle = st.muted;
-    ctx.font = `10px ${FONT}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    for (let e = Math.ceil(g.lo); e <= Math.floor(g.hi); e++) {
-      ctx.fillRect(g.x(10 ** e), t + g.ny, 1, 3);
-      if ((e - Math.ceil(g.lo)) % 2 === 0 || e === Math.floor(g.hi))
-        ctx.fillText(e >= -2 && e <= 1 ? shown(10 ** e) : pow10(e), g.x(10 ** e), t + g.ny + 4);
-    }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    const bt = ticks(g.b0, g.b1, 5);
-    for (const v of bt) {
-      ctx.fillRect(l - 3, g.y(v), 3, 1);
-      ctx.fillText(tickText(v, bt[1] - bt[0] || 1), l - 5, g.y(v));
-    }
-    ctx.fillStyle = st.ink;
-    ctx.font = `11px ${FONT}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(`${this.L("hp lr")} α${this.L("log scale")}`, l + g.nx / 2, MAP.height - 1);
-    ctx.save();
-    ctx.translate(11, t + g.ny / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(this.L("hp momentum"), 0, 0);
-    ctx.restore();
-    // the learner's (lr, beta)
-    const colour = this.data.optimizers[mc.name].colour;
-    const px = Math.min(Math.max(g.x(this.get("lr")), l), l + g.nx); // a rate off the map: at its edge
-    this.dot(ctx, [px, g.y(mc.hp.momentum)], 5.5, colour, "white", 2);
+      g = this.mapGeom(mc);
+    drawRateMap(ctx, mc, g, this.mapImage(mc, g), {
+      style: st,
+      labels: { lr: `${this.L("hp lr")} α${this.L("log scale")}`, momentum: this.L("hp momentum") },
+      lr: this.get("lr"),
+      colour: this.data.optimizers[mc.name].colour,
+    });
     const said = this.mapText(mc);
     this.mapCanvas.setAttribute("aria-label", `${this.L("explorer map label")}. ${said.text}`);
     this.mapTitle.replaceChildren(
@@ -2234,6 +2139,13 @@ class Explorer {
           ...view.mapText(mc),
         };
       },
+      /** The axes as drawn: the tick labels of the plot and of the loss chart ({x, y}), whether
+          the loss axis is log, and per run the loss chart's last point and divergence mark
+          (CSS pixels of its canvas). */
+      axes() {
+        settle();
+        return { plot: view.plotTicks, loss: view.lossDrawn };
+      },
       missing: () => Object.keys(view.data.missing || {}),
       rules: () => Object.keys(RULES),
     };
@@ -2241,6 +2153,7 @@ class Explorer {
 
   destroy() {
     this.destroyed = true;
+    document.removeEventListener("fullscreenchange", this.onFullscreen);
     if (this.raf !== null) cancelAnimationFrame(this.raf);
     this.raf = null;
     this.playing = false;
@@ -2248,6 +2161,17 @@ class Explorer {
     for (const [ev, fn] of this.handlers) this.model.off(ev, fn);
     if (this.observer) this.observer.disconnect();
   }
+}
+
+/** A race's finish order at step `T`: name -> place (1, 2, ...; equal steps share a place) of
+    each path that converged by then, by the steps it took. */
+function finishOrder(paths, T) {
+  const done = paths
+    .filter((p) => p.rec && p.rec.status === "converged" && p.rec.stop <= T)
+    .sort((a, b) => a.rec.stop - b.rec.stop);
+  const out = new Map();
+  done.forEach((p, i) => out.set(p.name, i > 0 && done[i - 1].rec.stop === p.rec.stop ? out.get(done[i - 1].name) : i + 1));
+  return out;
 }
 
 /** Mount the explorer on `el` for `model` (anywidget's model interface); returns the view,
