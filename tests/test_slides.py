@@ -232,6 +232,10 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
     t = explorer.evaluate("gdviz.state().t")
     step.click(timeout=10000)
     assert explorer.evaluate("gdviz.state().t") == t + 1 >= 2
+    page.keyboard.press("PageUp")   # a clicker's key, with the focus inside the explorer: the deck turns back
+    page.wait_for_function("Reveal.getIndices().h === 5", timeout=5000)
+    page.keyboard.press("PageDown")
+    page.wait_for_function("Reveal.getIndices().h === 6", timeout=5000)
     assert not remote and not errors
     page.close()
 

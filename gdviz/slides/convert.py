@@ -72,8 +72,9 @@ def _copy_reveal(target: Path, version: str):
 
 
 LANGUAGE = {"en": "English", "zh": "中文"}
-# a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it)
-CAPTIONS_SCRIPT = """
+# a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it);
+# the explorer slide's keys
+DECK_SCRIPT = """
 (function () {
   function captions(slide) {
     var background = slide && Reveal.getSlideBackground(slide);
@@ -88,6 +89,17 @@ CAPTIONS_SCRIPT = """
     video.appendChild(track);
     track.track.mode = 'showing';
   }
+  // the explorer slide's page sends the keys it leaves alone (gdviz.web.page): a clicker's
+  // PageDown/PageUp and the arrows still turn the page after a click inside the explorer
+  addEventListener('message', function (event) {
+    var frame = document.querySelector('.backgrounds iframe[src="explorer.html"]');
+    var mine = frame && event.source === frame.contentWindow;
+    var key = mine && event.data && event.data.gdviz === 'key' && event.data.key;
+    var next = key === 'PageDown' || key === 'ArrowRight' || key === 'ArrowDown';
+    if (!next && key !== 'PageUp' && key !== 'ArrowLeft' && key !== 'ArrowUp') return;
+    document.activeElement.blur();   // the keys are the deck's again (the frame is unloaded when left)
+    if (next) Reveal.next(); else Reveal.prev();
+  });
   Reveal.on('ready', function (event) { captions(event.currentSlide); });
   Reveal.on('slidechanged', function (event) { captions(event.currentSlide); });
 })();
@@ -124,6 +136,6 @@ def _finish_html(html: str, shown, lang: str = "en") -> str:
                 section["data-captions-lang"] = lang
                 section["data-captions-label"] = LANGUAGE[lang]
     script = soup.new_tag("script")
-    script.string = CAPTIONS_SCRIPT
+    script.string = DECK_SCRIPT
     soup.body.append(script)
     return str(soup)

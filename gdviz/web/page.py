@@ -31,9 +31,17 @@ HOST = """
 const data = JSON.parse(document.getElementById("gdviz-data").textContent);
 const view = mount(new HashModel(data), document.getElementById("gdviz"), { page: true });
 window.gdviz = view.api;
+const NAVIGATION = new Set(["PageDown", "PageUp"]);
 if (window.parent !== window) {   // in a frame: its host sizes the frame to the page (FRAME_LISTENER)
   const height = () => Math.ceil(document.documentElement.getBoundingClientRect().height);
   new ResizeObserver(() => window.parent.postMessage({ gdviz: "height", value: height() }, "*")).observe(document.body);
+  // keys the explorer leaves alone go to the host: a clicker's PageDown/PageUp (and the arrows
+  // outside a control) still turn a slide deck's page after a click inside the explorer
+  addEventListener("keydown", (e) => {
+    const control = /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName || "");
+    if (!e.defaultPrevented && (NAVIGATION.has(e.key) || (!control && e.key.startsWith("Arrow"))))
+      window.parent.postMessage({ gdviz: "key", key: e.key }, "*");
+  });
 }
 document.documentElement.dataset.ready = "1";
 """

@@ -30,10 +30,11 @@ const typing = (el) =>
   el.tagName === "TEXTAREA" ||
   el.tagName === "SELECT" ||
   (el.tagName === "INPUT" && !NOT_TEXT.has(el.type));
-// keys a focused control acts on by itself (a list's arrows, a button's Enter or Space)
-const NATIVE = new Set([
-  "Enter", " ", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown",
-]);
+// keys a focused control acts on by itself: a button's Enter or Space, a list's or a slider's arrows
+const PRESS = new Set(["Enter", " "]);
+const NATIVE = new Set([...PRESS, "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
+const nativeKey = (target, key) =>
+  target.matches("select, input") ? NATIVE.has(key) : target.matches("button, summary") && PRESS.has(key);
 const ICONS = {
   // 16 x 16 paths: the fonts lack the media-control glyphs
   reset: "M3 2h2v12H3zM14 2v12L6 8z",
@@ -691,7 +692,8 @@ class Explorer {
       (Jupyter's command mode: R makes the cell raw, arrows move between cells). The focused
       element's own keys (plot, map, sliders) and S . P K R (anywhere but in a text box) stop
       here; a control's native keys (a list's arrows, a button's Enter) stop here too, left to
-      the browser; every other key passes through to the host. */
+      the browser; every other key passes through to the host (a framed page sends a clicker's
+      PageDown/PageUp on to its deck: gdviz.web.page). */
   keydown(e) {
     const target = e.composedPath()[0];
     if (!(target instanceof Element) || !this.root.contains(target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -699,7 +701,7 @@ class Explorer {
     if ((mine && mine(e)) || this.key(e, target)) {
       e.preventDefault();
       e.stopPropagation();
-    } else if (NATIVE.has(e.key) && !e.shiftKey && target.matches("button, select, summary, input")) {
+    } else if (!e.shiftKey && nativeKey(target, e.key)) {
       e.stopPropagation();
     }
   }
