@@ -8,8 +8,9 @@ for thin lines and small marks the difference needed grows several-fold (Szafir 
 Color Difference for Visualization Design"; Stone, Szafir & Setlur 2014), and 10 is the usual
 floor for categorical palettes in charts. Okabe & Ito's palette, designed for colour-blind
 viewers, keeps every pair of its colours that the figures use together at 12 or more.
-A pair below the threshold passes only with a second cue the renderer really draws (a line
-style or a marker), checked on the Line2D objects of a rendered figure."""
+The second cue: two series lines in one axes whose colours differ by less than MIN_DE_SAME_STYLE
+= 20 under any of the three visions must differ in dash pattern or marker (gdviz.style.DASHES),
+checked on the table and on the Line2D objects of the rendered many-series figures."""
 from __future__ import annotations
 
 import itertools
