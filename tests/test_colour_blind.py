@@ -227,3 +227,23 @@ def test_series_drawn_together_have_a_colour_or_a_line_style_of_their_own(kind):
 
     fig = figure(kind, **MANY_SERIES[kind])
     assert line_style_clashes(fig) == []
+
+
+def test_the_manim_race_draws_each_loss_curve_with_its_dash_pattern():
+    """The video's loss chart: momentum's curve is cut into dashes of the table's lengths, Adam's
+    stays one solid path (manim has no dashes of its own: one subpath per dash)."""
+    pytest.importorskip("manim")
+    from manim import VMobject
+
+    from gdviz.mobjects.common import DASH_UNIT, set_dashed_corners
+    from gdviz.render.geometry import dash_pieces
+
+    line = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])   # two units long, one corner
+    on, off = style.dashes(style.colour("momentum"))
+    pieces = dash_pieces(line, (on, off), DASH_UNIT)
+    assert len(pieces) == int(np.ceil(2.0 / ((on + off) * DASH_UNIT)))
+    lengths = [float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum()) for p in pieces[:3]]
+    assert lengths == pytest.approx([on * DASH_UNIT] * 3)     # the first three, the corner's included
+    momentum = set_dashed_corners(VMobject(), line, "momentum")
+    assert len(momentum.get_subpaths()) == len(pieces)
+    assert len(set_dashed_corners(VMobject(), line, "adam").get_subpaths()) == 1
