@@ -33,6 +33,20 @@ REGIME_COLOURS = {"too small": OKABE_ITO["blue"], "goldilocks": OKABE_ITO["green
 # momentum's β from none to the most (gdviz.render.figures.beta, the momentum-beta scene)
 BETA_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
 DIVERGED = OKABE_ITO["vermillion"]
+# The second cue of a series line, beside its colour: the dash pattern drawn with that colour, as
+# on/off lengths in line widths (matplotlib's dashes; the manim race scene reads them too). A colour
+# not listed is solid. Two colours that look alike under simulated protanopia or deuteranopia
+# (CIEDE2000 < 20) never share a pattern (tests/test_colour_blind.py), so gradient descent, SGD, Adam,
+# RMSprop and Adagrad stay solid while momentum is dashed, Nesterov dash-dotted, Adadelta dotted.
+DASH, DASH_DOT, DOT = (3.7, 1.6), (6.4, 1.6, 1.0, 1.6), (1.0, 1.65)
+LONG_DASH, DASH_DOT_DOT = (8.0, 2.5), (5.0, 1.6, 1.0, 1.6, 1.0, 1.6)
+DASHES = {
+    OPTIMIZER_COLOURS["momentum"]: DASH, OPTIMIZER_COLOURS["nesterov"]: DASH_DOT, OPTIMIZER_COLOURS["adadelta"]: DOT,
+    OPTIMIZER_COLOURS["adamw"]: DASH, OPTIMIZER_COLOURS["nadam"]: DOT, OPTIMIZER_COLOURS["radam"]: DASH,
+    OPTIMIZER_COLOURS["adamax"]: LONG_DASH, OPTIMIZER_COLOURS["rprop"]: DASH_DOT,
+    OPTIMIZER_COLOURS["lion"]: DASH_DOT_DOT, OPTIMIZER_COLOURS["newton"]: LONG_DASH,
+    OKABE_ITO["orange"]: DOT,   # the series palette's fourth (too large a rate, a large β)
+}
 # a convergence rate per step, as distill.pub's "Why Momentum Really Works" colours it: ColorBrewer's
 # YlGnBu from 0 (fast) to 1 (stalls), black just above 1 (diverges); linear between the stops
 RATE_COLOURS = ((0.0, "#ffffcc"), (0.3, "#a1dab4"), (0.5, "#41b6c4"), (0.7, "#2c7fb8"), (1.0, "#253494"),
@@ -813,6 +827,15 @@ def short_name(name: str, lang: str = "en") -> str:
 def colour(optimizer: str, index: int = 0) -> str:
     """The fixed colour of an optimizer, or the index-th series colour for anything else."""
     return OPTIMIZER_COLOURS.get(optimizer, SERIES[index % len(SERIES)])
+
+
+def dashes(colour_hex: str) -> tuple[float, ...] | None:
+    """The dash pattern of a series line drawn in ``colour_hex`` (:data:`DASHES`), None: solid.
+
+        >>> dashes(colour("momentum")), dashes(colour("adam"))
+        ((3.7, 1.6), None)
+    """
+    return DASHES.get(colour_hex.upper())
 
 
 def outcome(traj, lang: str = "en") -> str | None:

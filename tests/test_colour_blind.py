@@ -8,8 +8,9 @@ for thin lines and small marks the difference needed grows several-fold (Szafir 
 Color Difference for Visualization Design"; Stone, Szafir & Setlur 2014), and 10 is the usual
 floor for categorical palettes in charts. Okabe & Ito's palette, designed for colour-blind
 viewers, keeps every pair of its colours that the figures use together at 12 or more.
-A pair below the threshold passes only with a second cue the renderer really draws (a line
-style or a marker), checked on the Line2D objects of a rendered figure."""
+The second cue: two series lines in one axes whose colours differ by less than MIN_DE_SAME_STYLE
+= 20 under any of the three visions must differ in dash pattern or marker (gdviz.style.DASHES),
+checked on the table and on the Line2D objects of the rendered many-series figures."""
 from __future__ import annotations
 
 import itertools
@@ -153,3 +154,96 @@ def test_series_palette_is_what_the_renderers_use():
     assert series_colours(["gd", "momentum", "adam"]) == [style.colour(k) for k in ("gd", "momentum", "adam")]
     assert series_colours(["too small", "goldilocks", "too large", "diverges"]) == list(style.REGIME_COLOURS.values())
     assert series_colours(["mini-batch 1", "mini-batch 10", "mini-batch 100"]) == style.SERIES[:3]
+
+
+# -- the second cue: line styles the renderers really draw ----------------------------------------
+MIN_DE_SAME_STYLE = 20.0
+
+
+def test_colours_that_look_alike_have_their_own_dash_pattern():
+    """The table itself (gdviz.style.DASHES): any two series colours closer than 20 under any
+    vision have different dash patterns, so any figure drawing them together tells them apart."""
+    colours = {*style.OPTIMIZER_COLOURS.values(), *style.SERIES, *style.REGIME_COLOURS.values(),
+               *style.BETA_COLOURS}
+    clash = [f"{a} / {b}: {min(distance(a, b).values()):.1f}, both {style.dashes(a) or 'solid'}"
+             for a, b in itertools.combinations(sorted(colours), 2)
+             if style.dashes(a) == style.dashes(b) and min(distance(a, b).values()) < MIN_DE_SAME_STYLE]
+    assert clash == []
+    assert [k for k in COURSE if style.dashes(style.colour(k)) is None] == ["gd", "sgd", "adagrad", "rmsprop", "adam"]
+
+
+def line_style_clashes(fig) -> list[str]:
+    """Pairs of series lines in one axes that a colour-blind viewer cannot tell apart.
+
+    Rule: in each axes, take every visible line drawn as a line (at least two points, not a
+    marker alone); lines of one colour are one series (a path and its pieces). Two series of
+    different colours drawn with the same dash pattern and marker must differ by CIEDE2000 >= 20
+    under normal vision, simulated protanopia and simulated deuteranopia; below that they need
+    different dash patterns or markers (the second cue)."""
+    from matplotlib.colors import to_hex
+
+    out = []
+    for n, ax in enumerate(fig.axes):
+        series = {}
+        for line in ax.get_lines():
+            if not line.get_visible() or line.get_linestyle() in ("None", "none", "", " ") or len(line.get_xdata()) < 2:
+                continue
+            offset, seq = line._unscaled_dash_pattern
+            series.setdefault(to_hex(line.get_color()).upper(), set()).add((tuple(seq or ()), line.get_marker()))
+        for (a, sa), (b, sb) in itertools.combinations(sorted(series.items()), 2):
+            d = min(distance(a, b).values())
+            if sa & sb and d < MIN_DE_SAME_STYLE:
+                out.append(f"axes {n} {ax.get_title()!r}: {a} / {b} look alike ({d:.1f}) and share the style {sa & sb}")
+    return out
+
+
+def test_the_clash_check_finds_two_alike_colours_drawn_alike():
+    from gdviz.render.mpl import new_figure
+
+    fig = new_figure(300, 200)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color=style.colour("momentum"))
+    ax.plot([0, 1], [1, 0], color=style.colour("nesterov"))
+    assert len(line_style_clashes(fig)) == 1
+    ax.lines[1].set_linestyle((0, (3, 1)))
+    assert line_style_clashes(fig) == []
+
+
+# the figures that draw several series together, each small and quick (rates given: no tuning)
+MANY_SERIES = {
+    "race": dict(optimizers=list(COURSE), rates=[1e-3, 1e-3, 5e-4, 5e-4, 0.1, 0.3, 5e-3, 0.05], steps=300),
+    "loss-vs-step": dict(optimizers=list(COURSE), rates=[1e-3, 1e-3, 5e-4, 5e-4, 0.1, 0.3, 5e-3, 0.05], steps=300),
+    "path": dict(optimizers=list(COURSE), rates=[1e-3, 1e-3, 5e-4, 5e-4, 0.1, 0.3, 5e-3, 0.05], steps=300),
+    "lr-curves": {},
+    "momentum-beta": {},
+    "batch-sizes": {},
+    "plateau-saddle": {},
+}
+
+
+@pytest.mark.parametrize("kind", MANY_SERIES)
+def test_series_drawn_together_have_a_colour_or_a_line_style_of_their_own(kind):
+    from gdviz.render import figure
+
+    fig = figure(kind, **MANY_SERIES[kind])
+    assert line_style_clashes(fig) == []
+
+
+def test_the_manim_race_draws_each_loss_curve_with_its_dash_pattern():
+    """The video's loss chart: momentum's curve is cut into dashes of the table's lengths, Adam's
+    stays one solid path (manim has no dashes of its own: one subpath per dash)."""
+    pytest.importorskip("manim")
+    from manim import VMobject
+
+    from gdviz.mobjects.common import DASH_UNIT, set_dashed_corners
+    from gdviz.render.geometry import dash_pieces
+
+    line = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])   # two units long, one corner
+    on, off = style.dashes(style.colour("momentum"))
+    pieces = dash_pieces(line, (on, off), DASH_UNIT)
+    assert len(pieces) == int(np.ceil(2.0 / ((on + off) * DASH_UNIT)))
+    lengths = [float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum()) for p in pieces[:3]]
+    assert lengths == pytest.approx([on * DASH_UNIT] * 3)     # the first three, the corner's included
+    momentum = set_dashed_corners(VMobject(), line, "momentum")
+    assert len(momentum.get_subpaths()) == len(pieces)
+    assert len(set_dashed_corners(VMobject(), line, "adam").get_subpaths()) == 1

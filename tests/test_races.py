@@ -1,6 +1,7 @@
 """Fair races: tuned learning rates, the metrics table, the race figure and `gdviz race`."""
 import numpy as np
 import pytest
+from overlap import overlaps
 from PIL import Image
 
 import gdviz as gd
@@ -162,3 +163,19 @@ def test_the_gallery_races_are_fair_and_say_why_momentum_and_nesterov_swap_place
         assert all(r["finished"] == (r["final_loss"] <= 1e-3) for r in table)    # finished: still there at the end
         first[runs.surface.spec()["name"]] = runs.info["swap"]["first"]
     assert first == {"rosenbrock": "momentum", "beale": "nesterov"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_eight_optimizer_race_figure_has_no_text_over_text(lang):
+    """Two rows of panels: the legend above the loss chart and the panels' titles clear the
+    axis labels (the lower row alone labels x: the panels share their axes)."""
+    from gdviz.render import figure
+    from gdviz.render.mpl import rc
+
+    course = ["gd", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"]
+    fig = figure("race", optimizers=course, rates=[1e-3, 1e-3, 5e-4, 5e-4, 0.1, 0.3, 5e-3, 0.05], steps=300,
+                 lang=lang)
+    with rc(lang):
+        assert overlaps(fig) == []
+    labelled = [ax for ax in fig.axes if ax.get_xlabel()]
+    assert len(labelled) == 4 + 1    # the lower row's four panels and the loss chart

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import shutil
 
+import numpy as np
 from manim import ManimColor, Mobject, Text, VGroup
 
 from .. import style
@@ -18,6 +19,26 @@ def colour(key: str, index: int = 0) -> ManimColor:
     if key in style.REGIME_COLOURS:
         return ManimColor(style.REGIME_COLOURS[key])
     return ManimColor(style.colour(key, index))
+
+
+DASH_UNIT = 0.03   # scene units per unit of a dash pattern (gdviz.style.DASHES counts line widths)
+
+
+def set_dashed_corners(mob, points, key: str):
+    """``mob``'s points: the polyline ``points`` drawn with series ``key``'s dash pattern (the
+    second cue beside its colour, as in the figures), one straight subpath per dash.
+
+        >>> set_dashed_corners(VMobject(), chart.polyline(steps, log_losses), "momentum")
+    """
+    from ..render.geometry import dash_pieces
+
+    pattern = style.dashes(style.colour(key)) if key not in style.REGIME_COLOURS else None
+    pieces = [p for p in dash_pieces(points, pattern, DASH_UNIT) if len(p) > 1]
+    if pattern is None or not pieces:
+        return mob.set_points_as_corners(points)
+    a = np.concatenate([p[:-1] for p in pieces])     # each straight segment as a cubic Bézier
+    b = np.concatenate([p[1:] for p in pieces])
+    return mob.set_points(np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1).reshape(-1, 3))
 
 
 def font(lang: str) -> str:

@@ -41,7 +41,7 @@ from .geometry import first_exit, fit_window, focus_window, hop
 from .mpl import cjk_available, new_figure, rc
 from .output import ANIMATED, check_output
 from .pacing import Pace
-from .series import layered_widths, series_colours, series_label
+from .series import layered_widths, line_style, series_colours, series_label
 
 MIN_SIDE, MAX_WIDTH, MAX_HEIGHT = 160, 3840, 2160
 MAX_FRAMES, MAX_FPS = 5000, 60
@@ -302,7 +302,7 @@ class Animation:
         self.artists = []
         widths = layered_widths(len(self.trajs), thin=1.3, step=0.9)   # no path hides another
         for t, c, lw in zip(self.trajs, self.colours, widths):
-            trail, = ax.plot([], [], "-", color=c, lw=lw, alpha=0.55, zorder=4, animated=True,
+            trail, = ax.plot([], [], ls=line_style(c), color=c, lw=lw, alpha=0.55, zorder=4, animated=True,
                              solid_capstyle="round")
             tail = LineCollection([], linewidths=lw + 1.3, zorder=5, animated=True, capstyle="round")
             ax.add_collection(tail)

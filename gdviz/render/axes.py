@@ -15,6 +15,7 @@ from ..errors import UserInputError
 from ..style import label as L
 from .geometry import clip_to_window, first_exit, inside
 from .mpl import CONTOUR_CMAP
+from .series import line_style
 
 HALO = [patheffects.withStroke(linewidth=4.2, foreground="white", alpha=0.85)]
 MAX_GRID = 2000  # contour grid points per side
@@ -141,11 +142,12 @@ def draw_contours(ax, surface, *, n: int = 220, levels: int = 14, log: bool | No
 
 def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, arrows: int = 8,
               markers: bool | None = None, lw: float = 2.0, lang: str = "en", end_marker: bool = True,
-              window=None, zorder: float = 4, ls: str = "-"):
+              window=None, zorder: float = 4, ls=None):
     """A 2-D path: line with a white halo, dots at each step (short paths), arrows on the first
     ``arrows`` steps, a hollow start marker and a filled end marker. A path that diverges is
     drawn to the window's edge (``window``, default the surface's bounds) and marked there
-    (see :func:`mark_divergence`)."""
+    (see :func:`mark_divergence`). ``ls``: the line style, by default the colour's own
+    (:func:`gdviz.render.series.line_style`)."""
     p = traj.params
     bounds = np.asarray(window, dtype=float) if window is not None else (
         surface.bounds if surface is not None else None)
@@ -153,8 +155,8 @@ def draw_path(ax, traj, colour: str, *, label: str | None = None, surface=None, 
     diverged = bounds is not None and traj.status == "diverged"
     shown = clip_to_window(p, bounds) if diverged else p
     markers = len(p) <= 80 if markers is None else markers
-    ax.plot(shown[:, 0], shown[:, 1], ls, color=colour, lw=lw, label=label, zorder=zorder,
-            path_effects=HALO, solid_capstyle="round",
+    ax.plot(shown[:, 0], shown[:, 1], ls=line_style(colour) if ls is None else ls, color=colour, lw=lw,
+            label=label, zorder=zorder, path_effects=HALO, solid_capstyle="round",
             marker="o" if markers else None, ms=3.2, markevery=slice(0, len(shown) - 1))
     span = np.ptp(bounds, axis=1) if bounds is not None else np.ptp(p, axis=0) + 1e-12
     drawn = 0
@@ -298,7 +300,7 @@ def draw_loss_vs_step(ax, trajs, labels, colours, *, log: bool | None = None, la
         log = finite_min > 0 and finite_max / max(finite_min, 1e-300) > 100
     for t, lab, c in zip(trajs, labels, colours):
         steps = np.arange(len(t.loss))
-        ax.plot(steps, t.loss, color=c, lw=1.8, label=lab, marker="o" if markers else None, ms=3)
+        ax.plot(steps, t.loss, color=c, ls=line_style(c), lw=1.8, label=lab, marker="o" if markers else None, ms=3)
         if t.status == "diverged":
             ax.plot(steps[-1], t.loss[-1], "x", color=style.DIVERGED, ms=9, mew=2.2)
     if log:

@@ -87,3 +87,30 @@ def focus_window(surface, trajs, *, margin: float = 0.15, least: float = 0.3):
     span = least * float(np.ptp(surface.bounds, axis=1).max())
     grow = np.maximum(span - (w[:, 1] - w[:, 0]), 0) / 2
     return np.stack([w[:, 0] - grow, w[:, 1] + grow], 1)
+
+
+def dash_pieces(points, pattern, unit: float) -> list[np.ndarray]:
+    """A polyline cut into the drawn pieces of a dash ``pattern`` (on, off, on, off... lengths,
+    times ``unit``, measured along the line as matplotlib measures dashes); ``pattern`` None:
+    the whole line, one piece (for renderers without dashes: manim's).
+
+        >>> [p.tolist() for p in dash_pieces(np.array([[0.0, 0.0], [5.0, 0.0]]), (2, 1), 1.0)]
+        [[[0.0, 0.0], [2.0, 0.0]], [[3.0, 0.0], [5.0, 0.0]]]
+    """
+    points = np.asarray(points, dtype=float)
+    if pattern is None or len(points) < 2:
+        return [points]
+    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))]
+    lengths = np.asarray(pattern, dtype=float) * unit
+    starts = np.r_[0.0, np.cumsum(lengths)[:-1]][::2]       # where each "on" begins in a period
+    period = lengths.sum()
+    pieces = []
+    for k in range(int(s[-1] // period) + 1):
+        for a, on in zip(k * period + starts, lengths[::2]):
+            b = min(a + on, s[-1])
+            if b <= a:
+                continue
+            inner = (s > a) & (s < b)
+            at = np.concatenate([[a], s[inner], [b]])
+            pieces.append(np.column_stack([np.interp(at, s, points[:, d]) for d in range(points.shape[1])]))
+    return pieces

@@ -35,6 +35,17 @@ def series_colours(series: list[str]) -> list[str]:
     return out
 
 
+def line_style(colour: str):
+    """matplotlib's linestyle for a series line drawn in ``colour``: '-' or (0, dashes), the dash
+    pattern that goes with that colour (:data:`gdviz.style.DASHES`, the second cue beside colour).
+
+        >>> line_style(style.colour("adam")), line_style(style.colour("momentum"))
+        ('-', (0, (3.7, 1.6)))
+    """
+    d = style.dashes(colour)
+    return "-" if d is None else (0, d)
+
+
 def status_text(traj, lang: str = "en") -> str:
     """'10 steps', 'stopped at a saddle point after 10 steps', 'diverged' or '600+ steps' (not
     converged yet): :func:`gdviz.style.outcome`."""

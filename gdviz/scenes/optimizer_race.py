@@ -10,7 +10,7 @@ from ..claims import name as claim_name
 from ..lessons.paths import finish_text
 from ..mobjects import Chart, ContourField, Readout, TrajectoryPath, colour
 from ..mobjects.chart import tick_text
-from ..mobjects.common import INK, MUTED, text
+from ..mobjects.common import INK, MUTED, set_dashed_corners, text
 from ..mobjects.glyphs import readable
 from ..render.geometry import focus_window
 from ..style import ordinal
@@ -133,10 +133,10 @@ class OptimizerRace(GdvizScene):
 
         def redraw(group):
             k = int(np.floor(step.get_value() + 1e-9))
-            for curve, t in zip(group, trajs):
+            for curve, t, key in zip(group, trajs, runs.series):
                 j = min(k, int(t.n_steps))
                 ys = np.clip(np.log10(np.maximum(t.loss[: t.rows_until(j)], 1e-300)), LOWEST, high)
-                curve.set_points_as_corners(chart.polyline(np.arange(len(ys)), ys))
+                set_dashed_corners(curve, chart.polyline(np.arange(len(ys)), ys), key)
             return group
 
         redraw(curves)

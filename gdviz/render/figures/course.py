@@ -11,7 +11,7 @@ from ...style import fmt_number
 from ...style import label as L
 from ..axes import draw_contours, draw_path
 from ..geometry import fit_window
-from ..series import status_text
+from ..series import line_style, status_text
 from .common import title
 from .data import _mark_every, _square, star
 
@@ -84,7 +84,7 @@ def plot_plateau_saddle(fig, runs, lang):
     cols = [style.SERIES[i] for i in range(len(runs.trajectories))]
     for t, c in zip(runs.trajectories, cols):
         x, y = t.params[:, 0], t.loss
-        ax.plot(x, y, "-", color=c, lw=6, alpha=0.55, solid_capstyle="round", zorder=3)
+        ax.plot(x, y, ls=line_style(c), color=c, lw=6, alpha=0.55, solid_capstyle="round", zorder=3)
         ax.plot(x[0], y[0], "o", ms=10, mfc="white", mec=c, mew=2.4, zorder=5)
         ax.plot(x[-1], y[-1], "o", ms=9, color=c, mec="white", mew=1.2, zorder=6)
     points = runs.info["points"]
@@ -112,7 +112,7 @@ def plot_plateau_saddle(fig, runs, lang):
             out = L("ps stopped", lang).format(where=L(f"ps at {key}", lang), x=f"{t.params[-1, 0]:.3f}", n=t.n_steps)
         else:
             out = L("ps moved", lang).format(d=f"{abs(t.params[-1, 0] - x0):.2f}", n=t.n_steps)
-        ax2.plot(np.arange(1, len(t.loss) + 1), t.loss, color=c, lw=2.4,
+        ax2.plot(np.arange(1, len(t.loss) + 1), t.loss, ls=line_style(c), color=c, lw=2.4,
                  label=L("ps run", lang).format(x0=f"{x0:g}", outcome=out))
     ax2.set_xscale("log")
     ax2.set_ylim(-0.2, 4.9)   # room above the runs for the legend

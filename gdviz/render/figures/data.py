@@ -8,7 +8,7 @@ from ...style import colon, fmt_number
 from ...style import label as L
 from ..axes import draw_contours, draw_path, plain_log_axis
 from ..geometry import fit_window
-from ..series import series_colours, series_label, status_text
+from ..series import line_style, series_colours, series_label, status_text
 from .common import title
 
 GOLD = style.OKABE_ITO["yellow"]
@@ -45,7 +45,7 @@ def plot_batch_sizes(fig, runs, lang):
     star(ax, s.minima[0])  # over SGD's scribble
     ax.set_aspect("equal", adjustable="box")
     for t, c, lab, per in zip(runs.trajectories, cols, labels, runs.info["examples"]):
-        ax2.plot(np.arange(len(t.loss)) * per, t.loss, "-", color=c, lw=2, label=lab, clip_on=False,
+        ax2.plot(np.arange(len(t.loss)) * per, t.loss, ls=line_style(c), color=c, lw=2, label=lab, clip_on=False,
                  marker="o" if t.n_steps < 40 else None, ms=4, drawstyle="steps-post" if per > 1 else "default")
     ax2.set_yscale("log")
     plain_log_axis(ax2)

@@ -124,7 +124,7 @@ def race_panels(fig, runs, area, lang, *, every: int):
     n = len(order)
     rows = 1 if n <= 5 else 2
     per_row = -(-n // rows)
-    grid = area.subgridspec(rows, per_row, wspace=0.12, hspace=0.95)
+    grid = area.subgridspec(rows, per_row, wspace=0.12, hspace=0.6)
     axes = []
     for i, j in enumerate(order):
         t, key, lr, c = runs.trajectories[j], runs.series[j], runs.rates[j], cols[j]
@@ -136,8 +136,9 @@ def race_panels(fig, runs, area, lang, *, every: int):
         if row is not None and row["finished"]:
             ax.plot(*t.params[row["steps"]], marker="o", ms=11, mfc="none", mec=style.INK, mew=1.6, zorder=10)
         ax.set_aspect("equal", adjustable="box")
-        ax.tick_params(labelsize=8, labelleft=i % per_row == 0)
-        ax.set_xlabel(ax.get_xlabel(), fontsize=9, labelpad=1)
+        lowest = i + per_row >= n   # no panel below: the x axis is labelled here (all panels share it)
+        ax.tick_params(labelsize=8, labelleft=i % per_row == 0, labelbottom=lowest)
+        ax.set_xlabel(ax.get_xlabel() if lowest else "", fontsize=9, labelpad=1)
         ax.set_ylabel(ax.get_ylabel() if i % per_row == 0 else "", fontsize=9)
         rate = f"{L('lr', lang)} = {lr:g}" if lr is not None else ""
         head = f"{style.ordinal(row['rank'], lang)}  {series_label(key, lang)}" if row else series_label(key, lang)
@@ -200,8 +201,9 @@ def plot_race(fig, runs, lang):
     s, info, cols = runs.surface, runs.info, series_colours(runs.series)
     every = dot_spacing(runs.trajectories)
     many = len(runs.series) > 5   # two rows of panels
-    outer = fig.add_gridspec(2, 1, height_ratios=[2.1 if many else 1.25, 1], hspace=0.42, top=0.76, bottom=0.14,
-                             left=0.065, right=0.98)
+    # two rows of panels: the x axis labelled on the lower row only; room above the loss chart for its legend
+    outer = fig.add_gridspec(2, 1, height_ratios=[2.5 if many else 1.25, 1], hspace=0.62 if many else 0.42,
+                             top=0.785 if many else 0.76, bottom=0.14, left=0.065, right=0.98)
     race_panels(fig, runs, outer[0], lang, every=every)
     below = outer[1].subgridspec(1, 2, width_ratios=[1, 1.15], wspace=0.1)
     ax = fig.add_subplot(below[0])

@@ -11,7 +11,7 @@ from ...style import bracketed, colon, fmt_number
 from ...style import label as L
 from ..axes import HALO, draw_contours, draw_gradient_arrows, draw_loss_curve, plain_log_axis
 from ..geometry import clip_to_window, fit_window
-from ..series import series_colours, status_text
+from ..series import line_style, series_colours, status_text
 from .common import axes_formula, formula, rule_note, title
 
 STAR = dict(marker="*", ms=17, color=style.OKABE_ITO["yellow"], mec=style.INK, mew=1.0, ls="none")
@@ -296,7 +296,7 @@ def _draw_first_steps(ax, traj, colour, k, window, lang, minimum=None):
     p = traj.params if k is None else traj.params[: k + 1]
     shown = clip_to_window(p, window)
     out = len(shown) < len(p) or not np.all((p >= window[:, 0]) & (p <= window[:, 1]))
-    ax.plot(shown[:, 0], shown[:, 1], "-", color=colour, lw=1.8, zorder=4, path_effects=HALO)
+    ax.plot(shown[:, 0], shown[:, 1], ls=line_style(colour), color=colour, lw=1.8, zorder=4, path_effects=HALO)
     dots = shown[:-1] if out else shown
     ax.plot(dots[:, 0], dots[:, 1], "o", color=colour, ms=3.6, mec=colour, zorder=4.5)
     if out:   # the step that leaves the picture
@@ -490,8 +490,8 @@ def plot_lr_curves(fig, runs, lang):
         t, c, lab, key = runs.trajectories[i], cols[i], labels[i], runs.series[i]
         steps = np.arange(len(t.loss))
         gold = key == "goldilocks"
-        ax2.plot(steps, t.loss, "-o", color=c, lw=3.6 if gold else 2, ms=5 if gold else 3, label=lab,
-                 clip_on=True, zorder=5 if gold else 3, solid_capstyle="round")
+        ax2.plot(steps, t.loss, marker="o", ls=line_style(c), color=c, lw=3.6 if gold else 2, ms=5 if gold else 3,
+                 label=lab, clip_on=True, zorder=5 if gold else 3, solid_capstyle="round")
         out = np.flatnonzero(t.loss > 1.3 * start_loss)
         if out.size:
             j = int(out[0])
