@@ -1248,8 +1248,8 @@ class Explorer {
   /** The room the plot may take (CSS pixels): the column's width, less the panel's (at least the
       momentum map's width) when that stands beside it (explorer.css's --gdx-beside); at most 560 px
       tall, and on a page of its own (or in lecture mode) on a laptop, at most what leaves the
-      playback row (and, in one column, the loss chart) in the window. A framed page grows its
-      frame instead (page.py's HOST). */
+      playback row (and, in one column out of lecture mode, the loss chart) in the window. A framed
+      page grows its frame instead (page.py's HOST). */
   plotRoom() {
     const lecture = this.get("lecture"),
       beside = getComputedStyle(this.layout).getPropertyValue("--gdx-beside").trim() === "1",
@@ -1260,7 +1260,7 @@ class Explorer {
     const narrow = getComputedStyle(this.main).order !== "0"; // one column: the plot first (explorer.css)
     if ((alone || lecture) && !narrow) {
       const box = this.plotBox.getBoundingClientRect(),
-        below = (beside ? this.playback : this.lossCanvas).getBoundingClientRect().bottom - box.bottom;
+        below = (beside || lecture ? this.playback : this.lossCanvas).getBoundingClientRect().bottom - box.bottom;
       height = Math.min(height, Math.floor(globalThis.innerHeight - (box.top + globalThis.scrollY) - below - 14));
     }
     return { width, height: Math.max(260, height), beside };
