@@ -82,3 +82,25 @@ def test_python_and_the_page_agree_on_what_a_change_means(browser):
         assert page.evaluate(read, KEYS) == {k: getattr(w, k) for k in KEYS}, (name, value)
     assert errs == []
     page.close()
+
+
+@needs_browser
+def test_in_the_exercise_another_optimizer_is_refused_as_on_the_page(browser, tmp_path):
+    """The exercise is gradient descent's: Python refuses another optimizer there with the page's
+    words (view.js checkChanges), and nothing changes."""
+    from gdviz.web.page import write_explorer
+
+    why = "the exercise is gradient descent's: optimizer must be 'gd' in mode 'exercise'"
+    w = gd.explore("rosenbrock", optimizer="adam")
+    w.mode = "exercise"
+    before = {k: getattr(w, k) for k in KEYS}
+    with pytest.raises(gd.UserInputError, match=why):
+        w.optimizer = "momentum"
+    assert {k: getattr(w, k) for k in KEYS} == before
+    page = browser.new_page()
+    page.goto(write_explorer(tmp_path / "explorer.html", ["rosenbrock"]).as_uri())
+    page.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)
+    page.evaluate("gdviz.set({mode: 'exercise'})")
+    said = page.evaluate("() => { try { gdviz.set({optimizer: 'momentum'}); } catch (e) { return e.message; } }")
+    assert why in said
+    page.close()

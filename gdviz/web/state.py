@@ -237,15 +237,14 @@ def on_optimizer(data: dict, settings: dict, name: str) -> dict:
     """The settings a newly focused optimizer ``name`` brings (the page's optimizer menu,
     ``focusOn`` in gdviz/web/js/view.js): the replaced one's rate and hyperparameters kept in
     ``others``, ``name``'s own brought back from there, else its suggested rate on this surface and
-    its default hyperparameters; the whole path. In the exercise (gradient descent's) only the name.
+    its default hyperparameters; the whole path. (The exercise is gradient descent's: there the
+    page and the widget refuse another optimizer.)
 
         >>> on_optimizer(page_data(), {"mode": "single", "surface": "elongated", "optimizer": "gd",
         ...                            "lr": 0.05, "hyper": {}, "others": {}}, "adam")["others"]
         {'gd': {'lr': 0.05}}
     """
     old = focus(settings)
-    if focus({**settings, "optimizer": name}) == old:
-        return {"optimizer": name}
     others = {**settings["others"], old: {"lr": settings["lr"], **settings["hyper"]}}
     own = dict(others.pop(name, {}))
     key = settings["surface"] if settings["surface"] in data["surfaces"] else data["order"][0]

@@ -77,6 +77,8 @@ class _Base(anywidget.AnyWidget):
         table = self._data["optimizers"]
         if name == "others":
             return state.check_others(table, value)
+        if name == "optimizer" and value != "gd" and self.mode == "exercise" and not self._quiet:   # as the page
+            raise UserInputError("the exercise is gradient descent's: optimizer must be 'gd' in mode 'exercise'")
         # a new optimizer or mode brings its own hyper (on_optimizer, on_mode), but not in explore()
         if name == "hyper" or (name in ("optimizer", "mode") and self._quiet):
             now = {"hyper": self.hyper, "optimizer": self.optimizer, "mode": self.mode, name: value}
