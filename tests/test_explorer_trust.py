@@ -29,7 +29,7 @@ from conftest import needs_browser
 import gdviz as gd
 from gdviz.cli import cli, main
 from gdviz.web import page as page_mod
-from gdviz.web.page import MAX_SURFACES, page_data, write_explorer
+from gdviz.web.page import MAX_SURFACES, _entry, page_data, write_explorer
 
 HERE = Path(__file__).parent
 JS = HERE.parent / "gdviz" / "web" / "js" / "index.js"
@@ -359,13 +359,17 @@ def test_the_widget_keeps_hyper_the_focused_optimizers():
     w = gd.explore("rosenbrock", optimizer="adam", hyper={"beta1": 0.8, "amsgrad": True},
                    others={"gd": {"lr": 0.001, "momentum": 0.5, "batch_size": None}})
     assert w.hyper == {"beta1": 0.8, "amsgrad": True} and w.others["gd"]["momentum"] == 0.5
-    with pytest.raises(gd.UserInputError) as exc:   # gd takes no beta1: hyper first, or both at once
-        w.optimizer = "gd"
-    assert "optimizer 'gd' does not fit hyper: unknown hyperparameter 'beta1' of gd; choose from: " in one_line(exc)
-    assert w.optimizer == "adam"
+    w.optimizer = "gd"   # brings gd's own (as the page's menu), Adam's kept aside
+    assert (w.lr, w.hyper) == (0.001, {"momentum": 0.5, "batch_size": None})
+    assert w.others == {"adam": {"lr": _entry("rosenbrock")["suggest"]["adam"], "beta1": 0.8, "amsgrad": True}}
+    with pytest.raises(gd.UserInputError) as exc:   # given together, they must fit
+        with w.hold_trait_notifications():
+            w.optimizer, w.hyper = "adam", {"momentum": 0.5}
+    assert "unknown hyperparameter 'momentum' of adam; choose from: " in one_line(exc)
+    assert w.optimizer == "gd"
     with w.hold_trait_notifications():
-        w.optimizer, w.hyper = "gd", {"momentum": 0.5}
-    assert w.optimizer == "gd" and w.trajectory().params.shape[1] == 2
+        w.optimizer, w.hyper = "adam", {"beta1": 0.5}
+    assert w.optimizer == "adam" and w.hyper == {"beta1": 0.5} and w.trajectory().params.shape[1] == 2
     with pytest.raises(gd.UserInputError):
         w.mode = "race"
         w.optimizer = "constructor"

@@ -17,6 +17,7 @@ SCREENS = {
     "390x844": dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True),
 }
 LAPTOPS = ["1280x800", "1366x768"]
+STRETCH = 1.25   # the plot's pixel aspect against its window's data aspect, at most (view.js: plotSize)
 BOXES = {"plot": ".gdx-plot", "step": "[data-button=step]", "play": "[data-button=play]", "loss": ".gdx-loss",
          "controls": ".gdx-side", "status": ".gdx-readout tbody td.gdx-status"}
 
@@ -54,6 +55,13 @@ def boxes(page):
     }))""", BOXES)
 
 
+def stretch(page):
+    """How much wider (or taller) the plot's data area is drawn than its window: 1 is true shape."""
+    f = page.evaluate("gdviz.axes().frame")
+    ratio = (f["width"] / f["height"]) / (f["xspan"] / f["yspan"])
+    return max(ratio, 1 / ratio)
+
+
 @needs_browser
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -62,9 +70,11 @@ def test_the_explorer_fits_each_screen(browser, page_file, screen, lang, shots):
     b = boxes(page)
     width, height = SCREENS[screen]["viewport"]["width"], SCREENS[screen]["viewport"]["height"]
     page.screenshot(path=str(shots / f"screen-{screen}-{lang}.png"))
-    if screen in LAPTOPS:   # the plot, Step/Play and the loss chart without scrolling
+    assert stretch(page) <= STRETCH, (screen, page.evaluate("gdviz.axes().frame"))
+    if screen in LAPTOPS:   # the plot, Step/Play and the loss chart without scrolling; the chart beside
         for name in ("plot", "step", "play", "loss"):
             assert b[name]["bottom"] <= height, (screen, name, b[name])
+        assert b["loss"]["left"] >= b["plot"]["right"] and b["loss"]["top"] < b["plot"]["bottom"], b
     else:                   # the plot and Step/Play first, then the controls
         assert b["plot"]["top"] < b["controls"]["top"], b
         assert b["step"]["bottom"] <= height and b["play"]["bottom"] <= height, b
@@ -132,6 +142,25 @@ def test_a_default_race_on_rosenbrock_keeps_the_captions_promise(browser, tmp_pa
     assert page.evaluate("gdviz.state().steps") == _entry("beale")["race_steps"]
     page.evaluate("gdviz.set({mode: 'single'})")
     assert page.evaluate("gdviz.state().steps") == steps   # the page's own default
+    page.close()
+
+
+@needs_browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_momentum_map_fits_a_laptop(browser, page_file, lang, shots):
+    """Momentum on the elongated bowl shows the map: it sits beside the plot with the loss chart,
+    all of it in a 1280 x 800 window, and the plot keeps its shape."""
+    page = open_page(browser, page_file.as_uri() + ("#lang=zh" if lang == "zh" else ""), "1280x800")
+    page.evaluate("gdviz.set({surface: 'elongated', optimizer: 'momentum', mode: 'single'})")
+    page.wait_for_timeout(150)
+    map_box = page.locator(".gdx-mapbox").bounding_box()
+    b = boxes(page)
+    page.screenshot(path=str(shots / f"map-1280x800-{lang}.png"))
+    assert map_box["y"] + map_box["height"] <= 800 and map_box["x"] >= b["plot"]["right"], map_box
+    for name in ("plot", "step", "play", "loss"):
+        assert b[name]["bottom"] <= 800, (name, b[name])
+    assert stretch(page) <= STRETCH
+    assert page.errors == []
     page.close()
 
 
@@ -216,6 +245,11 @@ def test_lecture_mode_large_type_and_four_controls(browser, page_file, screen, l
     for name in ("plot", "step", "play", "loss"):
         assert b[name]["bottom"] <= height, (name, b[name])
     assert lr["y"] + lr["height"] <= height and b["plot"]["top"] < 120
+    # a big plot in its true shape on the left, the loss chart on its right, the controls under both
+    assert stretch(page) <= STRETCH, page.evaluate("gdviz.axes().frame")
+    assert b["plot"]["right"] - b["plot"]["left"] >= 0.4 * SCREENS[screen]["viewport"]["width"], b["plot"]
+    assert b["loss"]["left"] >= b["plot"]["right"] and b["loss"]["top"] < b["plot"]["bottom"], b
+    assert b["step"]["top"] >= max(b["plot"]["bottom"], b["loss"]["bottom"]), b
     # Esc leaves (out of full screen the browser leaves it, and that leaves lecture mode too)
     page.locator(".gdx-plot").focus()
     page.keyboard.press("Escape")

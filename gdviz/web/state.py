@@ -233,6 +233,25 @@ def on_surface(data: dict, settings: dict, key: str) -> dict:
     return out
 
 
+def on_optimizer(data: dict, settings: dict, name: str) -> dict:
+    """The settings a newly focused optimizer ``name`` brings (the page's optimizer menu,
+    ``focusOn`` in gdviz/web/js/view.js): the replaced one's rate and hyperparameters kept in
+    ``others``, ``name``'s own brought back from there, else its suggested rate on this surface and
+    its default hyperparameters; the whole path. (The exercise is gradient descent's: there the
+    page and the widget refuse another optimizer.)
+
+        >>> on_optimizer(page_data(), {"mode": "single", "surface": "elongated", "optimizer": "gd",
+        ...                            "lr": 0.05, "hyper": {}, "others": {}}, "adam")["others"]
+        {'gd': {'lr': 0.05}}
+    """
+    old = focus(settings)
+    others = {**settings["others"], old: {"lr": settings["lr"], **settings["hyper"]}}
+    own = dict(others.pop(name, {}))
+    key = settings["surface"] if settings["surface"] in data["surfaces"] else data["order"][0]
+    lr = own.pop("lr", data["surfaces"][key]["suggest"][name])
+    return {"optimizer": name, "lr": lr, "hyper": own, "others": others, "t": -1}
+
+
 def on_mode(data: dict, settings: dict, mode: str) -> dict:
     """The settings a new ``mode`` brings from ``settings`` (the page's mode buttons, ``setMode``
     in gdviz/web/js/view.js): the exercise is gradient descent's at the course's first rate (the
@@ -259,7 +278,7 @@ def on_mode(data: dict, settings: dict, mode: str) -> dict:
 
 # and PROPS, the table (built on use)
 __all__ = ["Prop", "props", "prop", "check", "check_hyper", "check_others", "focus", "on_surface", "on_mode",
-           "MODES"]
+           "on_optimizer", "MODES"]
 
 
 def __getattr__(name):

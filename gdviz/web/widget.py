@@ -10,12 +10,16 @@ the page's own JavaScript module (gdviz/web/js/, joined by bundle.py): one UI, t
 The traitlets are the rows of the settings table (``gdviz.web.state``): ``surface``, ``mode``,
 ``optimizer``, ``lr``, ``hyper`` (the optimizer's other hyperparameters, Python's names),
 ``racers``, ``start``, ``steps``, ``tol``, ``seed``, ``t`` (the step shown), ``speed``, ``field``,
-``internals``, ``lecture``, ``lang``, ``hide``. Setting ``surface`` or ``mode`` brings what the
-page's menu and buttons bring (a new surface: its start and suggested rate; see
-``state.on_surface`` and ``state.on_mode``). In marimo: ``mo.ui.anywidget(gd.explore(...))``.
+``internals``, ``lecture``, ``lang``, ``hide``. Setting ``surface``, ``mode`` or ``optimizer``
+brings what the page's menus and buttons bring (a new surface: its start and suggested rate; a new
+optimizer: its own rate and hyperparameters, the old one's kept in ``others``; see
+``state.on_surface``, ``state.on_mode`` and ``state.on_optimizer``); values set together in
+``w.hold_trait_notifications()`` win over what they imply. In marimo: ``mo.ui.anywidget(gd.explore(...))``.
 """
 from __future__ import annotations
 
+import contextlib
+import copy
 from pathlib import Path
 
 import anywidget
@@ -73,7 +77,10 @@ class _Base(anywidget.AnyWidget):
         table = self._data["optimizers"]
         if name == "others":
             return state.check_others(table, value)
-        if name in ("hyper", "optimizer") or (name == "mode" and self._quiet):   # else on_mode sets hyper
+        if name == "optimizer" and value != "gd" and self.mode == "exercise" and not self._quiet:   # as the page
+            raise UserInputError("the exercise is gradient descent's: optimizer must be 'gd' in mode 'exercise'")
+        # a new optimizer or mode brings its own hyper (on_optimizer, on_mode), but not in explore()
+        if name == "hyper" or (name in ("optimizer", "mode") and self._quiet):
             now = {"hyper": self.hyper, "optimizer": self.optimizer, "mode": self.mode, name: value}
             focus = state.focus(now)
             try:
@@ -88,22 +95,42 @@ class _Base(anywidget.AnyWidget):
         return value
 
     _quiet = False   # True while explore() sets the first values: they imply nothing
+    _given = {}   # the settings a hold_trait_notifications block changed -> their values before it
 
-    @traitlets.observe("surface", "mode")
+    @contextlib.contextmanager
+    def hold_trait_notifications(self):
+        """traitlets' block, remembering which settings it changed: those win over what another
+        change of the block implies (``surface`` and ``lr`` together: the given rate)."""
+        if self._cross_validation_lock:   # inside an outer block: that one remembers
+            yield
+            return
+        before = copy.deepcopy({p.name: getattr(self, p.name) for p in state.props()})
+        outer = self._given
+        try:
+            with super().hold_trait_notifications():
+                yield
+                self._given = {k: v for k, v in before.items() if getattr(self, k) != v}
+        finally:
+            self._given = outer
+
+    @traitlets.observe("surface", "mode", "optimizer")
     def _implied(self, change):
-        """A new surface or mode brings what the page's menu and buttons bring (state.on_surface,
-        state.on_mode): ``w.surface = "egg-crate"`` re-suggests the rate there and resets the start."""
+        """A new surface, mode or optimizer brings what the page's menus and buttons bring
+        (state.on_surface, on_mode, on_optimizer): ``w.surface = "egg-crate"`` re-suggests the rate
+        there and resets the start. Settings given in the same block keep their given values; what
+        it implies is worked out from the values before the block."""
         if self._quiet or not self._data or change["old"] == change["new"] or self._property_lock:
             return   # a change from the front end comes with what it implies (the page applied the rule)
-        now = {p.name: getattr(self, p.name) for p in state.props()}
-        if change["name"] == "surface":
-            implied = state.on_surface(self._data, now, change["new"])
-        else:
-            implied = state.on_mode(self._data, {**now, "mode": change["old"]}, change["new"])
+        name, given = change["name"], self._given
+        was = {p.name: getattr(self, p.name) for p in state.props()}
+        was.update({k: v for k, v in given.items() if k != name}, **{name: change["old"]})
+        rule = {"surface": state.on_surface, "mode": state.on_mode, "optimizer": state.on_optimizer}[name]
+        implied = rule(self._data, was, change["new"])
         with self.hold_trait_notifications():
             for k, v in implied.items():
-                if k != change["name"] and getattr(self, k) != v:
+                if k != name and k not in given and getattr(self, k) != v:
                     setattr(self, k, v)
+        self._given = {k: v for k, v in given.items() if k != name}   # from now on its new value counts
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget view (a live kernel's front end shows it), and beside it a ``text/html`` view

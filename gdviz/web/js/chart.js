@@ -71,3 +71,15 @@ export function firstExit(params, win) {
   });
   return [i, a.map((v, k) => v + Math.max(f, 0) * (b[k] - v))];
 }
+
+// how much wider (or taller) than its window the plot's data area may be drawn: 1 is the true shape
+export const STRETCH = 1.25;
+
+/** The plot's canvas size in a room of `maxW` x `maxH` CSS pixels, with margins `m` ({l, r, t, b})
+    around the data area, whose shape follows the window's aspect `a` (x span / y span):
+    h = min(maxH - t - b, (maxW - l - r) / a), w = min(maxW - l - r, STRETCH * a * h). */
+export function plotSize(maxW, maxH, a, m) {
+  const h = Math.min(maxH - m.t - m.b, (maxW - m.l - m.r) / a),
+    w = Math.min(maxW - m.l - m.r, STRETCH * a * h);
+  return { width: Math.floor(w + m.l + m.r), height: Math.floor(h + m.t + m.b) };
+}

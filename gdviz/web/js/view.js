@@ -6,7 +6,7 @@ import {
   compileSurface, RULES, hyperparameters, run, linspace, regimes, momentumRate, stepsToShrink, internalsAt, rgb
 } from "./engine.js";
 import { gfmt, readout, pyLiteral, shown, vec } from "./format.js";
-import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT } from "./chart.js";
+import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT, plotSize } from "./chart.js";
 import { drawLossChart, dot } from "./linechart.js";
 import { MAP, rateMapGeometry, rateMapCells, drawRateMap } from "./heatmap.js";
 
@@ -77,7 +77,7 @@ class Explorer {
     this.handlers = this.props.map((p) => [`change:${p.name}`, () => this.changed(p.name)]);
     for (const [ev, fn] of this.handlers) model.on(ev, fn);
     this.observer = typeof ResizeObserver !== "undefined" ? new ResizeObserver(() => this.resized()) : null;
-    if (this.observer) this.observer.observe(this.plotBox);
+    if (this.observer) for (const box of [this.plotBox, this.main]) this.observer.observe(box);
     // leaving full screen (Esc, the browser's own way) leaves lecture mode too
     this.onFullscreen = () => !document.fullscreenElement && this.full && ((this.full = false), this.set({ lecture: false }));
     document.addEventListener("fullscreenchange", this.onFullscreen);
@@ -341,28 +341,29 @@ class Explorer {
     this.readoutBox = h("div", { class: "gdx-readout" });
     this.insideBox = h("div", { class: "gdx-inside" });
     this.code = h("code");
-    this.main.append(
-      this.caption,
-      this.plotBox,
-      this.legend,
-      h(
-        "div",
-        { class: "gdx-playback" },
-        this.buttons.reset,
-        this.buttons.step,
-        this.buttons.play,
-        this.counter,
-        this.speedBox,
-        this.buttons.lecture,
-      ),
+    this.playback = h(
+      "div",
+      { class: "gdx-playback" },
+      this.buttons.reset,
+      this.buttons.step,
+      this.buttons.play,
+      this.counter,
+      this.speedBox,
+      this.buttons.lecture,
+    );
+    // what goes with the plot: under it in one column, beside it on a wide one (explorer.css)
+    this.panel = h(
+      "div",
+      { class: "gdx-panel" },
       h("div", { class: "gdx-charts" }, this.lossCanvas, this.mapBox),
       this.mapNote,
       this.readoutBox,
       this.insideBox,
       h("details", { class: "gdx-python" }, h("summary"), h("pre", {}, this.code)),
       h("p", { class: "gdx-keys" }),
-      this.live,
     );
+    this.layout = h("div", { class: "gdx-layout" }, this.caption, this.plotBox, this.legend, this.playback, this.panel);
+    this.main.append(this.layout, this.live);
     this.plot.addEventListener("pointerdown", (e) => this.pointer(e, true));
     this.plot.addEventListener("pointermove", (e) => this.dragging && this.pointer(e, false));
     const end = () => (this.dragging = false);
@@ -1186,13 +1187,15 @@ class Explorer {
 
   draw() {
     const S = this.surface();
-    const most = this.get("lecture") ? 1800 : 880, // lecture mode: the screen's width
-      width = Math.max(260, Math.min(most, Math.floor(this.plotBox.clientWidth || 640)));
-    const height = this.plotHeight(width, S.dim === 1 ? 0.6 : 0.72);
-    const { ctx, dpr } = this.canvas(this.plot, width, height);
     const win = this.window(S);
     const k = this.scale(),
       m = { l: 64 * k, r: 16, t: 14, b: 40 * k };
+    const room = this.plotRoom(),
+      // a curve's window is a weight and a loss: drawn 1.8 times as wide as tall
+      aspect = S.dim === 1 ? 1.8 : (win[0][1] - win[0][0]) / (win[1][1] - win[1][0]),
+      { width, height } = plotSize(room.width, room.height, aspect, m);
+    this.layout.style.setProperty("--gdx-plotw", `${width}px`);
+    const { ctx, dpr } = this.canvas(this.plot, width, height);
     const geom = (this.geom = {
       win,
       m,
@@ -1226,12 +1229,16 @@ class Explorer {
     for (const p of this.paths) if (p.rec) this.markDivergence(ctx, S, geom, p, T);
     this.plot.setAttribute("aria-label", this.describe());
     const mc = this.mapCase(),
-      mapOn = Boolean(mc && !mc.why),
-      beside = mapOn && width >= 2 * MAP.width;
+      mapOn = Boolean(mc && !mc.why);
     this.mapBox.hidden = !mapOn;
     this.mapNote.hidden = !(mc && mc.why);
     this.mapNote.textContent = mc && mc.why ? this.L(mc.why) : "";
-    this.drawLoss(beside ? width - MAP.width - 16 : width, T, beside ? MAP.height : 170);
+    const panel = Math.floor(this.panel.clientWidth || width),
+      mapBeside = mapOn && panel >= 2 * MAP.width + 16,
+      lossWidth = Math.max(200, mapBeside ? panel - MAP.width - 16 : panel);
+    let lossHeight = mapBeside ? MAP.height : 170;
+    if (room.beside) lossHeight = this.get("lecture") ? Math.min(height, Math.round(0.9 * lossWidth)) : mapOn ? 180 : 230;
+    this.drawLoss(lossWidth, T, lossHeight);
     // the map does not change with the step shown: drawn again only when what it shows changes
     const mapKey = mapOn && JSON.stringify([mc.name, mc.lambdas, this.get("lr"), mc.hp.momentum, this.get("lang")]);
     if (mapOn && mapKey !== this.mapDrawn) this.drawMap(mc);
@@ -1240,18 +1247,25 @@ class Explorer {
     this.counter.textContent = this.stepText();
   }
 
-  /** The plot's height: `aspect` of its width, at most 560 px; on a page of its own that is two
-      columns wide (a laptop), at most what leaves the playback row and the loss chart in the
-      window (at least 260 px). A framed page grows its frame instead (page.py's HOST). */
-  plotHeight(width, aspect) {
-    const natural = Math.round(Math.min(width * aspect, 560));
+  /** The room the plot may take (CSS pixels): the column's width, less the panel's (at least the
+      momentum map's width) when that stands beside it (explorer.css's --gdx-beside); at most 560 px
+      tall, and on a page of its own (or in lecture mode) on a laptop, at most what leaves the
+      playback row (and, in one column out of lecture mode, the loss chart) in the window. A framed
+      page grows its frame instead (page.py's HOST). */
+  plotRoom() {
+    const lecture = this.get("lecture"),
+      beside = getComputedStyle(this.layout).getPropertyValue("--gdx-beside").trim() === "1",
+      column = this.layout.clientWidth || 640;
+    const width = Math.max(260, Math.min(lecture ? 1800 : 880, beside ? column - MAP.width - 16 : column));
+    let height = lecture ? 1200 : 560;
     const alone = this.opts.page && globalThis.parent === globalThis;
     const narrow = getComputedStyle(this.main).order !== "0"; // one column: the plot first (explorer.css)
-    if (!(alone || this.get("lecture")) || narrow) return natural;
-    const box = this.plotBox.getBoundingClientRect(),
-      below = this.lossCanvas.getBoundingClientRect().bottom - box.bottom;
-    const room = globalThis.innerHeight - (box.top + globalThis.scrollY) - below - 14;
-    return Math.max(260, Math.min(natural, Math.floor(room)));
+    if ((alone || lecture) && !narrow) {
+      const box = this.plotBox.getBoundingClientRect(),
+        below = (beside || lecture ? this.playback : this.lossCanvas).getBoundingClientRect().bottom - box.bottom;
+      height = Math.min(height, Math.floor(globalThis.innerHeight - (box.top + globalThis.scrollY) - below - 14));
+    }
+    return { width, height: Math.max(260, height), beside };
   }
 
   window(S) {
@@ -2143,10 +2157,17 @@ class Explorer {
       },
       /** The axes as drawn: the tick labels of the plot and of the loss chart ({x, y}), whether
           the loss axis is log, and per run the loss chart's last point and divergence mark
-          (CSS pixels of its canvas). */
+          (CSS pixels of its canvas); the plot's data area (`frame`: its size and its window's spans). */
       axes() {
         settle();
-        return { plot: view.plotTicks, loss: view.lossDrawn };
+        const g = view.geom;
+        const frame = g && {
+          width: g.width - g.m.l - g.m.r, // the data area in CSS pixels, and the window it shows
+          height: g.height - g.m.t - g.m.b,
+          xspan: g.win[0][1] - g.win[0][0],
+          yspan: g.win[1][1] - g.win[1][0],
+        };
+        return { plot: view.plotTicks, loss: view.lossDrawn, frame };
       },
       missing: () => Object.keys(view.data.missing || {}),
       rules: () => Object.keys(RULES),
