@@ -215,10 +215,13 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
     for slide in (1, 2, 3, 4, 5):
         page.keyboard.press("ArrowRight")
         playing(slide)
-        if slide >= 3:   # the video's acts carry their captions (from the scene timeline), shown
-            page.wait_for_function("""() => { const t = Reveal.getCurrentSlide().slideBackgroundContentElement
+        if slide >= 3:   # the video's acts carry their captions (from the scene timeline): hidden until C
+            mode = "hidden" if slide == 3 else "showing"
+            page.wait_for_function(f"""() => {{ const t = Reveal.getCurrentSlide().slideBackgroundContentElement
                 .querySelector('video').textTracks[0];
-                return t && t.mode === 'showing' && t.cues && t.cues.length > 0; }""", timeout=15000)
+                return t && t.mode === '{mode}' && t.cues && t.cues.length > 0; }}""", timeout=15000)
+        if slide == 3:
+            page.keyboard.press("c")
     vtt = page.evaluate("document.querySelectorAll('div.slides > section')[3].dataset.captions")
     assert "Gradient descent on a\nround bowl" in base64.b64decode(vtt.split(",", 1)[1]).decode()
     page.keyboard.press("ArrowRight")

@@ -40,6 +40,12 @@ class Shown:
     kind: str
     videos: list[Path] = field(default_factory=list)
     captions: list = field(default_factory=list)   # per video: its act's Timeline (captions), or None
+    caption: str = ""   # the entry's own caption: with the title, what a screen reader names the slide
+
+    @property
+    def label(self) -> str:
+        """The slide's accessible name: "Learning rate: Loss against steps for several rates"."""
+        return f"{self.title}: {self.caption}" if self.caption and self.caption != self.title else self.title
 
 
 @dataclass
@@ -162,7 +168,7 @@ def _shown(deck: Deck, lang: str, folder: Path, built: dict) -> list[Shown]:
         claims = result.claims.get(file, []) if result else []
         notes = s.text("notes", lang) or "\n\n".join(c.line(lang) for c in claims) or e.text("caption", lang)
         shown.append(Shown(e.name, s.text("title", lang) or e.text("concept", lang) or e.name, notes,
-                           built["folder"] / file, e.kind))
+                           built["folder"] / file, e.kind, caption=e.text("caption", lang) or ""))
     return shown
 
 

@@ -72,10 +72,12 @@ def _copy_reveal(target: Path, version: str):
 
 
 LANGUAGE = {"en": "English", "zh": "中文"}
-# a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it);
-# the explorer slide's keys
+# a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it),
+# hidden until C shows them (they repeat the picture's own text and would cover it); the explorer
+# slide's keys
 DECK_SCRIPT = """
 (function () {
+  var shown = false;
   function captions(slide) {
     var background = slide && Reveal.getSlideBackground(slide);
     var video = background && background.querySelector('video');
@@ -85,10 +87,16 @@ DECK_SCRIPT = """
     track.src = slide.dataset.captions;
     track.srclang = slide.dataset.captionsLang;
     track.label = slide.dataset.captionsLabel;
-    track.default = true;
     video.appendChild(track);
-    track.track.mode = 'showing';
+    track.track.mode = shown ? 'showing' : 'hidden';   // hidden: loaded, not drawn
   }
+  function toggleCaptions() {
+    shown = !shown;
+    document.querySelectorAll('.backgrounds video').forEach(function (video) {
+      for (var k = 0; k < video.textTracks.length; k++) video.textTracks[k].mode = shown ? 'showing' : 'hidden';
+    });
+  }
+  Reveal.addKeyBinding({ keyCode: 67, key: 'C', description: 'Captions on or off' }, toggleCaptions);
   // the explorer slide's page sends the keys it leaves alone (gdviz.web.page): a clicker's
   // PageDown/PageUp and the arrows still turn the page after a click inside the explorer
   addEventListener('message', function (event) {
@@ -108,9 +116,9 @@ DECK_SCRIPT = """
 
 def _finish_html(html: str, shown, lang: str = "en") -> str:
     """manim-slides' reveal.js page, finished for gdviz: each section named by its slide's title
-    (screen readers), every video muted (they are silent; muted videos may autoplay), a video's
-    captions (its act's WebVTT, from the scene timeline) as a track, and the explorer slide the
-    live explorer page."""
+    and caption (screen readers), every video muted (they are silent; muted videos may autoplay), a
+    video's captions (its act's WebVTT, from the scene timeline) as a track that C shows or hides,
+    and the explorer slide the live explorer page."""
     import base64
 
     from bs4 import BeautifulSoup
@@ -122,7 +130,7 @@ def _finish_html(html: str, shown, lang: str = "en") -> str:
         for captions in s.captions or [None] * len(s.videos):
             section = sections[k]
             k += 1
-            section["aria-label"] = s.title
+            section["aria-label"] = s.label
             if s.kind == EXPLORER:
                 for attr in ("data-background-video", "data-background-video-muted", "data-background-video-loop"):
                     section.attrs.pop(attr, None)
