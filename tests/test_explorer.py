@@ -485,6 +485,39 @@ def test_every_control_is_labelled_and_reachable_by_keyboard(page):
     page.set(mode="single", internals=False)
 
 
+def test_the_page_draws_the_dash_patterns_of_the_style():
+    """One source: the page's dash table is gdviz.style.DASHES (on/off lengths in line widths)."""
+    dashes = tables.style_table()["dashes"]
+    assert dashes == {c: list(d) for c, d in gd.style.DASHES.items()}
+    assert dashes[gd.style.colour("momentum")] == [3.7, 1.6] and gd.style.colour("adam") not in dashes
+
+
+@needs_browser
+def test_the_race_draws_momentum_dashed_and_adam_solid(page):
+    """The second cue beside colour: momentum's path and loss curve are dashed with the style's
+    pattern scaled by the line width (its dots and arrows stay solid); none of Adam's strokes is
+    dashed; the legend's swatches carry the same patterns."""
+    page.js("""() => { window.strokes = []; window.nativeStroke = CanvasRenderingContext2D.prototype.stroke;
+        CanvasRenderingContext2D.prototype.stroke = function (...a) {
+            window.strokes.push({ colour: this.strokeStyle, dash: this.getLineDash(), lw: this.lineWidth,
+                                  canvas: this.canvas.className });
+            return window.nativeStroke.apply(this, a); }; }""")
+    page.set(mode="race", surface="elongated", racers=["momentum", "adam"], start=None, steps=300)
+    strokes = page.js("window.strokes")
+    page.js("() => { CanvasRenderingContext2D.prototype.stroke = window.nativeStroke; }")
+    green, vermillion = gd.style.colour("momentum").lower(), gd.style.colour("adam").lower()
+    dashed = [s for s in strokes if s["colour"] == green and s["dash"]]
+    assert len({s["canvas"] for s in dashed}) == 2, strokes   # the plot and the loss chart
+    for s in dashed:
+        assert s["dash"] == pytest.approx([3.7 * s["lw"], 1.6 * s["lw"]]), s
+    assert [s for s in strokes if s["colour"] == vermillion]
+    assert [s for s in strokes if s["colour"] == vermillion and s["dash"]] == []
+    swatches = page.js("""() => Object.fromEntries([...document.querySelectorAll('.gdx-legend .gdx-key')]
+        .map(k => [k.dataset.name, k.querySelector('.gdx-line').dataset.dash]))""")
+    assert swatches == {"momentum": "3.7 1.6", "adam": ""}
+    page.set(mode="single")
+
+
 @needs_browser
 def test_the_exercise_is_the_courses(page):
     page.page.locator('.gdx-seg-mode button[data-value="exercise"]').click()

@@ -352,3 +352,21 @@ def test_race_animation_states_its_settings_a_reason_and_the_speed(lang):
             j = traj.rows_until(k) - 1
             speed = float(np.linalg.norm(traj.params[j] - traj.params[max(j - 1, 0)]))
             assert line.endswith(f"{style.label('speed', lang)} {speed:.2f}"), line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_race_box_holds_its_longest_names(lang):
+    """The race GIF's box of losses: no text ink in its left padding nor just outside it, with the
+    longest names ("Momentum", "Nesterov"; "Nesterov 动量") and the widest loss ("< 0.0001")."""
+    hp = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9}, "adam": {}}
+    trajs = [gd.run(gd.optimizer(k, lr=0.01, **hp[k]), "egg-crate", start=[-4.5, -1.5], steps=300) for k in hp]
+    a = animate(trajs, frames=2, lang=lang)
+    frame = np.asarray(a.full_frame(a.n_frames - 1).convert("RGB")).astype(int)
+    box = a.loss_box
+    assert any("< 0.0001" in line for line, _ in box.text)
+    x0, y0, x1, y1 = (round(v) for v in box.outline)
+    pad = round(0.3 * box.pt * 100 / 72)
+    strip = frame[y0 + 2:y1 - 2, x0 - 6:x0 + pad]      # just outside the box's left edge, and its padding
+    inks = np.array([[int(gd.style.colour(k)[i:i + 2], 16) for i in (1, 3, 5)] for k in hp])
+    near_ink = (np.abs(strip[:, :, None, :] - inks).max(-1) < 50).any(-1)   # a pixel in a racer's colour
+    assert near_ink.sum() == 0, np.argwhere(near_ink)[:5]

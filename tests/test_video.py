@@ -575,3 +575,30 @@ def test_local_minima_ranks_the_final_losses_and_keeps_a_global_one():
     assert basin[order[0]] == 0 and order[: len(kept)] == kept and len(kept) == 2
     shown = [f"{finals[i]:.2f}" for i in order]
     assert shown[:3] == ["0.00", "0.00", "9.49"] and shown[-1] == "75.86"
+
+
+BEALE_ACT = [dict(optimizer="nesterov", steps=52, finished=True, lr=0.00374, rank=1),   # the race video's last act
+             dict(optimizer="adam", steps=98, finished=True, lr=0.499, rank=2),
+             dict(optimizer="momentum", steps=100, finished=True, lr=0.00304, rank=3),
+             dict(optimizer="gd", steps=170, finished=True, lr=0.0333, rank=4),
+             dict(optimizer="rmsprop", steps=1433, finished=True, lr=0.00304, rank=5)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_race_videos_closing_caption_stays_inside_the_frame(lang):
+    """The Beale act's two paragraphs beside its loss chart (with its labels 8.34 wide, its top at
+    y = -1.48, as in the video) end
+    above the frame's bottom margin, all of their words kept ("...the order can flip.")."""
+    from types import SimpleNamespace
+
+    from manim import LEFT, Rectangle, config
+
+    from gdviz.scenes import OptimizerRace, variant
+    from gdviz.scenes.optimizer_race import BOTTOM
+
+    scene = variant(OptimizerRace, lang=lang)()
+    chart = Rectangle(width=8.34, height=1.2).to_edge(LEFT, buff=0.45).align_to([0, -1.48, 0], np.array([0, 1, 0]))
+    caption = scene.closing_caption(SimpleNamespace(info={"table": BEALE_ACT}), chart)
+    assert caption.shown_text.endswith({"en": "can flip.", "zh": "反过来。"}[lang])
+    assert caption.get_top()[1] == pytest.approx(chart.get_top()[1])
+    assert caption.get_bottom()[1] >= BOTTOM and caption.get_right()[0] <= config.frame_width / 2 - 0.2

@@ -92,11 +92,12 @@ def check_fps(fps) -> float:
 
 
 # -- text drawn per frame ------------------------------------------------------------------
-def _columns(text: str) -> int:
-    """Width of a line in monospace columns: a Chinese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _zeros_as_wide(fig, pt: float, px: float) -> int:
+    """How many "0"s of matplotlib's DejaVu Sans Mono at ``pt`` span at least ``px`` pixels: the
+    placeholder that sizes a text box (PIL's text, 14 px, is wider than matplotlib's 13.9)."""
+    props = font_manager.FontProperties(family="DejaVu Sans Mono", size=pt)
+    zero = fig.canvas.get_renderer().get_text_width_height_descent("0" * 10, props, ismath=False)[0] / 10
+    return int(np.ceil(px / zero))
 
 
 @functools.cache
@@ -117,17 +118,19 @@ def _font(lang: str, size_px: int):
 
 class _Overlay:
     """A text box: the box is drawn once by matplotlib; the text is written per frame with PIL
-    (``on_top``: over a fresh copy of the box, so nothing that moves covers it)."""
+    (``on_top``: over a fresh copy of the box, so nothing that moves covers it). ``texts``: every
+    line it may show; the box is as wide as the widest of them in the font that writes them."""
 
-    def __init__(self, anim, ax, x, y, ha, va, width, lines, colour, pt: float = TEXT_PT, on_top: bool = False):
+    def __init__(self, anim, ax, x, y, ha, va, texts, lines, colour, pt: float = TEXT_PT, on_top: bool = False):
         self.ha, self.colour, self.lang, self.pt, self.on_top = ha, colour, anim.lang, pt, on_top
         pad = 0.3 * pt
+        self.font = _font(self.lang, round(pt * 100 / 72))
+        width = _zeros_as_wide(ax.figure, pt, max(self.font.getlength(t) for t in texts) + 2)   # draw()'s inset
         self.box = ax.text(x, y, "\n".join(["0" * width] * lines), transform=ax.transAxes, ha=ha,
                            va=va, fontsize=pt, family="DejaVu Sans Mono", color="none",
                            parse_math=False, zorder=19,
                            bbox=dict(boxstyle=f"round,pad={pad / pt}", fc="white", ec="#cccccc",
                                      alpha=0.92))
-        self.font = _font(self.lang, round(pt * 100 / 72))
         self.text = ""
 
     def place(self, fig):
@@ -326,12 +329,12 @@ class Animation:
         if single:
             lines += [self._loss_text(x) for x in self.trajs[0].loss]
         self.counter = _Overlay(self, ax, 0.02, 0.98 if single else 0.02, "left", "top" if single else "bottom",
-                                max(map(_columns, lines)), 2 if single else 1, style.INK)
+                                lines, 2 if single else 1, style.INK)
         self.overlays = [self.counter]
         if not single:  # one box, a line per run in its colour: name and current loss
-            width = max(_columns(self._race_line(n, x, v)) for n, t in zip(self.names, self.trajs)
-                        for x, v in zip(t.loss, np.r_[0.0, step_lengths(t)]))
-            self.loss_box = _Overlay(self, ax, 0.98, 0.98, "right", "top", width, len(self.trajs),
+            texts = {self._race_line(n, x, v) for n, t in zip(self.names, self.trajs)
+                     for x, v in zip(t.loss, np.r_[0.0, step_lengths(t)])}
+            self.loss_box = _Overlay(self, ax, 0.98, 0.98, "right", "top", texts, len(self.trajs),
                                      style.INK)
             self.overlays.append(self.loss_box)
 
@@ -388,8 +391,8 @@ class Animation:
                            transform=ax.transAxes, ha="center", color=style.DIVERGED, fontsize=13,
                            fontweight="bold", animated=True, zorder=20,
                            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.DIVERGED))
-            cols = max(_columns(x) for x in [self._step_text(t.n_steps, t.n_steps), *map(self._loss_text, t.loss)])
-            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top", cols, 2, style.INK, pt=PANEL_PT, on_top=True)
+            texts = [self._step_text(t.n_steps, t.n_steps), *map(self._loss_text, t.loss)]
+            counter = _Overlay(self, ax, 0.5, 0.97, "center", "top", texts, 2, style.INK, pt=PANEL_PT, on_top=True)
             self.overlays.append(counter)
             self.artists.append(dict(dots=dots, trail=trail, tangent=tangent, head=head, exit=exit_i,
                                      mark=[mark], counter=counter))

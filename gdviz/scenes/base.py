@@ -381,10 +381,17 @@ class GdvizScene(Scene):
         per_unit = full / max(_units(line), 1)
         return wrap(line, max(width / per_unit * 0.97, 1))
 
-    def caption(self, message: str, *, size: float = 24, width: float | None = None, colour=INK) -> VGroup:
+    def caption(self, message: str, *, size: float = 24, width: float | None = None, colour=INK,
+                height: float | None = None) -> VGroup:
         """The closing message (what to learn): lines split at newlines, wrapped to ``width``;
-        a cue of the :meth:`timeline`."""
-        block = self.text_block(message, size=size, width=width, colour=colour)
+        no taller than ``height`` (the type a point smaller at a time, down to 3/4 of ``size``,
+        then scaled); a cue of the :meth:`timeline`."""
+        block, smaller = self.text_block(message, size=size, width=width, colour=colour), size
+        while height is not None and block.height > height and smaller - 1 >= 0.75 * size:
+            smaller -= 1
+            block = self.text_block(message, size=smaller, width=width, colour=colour)
+        if height is not None and block.height > height:
+            block.scale_to_fit_height(height)
         return self.cue(block, block.shown_text)
 
     # -- layering and timing ---------------------------------------------------------------

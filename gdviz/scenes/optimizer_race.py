@@ -106,10 +106,14 @@ class OptimizerRace(GdvizScene):
         goals = [f.global_star.copy() for f in fields if f.global_star is not None]   # over the paths
         self.show([*fields, *titles, heading, chart], [*paths, *goals, live, curves], fade_static=not first)
         self.advance(step, pace_of([(t, window) for t in runs.trajectories]), seconds, count=1.5)
+        self.conclude(self.closing_caption(runs, chart), hold=None if last else self.act_hold)
+
+    def closing_caption(self, runs, chart):
+        """The act's claim right of the loss chart, from the chart's top down to the frame's
+        bottom margin: smaller type where two paragraphs would run off the frame (Beale's act)."""
         left = chart.get_right()[0] + 0.6
-        caption = self.caption(self.message(runs), size=18, width=6.9 - left)
-        caption.next_to(chart, RIGHT, buff=0.6).align_to(chart, UP)
-        self.conclude(caption, hold=None if last else self.act_hold)
+        caption = self.caption(self.message(runs), size=18, width=6.9 - left, height=chart.get_top()[1] - BOTTOM)
+        return caption.next_to(chart, RIGHT, buff=0.6).align_to(chart, UP)
 
     def loss_chart(self, runs, step, *, top: float):
         """Loss against step for every racer (log scale, floored at 10^LOWEST), drawn up to the

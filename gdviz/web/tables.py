@@ -150,11 +150,12 @@ def labels() -> dict:
 
 
 def style_table() -> dict:
-    """Colours and fonts the page draws with (those of the figures)."""
+    """Colours, dash patterns and fonts the page draws with (those of the figures)."""
     from ..render.axes import CARRIED, FIELD_COLOUR, PUSH, STEP
 
     return {"ink": style.INK, "muted": style.MUTED, "diverged": style.DIVERGED, "font": style.FONT_FAMILY,
             "regimes": dict(style.REGIME_COLOURS), "contour_line": "#8a96b3", "field": FIELD_COLOUR,
             "push": PUSH, "carried": CARRIED, "step": STEP, "box": style.OKABE_ITO["orange"],
             "series": style.SERIES, "star": style.OKABE_ITO["yellow"],
+            "dashes": {c: list(d) for c, d in style.DASHES.items()},
             "rates": [list(stop) for stop in style.RATE_COLOURS]}

@@ -31,6 +31,13 @@ export function niceStep(nice, cur, k) {
   return nice[Math.min(nice.length - 1, Math.max(0, (nice[i] > cur * (1 + 1e-9) && k > 0 ? i - 1 : i) + k))];
 }
 
+/** The dash pattern of a series line in `colour` at line width `lw`: the style's on/off lengths
+    (gdviz.style.DASHES, in line widths, as matplotlib's) times `lw`; [] for a solid line.
+    dashFor({"#009E73": [3.7, 1.6]}, "#009e73", 2) is [7.4, 3.2]. */
+export function dashFor(dashes, colour, lw) {
+  return (dashes[colour.toUpperCase()] || []).map((v) => v * lw);
+}
+
 // a tick's label: as many decimals as the ticks' spacing needs (2,000 / 0.5 / 0.001)
 export function tickText(v, step) {
   if (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)) return minus(gfmt(v, 3));

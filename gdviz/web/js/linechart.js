@@ -3,7 +3,7 @@
    diverged (its loss grows geometrically up to the divergence mark); else linear. Touches no DOM
    but the canvas context it is handed. */
 
-import { tickText, ticks, pow10, FONT } from "./chart.js";
+import { tickText, ticks, pow10, FONT, dashFor } from "./chart.js";
 
 /** A filled, outlined disc at [x, y]. */
 export function dot(ctx, [x, y], r, fill, edge, lw) {
@@ -113,9 +113,11 @@ export function drawLossChart(ctx, { width, height, runs, T, N, ahead, style, la
       ctx.globalAlpha = alpha;
       ctx.strokeStyle = p.colour;
       ctx.lineWidth = alpha === 1 ? 2 : 1.3;
+      ctx.setLineDash(dashFor(style.dashes, p.colour, ctx.lineWidth));
       ctx.beginPath();
       for (let i = k0; i <= k1; i++) (i === k0 ? ctx.moveTo : ctx.lineTo).call(ctx, X(i), Y(Ls[i]));
       ctx.stroke();
+      ctx.setLineDash([]);
     }
     ctx.globalAlpha = 1;
     drawn.last = [X(n), Y(Ls[n])];

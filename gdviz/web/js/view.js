@@ -6,7 +6,7 @@ import {
   compileSurface, RULES, hyperparameters, run, linspace, regimes, momentumRate, stepsToShrink, internalsAt, rgb
 } from "./engine.js";
 import { gfmt, readout, pyLiteral, shown, vec } from "./format.js";
-import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT, plotSize } from "./chart.js";
+import { niceNumbers, nice2, niceStep, tickText, ticks, firstExit, pow10, FONT, plotSize, dashFor } from "./chart.js";
 import { drawLossChart, dot } from "./linechart.js";
 import { MAP, rateMapGeometry, rateMapCells, drawRateMap } from "./heatmap.js";
 
@@ -24,6 +24,26 @@ function h(tag, attrs = {}, ...children) {
 }
 
 // keys typed on these are text (a text box, a list's type-ahead): the explorer's letters leave them
+/** A legend's sample of a series line: its colour in its dash pattern (gdviz.style.DASHES, in
+    line widths; `data-dash` says it, "" for solid), in em so it grows with the type. */
+function lineSwatch(colour, dashes) {
+  const lw = 0.2,
+    on = dashFor(dashes, colour, lw),
+    stops = [];
+  let at = 0;
+  for (let i = 0; i < on.length; i++) {
+    const next = at + on[i];
+    stops.push(`${i % 2 ? "transparent" : colour} ${at.toFixed(2)}em ${next.toFixed(2)}em`);
+    at = next;
+  }
+  const fill = on.length ? `repeating-linear-gradient(90deg, ${stops.join(", ")})` : colour;
+  return h("span", {
+    class: "gdx-line",
+    "data-dash": (dashes[colour.toUpperCase()] || []).join(" "),
+    style: `display:inline-block;width:2.2em;height:${lw}em;vertical-align:middle;background:${fill}`,
+  });
+}
+
 const NOT_TEXT = new Set(["range", "checkbox", "radio", "button", "submit", "reset", "color"]);
 const typing = (el) =>
   el.isContentEditable ||
@@ -1602,7 +1622,9 @@ class Explorer {
       ctx.stroke();
       ctx.strokeStyle = p.colour;
       ctx.lineWidth = 2.1;
+      ctx.setLineDash(dashFor(this.data.style.dashes, p.colour, ctx.lineWidth));
       ctx.stroke();
+      ctx.setLineDash([]);
     }
     ctx.fillStyle = p.colour;
     if (P.length <= 81) for (let k = 1; k < n; k++) dot(ctx, pts[k], 2.6, p.colour, "white", 0.8);
@@ -1644,7 +1666,9 @@ class Explorer {
       if (Math.hypot(b[0] - a[0], b[1] - a[1]) < 3) continue;
       ctx.globalAlpha = k >= n ? 0.3 : 1;
       ctx.lineWidth = 1.4;
+      ctx.setLineDash(dashFor(this.data.style.dashes, p.colour, ctx.lineWidth));
       const c = arc(a, b);
+      ctx.setLineDash([]);
       if (k < n && k < 40) this.head(ctx, c, b, 8);
     }
     ctx.globalAlpha = 1;
@@ -1843,8 +1867,8 @@ class Explorer {
       ...this.paths.map((p) =>
         h(
           "span",
-          { class: "gdx-key" },
-          h("span", { class: "gdx-dot", style: `background:${p.colour}` }),
+          { class: "gdx-key", "data-name": p.name },
+          lineSwatch(p.colour, this.data.style.dashes),
           `${this.data.optimizers[p.name].label[lang]} (lr ${shown(p.lr)})`,
         ),
       ),
