@@ -226,9 +226,10 @@ def test_html_deck_plays_offline_in_chromium(deck, browser):
     assert "Gradient descent on a\nround bowl" in base64.b64decode(vtt.split(",", 1)[1]).decode()
     page.keyboard.press("ArrowRight")
     assert page.evaluate("Reveal.getIndices().h") == 6
-    frame = page.wait_for_selector(".backgrounds iframe[src='explorer.html']", state="attached", timeout=15000)
+    frame = page.wait_for_selector(".backgrounds iframe[src^='explorer.html']", state="attached", timeout=15000)
     explorer = frame.content_frame()
     explorer.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=15000)
+    assert explorer.evaluate("gdviz.state().lecture") is True   # large type, four controls
     assert page.evaluate("Reveal.getCurrentSlide().getAttribute('aria-label')") == "Explore it yourself"
     step = explorer.get_by_role("button", name="Step", exact=True)
     step.click(timeout=10000)   # real clicks (Playwright waits while anything covers the button)

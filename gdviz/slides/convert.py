@@ -72,6 +72,7 @@ def _copy_reveal(target: Path, version: str):
 
 
 LANGUAGE = {"en": "English", "zh": "中文"}
+EXPLORER_SLIDE = "explorer.html#lecture=true"   # in a deck the explorer opens in lecture mode (large type)
 # a slide's captions as a <track> on the background video reveal.js makes for it (when it makes it),
 # hidden until C shows them (they repeat the picture's own text and would cover it); the explorer
 # slide's keys
@@ -100,7 +101,7 @@ DECK_SCRIPT = """
   // the explorer slide's page sends the keys it leaves alone (gdviz.web.page): a clicker's
   // PageDown/PageUp and the arrows still turn the page after a click inside the explorer
   addEventListener('message', function (event) {
-    var frame = document.querySelector('.backgrounds iframe[src="explorer.html"]');
+    var frame = document.querySelector('.backgrounds iframe[src^="explorer.html"]');
     var mine = frame && event.source === frame.contentWindow;
     var key = mine && event.data && event.data.gdviz === 'key' && event.data.key;
     var next = key === 'PageDown' || key === 'ArrowRight' || key === 'ArrowDown';
@@ -134,7 +135,7 @@ def _finish_html(html: str, shown, lang: str = "en") -> str:
             if s.kind == EXPLORER:
                 for attr in ("data-background-video", "data-background-video-muted", "data-background-video-loop"):
                     section.attrs.pop(attr, None)
-                section["data-background-iframe"] = "explorer.html"
+                section["data-background-iframe"] = EXPLORER_SLIDE
                 section["data-background-interactive"] = ""
                 continue
             section["data-background-video-muted"] = ""
