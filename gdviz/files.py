@@ -251,18 +251,28 @@ def write_text(path, text: str) -> Path:
     return Path(path)
 
 
-def holds(path, data: bytes) -> bool:
-    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+def read_regular(path: Path, cap: int, *, head: bool = False) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
+    ``cap`` bytes (with ``head``: its first ``cap`` bytes), else None; never blocks, never reads
+    more than ``cap + 1`` bytes."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return False
+        return None
     with os.fdopen(fd, "rb") as fh:
         try:
             st = os.fstat(fd)
-            return stat.S_ISREG(st.st_mode) and st.st_size == len(data) and fh.read(len(data) + 1) == data
+            if not stat.S_ISREG(st.st_mode) or (st.st_size > cap and not head):
+                return None
+            data = fh.read(cap if head else cap + 1)
         except OSError:
-            return False
+            return None
+    return data if len(data) <= cap else None
+
+
+def holds(path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    return read_regular(path, len(data)) == data
 
 
 def update_text(path, text: str) -> Path:

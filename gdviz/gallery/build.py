@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import OutputError, UserInputError, unknown_name
+from ..files import read_regular
 from .spec import DEFAULT_TITLE, Entry, Spec, load
 
 MANIFEST = ".gdviz-cache.json"
@@ -113,25 +113,6 @@ def spec_owner(spec: Spec, spec_path) -> dict:
 def called(owner: dict) -> str:
     """A spec as messages name it: "spec 'a.toml'", or "the built-in gallery"."""
     return "the built-in gallery" if owner["id"] == "built-in" else f"spec '{owner['name']}'"
-
-
-def read_regular(path: Path, cap: int, *, head: bool = False) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
-    ``cap`` bytes (with ``head``: its first ``cap`` bytes), else None; never blocks, never reads
-    more than ``cap + 1`` bytes."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or (st.st_size > cap and not head):
-                return None
-            data = fh.read(cap if head else cap + 1)
-        except OSError:
-            return None
-    return data if len(data) <= cap else None
 
 
 def read_manifest(folder: Path) -> dict:

@@ -553,7 +553,7 @@ def write_index(spec: Spec, folder: Path, *, langs=("en", "zh"), spec_arg: str |
 def index_owner(folder: Path) -> dict | None:
     """The spec that wrote the folder's ``index.html`` ({"id", "name"}), or None (no page, or
     one without the tag)."""
-    from .build import read_regular
+    from ..files import read_regular
 
     head = (read_regular(folder / "index.html", 4096, head=True) or b"").decode("utf-8", "replace")
     m = re.search(r'<meta name="gdviz-spec" content="([^"]*)" data-name="([^"]*)">', head)

@@ -269,7 +269,7 @@ def _slide_key(s: Shown, lang: str, size) -> str:
 
 
 def _read_cache(files: Path) -> dict:
-    from ..gallery.build import read_regular
+    from ..files import read_regular
 
     data = read_regular(files / CACHE, 4_000_000)
     try:
