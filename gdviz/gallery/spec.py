@@ -215,11 +215,7 @@ def read_slides(raw_slides, names: list[str], loc: _Locator, fail) -> list[Slide
 
         if not isinstance(raw, dict):
             fail(at(), f"slide {i + 1} must be a table ([[slide]] with keys), got {raw!r:.60}")
-        for key in raw:
-            if key not in SLIDE_KEYS:
-                close = difflib.get_close_matches(key, SLIDE_KEYS, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                fail(at(key), f"slide {i + 1}: unknown key '{key}'{hint}; accepted: {', '.join(SLIDE_KEYS)}")
+        _known_keys(raw, SLIDE_KEYS, f"slide {i + 1}", at, fail)
         entry = raw.get("entry")
         if entry is None:
             fail(at(), f"slide {i + 1} names no entry; add entry = \"NAME\" (a gallery entry or \"{EXPLORER}\")")
@@ -369,15 +365,21 @@ def _top_line(text, key):
     return 1
 
 
+def _known_keys(raw, accepted, what, at, fail):
+    """Fail on the first key of table ``raw`` not in ``accepted``, suggesting the closest one:
+    "entry 3: unknown key 'captoin' (did you mean 'caption'?); accepted: ..."."""
+    for key in raw:
+        if key not in accepted:
+            close = difflib.get_close_matches(key, accepted, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            fail(at(key), f"{what}: unknown key '{key}'{hint}; accepted: {', '.join(accepted)}")
+
+
 def _entry(i, merged, raw, loc, fail):
     def at(key=None):
         return loc.of(i, key)
 
-    for key in raw:
-        if key not in ENTRY_KEYS:
-            close = difflib.get_close_matches(key, ENTRY_KEYS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            fail(at(key), f"entry {i + 1}: unknown key '{key}'{hint}; accepted: {', '.join(ENTRY_KEYS)}")
+    _known_keys(raw, ENTRY_KEYS, f"entry {i + 1}", at, fail)
     name = merged.get("name")
     if not isinstance(name, str) or not SLUG.match(name) or len(name) > MAX_NAME:
         fail(at("name"), f"entry {i + 1}: 'name' must be lowercase letters, digits and dashes, at most "
