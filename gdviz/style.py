@@ -176,6 +176,21 @@ LABELS = {
                                 "Adam 的 √v̂ 会遗忘：梯度变小后学习率又变大，但陡峭的 {steep} 方向仍然更小"
                                 "（{a_steep} 对 {a_flat}）。\n"
                                 "两条路径都弯向最小值，而不是走之字形：Adagrad 用 {n_ada}到达，Adam 用 {n_adam}。"),
+    "flyover": ("The loss landscape of a network", "神经网络的损失地形"),
+    "flyover sub": ("{model}: log loss on the plane of {plane}", "{model}：{plane}所在平面上的对数损失"),
+    "flyover plane pca": ("the paths' two principal components", "路径的两个主成分"),
+    "flyover plane endpoints": ("the start and two end points", "起点与两个终点"),
+    "flyover plane random": ("two filter-normalized random directions", "两个滤波器归一化的随机方向"),
+    "flyover plane hessian": ("the top two Hessian eigenvectors", "Hessian 的前两个特征向量"),
+    "flyover plane fixed": ("two given directions", "两个给定方向"),
+    "flyover lowest": ("lowest loss on this plane", "该平面上的最低损失"),
+    "flyover height": ("height: log₁₀ loss; lighter is lower", "高度：log₁₀ 损失；越浅越低"),
+    "flyover masked": ("gaps: the loss overflows there", "空缺处：损失溢出"),
+    "flyover final": ("{name} {loss}", "{name} {loss}"),
+    "flyover caption": ("The paths, projected onto this plane, descend into the basin of its lowest point (★). "
+                        "Final loss after {n}: {finals}.",
+                        "投影到该平面上的路径下降到其最低点（★）所在的盆地。{n}后的最终损失：{finals}。"),
+    "flyover explained": ("The plane holds {e} of the paths' variance.", "该平面包含路径方差的 {e}。"),
     # -- end of the manim scenes' labels --
     "step": ("step", "步数"),
     "steps": ("steps", "步"),

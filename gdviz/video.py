@@ -80,6 +80,7 @@ def describe() -> dict[str, str]:
         "inside-momentum": "momentum's carried velocity rolling through the egg crate's dimples; gd stops in one",
         "inside-adaptive": "Adagrad's and Adam's accumulators as squares and their per-coordinate rates",
         "momentum-beta": "momentum's β from none to too much at one rate on the elongated bowl",
+        "landscape-flyover": "a fly-over of a network's loss landscape as the training paths descend on it",
     }
 
 

@@ -11,6 +11,7 @@ from .contour_descent import ContourDescent
 from .inside_adaptive import InsideAdaptive
 from .inside_momentum import InsideMomentum
 from .iterative_loop import IterativeLoop
+from .landscape_flyover import LandscapeFlyover
 from .learning_rates import LearningRates
 from .local_minima import LocalMinima
 from .momentum_beta import MomentumBeta
@@ -21,7 +22,7 @@ SCENES = {"learning-rates": LearningRates, "contour-descent": ContourDescent,
           "optimizer-race": OptimizerRace, "stochastic-vs-batch": StochasticVsBatch,
           "local-minima": LocalMinima, "adaptive-rates": AdaptiveRates, "iterative-loop": IterativeLoop,
           "inside-momentum": InsideMomentum, "inside-adaptive": InsideAdaptive,
-          "momentum-beta": MomentumBeta}
+          "momentum-beta": MomentumBeta, "landscape-flyover": LandscapeFlyover}
 
 
 def variant(cls, **attributes):
