@@ -320,3 +320,15 @@ def test_errors_for_paths_and_models(tiny, paths):
         gd.landscape(tiny, grid=2).project(gd.run("gd", tiny, start=np.stack([tiny.center] * 2), steps=2))
     with pytest.raises(UserInputError, match="start and end are the same weights"):
         gd.interpolate(tiny, None, None, tiny.center, tiny.center)
+
+
+def test_hessian_power_iteration_says_when_it_stops_short(tiny):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds, values, counts = dirs.hessian_directions(tiny, tiny.center, max_iter=2)
+    said = [str(w.message) for w in caught]
+    assert len(said) == 2 and all(f"Hessian direction {k}: power iteration stopped after 2 Hessian-vector products "
+                                  f"with relative residual" in m and "approximate" in m for k, m in zip((1, 2), said))
+    assert counts == [2, 2] and abs(ds[0] @ ds[1]) < 1e-12

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import UserInputError
 
 IGNORES = ("biasbn", None)
-HESSIAN_TOL = 1e-8        # power iteration stops when |H v - lambda v| <= tol |lambda| ...
+HESSIAN_TOL = 1e-6        # power iteration stops when |H v - lambda v| <= tol |lambda| ...
 HESSIAN_MAX_ITER = 1000   # ... or after this many Hessian-vector products per eigenvector
 
 
@@ -32,9 +32,7 @@ def random_directions(model, weights, *, seed=0, ignore="biasbn", count=2) -> li
     weights : (P,) the weights the filters are normalized to (the landscape's center).
     ignore : "biasbn" zeroes the "bias" and "norm" parameters; None copies them from ``weights``.
     """
-    if ignore not in IGNORES:
-        raise UserInputError(f"ignore must be 'biasbn' (zero bias and norm parameters) or None (copy them "
-                             f"from the weights), got {ignore!r}")
+    check_ignore(ignore)
     rng = np.random.default_rng(seed)
     ws = model.unflatten(weights)
     out = []
@@ -49,6 +47,13 @@ def random_directions(model, weights, *, seed=0, ignore="biasbn", count=2) -> li
             parts.append(d.ravel())
         out.append(np.concatenate(parts) if parts else np.zeros(0))
     return out
+
+
+def check_ignore(ignore):
+    """``ignore`` checked: one of IGNORES."""
+    if ignore not in IGNORES:
+        raise UserInputError(f"ignore must be 'biasbn' (zero bias and norm parameters) or None (copy them "
+                             f"from the weights), got {ignore!r}")
 
 
 def _filter_normalized(d, w):

@@ -55,9 +55,7 @@ def landscape(model, loss=None, data=None, *, directions="random", grid=51, span
     kind = directions if isinstance(directions, str) else "fixed"
     if kind not in KINDS + ("fixed",):
         raise unknown_name("directions", directions, KINDS + ("a list of 1 or 2 directions",))
-    if ignore not in dirs.IGNORES:
-        raise UserInputError(f"ignore must be 'biasbn' (zero bias and norm parameters) or None (copy them "
-                             f"from the weights), got {ignore!r}")
+    dirs.check_ignore(ignore)
     if kind in ("pca", "endpoints") and path is None:
         raise UserInputError(f"directions='{kind}' needs path=: the Trajectory of a training run (gd.train)"
                              + (", or a list of them" if kind == "pca" else "; a list of 2 or more from one start"))

@@ -79,8 +79,9 @@ class Landscape:
                                  f"model {center.size}: train it on the same model")
         coords, off = plane_coordinates(traj.params, center, ds)
         grads = np.stack([traj.grads @ d for d in ds], axis=-1)
-        return replace(traj, params=coords, grads=grads, state={}, surface="landscape",
-                       meta={**traj.meta, "off_plane": off, "landscape": self.kind})
+        meta = {**traj.meta, "off_plane": off, "landscape": self.kind, "surface_params": {},
+                "surface_title": dict(self.meta.get("title") or {})}
+        return replace(traj, params=coords, grads=grads, state={}, surface="landscape", meta=meta)
 
     def argmin(self):
         """The coordinates of the lowest finite grid point: (x, y), or (x,) for a line."""
