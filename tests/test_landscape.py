@@ -212,6 +212,34 @@ def test_fixed_directions_and_a_line(tiny):
     np.testing.assert_allclose(line.loss, tiny.value(tiny.center + line.x[:, None] * d1), rtol=1e-12)
 
 
+def test_a_line_projects_and_interpolates(tiny, paths):
+    """On an interpolation line the path's start is at 0 and its end at 1; the line as a surface
+    is linear between grid points."""
+    line = gd.interpolate(tiny, None, None, paths[0], points=5, span=(-1, 2))
+    flat = line.project(paths[0])
+    assert flat.params.shape == (31, 1)
+    np.testing.assert_allclose(flat.params[[0, -1], 0], [0, 1], atol=1e-12)
+    s = line.surface()
+    assert s.dim == 1 and s.bounds.tolist() == [[-1, 2]]
+    np.testing.assert_allclose(s.value(line.x[:, None]), line.loss, rtol=1e-14)
+    np.testing.assert_allclose(line.x, [-1, -0.25, 0, 0.5, 1, 1.25, 2])
+    assert s.value([0.25])[()] == pytest.approx(line.loss[[2, 3]].mean(), rel=1e-14)   # halfway from 0 to 0.5
+    assert line.argmin() == (line.x[np.argmin(line.loss)],)
+
+
+def test_overflowing_points_are_kept_and_counted(tiny):
+    """Far out the loss overflows: those points stay inf/nan, meta counts them, argmin skips them."""
+    d = np.ones(tiny.dim)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # nothing printed while evaluating
+        land = gd.landscape(tiny, directions=[d], grid=5, span=1e307)
+    assert not np.isfinite(land.loss[[0, -1]]).any() and np.isfinite(land.loss[2])
+    assert land.meta["non_finite"] == (~np.isfinite(land.loss)).sum() >= 2
+    assert land.argmin() == (0.0,)
+
+
 def test_interpolation_from_start_to_end(tiny, paths):
     """loss[j] at (1 - x[j]) start + x[j] end, with x = 0 and 1 on the grid."""
     line = gd.interpolate(tiny, None, None, paths[0], points=6, span=(-0.5, 1.5))
@@ -307,10 +335,6 @@ def test_one_line_errors(tiny, kwargs, words):
 
 
 def test_errors_for_paths_and_models(tiny, paths):
-    empty = ModelLoss.__new__(ModelLoss)      # (ModelLoss itself cannot be built empty; wrap.py refuses first)
-    empty.dim = 0
-    with pytest.raises(UserInputError, match="the model has no parameters"):
-        gd.landscape(empty)
     with pytest.raises(UserInputError, match="list of 2 or more Trajectories"):
         gd.landscape(tiny, directions="endpoints", path=paths[0])
     other = gd.run("gd", "bowl", steps=5)

@@ -113,18 +113,15 @@ def interpolate(model, loss=None, data=None, start=None, end=None, points=51, sp
 
 
 def model_loss(model, loss, data):
-    """A :class:`~gdviz.landscapes.model.ModelLoss` as is; anything else through ``wrap.model_loss``."""
+    """A :class:`~gdviz.landscapes.model.ModelLoss` as is; anything else through ``wrap.model_loss``
+    (which checks the model, the loss and the data)."""
     from .model import ModelLoss
 
     if isinstance(model, ModelLoss):
-        ml = model
-    else:
-        from .wrap import model_loss as wrap
+        return model
+    from .wrap import model_loss as wrap
 
-        ml = wrap(model, loss, data)
-    if ml.dim == 0:
-        raise UserInputError("the model has no parameters: a landscape needs weights to move")
-    return ml
+    return wrap(model, loss, data)
 
 
 def describe(ml) -> dict:
