@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import positive_number, unknown_name
+from ..errors import UserInputError, positive_number, unknown_name
 from ..surfaces.data import MAX_DATA_POINTS, _whole, synthetic_regression
 
 
@@ -39,17 +39,18 @@ def moons(n=200, noise=0.1, seed=0):
     return X + rng.normal(0.0, noise, X.shape), y
 
 
-SPIRAL_TURNS = 1.5   # turns of each arm
+SPIRAL_TURNS = 1.5   # turns of each arm (from radius 0 to 1)
+SPIRAL_START = 0.1   # the radius each arm starts at (the centre stays readable)
 
 
 def spirals(n=300, noise=0.05, seed=0):
     """Two interleaved spiral arms: radius r = t and angle 2 pi TURNS t + pi k for class k,
-    t evenly spaced in [0, 1], plus N(0, noise^2) on each coordinate (arms 1/(2 TURNS) apart)."""
+    t evenly spaced in [START, 1], plus N(0, noise^2) on each coordinate (arms 1/(2 TURNS) apart)."""
     rng = np.random.default_rng(seed)
     n0 = n // 2
     arms = []
     for k, m in ((0, n0), (1, n - n0)):
-        t = np.linspace(0.0, 1.0, m)
+        t = np.linspace(SPIRAL_START, 1.0, m)
         angle = 2 * np.pi * SPIRAL_TURNS * t + np.pi * k
         arms.append(np.stack([t * np.cos(angle), t * np.sin(angle)], 1))
     y = np.repeat([0, 1], [n0, n - n0])
@@ -86,5 +87,7 @@ def dataset(name, n=None, noise=None, seed=0):
     if n is not None:
         kwargs["n"] = _whole("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
     if noise is not None:
+        if np.ndim(noise) != 0:
+            raise UserInputError(f"noise must be one number (a standard deviation), got {type(noise).__name__}")
         kwargs["noise"] = positive_number("noise", noise, allow_zero=True)
     return DATASETS[name].make(**kwargs)

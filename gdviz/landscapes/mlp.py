@@ -24,10 +24,12 @@ import numpy as np
 
 from ..errors import UserInputError, unknown_name
 from ..surfaces.data import _whole
+from .datasets import DATASETS
 from .model import ModelLoss
 
 ACTIVATIONS = ("tanh", "relu")
 LOSSES = ("mse", "cross-entropy")
+LOSS_TITLES = {"mse": {"en": "MSE", "zh": "均方误差"}, "cross-entropy": {"en": "cross-entropy", "zh": "交叉熵"}}
 MAX_WIDTH = 4096           # units in one layer
 MAX_PARAMS = 10_000_000    # weights and biases of one MLP
 COMPLEX_STEP = 1e-30
@@ -67,6 +69,15 @@ class MLP:
 
     def __repr__(self) -> str:
         return f"MLP({list(self.sizes)}, activation={self.activation!r}, seed={self.seed})"
+
+
+def _title(model, loss, data) -> dict:
+    """{"en": "MLP 2-16-1 (tanh) on two moons, cross-entropy", "zh": "双月数据上的 MLP 2-16-1（tanh），交叉熵"}."""
+    arch = "-".join(map(str, model.sizes))
+    on = DATASETS[data].title if data else {"en": "", "zh": ""}
+    return {"en": f"MLP {arch} ({model.activation}){' on ' + on['en'].lower() if data else ''}, "
+                  f"{LOSS_TITLES[loss]['en']}",
+            "zh": f"{on['zh'] + '上的 ' if data else ''}MLP {arch}（{model.activation}），{LOSS_TITLES[loss]['zh']}"}
 
 
 def _sizes(sizes) -> tuple:
@@ -125,21 +136,23 @@ class MLPLoss(ModelLoss):
     cross-entropy, one output z : the binary logistic loss mean_i log(1 + exp(-s_i z_i)),
         s_i = 2 y_i - 1 (labels 0/1), computed as max(u, 0) + log1p(exp(-|u|)), u = -s z.
 
-    The data are taken as given (:func:`gdviz.landscapes.wrap.model_loss` checks them).
+    The data are taken as given (:func:`gdviz.landscapes.wrap.model_loss` checks them);
+    ``data``: their DATASETS name, for the title ("MLP 2-16-1 (tanh) on two moons, cross-entropy").
     """
 
     name = "mlp"
 
-    def __init__(self, model, loss, X, y, *, title=None, params=None):
+    def __init__(self, model, loss, X, y, *, data=None):
         if loss not in LOSSES:
             raise unknown_name("loss", loss, LOSSES)
-        self.model, self.loss = model, loss
+        self.model, self.loss, self.data = model, loss, data
         self.X = np.asarray(X, dtype=float)
         self.y = np.asarray(y, dtype=int if loss == "cross-entropy" else float)
         self.n_samples = len(self.X)
         self.floats_per_point = int(self.n_samples * sum(model.sizes[1:]) * 2)
         super().__init__(model.names, model.shapes, model.kinds, np.concatenate([w.ravel() for w in model.params]),
-                         title=title, params=params)
+                         title=_title(model, loss, data),
+                         params={"model": repr(model), "loss": loss, "data": data or "arrays"})
         self.floats_per_point += self.dim
 
     # -- the loss and its derivative with respect to the outputs --------------------------

@@ -37,14 +37,12 @@ def model_loss(model, loss=None, data=None) -> ModelLoss:
     name, X, y = _data(data)
     if loss is None:
         loss = "cross-entropy" if np.issubdtype(_numpy(y).dtype, np.integer) else "mse"
-    title = None if name is None else DATASETS[name].title
     if torch_module:
         if not any(True for _ in model.parameters()):
             raise UserInputError("the model has no parameters: a loss landscape needs weights to vary")
         from .torchmodel import TorchLoss
         return TorchLoss(model, loss, X, y)
-    return MLPLoss(model, loss, *_checked(model, loss, X, y), title=title,
-                   params={"model": repr(model), "loss": loss, "data": name or "arrays"})
+    return MLPLoss(model, loss, *_checked(model, loss, X, y), data=name)
 
 
 def _is_torch_module(model) -> bool:
