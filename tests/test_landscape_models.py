@@ -144,6 +144,9 @@ def test_default_loss_follows_the_labels():
     assert model_loss(gd.mlp([1, 4, 1]), None, "regression").loss == "mse"
     assert model_loss(gd.mlp([2, 4, 1]), None, "moons").loss == "cross-entropy"
     assert isinstance(model_loss(gd.mlp([2, 4, 1]), None, "moons"), MLPLoss)
+    X, y = gd.dataset("moons", n=10)
+    assert model_loss(gd.mlp([2, 4, 1]), None, (X, y == 1)).loss == "cross-entropy"    # booleans are classes
+    assert model_loss(gd.mlp([2, 4, 1]), None, (X, y.astype(float))).loss == "mse"
 
 
 @pytest.mark.parametrize("name, n, shape, balance", [("regression", 100, (100, 1), None),
@@ -197,6 +200,8 @@ MOONS = gd.dataset("moons", n=10)
     (lambda: gd.mlp([2, 4000, 4000, 1]),
      "an MLP of sizes [2, 4000, 4000, 1] has 16,020,001 parameters; the native MLP takes at most 10,000,000 "
      "(MAX_PARAMS)"),
+    (lambda: gd.mlp([2, 1]).forward(MOONS[0], [np.zeros((2, 1)), np.zeros(1)]),
+     "params must be arrays of shapes [(1, 2), (1,)], got [(2, 1), (1,)]"),
     (lambda: gd.mlp([2, 1], activation="sigmoid"),
      "unknown activation 'sigmoid'; choose from: tanh, relu"),
     (lambda: model_loss(object(), None, "moons"),

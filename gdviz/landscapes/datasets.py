@@ -21,7 +21,8 @@ from ..surfaces.data import MAX_DATA_POINTS, _whole, synthetic_regression
 
 
 def regression(n=100, noise=2.0, seed=0):
-    """The course's regression data: x ~ U(0, 10), y = 3 x + 4 + N(0, noise^2) (X (n, 1), y (n,))."""
+    """The course's regression data (:func:`~gdviz.surfaces.data.synthetic_regression`: a line plus
+    N(0, noise^2)) as X (n, 1), y (n,)."""
     x, y = synthetic_regression(n=n, seed=seed, noise=noise)
     return x[:, None], y
 

@@ -64,7 +64,10 @@ class MLP:
 
     def forward(self, X, params=None) -> np.ndarray:
         """The outputs (N, outputs) for inputs X (N, inputs), with ``params`` (default: the model's)."""
-        flat = np.concatenate([w.ravel() for w in (self.params if params is None else params)])
+        params = self.params if params is None else [np.asarray(w, dtype=float) for w in params]
+        if [w.shape for w in params] != self.shapes:
+            raise UserInputError(f"params must be arrays of shapes {self.shapes}, got {[w.shape for w in params]}")
+        flat = np.concatenate([w.ravel() for w in params])
         return _forward(self, flat[None, :], np.asarray(X, dtype=float))[-1][0]
 
     def __repr__(self) -> str:

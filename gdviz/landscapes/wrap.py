@@ -6,8 +6,8 @@
 
 model : an :class:`~.mlp.MLP`, a ``torch.nn.Module`` (:class:`~.torchmodel.TorchLoss`; torch is
     imported only then) or a :class:`~.model.ModelLoss` (returned as it is).
-loss : "mse" | "cross-entropy" | None (by the labels: integer labels are classes and take
-    cross-entropy, anything else mse) | for torch modules also a callable ``loss(output, target)``.
+loss : "mse" | "cross-entropy" | None (by the labels: integer or boolean labels are classes and
+    take cross-entropy, float targets mse) | for torch modules also a callable ``loss(output, target)``.
     Cross-entropy on one output unit is the binary logistic loss on that logit.
 data : a name in :data:`~.datasets.DATASETS` or a pair (X, y) of arrays (or torch tensors).
 """
@@ -36,7 +36,7 @@ def model_loss(model, loss=None, data=None) -> ModelLoss:
         raise unknown_name("loss", loss, LOSSES)
     name, X, y = _data(data)
     if loss is None:
-        loss = "cross-entropy" if np.issubdtype(_numpy(y).dtype, np.integer) else "mse"
+        loss = "cross-entropy" if _numpy(y).dtype.kind in "biu" else "mse"     # integer or boolean labels
     if torch_module:
         if not any(True for _ in model.parameters()):
             raise UserInputError("the model has no parameters: a loss landscape needs weights to vary")
