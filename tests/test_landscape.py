@@ -356,3 +356,57 @@ def test_hessian_power_iteration_says_when_it_stops_short(tiny):
     assert len(said) == 2 and all(f"Hessian direction {k}: power iteration stopped after 2 Hessian-vector products "
                                   f"with relative residual" in m and "approximate" in m for k, m in zip((1, 2), said))
     assert counts == [2, 2] and abs(ds[0] @ ds[1]) < 1e-12
+
+
+# -- the native MLP (gd.mlp) -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def moons_mlp():
+    return gd.mlp([2, 6, 1], seed=1)
+
+
+def test_native_mlp_landscape_is_its_loss_point_by_point_and_the_same_bits_however_cut(moons_mlp):
+    """Binary logistic loss written out here on MLP.forward, at grid points one by one (1e-10);
+    tile=5 and a Dask client give the default's bits."""
+    land = gd.landscape(moons_mlp, None, "moons", grid=(9, 7), span=0.5)
+    X, y = gd.dataset("moons")
+    center, (d1, d2) = land.flat()
+    for i, j in [(0, 0), (6, 8), (3, 4), (2, 7)]:
+        z = moons_mlp.forward(X, land.model.unflatten(center + land.x[j] * d1 + land.y[i] * d2))[:, 0]
+        want = np.log1p(np.exp(-(2 * y - 1) * z)).mean()
+        assert abs(land.loss[i, j] - want) <= 1e-10 * want
+    assert land.meta["loss"] == "cross-entropy" and land.meta["data"] == "moons"
+    np.testing.assert_array_equal(gd.landscape(moons_mlp, None, "moons", grid=(9, 7), span=0.5, tile=5).loss,
+                                  land.loss)
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        again = gd.landscape(moons_mlp, None, "moons", grid=(9, 7), span=0.5, tile=11, client=client)
+    np.testing.assert_array_equal(again.loss, land.loss)
+
+
+def test_native_mlp_hessian_directions_are_eighs(moons_mlp):
+    """At the weights after a few steps: the top two |eigenvalues| and eigenvectors of the explicit
+    Hessian (np.linalg.eigh of model._hessian)."""
+    path = gd.train(moons_mlp, None, "moons", gd.optimizer("gd", lr=0.5), 20)
+    land = gd.landscape(moons_mlp, None, "moons", directions="hessian", center=path.params[-1], grid=3)
+    w, v = np.linalg.eigh(land.model._hessian(path.params[-1]))
+    order = np.argsort(-np.abs(w))[:2]
+    np.testing.assert_allclose(land.eigenvalues, w[order], rtol=1e-6)
+    for k, i in enumerate(order):
+        assert abs(land.flat()[1][k] @ v[:, i]) > 1 - 1e-6
+
+
+@pytest.mark.parametrize("data, words", [
+    ((np.ones((10, 3)), np.ones(10)), "data X has shape (10, 3) but the model takes 2 inputs"),
+    ((np.ones((10, 2)), np.ones(9)), "data X has 10 rows and y has 9 rows"),
+])
+def test_wrong_data_is_one_line(moons_mlp, data, words):
+    with pytest.raises(UserInputError) as e:
+        gd.landscape(moons_mlp, "mse", data)
+    assert words in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_model_without_parameters_is_one_line():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(UserInputError, match="^the model has no parameters"):
+        gd.landscape(torch.nn.ReLU(), "mse", (np.ones((4, 2)), np.ones(4)))
