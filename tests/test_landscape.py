@@ -344,6 +344,25 @@ def test_errors_for_paths_and_models(tiny, paths):
         gd.landscape(tiny, grid=2).project(gd.run("gd", tiny, start=np.stack([tiny.center] * 2), steps=2))
     with pytest.raises(UserInputError, match="start and end are the same weights"):
         gd.interpolate(tiny, None, None, tiny.center, tiny.center)
+    from dataclasses import replace
+
+    def moved(traj, params):
+        return replace(traj, params=params, loss=np.zeros(len(params)), grads=np.zeros(params.shape), lr=None,
+                       state={}, step_index=None)
+
+    short = moved(paths[0], paths[0].params[:2])
+    with pytest.raises(UserInputError, match="PCA directions need at least 3 points on the paths"):
+        gd.landscape(tiny, directions="pca", path=short)
+    still = moved(paths[0], np.repeat(paths[0].params[:1], 5, axis=0))
+    with pytest.raises(UserInputError, match="PCA directions need a path that moves"):
+        gd.landscape(tiny, directions="pca", path=still)
+    elsewhere = moved(paths[1], paths[1].params + 0.5)
+    with pytest.raises(UserInputError, match="endpoints directions need paths from one start: path 2 starts"):
+        gd.landscape(tiny, directions="endpoints", path=[paths[0], elsewhere])
+    a, b = paths[0].params[0], paths[0].params[-1]
+    line = moved(paths[1], np.stack([a, a + 2 * (b - a)]))
+    with pytest.raises(UserInputError, match="the start and the two end points lie on one line"):
+        gd.landscape(tiny, directions="endpoints", path=[paths[0], line])
 
 
 def test_hessian_power_iteration_says_when_it_stops_short(tiny):
