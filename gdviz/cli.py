@@ -726,6 +726,34 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
     _map_output(b, output, lang, size, surface=s)
 
 
+@cli.command("landscape")
+@click.option("--data", default="moons", show_default=True, help="A data set: regression, moons or spirals.")
+@click.option("--model", default=None, metavar="SIZES",
+              help="The MLP's layer sizes, e.g. 2,16,16,1 (default: the data's inputs, 16, 16, 1).")
+@click.option("--activation", default="tanh", show_default=True, help="tanh or relu.")
+@click.option("--loss", default=None, help="mse or cross-entropy (default: by the data).")
+@click.option("--optimizer", default="adam", show_default=True, metavar="NAME[,NAME...]",
+              help="One path per optimizer, all from the same start.")
+@click.option("--lr", default=None, metavar="LR[,LR...]", help="Learning rate: one, or one per optimizer.")
+@click.option("--steps", "-n", default="500", show_default=True, help="Training steps of every path.")
+@click.option("--directions", default="pca", show_default=True, help="pca, random, hessian or endpoints.")
+@click.option("--grid", default="51", show_default=True, metavar="N|NX,NY", help="Points per axis.")
+@click.option("--span", default=None, metavar="S|XMIN,XMAX,YMIN,YMAX",
+              help="The plane's extent (default: the paths' extent for pca/endpoints, else ±1).")
+@click.option("--seed", default="0", show_default=True, help="Seeds the data, the weights and random directions.")
+@click.option("--lang", default="en", help="Label language: en or zh.")
+@click.option("--kind", default="contour", show_default=True, help="contour, surface, both, interpolation or gif.")
+@click.option("--save", default=None, metavar="FILE.npz", help="Also write the landscape's arrays.")
+@click.option("--output", "-o", required=True, metavar="FILE", help="A .png, .svg or .pdf figure (a .gif for gif).")
+def landscape_cmd(output, **options):
+    """Train a small network and draw its loss landscape with the paths: gdviz landscape -o land.png."""
+    from .landscapes import command
+
+    picture, stored, rows = command.run(output=output, **options)
+    _print_table("landscape", dict(rows))
+    console.print(f"wrote {shown(picture)}" + (f" and {shown(stored)}" if stored is not None else ""))
+
+
 def _map_output(result, output, lang, size, **figure_options):
     """Print the summary and write the figure or the .npz of a Map or Basins."""
     from .maps import Map, command

@@ -16,23 +16,23 @@ STAR = "#F0E442"
 
 
 def stand_in():
-    """Runs like the lesson's: three optimizers from one start on a 2-D stand-in landscape (the
-    Rosenbrock function on a 51 x 51 grid, its curved valley as a network's), the paths already
-    in plane coordinates."""
+    """Runs like the ``landscape-paths`` lesson's (until it lands): gradient descent, momentum and
+    Adam train a [2, 8, 8, 1] tanh MLP on two moons from one start; the paths projected onto the
+    PCA plane of all three (41 x 41 grid)."""
     import gdviz as gd
 
-    from ..landscapes.result import Landscape
     from ..lessons.runs import Runs
 
-    s = gd.surface("rosenbrock")
-    x, y = np.linspace(-2.0, 2.0, 51), np.linspace(-1.0, 3.0, 51)
-    loss = s.value(np.stack(np.meshgrid(x, y), -1)) + 0.3
-    land = Landscape(loss=loss, x=x, y=y, directions=(), center=[], kind="pca", explained=np.array([0.8, 0.15]),
-                     meta={"model": "MLP 2-16-16-1 (tanh) on moons"})
-    start = [-1.5, 2.5]
-    trajs = [gd.run(gd.optimizer(name, lr=lr), s, start, steps=500)
-             for name, lr in (("gd", 0.001), ("momentum", 0.0003), ("adam", 0.05))]
-    return Runs(None, trajs, ["gd", "momentum", "adam"], info={"landscape": land}, lesson="landscape-paths")
+    data = gd.dataset("moons", noise=0.2)
+    model = gd.mlp([2, 8, 8, 1], activation="tanh", seed=0)
+    keys, rates = ["gd", "momentum", "adam"], [2.0, 0.2, 0.02]
+    trajs = [gd.train(model, None, data, gd.optimizer(k, lr=lr, **({"momentum": 0.9} if k == "momentum" else {})),
+                      600) for k, lr in zip(keys, rates)]
+    land = gd.landscape(model, None, data, directions="pca", path=trajs, grid=41)
+    sub = {"en": "a 2-8-8-1 tanh network on two moons, 600 steps from one start; the plane: PCA of the three paths",
+           "zh": "2-8-8-1 tanh 网络，两个月牙数据，同一起点训练 600 步；平面：三条路径的主成分"}
+    return Runs(None, [land.project(t) for t in trajs], keys, rates, info={"landscape": land, "sub": sub},
+                lesson="landscape-paths")
 
 
 class LandscapeFlyover(GdvizScene, ThreeDScene):
@@ -47,7 +47,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
     phi = 62.0           # the camera's angle from the vertical
     theta = -125.0       # the camera's azimuth at the start
     zoom = 1.0
-    offset = (2.3, -0.3)  # the surface's centre this far right of (and below) the frame's: texts on the left
+    offset = (2.4, -0.8)  # the surface's centre this far right of (and below) the frame's: texts on the left
     column_width = 4.6   # the texts' column, from the left edge
 
     @classmethod
@@ -61,17 +61,15 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         self.camera.should_apply_shading = False     # the surface's faces carry their own shading
         self.set_camera_orientation(phi=self.phi * DEGREES, theta=self.theta * DEGREES, zoom=self.zoom)
         self.shift_picture(*self.offset)
-        surface = LandscapeSurface(land, size=6.6, height=2.6, base=-1.3)
+        surface = LandscapeSurface(land, size=7.0, height=2.6, base=-1.3)
         step = ValueTracker(0)
         paths = [SurfacePath(surface, t, step, colour(key)) for t, key in zip(trajs, runs.series)]
         star = text("★", "en", size=40, colour=STAR).set_stroke(INK, 0.8)
         star.move_to(surface.point(*surface.argmin(), 0.12))
-        plane = self.L(f"flyover plane {land.kind}")
-        model = land.meta.get("model", "")
+        sub = runs.info.get("sub", {}).get(self.lang) or self.L(f"flyover plane {land.kind}")
         left = -EDGE
         width = self.column_width
-        heading = self.heading(self.L("flyover"), self.L("flyover sub").format(model=model, plane=plane) if model
-                               else plane, size=28, width=width, align=LEFT)
+        heading = self.heading(self.L("flyover"), sub, size=28, width=width, align=LEFT)
         key = self.key(runs.series, surface.masked)
         self.column(heading, left=left, width=width)
         key.to_corner(DOWN + LEFT, buff=0.3)
@@ -87,11 +85,11 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
                   theta.animate(rate_func=linear).increment_value(self.turn * DEGREES), run_time=run_time)
         step.set_value(pace.n)
         self.update_mobjects(0)
-        finals = ", ".join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}"
+        finals = ("，" if self.lang == "zh" else ", ").join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}"
                            for k, t in zip(runs.series, trajs))
         note = self.L("flyover caption").format(n=self.steps(max(t.n_steps for t in trajs)), finals=finals)
         if land.explained is not None:
-            note += " " + self.L("flyover explained").format(e=f"{100 * float(np.sum(land.explained)):.0f} %")
+            note += " " + self.L("flyover explained").format(e=f"{100 * float(np.sum(land.explained)):.0f}%")
         room = config.frame_height / 2 - 0.2 - (key.get_top()[1] + 0.4)     # above the key
         caption = self.caption(note, size=22, width=width, height=room)
         caption.move_to(heading, aligned_edge=UP + LEFT)

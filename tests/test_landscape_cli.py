@@ -1,0 +1,61 @@
+"""gdviz landscape: one line and exit code 2 for every bad option, checked before anything is
+trained (nothing written); the figure and the .npz read back with the API's numbers."""
+
+import pytest
+
+from gdviz.cli import main
+
+
+def gdviz(*args, capsys):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--kind", "pie"], "unknown kind 'pie'; choose from: contour, surface, both, interpolation, gif"),
+    (["-o", "x.gif"], "output 'x.gif' has '.gif'; choose one of: .png, .svg, .pdf"),
+    (["--kind", "gif"], "output 'x.png' has '.png'; choose one of: .gif"),
+    (["-o", "nowhere/x.png"], "output folder 'nowhere' does not exist"),
+    (["--save", "x.csv"], "output 'x.csv' has '.csv'; choose one of: .npz"),
+    (["--save", "nowhere/x.npz"], "output folder 'nowhere' does not exist"),
+    (["--lang", "de"], "unknown language 'de'"),
+    (["--data", "moon"], "unknown data set 'moon' (did you mean 'moons'?); choose from: regression, moons, spirals"),
+    (["--activation", "sigmoid"], "unknown activation 'sigmoid'; choose from: tanh, relu"),
+    (["--loss", "mse2"], "unknown loss 'mse2' (did you mean 'mse'?); choose from: mse, cross-entropy"),
+    (["--directions", "pcaa"], "unknown directions 'pcaa' (did you mean 'pca'?); choose from: random, pca, hessian"),
+    (["--optimizer", "adamm"], "unknown optimizer 'adamm' (did you mean 'adam'?)"),
+    (["--optimizer", "gd,,adam"], "--optimizer must be names separated by commas, got 'gd,,adam'"),
+    (["--directions", "endpoints"], "--directions endpoints is the plane through the start and two end points: "
+                                    "give two optimizers or more, e.g. --optimizer gd,adam"),
+    (["--optimizer", "gd,momentum,adam", "--lr", "0.1,0.2"], "give one learning rate (--lr) per series (3), got 2"),
+    (["--lr", "-1"], "lr must be a finite number > 0, got -1"),
+    (["--lr", "fast"], "--lr must be numbers separated by commas, got 'fast'"),
+    (["--steps", "0"], "--steps must be a whole number >= 1, got '0'"),
+    (["--steps", "2.5"], "--steps must be a whole number >= 1, got '2.5'"),
+    (["--seed", "-1"], "--seed must be a whole number >= 0, got '-1'"),
+    (["--model", "2,x,1"], "--model must be layer sizes from the inputs to the outputs, e.g. 2,16,16,1; got '2,x,1'"),
+    (["--model", "2"], "--model must be layer sizes from the inputs to the outputs, e.g. 2,16,16,1 (at least the "
+                       "inputs and the outputs); got '2'"),
+    (["--model", "3,16,1"], "data X has shape (200, 2) but the model takes 3 inputs: X must be (N, 3)"),
+    (["--model", "2,0,1"], "a layer width must be a whole number from 1 to 4,096 (MAX_WIDTH), got 0"),
+    (["--grid", "2000"], "--grid must be a whole number or (nx, ny) of points per axis from 2 to 1001, got 2000"),
+    (["--grid", "a"], "--grid must be N or NX,NY (whole numbers), got 'a'"),
+    (["--kind", "interpolation", "--grid", "51,51"],
+     "--grid must be a whole number of points per axis from 2 to 1001, got (51, 51)"),
+    (["--span", "-1"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
+                       "min < max, all finite; got -1.0"),
+    (["--span", "1,2,3"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
+                          "min < max, all finite; got (1.0, 2.0, 3.0)"),
+    (["--span", "wide"], "--span must be a number > 0 or XMIN,XMAX,YMIN,YMAX, got 'wide'"),
+])
+def test_bad_input_is_one_line_and_exit_2_with_nothing_written(args, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    base = ["landscape", "--steps", "3", "--grid", "5"]
+    if "-o" not in args:
+        base += ["-o", "x.png"]
+    code, out, err = gdviz(*base, *args, capsys=capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0] == f"gdviz: error: {message}" or (message in lines[0] and lines[0].startswith("gdviz: error: "))
+    assert list(tmp_path.iterdir()) == []
