@@ -186,11 +186,11 @@ LABELS = {
     "flyover lowest": ("lowest loss on this plane", "该平面上的最低损失"),
     "flyover height": ("height: log₁₀ loss; lighter is lower", "高度：log₁₀ 损失；越浅越低"),
     "flyover masked": ("gaps: the loss overflows there", "空缺处：损失溢出"),
-    "flyover final": ("{name} {loss}", "{name} {loss}"),
-    "flyover caption": ("The paths, projected onto this plane, descend into the basin of its lowest point (★). "
-                        "Final loss after {n}: {finals}.",
-                        "投影到该平面上的路径下降到其最低点（★）所在的盆地。{n}后的最终损失：{finals}。"),
-    "flyover explained": ("The plane holds {e} of the paths' variance.", "该平面包含路径方差的 {e}。"),
+    "flyover caption": ("Projected onto this plane, each path ends where the plane is low: {lower} of the plane "
+                        "lies lower than the ends. Own loss after {n}: {finals}.",
+                        "投影到这个平面上，每条路径都停在平面的低处：平面上比终点更低的部分只有 {lower}。"
+                        "{n}后各自的损失：{finals}。"),
+    "flyover explained": (" The plane holds {e} of the paths' variance.", "该平面包含路径方差的 {e}。"),
     # -- end of the manim scenes' labels --
     "step": ("step", "步数"),
     "steps": ("steps", "步"),

@@ -127,7 +127,7 @@ def test_timeline_says_the_heading_then_the_closing_numbers(rendered):
     assert " ".join(tl.cues[0].text.split()).startswith("The loss landscape of a network")
     last = " ".join(tl.cues[-1].text.split())
     adam = runs.trajectories[runs.series.index("adam")]
-    assert "Final loss after" in last and f"Adam {float(adam.loss[-1]):.3g}" in last
+    assert "Own loss after 600 steps" in last and f"Adam {float(adam.loss[-1]):.3g}" in last
     assert tl.cues[-1].end == pytest.approx(tl.duration)
     tz = timeline.read(zh)
     assert tz.lang == "zh" and "".join(tz.cues[0].text.split()).startswith("神经网络的损失地形")

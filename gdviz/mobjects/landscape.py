@@ -13,6 +13,7 @@ import numpy as np
 from manim import WHITE, Dot, LineJointType, ManimColor, Surface, VGroup, VMobject
 
 from .. import style
+from ..landscapes.result import Landscape
 from .common import Reads
 
 # light = low, as the contour fields: ColorBrewer's YlGnBu, the stops of gdviz.style.RATE_COLOURS up to 1
@@ -36,15 +37,9 @@ def log_heights(loss) -> tuple[np.ndarray, np.ndarray]:
     return z, bad
 
 
-def bilinear(grid: np.ndarray, x: np.ndarray, y: np.ndarray, px, py) -> np.ndarray:
-    """``grid`` (ny, nx) on axes ``x``, ``y`` interpolated at points (px, py), clipped to the grid."""
-    px, py = np.clip(px, x[0], x[-1]), np.clip(py, y[0], y[-1])
-    j = np.clip(np.searchsorted(x, px) - 1, 0, len(x) - 2)
-    i = np.clip(np.searchsorted(y, py) - 1, 0, len(y) - 2)
-    u = (px - x[j]) / (x[j + 1] - x[j])
-    v = (py - y[i]) / (y[i + 1] - y[i])
-    return ((1 - u) * (1 - v) * grid[i, j] + u * (1 - v) * grid[i, j + 1]
-            + (1 - u) * v * grid[i + 1, j] + u * v * grid[i + 1, j + 1])
+def _grid_like(land, values) -> Landscape:
+    """A landscape with ``land``'s grid holding ``values`` (to interpolate them as it does)."""
+    return Landscape(loss=values, x=land.x, y=land.y, directions=(), center=[], kind=land.kind)
 
 
 def ramp(colours, s: float) -> ManimColor:
@@ -82,8 +77,8 @@ class LandscapeSurface(VGroup):
     """The 2-D ``landscape``'s log loss as a Surface centred at the origin: the grid's extent
     fits ``size`` scene units (equal scales unless one side would be under half the other),
     heights from ``base`` (lowest) to ``base + height``. ``resolution``: faces per side at most
-    (:func:`faces`; a corner between grid points is interpolated). Faces touching a non-finite
-    loss are left out (``masked`` says there are some).
+    (:func:`faces`; a corner between grid points is interpolated, ``Landscape.surface``). Faces
+    touching a non-finite loss are left out (``masked`` says the grid has some).
 
     ``point(x, y)`` is the scene point on the drawn surface over plane coordinates (x, y).
     """
@@ -93,8 +88,8 @@ class LandscapeSurface(VGroup):
         super().__init__()
         x, y = np.asarray(landscape.x, dtype=float), np.asarray(landscape.y, dtype=float)
         self.x, self.y = x, y
-        self.z, bad = log_heights(landscape.loss)
-        self.masked = bool(bad.any())
+        self.masked = not np.isfinite(landscape.loss).all()
+        self.low = landscape.argmin()
         span = np.array([x[-1] - x[0], y[-1] - y[0]])
         scale = size / span.max()
         self.scales = np.maximum(scale * span, size / 2) / span     # scene units per plane unit, per axis
@@ -102,10 +97,17 @@ class LandscapeSurface(VGroup):
         self.rise, self.base = height, base
         nu, nv = faces(len(x), resolution), faces(len(y), resolution)
         self.us, self.vs = np.linspace(x[0], x[-1], nu + 1), np.linspace(y[0], y[-1], nv + 1)
-        nodes = np.meshgrid(self.us, self.vs)
-        self.mesh = bilinear(self.z, x, y, *nodes)          # the drawn heights (log10 loss), (nv+1, nu+1)
+        # the grid's log loss at the faces' corners, by the grid's own interpolation (Landscape.surface)
+        # of the grid with its non-finite points raised to the highest finite loss; a face touching
+        # one of those points (the interpolated share of them > 0) is left out
+        z, bad = log_heights(landscape.loss)
+        nodes = np.stack(np.meshgrid(self.us, self.vs), -1)
+        self.mesh = np.log10(_grid_like(landscape, 10.0 ** z).surface().value(nodes))   # (nv+1, nu+1)
+        badness = _grid_like(landscape, bad.astype(float)).surface().value(nodes) > 0
         self.z_lo, self.z_hi = float(self.mesh.min()), float(self.mesh.max())
-        badness = bilinear(bad.astype(float), x, y, *nodes)
+        # the drawn surface between its corners: the same bilinear interpolation, of the mesh
+        self.drawn = Landscape(loss=10.0 ** self.mesh, x=self.us, y=self.vs, directions=(), center=[],
+                               kind=landscape.kind).surface()
         # faces filled, no stroke, their shading baked into the colour (a light from the upper left):
         # the camera then only sorts them by depth (``should_apply_shading = False``), which
         # halves the time of a frame
@@ -114,12 +116,12 @@ class LandscapeSurface(VGroup):
         for face in self.surface:
             corners = badness[face.v_index:face.v_index + 2, face.u_index:face.u_index + 2]   # v: y, u: x
             level = (face.get_center()[2] - base) / height if height > 0 else 0.0
-            face.set_fill(shade(ramp(colours, level), face.points), opacity=0.0 if corners.max() > 0 else 1.0)
+            face.set_fill(shade(ramp(colours, level), face.points), opacity=0.0 if corners.any() else 1.0)
         self.add(self.surface)
 
     def level(self, x, y) -> np.ndarray:
         """Height in [0, 1] of the drawn surface over plane point(s) (x, y): 0 at its lowest, 1 at its highest."""
-        z = bilinear(self.mesh, self.us, self.vs, np.asarray(x, float), np.asarray(y, float))
+        z = np.log10(self.drawn.value(np.stack(np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float)), -1)))
         return (z - self.z_lo) / (self.z_hi - self.z_lo) if self.z_hi > self.z_lo else np.zeros_like(z)
 
     def point(self, x, y, lift: float = 0.0) -> np.ndarray:
@@ -135,9 +137,8 @@ class LandscapeSurface(VGroup):
         return np.column_stack([p, z])
 
     def argmin(self) -> tuple[float, float]:
-        """Plane coordinates of the grid's lowest point."""
-        i, j = np.unravel_index(np.argmin(self.z), self.z.shape)
-        return float(self.x[j]), float(self.y[i])
+        """Plane coordinates of the grid's lowest point (``Landscape.argmin``)."""
+        return tuple(float(v) for v in self.low)
 
 
 class SurfacePath(Reads, VGroup):

@@ -44,10 +44,10 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
 
     seconds = 7.0        # the descent
     turn = 70.0          # degrees the camera turns during the descent
-    phi = 62.0           # the camera's angle from the vertical
+    phi = 52.0           # the camera's angle from the vertical
     theta = -125.0       # the camera's azimuth at the start
     zoom = 1.0
-    offset = (2.4, -0.8)  # the surface's centre this far right of (and below) the frame's: texts on the left
+    offset = (2.5, -0.6)  # the surface's centre this far right of (and below) the frame's: texts on the left
     column_width = 4.6   # the texts' column, from the left edge
 
     @classmethod
@@ -85,11 +85,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
                   theta.animate(rate_func=linear).increment_value(self.turn * DEGREES), run_time=run_time)
         step.set_value(pace.n)
         self.update_mobjects(0)
-        finals = ("，" if self.lang == "zh" else ", ").join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}"
-                           for k, t in zip(runs.series, trajs))
-        note = self.L("flyover caption").format(n=self.steps(max(t.n_steps for t in trajs)), finals=finals)
-        if land.explained is not None:
-            note += " " + self.L("flyover explained").format(e=f"{100 * float(np.sum(land.explained)):.0f}%")
+        note = self.closing(land, trajs, runs.series)
         room = config.frame_height / 2 - 0.2 - (key.get_top()[1] + 0.4)     # above the key
         caption = self.caption(note, size=22, width=width, height=room)
         caption.move_to(heading, aligned_edge=UP + LEFT)
@@ -104,6 +100,21 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         project = self.camera.project_points
         shift = np.array([dx, dy, 0.0])
         self.camera.project_points = lambda points: project(points) + shift
+
+    def closing(self, land, trajs, series) -> str:
+        """The closing caption: how much of the plane lies lower than each path's end (the plane's
+        loss there, interpolated), each path's own final loss, and for a PCA plane the share of
+        the paths' variance it holds."""
+        sep = "、" if self.lang == "zh" else ", "
+        finite = np.asarray(land.loss)[np.isfinite(land.loss)]
+        ends = land.surface().value(np.array([t.params[-1] for t in trajs]))
+        lower = sep.join(f"{100 * float(np.mean(finite < e)):.0f}%" for e in ends)
+        finals = sep.join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}" for k, t in zip(series, trajs))
+        note = self.L("flyover caption").format(lower=lower, n=self.steps(max(t.n_steps for t in trajs)),
+                                                finals=finals)
+        if land.explained is not None:
+            note += self.L("flyover explained").format(e=f"{100 * float(np.sum(land.explained)):.0f}%")
+        return note
 
     def key(self, series, masked: bool) -> VGroup:
         """One row per path (its colour and optimizer), the star, the height and colour scale."""
