@@ -1,6 +1,9 @@
 """gdviz landscape: one line and exit code 2 for every bad option, checked before anything is
 trained (nothing written); the figure and the .npz read back with the API's numbers."""
+import json
 
+import imageio.v3 as iio
+import numpy as np
 import pytest
 
 from gdviz.cli import main
@@ -59,3 +62,61 @@ def test_bad_input_is_one_line_and_exit_2_with_nothing_written(args, message, tm
     assert code == 2 and len(lines) == 1, err
     assert lines[0] == f"gdviz: error: {message}" or (message in lines[0] and lines[0].startswith("gdviz: error: "))
     assert list(tmp_path.iterdir()) == []
+
+
+# -- what it writes ----------------------------------------------------------------------------
+def api_landscape(optimizers, rates, steps, grid, directions="pca", seed=0):
+    """The same computation through the API: moons, [2, 16, 16, 1] tanh, each optimizer from the
+    same seeded start, one plane for all the paths."""
+    import gdviz as gd
+
+    data = gd.dataset("moons", seed=seed)
+    net = gd.mlp([2, 16, 16, 1], activation="tanh", seed=seed)
+    trajs = [gd.train(net, None, data, gd.optimizer(k, lr=r), steps, seed=seed) for k, r in zip(optimizers, rates)]
+    return gd.landscape(net, None, data, directions=directions, grid=grid, path=trajs, seed=seed), trajs
+
+
+def test_contour_png_and_npz_hold_the_apis_numbers(tmp_path, capsys):
+    png, npz = tmp_path / "l.png", tmp_path / "l.npz"
+    code, out, err = gdviz("landscape", "--optimizer", "gd,adam", "--lr", "0.5,0.02", "--steps", "40", "--grid", "9",
+                           "-o", png, "--save", npz, capsys=capsys)
+    assert code == 0, err
+    assert iio.imread(png).shape[:2] == (700, 860)
+    land, trajs = api_landscape(["gd", "adam"], [0.5, 0.02], 40, 9)
+    with np.load(npz) as z:
+        np.testing.assert_allclose(z["loss"], land.loss, rtol=1e-12)
+        np.testing.assert_array_equal(z["x"], land.x)
+        np.testing.assert_array_equal(z["y"], land.y)
+        np.testing.assert_allclose(z["d1"], land.model.flatten(land.directions[0]), rtol=1e-12)
+        np.testing.assert_allclose(z["path_adam"], land.project(trajs[1]).params, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(z["path_adam_loss"], trajs[1].loss, rtol=1e-12)
+        settings = json.loads(str(z["settings"]))
+    assert settings["kind"] == "pca" and settings["series"] == ["gd", "adam"]
+    assert settings["explained"] == pytest.approx(list(land.explained))
+    assert f"final loss {trajs[1].loss[-1]:.4g} after 40 steps" in " ".join(out.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.npz", "l.png"]
+
+
+@pytest.mark.parametrize("kind,name,extra", [
+    ("surface", "s.png", ["--directions", "random", "--lr", "0.02", "--lang", "zh"]),
+    ("both", "b.svg", ["--directions", "endpoints", "--optimizer", "gd,adam", "--lr", "0.5,0.02"]),
+    ("interpolation", "i.pdf", ["--lr", "0.02"]),
+])
+def test_each_kind_writes_its_figure(kind, name, extra, tmp_path, capsys):
+    out = tmp_path / name
+    code, _, err = gdviz("landscape", "--kind", kind, "--steps", "30", "--grid", "7", *extra, "-o", out, capsys=capsys)
+    assert code == 0, err
+    head = out.read_bytes()[:8]
+    assert head.startswith({".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[out.suffix])
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_gif_reads_back(tmp_path, capsys):
+    from PIL import Image
+
+    gif = tmp_path / "p.gif"
+    code, _, err = gdviz("landscape", "--kind", "gif", "--optimizer", "gd,adam", "--lr", "0.5,0.02", "--steps", "30",
+                         "--grid", "7", "-o", gif, capsys=capsys)
+    assert code == 0, err
+    with Image.open(gif) as im:
+        assert im.n_frames > 10 and im.info["loop"] == 0
