@@ -170,14 +170,15 @@ def compute(req: Request):
 
 
 def subtitle(req: Request, sizes, lang: str) -> str:
-    """'a 2-16-16-1 tanh network on moons, 500 steps of adam from one start'."""
+    """'a 2-16-16-1 tanh network on two moons, 500 steps of Adam from one start'."""
     from ..style import optimizer_name
+    from .datasets import DATASETS
 
-    names = ", ".join(optimizer_name(k, lang) for k in req.keys)
-    shape = "-".join(str(s) for s in sizes)
+    names = ("、" if lang == "zh" else ", ").join(optimizer_name(k, lang) for k in req.keys)
+    shape, data = "-".join(str(s) for s in sizes), DATASETS[req.data].title[lang]
     if lang == "zh":
-        return f"{shape} {req.activation} 网络，数据 {req.data}，{names} 训练 {req.steps} 步，同一起点"
-    return f"a {shape} {req.activation} network on {req.data}, {req.steps} steps of {names} from one start"
+        return f"{shape} {req.activation} 网络，{data}，{names}从同一起点训练 {req.steps} 步"
+    return f"a {shape} {req.activation} network on {data.lower()}, {req.steps} steps of {names} from one start"
 
 
 def save_npz(runs, path) -> Path:
