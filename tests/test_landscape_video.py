@@ -82,6 +82,18 @@ def test_path_lies_on_the_surface_and_its_dot_at_the_trajectory_point(t):
         assert np.linalg.norm(np.diff(back, axis=0), axis=1).max() <= path.piece + 1e-12
 
 
+def test_a_path_leaving_the_plane_stops_at_its_edge():
+    land = bowl(41, 21)          # x in [-2, 2]
+    traj = gd.run(gd.optimizer("gd", lr=1.05), "bowl", [-1.0, 0.2], steps=12)   # over 2/L: it swings out
+    assert np.abs(traj.params[:, 0]).max() > 2
+    s = LandscapeSurface(land)
+    path = SurfacePath(s, traj, ValueTracker(12), OPTIMIZER_COLOURS["gd"])
+    back = np.asarray(path.line.get_anchors())[:, :2] / s.scales + s.middle
+    assert np.all(np.abs(back[:, 0]) <= 2 + 1e-9) and np.all(np.abs(back[:, 1]) <= 1 + 1e-9)
+    assert np.isclose(abs(back[-1, 0]), 2) or np.isclose(abs(back[-1, 1]), 1)    # on the edge
+    np.testing.assert_allclose(path.dot.get_center(), path.line.get_anchors()[-1])
+
+
 # -- the video --------------------------------------------------------------------------------
 SCALE = 0.45      # about 5 s of video at -ql
 

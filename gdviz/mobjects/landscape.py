@@ -14,6 +14,7 @@ from manim import WHITE, Dot, LineJointType, ManimColor, Surface, VGroup, VMobje
 
 from .. import style
 from ..landscapes.result import Landscape
+from ..render.geometry import clip_to_window
 from .common import Reads
 
 # light = low, as the contour fields: ColorBrewer's YlGnBu, the stops of gdviz.style.RATE_COLOURS up to 1
@@ -145,7 +146,8 @@ class SurfacePath(Reads, VGroup):
     """A projected path (a 2-D Trajectory in the landscape's plane coordinates) drawn on a
     :class:`LandscapeSurface` up to the tracker's step, with a dot at ``traj.at(t)``. The line
     follows the surface between recorded points (each step cut into pieces of at most
-    ``piece`` plane units), lifted by ``lift`` and cased in white so it reads on any colour.
+    ``piece`` plane units), lifted by ``lift`` and cased in white so it reads on any colour; a
+    path that leaves the grid stops at its edge.
 
         >>> t = ValueTracker(0); path = SurfacePath(surface, land.project(run), t, colour("adam"))
     """
@@ -156,6 +158,7 @@ class SurfacePath(Reads, VGroup):
         self.surface, self.traj, self.tracker, self.lift = surface, traj, tracker, lift
         cell = min(np.diff(surface.x).min(), np.diff(surface.y).min())
         self.piece = cell / 2
+        self.window = np.array([[surface.x[0], surface.x[-1]], [surface.y[0], surface.y[-1]]])
         self.casing = VMobject(stroke_color=WHITE, stroke_width=stroke_width + 3, joint_type=LineJointType.ROUND)
         self.line = VMobject(stroke_color=colour, stroke_width=stroke_width, joint_type=LineJointType.ROUND)
         self.start = Dot(surface.point(*traj.params[0], lift), radius=0.075, color=WHITE, stroke_color=colour,
@@ -166,9 +169,11 @@ class SurfacePath(Reads, VGroup):
         self.update_from_tracker()
 
     def dense(self, t: float) -> np.ndarray:
-        """Plane points of the path up to fractional step ``t``, each step cut into pieces."""
+        """Plane points of the path up to fractional step ``t`` (up to the grid's edge), each step
+        cut into pieces."""
         t = min(max(t, 0.0), self.traj.n_steps)
         pts = np.vstack([self.traj.params[: self.traj.rows_until(t)], self.traj.at(t)[None]])
+        pts = clip_to_window(pts, self.window)     # a path that leaves the plane's grid stops at its edge
         out = [pts[:1]]
         for a, b in zip(pts[:-1], pts[1:]):
             k = max(1, int(np.ceil(np.linalg.norm(b - a) / self.piece)))
