@@ -744,7 +744,8 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
 @click.option("--lang", default="en", help="Label language: en or zh.")
 @click.option("--kind", default="contour", show_default=True, help="contour, surface, both, interpolation or gif.")
 @click.option("--save", default=None, metavar="FILE.npz", help="Also write the landscape's arrays.")
-@click.option("--output", "-o", required=True, metavar="FILE", help="A .png, .svg or .pdf figure (a .gif for gif).")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="A .png, .svg or .pdf figure (a .gif for gif), or .npz data.")
 def landscape_cmd(output, **options):
     """Train a small network and draw its loss landscape with the paths: gdviz landscape -o land.png."""
     from .landscapes import command

@@ -17,7 +17,7 @@ def gdviz(*args, capsys):
 
 @pytest.mark.parametrize("args,message", [
     (["--kind", "pie"], "unknown kind 'pie'; choose from: contour, surface, both, interpolation, gif"),
-    (["-o", "x.gif"], "output 'x.gif' has '.gif'; choose one of: .png, .svg, .pdf"),
+    (["-o", "x.gif"], "output 'x.gif' has '.gif'; choose one of: .png, .svg, .pdf, .npz"),
     (["--kind", "gif"], "output 'x.png' has '.png'; choose one of: .gif"),
     (["-o", "nowhere/x.png"], "output folder 'nowhere' does not exist"),
     (["--save", "x.csv"], "output 'x.csv' has '.csv'; choose one of: .npz"),
@@ -51,6 +51,10 @@ def gdviz(*args, capsys):
     (["--span", "1,2,3"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
                           "min < max, all finite; got (1.0, 2.0, 3.0)"),
     (["--span", "wide"], "--span must be a number > 0 or XMIN,XMAX,YMIN,YMAX, got 'wide'"),
+    (["-o", "x.csv"], "output 'x.csv' has '.csv'; choose one of: .png, .svg, .pdf, .npz"),
+    (["--save", "y.npz", "-o", "x.npz"], "--save writes the arrays beside a picture: give -o a .png, .svg or .pdf"),
+    (["--optimizer", "gd,adam", "--lr", "1e6,0.01", "--steps", "50"],
+     "gradient descent diverged after 1 step at learning rate 1e+06: nothing to draw; give a smaller --lr"),
 ])
 def test_bad_input_is_one_line_and_exit_2_with_nothing_written(args, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -74,6 +78,28 @@ def api_landscape(optimizers, rates, steps, grid, directions="pca", seed=0):
     net = gd.mlp([2, 16, 16, 1], activation="tanh", seed=seed)
     trajs = [gd.train(net, None, data, gd.optimizer(k, lr=r), steps, seed=seed) for k, r in zip(optimizers, rates)]
     return gd.landscape(net, None, data, directions=directions, grid=grid, path=trajs, seed=seed), trajs
+
+
+def test_npz_alone_like_gdviz_map(tmp_path, capsys):
+    npz = tmp_path / "l.npz"
+    code, out, err = gdviz("landscape", "--steps", "20", "--grid", "5", "--lr", "0.02", "-o", npz, capsys=capsys)
+    assert code == 0, err
+    with np.load(npz) as z:
+        assert z["loss"].shape == (5, 5) and np.isfinite(z["loss"]).all()
+        assert json.loads(str(z["settings"]))["series"] == ["adam"]
+    assert [p.name for p in tmp_path.iterdir()] == ["l.npz"] and f"wrote {npz}" in " ".join(out.split())
+
+
+def test_a_failed_picture_leaves_no_npz(tmp_path, capsys, monkeypatch):
+    from gdviz.landscapes import command
+
+    def broken(runs, req):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(command, "draw", broken)
+    code, _, err = gdviz("landscape", "--steps", "20", "--grid", "5", "--lr", "0.02", "-o", tmp_path / "l.png",
+                         "--save", tmp_path / "l.npz", capsys=capsys)
+    assert code != 0 and list(tmp_path.iterdir()) == []
 
 
 def test_contour_png_and_npz_hold_the_apis_numbers(tmp_path, capsys):

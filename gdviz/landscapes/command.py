@@ -113,8 +113,10 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     style.check_lang(lang)
     if kind not in KINDS:
         raise unknown_name("kind", kind, KINDS)
-    out = check_output(output, (".gif",) if kind == "gif" else FIGURES)
+    out = check_output(output, (".gif",) if kind == "gif" else (*FIGURES, ".npz"))
     stored = check_output(save, (".npz",)) if save is not None else None
+    if stored is not None and out.suffix.lower() == ".npz":
+        raise UserInputError("--save writes the arrays beside a picture: give -o a .png, .svg or .pdf")
     if data not in DATASETS:
         raise unknown_name("data set", data, DATASETS)
     if activation not in ACTIVATIONS:
@@ -156,6 +158,13 @@ def compute(req: Request):
     net = gd.mlp(sizes, activation=req.activation, seed=req.seed)
     ml = model_loss(net, req.loss, (X, y))
     trajs = [gd.train(ml, None, None, opt, req.steps, seed=req.seed) for opt in req.optimizers]
+    for key, t in zip(req.keys, trajs):
+        if t.status == "diverged":
+            from ..style import optimizer_name
+
+            steps = f"{int(t.n_steps)} step{'' if t.n_steps == 1 else 's'}"
+            raise UserInputError(f"{optimizer_name(key)} diverged after {steps} at learning rate "
+                                 f"{t.hyperparams.get('lr', '?'):g}: nothing to draw; give a smaller --lr")
     if req.kind == "interpolation":
         land = gd.interpolate(ml, start=trajs[0], points=req.grid[0])
         paths = []
@@ -268,9 +277,12 @@ def draw(runs, req: Request) -> Path:
 
 
 def run(**options) -> tuple[Path, Path | None, list]:
-    """``gdviz landscape``: check, compute, write the picture (and the .npz); returns the paths
-    written and the summary rows."""
+    """``gdviz landscape``: check, compute, write the picture, then the .npz (a failed picture
+    leaves no data behind), or with ``-o NAME.npz`` the data alone; returns the paths written
+    and the summary rows."""
     req = request(**options)
     runs = compute(req)
-    stored = save_npz(runs, req.save) if req.save is not None else None
-    return draw(runs, req), stored, summary(runs)
+    if req.output.suffix.lower() == ".npz":
+        return save_npz(runs, req.output), None, summary(runs)
+    picture = draw(runs, req)
+    return picture, save_npz(runs, req.save) if req.save is not None else None, summary(runs)
