@@ -736,6 +736,7 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
               help="One path per optimizer, all from the same start.")
 @click.option("--lr", default=None, metavar="LR[,LR...]", help="Learning rate: one, or one per optimizer.")
 @click.option("--steps", "-n", default="500", show_default=True, help="Training steps of every path.")
+@click.option("--record-every", default=None, metavar="K", help="Keep every K-th step of the paths (long runs).")
 @click.option("--directions", default="pca", show_default=True, help="pca, random, hessian or endpoints.")
 @click.option("--grid", default="51", show_default=True, metavar="N|NX,NY", help="Points per axis.")
 @click.option("--span", default=None, metavar="S|XMIN,XMAX,YMIN,YMAX",

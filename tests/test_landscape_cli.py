@@ -51,6 +51,8 @@ def gdviz(*args, capsys):
     (["--span", "1,2,3"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
                           "min < max, all finite; got (1.0, 2.0, 3.0)"),
     (["--span", "wide"], "--span must be a number > 0 or XMIN,XMAX,YMIN,YMAX, got 'wide'"),
+    (["--record-every", "0"], "--record-every must be a whole number >= 1, got '0'"),
+    (["--steps", "2000000"], "(CLI: --record-every 81)"),
     (["-o", "x.csv"], "output 'x.csv' has '.csv'; choose one of: .png, .svg, .pdf, .npz"),
     (["--save", "y.npz", "-o", "x.npz"], "--save writes the arrays beside a picture: give -o a .png, .svg or .pdf"),
     (["--optimizer", "gd,adam", "--lr", "1e6,0.01", "--steps", "50"],
@@ -88,6 +90,15 @@ def test_npz_alone_like_gdviz_map(tmp_path, capsys):
         assert z["loss"].shape == (5, 5) and np.isfinite(z["loss"]).all()
         assert json.loads(str(z["settings"]))["series"] == ["adam"]
     assert [p.name for p in tmp_path.iterdir()] == ["l.npz"] and f"wrote {npz}" in " ".join(out.split())
+
+
+def test_record_every_keeps_every_kth_step(tmp_path, capsys):
+    npz = tmp_path / "l.npz"
+    code, _, err = gdviz("landscape", "--steps", "20", "--record-every", "5", "--grid", "5", "--lr", "0.02", "-o", npz,
+                         capsys=capsys)
+    assert code == 0, err
+    with np.load(npz) as z:
+        assert z["path_adam"].shape == (5, 2)      # steps 0, 5, 10, 15, 20
 
 
 def test_a_failed_picture_leaves_no_npz(tmp_path, capsys, monkeypatch):

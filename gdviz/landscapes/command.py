@@ -38,6 +38,7 @@ class Request:
     optimizers: list            # gdviz optimizer objects, one per path
     keys: list                  # their names
     steps: int
+    record_every: int | None
     directions: str
     grid: tuple
     span: object                # None, a float or (xmin, xmax, ymin, ymax)
@@ -97,7 +98,8 @@ def span_spec(text):
 
 
 def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer="adam", lr=None, steps="500",
-            directions="pca", grid="51", span=None, seed="0", lang="en", kind="contour", output, save=None) -> Request:
+            record_every=None, directions="pca", grid="51", span=None, seed="0", lang="en", kind="contour", output,
+            save=None) -> Request:
     """The options of ``gdviz landscape`` (text as typed), checked without training anything:
     one :class:`~gdviz.errors.UserInputError` line for the first problem found."""
     import gdviz as gd
@@ -139,7 +141,8 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     spans = span_spec(span)
     if spans is not None:
         _span(spans, 2)
-    return Request(data, sizes, activation, loss, optimizers, keys, n, directions, grid_sizes, spans,
+    every = None if record_every is None else _whole("--record-every", record_every, 1)
+    return Request(data, sizes, activation, loss, optimizers, keys, n, every, directions, grid_sizes, spans,
                    _whole("--seed", seed, 0), lang, kind, out, stored)
 
 
@@ -157,7 +160,8 @@ def compute(req: Request):
     sizes = req.sizes or [X.shape[1], *HIDDEN, 1]
     net = gd.mlp(sizes, activation=req.activation, seed=req.seed)
     ml = model_loss(net, req.loss, (X, y))
-    trajs = [gd.train(ml, None, None, opt, req.steps, seed=req.seed) for opt in req.optimizers]
+    trajs = [gd.train(ml, None, None, opt, req.steps, seed=req.seed, record_every=req.record_every)
+             for opt in req.optimizers]
     for key, t in zip(req.keys, trajs):
         if t.status == "diverged":
             from ..style import optimizer_name
