@@ -47,8 +47,9 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
     phi = 52.0           # the camera's angle from the vertical
     theta = -125.0       # the camera's azimuth at the start
     zoom = 1.0
-    offset = (2.5, -0.6)  # the surface's centre this far right of (and below) the frame's: texts on the left
+    offset = (2.5, -0.35)  # the surface's centre this far right of (and below) the frame's: texts on the left
     column_width = 4.6   # the texts' column, from the left edge
+    face_pixels = 18     # the surface's faces about this many pixels tall (20 x 20 at -ql, 40 x 40 at medium)
 
     @classmethod
     def lesson_runs(cls) -> list:
@@ -61,7 +62,8 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         self.camera.should_apply_shading = False     # the surface's faces carry their own shading
         self.set_camera_orientation(phi=self.phi * DEGREES, theta=self.theta * DEGREES, zoom=self.zoom)
         self.shift_picture(*self.offset)
-        surface = LandscapeSurface(land, size=7.0, height=2.6, base=-1.3)
+        surface = LandscapeSurface(land, size=7.0, height=2.6, base=-1.3,
+                                   resolution=round(config.pixel_height / self.face_pixels))
         step = ValueTracker(0)
         paths = [SurfacePath(surface, t, step, colour(key)) for t, key in zip(trajs, runs.series)]
         star = text("★", "en", size=40, colour=STAR).set_stroke(INK, 0.8)
