@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from ... import style
+from ...errors import UserInputError
 from ...style import fmt_number
 from ...style import label as L
 from ..axes import MAX_LEVEL, draw_path, note_blank
@@ -124,7 +125,7 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
         handles.append(Line2D([], [], ls="none", marker="*", ms=16, mfc=STAR, mec=style.INK, mew=1.0,
                               label=L("landscape lowest", lang)))
     if center:
-        ax.plot(0.0, 0.0, marker="X", ms=11, color=style.INK, mec="white", mew=1.2, ls="none", zorder=8)
+        ax.plot(0.0, 0.0, marker="X", ms=9, color=style.INK, mec="white", mew=1.2, ls="none", zorder=10)   # on a ★
         handles.append(Line2D([], [], ls="none", marker="X", ms=10, color=style.INK, mec="white",
                               label=L(CENTER_LABELS.get(land.kind, "landscape center"), lang)))
     note_blank(ax, np.asarray(land.loss, dtype=float), lang)
@@ -160,9 +161,11 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en"):
     ax.scatter(land.x[j], land.y[i], F[i, j] + lift, marker="*", s=220, c=STAR, edgecolors=style.INK,
                linewidths=0.9, depthshade=False, zorder=12)
     note_blank(ax, np.asarray(land.loss, dtype=float), lang)
-    ax.set_xlabel(_short_axis(land, 1, lang), fontsize=9, labelpad=2)
-    ax.set_ylabel(_short_axis(land, 2, lang), fontsize=9, labelpad=2)
-    ax.set_zlabel(L("landscape log loss", lang), fontsize=9.5, labelpad=4)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(4))
+    ax.set_xlabel(_short_axis(land, 1, lang), fontsize=9.5, labelpad=13)
+    ax.set_ylabel(_short_axis(land, 2, lang), fontsize=9.5, labelpad=13)
+    ax.set_zlabel(L("landscape log loss", lang), fontsize=9.5, labelpad=6)
     ax.tick_params(labelsize=8, pad=1)
     ax.view_init(elev=38, azim=-60)
 
@@ -278,6 +281,9 @@ def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: f
     w, h = check_size(size)
     frames, fps = check_frames(frames), check_fps(fps)
     land, paths, keys = runs.info["landscape"], runs.trajectories, runs.series
+    if not paths or land.dim != 2:
+        raise UserInputError("a landscape GIF draws paths on a plane: give runs with projected paths on a 2-D "
+                             "landscape (lesson landscape-paths)")
     x0, x1, y0, y1 = extent(land)
     times = Pace(paths, np.array([[x0, x1], [y0, y1]])).frame_times(frames)
     n = max(int(t.n_steps) for t in paths)

@@ -1,0 +1,173 @@
+"""Pictures of loss landscapes (gdviz.render.figures.landscape, gdviz.lessons.landscape): the
+lessons' claims hold, the figures name their axes and read in both languages with nothing
+overlapping, a non-finite grid is masked and said, the path GIF reads back whole."""
+import numpy as np
+import pytest
+from matplotlib.text import Text
+from overlap import overlaps
+from PIL import Image
+
+from gdviz import lessons, style
+from gdviz.errors import UserInputError
+from gdviz.landscapes.result import Landscape
+from gdviz.lessons.runs import Runs
+from gdviz.render import figures
+from gdviz.render.figures.landscape import (
+    axis_label,
+    draw_landscape,
+    loss_levels,
+    nice_ticks,
+    save_landscape_gif,
+)
+from gdviz.render.mpl import new_figure, rc
+from gdviz.style import fmt_number
+from gdviz.trajectory import Trajectory
+
+KEYS, ENDS = ["gd", "momentum", "adam"], [(0.25, -0.15), (0.35, -0.25), (0.3, -0.2)]
+SUB = {"en": "a hand-made plane", "zh": "手工构造的平面"}
+
+
+def bowl(x, y):
+    """A bowl with a ripple, from about 0.02 to 5 on [-1, 1]^2."""
+    return 0.01 + (x - 0.3) ** 2 + 2 * (y + 0.2) ** 2 + 0.2 * np.sin(3 * x) ** 2
+
+
+def plane(kind="pca", n=31, blank=False):
+    x = y = np.linspace(-1.0, 1.0, n)
+    loss = bowl(*np.meshgrid(x, y))
+    if blank:
+        loss[:6, :8] = np.inf          # 48 of 961 points: 5% of the plane overflows
+    return Landscape(loss, x, y, (None, None), [], kind,
+                     explained=np.array([0.873, 0.0812]) if kind == "pca" else None,
+                     eigenvalues=np.array([12.4, 3.1]) if kind == "hessian" else None)
+
+
+def path(end, name, n=40):
+    t = np.linspace(0, 1, n + 1)[:, None]
+    p = np.array([-0.8, 0.8]) + (np.array(end) - [-0.8, 0.8]) * (1 - (1 - t) ** 3)
+    return Trajectory(p, bowl(p[:, 0], p[:, 1]), np.zeros_like(p), None, "max_steps", n, optimizer=name)
+
+
+def paths_runs(**kw):
+    trajs = [path(e, k) for e, k in zip(ENDS, KEYS)]
+    return Runs(None, trajs, KEYS, info={"landscape": plane(**kw), "sub": SUB})
+
+
+def line(loss):
+    a = np.linspace(-0.5, 1.5, len(loss))
+    return Landscape(np.asarray(loss, float), a, None, (None,), [], "interpolation")
+
+
+@pytest.mark.parametrize("kind, en, zh", [
+    ("random", "filter-normalized random direction 1", "滤波器归一化的随机方向 1"),
+    ("pca", "PC1 (87.3% of the paths' variance)", "主成分 1（占路径方差的 87.3%）"),
+    ("hessian", "Hessian eigenvector 1 (λ = 12.4)", "Hessian 特征向量 1（λ = 12.4）"),
+])
+def test_axes_are_named_after_the_directions(kind, en, zh):
+    land = plane(kind)
+    assert axis_label(land, 1, "en") == en and axis_label(land, 1, "zh") == zh
+    assert axis_label(plane("pca"), 2, "en") == "PC2 (8.1% of the paths' variance)"
+
+
+def test_levels_are_log_spaced_and_the_colour_bar_reads_in_loss_units():
+    z = plane(blank=True).loss
+    lv = loss_levels(np.ma.masked_invalid(z))
+    finite = z[np.isfinite(z)]
+    assert (lv[0], lv[-1]) == (finite.min(), pytest.approx(finite.max())) and len(lv) == 15
+    assert np.allclose(np.diff(np.log(lv)), np.log(lv[1] / lv[0]))
+    assert nice_ticks(0.03, 4.2) == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+    with rc("en"):
+        fig = new_figure(700, 560)
+        ax = fig.add_subplot()
+        draw_landscape(ax, plane(), lang="en")
+        fig.canvas.draw()
+    bar = fig.axes[1]
+    labels = [t.get_text() for t in bar.get_yticklabels()]
+    assert labels == [fmt_number(v) for v in nice_ticks(*bar.get_ylim())] and len(labels) >= 3
+    assert all(set(t) <= set("0123456789.") for t in labels)        # plain numbers, no 1e-2 or 10^x
+    assert bar.get_ylabel() == "loss (log scale)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kind, runs", [
+    ("landscape-paths", lambda: paths_runs()),
+    ("landscape-random", lambda: Runs(None, [], [], info={"landscape": plane("random"), "sub": SUB})),
+    ("landscape-interpolation", lambda: Runs(None, [], [], info={
+        "landscape": line(np.r_[np.linspace(3, 0.5, 30), np.linspace(0.6, 0.1, 11), np.linspace(0.1, 2, 10)]),
+        "sub": SUB})),
+])
+def test_figures_read_in_both_languages_with_nothing_overlapping(kind, runs, lang):
+    with rc(lang):
+        fig = figures.figure(kind, runs=runs(), lang=lang)
+        assert overlaps(fig) == []
+    text = "\n".join(t.get_text() for t in fig.findobj(Text))
+    assert SUB[lang] in text
+    if kind == "landscape-paths":
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert legend[:3] == [f"{style.optimizer_name(k, lang)}{style.colon(lang)}{style.label('loss', lang)} "
+                              f"{style.readout(bowl(*end))}" for k, end in zip(KEYS, ENDS)]
+        assert style.label("landscape lowest", lang) in legend
+
+
+def test_the_interpolation_marks_where_the_loss_rises():
+    bump = line(np.r_[np.linspace(3, 0.5, 20), [0.8, 1.0], np.linspace(0.6, 0.1, 19), np.linspace(0.1, 2, 10)])
+    fig = figures.figure("landscape-interpolation", runs=Runs(None, [], [], info={"landscape": bump, "sub": SUB}))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["loss", style.label("landscape rises", "en")]
+    red = [ln for ln in fig.axes[0].lines if ln.get_color() == style.DIVERGED]
+    assert len(red) == 2 and red[0].get_xdata()[0] == pytest.approx(bump.x[19])   # 0.5 -> 0.8 -> 1.0
+    flat = line(np.linspace(3, 0.1, 51))
+    fig = figures.figure("landscape-interpolation", runs=Runs(None, [], [], info={"landscape": flat, "sub": SUB}))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["loss"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_non_finite_grid_is_masked_and_said(lang):
+    runs = paths_runs(blank=True)
+    with rc(lang):
+        fig = figures.figure("landscape-paths", runs=runs, lang=lang)
+        assert overlaps(fig) == []
+    note = style.label("blank: overflows", lang).format(share="5%")
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_text() == note] == [note]
+    assert not np.isfinite(runs.info["landscape"].loss).all()     # the figure left the landscape as it was
+
+
+def test_the_path_gif_reads_back_whole(tmp_path):
+    out = save_landscape_gif(paths_runs(), tmp_path / "paths.gif", lang="zh", frames=12, fps=10, size=(520, 420),
+                             hold=1.0)
+    with Image.open(out) as im:
+        durations = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            durations.append(im.info["duration"])
+        assert im.n_frames == 12 and im.size == (520, 420)
+        im.seek(0)
+        first = np.asarray(im.convert("RGB"), dtype=int)
+        im.seek(11)
+        last = np.asarray(im.convert("RGB"), dtype=int)
+    assert durations == [100] * 11 + [1100]
+    assert (np.abs(first - last).sum(-1) > 60).sum() > 500            # the paths have been drawn
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paths.gif"]
+    with pytest.raises(UserInputError, match="^a landscape GIF draws paths on a plane"):
+        save_landscape_gif(Runs(None, [], [], info={"landscape": plane()}), tmp_path / "none.gif")
+
+
+@pytest.fixture(scope="module")
+def built():
+    return {name: lessons.build(name) for name in ("landscape-random", "landscape-paths", "landscape-interpolation")}
+
+
+def test_every_landscape_lesson_states_claims_that_hold(built):
+    for name, runs in built.items():
+        assert runs.claims, name
+        assert not [c.failure() for c in runs.claims if not c.holds]
+
+
+def test_the_paths_are_projected_onto_one_plane(built):
+    runs = built["landscape-paths"]
+    land = runs.info["landscape"]
+    assert runs.series == ["gd", "momentum", "adam"] and land.kind == "pca"
+    assert all(t.params.shape[1] == 2 for t in runs.trajectories)
+    assert len({tuple(t.params[0].round(12)) for t in runs.trajectories}) == 1     # one start
+    explained = next(c for c in runs.claims if c.key == "pca-explains").numbers["explained"]
+    assert explained == pytest.approx(float(np.sum(land.explained)))
