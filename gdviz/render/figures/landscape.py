@@ -121,7 +121,8 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
                     Line2D([], [], ls="none", marker="o", ms=7, color=style.INK, mec="white",
                            label=L("landscape end marker", lang))]
     if lowest:
-        ax.scatter(*land.argmin(), marker="*", s=280, c=STAR, edgecolors=style.INK, linewidths=1.0, zorder=9)
+        ax.scatter(*land.argmin(), marker="*", s=280, c=STAR, edgecolors=style.INK, linewidths=1.0, zorder=9,
+                   clip_on=False)   # whole, also on the grid's edge
         handles.append(Line2D([], [], ls="none", marker="*", ms=16, mfc=STAR, mec=style.INK, mew=1.0,
                               label=L("landscape lowest", lang)))
     if center:
@@ -136,10 +137,11 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
     return handles
 
 
-def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en"):
+def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38, -60)):
     """The plane as a 3-D surface of log10 loss (the z axis says so), each projected path lifted
     onto the surface (its height there, a little above), its start hollow and its end filled; the
-    lowest grid point (★) marked. Non-finite values leave a hole, with a note."""
+    lowest grid point (★) marked; seen from ``view`` (elevation, azimuth in degrees). Non-finite values
+    leave a hole, with a note."""
     Z = shown_loss(land)
     with np.errstate(all="ignore"):
         F = np.log10(np.ma.maximum(Z, loss_levels(Z)[0])).filled(np.nan)
@@ -167,7 +169,7 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en"):
     ax.set_ylabel(_short_axis(land, 2, lang), fontsize=9.5, labelpad=13)
     ax.set_zlabel(L("landscape log loss", lang), fontsize=9.5, labelpad=6)
     ax.tick_params(labelsize=8, pad=1)
-    ax.view_init(elev=38, azim=-60)
+    ax.view_init(*view)
 
 
 def _short_axis(land, k, lang):
@@ -199,12 +201,12 @@ def draw_interpolation(ax, land, *, lang: str = "en", accuracy=None):
     if finite.any() and np.nanmin(z[finite]) > 0 and np.nanmax(z) / np.nanmin(z[finite]) > 30:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
-    for alpha, key, ha in ((0.0, "landscape initial", "right"), (1.0, "landscape trained", "left")):
+    for alpha, key in ((0.0, "landscape initial"), (1.0, "landscape trained")):
         y = float(np.interp(alpha, a, z))
         ax.axvline(alpha, color=style.MUTED, lw=0.9, ls=(0, (2, 2)), zorder=1)
         ax.plot(alpha, y, "o", ms=8, color=ink, mec="white", mew=1.5, zorder=5)
         ax.annotate(f"{L(key, lang)}{style.colon(lang)}{style.readout(y)}", (alpha, y),
-                    xytext=(-8 if ha == "right" else 8, 8), textcoords="offset points", ha=ha, va="bottom",
+                    xytext=(8, 8), textcoords="offset points", ha="left", va="bottom",
                     fontsize=10, color=style.INK, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     if accuracy is not None:
@@ -234,7 +236,7 @@ def _two_panels(fig, runs, lang, key):
     cax = fig.add_axes([0.48, 0.2, 0.012, 0.63])
     handles = draw_landscape(ax, land, paths, keys, lang=lang, cax=cax)
     ax3 = fig.add_axes([0.53, 0.13, 0.45, 0.76], projection="3d")
-    draw_landscape_3d(ax3, land, paths, keys, lang=lang)
+    draw_landscape_3d(ax3, land, paths, keys, lang=lang, view=info.get("view", (38, -60)))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=3 if paths else 2,
                frameon=False, fontsize=9.5)
     title(fig, L(f"{key} title", lang), info["sub"][lang])
@@ -318,7 +320,11 @@ def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: f
                 head.set_data(pts[-1:, 0], pts[-1:, 1])
                 fig.draw_artist(line)
                 fig.draw_artist(head)
-            counter.set_text(L("landscape step", lang).format(k=int(np.floor(tt + 1e-9)), n=n))
+            k = int(np.floor(tt + 1e-9))
+            losses = "   ".join(f"{series_label(key, lang)} {style.readout(t.loss[t.rows_until(k) - 1])}"
+                               for (t, _, _), key in zip(arts, keys))
+            counter.set_text(f"{L('landscape step', lang).format(k=k, n=n)}   {L('loss', lang)}{style.colon(lang)}"
+                             f"{losses}")
             fig.draw_artist(counter)
             images.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()))
     palette = global_palette([images[0], images[len(images) // 2], images[-1]])
