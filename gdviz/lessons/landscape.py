@@ -153,32 +153,35 @@ def landscape_paths(steps: int = STEPS, grid: int = 41, seed: int = 0) -> Runs:
 
 def landscape_interpolation(steps: int = STEPS, points: int = 81, seed: int = 0) -> Runs:
     """The loss at (1 - α) initial + α trained for α from -0.5 to 1.5 (Goodfellow et al. 2015),
-    the weights Adam trained; ``info["rises"]`` the α intervals in [0, 1] where it rises."""
+    the weights Adam trained; ``info["accuracy"]`` the share of the data classified right at each α.
+    The claim: the loss falls at every step of α from 0 to 1; where it does not, the figure marks
+    the rises (drawn in vermillion) and the claim says where they are."""
     import gdviz as gd
 
     model, traj = trained(*OPTIMIZERS[2], steps, seed)
     line = gd.interpolate(model, None, data(), traj, None, points=points)
     a, z = np.asarray(line.x), np.asarray(line.loss)
+    acc = accuracy(model, (1 - a)[:, None] * traj.params[0] + a[:, None] * traj.params[-1])
     inside = (a >= 0) & (a <= 1)
-    steps_up = np.flatnonzero(inside[:-1] & inside[1:] & (np.diff(z) > 0))
-    z0, z1 = float(np.interp(0.0, a, z)), float(np.interp(1.0, a, z))
-    if steps_up.size == 0:
+    up = np.flatnonzero(inside[:-1] & inside[1:] & (np.diff(z) > 0))
+    (z0, z1), (acc0, acc1) = np.interp([0.0, 1.0], a, z), np.interp([0.0, 1.0], a, acc)
+    numbers = dict(start=float(z0), end=float(z1), rises=len(up), accuracy=(float(acc0), float(acc1)))
+    accs = f"{100 * acc0:.1f}% → {100 * acc1:.1f}%"
+    if not up.size:
+        n = int(inside.sum()) - 1
         c = claim("monotone", "the loss falls all the way from the initial to the trained weights: no bump on the line",
                   "从初始权重到训练后的权重，损失一路下降：直线上没有隆起", True,
-                  f"from {z0:.3g} at α = 0 to {z1:.3g} at α = 1, falling at each of the "
-                  f"{int(inside.sum()) - 1} steps of α",
-                  f"从 α = 0 处的 {z0:.3g} 降到 α = 1 处的 {z1:.3g}，α 的 {int(inside.sum()) - 1} 小段每段都在下降",
-                  start=z0, end=z1, rises=0)
+                  f"from {z0:.3g} at α = 0 to {z1:.3g} at α = 1, lower at each of the {n} steps of α "
+                  f"(accuracy {accs})",
+                  f"从 α = 0 处的 {z0:.3g} 降到 α = 1 处的 {z1:.3g}，α 的 {n} 小段每段都更低（准确率 {accs}）",
+                  **numbers)
     else:
-        up = float(np.sum(np.diff(z)[steps_up]))
+        rise, lo, hi = float(np.sum(np.diff(z)[up])), a[up[0]], a[up[-1] + 1]
         c = claim("marked-rise", "the loss does not fall all the way: where it rises, the picture marks it",
                   "损失并非一路下降：上升的地方图中已标出", True,
-                  f"it rises by {up:.3g} in all, between α = {a[steps_up[0]]:.2f} and {a[steps_up[-1] + 1]:.2f}",
-                  f"共上升 {up:.3g}，位于 α = {a[steps_up[0]]:.2f} 到 {a[steps_up[-1] + 1]:.2f} 之间",
-                  start=z0, end=z1, rises=len(steps_up))
+                  f"it rises by {rise:.3g} in all, between α = {lo:.2f} and {hi:.2f} (accuracy {accs})",
+                  f"共上升 {rise:.3g}，位于 α = {lo:.2f} 到 {hi:.2f} 之间（准确率 {accs}）", **numbers)
     sub = {"en": _describe(steps, "en", " with Adam; the straight line from its initial to its trained weights"),
            "zh": _describe(steps, "zh", "，优化器 Adam；从初始权重到训练后权重的直线")}
-    start, end = traj.params[0], traj.params[-1]
-    acc = accuracy(model, (1 - a)[:, None] * start + a[:, None] * end)
     return Runs(None, [], [], info={"landscape": line, "sub": sub, "trained": traj, "accuracy": acc}, claims=[c],
                 lesson="landscape-interpolation")

@@ -173,7 +173,8 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38
 
 
 def _short_axis(land, k, lang):
-    """A 3-D axis's name, short enough to fit along it: 'PC1', 'direction 1'."""
+    """A 3-D axis's name, short enough to fit along it (the contours' axes say the rest): 'PC1',
+    'direction 1'."""
     if land.kind == "pca":
         return f"PC{k}" if lang == "en" else f"主成分 {k}"
     return L("landscape fixed axis", lang).format(k=k)
