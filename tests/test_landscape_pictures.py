@@ -171,3 +171,32 @@ def test_the_paths_are_projected_onto_one_plane(built):
     assert len({tuple(t.params[0].round(12)) for t in runs.trajectories}) == 1     # one start
     explained = next(c for c in runs.claims if c.key == "pca-explains").numbers["explained"]
     assert explained == pytest.approx(float(np.sum(land.explained)))
+
+
+@pytest.mark.parametrize("build_runs, key", [
+    (lambda: lessons.landscape_random(span=0.05), "basin"),            # a window too small to see the walls
+    (lambda: lessons.landscape_random(steps=20), "center-lowest"),     # weights not trained yet: on a slope
+    (lambda: lessons.landscape_paths(steps=40), "ends-lowest"),        # paths stopped half way down
+])
+def test_a_misleading_landscape_fails_its_claim(build_runs, key):
+    claim = next(c for c in build_runs().claims if c.key == key)
+    assert not claim.holds and claim.failure().startswith('"')
+
+
+def test_the_captions_state_the_measured_numbers(built):
+    from gdviz.gallery import load
+
+    entries = {e.name: e for e in load().entries}
+    numbers = {c.key: c.numbers for runs in built.values() for c in runs.claims}
+    expect = {
+        "landscape-random": [f"{numbers['basin']['rise']:.1f}", f"{numbers['center-lowest']['center']:.3g}"],
+        "landscape-paths": [f"{100 * numbers['pca-explains']['explained']:.1f}%",
+                            *[f"{100 * r:.0f}%" for r in numbers["ends-lowest"]["ranks"]],
+                            *[f"{e:.3g}" for e in numbers["ends-lowest"]["ends"][1:]]],
+        "landscape-interpolation": [f"{numbers['monotone']['start']:.3g}", f"{numbers['monotone']['end']:.3g}",
+                                    *[f"{100 * a:.1f}%" for a in numbers["monotone"]["accuracy"]]],
+    }
+    for name, wanted in expect.items():
+        for lang in ("en", "zh"):
+            caption = entries[name].text("caption", lang)
+            assert [w for w in wanted if w not in caption] == [], (name, lang)
