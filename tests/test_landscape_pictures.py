@@ -200,3 +200,19 @@ def test_the_captions_state_the_measured_numbers(built):
         for lang in ("en", "zh"):
             caption = entries[name].text("caption", lang)
             assert [w for w in wanted if w not in caption] == [], (name, lang)
+
+
+def test_every_text_stays_inside_the_figure(built):
+    """Titles, subtitles and legends of the gallery's pictures are not cut off at the figure's edge."""
+    for name, runs in built.items():
+        for lang in ("en", "zh"):
+            with rc(lang):
+                fig = figures.figure(name, runs=runs, lang=lang)
+                fig.canvas.draw()
+                renderer = fig.canvas.get_renderer()
+                texts = [*fig.texts, *[t for leg in fig.legends for t in leg.get_texts()],
+                         *[a.xaxis.label for a in fig.axes], *[a.yaxis.label for a in fig.axes]]
+                out = [t.get_text() for t in texts if t.get_visible() and t.get_text().strip()
+                       and not (fig.bbox.contains(*t.get_window_extent(renderer).p0)
+                                and fig.bbox.contains(*t.get_window_extent(renderer).p1))]
+            assert out == [], (name, lang)

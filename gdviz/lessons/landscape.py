@@ -181,7 +181,6 @@ def landscape_interpolation(steps: int = STEPS, points: int = 81, seed: int = 0)
                   "损失并非一路下降：上升的地方图中已标出", True,
                   f"it rises by {rise:.3g} in all, between α = {lo:.2f} and {hi:.2f} (accuracy {accs})",
                   f"共上升 {rise:.3g}，位于 α = {lo:.2f} 到 {hi:.2f} 之间（准确率 {accs}）", **numbers)
-    sub = {"en": _describe(steps, "en", " with Adam; the straight line from its initial to its trained weights"),
-           "zh": _describe(steps, "zh", "，优化器 Adam；从初始权重到训练后权重的直线")}
+    sub = {"en": _describe(steps, "en", " by Adam"), "zh": _describe(steps, "zh", "，优化器 Adam")}
     return Runs(None, [], [], info={"landscape": line, "sub": sub, "trained": traj, "accuracy": acc}, claims=[c],
                 lesson="landscape-interpolation")
