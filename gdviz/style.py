@@ -770,6 +770,9 @@ LABELS = {
     "landscape interpolation title": ("From the initial to the trained weights, in a straight line",
                                       "沿直线从初始权重走到训练后的权重"),
     "landscape step": ("step {k}/{n}", "第 {k}/{n} 步"),
+    "landscape hessian title": ("Sharp and flat: the curvature where training ends", "尖锐与平坦：训练终点处的曲率"),
+    "landscape quadratic": ("dotted: L(center) + λ₁ t²/2", "点线：L(中心) + λ₁ t²/2"),
+    "landscape along eigenvector": ("t along Hessian eigenvector 1", "沿 Hessian 特征向量 1 的 t"),
     # -- the gallery's preview page (gdviz/gallery/page.py) --
     "page language": ("Language", "语言"),
     "page explorer": ("Explorer ↗", "交互探索 ↗"),

@@ -154,7 +154,8 @@ def test_the_path_gif_reads_back_whole(tmp_path):
 
 @pytest.fixture(scope="module")
 def built():
-    return {name: lessons.build(name) for name in ("landscape-random", "landscape-paths", "landscape-interpolation")}
+    return {name: lessons.build(name) for name in ("landscape-random", "landscape-paths", "landscape-interpolation",
+                                                    "landscape-hessian")}
 
 
 def test_every_landscape_lesson_states_claims_that_hold(built):
@@ -193,6 +194,9 @@ def test_the_captions_state_the_measured_numbers(built):
         "landscape-paths": [f"{100 * numbers['pca-explains']['explained']:.1f}%",
                             *[f"{100 * r:.0f}%" for r in numbers["ends-lowest"]["ranks"]],
                             *[f"{e:.3g}" for e in numbers["ends-lowest"]["ends"][1:]]],
+        "landscape-hessian": [*[f"{v:.3g}" for v in numbers["curvature-is-eigenvalue"]["curvature"]],
+                              *[f"{v:.3g}" for v in numbers["curvature-is-eigenvalue"]["eigenvalues"]],
+                              f"{numbers['sharper']['ratio']:.1f}"],
         "landscape-interpolation": [f"{numbers['monotone']['start']:.3g}", f"{numbers['monotone']['end']:.3g}",
                                     *[f"{100 * a:.1f}%" for a in numbers["monotone"]["accuracy"]]],
     }
@@ -216,3 +220,13 @@ def test_every_text_stays_inside_the_figure(built):
                        and not (fig.bbox.contains(*t.get_window_extent(renderer).p0)
                                 and fig.bbox.contains(*t.get_window_extent(renderer).p1))]
             assert out == [], (name, lang)
+
+
+def test_the_hessian_slices_share_their_levels_and_show_the_eigenvalue(built):
+    runs = built["landscape-hessian"]
+    fig = figures.figure("landscape-hessian", runs=runs)
+    panels = [ax for ax in fig.axes if ax.get_xlabel().startswith("Hessian eigenvector 1")]
+    assert [ax.get_xlabel() for ax in panels] == [f"Hessian eigenvector 1 (λ = {land.eigenvalues[0]:.3g})"
+                                                  for land in runs.info["landscapes"]]
+    levels = [tuple(ax.collections[0].levels) for ax in panels]
+    assert len(panels) == 2 and levels[0] == levels[1]          # one scale: sharp and flat compare

@@ -32,6 +32,7 @@ NEAR = 0.1          # "next to the center": the lowest grid point within NEAR x 
 RISE = 3.0          # "a basin": the lowest loss on the plane's border is RISE x the center's or more
 LOWEST = 0.1        # "the region of lowest loss": the plane's lowest LOWEST share of grid points
 EXPLAINED = 0.75    # "most of the variance": the two components explain at least this share
+CURVATURE = 0.05    # the slice's second difference at the center agrees with λ₁ within 5%
 VIEW = (70, -60)     # the 3-D view of the paths' plane (elevation, azimuth): every path in sight
 
 
@@ -149,6 +150,52 @@ def landscape_paths(steps: int = STEPS, grid: int = 41, seed: int = 0) -> Runs:
     return Runs(None, projected, keys, [lr for _, lr in OPTIMIZERS],
                 info={"landscape": land, "sub": sub, "paths": trajs, "view": VIEW}, claims=claims,
                 lesson="landscape-paths")
+
+
+def landscape_hessian(steps: int = STEPS, grid: int = 41, span: float = 1.0, seed: int = 0) -> Runs:
+    """The planes of the top two Hessian eigenvectors (power iteration on Hessian-vector products)
+    at the ends of gradient descent and momentum, each +-``span`` along unit directions. Gradient
+    descent at rate η ends where the top eigenvalue λ₁ is at most 2/η (the course's 2/L rule: where
+    the loss is sharper its steps overshoot and grow); the slices' curvature at the center is λ₁."""
+    import gdviz as gd
+
+    runs = [(name, lr, *trained(name, lr, steps, seed)) for name, lr in OPTIMIZERS[:2]]
+    lands = [gd.landscape(model, None, data(), directions="hessian", center=traj.params[-1], grid=grid, span=span,
+                          seed=seed) for _, _, model, traj in runs]
+    lam = [float(land.eigenvalues[0]) for land in lands]
+    curv = [_curvature(land) for land in lands]
+    worst = max(abs(c / v - 1) for c, v in zip(curv, lam))
+    eta = OPTIMIZERS[0][1]
+    pairs = {lang: ", ".join(f"{optimizer_name(k, lang)} {c:.3g} / {v:.3g}" for (k, *_), c, v in zip(runs, curv, lam))
+             for lang in ("en", "zh")}
+    claims = [
+        claim("curvature-is-eigenvalue", f"the slice's curvature at the center is the top Hessian eigenvalue λ₁ "
+                                         f"(within {100 * CURVATURE:g}%)",
+              f"切片在中心处的曲率就是 Hessian 的最大特征值 λ₁（误差不超过 {100 * CURVATURE:g}%）", worst <= CURVATURE,
+              f"second difference / λ₁: {pairs['en']} (at most {100 * worst:.1f}% apart)",
+              f"二阶差分 / λ₁：{pairs['zh']}（最多相差 {100 * worst:.1f}%）", curvature=curv, eigenvalues=lam),
+        claim("edge-of-stability", f"gradient descent at rate η = {eta:g} ends where λ₁ is at most 2/η = {2 / eta:g}: "
+                                   "where the loss is sharper, its steps would overshoot and grow (the 2/L rule)",
+              f"学习率 η = {eta:g} 的梯度下降停在 λ₁ 不超过 2/η = {2 / eta:g} 的地方："
+              "更尖锐处它的步子会越冲越远（2/L 规则）",
+              lam[0] <= 2 / eta, f"λ₁ = {lam[0]:.3g} at its end", f"终点处 λ₁ = {lam[0]:.3g}", eigenvalue=lam[0]),
+        claim("sharper", "momentum ends in a sharper place than gradient descent: a larger λ₁",
+              "动量法停在比梯度下降更尖锐的地方：λ₁ 更大", lam[1] > lam[0],
+              f"λ₁ = {lam[1]:.3g} against {lam[0]:.3g} ({lam[1] / lam[0]:.1f} ×)",
+              f"λ₁ = {lam[1]:.3g} 对 {lam[0]:.3g}（{lam[1] / lam[0]:.1f} 倍）", ratio=lam[1] / lam[0]),
+    ]
+    sub = {"en": _describe(steps, "en", f"; planes of the top two Hessian eigenvectors at each end, ±{span:g}"),
+           "zh": _describe(steps, "zh", f"；每个终点处 Hessian 前两个特征向量张成的平面，±{span:g}")}
+    return Runs(None, [], [k for k, *_ in runs], [lr for _, lr, *_ in runs],
+                info={"landscapes": lands, "sub": sub, "rates": [lr for _, lr, *_ in runs]}, claims=claims,
+                lesson="landscape-hessian")
+
+
+def _curvature(land) -> float:
+    """The second difference of the loss along x through the center: (L(h) - 2 L(0) + L(-h)) / h²."""
+    j, i = int(np.argmin(np.abs(land.x))), int(np.argmin(np.abs(land.y)))
+    h = float(land.x[j + 1] - land.x[j])
+    return float((land.loss[i, j + 1] - 2 * land.loss[i, j] + land.loss[i, j - 1]) / h ** 2)
 
 
 def landscape_interpolation(steps: int = STEPS, points: int = 81, seed: int = 0) -> Runs:

@@ -87,15 +87,16 @@ def extent(land):
 
 # -- axes-first drawing ----------------------------------------------------------------------
 def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: bool = True, cax=None,
-                   lowest: bool = True, center: bool = True, arrows: int = 0):
+                   lowest: bool = True, center: bool = True, arrows: int = 0, levels=None):
     """Filled contours of a 2-D ``land`` on log-spaced levels with thin contour lines, a colour bar
     in loss units (``colorbar``; into ``cax`` when given), the lowest grid point (★) and the
     center (✕) marked, the projected ``paths`` in their optimizer's colour and dash (``keys``: one
     optimizer name per path) with start and end markers, the axes named after the directions.
-    Returns the legend handles (paths first, then the markers)."""
+    ``levels``: the contour levels (default :func:`loss_levels` of this grid; give the same to
+    panels that compare). Returns the legend handles (paths first, then the markers)."""
     Z = shown_loss(land)
     x0, x1, y0, y1 = extent(land)
-    lv = loss_levels(Z)
+    lv = loss_levels(Z) if levels is None else np.asarray(levels, dtype=float)
     Zc = np.ma.maximum(Z, lv[0])
     cs = ax.contourf(land.x, land.y, Zc, levels=lv, cmap=CONTOUR_CMAP, norm=LogNorm(lv[0], lv[-1]), zorder=0)
     ax.contour(land.x, land.y, Zc, levels=lv, colors="#8a96b3", linewidths=0.5, alpha=0.55, zorder=1)
@@ -264,6 +265,41 @@ def plot_landscape_interpolation(fig, runs, lang):
     return fig
 
 
+def plot_landscape_hessian(fig, runs, lang):
+    """Sharp and flat: the plane of the top two Hessian eigenvectors at the end of each run (the
+    same levels, so the panels compare), and the loss along eigenvector 1 through each end with
+    the quadratic L(center) + λ₁ t²/2 the eigenvalue predicts."""
+    info = runs.info
+    lands = info["landscapes"]
+    lv = loss_levels(np.ma.concatenate([shown_loss(land).ravel() for land in lands]))
+    colours = series_colours(runs.series)
+    cut = fig.add_axes([0.76, 0.2, 0.22, 0.62])
+    for k, (land, key, c) in enumerate(zip(lands, runs.series, colours)):
+        ax = fig.add_axes([0.06 + 0.32 * k, 0.2, 0.25, 0.62])
+        last = k == len(lands) - 1
+        handles = draw_landscape(ax, land, lang=lang, levels=lv, colorbar=last,
+                                 cax=fig.add_axes([0.32 + 0.32 * k, 0.2, 0.01, 0.62]) if last else None)
+        ax.set_title(series_label(key, lang, info["rates"][k]), fontsize=11, color=c)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        mid = int(np.argmin(np.abs(land.y)))
+        t, z = np.asarray(land.x), np.asarray(land.loss[mid], dtype=float)
+        z0 = float(np.interp(0.0, t, z))
+        lam = float(land.eigenvalues[0])
+        cut.plot(t, z, color=c, ls=line_style(c), lw=2.2, zorder=3,
+                 label=f"{series_label(key, lang)}{style.colon(lang)}λ₁ = {lam:.3g}")
+        cut.plot(t, z0 + lam * t ** 2 / 2, color=c, lw=1.0, ls=":", zorder=2)
+    top = max(float(np.nanmax(land.loss[int(np.argmin(np.abs(land.y)))])) for land in lands)
+    cut.set_ylim(0, 1.05 * top)
+    cut.plot([], [], color=style.MUTED, lw=1.0, ls=":", label=L("landscape quadratic", lang))
+    cut.set_xlabel(L("landscape along eigenvector", lang))
+    cut.set_ylabel(L("loss", lang))
+    cut.grid(True, alpha=0.25)
+    cut.legend(loc="upper center", fontsize=9)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
+    title(fig, L("landscape hessian title", lang), info["sub"][lang])
+    return fig
+
+
 # -- the animated path -----------------------------------------------------------------------
 def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: float = 15, size=(760, 600),
                        hold: float = 1.5):
@@ -340,6 +376,8 @@ KINDS = {
                          "a trained network's loss on a filter-normalized random plane: contours and 3-D"),
     "landscape-paths": ("landscape-paths", plot_landscape_paths, (1300, 620),
                         "optimizers from one start projected onto one plane of a network's loss"),
+    "landscape-hessian": ("landscape-hessian", plot_landscape_hessian, (1300, 560),
+                          "sharp and flat minima: slices along the top Hessian eigenvectors at two runs' ends"),
     "landscape-interpolation": ("landscape-interpolation", plot_landscape_interpolation, (900, 560),
                                 "the loss from the initial to the trained weights along a straight line"),
 }
