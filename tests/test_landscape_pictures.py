@@ -230,3 +230,11 @@ def test_the_hessian_slices_share_their_levels_and_show_the_eigenvalue(built):
                                                   for land in runs.info["landscapes"]]
     levels = [tuple(ax.collections[0].levels) for ax in panels]
     assert len(panels) == 2 and levels[0] == levels[1]          # one scale: sharp and flat compare
+
+
+def test_a_gallery_gif_of_a_landscape_needs_paths():
+    from gdviz.gallery import load
+
+    with pytest.raises(ValueError, match=r"^<spec>:4: entry 'x': unknown lesson 'landscape-random'; accepted: .*"
+                                         r"landscape-paths$"):
+        load(text='[[entry]]\nname = "x"\nkind = "gif"\nlesson = "landscape-random"\n')
