@@ -238,3 +238,15 @@ def test_a_gallery_gif_of_a_landscape_needs_paths():
     with pytest.raises(ValueError, match=r"^<spec>:4: entry 'x': unknown lesson 'landscape-random'; accepted: .*"
                                          r"landscape-paths$"):
         load(text='[[entry]]\nname = "x"\nkind = "gif"\nlesson = "landscape-random"\n')
+
+
+def test_a_line_is_not_drawn_as_a_plane_nor_a_plane_as_a_line():
+    from gdviz.render.figures.landscape import draw_interpolation
+
+    ax = new_figure(400, 300).add_subplot()
+    with pytest.raises(UserInputError, match=r"^this drawing needs a plane \(2-D\) landscape; this one is a line "
+                                             r"\(1-D\): use draw_interpolation$"):
+        draw_landscape(ax, line(np.linspace(2, 1, 11)))
+    with pytest.raises(UserInputError, match=r"^this drawing needs a line \(1-D\) landscape; this one is a plane "
+                                             r"\(2-D\): use draw_landscape$"):
+        draw_interpolation(ax, plane())

@@ -80,6 +80,14 @@ def nice_ticks(lo: float, hi: float) -> list[float]:
     return out if len(out) >= 2 else [lo, hi]
 
 
+def _check_dim(land, dim: int):
+    """A plane for the contour and 3-D drawings, a line for the interpolation; else one line saying which."""
+    if land.dim != dim:
+        has, use = ("a line (1-D)", "draw_interpolation") if land.dim == 1 else ("a plane (2-D)", "draw_landscape")
+        raise UserInputError(f"this drawing needs a {'plane (2-D)' if dim == 2 else 'line (1-D)'} landscape; "
+                             f"this one is {has}: use {use}")
+
+
 def extent(land):
     """(x0, x1, y0, y1) of the grid."""
     return float(land.x[0]), float(land.x[-1]), float(land.y[0]), float(land.y[-1])
@@ -94,6 +102,7 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
     optimizer name per path) with start and end markers, the axes named after the directions.
     ``levels``: the contour levels (default :func:`loss_levels` of this grid; give the same to
     panels that compare). Returns the legend handles (paths first, then the markers)."""
+    _check_dim(land, 2)
     Z = shown_loss(land)
     x0, x1, y0, y1 = extent(land)
     lv = loss_levels(Z) if levels is None else np.asarray(levels, dtype=float)
@@ -143,6 +152,7 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38
     onto the surface (its height there, a little above), its start hollow and its end filled; the
     lowest grid point (★) marked; seen from ``view`` (elevation, azimuth in degrees). Non-finite values
     leave a hole, with a note."""
+    _check_dim(land, 2)
     Z = shown_loss(land)
     with np.errstate(all="ignore"):
         F = np.log10(np.ma.maximum(Z, loss_levels(Z)[0])).filled(np.nan)
@@ -187,6 +197,7 @@ def draw_interpolation(ax, land, *, lang: str = "en", accuracy=None):
     more than a factor of 30; where the loss rises between them the curve is drawn in vermillion
     and the legend says so. ``accuracy`` (same length as α): drawn on a right-hand axis.
     Returns the legend handles."""
+    _check_dim(land, 1)
     a = np.asarray(land.x, dtype=float)
     Z = shown_loss(land)
     z = Z.filled(np.nan)
