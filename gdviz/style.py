@@ -764,6 +764,7 @@ LABELS = {
     "landscape rises": ("the loss rises here", "损失在这里上升"),
     "landscape start marker": ("start", "起点"),
     "landscape end marker": ("end", "终点"),
+    "landscape title": ("The loss landscape of a network", "神经网络的损失地形"),
     "landscape random title": ("The loss around a trained network: a random slice", "训练后网络周围的损失：随机切片"),
     "landscape paths title": ("Optimizers from one start, on one plane of the network's loss",
                               "同一起点的几种优化器，画在同一个损失平面上"),

@@ -15,6 +15,7 @@ from gdviz.render import figures
 from gdviz.render.figures.landscape import (
     axis_label,
     draw_landscape,
+    landscape_figure,
     loss_levels,
     nice_ticks,
     save_landscape_gif,
@@ -213,12 +214,7 @@ def test_every_text_stays_inside_the_figure(built):
             with rc(lang):
                 fig = figures.figure(name, runs=runs, lang=lang)
                 fig.canvas.draw()
-                renderer = fig.canvas.get_renderer()
-                texts = [*fig.texts, *[t for leg in fig.legends for t in leg.get_texts()],
-                         *[a.xaxis.label for a in fig.axes], *[a.yaxis.label for a in fig.axes]]
-                out = [t.get_text() for t in texts if t.get_visible() and t.get_text().strip()
-                       and not (fig.bbox.contains(*t.get_window_extent(renderer).p0)
-                                and fig.bbox.contains(*t.get_window_extent(renderer).p1))]
+                out = inside_figure(fig)
             assert out == [], (name, lang)
 
 
@@ -250,3 +246,32 @@ def test_a_line_is_not_drawn_as_a_plane_nor_a_plane_as_a_line():
     with pytest.raises(UserInputError, match=r"^this drawing needs a line \(1-D\) landscape; this one is a plane "
                                              r"\(2-D\): use draw_landscape$"):
         draw_interpolation(ax, plane())
+
+
+def inside_figure(fig) -> list[str]:
+    """Titles, subtitles, legend texts and axis labels of a drawn ``fig`` that reach past its edge."""
+    renderer = fig.canvas.get_renderer()
+    texts = [*fig.texts, *[t for leg in fig.legends for t in leg.get_texts()],
+             *[a.xaxis.label for a in fig.axes], *[a.yaxis.label for a in fig.axes]]
+    return [t.get_text() for t in texts if t.get_visible() and t.get_text().strip()
+            and not (fig.bbox.contains(*t.get_window_extent(renderer).p0)
+                     and fig.bbox.contains(*t.get_window_extent(renderer).p1))]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kind", ["contour", "surface", "both", "interpolation"])
+def test_any_landscape_draws_as_each_kind(kind, lang):
+    long = {"en": "a subtitle long enough to need two lines: " + "the plane of all three paths, " * 5,
+            "zh": "需要两行的长副标题：" + "三条路径合在一起的平面，" * 8}
+    runs = (Runs(None, [], [], info={"landscape": line(np.linspace(3, 0.1, 41)), "sub": long})
+            if kind == "interpolation" else paths_runs())
+    runs.info["sub"] = long
+    with rc(lang):
+        fig = landscape_figure(runs, kind=kind, lang=lang)
+        assert overlaps(fig) == [] and inside_figure(fig) == []
+    heading = fig._suptitle.get_text()
+    assert [t.get_text().count("\n") for t in fig.texts if t.get_text().startswith(long[lang][:6])] == [1]
+    assert heading == style.label("landscape interpolation title" if kind == "interpolation" else "landscape title",
+                                  lang)
+    with pytest.raises(UserInputError, match=r"^unknown landscape figure kind 'map'"):
+        landscape_figure(runs, kind="map")

@@ -241,7 +241,32 @@ def draw_interpolation(ax, land, *, lang: str = "en", accuracy=None):
 
 
 # -- the figures of the lessons --------------------------------------------------------------
-def _two_panels(fig, runs, lang, key):
+def _sub(runs, lang) -> str:
+    return (runs.info.get("sub") or {}).get(lang, "")
+
+
+def _heading(fig, heading: str, sub: str = ""):
+    """The bold title, and under it the grey subtitle wrapped to the figure's width (at spaces
+    and at Chinese punctuation), so a long one is never cut off at the edge."""
+    title(fig, heading)
+    if not sub:
+        return
+    import re
+
+    text = fig.text(0.02, 0.93, "", fontsize=10, color=style.MUTED, ha="left", va="top")
+    renderer = fig.canvas.get_renderer()
+    room = 0.96 * fig.bbox.width
+    pieces, lines = re.findall(r"[^ ，；、]+[ ，；、]?", sub), [""]
+    for piece in pieces:
+        text.set_text(lines[-1] + piece)
+        if lines[-1] and text.get_window_extent(renderer).width > room:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    text.set_text("\n".join(line.rstrip() for line in lines))
+
+
+def _two_panels(fig, runs, lang, heading):
     """Contours with the paths (left) and the 3-D surface (right), the legend under both."""
     info = runs.info
     land, paths, keys = info["landscape"], runs.trajectories, runs.series
@@ -252,18 +277,44 @@ def _two_panels(fig, runs, lang, key):
     draw_landscape_3d(ax3, land, paths, keys, lang=lang, view=info.get("view", (38, -60)))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=3 if paths else 2,
                frameon=False, fontsize=9.5)
-    title(fig, L(f"{key} title", lang), info["sub"][lang])
+    _heading(fig, heading, _sub(runs, lang))
+    return fig
+
+
+def _contour(fig, runs, lang, heading):
+    """The contours alone, the colour bar at the right, the legend under them."""
+    info = runs.info
+    ax = fig.add_axes([0.11, 0.24, 0.72, 0.6])
+    cax = fig.add_axes([0.85, 0.24, 0.018, 0.6])
+    handles = draw_landscape(ax, info["landscape"], runs.trajectories, runs.series, lang=lang, cax=cax)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
+    _heading(fig, heading, _sub(runs, lang))
+    return fig
+
+
+def _surface(fig, runs, lang, heading):
+    """The 3-D surface alone, with the paths' colours named under it."""
+    info = runs.info
+    ax3 = fig.add_axes([0.04, 0.12, 0.9, 0.76], projection="3d")
+    draw_landscape_3d(ax3, info["landscape"], runs.trajectories, runs.series, lang=lang,
+                      view=info.get("view", (38, -60)))
+    handles = [Line2D([], [], color=c, ls=line_style(c), lw=2.2, label=series_label(k, lang))
+               for k, c in zip(runs.series, series_colours(list(runs.series)))]
+    handles.append(Line2D([], [], ls="none", marker="*", ms=16, mfc=STAR, mec=style.INK, mew=1.0,
+                          label=L("landscape lowest", lang)))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=4, frameon=False, fontsize=9.5)
+    _heading(fig, heading, _sub(runs, lang))
     return fig
 
 
 def plot_landscape_random(fig, runs, lang):
     """A filter-normalized random slice around a trained network's weights: contours and 3-D."""
-    return _two_panels(fig, runs, lang, "landscape random")
+    return _two_panels(fig, runs, lang, L("landscape random title", lang))
 
 
 def plot_landscape_paths(fig, runs, lang):
     """Optimizers from one start, projected onto one plane: contours and 3-D."""
-    return _two_panels(fig, runs, lang, "landscape paths")
+    return _two_panels(fig, runs, lang, L("landscape paths title", lang))
 
 
 def plot_landscape_interpolation(fig, runs, lang):
@@ -272,7 +323,41 @@ def plot_landscape_interpolation(fig, runs, lang):
     ax = fig.add_axes([0.1, 0.22, 0.8, 0.62])
     handles = draw_interpolation(ax, info["landscape"], lang=lang, accuracy=info.get("accuracy"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=len(handles), frameon=False)
-    title(fig, L("landscape interpolation title", lang), info["sub"][lang])
+    _heading(fig, L("landscape interpolation title", lang), _sub(runs, lang))
+    return fig
+
+
+# kind -> (drawing, default size in pixels) for :func:`landscape_figure`
+LAYOUTS = {"contour": (_contour, (860, 720)), "surface": (_surface, (860, 720)), "both": (_two_panels, (1300, 620)),
+           "interpolation": (None, (900, 560))}
+
+
+def landscape_figure(runs, *, kind: str = "both", lang: str = "en", size=None):
+    """A figure of any landscape's runs (``runs.info["landscape"]``, the projected paths in
+    ``runs.trajectories`` with one optimizer name each in ``runs.series``, ``info["sub"]`` an
+    optional subtitle per language): ``kind`` "contour", "surface" (3-D), "both" or
+    "interpolation" (a 1-D landscape). ``size``: (width, height) pixels at 100 dpi.
+
+        >>> runs = Runs(None, [land.project(t)], ["adam"], info={"landscape": land})
+        >>> save(landscape_figure(runs, kind="contour", lang="zh"), "out.png")
+    """
+    from ...errors import unknown_name
+    from ..animation import check_size
+    from ..mpl import new_figure, rc
+
+    if kind not in LAYOUTS:
+        raise unknown_name("landscape figure kind", kind, LAYOUTS)
+    style.check_lang(lang)
+    draw, default = LAYOUTS[kind]
+    width, height = check_size(size or default)
+    with rc(lang):
+        fig = new_figure(width, height)
+        fig._gdviz_lang = lang
+        if draw is None:
+            plot_landscape_interpolation(fig, runs, lang)
+        else:
+            draw(fig, runs, lang, (runs.info.get("title") or {}).get(lang) or L("landscape title", lang))
+    fig.gdviz_claims = list(runs.claims)
     return fig
 
 
@@ -307,7 +392,7 @@ def plot_landscape_hessian(fig, runs, lang):
     cut.grid(True, alpha=0.25)
     cut.legend(loc="upper center", fontsize=9)
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
-    title(fig, L("landscape hessian title", lang), info["sub"][lang])
+    _heading(fig, L("landscape hessian title", lang), info["sub"][lang])
     return fig
 
 
