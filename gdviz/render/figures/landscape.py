@@ -439,8 +439,9 @@ def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: f
                                                  label=series_label(key, lang)))
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(8 / w, 0.0), ncols=3, frameon=False,
                    fontsize=9)
-        fig.text(0.02, 1 - 10 / h, L("landscape paths title", lang), fontsize=12, fontweight="bold", va="top",
-                 color=style.INK)
+        heading = (runs.info.get("title") or {}).get(lang) or L("landscape paths title" if len(paths) > 1
+                                                                 else "landscape title", lang)
+        fig.text(0.02, 1 - 10 / h, heading, fontsize=12, fontweight="bold", va="top", color=style.INK)
         counter = fig.text(0.02, 1 - 34 / h, "", fontsize=10.5, va="top", color=style.MUTED, animated=True)
         fig.canvas.draw()
         background = fig.canvas.copy_from_bbox(fig.bbox)
