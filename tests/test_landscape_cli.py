@@ -118,7 +118,10 @@ def test_contour_png_and_npz_hold_the_apis_numbers(tmp_path, capsys):
     code, out, err = gdviz("landscape", "--optimizer", "gd,adam", "--lr", "0.5,0.02", "--steps", "40", "--grid", "9",
                            "-o", png, "--save", npz, capsys=capsys)
     assert code == 0, err
-    assert iio.imread(png).shape[:2] == (700, 860)
+    from gdviz.render.figures.landscape import LAYOUTS
+
+    width, height = LAYOUTS["contour"][1]
+    assert iio.imread(png).shape[:2] == (height, width)
     land, trajs = api_landscape(["gd", "adam"], [0.5, 0.02], 40, 9)
     with np.load(npz) as z:
         np.testing.assert_allclose(z["loss"], land.loss, rtol=1e-12)

@@ -235,49 +235,14 @@ def summary(runs) -> list[tuple[str, str]]:
     return rows
 
 
-ALONE = {"contour": (860, 700), "surface": (860, 700)}     # figure sizes (pixels) of the one-panel kinds
-
-
-def figure(runs, kind: str, lang: str = "en"):
-    """The figure ``kind`` of ``runs`` (from :func:`compute`): "both" is the gallery's two panels
-    (contours and 3-D: ``landscape-paths`` for a plane of the paths, ``landscape-random`` around
-    the trained weights), "interpolation" the gallery's line; "contour" and "surface" one panel
-    of those, titled by the landscape."""
-    from ..render.figures import figure as gallery_figure
-    from ..render.figures.common import title
-    from ..render.figures.landscape import draw_landscape, draw_landscape_3d
-    from ..render.mpl import new_figure, rc
-
-    land = runs.info["landscape"]
-    if kind == "interpolation":
-        return gallery_figure("landscape-interpolation", runs=runs, lang=lang)
-    if kind == "both":
-        return gallery_figure("landscape-paths" if land.kind in ("pca", "endpoints") else "landscape-random",
-                              runs=runs, lang=lang)
-    with rc(lang):
-        fig = new_figure(*ALONE[kind])
-        fig._gdviz_lang = lang
-        if kind == "contour":
-            ax, cax = fig.add_axes([0.1, 0.22, 0.74, 0.62]), fig.add_axes([0.86, 0.22, 0.018, 0.62])
-            handles = draw_landscape(ax, land, runs.trajectories, runs.series, lang=lang, cax=cax)
-            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=3, frameon=False,
-                       fontsize=9.5)
-        else:
-            ax = fig.add_axes([0.04, 0.04, 0.92, 0.8], projection="3d")
-            draw_landscape_3d(ax, land, runs.trajectories, runs.series, lang=lang)
-        title(fig, land.meta["title"][lang], runs.info["sub"][lang])
-    return fig
-
-
 def draw(runs, req: Request) -> Path:
     """The picture ``req.kind`` of ``runs`` written to ``req.output``."""
     from ..render import figures
+    from ..render.figures.landscape import landscape_figure, save_landscape_gif
 
     if req.kind == "gif":
-        from ..render.figures.landscape import save_landscape_gif
-
         return save_landscape_gif(runs, req.output, lang=req.lang)
-    return figures.save(figure(runs, req.kind, req.lang), req.output)
+    return figures.save(landscape_figure(runs, kind=req.kind, lang=req.lang), req.output)
 
 
 def run(**options) -> tuple[Path, Path | None, list]:

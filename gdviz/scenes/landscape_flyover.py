@@ -6,41 +6,23 @@ from __future__ import annotations
 import numpy as np
 from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Line, ThreeDScene, ValueTracker, VGroup, config, linear
 
+from .. import lessons
 from ..mobjects import colour, text
 from ..mobjects.common import INK, MUTED
 from ..mobjects.landscape import SURFACE_COLOURS, LandscapeSurface, SurfacePath, ramp
-from ..style import optimizer_name
+from ..style import OKABE_ITO, optimizer_name
 from .base import EDGE, GdvizScene, pace_of
 
-STAR = "#F0E442"
-
-
-def stand_in():
-    """Runs like the ``landscape-paths`` lesson's (until it lands): gradient descent, momentum and
-    Adam train a [2, 8, 8, 1] tanh MLP on two moons from one start; the paths projected onto the
-    PCA plane of all three (41 x 41 grid)."""
-    import gdviz as gd
-
-    from ..lessons.runs import Runs
-
-    data = gd.dataset("moons", noise=0.2)
-    model = gd.mlp([2, 8, 8, 1], activation="tanh", seed=0)
-    keys, rates = ["gd", "momentum", "adam"], [2.0, 0.2, 0.02]
-    trajs = [gd.train(model, None, data, gd.optimizer(k, lr=lr, **({"momentum": 0.9} if k == "momentum" else {})),
-                      600) for k, lr in zip(keys, rates)]
-    land = gd.landscape(model, None, data, directions="pca", path=trajs, grid=41)
-    sub = {"en": "a 2-8-8-1 tanh network on two moons, 600 steps from one start; the plane: PCA of the three paths",
-           "zh": "2-8-8-1 tanh 网络，两个月牙数据，同一起点训练 600 步；平面：三条路径的主成分"}
-    return Runs(None, [land.project(t) for t in trajs], keys, rates, info={"landscape": land, "sub": sub},
-                lesson="landscape-paths")
+STAR = OKABE_ITO["yellow"]
 
 
 class LandscapeFlyover(GdvizScene, ThreeDScene):
-    """The landscape of :meth:`lesson_runs` (``info["landscape"]``, a 2-D Landscape) as a surface
-    of log loss; its trajectories (projected onto the plane with ``Landscape.project`` unless
-    already 2-D) descend on it, paced so the motion fills the video, while the camera turns
-    ``turn`` degrees around it. A key names the paths, the star and the height; the closing
-    caption gives the final losses (and, for a PCA plane, the variance it holds)."""
+    """The landscape of :meth:`lesson_runs` (lesson ``landscape-paths``: ``info["landscape"]``, a
+    2-D Landscape) as a surface of log loss; its trajectories (projected onto the plane with
+    ``Landscape.project`` unless already 2-D) descend on it, paced so the motion fills the video,
+    while the camera turns ``turn`` degrees around it. A key names the paths, the star and the
+    height; the closing caption says how much of the plane lies lower than each end, each path's
+    own final loss and, for a PCA plane, the share of the paths' variance it holds."""
 
     seconds = 7.0        # the descent
     turn = 70.0          # degrees the camera turns during the descent
@@ -53,7 +35,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
 
     @classmethod
     def lesson_runs(cls) -> list:
-        return [stand_in()]
+        return [lessons.landscape_paths()]
 
     def construct(self):
         runs, = self.runs()
@@ -134,4 +116,4 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
 
-__all__ = ["LandscapeFlyover", "stand_in"]
+__all__ = ["LandscapeFlyover"]
