@@ -190,7 +190,8 @@ def subtitle(req: Request, sizes, lang: str) -> str:
     names = ("、" if lang == "zh" else ", ").join(optimizer_name(k, lang) for k in req.keys)
     shape, data = "-".join(str(s) for s in sizes), DATASETS[req.data].title[lang]
     if lang == "zh":
-        return f"{shape} {req.activation} 网络，{data}，{names}从同一起点训练 {req.steps} 步"
+        gap = " " if names[-1].isascii() else ""     # a space between Latin and Chinese: "Adam 从"
+        return f"{shape} {req.activation} 网络，{data}，{names}{gap}从同一起点训练 {req.steps} 步"
     return f"a {shape} {req.activation} network on {data.lower()}, {req.steps} steps of {names} from one start"
 
 
