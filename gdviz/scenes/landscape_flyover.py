@@ -61,7 +61,8 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         # dots and the star face the camera (round, not squashed); only the camera is told, since
         # adding a path's dot on its own would take it out of the path that moves it
         self.camera.add_fixed_orientation_mobjects(star, *[d for p in paths for d in (p.dot, p.start)])
-        self.show([surface], [*paths, star])
+        self.show([surface, star], paths)          # the star from the first frame (the poster)
+        self.bring_to_front(star)                   # over the paths that end on it
         pace = pace_of([(t, np.array([[land.x[0], land.x[-1]], [land.y[0], land.y[-1]]])) for t in trajs])
         run_time = self.secs(self.seconds)
         theta = self.camera.theta_tracker
