@@ -297,6 +297,19 @@ def test_surface_interpolates_the_grid(tiny):
     np.testing.assert_allclose(s.grad(p), fd, rtol=1e-6)
 
 
+def test_surface_beside_an_overflow_keeps_the_grid_values(tiny):
+    from dataclasses import replace
+
+    land = gd.landscape(tiny, grid=(6, 5))
+    loss = land.loss.copy()
+    loss[3, 4] = np.inf
+    s = replace(land, loss=loss).surface()
+    X, Y = np.meshgrid(land.x, land.y)
+    got = s.value(np.stack([X, Y], -1))
+    np.testing.assert_array_equal(got, loss)        # finite grid points beside inf stay themselves
+    assert np.isinf(s.value([(land.x[3] + land.x[4]) / 2, land.y[3]]))   # between them: not a number pretending
+
+
 # -- training ----------------------------------------------------------------------------------
 def test_train_is_gd_run_on_the_model(tiny):
     before = tiny.center.copy()

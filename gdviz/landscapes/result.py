@@ -166,12 +166,10 @@ class GridSurface(Surface):
     def _value(self, p):
         cells = self._cells(p)
         if self.dim == 1:
-            f0, f1 = self._corners(cells)
             s = cells[0][1]
-            return (1 - s) * f0 + s * f1
-        f00, f01, f10, f11 = self._corners(cells)
+            return _mix((1 - s, s), self._corners(cells))
         s, t = cells[0][1], cells[1][1]
-        return (1 - s) * (1 - t) * f00 + s * (1 - t) * f01 + (1 - s) * t * f10 + s * t * f11
+        return _mix(((1 - s) * (1 - t), s * (1 - t), (1 - s) * t, s * t), self._corners(cells))
 
     def _grad(self, p):
         cells = self._cells(p)
@@ -191,3 +189,10 @@ class GridSurface(Surface):
             f00, f01, f10, f11 = self._corners(cells)
             out[..., 0, 1] = out[..., 1, 0] = (f11 - f10 - f01 + f00) / (cells[0][2] * cells[1][2])
         return out
+
+
+def _mix(weights, values):
+    """``sum(w * f)`` over the corners, a corner of weight 0 left out: at a grid point beside an
+    overflowing one (inf) the value is the grid point's own, not 0 * inf = nan."""
+    with np.errstate(invalid="ignore"):
+        return sum(np.where(w == 0, 0.0, w * f) for w, f in zip(weights, values))
