@@ -27,7 +27,8 @@ load = Trajectory.load
 def __getattr__(name):
     """Renderers load on first use, so ``import gdviz`` stays light: ``gd.figure``,
     ``gd.animate``, ``gd.save``, ``gd.show`` and ``gd.explore`` (notebooks), ``gd.build`` (galleries),
-    ``gd.render``, ``gd.lessons``, ``gd.trainability`` (maps)."""
+    ``gd.render``, ``gd.lessons``, ``gd.trainability`` (maps), ``gd.mlp``, ``gd.dataset``,
+    ``gd.landscape``, ``gd.interpolate`` and ``gd.train`` (loss landscapes of networks)."""
     import importlib
 
     if name in ("figure", "animate", "save"):
@@ -38,6 +39,14 @@ def __getattr__(name):
         return importlib.import_module(".gallery", __name__).build
     if name == "trainability":   # numpy until a map is computed (then numba)
         return importlib.import_module(".maps.network", __name__).trainability
+    if name in ("landscape", "interpolate"):
+        return getattr(importlib.import_module(".landscapes.grid", __name__), name)
+    if name == "train":
+        return importlib.import_module(".landscapes.train", __name__).train
+    if name == "mlp":
+        return importlib.import_module(".landscapes.mlp", __name__).MLP
+    if name == "dataset":
+        return importlib.import_module(".landscapes.datasets", __name__).dataset
     if name in ("render", "lessons", "style"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'gdviz' has no attribute '{name}'")
@@ -46,4 +55,4 @@ __all__ = ["surface", "optimizer", "schedule", "custom", "run", "load", "regimes
            "restarts", "race", "tune_rate", "map", "basins", "analysis", "Surface", "Optimizer", "Trajectory",
            "UserInputError",
            "SURFACES", "OPTIMIZERS", "SCHEDULES", "figure", "animate", "save", "show", "explore", "build",
-           "trainability", "__version__"]
+           "trainability", "mlp", "dataset", "landscape", "interpolate", "train", "__version__"]
