@@ -137,7 +137,7 @@ def test_chunks_give_the_numbers_of_one_pass(monkeypatch):
     P = points(f, k=7)
     whole, grads = f.value(P), f.grad(P)
     assert f.floats_per_point > f.dim
-    monkeypatch.setattr(torchmodel, "BUDGET", 2 * torchmodel.GRAD_FACTOR * f.floats_per_point)   # 2 points a chunk
+    monkeypatch.setattr(torchmodel, "MEMORY_BUDGET", 16 * torchmodel.GRAD_FACTOR * f.floats_per_point)  # 2 a chunk
     assert np.abs(f.value(P) - whole).max() < 1e-13 and np.abs(f.grad(P) - grads).max() < 1e-13
 
 
@@ -150,7 +150,6 @@ def test_mse_binary_cross_entropy_and_a_callable_loss():
     bce = F.binary_cross_entropy_with_logits(out[:, 0], torch.tensor(labels).double())
     cases = [("cross-entropy", labels == 1, bce),
              ("mse", t, F.mse_loss(out[:, 0], torch.tensor(t))),
-             (None, t, F.mse_loss(out[:, 0], torch.tensor(t))),
              ("cross-entropy", labels, bce),
              (lambda o, y: (o[:, 0] - y).abs().mean(), t, (out[:, 0] - torch.tensor(t)).abs().mean())]
     for loss, target, want in cases:
@@ -215,3 +214,32 @@ def test_errors_are_one_line(args, message):
     with pytest.raises(UserInputError) as e:
         TorchLoss(module, *args[1:])
     assert str(e.value) == message
+
+
+def test_gd_landscape_of_a_torch_module_equals_the_module_point_by_point():
+    """The grid helper on a torch module: loss[i, j] = the module's loss at center + x[j] d1 + y[i] d2;
+    Hessian directions come from TorchLoss.hvp; the module is left as it was."""
+    module = cnn()
+    X, y = data("cnn")
+    before = {k: v.clone() for k, v in module.state_dict().items()}
+    land = gd.landscape(module, "cross-entropy", (X, y), grid=(4, 3), span=0.5, seed=3)
+    f = land.model
+    assert isinstance(f, TorchLoss) and land.loss.shape == (3, 4)
+    d1, d2 = (f.flatten(d) for d in land.directions)
+    for i, j in [(0, 0), (1, 2), (2, 3)]:
+        p = f.center + land.x[j] * d1 + land.y[i] * d2
+        want = F.cross_entropy(loaded(module, f, p)(torch.tensor(X)), torch.tensor(y)).item()
+        assert abs(land.loss[i, j] - want) < 1e-10
+    assert all(torch.equal(before[k], v) for k, v in module.state_dict().items()) and module.training
+    f = TorchLoss(mlp(), "cross-entropy", *data("mlp"))
+    hess = gd.landscape(f, directions="hessian", grid=3, span=0.1)
+    for d, lam in zip(hess.directions, hess.eigenvalues):     # each an eigenvector: H d = lambda d
+        d = f.flatten(d) / np.linalg.norm(f.flatten(d))
+        assert np.linalg.norm(f.hvp(f.center, d) - lam * d) < 1e-4 * abs(hess.eigenvalues[0])
+
+
+def test_gd_landscape_wrong_images_is_one_line():
+    with pytest.raises(UserInputError) as e:
+        gd.landscape(cnn(), "cross-entropy", (np.ones((4, 1, 5, 5)), np.zeros(4, int)), grid=3)
+    assert str(e.value) == ("X of shape (4, 1, 5, 5) does not fit the model: layer '4' (Linear) takes 48 features, "
+                            "got an input of shape (4, 27)")

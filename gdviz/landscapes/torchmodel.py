@@ -7,8 +7,8 @@
 
 The flat vector is ``named_parameters()`` (those that require grad) raveled and joined, in that
 order. Every evaluation is ``torch.func.functional_call`` of the module with the point's weights:
-values under ``vmap`` over points, in chunks of at most ``BUDGET`` float64 numbers of working
-memory (``floats_per_point`` each: the activations of one forward pass over the data, measured
+values under ``vmap`` over points, in chunks that fit the grid's ``MEMORY_BUDGET`` of working
+memory (``floats_per_point`` float64 numbers each: the activations of one forward pass over the data, measured
 by forward hooks, plus the point); gradients by ``torch.func.grad`` under ``vmap``; Hessian-vector
 products by ``jvp`` of ``grad`` (forward-over-reverse). Buffers (BatchNorm's running statistics)
 are used as they are and never updated: the module is evaluated in ``eval()`` mode (BatchNorm on
@@ -31,10 +31,10 @@ import numpy as np
 
 from ..errors import UserInputError, unknown_name
 from ..optim.adapters import _torch
+from .grid import MEMORY_BUDGET
+from .mlp import LOSSES
 from .model import ModelLoss
 
-LOSSES = ("mse", "cross-entropy")
-BUDGET = 2**24      # float64 numbers of working memory per chunk of points (128 MiB)
 GRAD_FACTOR = 3     # a gradient keeps the forward's activations for the backward: about 3x a value's memory
 NORM_LAYERS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
                "LazyBatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm", "RMSNorm", "InstanceNorm1d",
@@ -46,8 +46,8 @@ class TorchLoss(ModelLoss):
 
     module : a ``torch.nn.Module`` (its parameters that require grad are the coordinates; all of
         one floating dtype).
-    loss : "mse", "cross-entropy", None (by y: whole-number labels -> cross-entropy, else mse) or
-        a function ``loss(output, target)`` returning a 0-d tensor.
+    loss : "mse", "cross-entropy" or a function ``loss(output, target)`` returning a 0-d tensor
+        (:func:`~gdviz.landscapes.wrap.model_loss` chooses one by the data when given None).
     X, y : the batch (numpy arrays or tensors); floating data are cast to the module's dtype.
     """
 
@@ -136,9 +136,9 @@ class TorchLoss(ModelLoss):
         return f
 
     def _chunked(self, p, fn, factor):
-        """``fn`` over the points of ``p`` (..., P) in chunks that fit BUDGET, as float64 numpy."""
+        """``fn`` over the points of ``p`` (..., P) in chunks that fit MEMORY_BUDGET, as float64 numpy."""
         flat = np.asarray(p, dtype=float).reshape(-1, self.dim)
-        rows = max(1, BUDGET // (factor * self.floats_per_point))
+        rows = max(1, MEMORY_BUDGET // (8 * factor * self.floats_per_point))
         parts = [fn(self._point(flat[i:i + rows])).detach().cpu().double().numpy()
                  for i in range(0, len(flat), rows)]
         out = np.concatenate(parts) if parts else np.zeros((0,))
@@ -181,8 +181,6 @@ class TorchLoss(ModelLoss):
         F = self._torch.nn.functional
         if callable(loss):
             return getattr(loss, "__name__", type(loss).__name__), loss
-        if loss is None:
-            loss = "mse" if self.y.is_floating_point() else "cross-entropy"
         if loss == "mse":
             return loss, lambda out, y: ((out - y) ** 2).mean()
         if loss == "cross-entropy":
