@@ -8,8 +8,11 @@ tomgoldstein/loss-landscape and marcellodebernardi/loss-landscapes run, measured
   mlp   2-16-16-1 tanh (float32) on 512 seeded two-moons points with the binary logistic loss (the
         lecture's size), trained for 300 full-batch Adam steps
 
-The grid: 51 x 51 on [-1, 1]^2 over two filter-normalized random directions (loss-landscape's
-normalize_directions_for_weights, filter norm, biases zeroed), loss[i, j] at w + x[j] d1 + y[i] d2.
+The grid: 51 x 51 on [-1, 1]^2 over gd.landscape's two filter-normalized random directions (seed 0;
+loss-landscape's filter normalization, biases zeroed), loss[i, j] at w + x[j] d1 + y[i] d2; every way
+uses these same directions. By default every way measures the CNN on the 11 x 11 sub-grid of every
+5th row and column (--stride 5: the same points for every way, spread over the plane), scaled per
+point to the 51 x 51 grid, and the MLP on the full grid (--mlp-stride 1).
 
   loss-landscape loop    per point: set_weights (p.data = w + x d1 + y d2 per parameter), then its
                          eval_loss: net.eval(), no_grad, a DataLoader of batches of 128 over a data
@@ -20,17 +23,18 @@ normalize_directions_for_weights, filter norm, biases zeroed), loss[i, j] at w +
   loss-landscapes loop   its random_plane: the parameters moved in place along the grid in its snake
                          order (add_ a step along d2, one along d1 per column), each point its Loss
                          metric, loss_fn(model(X), y).item() on the whole batch (no no_grad, as there).
-  gdviz TorchLoss        value() of all grid points at once: functional_call under vmap over chunks of
-                         points sized from a memory budget; in the module's float32, and in float64
-                         (a .double() copy).
+  gdviz                  gd.landscape(module, "cross-entropy", (X, y), grid=..., span=1.0, seed=0):
+                         TorchLoss, functional_call under vmap over tiles of points sized from a
+                         memory budget; in the module's float32, and in float64 (a .double() copy).
 
-Each way runs in its own process; peak memory is that process's ru_maxrss (torch and the data
-included: the "baseline" row is a process that only loads them and makes one forward pass). A way
-measured on fewer points than the grid (--points, for the slow loops and float64) is scaled per point
-to the full grid, and the table says so. "max |diff|" compares each way's losses with gdviz float32's
-at the same grid points.
+Each way runs in its own process (one torch thread unless --threads: on this shared 2-core machine
+two threads per process made small operations many times slower and every row unstable), twice, in
+alternating order, its faster run kept (--rounds), after a warm-up on two points (first-call costs: torch's lazy
+initialisation, torch.func's); peak memory is that process's ru_maxrss (torch and the data
+included: the "baseline" row is a process that only loads them and makes one forward pass). "max
+|diff|" compares each way's losses with gdviz float32's at the same grid points.
 
-    .venv/bin/python bench/landscape.py [--images 2048] [--points 120] [--threads N] [--no-mlp]
+    .venv/bin/python bench/landscape.py [--images 2048] [--stride 5] [--threads N] [--no-mlp]
 
 Target (issue 20): gdviz at least 10x fewer seconds per point than the loops on this CPU.
 """
@@ -47,11 +51,11 @@ import numpy as np
 
 GRID = 51
 SPAN = 1.0
-WAYS = ("baseline", "loss-landscape", "loss-landscapes", "gdviz-float32", "gdviz-float64")
+WAYS = ("baseline", "gdviz-float32", "gdviz-float64", "loss-landscape", "loss-landscapes")
 LABELS = {"loss-landscape": "loss-landscape loop (DataLoader, batches of 128)",
           "loss-landscapes": "loss-landscapes loop (whole batch, in place)",
-          "gdviz-float32": "gdviz: TorchLoss, vmap, float32",
-          "gdviz-float64": "gdviz: TorchLoss, vmap, float64",
+          "gdviz-float32": "gdviz: gd.landscape (TorchLoss, vmap), float32",
+          "gdviz-float64": "gdviz: gd.landscape (TorchLoss, vmap), float64",
           "baseline": "baseline: torch + data + one forward pass"}
 MEAN, STD = 0.2, 0.3        # the images' Normalize constants (as loss-landscape's CIFAR-10 mean and std)
 
@@ -132,28 +136,26 @@ def train(model, torch, path):
             opt.zero_grad()
             criterion(torch, net(X), y).backward()
             opt.step()
-    weights = [p.detach().clone() for p in net.parameters()]
-    directions = [filter_normalized(weights, torch, g) for _ in range(2)]
+    from gdviz.landscapes.directions import random_directions
+    from gdviz.landscapes.wrap import model_loss
+
+    ml = model_loss(net, "cross-entropy", (X, y))
+    flat = random_directions(ml, ml.center, seed=0)       # what gd.landscape(..., seed=0) draws
+    directions = [[torch.from_numpy(a).float() for a in ml.unflatten(d)] for d in flat]
     torch.save({"state": net.state_dict(), "d": directions}, path)
-
-
-def filter_normalized(weights, torch, g):
-    """loss-landscape's normalize_directions_for_weights(filter, biasbn): each filter of a random
-    direction rescaled to the norm of the weights' filter; 1-D parameters zeroed."""
-    out = []
-    for w in weights:
-        d = torch.randn(w.shape, generator=g)
-        if d.dim() <= 1:
-            d.zero_()
-        else:
-            for di, wi in zip(d, w):
-                di.mul_(wi.norm() / (di.norm() + 1e-10))
-        out.append(d)
-    return out
+    return float(ml.value(ml.center))
 
 
 def axis():
     return np.linspace(-SPAN, SPAN, GRID)
+
+
+def sub_grid(stride):
+    """The indices of every ``stride``-th row and column of the grid (the last one included)."""
+    idx = np.arange(0, GRID, stride)
+    if idx[-1] != GRID - 1:
+        sys.exit(f"--stride {stride} must divide {GRID - 1}, so the sub-grid ends on the grid's edge")
+    return idx
 
 
 # -- the ways, each in its own process ----------------------------------------------------------------
@@ -199,19 +201,18 @@ def loss_landscape_loop(net, X, y, u8, torch, weights, d, points):
     return out
 
 
-def snake(k):
-    """The first k grid points (i, j) in loss-landscapes' random_plane order: column by column along d2,
-    every other column walked backwards."""
+def snake(idx):
+    """The points (i, j) of the sub-grid in loss-landscapes' random_plane order: column by column
+    along d2, every other column walked backwards."""
     order = []
-    for j in range(GRID):
-        rows = range(GRID) if j % 2 == 0 else range(GRID - 1, -1, -1)
-        order += [(i, j) for i in rows]
-    return order[:k]
+    for c, j in enumerate(idx):
+        order += [(int(i), int(j)) for i in (idx if c % 2 == 0 else idx[::-1])]
+    return order
 
 
-def loss_landscapes_loop(net, X, y, torch, weights, d, points):
+def loss_landscapes_loop(net, X, y, torch, weights, d, points, stride):
     """loss-landscapes' random_plane: in-place steps of the parameters, its Loss metric at each point."""
-    step = 2 * SPAN / (GRID - 1)
+    step = stride * 2 * SPAN / (GRID - 1)
     params = list(net.parameters())
     for p, w, d0, d1 in zip(params, weights, *d):     # start one step before the first point along d2
         p.data.copy_(w - SPAN * d0 - (SPAN + step) * d1)
@@ -223,23 +224,24 @@ def loss_landscapes_loop(net, X, y, torch, weights, d, points):
                 p.data.add_(d0 * step)
             j_prev = j
         else:
-            sign = 1 if j % 2 == 0 else -1
+            sign = 1 if (j // stride) % 2 == 0 else -1
             for p, d1 in zip(params, d[1]):
                 p.data.add_(d1 * (sign * step))
         out.append(criterion(torch, net(X), y).item())
     return out
 
 
-def gdviz_values(net, X, y, loss, dtype, torch, weights, d, points):
-    from gdviz.landscapes.torchmodel import TorchLoss
+def gdviz_values(net, X, y, dtype, idx):
+    """gd.landscape on the sub-grid (its axes are every idx-th value of the 51-point axes)."""
+    import gdviz as gd
 
     if dtype == "float64":
         net = net.double()
-    f = TorchLoss(net, loss, X.numpy(), y.numpy())
-    flat = [np.concatenate([a.double().numpy().ravel() for a in arrs]) for arrs in (weights, *d)]
-    xs = axis()
-    P = np.array([flat[0] + xs[j] * flat[1] + xs[i] * flat[2] for i, j in points])
-    return f.value(P).tolist(), f.floats_per_point
+    land = gd.landscape(net, "cross-entropy", (X, y), directions="random", seed=0, grid=len(idx), span=SPAN,
+                        progress=False)
+    assert np.allclose(land.x, axis()[idx])
+    values = [float(land.loss[a, b]) for a in range(len(idx)) for b in range(len(idx))]
+    return values, land.model.floats_per_point
 
 
 def child(args):
@@ -253,37 +255,49 @@ def child(args):
     net.load_state_dict(saved["state"])
     weights = [p.detach().clone() for p in net.parameters()]
     d = saved["d"]
-    points = snake(args.points or GRID * GRID)
+    idx = sub_grid(args.stride)
+    points = snake(idx) if args.way == "loss-landscapes" else [(int(i), int(j)) for i in idx for j in idx]
     extra = {}
-    t0 = time.perf_counter()
+
+    def run(points, idx):
+        if args.way == "loss-landscape":
+            return loss_landscape_loop(net, X, y, u8, torch, weights, d, points)
+        if args.way == "loss-landscapes":
+            return loss_landscapes_loop(net, X, y, torch, weights, d, points, args.stride)
+        values, extra["floats_per_point"] = gdviz_values(net, X, y, args.way.split("-")[1], idx)
+        return values
+
     if args.way == "baseline":
         with torch.no_grad():
             net(X)
-        points, values = [], []
-    elif args.way == "loss-landscape":
-        values = loss_landscape_loop(net, X, y, u8, torch, weights, d, points)
-    elif args.way == "loss-landscapes":
-        values = loss_landscapes_loop(net, X, y, torch, weights, d, points)
+        points, values, seconds = [], [], 0.0
     else:
-        values, extra["floats_per_point"] = gdviz_values(net, X, y, loss, args.way.split("-")[1], torch, weights, d,
-                                                         points)
-    seconds = time.perf_counter() - t0
+        run(points[:2], np.array([0, GRID - 1]))         # warm-up: first-call costs out of every way alike
+        t0 = time.perf_counter()
+        values = run(points, idx)
+        seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "points": points, "values": values, "threads": torch.get_num_threads(),
                       "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
 
 
-def measure(model, way, state, points):
+def measure(model, way, state):
+    stride = ARGS.stride if model == "cnn" else ARGS.mlp_stride
     cmd = [sys.executable, __file__, "--child", way, "--model", model, "--state", state, "--images",
-           str(ARGS.images), "--points", str(points)] + (["--threads", str(ARGS.threads)] if ARGS.threads else [])
+           str(ARGS.images), "--stride", str(stride), "--threads", str(ARGS.threads)]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if run.returncode:
         sys.exit(f"{way} failed:\n{run.stderr}")
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def table(model, state, points):
+def table(model, state, centre):
     n = GRID * GRID
-    res = {way: measure(model, way, state, points) for way in WAYS}
+    res = {}
+    for r in range(ARGS.rounds):           # rounds in alternating order; each way's fastest kept
+        for way in WAYS if r % 2 == 0 else WAYS[::-1]:
+            got = measure(model, way, state)
+            if way not in res or got["seconds"] < res[way]["seconds"]:
+                res[way] = got
     ref = {tuple(p): v for p, v in zip(res["gdviz-float32"]["points"], res["gdviz-float32"]["values"])}
     per_point = {w: r["seconds"] / len(r["points"]) for w, r in res.items() if r["points"]}
     print(f"  {'way':<48} {'seconds':>8} {'ms/point':>9} {'measured on':>22} {'gdviz32 is':>11} "
@@ -294,7 +308,7 @@ def table(model, state, points):
             continue
         m = len(r["points"])
         seconds = per_point[way] * n
-        how = "full grid" if m == n else f"{m} points, scaled"
+        how = "full grid" if m == n else f"{m} points, scaled"     # per point to the 51 x 51 grid
         speed = "" if way == "gdviz-float32" else f"{per_point[way] / per_point['gdviz-float32']:.1f}x"
         diff = max(abs(v - ref[tuple(p)]) for p, v in zip(r["points"], r["values"]))
         diff_text = "" if way == "gdviz-float32" else f"{diff:.1e}"
@@ -303,7 +317,7 @@ def table(model, state, points):
     values = res["gdviz-float32"]["values"]
     print(f"  torch threads {res['gdviz-float32']['threads']}; TorchLoss floats_per_point "
           f"{res['gdviz-float32']['floats_per_point']:,}; loss from {min(values):.3f} to {max(values):.3f} "
-          f"on the points measured; at the centre {CENTRE[model]:.3f}\n")
+          f"on the points measured; at the centre {centre:.3f}\n")
 
 
 def main():
@@ -313,11 +327,11 @@ def main():
         print(f"{os.cpu_count()} CPUs, torch {torch.__version__}, load average at start {os.getloadavg()[0]:.1f}\n")
         for model in ("cnn",) if ARGS.no_mlp else ("cnn", "mlp"):
             state = os.path.join(tmp, f"{model}.pt")
-            train(model, torch, state)
+            centre = train(model, torch, state)
             what = (f"small CNN on {ARGS.images} synthetic 16x16 images (4 shape classes)" if model == "cnn"
                     else "MLP 2-16-16-1 tanh on 512 two-moons points")
             print(f"{what}: {GRID} x {GRID} grid on two filter-normalized random directions")
-            table(model, state, ARGS.points)
+            table(model, state, centre)
         print(f"load average at the end {os.getloadavg()[0]:.1f} (other jobs on this machine slow every row)")
         print("target: gdviz >= 10x fewer seconds per point than the loops")
 
@@ -325,9 +339,13 @@ def main():
 def parse():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=2048, help="synthetic images for the CNN (default 2048)")
-    ap.add_argument("--points", type=int, default=120,
-                    help="grid points the slow ways measure before scaling to the full grid (default 120)")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads in every way (default: torch's)")
+    ap.add_argument("--stride", type=int, default=5,
+                    help="measure every k-th row and column of the 51 x 51 grid, scaled per point (default 5; 1: all)")
+    ap.add_argument("--mlp-stride", type=int, default=1, help="the same for the MLP (default 1: the full grid)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads in every way (default 1: stable on a shared machine; 0: torch's own)")
+    ap.add_argument("--rounds", type=int, default=2,
+                    help="measure every way this many times, in alternating order, and keep its fastest (default 2)")
     ap.add_argument("--no-mlp", action="store_true", help="only the CNN")
     ap.add_argument("--child", choices=WAYS, dest="way", help=argparse.SUPPRESS)
     ap.add_argument("--model", default="cnn", help=argparse.SUPPRESS)

@@ -137,7 +137,7 @@ def test_chunks_give_the_numbers_of_one_pass(monkeypatch):
     P = points(f, k=7)
     whole, grads = f.value(P), f.grad(P)
     assert f.floats_per_point > f.dim
-    monkeypatch.setattr(torchmodel, "MEMORY_BUDGET", 16 * torchmodel.GRAD_FACTOR * f.floats_per_point)  # 2 a chunk
+    monkeypatch.setattr(torchmodel, "CHUNK_FLOATS", 2 * torchmodel.GRAD_FACTOR * f.floats_per_point)  # 2 a chunk
     assert np.abs(f.value(P) - whole).max() < 1e-13 and np.abs(f.grad(P) - grads).max() < 1e-13
 
 

@@ -7,10 +7,13 @@
 
 The flat vector is ``named_parameters()`` (those that require grad) raveled and joined, in that
 order. Every evaluation is ``torch.func.functional_call`` of the module with the point's weights:
-values under ``vmap`` over points, in chunks that fit the grid's ``MEMORY_BUDGET`` of working
-memory (``floats_per_point`` float64 numbers each: the activations of one forward pass over the data, measured
-by forward hooks, plus the point); gradients by ``torch.func.grad`` under ``vmap``; Hessian-vector
-products by ``jvp`` of ``grad`` (forward-over-reverse). Buffers (BatchNorm's running statistics)
+values under ``vmap`` over points, in chunks of at most ``CHUNK_FLOATS`` numbers of working memory
+(``floats_per_point`` each: the activations of one forward pass over the data, measured by forward
+hooks, plus the point), so a small model on little data runs hundreds of points per call while a
+convolutional network on thousands of images runs one point per call (a plain batched forward
+pass: wider vmap chunks of such points ran slower, bench/landscape.py); gradients by
+``torch.func.grad`` under ``vmap``; Hessian-vector products by ``jvp`` of ``grad``
+(forward-over-reverse). Buffers (BatchNorm's running statistics)
 are used as they are and never updated: the module is evaluated in ``eval()`` mode (BatchNorm on
 its running statistics, dropout off) and every submodule's train/eval mode is restored after.
 The module's own weights are never changed. Computations run in the module's dtype and device;
@@ -31,10 +34,10 @@ import numpy as np
 
 from ..errors import UserInputError, unknown_name
 from ..optim.adapters import _torch
-from .grid import MEMORY_BUDGET
 from .mlp import LOSSES
 from .model import ModelLoss
 
+CHUNK_FLOATS = 2**21  # float64 numbers one vmap call works in (16 MiB, about a last-level cache)
 GRAD_FACTOR = 3     # a gradient keeps the forward's activations for the backward: about 3x a value's memory
 NORM_LAYERS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
                "LazyBatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm", "RMSNorm", "InstanceNorm1d",
@@ -136,9 +139,9 @@ class TorchLoss(ModelLoss):
         return f
 
     def _chunked(self, p, fn, factor):
-        """``fn`` over the points of ``p`` (..., P) in chunks that fit MEMORY_BUDGET, as float64 numpy."""
+        """``fn`` over the points of ``p`` (..., P) in chunks of CHUNK_FLOATS, as float64 numpy."""
         flat = np.asarray(p, dtype=float).reshape(-1, self.dim)
-        rows = max(1, MEMORY_BUDGET // (8 * factor * self.floats_per_point))
+        rows = max(1, CHUNK_FLOATS // (factor * self.floats_per_point))
         parts = [fn(self._point(flat[i:i + rows])).detach().cpu().double().numpy()
                  for i in range(0, len(flat), rows)]
         out = np.concatenate(parts) if parts else np.zeros((0,))
