@@ -57,6 +57,11 @@ def render_entry(entry: Entry, lang: str, folder, runs=None) -> Path:
 
             return save_zoom(runs[0].info["levels"], path, config=runs[0].info["config"], lang=lang,
                              fps=o.get("fps", 16), hold_s=o.get("hold", 1.5))
+        if "landscape" in runs[0].info:   # paths on a network's loss landscape (lessons landscape-*)
+            from ..render.figures.landscape import save_landscape_gif
+
+            return save_landscape_gif(runs[0], path, lang=lang, frames=o.get("frames", 90), fps=o.get("fps", 15),
+                                      size=o.get("size", "760x600"), hold=o.get("hold", 1.5))
         anim = Animation(runs[0], frames=o.get("frames", 120), fps=o.get("fps", 20),
                          size=o.get("size", "640x480"), lang=lang, hold=o.get("hold", 1.5),
                          field=o.get("field", False), arrows=o.get("arrows", False))

@@ -426,7 +426,8 @@ def _check_options(name, kind, o, at, fail):
         builder = BUILDERS[FIGURES[o.get("figure", name)][0]]
     elif kind == "gif":
         choose("lesson", o.get("lesson", "single"), [k for k in BUILDERS if k not in (
-            "sweep", "feature-scaling", "convex-vs-nonconvex", "loss-functions", "trainability")])
+            "sweep", "feature-scaling", "convex-vs-nonconvex", "loss-functions", "trainability", "landscape-random",
+            "landscape-interpolation", "landscape-hessian")])
         builder = BUILDERS[o.get("lesson", "single")]
     else:
         builder = None

@@ -22,6 +22,7 @@ from .course import cross_entropy_classes, feature_ranges, feed_forward, stuck
 from .data import batch_sizes, cross_entropy, feature_scaling, fit_line, loss_functions, sgd_epoch
 from .gradient import adagrad_intuition, error_surface, gradient_step, gradient_vector, taylor
 from .inside import adaptive_insides, internals, one_step, rolling
+from .landscape import landscape_hessian, landscape_interpolation, landscape_paths, landscape_random
 from .listing import momentum_code
 from .maps import basin_maps, momentum_map
 from .paths import RACE_DEFAULT, adaptive, momentum, race, race_runs, round_vs_elongated, saddle, single
@@ -45,6 +46,8 @@ BUILDERS = {
     "momentum-beta": momentum_beta, "sgd-momentum-code": momentum_code, "adagrad-steps": adagrad_steps,
     "momentum-map": momentum_map, "basins": basin_maps,
     "trainability": trainability, "trainability-zoom": trainability_zoom,
+    "landscape-random": landscape_random, "landscape-paths": landscape_paths,
+    "landscape-interpolation": landscape_interpolation, "landscape-hessian": landscape_hessian,
 }
 
 

@@ -16,11 +16,26 @@ from ...surfaces import surface as make_surface
 from ..axes import draw_overlays
 from ..mpl import new_figure, rc
 from ..output import STATIC, atomic_path, check_output
-from . import adagrad, beta, course, data, inside, listing, maps, network, paths, practice, rates, shape, starts
+from . import (
+    adagrad,
+    beta,
+    course,
+    data,
+    inside,
+    landscape,
+    listing,
+    maps,
+    network,
+    paths,
+    practice,
+    rates,
+    shape,
+    starts,
+)
 
 FIGURES = {**rates.KINDS, **paths.KINDS, **starts.KINDS, **data.KINDS, **shape.KINDS, **practice.KINDS,
            **inside.KINDS, **course.KINDS, **beta.KINDS, **adagrad.KINDS, **listing.KINDS,
-           **maps.KINDS, **network.KINDS}
+           **maps.KINDS, **network.KINDS, **landscape.KINDS}
 NEEDS_2D = {"race", "momentum", "restarts", "adaptive", "surface-3d", "batch-sizes", "internals", "one-step",
             "gradient-field", "momentum-beta", "sgd-momentum-code", "momentum-map", "basins"}
 NEEDS_1D = {"gradient-step", "adagrad-steps"}
