@@ -36,7 +36,15 @@ included: the "baseline" row is a process that only loads them and makes one for
 
     .venv/bin/python bench/landscape.py [--images 2048] [--stride 5] [--threads N] [--no-mlp]
 
-Target (issue 20): gdviz at least 10x fewer seconds per point than the loops on this CPU.
+Target (issue 20): gdviz at least 10x fewer seconds per point than the loops on this CPU. Measured
+here (2 shared cores, one thread): the MLP 2x the whole-batch loop and 24x the DataLoader loop; the
+CNN about even with the whole-batch loop and 2x the DataLoader loop. A CNN point is one batched
+forward pass over 2048 images whichever way runs it (convolutions, then max-pool and relu passes
+over 2048 x 8 x 14 x 14 activations); batching points adds nothing there (vmap over 7 points ran 2x
+slower per point; data slices of 16..4096 images, channels_last and torch.compile gave at most
+1.2x). glibc's dynamic mmap threshold moves the CNN rows by up to 1.6x between processes (fresh
+pages for each large activation); MALLOC_MMAP_THRESHOLD_=1073741824 in the environment fixes it for
+every way alike.
 """
 import argparse
 import json
