@@ -768,6 +768,8 @@ LABELS = {
     "landscape fixed axis": ("direction {k}", "方向 {k}"),
     "landscape alpha axis": ("α: weights (1 − α) · initial + α · trained", "α：权重 = (1 − α) · 初始 + α · 训练后"),
     "landscape lowest": ("lowest loss on the plane", "平面上的最低损失"),
+    "landscape lowest edge": ("lowest loss on the plane, on its edge: lower outside the window",
+                              "平面上的最低损失，在窗口边缘：窗口外还更低"),
     "landscape center trained": ("trained weights (the center)", "训练后的权重（中心）"),
     "landscape center start": ("common start (the center)", "共同起点（中心）"),
     "landscape center end": ("end of the first path (the center)", "第一条路径的终点（中心）"),

@@ -21,6 +21,7 @@ from gdviz.render.figures.landscape import (
     save_landscape_gif,
 )
 from gdviz.render.mpl import new_figure, rc
+from gdviz.render.series import series_label
 from gdviz.style import fmt_number
 from gdviz.trajectory import Trajectory
 
@@ -275,3 +276,24 @@ def test_any_landscape_draws_as_each_kind(kind, lang):
                                   lang)
     with pytest.raises(UserInputError, match=r"^unknown landscape figure kind 'map'"):
         landscape_figure(runs, kind="map")
+
+
+def test_a_landscape_and_its_training_paths_draw_directly(tmp_path):
+    """What a user writes: gd.train, gd.landscape, then the figure and the GIF from the Landscape
+    and the raw training paths (projected by the drawing, named by their optimizers)."""
+    import gdviz as gd
+    from gdviz import render
+
+    model = gd.mlp([2, 6, 1], seed=0)
+    trajs = [gd.train(model, None, "moons", gd.optimizer(name, lr=lr), steps=40)
+             for name, lr in (("gd", 0.5), ("adam", 0.05))]
+    land = gd.landscape(model, None, "moons", directions="pca", path=trajs, grid=9)
+    fig = render.landscape_figure(land, trajs, kind="contour", lang="zh")
+    labels = {t.get_text() for t in fig.findobj(Text)}
+    assert {series_label("gd", "zh"), "Adam"} <= {lab.split("：")[0] for lab in labels}
+    lines = [ln for ax in fig.axes for ln in ax.get_lines() if len(ln.get_xdata()) == 41]
+    np.testing.assert_allclose(lines[0].get_xydata(), land.project(trajs[0]).params)
+    out = render.save_landscape_gif(land, tmp_path / "p.gif", paths=trajs, frames=6, size=(520, 420))
+    assert Image.open(out).n_frames == 6
+    with pytest.raises(UserInputError, match="1-D landscape"):
+        render.landscape_figure(gd.interpolate(model, None, "moons", trajs[0], points=5), trajs)

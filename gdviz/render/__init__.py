@@ -4,12 +4,14 @@
     >>> render.figure("race", lang="zh")            # a matplotlib Figure
     >>> render.animate(traj).save("out.gif")
     >>> render.map_figure(gd.map(...))               # a Map or Basins; draw_map / draw_basins on your axes
+    >>> render.landscape_figure(land, [traj])         # a gd.landscape and the gd.train paths on it
 """
 from __future__ import annotations
 
 _EXPORTS = {"figure": "figures", "save": "figures", "FIGURES": "figures", "animate": "animation",
             "Animation": "animation", "map_figure": "figures.maps", "draw_map": "figures.maps",
-            "draw_basins": "figures.maps"}
+            "draw_basins": "figures.maps", "landscape_figure": "figures.landscape",
+            "save_landscape_gif": "figures.landscape"}
 
 
 def __getattr__(name):

@@ -88,6 +88,12 @@ def _check_dim(land, dim: int):
                              f"this one is {has}: use {use}")
 
 
+def on_edge(land) -> bool:
+    """Whether the plane's lowest grid point lies on the window's border (lower loss may lie outside)."""
+    i, j = np.unravel_index(np.nanargmin(np.where(np.isfinite(land.loss), land.loss, np.nan)), land.loss.shape)
+    return i in (0, land.loss.shape[0] - 1) or j in (0, land.loss.shape[1] - 1)
+
+
 def extent(land):
     """(x0, x1, y0, y1) of the grid."""
     return float(land.x[0]), float(land.x[-1]), float(land.y[0]), float(land.y[-1])
@@ -134,7 +140,7 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
         ax.scatter(*land.argmin(), marker="*", s=280, c=STAR, edgecolors=style.INK, linewidths=1.0, zorder=9,
                    clip_on=False)   # whole, also on the grid's edge
         handles.append(Line2D([], [], ls="none", marker="*", ms=16, mfc=STAR, mec=style.INK, mew=1.0,
-                              label=L("landscape lowest", lang)))
+                              label=L("landscape lowest edge" if on_edge(land) else "landscape lowest", lang)))
     if center:
         ax.plot(0.0, 0.0, marker="X", ms=9, color=style.INK, mec="white", mew=1.2, ls="none", zorder=10)   # on a ★
         handles.append(Line2D([], [], ls="none", marker="X", ms=10, color=style.INK, mec="white",
@@ -242,7 +248,15 @@ def draw_interpolation(ax, land, *, lang: str = "en", accuracy=None):
 
 # -- the figures of the lessons --------------------------------------------------------------
 def _sub(runs, lang) -> str:
-    return (runs.info.get("sub") or {}).get(lang, "")
+    """The runs' subtitle, else what the landscape is: the model's title and the plane's kind
+    ("MLP 2-16-1 (tanh), cross-entropy; PCA directions of the training path")."""
+    sub = (runs.info.get("sub") or {}).get(lang, "")
+    land = runs.info.get("landscape")
+    if sub or land is None or land.model is None:
+        return sub
+    from ...landscapes.grid import TITLES
+
+    return f"{land.model.title[lang]}{'；' if lang == 'zh' else '; '}{TITLES[land.kind][lang == 'zh']}"
 
 
 def _heading(fig, heading: str, sub: str = ""):
@@ -332,19 +346,36 @@ LAYOUTS = {"contour": (_contour, (860, 720)), "surface": (_surface, (860, 720)),
            "interpolation": (None, (900, 560))}
 
 
-def landscape_figure(runs, *, kind: str = "both", lang: str = "en", size=None):
-    """A figure of any landscape's runs (``runs.info["landscape"]``, the projected paths in
-    ``runs.trajectories`` with one optimizer name each in ``runs.series``, ``info["sub"]`` an
-    optional subtitle per language): ``kind`` "contour", "surface" (3-D), "both" or
-    "interpolation" (a 1-D landscape). ``size``: (width, height) pixels at 100 dpi.
+def as_runs(what, paths=()):
+    """``what`` as the runs the drawings read: a Runs as it is, or a Landscape and its ``paths``
+    (training Trajectories from ``gd.train``, projected here, or paths already on the plane), one
+    series per path named by its optimizer."""
+    from ...landscapes.result import Landscape
+    from ...lessons.runs import Runs
 
-        >>> runs = Runs(None, [land.project(t)], ["adam"], info={"landscape": land})
-        >>> save(landscape_figure(runs, kind="contour", lang="zh"), "out.png")
+    if not isinstance(what, Landscape):
+        return what
+    if what.dim == 1 and paths:
+        raise UserInputError("paths are drawn on a plane: a 1-D landscape (gd.interpolate) takes none")
+    flat = [t if t.params.shape[-1] == what.dim else what.project(t) for t in paths]
+    return Runs(None, flat, [t.optimizer or "path" for t in paths], info={"landscape": what})
+
+
+def landscape_figure(runs, paths=(), *, kind: str = "both", lang: str = "en", size=None):
+    """A figure of a Landscape and the training ``paths`` on it, or of a lesson's runs
+    (``runs.info["landscape"]``, the projected paths in ``runs.trajectories`` with one optimizer
+    name each in ``runs.series``, ``info["sub"]`` an optional subtitle per language): ``kind``
+    "contour", "surface" (3-D), "both" or "interpolation" (a 1-D landscape). ``size``:
+    (width, height) pixels at 100 dpi.
+
+        >>> land = gd.landscape(model, None, "moons", directions="pca", path=[t1, t2])
+        >>> save(landscape_figure(land, [t1, t2], kind="contour", lang="zh"), "out.png")
     """
     from ...errors import unknown_name
     from ..animation import check_size
     from ..mpl import new_figure, rc
 
+    runs = as_runs(runs, paths)
     if kind not in LAYOUTS:
         raise unknown_name("landscape figure kind", kind, LAYOUTS)
     style.check_lang(lang)
@@ -397,11 +428,12 @@ def plot_landscape_hessian(fig, runs, lang):
 
 
 # -- the animated path -----------------------------------------------------------------------
-def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: float = 15, size=(760, 600),
-                       hold: float = 1.5):
-    """The projected paths of ``runs`` drawn step by step over the landscape's contours (drawn
-    once; each frame only sets the paths' data), a step counter above; written atomically as a
-    GIF. Frame ``i`` shows fractional step ``Pace(...).frame_times(frames)[i]``; every frame lasts
+def save_landscape_gif(runs, path, *, paths=(), lang: str = "en", frames: int = 90, fps: float = 15,
+                       size=(760, 600), hold: float = 1.5):
+    """The projected paths of ``runs`` (a lesson's, or a Landscape and its training ``paths``,
+    see :func:`as_runs`) drawn step by step over the landscape's contours (drawn once; each
+    frame only sets the paths' data), a step counter above; written atomically as a GIF. Frame
+    ``i`` shows fractional step ``Pace(...).frame_times(frames)[i]``; every frame lasts
     ``1000 / fps`` ms, the last ``hold`` seconds more. Returns the path."""
     from PIL import Image
 
@@ -412,6 +444,7 @@ def save_landscape_gif(runs, path, *, lang: str = "en", frames: int = 90, fps: f
     from ..pacing import Pace
 
     p = check_output(path, (".gif",))
+    runs = as_runs(runs, paths)
     style.check_lang(lang)
     w, h = check_size(size)
     frames, fps = check_frames(frames), check_fps(fps)
