@@ -297,3 +297,35 @@ def test_a_landscape_and_its_training_paths_draw_directly(tmp_path):
     assert Image.open(out).n_frames == 6
     with pytest.raises(UserInputError, match="1-D landscape"):
         render.landscape_figure(gd.interpolate(model, None, "moons", trajs[0], points=5), trajs)
+
+
+EVIDENCE = """
+from gdviz.lessons import landscape as L
+for f in (L.landscape_random, L.landscape_paths, L.landscape_hessian, L.landscape_interpolation):
+    for c in f().claims:
+        print(f.__name__, c.key, c.holds, c.evidence["en"], c.evidence["zh"])
+"""
+
+
+def test_claims_and_their_numbers_are_the_same_under_other_cpu_kernels():
+    """A network's training runs through BLAS matrix products, whose last bits depend on the CPU's
+    kernel (OPENBLAS_CORETYPE forces one; NPY_DISABLE_CPU_FEATURES turns numpy's AVX2 off): the
+    paths may differ in the last bits, but what the pictures say (each claim, whether it holds,
+    and the numbers printed in it) must read the same under each."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+
+    def evidence(**env):
+        r = subprocess.run([sys.executable, "-c", EVIDENCE], capture_output=True, text=True, cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root), **env}, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return r.stdout
+
+    plain = evidence()
+    assert plain.count(" True ") == 8
+    for env in ({"OPENBLAS_CORETYPE": "Prescott"}, {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}):
+        assert evidence(**env) == plain, env
