@@ -76,8 +76,8 @@ def landscape(model, loss=None, data=None, *, directions="random", grid=51, span
     else:
         c = ml.center if c is None else c
         ds = dirs.fixed_directions(ml, directions)
-    shape = _grid(grid, len(ds))
-    limits = _span(span, len(ds), c, ds, path if kind in ("pca", "endpoints") else None, ml)
+    shape = grid_shape(grid, len(ds))
+    limits = span_limits(span, len(ds), c, ds, path if kind in ("pca", "endpoints") else None, ml)
     axes = [np.linspace(lo, hi, n) for n, (lo, hi) in zip(shape, limits)]
     values = evaluate(ml, c, ds, axes, tile=tile, client=client, progress=progress)
     meta.update(seed=seed, grid=list(shape), span=[v for lim in limits for v in lim], ignore=ignore)
@@ -105,7 +105,7 @@ def interpolate(model, loss=None, data=None, start=None, end=None, points=51, sp
     a, b = dirs.as_flat(ml, start, "start"), dirs.as_flat(ml, end, "end")
     if not np.any(b - a):
         raise UserInputError("interpolate: start and end are the same weights, so there is no line between them")
-    (n,), [(lo, hi)] = _grid(points, 1, "points"), _span(span, 1)
+    (n,), [(lo, hi)] = grid_shape(points, 1, "points"), span_limits(span, 1)
     x = np.union1d(np.linspace(lo, hi, n), [v for v in (0.0, 1.0) if lo <= v <= hi])
     values = evaluate(ml, a, [b - a], [x])
     meta = {"grid": [int(x.size)], "span": [lo, hi]}
@@ -174,7 +174,7 @@ def _result(ml, values, axes, ds, c, kind, explained, eigenvalues, meta) -> Land
                      eigenvalues=eigenvalues, model=ml, meta=meta)
 
 
-def _grid(grid, dims: int, what: str = "grid") -> tuple:
+def grid_shape(grid, dims: int, what: str = "grid") -> tuple:
     """``grid`` as (nx,) or (nx, ny), each a whole number 2..MAX_GRID."""
     sizes = [grid] * dims if not isinstance(grid, (list, tuple, np.ndarray)) else list(grid)
     ok = len(sizes) == dims and all(not isinstance(n, (bool, np.bool_)) and isinstance(n, (int, np.integer))
@@ -185,7 +185,7 @@ def _grid(grid, dims: int, what: str = "grid") -> tuple:
     return tuple(int(n) for n in sizes)
 
 
-def _span(span, dims: int, center=None, ds=None, path=None, ml=None) -> list[tuple[float, float]]:
+def span_limits(span, dims: int, center=None, ds=None, path=None, ml=None) -> list[tuple[float, float]]:
     """``span`` as one (lo, hi) per axis; None: 1.0, or the paths' projected extent plus a margin."""
     if span is None and path is not None:
         coords = np.concatenate([plane_coordinates(p, center, ds)[0] for p in dirs.path_points(ml, path)])
