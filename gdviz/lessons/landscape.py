@@ -117,10 +117,9 @@ def landscape_paths(steps: int = STEPS, grid: int = 41, seed: int = 0) -> Runs:
     land = gd.landscape(runs[0][0], None, data(), directions="pca", path=trajs, grid=grid)
     projected = [land.project(t) for t in trajs]
     keys = [name for name, _ in OPTIMIZERS]
-    finite = land.loss[np.isfinite(land.loss)]
-    surface = land.surface()
-    ends = [float(surface.value(p.params[-1])) for p in projected]
-    ranks = [float(np.mean(finite < e)) for e in ends]      # the share of the plane lower than each end
+    last = np.array([p.params[-1] for p in projected])
+    ends = [float(e) for e in land.surface().value(last)]
+    ranks = [float(r) for r in land.share_below(last)]      # the share of the plane lower than each end
     off = [float(p.meta["off_plane"][-1]) for p in projected]
     explained = float(np.sum(land.explained))
 

@@ -92,9 +92,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         loss there, interpolated), each path's own final loss, and for a PCA plane the share of
         the paths' variance it holds."""
         sep = "、" if self.lang == "zh" else ", "
-        finite = np.asarray(land.loss)[np.isfinite(land.loss)]
-        ends = land.surface().value(np.array([t.params[-1] for t in trajs]))
-        lower = sep.join(f"{100 * float(np.mean(finite < e)):.0f}%" for e in ends)
+        lower = sep.join(f"{100 * float(r):.0f}%" for r in land.share_below([t.params[-1] for t in trajs]))
         finals = sep.join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}" for k, t in zip(series, trajs))
         note = self.L("flyover caption").format(lower=lower, n=self.steps(max(t.n_steps for t in trajs)),
                                                 finals=finals)
