@@ -46,9 +46,9 @@ def gdviz(*args, capsys):
     (["--grid", "a"], "--grid must be N or NX,NY (whole numbers), got 'a'"),
     (["--kind", "interpolation", "--grid", "51,51"],
      "--grid must be a whole number of points per axis from 2 to 1001, got (51, 51)"),
-    (["--span", "-1"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
+    (["--span", "-1"], "--span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
                        "min < max, all finite; got -1.0"),
-    (["--span", "1,2,3"], "span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
+    (["--span", "1,2,3"], "--span must be a number > 0 (+-span on each axis) or (xmin, xmax, ymin, ymax) with each "
                           "min < max, all finite; got (1.0, 2.0, 3.0)"),
     (["--span", "wide"], "--span must be a number > 0 or XMIN,XMAX,YMIN,YMAX, got 'wide'"),
     (["--record-every", "0"], "--record-every must be a whole number >= 1, got '0'"),

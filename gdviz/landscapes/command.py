@@ -140,7 +140,7 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     grid_sizes = grid_shape(grid_spec(grid), 1 if kind == "interpolation" else 2, "--grid")
     spans = span_spec(span)
     if spans is not None:
-        span_limits(spans, 2)
+        span_limits(spans, 2, what="--span")
     every = None if record_every is None else _whole("--record-every", record_every, 1)
     return Request(data, sizes, activation, loss, optimizers, keys, n, every, directions, grid_sizes, spans,
                    _whole("--seed", seed, 0), lang, kind, out, stored)

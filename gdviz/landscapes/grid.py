@@ -185,8 +185,10 @@ def grid_shape(grid, dims: int, what: str = "grid") -> tuple:
     return tuple(int(n) for n in sizes)
 
 
-def span_limits(span, dims: int, center=None, ds=None, path=None, ml=None) -> list[tuple[float, float]]:
-    """``span`` as one (lo, hi) per axis; None: 1.0, or the paths' projected extent plus a margin."""
+def span_limits(span, dims: int, center=None, ds=None, path=None, ml=None,
+                what: str = "span") -> list[tuple[float, float]]:
+    """``span`` as one (lo, hi) per axis; None: 1.0, or the paths' projected extent plus a margin
+    (``what`` names it in errors: "span", the CLI's "--span")."""
     if span is None and path is not None:
         coords = np.concatenate([plane_coordinates(p, center, ds)[0] for p in dirs.path_points(ml, path)])
         lo, hi = coords.min(axis=0), coords.max(axis=0)
@@ -197,9 +199,9 @@ def span_limits(span, dims: int, center=None, ds=None, path=None, ml=None) -> li
     try:
         arr = np.asarray(span, dtype=float)
     except (TypeError, ValueError):
-        raise UserInputError(f"span must be {form}, got {span!r}") from None
+        raise UserInputError(f"{what} must be {form}, got {span!r}") from None
     if arr.ndim == 0:
         arr = np.array([-arr, arr] * dims)
     if arr.shape != (2 * dims,) or not np.isfinite(arr).all() or (arr[1::2] <= arr[0::2]).any():
-        raise UserInputError(f"span must be {form} with each min < max, all finite; got {span!r}")
+        raise UserInputError(f"{what} must be {form} with each min < max, all finite; got {span!r}")
     return [(float(arr[2 * k]), float(arr[2 * k + 1])) for k in range(dims)]
