@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import UserInputError, unknown_name
 from . import directions as dirs
 from .result import Landscape, plane_coordinates
+from .wrap import model_loss
 
 KINDS = ("random", "pca", "hessian", "endpoints")
 MAX_GRID = 1001            # points per axis
@@ -110,18 +111,6 @@ def interpolate(model, loss=None, data=None, start=None, end=None, points=51, sp
     values = evaluate(ml, a, [b - a], [x])
     meta = {"grid": [int(x.size)], "span": [lo, hi]}
     return _result(ml, values, [x], [b - a], a, "interpolation", None, None, meta)
-
-
-def model_loss(model, loss, data):
-    """A :class:`~gdviz.landscapes.model.ModelLoss` as is; anything else through ``wrap.model_loss``
-    (which checks the model, the loss and the data)."""
-    from .model import ModelLoss
-
-    if isinstance(model, ModelLoss):
-        return model
-    from .wrap import model_loss as wrap
-
-    return wrap(model, loss, data)
 
 
 def describe(ml) -> dict:
