@@ -66,10 +66,11 @@ def accuracy(model, points) -> np.ndarray:
 
 
 def _describe(steps: int, lang: str, what: str = "") -> str:
-    sizes = f"2-{WIDTH}-{WIDTH}-1"
+    """The lessons' subtitle: the network, the data (their size counted, not restated) and the training."""
+    sizes, n = f"2-{WIDTH}-{WIDTH}-1", len(data()[0])
     if lang == "zh":
-        return f"网络 {sizes}（tanh）在带噪声的双月数据（200 点）上训练 {steps} 步（全批量，交叉熵）{what}"
-    return (f"An MLP {sizes} (tanh) trained {steps} steps on two noisy moons (200 points, full batch, "
+        return f"网络 {sizes}（tanh）在带噪声的双月数据（{n} 点）上训练 {steps} 步（全批量，交叉熵）{what}"
+    return (f"An MLP {sizes} (tanh) trained {steps} steps on two noisy moons ({n} points, full batch, "
             f"cross-entropy){what}")
 
 
