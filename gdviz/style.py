@@ -176,14 +176,6 @@ LABELS = {
                                 "Adam 的 √v̂ 会遗忘：梯度变小后学习率又变大，但陡峭的 {steep} 方向仍然更小"
                                 "（{a_steep} 对 {a_flat}）。\n"
                                 "两条路径都弯向最小值，而不是走之字形：Adagrad 用 {n_ada}到达，Adam 用 {n_adam}。"),
-    "flyover": ("The loss landscape of a network", "神经网络的损失地形"),
-    "flyover plane pca": ("the plane of the paths' two principal components", "路径的两个主成分所在的平面"),
-    "flyover plane endpoints": ("the plane through the start and two end points", "经过起点与两个终点的平面"),
-    "flyover plane random": ("a plane of two filter-normalized random directions",
-                             "两个滤波器归一化随机方向所在的平面"),
-    "flyover plane hessian": ("the plane of the top two Hessian eigenvectors", "Hessian 前两个特征向量所在的平面"),
-    "flyover plane fixed": ("the plane of two given directions", "两个给定方向所在的平面"),
-    "flyover lowest": ("lowest loss on this plane", "该平面上的最低损失"),
     "flyover height": ("height: log₁₀ loss; lighter is lower", "高度：log₁₀ 损失；越浅越低"),
     "flyover masked": ("gaps: the loss overflows there", "空缺处：损失溢出"),
     "flyover caption": ("Projected onto this plane, each path ends where the plane is low: {lower} of the plane "

@@ -442,3 +442,16 @@ def test_a_model_without_parameters_is_one_line():
     torch = pytest.importorskip("torch")
     with pytest.raises(UserInputError, match="^the model has no parameters"):
         gd.landscape(torch.nn.ReLU(), "mse", (np.ones((4, 2)), np.ones(4)))
+
+
+def test_share_below_is_the_part_of_the_plane_lower_than_each_point():
+    """share_below((x, y) rows) = the share of the finite grid points whose loss is below the
+    plane's (interpolated) loss there: on loss = x + 10 y over a 3 x 2 grid with one inf point."""
+    from gdviz.landscapes.result import Landscape
+
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0])
+    loss = x[None, :] + 10 * y[:, None]
+    loss[1, 2] = np.inf                                   # 5 finite points: 0, 1, 2, 10, 11
+    land = Landscape(loss=loss, x=x, y=y, directions=(), center=[], kind="random")
+    np.testing.assert_allclose(land.share_below(np.array([[0.0, 0.0], [1.5, 0.0], [1.0, 1.0]])),
+                               [0.0, 0.4, 0.8])

@@ -149,3 +149,18 @@ def test_timeline_says_the_heading_then_the_closing_numbers(rendered):
     assert (rgb[0][:60, :300].min(-1) < 120).sum() > 300     # the Chinese title is drawn (dark ink, top left)
     assert sorted(p.name for p in Path(zh).parent.iterdir()) == sorted(
         ["en.mp4", "en.timeline.json", "zh.mp4", "zh.timeline.json"])
+
+
+def test_the_flyover_says_nothing_the_landscape_figures_already_say():
+    """One source per text: the fly-over's labels (keys "flyover ...") repeat no other label's
+    wording, and its fallback subtitle is the grid's name of the plane (TITLES)."""
+    from gdviz.landscapes.grid import TITLES
+    from gdviz.style import LABELS
+
+    def words(text):
+        return " ".join(text.lower().replace("this ", "the ").split())
+
+    others = {words(v[0]) for k, v in LABELS.items() if not k.startswith("flyover")}
+    others |= {words(en) for en, _ in TITLES.values()}
+    assert [k for k, v in LABELS.items() if k.startswith("flyover") and words(v[0]) in others] == []
+    assert not [k for k in LABELS if k.startswith("flyover plane")]

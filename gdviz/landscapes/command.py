@@ -109,7 +109,7 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     from ..lessons.runs import per_series
     from ..maps.command import grid_spec
     from .datasets import DATASETS
-    from .grid import _grid, _span
+    from .grid import grid_shape, span_limits
     from .mlp import ACTIVATIONS, LOSSES
 
     style.check_lang(lang)
@@ -137,10 +137,10 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     optimizers = [gd.optimizer(k, **({} if r is None else {"lr": r})) for k, r in zip(keys, rates)]
     n = _whole("--steps", steps, 1)
     sizes = sizes_spec(model)
-    grid_sizes = _grid(grid_spec(grid), 1 if kind == "interpolation" else 2, "--grid")
+    grid_sizes = grid_shape(grid_spec(grid), 1 if kind == "interpolation" else 2, "--grid")
     spans = span_spec(span)
     if spans is not None:
-        _span(spans, 2)
+        span_limits(spans, 2, what="--span")
     every = None if record_every is None else _whole("--record-every", record_every, 1)
     return Request(data, sizes, activation, loss, optimizers, keys, n, every, directions, grid_sizes, spans,
                    _whole("--seed", seed, 0), lang, kind, out, stored)

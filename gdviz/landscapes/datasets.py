@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import UserInputError, positive_number, unknown_name
-from ..surfaces.data import MAX_DATA_POINTS, _whole, synthetic_regression
+from ..surfaces.data import MAX_DATA_POINTS, synthetic_regression, whole_number
 
 
 def regression(n=100, noise=2.0, seed=0):
@@ -84,9 +84,9 @@ def dataset(name, n=None, noise=None, seed=0):
     """
     if not isinstance(name, str) or name not in DATASETS:
         raise unknown_name("data set", name, DATASETS)
-    kwargs = {"seed": _whole("seed", seed, 0, floats=False)}
+    kwargs = {"seed": whole_number("seed", seed, 0, floats=False)}
     if n is not None:
-        kwargs["n"] = _whole("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
+        kwargs["n"] = whole_number("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
     if noise is not None:
         if np.ndim(noise) != 0:
             raise UserInputError(f"noise must be one number (a standard deviation), got {type(noise).__name__}")

@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import UserInputError, unknown_name
 from . import directions as dirs
 from .result import Landscape, plane_coordinates
+from .wrap import model_loss
 
 KINDS = ("random", "pca", "hessian", "endpoints")
 MAX_GRID = 1001            # points per axis
@@ -76,8 +77,8 @@ def landscape(model, loss=None, data=None, *, directions="random", grid=51, span
     else:
         c = ml.center if c is None else c
         ds = dirs.fixed_directions(ml, directions)
-    shape = _grid(grid, len(ds))
-    limits = _span(span, len(ds), c, ds, path if kind in ("pca", "endpoints") else None, ml)
+    shape = grid_shape(grid, len(ds))
+    limits = span_limits(span, len(ds), c, ds, path if kind in ("pca", "endpoints") else None, ml)
     axes = [np.linspace(lo, hi, n) for n, (lo, hi) in zip(shape, limits)]
     values = evaluate(ml, c, ds, axes, tile=tile, client=client, progress=progress)
     meta.update(seed=seed, grid=list(shape), span=[v for lim in limits for v in lim], ignore=ignore)
@@ -105,23 +106,11 @@ def interpolate(model, loss=None, data=None, start=None, end=None, points=51, sp
     a, b = dirs.as_flat(ml, start, "start"), dirs.as_flat(ml, end, "end")
     if not np.any(b - a):
         raise UserInputError("interpolate: start and end are the same weights, so there is no line between them")
-    (n,), [(lo, hi)] = _grid(points, 1, "points"), _span(span, 1)
+    (n,), [(lo, hi)] = grid_shape(points, 1, "points"), span_limits(span, 1)
     x = np.union1d(np.linspace(lo, hi, n), [v for v in (0.0, 1.0) if lo <= v <= hi])
     values = evaluate(ml, a, [b - a], [x])
     meta = {"grid": [int(x.size)], "span": [lo, hi]}
     return _result(ml, values, [x], [b - a], a, "interpolation", None, None, meta)
-
-
-def model_loss(model, loss, data):
-    """A :class:`~gdviz.landscapes.model.ModelLoss` as is; anything else through ``wrap.model_loss``
-    (which checks the model, the loss and the data)."""
-    from .model import ModelLoss
-
-    if isinstance(model, ModelLoss):
-        return model
-    from .wrap import model_loss as wrap
-
-    return wrap(model, loss, data)
 
 
 def describe(ml) -> dict:
@@ -174,7 +163,7 @@ def _result(ml, values, axes, ds, c, kind, explained, eigenvalues, meta) -> Land
                      eigenvalues=eigenvalues, model=ml, meta=meta)
 
 
-def _grid(grid, dims: int, what: str = "grid") -> tuple:
+def grid_shape(grid, dims: int, what: str = "grid") -> tuple:
     """``grid`` as (nx,) or (nx, ny), each a whole number 2..MAX_GRID."""
     sizes = [grid] * dims if not isinstance(grid, (list, tuple, np.ndarray)) else list(grid)
     ok = len(sizes) == dims and all(not isinstance(n, (bool, np.bool_)) and isinstance(n, (int, np.integer))
@@ -185,8 +174,10 @@ def _grid(grid, dims: int, what: str = "grid") -> tuple:
     return tuple(int(n) for n in sizes)
 
 
-def _span(span, dims: int, center=None, ds=None, path=None, ml=None) -> list[tuple[float, float]]:
-    """``span`` as one (lo, hi) per axis; None: 1.0, or the paths' projected extent plus a margin."""
+def span_limits(span, dims: int, center=None, ds=None, path=None, ml=None,
+                what: str = "span") -> list[tuple[float, float]]:
+    """``span`` as one (lo, hi) per axis; None: 1.0, or the paths' projected extent plus a margin
+    (``what`` names it in errors: "span", the CLI's "--span")."""
     if span is None and path is not None:
         coords = np.concatenate([plane_coordinates(p, center, ds)[0] for p in dirs.path_points(ml, path)])
         lo, hi = coords.min(axis=0), coords.max(axis=0)
@@ -197,9 +188,9 @@ def _span(span, dims: int, center=None, ds=None, path=None, ml=None) -> list[tup
     try:
         arr = np.asarray(span, dtype=float)
     except (TypeError, ValueError):
-        raise UserInputError(f"span must be {form}, got {span!r}") from None
+        raise UserInputError(f"{what} must be {form}, got {span!r}") from None
     if arr.ndim == 0:
         arr = np.array([-arr, arr] * dims)
     if arr.shape != (2 * dims,) or not np.isfinite(arr).all() or (arr[1::2] <= arr[0::2]).any():
-        raise UserInputError(f"span must be {form} with each min < max, all finite; got {span!r}")
+        raise UserInputError(f"{what} must be {form} with each min < max, all finite; got {span!r}")
     return [(float(arr[2 * k]), float(arr[2 * k + 1])) for k in range(dims)]

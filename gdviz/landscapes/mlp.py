@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UserInputError, unknown_name
-from ..surfaces.data import _whole
+from ..surfaces.data import whole_number
 from .datasets import DATASETS
 from .model import ModelLoss
 
@@ -49,7 +49,7 @@ class MLP:
         self.sizes = _sizes(sizes)
         if activation not in ACTIVATIONS:
             raise unknown_name("activation", activation, ACTIVATIONS)
-        self.activation, self.seed = activation, _whole("seed", seed, 0, floats=False)
+        self.activation, self.seed = activation, whole_number("seed", seed, 0, floats=False)
         rng = np.random.default_rng(self.seed)
         self.params, self.names, self.kinds = [], [], []
         for layer, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
@@ -90,7 +90,7 @@ def _sizes(sizes) -> tuple:
         raise UserInputError(f"sizes must be a list of layer widths like [2, 16, 1], got {sizes!r}") from None
     if len(sizes) < 2:
         raise UserInputError(f"sizes must list at least the inputs and the outputs, like [2, 16, 1], got {sizes}")
-    sizes = tuple(_whole("a layer width", s, 1, MAX_WIDTH, f"{MAX_WIDTH:,} (MAX_WIDTH)") for s in sizes)
+    sizes = tuple(whole_number("a layer width", s, 1, MAX_WIDTH, f"{MAX_WIDTH:,} (MAX_WIDTH)") for s in sizes)
     total = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if total > MAX_PARAMS:
         raise UserInputError(f"an MLP of sizes {list(sizes)} has {total:,} parameters; the native MLP takes at "

@@ -94,6 +94,14 @@ class Landscape:
         i, j = np.unravel_index(k, self.loss.shape)
         return float(self.x[j]), float(self.y[i])
 
+    def share_below(self, points) -> np.ndarray:
+        """For each plane point (rows of (x, y), or (x,) on a line): the share of the finite grid
+        points whose loss is lower than the plane's loss there (interpolated as :meth:`surface`);
+        0 at the lowest grid point, 1 above all of it."""
+        finite = np.asarray(self.loss)[np.isfinite(self.loss)]
+        at = np.atleast_1d(self.surface().value(np.asarray(points, dtype=float)))
+        return (finite[None, :] < at[:, None]).mean(axis=1)
+
     def surface(self) -> "GridSurface":
         """The grid as a :class:`~gdviz.surfaces.Surface` (bilinear interpolation; a line: linear),
         over the grid's extent, its minimum the lowest grid point, drawn on a log scale."""

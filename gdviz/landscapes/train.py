@@ -20,7 +20,8 @@ def train(model, loss, data, optimizer, steps, *, start=None, seed=0, record_eve
     """
     from ..engine import run
     from .directions import as_flat
-    from .grid import describe, model_loss
+    from .grid import describe
+    from .wrap import model_loss
 
     ml = model_loss(model, loss, data)
     p0 = ml.center if start is None else as_flat(ml, start, "start")

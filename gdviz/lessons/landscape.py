@@ -66,10 +66,11 @@ def accuracy(model, points) -> np.ndarray:
 
 
 def _describe(steps: int, lang: str, what: str = "") -> str:
-    sizes = f"2-{WIDTH}-{WIDTH}-1"
+    """The lessons' subtitle: the network, the data (their size counted, not restated) and the training."""
+    sizes, n = f"2-{WIDTH}-{WIDTH}-1", len(data()[0])
     if lang == "zh":
-        return f"网络 {sizes}（tanh）在带噪声的双月数据（200 点）上训练 {steps} 步（全批量，交叉熵）{what}"
-    return (f"An MLP {sizes} (tanh) trained {steps} steps on two noisy moons (200 points, full batch, "
+        return f"网络 {sizes}（tanh）在带噪声的双月数据（{n} 点）上训练 {steps} 步（全批量，交叉熵）{what}"
+    return (f"An MLP {sizes} (tanh) trained {steps} steps on two noisy moons ({n} points, full batch, "
             f"cross-entropy){what}")
 
 
@@ -117,10 +118,9 @@ def landscape_paths(steps: int = STEPS, grid: int = 41, seed: int = 0) -> Runs:
     land = gd.landscape(runs[0][0], None, data(), directions="pca", path=trajs, grid=grid)
     projected = [land.project(t) for t in trajs]
     keys = [name for name, _ in OPTIMIZERS]
-    finite = land.loss[np.isfinite(land.loss)]
-    surface = land.surface()
-    ends = [float(surface.value(p.params[-1])) for p in projected]
-    ranks = [float(np.mean(finite < e)) for e in ends]      # the share of the plane lower than each end
+    last = np.array([p.params[-1] for p in projected])
+    ends = [float(e) for e in land.surface().value(last)]
+    ranks = [float(r) for r in land.share_below(last)]      # the share of the plane lower than each end
     off = [float(p.meta["off_plane"][-1]) for p in projected]
     explained = float(np.sum(land.explained))
 

@@ -34,7 +34,7 @@ def log_heights(loss) -> tuple[np.ndarray, np.ndarray]:
     good = loss[~bad]
     if not good.size:
         return np.zeros_like(loss), bad
-    z = np.log10(np.where(bad, good.max(), np.where(bad, 1.0, loss)))
+    z = np.log10(np.where(bad, good.max(), loss))
     return z, bad
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Line, ThreeDScene, ValueTracker, VGroup, config, linear
 
 from .. import lessons
+from ..landscapes.grid import TITLES
 from ..mobjects import colour, text
 from ..mobjects.common import INK, MUTED
 from ..mobjects.landscape import SURFACE_COLOURS, LandscapeSurface, SurfacePath, ramp
@@ -50,10 +51,10 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         paths = [SurfacePath(surface, t, step, colour(key)) for t, key in zip(trajs, runs.series)]
         star = text("★", "en", size=40, colour=STAR).set_stroke(INK, 0.8)
         star.move_to(surface.point(*surface.argmin(), 0.12))
-        sub = runs.info.get("sub", {}).get(self.lang) or self.L(f"flyover plane {land.kind}")
+        sub = runs.info.get("sub", {}).get(self.lang) or TITLES[land.kind][self.lang == "zh"]
         left = -EDGE
         width = self.column_width
-        heading = self.heading(self.L("flyover"), sub, size=28, width=width, align=LEFT)
+        heading = self.heading(self.L("landscape title"), sub, size=28, width=width, align=LEFT)
         key = self.key(runs.series, surface.masked)
         self.column(heading, left=left, width=width)
         key.to_corner(DOWN + LEFT, buff=0.3)
@@ -91,9 +92,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
         loss there, interpolated), each path's own final loss, and for a PCA plane the share of
         the paths' variance it holds."""
         sep = "、" if self.lang == "zh" else ", "
-        finite = np.asarray(land.loss)[np.isfinite(land.loss)]
-        ends = land.surface().value(np.array([t.params[-1] for t in trajs]))
-        lower = sep.join(f"{100 * float(np.mean(finite < e)):.0f}%" for e in ends)
+        lower = sep.join(f"{100 * float(r):.0f}%" for r in land.share_below([t.params[-1] for t in trajs]))
         finals = sep.join(f"{optimizer_name(k, self.lang)} {float(t.loss[-1]):.3g}" for k, t in zip(series, trajs))
         note = self.L("flyover caption").format(lower=lower, n=self.steps(max(t.n_steps for t in trajs)),
                                                 finals=finals)
@@ -107,7 +106,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
                        text(optimizer_name(k, self.lang), self.lang, size=18)).arrange(RIGHT, buff=0.15)
                 for k in series]
         rows.append(VGroup(text("★", "en", size=24, colour=STAR).set_stroke(INK, 0.6),
-                           text(self.L("flyover lowest"), self.lang, size=18)).arrange(RIGHT, buff=0.15))
+                           text(self.L("landscape lowest"), self.lang, size=18)).arrange(RIGHT, buff=0.15))
         bar = VGroup(*[Line(LEFT * 0.03, RIGHT * 0.03, stroke_width=10, color=ramp(SURFACE_COLOURS, s))
                        for s in np.linspace(0, 1, 12)]).arrange(RIGHT, buff=0)
         rows.append(VGroup(bar, text(self.L("flyover height"), self.lang, size=18, colour=MUTED))

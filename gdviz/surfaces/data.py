@@ -147,7 +147,7 @@ def _kind(value) -> str:
                                                                                        type(value).__name__)
 
 
-def _whole(key: str, value, lo: int, hi: int | None = None, what_hi: str | None = None, *,
+def whole_number(key: str, value, lo: int, hi: int | None = None, what_hi: str | None = None, *,
            floats: bool = True) -> int:
     """``value`` as a whole number in [lo, hi] (``floats``: 3.0 counts), checked before anything
     is allocated."""
@@ -184,10 +184,10 @@ def _data(x, y, data, x_column, y_column, synthetic, n, synthetic_params):
             raise UserInputError(f"x and y hold {max(x.size, y.size):,} points; a data surface takes at most "
                                  f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
         return x, y, {"x": x, "y": y}
-    n = _whole("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
-    _whole("seed", synthetic_params["seed"], 0, floats=False)   # numpy's generator takes whole numbers only
+    n = whole_number("n", n, 2, MAX_DATA_POINTS, f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
+    whole_number("seed", synthetic_params["seed"], 0, floats=False)   # numpy's generator takes whole numbers only
     if "outliers" in synthetic_params:
-        _whole("outliers", synthetic_params["outliers"], 0, n, f"n ({n})")
+        whole_number("outliers", synthetic_params["outliers"], 0, n, f"n ({n})")
     x, y = synthetic(n)
     return x, y, {"n": n, **synthetic_params}
 
@@ -476,7 +476,7 @@ class TwoFeatureRegression(Surface):
                                      f"{MAX_DATA_POINTS:,} (MAX_DATA_POINTS)")
             params = {"x1": x1, "x2": x2, "y": y}
         else:
-            _whole("seed", seed, 0, floats=False)
+            whole_number("seed", seed, 0, floats=False)
             x1, x2, y = synthetic_houses(seed, positive_number("noise", noise, allow_zero=True))
             params = {"seed": seed, "noise": noise}
         if not all(np.isfinite(v).all() for v in (x1, x2, y)):
