@@ -751,7 +751,18 @@ def landscape_cmd(output, **options):
     """Train a small network and draw its loss landscape with the paths: gdviz landscape -o land.png."""
     from .landscapes import command
 
-    picture, stored, rows = command.run(output=output, **options)
+    bars = []
+
+    def progress(done, total):
+        if not bars:
+            bars.append(LazyProgress("landscape", total))
+        bars[0](done)
+
+    try:
+        picture, stored, rows = command.run(output=output, progress=progress, **options)
+    finally:
+        for bar in bars:
+            bar.close()
     _print_table("landscape", dict(rows))
     console.print(f"wrote {shown(picture)}" + (f" and {shown(stored)}" if stored is not None else ""))
 
