@@ -745,9 +745,10 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
 @click.option("--lang", default="en", help="Label language: en or zh.")
 @click.option("--kind", default="contour", show_default=True, help="contour, surface, both, interpolation or gif.")
 @click.option("--save", default=None, metavar="FILE.npz", help="Also write the landscape's arrays.")
+@click.option("--scheduler", default=None, metavar="ADDRESS|FILE", help="Run the grid's tiles on a Dask scheduler.")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="A .png, .svg or .pdf figure (a .gif for gif), or .npz data.")
-def landscape_cmd(output, **options):
+def landscape_cmd(output, scheduler, **options):
     """Train a small network and draw its loss landscape with the paths: gdviz landscape -o land.png."""
     from .landscapes import command
 
@@ -759,7 +760,7 @@ def landscape_cmd(output, **options):
         bars[0](done)
 
     try:
-        picture, stored, rows = command.run(output=output, progress=progress, **options)
+        picture, stored, rows = command.run(output=output, progress=progress, client=scheduler, **options)
     finally:
         for bar in bars:
             bar.close()

@@ -183,3 +183,16 @@ def test_the_grid_shows_progress_like_gdviz_map(tmp_path, capsys, monkeypatch):
     code, out, err = gdviz("landscape", "--steps", "5", "--grid", "7,5", "-o", tmp_path / "l.npz", capsys=capsys)
     assert code == 0, err
     assert seen[0] == ("landscape", 35) and seen[-2:] == [35, "closed"]
+
+
+def test_the_grid_on_a_dask_scheduler_is_the_serial_grid(tmp_path, capsys):
+    """--scheduler as gdviz map's: the tiles run on Dask, the numbers are the same bits."""
+    distributed = pytest.importorskip("distributed")
+    f, g = tmp_path / "dask.npz", tmp_path / "serial.npz"
+    args = ["landscape", "--steps", "5", "--grid", "9", "--directions", "random"]
+    with distributed.LocalCluster(processes=False, n_workers=1, dashboard_address=None) as cluster:
+        code, _, err = gdviz(*args, "--scheduler", cluster.scheduler_address, "-o", f, capsys=capsys)
+    assert code == 0, err
+    assert gdviz(*args, "-o", g, capsys=capsys)[0] == 0
+    with np.load(f) as a, np.load(g) as b:
+        np.testing.assert_array_equal(a["loss"], b["loss"])

@@ -146,9 +146,9 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
                    _whole("--seed", seed, 0), lang, kind, out, stored)
 
 
-def compute(req: Request, progress=None):
-    """Train every optimizer from the network's seeded start, then the landscape (``progress``:
-    as :func:`gdviz.landscape`'s, called with (points done, points in the grid)): a
+def compute(req: Request, progress=None, client=None):
+    """Train every optimizer from the network's seeded start, then the landscape (``progress``,
+    ``client``: as :func:`gdviz.landscape`'s; progress is called with (points done, points in the grid)): a
     :class:`gdviz.lessons.Runs` like the ``landscape-paths`` lesson's (the projected paths,
     ``info["landscape"]``, ``info["paths"]`` the full paths and ``info["keys"]`` their optimizers,
     ``info["sub"]`` a subtitle per language)."""
@@ -176,7 +176,7 @@ def compute(req: Request, progress=None):
     else:
         around = {} if req.directions in ("pca", "endpoints") else {"center": trajs[0].params[-1]}
         land = gd.landscape(ml, directions=req.directions, grid=req.grid, span=req.span, path=trajs,
-                            seed=req.seed, progress=progress, **around)
+                            seed=req.seed, progress=progress, client=client, **around)
         paths = [land.project(t) for t in trajs]
     sub = {lang: subtitle(req, sizes, lang) for lang in ("en", "zh")}
     info = {"landscape": land, "paths": trajs, "keys": list(req.keys), "sub": sub}
@@ -247,12 +247,12 @@ def draw(runs, req: Request) -> Path:
     return figures.save(landscape_figure(runs, kind=req.kind, lang=req.lang), req.output)
 
 
-def run(progress=None, **options) -> tuple[Path, Path | None, list]:
+def run(progress=None, client=None, **options) -> tuple[Path, Path | None, list]:
     """``gdviz landscape``: check, compute, write the picture, then the .npz (a failed picture
     leaves no data behind), or with ``-o NAME.npz`` the data alone; returns the paths written
-    and the summary rows; ``progress`` as :func:`compute`'s."""
+    and the summary rows; ``progress`` and ``client`` as :func:`compute`'s."""
     req = request(**options)
-    runs = compute(req, progress)
+    runs = compute(req, progress, client)
     if req.output.suffix.lower() == ".npz":
         return save_npz(runs, req.output), None, summary(runs)
     picture = draw(runs, req)
