@@ -740,7 +740,8 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
 @click.option("--directions", default="pca", show_default=True, help="pca, random, hessian or endpoints.")
 @click.option("--grid", default="51", show_default=True, metavar="N|NX,NY", help="Points per axis.")
 @click.option("--span", default=None, metavar="S|XMIN,XMAX,YMIN,YMAX",
-              help="The plane's extent (default: the paths' extent for pca/endpoints, else ±1).")
+              help="The plane's extent (default: the paths' extent for pca/endpoints, else ±1); "
+                   "for interpolation ALO,AHI of α (default -0.5,1.5).")
 @click.option("--seed", default="0", show_default=True, help="Seeds the data, the weights and random directions.")
 @click.option("--lang", default="en", help="Label language: en or zh.")
 @click.option("--kind", default="contour", show_default=True, help="contour, surface, both, interpolation or gif.")

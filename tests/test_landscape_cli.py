@@ -196,3 +196,19 @@ def test_the_grid_on_a_dask_scheduler_is_the_serial_grid(tmp_path, capsys):
     assert gdviz(*args, "-o", g, capsys=capsys)[0] == 0
     with np.load(f) as a, np.load(g) as b:
         np.testing.assert_array_equal(a["loss"], b["loss"])
+
+
+def test_span_of_an_interpolation_is_the_range_of_alpha(tmp_path, capsys):
+    """--kind interpolation --span=0,1 draws α from 0 to 1 (it was ignored, α always -0.5..1.5, and 0,1
+    refused as a plane's span); a plane's four numbers are refused for the line."""
+    npz = tmp_path / "i.npz"
+    code, _, err = gdviz("landscape", "--steps", "5", "--grid", "11", "--kind", "interpolation", "--span=0,1",
+                         "-o", npz, capsys=capsys)
+    assert code == 0, err
+    with np.load(npz) as z:
+        assert (z["x"].min(), z["x"].max(), z["x"].size) == (0.0, 1.0, 11)
+    code, _, err = gdviz("landscape", "--kind", "interpolation", "--span=0,1,0,1", "-o", tmp_path / "j.npz",
+                         capsys=capsys)
+    assert code == 2 and err.strip().endswith("span must be a number > 0 (+-span on each axis) or (xmin, xmax) "
+                                              "with each min < max, all finite; got (0.0, 1.0, 0.0, 1.0)")
+    assert [p.name for p in tmp_path.iterdir()] == ["i.npz"]

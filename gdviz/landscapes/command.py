@@ -140,7 +140,7 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     grid_sizes = _grid(grid_spec(grid), 1 if kind == "interpolation" else 2, "--grid")
     spans = span_spec(span)
     if spans is not None:
-        _span(spans, 2)
+        _span(spans, 1 if kind == "interpolation" else 2)
     every = None if record_every is None else _whole("--record-every", record_every, 1)
     return Request(data, sizes, activation, loss, optimizers, keys, n, every, directions, grid_sizes, spans,
                    _whole("--seed", seed, 0), lang, kind, out, stored)
@@ -171,7 +171,8 @@ def compute(req: Request, progress=None, client=None):
             raise UserInputError(f"{optimizer_name(key)} diverged after {steps} at learning rate "
                                  f"{t.hyperparams.get('lr', '?'):g}: nothing to draw; give a smaller --lr")
     if req.kind == "interpolation":
-        land = gd.interpolate(ml, start=trajs[0], points=req.grid[0])
+        alpha = {} if req.span is None else {"span": req.span}
+        land = gd.interpolate(ml, start=trajs[0], points=req.grid[0], **alpha)
         paths = []
     else:
         around = {} if req.directions in ("pca", "endpoints") else {"center": trajs[0].params[-1]}
