@@ -212,3 +212,20 @@ def test_span_of_an_interpolation_is_the_range_of_alpha(tmp_path, capsys):
     assert code == 2 and err.strip().endswith("span must be a number > 0 (+-span on each axis) or (xmin, xmax) "
                                               "with each min < max, all finite; got (0.0, 1.0, 0.0, 1.0)")
     assert [p.name for p in tmp_path.iterdir()] == ["i.npz"]
+
+
+def test_summary_says_how_far_the_paths_lie_off_the_plane(tmp_path, capsys):
+    """On a random plane a path is almost all off the plane (its drawing is a shadow): the summary gives
+    each path's largest off-plane share |r - (a d1 + b d2)| / |r|, from Landscape.project."""
+    import gdviz as gd
+
+    data = gd.dataset("moons", seed=0)
+    net = gd.mlp([2, 16, 16, 1], activation="tanh", seed=0)
+    trajs = [gd.train(net, None, data, gd.optimizer(k, lr=0.02), 30, seed=0) for k in ("gd", "adam")]
+    land = gd.landscape(net, None, data, directions="random", grid=5, path=trajs, center=trajs[0].params[-1])
+    shares = [f"{100 * float(np.max(land.project(t).meta['off_plane'])):.0f}%" for t in trajs]
+    code, out, err = gdviz("landscape", "--optimizer", "gd,adam", "--lr", "0.02", "--steps", "30", "--grid", "5",
+                           "--directions", "random", "-o", tmp_path / "l.npz", capsys=capsys)
+    assert code == 0, err
+    assert f"off the plane up to gd {shares[0]}, adam {shares[1]} of the distance from the center" \
+        in " ".join(out.split()), out

@@ -222,7 +222,9 @@ def save_npz(runs, path) -> Path:
 
 
 def summary(runs) -> list[tuple[str, str]]:
-    """Rows for the terminal: the plane, its lowest loss, each path's final loss."""
+    """Rows for the terminal: the plane, its lowest loss, how far each path lies off the plane (its
+    largest ``off_plane``: near 100% on a random plane, where a drawn path is a shadow), each
+    path's final loss."""
     land = runs.info["landscape"]
     finite = np.asarray(land.loss)[np.isfinite(land.loss)]
     rows = [("landscape", f"{land.kind}, {' × '.join(str(n) for n in np.shape(land.loss)[::-1])} points"),
@@ -233,6 +235,10 @@ def summary(runs) -> list[tuple[str, str]]:
         rows.append(("eigenvalues", ", ".join(f"{v:.4g}" for v in land.eigenvalues)))
     if land.meta.get("non_finite"):
         rows.append(("not finite", f"{land.meta['non_finite']} grid points"))
+    if runs.info["keys"] and land.kind != "interpolation":
+        shares = [float(np.max(land.project(t).meta["off_plane"])) for t in runs.info["paths"]]
+        each = ", ".join(f"{k} {100 * v:.0f}%" for k, v in zip(runs.info["keys"], shares))
+        rows.append(("off the plane", f"up to {each} of the distance from the center"))
     for key, t in zip(runs.info["keys"], runs.info["paths"]):
         rows.append((key, f"final loss {float(t.loss[-1]):.4g} after {int(t.n_steps)} steps"))
     return rows
