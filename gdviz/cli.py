@@ -740,18 +740,31 @@ def basins_cmd(surface, optimizer, grid, steps, lr, fixed, surface_params, sched
 @click.option("--directions", default="pca", show_default=True, help="pca, random, hessian or endpoints.")
 @click.option("--grid", default="51", show_default=True, metavar="N|NX,NY", help="Points per axis.")
 @click.option("--span", default=None, metavar="S|XMIN,XMAX,YMIN,YMAX",
-              help="The plane's extent (default: the paths' extent for pca/endpoints, else ±1).")
+              help="The plane's extent (default: the paths' extent for pca/endpoints, else ±1); "
+                   "for interpolation ALO,AHI of α (default -0.5,1.5).")
 @click.option("--seed", default="0", show_default=True, help="Seeds the data, the weights and random directions.")
 @click.option("--lang", default="en", help="Label language: en or zh.")
 @click.option("--kind", default="contour", show_default=True, help="contour, surface, both, interpolation or gif.")
 @click.option("--save", default=None, metavar="FILE.npz", help="Also write the landscape's arrays.")
+@click.option("--scheduler", default=None, metavar="ADDRESS|FILE", help="Run the grid's tiles on a Dask scheduler.")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="A .png, .svg or .pdf figure (a .gif for gif), or .npz data.")
-def landscape_cmd(output, **options):
+def landscape_cmd(output, scheduler, **options):
     """Train a small network and draw its loss landscape with the paths: gdviz landscape -o land.png."""
     from .landscapes import command
 
-    picture, stored, rows = command.run(output=output, **options)
+    bars = []
+
+    def progress(done, total):
+        if not bars:
+            bars.append(LazyProgress("landscape", total))
+        bars[0](done)
+
+    try:
+        picture, stored, rows = command.run(output=output, progress=progress, client=scheduler, **options)
+    finally:
+        for bar in bars:
+            bar.close()
     _print_table("landscape", dict(rows))
     console.print(f"wrote {shown(picture)}" + (f" and {shown(stored)}" if stored is not None else ""))
 

@@ -455,3 +455,15 @@ def test_share_below_is_the_part_of_the_plane_lower_than_each_point():
     land = Landscape(loss=loss, x=x, y=y, directions=(), center=[], kind="random")
     np.testing.assert_allclose(land.share_below(np.array([[0.0, 0.0], [1.5, 0.0], [1.0, 1.0]])),
                                [0.0, 0.4, 0.8])
+
+
+def test_repr_is_one_line_like_a_maps():
+    """``land`` at the end of a notebook cell printed every array (15,865 characters for an MLP
+    2-64-64-1); now one line, like Map's: kind, model, loss, grid and the loss range."""
+    land = gd.landscape(gd.mlp([2, 64, 64, 1]), "cross-entropy", "moons", grid=(5, 3))
+    lo, hi = np.min(land.loss), np.max(land.loss)
+    assert repr(land) == (f"Landscape(random plane of MLP([2, 64, 64, 1], activation='tanh', seed=0), "
+                          f"cross-entropy on moons, 5 x 3 points; loss {lo:.4g} to {hi:.4g})")
+    line = gd.interpolate(gd.mlp([2, 4, 1]), "mse", "moons", start=[0] * 17, end=[0.1] * 17, points=7)
+    assert repr(line).startswith("Landscape(interpolation line of MLP([2, 4, 1], activation='tanh', seed=0), "
+                                 "mse on moons, 9 points; loss ")

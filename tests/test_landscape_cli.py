@@ -165,3 +165,72 @@ def test_gif_reads_back(tmp_path, capsys):
     assert code == 0, err
     with Image.open(gif) as im:
         assert im.n_frames > 10 and im.info["loop"] == 0
+
+
+def test_the_grid_shows_progress_like_gdviz_map(tmp_path, capsys, monkeypatch):
+    """A 501 x 501 grid of the default MLP takes about two minutes: the command shows a bar (after a
+    second, as `gdviz map` does) counting the grid's points, and closes it."""
+    import gdviz.cli as cli
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, description, total, delay=1.0):
+            seen.append((description, total))
+
+        def __call__(self, done):
+            seen.append(done)
+
+        def close(self):
+            seen.append("closed")
+
+    monkeypatch.setattr(cli, "LazyProgress", Recorder)
+    code, out, err = gdviz("landscape", "--steps", "5", "--grid", "7,5", "-o", tmp_path / "l.npz", capsys=capsys)
+    assert code == 0, err
+    assert seen[0] == ("landscape", 35) and seen[-2:] == [35, "closed"]
+
+
+def test_the_grid_on_a_dask_scheduler_is_the_serial_grid(tmp_path, capsys):
+    """--scheduler as gdviz map's: the tiles run on Dask, the numbers are the same bits."""
+    distributed = pytest.importorskip("distributed")
+    f, g = tmp_path / "dask.npz", tmp_path / "serial.npz"
+    args = ["landscape", "--steps", "5", "--grid", "9", "--directions", "random"]
+    with distributed.LocalCluster(processes=False, n_workers=1, dashboard_address=None) as cluster:
+        code, _, err = gdviz(*args, "--scheduler", cluster.scheduler_address, "-o", f, capsys=capsys)
+    assert code == 0, err
+    assert gdviz(*args, "-o", g, capsys=capsys)[0] == 0
+    with np.load(f) as a, np.load(g) as b:
+        np.testing.assert_array_equal(a["loss"], b["loss"])
+
+
+def test_span_of_an_interpolation_is_the_range_of_alpha(tmp_path, capsys):
+    """--kind interpolation --span=0,1 draws α from 0 to 1 (it was ignored, α always -0.5..1.5, and 0,1
+    refused as a plane's span); a plane's four numbers are refused for the line."""
+    npz = tmp_path / "i.npz"
+    code, _, err = gdviz("landscape", "--steps", "5", "--grid", "11", "--kind", "interpolation", "--span=0,1",
+                         "-o", npz, capsys=capsys)
+    assert code == 0, err
+    with np.load(npz) as z:
+        assert (z["x"].min(), z["x"].max(), z["x"].size) == (0.0, 1.0, 11)
+    code, _, err = gdviz("landscape", "--kind", "interpolation", "--span=0,1,0,1", "-o", tmp_path / "j.npz",
+                         capsys=capsys)
+    assert code == 2 and err.strip().endswith("span must be a number > 0 (+-span on each axis) or (xmin, xmax) "
+                                              "with each min < max, all finite; got (0.0, 1.0, 0.0, 1.0)")
+    assert [p.name for p in tmp_path.iterdir()] == ["i.npz"]
+
+
+def test_summary_says_how_far_the_paths_lie_off_the_plane(tmp_path, capsys):
+    """On a random plane a path is almost all off the plane (its drawing is a shadow): the summary gives
+    each path's largest off-plane share |r - (a d1 + b d2)| / |r|, from Landscape.project."""
+    import gdviz as gd
+
+    data = gd.dataset("moons", seed=0)
+    net = gd.mlp([2, 16, 16, 1], activation="tanh", seed=0)
+    trajs = [gd.train(net, None, data, gd.optimizer(k, lr=0.02), 30, seed=0) for k in ("gd", "adam")]
+    land = gd.landscape(net, None, data, directions="random", grid=5, path=trajs, center=trajs[0].params[-1])
+    shares = [f"{100 * float(np.max(land.project(t).meta['off_plane'])):.0f}%" for t in trajs]
+    code, out, err = gdviz("landscape", "--optimizer", "gd,adam", "--lr", "0.02", "--steps", "30", "--grid", "5",
+                           "--directions", "random", "-o", tmp_path / "l.npz", capsys=capsys)
+    assert code == 0, err
+    assert f"off the plane up to gd {shares[0]}, adam {shares[1]} of the distance from the center" \
+        in " ".join(out.split()), out

@@ -239,3 +239,15 @@ MOONS = gd.dataset("moons", n=10)
 def test_error_lines(call, message):
     with pytest.raises(gd.UserInputError, match=f"^{re.escape(message)}$"):
         call()
+
+
+@pytest.mark.parametrize("name, loss", [("regression", "mse"), ("moons", "cross-entropy")])
+def test_a_column_of_targets_is_one_number_per_sample(name, loss):
+    """y of shape (N, 1), as torch and Keras keep targets, is y of shape (N,) (as X of shape (N,) is
+    X (N, 1) for one input): the same loss to the bit."""
+    X, y = gd.dataset(name, n=20)
+    net = gd.mlp([X.shape[1], 4, 1], seed=0)
+    flat = model_loss(net, loss, (X, y))
+    column = model_loss(net, loss, (X, y[:, None]))
+    p = np.concatenate([w.ravel() for w in net.params])
+    assert column.value(p) == flat.value(p)

@@ -140,14 +140,15 @@ def request(*, data="moons", model=None, activation="tanh", loss=None, optimizer
     grid_sizes = grid_shape(grid_spec(grid), 1 if kind == "interpolation" else 2, "--grid")
     spans = span_spec(span)
     if spans is not None:
-        span_limits(spans, 2, what="--span")
+        span_limits(spans, 1 if kind == "interpolation" else 2, what="--span")
     every = None if record_every is None else _whole("--record-every", record_every, 1)
     return Request(data, sizes, activation, loss, optimizers, keys, n, every, directions, grid_sizes, spans,
                    _whole("--seed", seed, 0), lang, kind, out, stored)
 
 
-def compute(req: Request):
-    """Train every optimizer from the network's seeded start, then the landscape: a
+def compute(req: Request, progress=None, client=None):
+    """Train every optimizer from the network's seeded start, then the landscape (``progress``,
+    ``client``: as :func:`gdviz.landscape`'s; progress is called with (points done, points in the grid)): a
     :class:`gdviz.lessons.Runs` like the ``landscape-paths`` lesson's (the projected paths,
     ``info["landscape"]``, ``info["paths"]`` the full paths and ``info["keys"]`` their optimizers,
     ``info["sub"]`` a subtitle per language)."""
@@ -170,12 +171,13 @@ def compute(req: Request):
             raise UserInputError(f"{optimizer_name(key)} diverged after {steps} at learning rate "
                                  f"{t.hyperparams.get('lr', '?'):g}: nothing to draw; give a smaller --lr")
     if req.kind == "interpolation":
-        land = gd.interpolate(ml, start=trajs[0], points=req.grid[0])
+        alpha = {} if req.span is None else {"span": req.span}
+        land = gd.interpolate(ml, start=trajs[0], points=req.grid[0], **alpha)
         paths = []
     else:
         around = {} if req.directions in ("pca", "endpoints") else {"center": trajs[0].params[-1]}
         land = gd.landscape(ml, directions=req.directions, grid=req.grid, span=req.span, path=trajs,
-                            seed=req.seed, **around)
+                            seed=req.seed, progress=progress, client=client, **around)
         paths = [land.project(t) for t in trajs]
     sub = {lang: subtitle(req, sizes, lang) for lang in ("en", "zh")}
     info = {"landscape": land, "paths": trajs, "keys": list(req.keys), "sub": sub}
@@ -220,7 +222,9 @@ def save_npz(runs, path) -> Path:
 
 
 def summary(runs) -> list[tuple[str, str]]:
-    """Rows for the terminal: the plane, its lowest loss, each path's final loss."""
+    """Rows for the terminal: the plane, its lowest loss, how far each path lies off the plane (its
+    largest ``off_plane``: near 100% on a random plane, where a drawn path is a shadow), each
+    path's final loss."""
     land = runs.info["landscape"]
     finite = np.asarray(land.loss)[np.isfinite(land.loss)]
     rows = [("landscape", f"{land.kind}, {' × '.join(str(n) for n in np.shape(land.loss)[::-1])} points"),
@@ -231,6 +235,10 @@ def summary(runs) -> list[tuple[str, str]]:
         rows.append(("eigenvalues", ", ".join(f"{v:.4g}" for v in land.eigenvalues)))
     if land.meta.get("non_finite"):
         rows.append(("not finite", f"{land.meta['non_finite']} grid points"))
+    if runs.info["keys"] and land.kind != "interpolation":
+        shares = [float(np.max(land.project(t).meta["off_plane"])) for t in runs.info["paths"]]
+        each = ", ".join(f"{k} {100 * v:.0f}%" for k, v in zip(runs.info["keys"], shares))
+        rows.append(("off the plane", f"up to {each} of the distance from the center"))
     for key, t in zip(runs.info["keys"], runs.info["paths"]):
         rows.append((key, f"final loss {float(t.loss[-1]):.4g} after {int(t.n_steps)} steps"))
     return rows
@@ -246,12 +254,12 @@ def draw(runs, req: Request) -> Path:
     return figures.save(landscape_figure(runs, kind=req.kind, lang=req.lang), req.output)
 
 
-def run(**options) -> tuple[Path, Path | None, list]:
+def run(progress=None, client=None, **options) -> tuple[Path, Path | None, list]:
     """``gdviz landscape``: check, compute, write the picture, then the .npz (a failed picture
     leaves no data behind), or with ``-o NAME.npz`` the data alone; returns the paths written
-    and the summary rows."""
+    and the summary rows; ``progress`` and ``client`` as :func:`compute`'s."""
     req = request(**options)
-    runs = compute(req)
+    runs = compute(req, progress, client)
     if req.output.suffix.lower() == ".npz":
         return save_npz(runs, req.output), None, summary(runs)
     picture = draw(runs, req)

@@ -51,6 +51,16 @@ class Landscape:
         """2 for a plane, 1 for a line."""
         return 1 if self.y is None else 2
 
+    def __repr__(self) -> str:
+        finite = np.asarray(self.loss)[np.isfinite(self.loss)]
+        m = self.meta
+        data = f" on {m['data']}" if m.get("data") else ""
+        points = " x ".join(str(n) for n in np.shape(self.loss)[::-1])
+        values = f"loss {finite.min():.4g} to {finite.max():.4g}" if finite.size else "no finite loss"
+        blank = f", {m['non_finite']} not finite" if m.get("non_finite") else ""
+        return (f"Landscape({self.kind} {'plane' if self.dim == 2 else 'line'} of {m.get('model', 'a model')}, "
+                f"{m.get('loss', '?')}{data}, {points} points; {values}{blank})")
+
     # -- the plane's coordinates -----------------------------------------------------------
     def flat(self):
         """(center, [d1, d2]) as flat (P,) vectors."""

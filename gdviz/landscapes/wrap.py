@@ -90,8 +90,8 @@ def _rows(a) -> str:
 
 
 def _checked(model, loss, X, y):
-    """X (N, inputs) float and y (N,) for the native MLP: float targets for mse (one output),
-    labels 0..outputs-1 (0/1 for one output) for cross-entropy."""
+    """X (N, inputs) float and y (N,) for the native MLP (a column y (N, 1) is taken as y (N,)):
+    float targets for mse (one output), labels 0..outputs-1 (0/1 for one output) for cross-entropy."""
     X, y = np.asarray(X, dtype=float), _numpy(y)
     inputs, outputs = model.sizes[0], model.sizes[-1]
     if X.ndim == 1 and inputs == 1:
@@ -99,6 +99,8 @@ def _checked(model, loss, X, y):
     if X.ndim != 2 or X.shape[1] != inputs:
         raise UserInputError(f"data X has shape {X.shape} but the model takes {inputs} input"
                              f"{'' if inputs == 1 else 's'}: X must be (N, {inputs})")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
     if y.ndim != 1:
         raise UserInputError(f"data y has shape {y.shape}: it must be one number per sample, shape ({len(y)},)")
     if loss == "mse":
