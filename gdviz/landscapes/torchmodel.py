@@ -13,11 +13,13 @@ hooks, plus the point), so a small model on little data runs hundreds of points 
 convolutional network on thousands of images runs one point per call (a plain batched forward
 pass: wider vmap chunks of such points ran slower, bench/landscape.py); gradients by
 ``torch.func.grad`` under ``vmap``; Hessian-vector products by ``jvp`` of ``grad``
-(forward-over-reverse). Buffers (BatchNorm's running statistics)
-are used as they are and never updated: the module is evaluated in ``eval()`` mode (BatchNorm on
-its running statistics, dropout off) and every submodule's train/eval mode is restored after.
-The module's own weights are never changed. Computations run in the module's dtype and device;
-results come back as float64 numpy arrays.
+(forward-over-reverse). Evaluations run on copies of the module taken when it is wrapped, one per
+thread (``functional_call`` swaps a module's parameters while it runs, so threads must not share
+one), in ``eval()`` mode: BatchNorm on its running statistics, which are never updated, dropout
+off. Training through ``gd.train`` is therefore the eval-mode loss's descent. The module itself is
+never changed or switched (its one forward pass when wrapped is in eval mode, its modes restored
+after). Computations run in the module's dtype and device; results come back as float64 numpy
+arrays.
 
 Losses: ``"mse"`` (the mean of ``(output - y)^2`` over all outputs), ``"cross-entropy"`` (softmax
 cross-entropy on class labels; for one output unit the binary logistic loss on the logit), or a
@@ -27,7 +29,9 @@ batch it).
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
+import threading
 import warnings
 
 import numpy as np
@@ -67,6 +71,8 @@ class TorchLoss(ModelLoss):
             raise UserInputError(f"the model's parameters must share one floating dtype, got {', '.join(dtypes)}; "
                                  "convert it with model.double() or model.float()")
         self.module, self.dtype, self.device = module, named[0][1].dtype, named[0][1].device
+        self._template = copy.deepcopy(module)      # never run: what each thread's own copy is made from
+        self._setup_threads()
         names = [n for n, _ in named]
         shapes = [tuple(p.shape) for _, p in named]
         kinds = [_kind(module, n, p) for n, p in named]
@@ -90,7 +96,7 @@ class TorchLoss(ModelLoss):
     def _value(self, p):
         torch = self._torch
         f = self._function(self.X, self.y)
-        with self._evaluating(), torch.no_grad():
+        with torch.no_grad():
             return self._chunked(p, torch.func.vmap(f), 1, one=lambda t: f(t[0])[None])
 
     def _grad(self, p):
@@ -99,8 +105,7 @@ class TorchLoss(ModelLoss):
     def value_and_grad(self, p):
         torch = self._torch
         both = torch.func.vmap(torch.func.grad_and_value(self._function(self.X, self.y)))
-        with self._evaluating():
-            out = self._chunked(p, lambda t: _joined(torch, both(t)), GRAD_FACTOR)
+        out = self._chunked(p, lambda t: _joined(torch, both(t)), GRAD_FACTOR)
         return out[..., 0], out[..., 1:]
 
     def batch_grad(self, p, idx):
@@ -111,24 +116,47 @@ class TorchLoss(ModelLoss):
             rows = torch.as_tensor(np.asarray(idx, dtype=np.int64), device=self.device)
             X, y = X[rows], y[rows]
         g = torch.func.vmap(torch.func.grad(self._function(X, y)))
-        with self._evaluating():
-            return self._chunked(p, g, GRAD_FACTOR)
+        return self._chunked(p, g, GRAD_FACTOR)
 
     def hvp(self, p, v) -> np.ndarray:
         """``H(p) v`` at one point: ``jvp`` of ``grad`` (forward-over-reverse), p and v (P,)."""
         torch = self._torch
         theta, tangent = (self._point(np.asarray(a, dtype=float).reshape(self.dim)) for a in (p, v))
         g = torch.func.grad(self._function(self.X, self.y))
-        with self._evaluating(), warnings.catch_warnings():
+        with warnings.catch_warnings():
             # torch's first forward-mode call scripts its decompositions and warns about torch.jit itself
             warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", DeprecationWarning)
             out = torch.func.jvp(g, (theta,), (tangent,))[1]
         return out.detach().cpu().double().numpy()
 
     # -- machinery -------------------------------------------------------------------------
+    def _setup_threads(self):
+        self._copies, self._lock = {}, threading.Lock()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for key in ("_copies", "_lock", "_torch"):
+            state.pop(key)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, _torch=_torch("a torch model"))
+        self._setup_threads()
+
+    def _own_module(self):
+        """This thread's copy of the module. ``functional_call`` swaps a module's parameters while it
+        runs, so threads evaluating at once (a threaded Dask cluster) must not share one: each gets
+        a deep copy of a template that never runs (buffers included), in eval() mode."""
+        key = threading.get_ident()
+        with self._lock:
+            if key not in self._copies:
+                self._copies[key] = copy.deepcopy(self._template).eval()
+            return self._copies[key]
+
     def _function(self, X, y):
-        """``theta (P,) -> loss`` on the rows X, y (a pure function for torch.func)."""
-        torch, module, criterion = self._torch, self.module, self._criterion
+        """``theta (P,) -> loss`` on the rows X, y (a pure function for torch.func), on this thread's
+        copy of the module."""
+        torch, module, criterion = self._torch, self._own_module(), self._criterion
         names, shapes, sizes = self.names, self.shapes, list(self.sizes)
 
         def f(theta):
