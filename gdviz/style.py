@@ -53,6 +53,9 @@ RATE_COLOURS = ((0.0, "#ffffcc"), (0.3, "#a1dab4"), (0.5, "#41b6c4"), (0.7, "#2c
                 (1.01, "#000000"))
 INK = "#222222"          # text and axes
 MUTED = "#666666"        # secondary text
+# a landscape's 3-D surface, light = low as the contour fields (ColorBrewer's YlGnBu: RATE_COLOURS'
+# stops up to 1), the same in the matplotlib figures and the manim fly-over
+SURFACE_COLOURS = tuple(c for s, c in RATE_COLOURS if s <= 1.0)
 CONTOUR_COLOURS = ["#fbfbfd", "#e3e8f2", "#c4cfe3", "#9fb0cf", "#7d8fb5"]  # light, low-saturation
 
 FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK SC"]   # Latin first, CJK fallback (matplotlib)
@@ -765,14 +768,14 @@ LABELS = {
     "landscape center trained": ("trained weights (the center)", "训练后的权重（中心）"),
     "landscape center start": ("common start (the center)", "共同起点（中心）"),
     "landscape center end": ("end of the first path (the center)", "第一条路径的终点（中心）"),
+    "landscape center path end": ("end of a path (the center)", "一条路径的终点（中心）"),
+    "landscape center model": ("the model's weights (the center)", "模型的权重（中心）"),
     "landscape center": ("the center", "中心"),
     "landscape log loss": ("log₁₀ loss", "log₁₀ 损失"),
     "landscape initial": ("initial", "初始"),
     "landscape trained": ("trained", "训练后"),
     "landscape accuracy": ("accuracy", "准确率"),
     "landscape rises": ("the loss rises here", "损失在这里上升"),
-    "landscape start marker": ("start", "起点"),
-    "landscape end marker": ("end", "终点"),
     "landscape title": ("The loss landscape of a network", "神经网络的损失地形"),
     "landscape random title": ("The loss around a trained network: a random slice", "训练后网络周围的损失：随机切片"),
     "landscape paths title": ("Optimizers from one start, on one plane of the network's loss",

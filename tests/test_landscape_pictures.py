@@ -329,3 +329,47 @@ def test_claims_and_their_numbers_are_the_same_under_other_cpu_kernels():
     assert plain.count(" True ") == 8
     for env in ({"OPENBLAS_CORETYPE": "Prescott"}, {"NPY_DISABLE_CPU_FEATURES": "X86_V3"}):
         assert evidence(**env) == plain, env
+
+
+def test_the_center_is_named_for_what_it_is(built):
+    """The ✕'s label says what the center is: the lesson's trained weights, the end of the first
+    path drawn that ends there, or the model's own weights (gd.train leaves the model as it was, so
+    a plane around gd.mlp's weights is around the initial ones: not "trained weights")."""
+    import gdviz as gd
+    from gdviz.render.figures.landscape import center_key
+
+    def center_text(fig):
+        return [t.get_text() for t in fig.legends[0].get_texts() if "(the center)" in t.get_text()]
+
+    assert center_text(figures.figure("landscape-random", runs=built["landscape-random"])) == [
+        "trained weights (the center)"]
+    assert center_text(figures.figure("landscape-paths", runs=built["landscape-paths"])) == [
+        "end of the first path (the center)"]
+    model = gd.mlp([2, 4, 1], seed=0)
+    trajs = [gd.train(model, None, "moons", gd.optimizer("gd", lr=0.5), steps=10)]
+    around_model = gd.landscape(model, None, "moons", grid=5)
+    assert center_key(around_model, [around_model.project(trajs[0])]) == "landscape center start"
+    assert center_key(around_model) == "landscape center model"
+    elsewhere = gd.landscape(model, None, "moons", grid=5, center=trajs[0].params[5])
+    assert center_key(elsewhere, [elsewhere.project(trajs[0])]) == "landscape center"
+
+
+def test_the_interpolation_labels_stay_inside_when_alpha_ends_at_1():
+    """α from 0 to 1 (gdviz landscape --kind interpolation --span=0,1): the "trained" label at the
+    right edge turned outward and was cut off; it turns inward now."""
+    import gdviz as gd
+
+    model = gd.mlp([2, 4, 1], seed=0)
+    t = gd.train(model, None, "moons", gd.optimizer("gd", lr=0.5), steps=10)
+    line = gd.interpolate(model, None, "moons", t, points=11, span=(0.0, 1.0))
+    for lang in ("en", "zh"):
+        with rc(lang):
+            fig = landscape_figure(line, kind="interpolation", lang=lang)
+            fig.canvas.draw()
+            assert inside_figure(fig) == [], lang
+            box = fig.axes[0].get_window_extent()
+            notes = [t for t in fig.axes[0].texts if t.get_text()]
+            assert len(notes) == 2
+            for t in notes:           # the "initial" and "trained" read-outs inside the plot
+                extent = t.get_window_extent(fig.canvas.get_renderer())
+                assert box.x0 <= extent.x0 and extent.x1 <= box.x1, (lang, t.get_text())

@@ -104,8 +104,8 @@ def landscape_random(steps: int = STEPS, grid: int = 41, span: float = 1.0, seed
     sub = {lang: _describe(steps, lang, (f", then sliced along two random directions, ±{span:g} × the weights' size"
                                          if lang == "en" else f"，再沿两个随机方向切片，范围 ±{span:g} 倍权重大小"))
            for lang in ("en", "zh")}
-    return Runs(None, [], [], info={"landscape": land, "trained": traj, "sub": sub}, claims=claims,
-                lesson="landscape-random")
+    info = {"landscape": land, "trained": traj, "sub": sub, "center": "landscape center trained"}
+    return Runs(None, [], [], info=info, claims=claims, lesson="landscape-random")
 
 
 def landscape_paths(steps: int = STEPS, grid: int = 41, seed: int = 0) -> Runs:
@@ -187,7 +187,8 @@ def landscape_hessian(steps: int = STEPS, grid: int = 41, span: float = 1.0, see
     sub = {"en": _describe(steps, "en", f"; planes of the top two Hessian eigenvectors at each end, ±{span:g}"),
            "zh": _describe(steps, "zh", f"；每个终点处 Hessian 前两个特征向量张成的平面，±{span:g}")}
     return Runs(None, [], [k for k, *_ in runs], [lr for _, lr, *_ in runs],
-                info={"landscapes": lands, "sub": sub, "rates": [lr for _, lr, *_ in runs]}, claims=claims,
+                info={"landscapes": lands, "sub": sub, "center": "landscape center trained",
+                      "rates": [lr for _, lr, *_ in runs]}, claims=claims,
                 lesson="landscape-hessian")
 
 

@@ -17,9 +17,6 @@ from ..landscapes.result import Landscape
 from ..render.geometry import clip_to_window
 from .common import Reads
 
-# light = low, as the contour fields: ColorBrewer's YlGnBu, the stops of gdviz.style.RATE_COLOURS up to 1
-SURFACE_COLOURS = tuple(c for s, c in style.RATE_COLOURS if s <= 1.0)
-
 
 def log_heights(loss) -> tuple[np.ndarray, np.ndarray]:
     """(log10 of the loss with non-finite or non-positive values replaced by the highest finite
@@ -85,7 +82,7 @@ class LandscapeSurface(VGroup):
     """
 
     def __init__(self, landscape, *, size: float = 6.0, height: float = 2.4, base: float = 0.0,
-                 resolution: int = 28, colours=SURFACE_COLOURS):
+                 resolution: int = 28, colours=style.SURFACE_COLOURS):
         super().__init__()
         x, y = np.asarray(landscape.x, dtype=float), np.asarray(landscape.y, dtype=float)
         self.x, self.y = x, y

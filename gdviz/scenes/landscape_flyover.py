@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Line, ThreeDScene, ValueTracker, VGroup, config, linear
 
-from .. import lessons
+from .. import lessons, style
 from ..landscapes.grid import TITLES
 from ..mobjects import colour, text
 from ..mobjects.common import INK, MUTED
-from ..mobjects.landscape import SURFACE_COLOURS, LandscapeSurface, SurfacePath, ramp
+from ..mobjects.landscape import LandscapeSurface, SurfacePath, ramp
 from ..style import OKABE_ITO, optimizer_name
 from .base import EDGE, GdvizScene, pace_of
 
@@ -107,7 +107,7 @@ class LandscapeFlyover(GdvizScene, ThreeDScene):
                 for k in series]
         rows.append(VGroup(text("★", "en", size=24, colour=STAR).set_stroke(INK, 0.6),
                            text(self.L("landscape lowest"), self.lang, size=18)).arrange(RIGHT, buff=0.15))
-        bar = VGroup(*[Line(LEFT * 0.03, RIGHT * 0.03, stroke_width=10, color=ramp(SURFACE_COLOURS, s))
+        bar = VGroup(*[Line(LEFT * 0.03, RIGHT * 0.03, stroke_width=10, color=ramp(style.SURFACE_COLOURS, s))
                        for s in np.linspace(0, 1, 12)]).arrange(RIGHT, buff=0)
         rows.append(VGroup(bar, text(self.L("flyover height"), self.lang, size=18, colour=MUTED))
                     .arrange(RIGHT, buff=0.15))

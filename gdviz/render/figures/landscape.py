@@ -13,7 +13,7 @@ the blank share of the plane.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LogNorm
+from matplotlib.colors import LinearSegmentedColormap, LogNorm
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
@@ -27,9 +27,9 @@ from ..series import layered_widths, line_style, series_colours, series_label
 from .common import title
 
 STAR = style.OKABE_ITO["yellow"]
+SURFACE_CMAP = LinearSegmentedColormap.from_list("gdviz-surface", style.SURFACE_COLOURS)   # light = low
 LEVELS = 15                       # contour levels, log-spaced from the lowest to the highest loss
-CENTER_LABELS = {"random": "landscape center trained", "hessian": "landscape center trained",
-                 "fixed": "landscape center", "pca": "landscape center end", "endpoints": "landscape center start"}
+CENTER_AT = 1e-9                  # a path point this close to the center (plane units and off it) is the center
 
 
 # -- reading a Landscape ---------------------------------------------------------------------
@@ -88,10 +88,36 @@ def _check_dim(land, dim: int):
                              f"this one is {has}: use {use}")
 
 
+def center_key(land, paths=()) -> str:
+    """The label of what the center is, as far as the data tell: the end of the first path drawn
+    that ends there, else the start of one that starts there, else the model's own weights (a
+    landscape around ``gd.mlp``/a module as it is), else just "the center"."""
+    for row, key in ((-1, "landscape center end"), (0, "landscape center start")):
+        for t in paths:
+            off = np.asarray(t.meta.get("off_plane", [0.0]), dtype=float)
+            if np.abs(t.params[row]).max() <= CENTER_AT and off[row] <= CENTER_AT:
+                return key if row == 0 or t is paths[0] else "landscape center path end"
+    model = land.model
+    if model is not None and land.center and np.array_equal(model.flatten(land.center), model.center):
+        return "landscape center model"
+    return "landscape center"
+
+
+def _legend(fig, *, handles, ncols, **options):
+    """``fig.legend`` in ``ncols`` columns, or fewer where its rows would run past the figure's
+    edges (long Chinese or English labels)."""
+    for n in range(ncols, 0, -1):
+        legend = fig.legend(handles=handles, ncols=n, **options)
+        box = legend.get_window_extent(fig.canvas.get_renderer())
+        if n == 1 or (box.x0 >= 0 and box.x1 <= fig.bbox.width):
+            return legend
+        legend.remove()
+
+
 def on_edge(land) -> bool:
     """Whether the plane's lowest grid point lies on the window's border (lower loss may lie outside)."""
-    i, j = np.unravel_index(np.nanargmin(np.where(np.isfinite(land.loss), land.loss, np.nan)), land.loss.shape)
-    return i in (0, land.loss.shape[0] - 1) or j in (0, land.loss.shape[1] - 1)
+    x, y = land.argmin()
+    return x in (land.x[0], land.x[-1]) or y in (land.y[0], land.y[-1])
 
 
 def extent(land):
@@ -101,13 +127,14 @@ def extent(land):
 
 # -- axes-first drawing ----------------------------------------------------------------------
 def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: bool = True, cax=None,
-                   lowest: bool = True, center: bool = True, arrows: int = 0, levels=None):
+                   lowest: bool = True, center: bool = True, arrows: int = 0, levels=None, center_label=None):
     """Filled contours of a 2-D ``land`` on log-spaced levels with thin contour lines, a colour bar
     in loss units (``colorbar``; into ``cax`` when given), the lowest grid point (★) and the
     center (✕) marked, the projected ``paths`` in their optimizer's colour and dash (``keys``: one
     optimizer name per path) with start and end markers, the axes named after the directions.
     ``levels``: the contour levels (default :func:`loss_levels` of this grid; give the same to
-    panels that compare). Returns the legend handles (paths first, then the markers)."""
+    panels that compare). ``center_label``: the style label naming the center (default
+    :func:`center_key`). Returns the legend handles (paths first, then the markers)."""
     _check_dim(land, 2)
     Z = shown_loss(land)
     x0, x1, y0, y1 = extent(land)
@@ -133,9 +160,9 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
                                     f"{style.readout(t.loss[-1])}"))
     if paths:
         handles += [Line2D([], [], ls="none", marker="o", ms=8, mfc="white", mec=style.INK, mew=1.6,
-                           label=L("landscape start marker", lang)),
+                           label=L("start", lang)),
                     Line2D([], [], ls="none", marker="o", ms=7, color=style.INK, mec="white",
-                           label=L("landscape end marker", lang))]
+                           label=L("end", lang))]
     if lowest:
         ax.scatter(*land.argmin(), marker="*", s=280, c=STAR, edgecolors=style.INK, linewidths=1.0, zorder=9,
                    clip_on=False)   # whole, also on the grid's edge
@@ -144,7 +171,7 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
     if center:
         ax.plot(0.0, 0.0, marker="X", ms=9, color=style.INK, mec="white", mew=1.2, ls="none", zorder=10)   # on a ★
         handles.append(Line2D([], [], ls="none", marker="X", ms=10, color=style.INK, mec="white",
-                              label=L(CENTER_LABELS.get(land.kind, "landscape center"), lang)))
+                              label=L(center_label or center_key(land, paths), lang)))
     note_blank(ax, np.asarray(land.loss, dtype=float), lang)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -154,7 +181,8 @@ def draw_landscape(ax, land, paths=(), keys=(), *, lang: str = "en", colorbar: b
 
 
 def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38, -60)):
-    """The plane as a 3-D surface of log10 loss (the z axis says so), each projected path lifted
+    """The plane as a 3-D surface of log10 loss (the z axis says so; lighter is lower, as on the
+    contours and in the manim fly-over), each projected path lifted
     onto the surface (its height there, a little above), its start hollow and its end filled; the
     lowest grid point (★) marked; seen from ``view`` (elevation, azimuth in degrees). Non-finite values
     leave a hole, with a note."""
@@ -166,7 +194,7 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38
     finite = np.isfinite(F)
     lift = 0.015 * np.ptp(F[finite]) if finite.any() else 0.0
     ax.computed_zorder = False   # the paths over the surface
-    ax.plot_surface(X, Y, F, cmap="viridis", alpha=0.88, linewidth=0, antialiased=True, rstride=1, cstride=1,
+    ax.plot_surface(X, Y, F, cmap=SURFACE_CMAP, alpha=0.88, linewidth=0, antialiased=True, rstride=1, cstride=1,
                     zorder=1)
     surface = land.surface()
     for t, c in zip(paths, series_colours(list(keys)) if keys else []):
@@ -176,8 +204,10 @@ def draw_landscape_3d(ax, land, paths=(), keys=(), *, lang: str = "en", view=(38
         ax.scatter(*t.params[0], z[0], color="white", edgecolors=c, s=40, linewidths=1.6, depthshade=False,
                    zorder=11)
         ax.scatter(*t.params[-1], z[-1], color=c, edgecolors="white", s=44, depthshade=False, zorder=11)
-    i, j = np.unravel_index(np.nanargmin(np.where(finite, F, np.inf)), F.shape)
-    ax.scatter(land.x[j], land.y[i], F[i, j] + lift, marker="*", s=220, c=STAR, edgecolors=style.INK,
+    xs, ys = land.argmin()
+    with np.errstate(all="ignore"):
+        zs = np.log10(np.maximum(surface.value([xs, ys]), loss_levels(Z)[0])) + lift
+    ax.scatter(xs, ys, zs, marker="*", s=220, c=STAR, edgecolors=style.INK,
                linewidths=0.9, depthshade=False, zorder=12)
     note_blank(ax, np.asarray(land.loss, dtype=float), lang)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
@@ -223,9 +253,11 @@ def draw_interpolation(ax, land, *, lang: str = "en", accuracy=None):
     for alpha, key in ((0.0, "landscape initial"), (1.0, "landscape trained")):
         y = float(np.interp(alpha, a, z))
         ax.axvline(alpha, color=style.MUTED, lw=0.9, ls=(0, (2, 2)), zorder=1)
-        ax.plot(alpha, y, "o", ms=8, color=ink, mec="white", mew=1.5, zorder=5)
+        ax.plot(alpha, y, "o", ms=8, color=ink, mec="white", mew=1.5, zorder=5, clip_on=False)
+        right_end = alpha >= a[-1]          # the label turns inward at the window's right edge
         ax.annotate(f"{L(key, lang)}{style.colon(lang)}{style.readout(y)}", (alpha, y),
-                    xytext=(8, 8), textcoords="offset points", ha="left", va="bottom",
+                    xytext=(-8 if right_end else 8, 8), textcoords="offset points",
+                    ha="right" if right_end else "left", va="bottom",
                     fontsize=10, color=style.INK, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     if accuracy is not None:
@@ -286,10 +318,10 @@ def _two_panels(fig, runs, lang, heading):
     land, paths, keys = info["landscape"], runs.trajectories, runs.series
     ax = fig.add_axes([0.07, 0.2, 0.4, 0.63])
     cax = fig.add_axes([0.48, 0.2, 0.012, 0.63])
-    handles = draw_landscape(ax, land, paths, keys, lang=lang, cax=cax)
+    handles = draw_landscape(ax, land, paths, keys, lang=lang, cax=cax, center_label=info.get("center"))
     ax3 = fig.add_axes([0.53, 0.13, 0.45, 0.76], projection="3d")
     draw_landscape_3d(ax3, land, paths, keys, lang=lang, view=info.get("view", (38, -60)))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=3 if paths else 2,
+    _legend(fig, handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=3 if paths else 2,
                frameon=False, fontsize=9.5)
     _heading(fig, heading, _sub(runs, lang))
     return fig
@@ -300,8 +332,9 @@ def _contour(fig, runs, lang, heading):
     info = runs.info
     ax = fig.add_axes([0.11, 0.24, 0.72, 0.6])
     cax = fig.add_axes([0.85, 0.24, 0.018, 0.6])
-    handles = draw_landscape(ax, info["landscape"], runs.trajectories, runs.series, lang=lang, cax=cax)
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
+    handles = draw_landscape(ax, info["landscape"], runs.trajectories, runs.series, lang=lang, cax=cax,
+                             center_label=info.get("center"))
+    _legend(fig, handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
     _heading(fig, heading, _sub(runs, lang))
     return fig
 
@@ -316,7 +349,7 @@ def _surface(fig, runs, lang, heading):
                for k, c in zip(runs.series, series_colours(list(runs.series)))]
     handles.append(Line2D([], [], ls="none", marker="*", ms=16, mfc=STAR, mec=style.INK, mew=1.0,
                           label=L("landscape lowest", lang)))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=4, frameon=False, fontsize=9.5)
+    _legend(fig, handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=4, frameon=False, fontsize=9.5)
     _heading(fig, heading, _sub(runs, lang))
     return fig
 
@@ -404,7 +437,7 @@ def plot_landscape_hessian(fig, runs, lang):
     for k, (land, key, c) in enumerate(zip(lands, runs.series, colours)):
         ax = fig.add_axes([0.06 + 0.32 * k, 0.2, 0.25, 0.62])
         last = k == len(lands) - 1
-        handles = draw_landscape(ax, land, lang=lang, levels=lv, colorbar=last,
+        handles = draw_landscape(ax, land, lang=lang, levels=lv, colorbar=last, center_label=info.get("center"),
                                  cax=fig.add_axes([0.32 + 0.32 * k, 0.2, 0.01, 0.62]) if last else None)
         ax.set_title(series_label(key, lang, info["rates"][k]), fontsize=11, color=c)
         ax.xaxis.set_major_locator(MaxNLocator(5))
@@ -422,7 +455,7 @@ def plot_landscape_hessian(fig, runs, lang):
     cut.set_ylabel(L("loss", lang))
     cut.grid(True, alpha=0.25)
     cut.legend(loc="upper center", fontsize=9)
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
+    _legend(fig, handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.0), ncols=2, frameon=False, fontsize=9.5)
     _heading(fig, L("landscape hessian title", lang), info["sub"][lang])
     return fig
 
@@ -470,7 +503,7 @@ def save_landscape_gif(runs, path, *, paths=(), lang: str = "en", frames: int = 
             arts.append((t, line, head))
             handles.insert(len(arts) - 1, Line2D([], [], color=c, ls=line_style(c), lw=2.2,
                                                  label=series_label(key, lang)))
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(8 / w, 0.0), ncols=3, frameon=False,
+        _legend(fig, handles=handles, loc="lower left", bbox_to_anchor=(8 / w, 0.0), ncols=3, frameon=False,
                    fontsize=9)
         heading = (runs.info.get("title") or {}).get(lang) or L("landscape paths title" if len(paths) > 1
                                                                  else "landscape title", lang)
