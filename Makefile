@@ -21,6 +21,7 @@ bench: $(STAMP) $(VENV)/.gdviz-test-deps
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/landscape.py
 
 setup: $(STAMP)
 

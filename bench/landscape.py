@@ -37,14 +37,24 @@ included: the "baseline" row is a process that only loads them and makes one for
     .venv/bin/python bench/landscape.py [--images 2048] [--stride 5] [--threads N] [--no-mlp]
 
 Target (issue 20): gdviz at least 10x fewer seconds per point than the loops on this CPU. Measured
-here (2 shared cores, one thread): the MLP 2x the whole-batch loop and 24x the DataLoader loop; the
-CNN about even with the whole-batch loop and 2x the DataLoader loop. A CNN point is one batched
-forward pass over 2048 images whichever way runs it (convolutions, then max-pool and relu passes
-over 2048 x 8 x 14 x 14 activations); batching points adds nothing there (vmap over 7 points ran 2x
-slower per point; data slices of 16..4096 images, channels_last and torch.compile gave at most
-1.2x). glibc's dynamic mmap threshold moves the CNN rows by up to 1.6x between processes (fresh
-pages for each large activation); MALLOC_MMAP_THRESHOLD_=1073741824 in the environment fixes it for
-every way alike.
+here (2 cores, one torch thread per way, load average 0.6 -> 1.0), ms per point:
+
+    way                                          CNN, 2048 images   MLP, 512 points
+    gdviz float32                                      50.2              0.14
+    gdviz float64                                      58.1              0.23
+    gdviz float32, client=True (both cores)            28.0              0.12
+    loss-landscape loop (DataLoader)                  100.0 (2.0x)       3.48 (25x)
+    loss-landscapes loop (whole batch)                 35.3 (0.7x)       0.26 (1.9x)
+
+Met for the MLP against loss-landscape's loop only. A CNN point is one forward pass over 2048
+images whichever way runs it, and torch's max-pool over 2048 x 8 x 14 x 14 NCHW activations is
+most of it (68% of a forward pass in torch's profiler; the convolutions 26%): batching points adds
+nothing there (vmap over 7 points ran 2x slower per point, so TorchLoss runs such a model one point
+per call, without vmap; data slices, channels_last inputs or weights and torch.compile gave at most
+1.2x). What gdviz adds is both cores with one argument (client=True: 28 ms, the same bits).
+glibc's dynamic mmap threshold moves the CNN rows by up to 1.6x between processes (fresh pages for
+each large activation); MALLOC_MMAP_THRESHOLD_=1073741824 in the environment narrows gdviz's gap to
+the whole-batch loop to 34.7 against 31.0 ms.
 """
 import argparse
 import json
@@ -59,11 +69,12 @@ import numpy as np
 
 GRID = 51
 SPAN = 1.0
-WAYS = ("baseline", "gdviz-float32", "gdviz-float64", "loss-landscape", "loss-landscapes")
+WAYS = ("baseline", "gdviz-float32", "gdviz-float64", "gdviz-dask", "loss-landscape", "loss-landscapes")
 LABELS = {"loss-landscape": "loss-landscape loop (DataLoader, batches of 128)",
           "loss-landscapes": "loss-landscapes loop (whole batch, in place)",
           "gdviz-float32": "gdviz: gd.landscape (TorchLoss, vmap), float32",
           "gdviz-float64": "gdviz: gd.landscape (TorchLoss, vmap), float64",
+          "gdviz-dask": "gdviz float32, client=True (tiles on both cores)",
           "baseline": "baseline: torch + data + one forward pass"}
 MEAN, STD = 0.2, 0.3        # the images' Normalize constants (as loss-landscape's CIFAR-10 mean and std)
 
@@ -239,14 +250,15 @@ def loss_landscapes_loop(net, X, y, torch, weights, d, points, stride):
     return out
 
 
-def gdviz_values(net, X, y, dtype, idx):
-    """gd.landscape on the sub-grid (its axes are every idx-th value of the 51-point axes)."""
+def gdviz_values(net, X, y, way, idx):
+    """gd.landscape on the sub-grid (its axes are every idx-th value of the 51-point axes); "dask":
+    its tiles on a local Dask cluster (threads in this process, one per core)."""
     import gdviz as gd
 
-    if dtype == "float64":
+    if way == "float64":
         net = net.double()
     land = gd.landscape(net, "cross-entropy", (X, y), directions="random", seed=0, grid=len(idx), span=SPAN,
-                        progress=False)
+                        progress=False, client=True if way == "dask" else None)
     assert np.allclose(land.x, axis()[idx])
     values = [float(land.loss[a, b]) for a in range(len(idx)) for b in range(len(idx))]
     return values, land.model.floats_per_point

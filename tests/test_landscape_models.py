@@ -251,3 +251,16 @@ def test_a_column_of_targets_is_one_number_per_sample(name, loss):
     column = model_loss(net, loss, (X, y[:, None]))
     p = np.concatenate([w.ravel() for w in net.params])
     assert column.value(p) == flat.value(p)
+
+
+def test_groups_of_points_give_the_numbers_of_one_pass(monkeypatch):
+    """MLPLoss evaluates points in groups whose activations fit CHUNK_FLOATS: the same numbers."""
+    from gdviz.landscapes import mlp as mlp_module
+    from gdviz.landscapes.wrap import model_loss
+
+    f = model_loss(gd.mlp([2, 5, 1], seed=0), None, "moons")
+    p = f.center + 0.3 * np.random.default_rng(0).normal(size=(7, f.dim))
+    whole = f.value(p)
+    monkeypatch.setattr(mlp_module, "CHUNK_FLOATS", 2 * f.floats_per_point)      # 2 points a group
+    np.testing.assert_array_equal(f.value(p), whole)
+    np.testing.assert_array_equal(f.value(p[:0]), np.zeros(0))

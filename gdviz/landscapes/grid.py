@@ -23,7 +23,7 @@ from .wrap import model_loss
 
 KINDS = ("random", "pca", "hessian", "endpoints")
 MAX_GRID = 1001            # points per axis
-MEMORY_BUDGET = 256 * 2**20  # bytes of working memory per tile
+MEMORY_BUDGET = 16 * 2**20  # bytes of working memory per tile (the model groups its points within a tile)
 MARGIN = 0.15              # default span for pca/endpoints: the paths' extent + this x its larger side
 TITLES = {
     "random": ("filter-normalized random directions", "按滤波器归一化的随机方向"),

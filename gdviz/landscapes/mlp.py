@@ -33,6 +33,7 @@ LOSS_TITLES = {"mse": {"en": "MSE", "zh": "均方误差"}, "cross-entropy": {"en
 MAX_WIDTH = 4096           # units in one layer
 MAX_PARAMS = 10_000_000    # weights and biases of one MLP
 COMPLEX_STEP = 1e-30
+CHUNK_FLOATS = 2**18       # float64 numbers of activations one batched pass keeps (2 MiB: about a core's L2)
 
 
 class MLP:
@@ -191,9 +192,15 @@ class MLPLoss(ModelLoss):
         return p.reshape(-1, self.dim), p.shape[:-1]
 
     def _value(self, p):
+        """The loss at points p (..., P): batched matrix products over groups of points whose
+        activations fit in CHUNK_FLOATS (they stay in cache; a tile of hundreds of points at once
+        spends its time on fresh memory)."""
         flat, lead = self._flat(p)
+        rows = max(1, CHUNK_FLOATS // self.floats_per_point)
         with np.errstate(all="ignore"):    # far from the weights the loss may overflow: kept as inf/nan
-            return self._loss_and_slope(_forward(self.model, flat, self.X)[-1], self.y, slope=False)[0].reshape(lead)
+            parts = [self._loss_and_slope(_forward(self.model, flat[i:i + rows], self.X)[-1], self.y, slope=False)[0]
+                     for i in range(0, len(flat), rows)]
+        return (np.concatenate(parts) if parts else np.zeros(0)).reshape(lead)
 
     def _value_and_grad(self, flat, idx):
         """Loss (k,) and gradient (k, P) by backpropagation over the rows idx (None: all)."""

@@ -38,10 +38,11 @@ import numpy as np
 
 from ..errors import UserInputError, unknown_name
 from ..optim.adapters import _torch
+from .grid import MEMORY_BUDGET
 from .mlp import LOSSES
 from .model import ModelLoss
 
-CHUNK_FLOATS = 2**21  # float64 numbers one vmap call works in (16 MiB, about a last-level cache)
+CHUNK_FLOATS = MEMORY_BUDGET // 8  # float64 numbers one vmap call works in: a grid tile's budget
 GRAD_FACTOR = 3     # a gradient keeps the forward's activations for the backward: about 3x a value's memory
 NORM_LAYERS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
                "LazyBatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm", "RMSNorm", "InstanceNorm1d",
