@@ -467,3 +467,17 @@ def test_repr_is_one_line_like_a_maps():
     line = gd.interpolate(gd.mlp([2, 4, 1]), "mse", "moons", start=[0] * 17, end=[0.1] * 17, points=7)
     assert repr(line).startswith("Landscape(interpolation line of MLP([2, 4, 1], activation='tanh', seed=0), "
                                  "mse on moons, 9 points; loss ")
+
+
+def test_a_path_centres_every_plane_on_the_trained_weights():
+    """gd.train leaves the model as it was, so a random plane around the model's weights is around
+    the initial ones; given path=, every kind but endpoints centres on where the first path ends."""
+    model = gd.mlp([2, 4, 1], seed=0)
+    traj = gd.train(model, None, "moons", gd.optimizer("adam", lr=0.05), steps=30)
+    for kind in ("random", "hessian", "pca"):
+        land = gd.landscape(model, None, "moons", directions=kind, path=traj, grid=3)
+        np.testing.assert_array_equal(land.model.flatten(land.center), traj.params[-1])
+    around_model = gd.landscape(model, None, "moons", grid=3)
+    np.testing.assert_array_equal(around_model.model.flatten(around_model.center), traj.params[0])
+    given = gd.landscape(model, None, "moons", path=traj, center=traj.params[3], grid=3)
+    np.testing.assert_array_equal(given.model.flatten(given.center), traj.params[3])

@@ -47,8 +47,9 @@ def landscape(model, loss=None, data=None, *, directions="random", grid=51, span
     grid : points per axis (2..1001): an int, or (nx, ny).
     span : +-span on both axes, or (xmin, xmax, ymin, ymax) (a line: (xmin, xmax)); default 1.0,
         or for pca/endpoints the projected paths' extent plus a margin.
-    center : the weights at the origin (flat or per parameter); default the model's weights,
-        for pca the last point of the first path, for endpoints the common start.
+    center : the weights at the origin (flat or per parameter); default the last point of the
+        first path when ``path`` is given (the trained weights: ``gd.train`` leaves the model as it
+        was), for endpoints the common start, else the model's weights.
     ignore : "biasbn" (zero bias and norm parameters of random directions) or None (copy them).
     tile, client, progress : as :func:`gdviz.maps.tiles.compute` (tile default: by memory).
     """
@@ -62,11 +63,12 @@ def landscape(model, loss=None, data=None, *, directions="random", grid=51, span
                              + (", or a list of them" if kind == "pca" else "; a list of 2 or more from one start"))
     c = None if center is None else dirs.as_flat(ml, center, "center")
     meta, explained, eigenvalues = {}, None, None
+    if c is None and path is not None and kind != "endpoints":
+        c = dirs.path_points(ml, path)[0][-1]          # where the first path ends: the trained weights
     if kind == "random":
         c = ml.center if c is None else c
         ds = dirs.random_directions(ml, c, seed=seed, ignore=ignore)
     elif kind == "pca":
-        c = dirs.path_points(ml, path)[0][-1] if c is None else c
         ds, explained = dirs.pca_directions(ml, path, c)
     elif kind == "hessian":
         c = ml.center if c is None else c
