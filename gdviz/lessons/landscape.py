@@ -34,6 +34,7 @@ LOWEST = 0.1        # "the region of lowest loss": the plane's lowest LOWEST sha
 EXPLAINED = 0.75    # "most of the variance": the two components explain at least this share
 CURVATURE = 0.05    # the slice's second difference at the center agrees with λ₁ within 5%
 VIEW = (70, -60)     # the 3-D view of the paths' plane (elevation, azimuth): every path in sight
+WELL_VIEW = (65, -50)  # the random slice's: from high enough to see into its narrow well
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,7 +105,7 @@ def landscape_random(steps: int = STEPS, grid: int = 41, span: float = 1.0, seed
     sub = {lang: _describe(steps, lang, (f", then sliced along two random directions, ±{span:g} × the weights' size"
                                          if lang == "en" else f"，再沿两个随机方向切片，范围 ±{span:g} 倍权重大小"))
            for lang in ("en", "zh")}
-    info = {"landscape": land, "trained": traj, "sub": sub, "center": "landscape center trained"}
+    info = {"landscape": land, "trained": traj, "sub": sub, "center": "landscape center trained", "view": WELL_VIEW}
     return Runs(None, [], [], info=info, claims=claims, lesson="landscape-random")
 
 
