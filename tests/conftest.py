@@ -78,3 +78,25 @@ def mount_widget(browser, state, width=1200, height=1000):
     }""", state)
     page.wait_for_timeout(200)
     return page, errs
+
+
+@pytest.fixture
+def progress_seen(monkeypatch):
+    """What the CLI tells its progress bar (gdviz.cli.LazyProgress), recorded: ("name", total), each
+    count of work done, then "closed"."""
+    import gdviz.cli as cli
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, description, total, delay=1.0):
+            seen.append((description, total))
+
+        def __call__(self, done):
+            seen.append(done)
+
+        def close(self):
+            seen.append("closed")
+
+    monkeypatch.setattr(cli, "LazyProgress", Recorder)
+    return seen

@@ -167,24 +167,10 @@ def test_gif_reads_back(tmp_path, capsys):
         assert im.n_frames > 10 and im.info["loop"] == 0
 
 
-def test_the_grid_shows_progress_like_gdviz_map(tmp_path, capsys, monkeypatch):
+def test_the_grid_shows_progress_like_gdviz_map(tmp_path, capsys, progress_seen):
     """A 501 x 501 grid of the default MLP takes about two minutes: the command shows a bar (after a
     second, as `gdviz map` does) counting the grid's points, and closes it."""
-    import gdviz.cli as cli
-
-    seen = []
-
-    class Recorder:
-        def __init__(self, description, total, delay=1.0):
-            seen.append((description, total))
-
-        def __call__(self, done):
-            seen.append(done)
-
-        def close(self):
-            seen.append("closed")
-
-    monkeypatch.setattr(cli, "LazyProgress", Recorder)
+    seen = progress_seen
     code, out, err = gdviz("landscape", "--steps", "5", "--grid", "7,5", "-o", tmp_path / "l.npz", capsys=capsys)
     assert code == 0, err
     assert seen[0] == ("landscape", 35) and seen[-2:] == [35, "closed"]

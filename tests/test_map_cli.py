@@ -131,23 +131,9 @@ def test_bad_names_sizes_and_outputs_are_one_line_and_exit_2(argv, message, tmp_
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_progress_bar_follows_the_tiles(tmp_path, capsys, monkeypatch):
+def test_the_progress_bar_follows_the_tiles(tmp_path, capsys, progress_seen):
     """A large map shows a bar (gdviz.cli.LazyProgress, after a second); it is told every tile."""
-    import gdviz.cli as cli
-
-    seen = []
-
-    class Recorder:
-        def __init__(self, description, total):
-            seen.append((description, total))
-
-        def __call__(self, done):
-            seen.append(done)
-
-        def close(self):
-            seen.append("closed")
-
-    monkeypatch.setattr(cli, "LazyProgress", Recorder)
+    seen = progress_seen
     code, _, err = gdviz("map", "gd", "elongated", "--x", "lr:0.01:0.12:10", "--y", "x:-3:3:10", "--tile", "30",
                          "-o", tmp_path / "m.npz", capsys=capsys)
     assert code == 0, err
