@@ -373,3 +373,20 @@ def test_the_interpolation_labels_stay_inside_when_alpha_ends_at_1():
             for t in notes:           # the "initial" and "trained" read-outs inside the plot
                 extent = t.get_window_extent(fig.canvas.get_renderer())
                 assert box.x0 <= extent.x0 and extent.x1 <= box.x1, (lang, t.get_text())
+
+
+def test_the_gif_names_the_center_as_the_figure_does(built, tmp_path, monkeypatch):
+    """The GIF draws its background without the paths (they move frame by frame); its ✕ is still
+    named from them: the end of the first path, as in the figure (it said just "the center")."""
+    from gdviz.render.figures import landscape as module
+
+    labels, draw = [], module.draw_landscape
+
+    def recording(*args, **kwargs):
+        handles = draw(*args, **kwargs)
+        labels.extend(h.get_label() for h in handles)
+        return handles
+
+    monkeypatch.setattr(module, "draw_landscape", recording)
+    save_landscape_gif(built["landscape-paths"], tmp_path / "p.gif", frames=4, size=(520, 420))
+    assert "end of the first path (the center)" in labels

@@ -493,7 +493,8 @@ def save_landscape_gif(runs, path, *, paths=(), lang: str = "en", frames: int = 
         fig = new_figure(w, h)
         ax = fig.add_axes([70 / w, 120 / h, 1 - 160 / w, 1 - 180 / h])
         cax = fig.add_axes([1 - 80 / w, 120 / h, 12 / w, 1 - 180 / h])
-        handles = draw_landscape(ax, land, [], [], lang=lang, cax=cax)
+        handles = draw_landscape(ax, land, [], [], lang=lang, cax=cax,   # the paths move: drawn per frame
+                                 center_label=runs.info.get("center") or center_key(land, paths))
         colours = series_colours(list(keys))
         arts = []
         for t, key, c, lw in zip(paths, keys, colours, layered_widths(len(paths), thin=1.8, step=1.0)):
