@@ -34,7 +34,7 @@ LOWEST = 0.1        # "the region of lowest loss": the plane's lowest LOWEST sha
 EXPLAINED = 0.75    # "most of the variance": the two components explain at least this share
 CURVATURE = 0.05    # the slice's second difference at the center agrees with λ₁ within 5%
 VIEW = (70, -60)     # the 3-D view of the paths' plane (elevation, azimuth): every path in sight
-WELL_VIEW = (65, -50)  # the random slice's: from high enough to see into its narrow well
+WELL_VIEW = (65, -45)  # the random slice's: from high enough to see into its narrow well
 
 
 @functools.lru_cache(maxsize=1)
